@@ -1,0 +1,124 @@
+# certpress: plain make. `make check` and `make demo` install the Debian
+# packages they need first (as root), so each is one command on a new machine.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec/certpress
+SYSCONFDIR ?= $(PREFIX)/etc
+DATADIR ?= $(PREFIX)/share/certpress
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+override CFLAGS += -std=c17 -Wall -Wextra -Werror
+override CPPFLAGS += -D_GNU_SOURCE -DCP_SYSCONFDIR='"$(SYSCONFDIR)"'
+
+# SANITIZE=1 builds the same tree with AddressSanitizer and UBSan elsewhere.
+ifeq ($(SANITIZE),1)
+B ?= build-asan
+override CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+override LDFLAGS += -fsanitize=address,undefined
+else
+B ?= build
+endif
+
+PKGS = libxml-2.0 sqlite3 inih libsodium
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+override CPPFLAGS += $(PKG_CFLAGS)
+LDLIBS += $(PKG_LIBS)
+
+# Debian 12 packages: to build, to test, to run the demo.
+DEB_BUILD = build-essential pkg-config libxml2-dev libsqlite3-dev libinih-dev \
+	libsodium-dev libcmocka-dev
+DEB_TEST = sqlite3 libxml2-utils python3
+DEB_PKGS = $(DEB_BUILD) $(DEB_TEST)
+
+STAGES = validate
+LIB_SRC = $(filter-out pipeline/certpress.c,$(wildcard pipeline/*.c))
+LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
+LIB = $(B)/libcertpress.a
+STAGE_BINS = $(STAGES:%=$(B)/certpress-%)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BINS = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+all: $(LIB) $(STAGE_BINS)
+
+$(B)/%.o: %.c $(wildcard pipeline/*.h) $(wildcard stages/*/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# One rule for every stage: stages/X.c holds main, stages/X/*.c the rest.
+stage_objs = $(patsubst %.c,$(B)/%.o,$(wildcard stages/$(1)/*.c))
+.SECONDEXPANSION:
+$(B)/certpress-%: $(B)/stages/%.o $$(call stage_objs,$$*) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Unit tests reach a stage's own files too (tests/unit/test_stage_X.c).
+UNIT_STAGE_OBJ = $(patsubst %.c,$(B)/%.o,$(wildcard stages/*/*.c))
+$(B)/tests/%: tests/unit/%.c $(UNIT_STAGE_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(UNIT_STAGE_OBJ) $(LIB) $(LDLIBS) \
+		$$(pkg-config --libs cmocka)
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' \
+			|| missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "installing:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+				apt-get install -y -qq --no-install-recommends $$missing; \
+		else \
+			echo "certpress needs these packages; run as root:" >&2; \
+			echo "  apt-get install$$missing" >&2; exit 1; \
+		fi; \
+	fi
+
+check: deps
+	$(MAKE) all units
+	B=$(B) tests/run.sh
+
+check-asan: deps
+	$(MAKE) SANITIZE=1 all units
+	B=build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh
+
+units: $(UNIT_BINS)
+
+demo: deps
+	$(MAKE) all
+	B=$(B) tests/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/certpress $(DESTDIR)$(DATADIR)/schemas
+	for s in $(STAGES); do install -m 755 $(B)/certpress-$$s $(DESTDIR)$(LIBEXECDIR)/; \
+		ln -sf $(LIBEXECDIR)/certpress-$$s $(DESTDIR)$(BINDIR)/certpress-$$s; done
+	install -m 644 config/*.xsd $(DESTDIR)$(DATADIR)/schemas/
+	test -e $(DESTDIR)$(SYSCONFDIR)/certpress/certpress.conf || \
+		sed -e 's|^spool *=.*|spool = /var/spool/certpress|' \
+		    -e 's|^registry *=.*|registry = /var/lib/certpress/registry.sqlite|' \
+		    -e 's|^schemas *=.*|schemas = $(DATADIR)/schemas|' \
+		    -e 's|^catalogue *=.*|catalogue = $(SYSCONFDIR)/certpress/catalogue.xml|' \
+		    -e 's|^layouts *=.*|layouts = $(DATADIR)/layouts|' \
+		    -e 's|^key-file *=.*|key-file = $(SYSCONFDIR)/certpress/reference.key|' \
+		    -e 's|^transport *=.*|transport = file:/var/spool/certpress/outbox|' \
+		    config/certpress.conf > $(DESTDIR)$(SYSCONFDIR)/certpress/certpress.conf
+
+uninstall:
+	for s in $(STAGES); do rm -f $(DESTDIR)$(LIBEXECDIR)/certpress-$$s \
+		$(DESTDIR)$(BINDIR)/certpress-$$s; done
+	rm -rf $(DESTDIR)$(DATADIR)/schemas
+	-rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-asan tests/scratch
+
+.PHONY: all deps check check-asan units demo install uninstall clean

@@ -1,0 +1,321 @@
+/* Atomic file output (temp, fsync, rename, fsync folder) and the signal-safe
+ * cleanup of temp files that a crash or an interrupt leaves behind. */
+#include "atomic.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fault.h"
+#include "msg.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define TMP_MARK ".cptmp."
+#define MAX_LIVE 64
+
+/* Temp names alive now, for the signal handler: plain char arrays so that
+ * unlinking them there is async-signal-safe. */
+static char live[MAX_LIVE][4096];
+static volatile sig_atomic_t live_used[MAX_LIVE];
+static int handlers_installed;
+
+static void unlink_live(void)
+{
+	for (int i = 0; i < MAX_LIVE; i++)
+		if (live_used[i])
+			unlink(live[i]);
+}
+
+static void on_signal(int sig)
+{
+	unlink_live();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_handlers(void)
+{
+	struct sigaction sa;
+
+	if (handlers_installed)
+		return;
+	handlers_installed = 1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	atexit(unlink_live);
+}
+
+static void live_add(const char *tmp)
+{
+	for (int i = 0; i < MAX_LIVE; i++)
+		if (!live_used[i] && strlen(tmp) < sizeof(live[i])) {
+			memcpy(live[i], tmp, strlen(tmp) + 1);
+			live_used[i] = 1;
+			return;
+		}
+}
+
+static void live_remove(const char *tmp)
+{
+	for (int i = 0; i < MAX_LIVE; i++)
+		if (live_used[i] && strcmp(live[i], tmp) == 0) {
+			live_used[i] = 0;
+			return;
+		}
+}
+
+static char *dir_of(const char *path)
+{
+	char *copy = cp_xstrdup(path);
+	char *dir = cp_xstrdup(dirname(copy));
+
+	free(copy);
+	return dir;
+}
+
+int cp_fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return cp_error("%s: cannot open folder: %s", dir, strerror(errno));
+	if (cp_fault_check(CP_FAULT_FSYNC) < 0 || fsync(fd) < 0) {
+		int e = errno;
+
+		close(fd);
+		return cp_error("%s: cannot sync folder: %s", dir, strerror(e));
+	}
+	close(fd);
+	return 0;
+}
+
+int cp_rename_durable(const char *from, const char *to)
+{
+	char *dto, *dfrom;
+	int r = 0;
+
+	if (cp_fault_check(CP_FAULT_RENAME) < 0 || rename(from, to) < 0)
+		return cp_error("%s: cannot rename to '%s': %s", from, to, strerror(errno));
+	dto = dir_of(to);
+	dfrom = dir_of(from);
+	if (cp_fsync_dir(dto) < 0 || (strcmp(dto, dfrom) != 0 && cp_fsync_dir(dfrom) < 0))
+		r = -1;
+	free(dto);
+	free(dfrom);
+	return r;
+}
+
+static ssize_t cookie_write(void *cookie, const char *buf, size_t n)
+{
+	struct cp_atomic *a = cookie;
+	size_t done = 0;
+
+	if (cp_fault_check(CP_FAULT_WRITE) < 0)
+		return -1;
+	while (done < n) {
+		ssize_t w = write(a->fd, buf + done, n - done);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		done += (size_t)w;
+	}
+	return (ssize_t)n;
+}
+
+static int cookie_close(void *cookie)
+{
+	struct cp_atomic *a = cookie;
+	int r = close(a->fd);
+
+	a->fd = -1;
+	return r;
+}
+
+int cp_atomic_open(struct cp_atomic *a, const char *path, mode_t mode)
+{
+	cookie_io_functions_t io = { .write = cookie_write, .close = cookie_close };
+	char *dir, *base, *copy;
+
+	memset(a, 0, sizeof(*a));
+	a->fd = -1;
+	install_handlers();
+	dir = dir_of(path);
+	copy = cp_xstrdup(path);
+	base = basename(copy);
+	for (int attempt = 0; attempt < 100 && a->fd < 0; attempt++) {
+		free(a->tmp);
+		a->tmp = cp_xasprintf("%s/.%s" TMP_MARK "%ld.%d", dir, base, (long)getpid(),
+				      attempt);
+		a->fd = open(a->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+		if (a->fd < 0 && errno != EEXIST)
+			break;
+	}
+	free(dir);
+	free(copy);
+	if (a->fd < 0) {
+		cp_error("%s: cannot create: %s", path, strerror(errno));
+		free(a->tmp);
+		a->tmp = NULL;
+		return -1;
+	}
+	live_add(a->tmp);
+	a->path = cp_xstrdup(path);
+	a->fp = fopencookie(a, "w", io);
+	if (!a->fp) {
+		cp_atomic_abort(a);
+		return cp_error("%s: cannot create: %s", path, strerror(errno));
+	}
+	setvbuf(a->fp, NULL, _IOFBF, 1 << 16);
+	return 0;
+}
+
+static void release(struct cp_atomic *a)
+{
+	if (a->tmp) {
+		live_remove(a->tmp);
+		free(a->tmp);
+	}
+	free(a->path);
+	memset(a, 0, sizeof(*a));
+	a->fd = -1;
+}
+
+void cp_atomic_abort(struct cp_atomic *a)
+{
+	if (a->fp)
+		fclose(a->fp);
+	else if (a->fd >= 0)
+		close(a->fd);
+	if (a->tmp)
+		unlink(a->tmp);
+	release(a);
+}
+
+int cp_atomic_commit(struct cp_atomic *a)
+{
+	int e;
+
+	if (fflush(a->fp) != 0 || ferror(a->fp)) {
+		e = errno;
+		goto fail;
+	}
+	if (cp_fault_check(CP_FAULT_FSYNC) < 0 || fsync(a->fd) < 0) {
+		e = errno;
+		goto fail;
+	}
+	if (fclose(a->fp) != 0) {
+		a->fp = NULL;
+		e = errno;
+		goto fail;
+	}
+	a->fp = NULL;
+	if (cp_rename_durable(a->tmp, a->path) < 0) {
+		unlink(a->tmp);
+		release(a);
+		return -1;
+	}
+	release(a);
+	return 0;
+fail:
+	cp_error("%s: cannot write: %s", a->path, strerror(e));
+	cp_atomic_abort(a);
+	return -1;
+}
+
+int cp_atomic_write_file(const char *path, const void *buf, size_t len, mode_t mode)
+{
+	struct cp_atomic a;
+
+	if (cp_atomic_open(&a, path, mode) < 0)
+		return -1;
+	if (len && fwrite(buf, 1, len, a.fp) != len) {
+		int e = errno;
+
+		cp_atomic_abort(&a);
+		return cp_error("%s: cannot write: %s", path, strerror(e));
+	}
+	return cp_atomic_commit(&a);
+}
+
+int cp_atomic_copy_file(const char *src, const char *dst, mode_t mode)
+{
+	struct cp_atomic a;
+	char buf[1 << 16];
+	size_t n;
+	FILE *in = fopen(src, "rb");
+
+	if (!in)
+		return cp_error("%s: cannot open: %s", src, strerror(errno));
+	if (cp_atomic_open(&a, dst, mode) < 0) {
+		fclose(in);
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, a.fp) != n)
+			break;
+	if (ferror(in) || ferror(a.fp)) {
+		int e = errno;
+
+		fclose(in);
+		cp_atomic_abort(&a);
+		return cp_error("%s: cannot copy to '%s': %s", src, dst, strerror(e));
+	}
+	fclose(in);
+	return cp_atomic_commit(&a);
+}
+
+void cp_atomic_sweep(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (e->d_name[0] == '.' && strstr(e->d_name, TMP_MARK)) {
+			char *p = cp_xasprintf("%s/%s", dir, e->d_name);
+
+			if (unlink(p) == 0)
+				cp_debug("%s: removed a temp file left by a crash", p);
+			free(p);
+		}
+	closedir(d);
+}
+
+int cp_mkdirs(const char *path)
+{
+	char *p = cp_xstrdup(path);
+
+	for (char *s = p + 1;; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+
+			*s = '\0';
+			if (mkdir(p, 0750) < 0 && errno != EEXIST) {
+				int e = errno;
+
+				free(p);
+				return cp_error("%s: cannot create folder: %s", path, strerror(e));
+			}
+			*s = c;
+			if (!c)
+				break;
+		}
+	}
+	free(p);
+	return 0;
+}

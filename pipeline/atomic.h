@@ -1,0 +1,44 @@
+/* Atomic output, the one way every stage writes a file: a unique temp name in
+ * the target's folder (O_CREAT|O_EXCL), every write checked, fsync, close,
+ * rename onto the final name, fsync the folder. A reader sees the old file or
+ * the whole new one, never a part. Temp files are removed on failure, at
+ * exit and on SIGINT, SIGTERM and SIGHUP. */
+#ifndef CP_ATOMIC_H
+#define CP_ATOMIC_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+struct cp_atomic {
+	FILE *fp;   /* write the contents through this */
+	char *path; /* the final name */
+	char *tmp;  /* the temp name while open */
+	int fd;
+};
+
+/* Open a temp file beside path. The struct must stay where it is until
+ * commit or abort (the stream refers to it). -1 with a message on failure. */
+int cp_atomic_open(struct cp_atomic *a, const char *path, mode_t mode);
+/* Flush, fsync, close, rename onto the final name and fsync the folder.
+ * On failure the temp file is removed, the old file (if any) stays, and a
+ * message is printed; returns -1. The struct is released either way. */
+int cp_atomic_commit(struct cp_atomic *a);
+/* Throw the temp file away. Safe to call after commit or on a zeroed struct. */
+void cp_atomic_abort(struct cp_atomic *a);
+
+/* Write a whole buffer to path atomically. */
+int cp_atomic_write_file(const char *path, const void *buf, size_t len, mode_t mode);
+/* Copy the file src to dst atomically. */
+int cp_atomic_copy_file(const char *src, const char *dst, mode_t mode);
+
+/* rename(2) then fsync of the target's folder (and of the source's folder
+ * when it differs), so the move survives a power cut. */
+int cp_rename_durable(const char *from, const char *to);
+int cp_fsync_dir(const char *dir);
+/* Remove temp files left in dir by a process that was killed. Only call this
+ * while holding the folder's lock (no live writer can be there). */
+void cp_atomic_sweep(const char *dir);
+/* mkdir -p with mode 0750 for new folders. */
+int cp_mkdirs(const char *path);
+
+#endif

@@ -1,0 +1,295 @@
+/* Reads certpress.conf with libinih against a table of known keys. Each key
+ * has a type that says how its value is checked and normalised. */
+#include "conf.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "msg.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#ifndef CP_SYSCONFDIR
+#define CP_SYSCONFDIR "/usr/local/etc"
+#endif
+
+enum type { T_TEXT, T_PATH, T_URL, T_TRANSPORT, T_FROM, T_BOOL, T_LONG };
+
+struct key {
+	const char *section, *name;
+	enum type type;
+	size_t offset;
+	const char *fallback; /* the embedded default */
+	long min, max;
+};
+
+#define OFF(f) offsetof(struct cp_conf, f)
+static const struct key keys[] = {
+	{ "certpress", "awarding-body", T_TEXT, OFF(awarding_body), "Example Awards", 0, 0 },
+	{ "certpress", "verify-url", T_URL, OFF(verify_url), "https://verify.example.org/v/", 0, 0 },
+	{ "certpress", "spool", T_PATH, OFF(spool), "spool", 0, 0 },
+	{ "certpress", "registry", T_PATH, OFF(registry), "spool/registry.sqlite", 0, 0 },
+	{ "certpress", "catalogue", T_PATH, OFF(catalogue), "fixtures/catalogue.xml", 0, 0 },
+	{ "certpress", "layouts", T_PATH, OFF(layouts), "layouts", 0, 0 },
+	{ "certpress", "key-file", T_PATH, OFF(key_file), "keys/reference.key", 0, 0 },
+	{ "certpress", "schemas", T_PATH, OFF(schemas), "config", 0, 0 },
+	{ "mail", "transport", T_TRANSPORT, OFF(mail_transport), "file:spool/outbox", 0, 0 },
+	{ "mail", "from", T_FROM, OFF(mail_from), "Example Awards <certificates@example.org>", 0, 0 },
+	{ "export", "encrypt", T_BOOL, OFF(export_encrypt), "no", 0, 0 },
+	{ "export", "retention-hours", T_LONG, OFF(retention_hours), "24", 1, 24 * 366 },
+	{ "validate", "max-file-mb", T_LONG, OFF(max_results_mb), "256", 1, 4096 },
+};
+#define NKEYS (sizeof(keys) / sizeof(*keys))
+
+struct parse {
+	struct cp_conf *conf;
+	unsigned char seen[NKEYS];
+	char *error; /* the first error the handler met */
+};
+
+static int has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+/* Remove "." and "name/.." parts, so paths read well in messages. */
+static char *tidy(char *path)
+{
+	char *out = path, *p = path;
+
+	while (*p) {
+		if (p[0] == '/' && p[1] == '.' && (p[2] == '/' || !p[2])) {
+			p += 2;
+		} else if (p[0] == '/' && p[1] == '.' && p[2] == '.' && (p[3] == '/' || !p[3]) &&
+			   out > path) {
+			while (out > path && *--out != '/')
+				;
+			p += 3;
+		} else {
+			*out++ = *p++;
+		}
+	}
+	if (out == path)
+		*out++ = '/';
+	*out = '\0';
+	return path;
+}
+
+static char *resolve(const struct cp_conf *conf, const char *value)
+{
+	if (value[0] == '/')
+		return tidy(cp_xstrdup(value));
+	return tidy(cp_xasprintf("%s/%s", conf->dir, value));
+}
+
+/* The address inside "Name <addr>" or the whole value. */
+static int from_ok(const char *v)
+{
+	const char *lt = strchr(v, '<'), *at;
+
+	if (lt) {
+		const char *gt = strchr(lt, '>');
+
+		if (!gt || gt[1] != '\0' || strchr(lt + 1, '<'))
+			return 0;
+		v = lt + 1;
+		at = memchr(v, '@', (size_t)(gt - v));
+		return at && at > v && at + 1 < gt && !memchr(v, ' ', (size_t)(gt - v));
+	}
+	at = strchr(v, '@');
+	return at && at > v && at[1] && !strchr(v, ' ');
+}
+
+/* Returns NULL if the value is good, else why not; stores it in conf. */
+static char *set_value(struct cp_conf *conf, const struct key *k, const char *v)
+{
+	char **sp = (char **)((char *)conf + k->offset);
+	char *end;
+
+	if (has_control(v))
+		return cp_xstrdup("control characters are not allowed");
+	switch (k->type) {
+	case T_TEXT:
+		if (!*v)
+			return cp_xstrdup("must not be empty");
+		free(*sp);
+		*sp = cp_xstrdup(v);
+		return NULL;
+	case T_PATH:
+		if (!*v)
+			return cp_xstrdup("must not be empty");
+		free(*sp);
+		*sp = resolve(conf, v);
+		return NULL;
+	case T_URL:
+		if ((strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0) ||
+		    strchr(v, ' ') || !strchr(v, '.'))
+			return cp_xasprintf("'%s' is not an http or https URL", v);
+		free(*sp);
+		*sp = cp_xstrdup(v);
+		return NULL;
+	case T_TRANSPORT:
+		if (strncmp(v, "file:", 5) == 0 && v[5]) {
+			char *dir = resolve(conf, v + 5);
+
+			free(*sp);
+			*sp = cp_xasprintf("file:%s", dir);
+			free(dir);
+			return NULL;
+		}
+		if (strncmp(v, "smtp://", 7) == 0) {
+			const char *colon = strrchr(v + 7, ':');
+			long port;
+
+			if (!colon || colon == v + 7)
+				return cp_xasprintf("'%s' is not smtp://host:port", v);
+			errno = 0;
+			port = strtol(colon + 1, &end, 10);
+			if (errno || *end || end == colon + 1 || port < 1 || port > 65535)
+				return cp_xasprintf("'%s' has no valid port", v);
+			free(*sp);
+			*sp = cp_xstrdup(v);
+			return NULL;
+		}
+		return cp_xasprintf("'%s' is neither file:DIR nor smtp://host:port", v);
+	case T_FROM:
+		if (!from_ok(v))
+			return cp_xasprintf("'%s' is not an address or 'Name <address>'", v);
+		free(*sp);
+		*sp = cp_xstrdup(v);
+		return NULL;
+	case T_BOOL: {
+		bool *bp = (bool *)((char *)conf + k->offset);
+
+		if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcasecmp(v, "on") ||
+		    !strcmp(v, "1"))
+			*bp = true;
+		else if (!strcasecmp(v, "no") || !strcasecmp(v, "false") ||
+			 !strcasecmp(v, "off") || !strcmp(v, "0"))
+			*bp = false;
+		else
+			return cp_xasprintf("'%s' is not yes or no", v);
+		return NULL;
+	}
+	case T_LONG: {
+		long *lp = (long *)((char *)conf + k->offset);
+		long n;
+
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno || *end || end == v || n < k->min || n > k->max)
+			return cp_xasprintf("'%s' is not a whole number from %ld to %ld", v,
+					    k->min, k->max);
+		*lp = n;
+		return NULL;
+	}
+	}
+	return cp_xstrdup("unknown key type");
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse *p = user;
+	char *why;
+
+	for (size_t i = 0; i < NKEYS; i++) {
+		if (strcmp(keys[i].section, section) || strcmp(keys[i].name, name))
+			continue;
+		if (p->seen[i]) {
+			if (!p->error)
+				p->error = cp_xasprintf("key '%s' given twice in [%s]", name,
+							section);
+			return 0;
+		}
+		p->seen[i] = 1;
+		why = set_value(p->conf, &keys[i], value);
+		if (why) {
+			if (!p->error)
+				p->error = cp_xasprintf("key '%s': %s", name, why);
+			free(why);
+			return 0;
+		}
+		return 1;
+	}
+	if (!p->error)
+		p->error = cp_xasprintf("unknown key '%s' in [%s]", name, section);
+	return 0;
+}
+
+int cp_conf_load_file(struct cp_conf *conf, const char *path)
+{
+	struct parse p = { .conf = conf };
+	char resolved[PATH_MAX], *copy;
+	FILE *f;
+	int line;
+
+	memset(conf, 0, sizeof(*conf));
+	f = fopen(path, "r");
+	if (!f)
+		return cp_error("%s: cannot read configuration: %s", path, strerror(errno));
+	conf->path = cp_xstrdup(path);
+	copy = cp_xstrdup(realpath(path, resolved) ? resolved : path);
+	conf->dir = cp_xstrdup(dirname(copy));
+	free(copy);
+	for (size_t i = 0; i < NKEYS; i++) {
+		char *why = set_value(conf, &keys[i], keys[i].fallback);
+
+		if (why)
+			cp_bug("default for '%s': %s", keys[i].name, why);
+	}
+	ini_allow_multiline = false;
+	line = ini_parse_file(f, handler, &p);
+	fclose(f);
+	if (line != 0) {
+		if (line < 0)
+			cp_error("%s: cannot read configuration", path);
+		else
+			cp_error("%s:%d: %s", path, line,
+				 p.error ? p.error : "not a 'key = value' line or a [section]");
+		free(p.error);
+		cp_conf_release(conf);
+		return -1;
+	}
+	return 0;
+}
+
+int cp_conf_load(struct cp_conf *conf, const char *explicit)
+{
+	const char *env = getenv("CERTPRESS_CONF");
+	const char *installed = CP_SYSCONFDIR "/certpress/certpress.conf";
+
+	if (explicit)
+		return cp_conf_load_file(conf, explicit);
+	if (env && *env)
+		return cp_conf_load_file(conf, env);
+	if (access("certpress.conf", F_OK) == 0)
+		return cp_conf_load_file(conf, "certpress.conf");
+	if (access(installed, F_OK) == 0)
+		return cp_conf_load_file(conf, installed);
+	return cp_error("no configuration file: give -c FILE or set CERTPRESS_CONF "
+			"(looked for ./certpress.conf and %s)", installed);
+}
+
+void cp_conf_release(struct cp_conf *conf)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (keys[i].type != T_BOOL && keys[i].type != T_LONG) {
+			char **sp = (char **)((char *)conf + keys[i].offset);
+
+			free(*sp);
+		}
+	free(conf->path);
+	free(conf->dir);
+	memset(conf, 0, sizeof(*conf));
+}

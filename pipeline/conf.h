@@ -1,0 +1,43 @@
+/* The configuration file (INI, read with libinih): every key is known and
+ * checked, and relative paths are made relative to the file's folder. An
+ * unknown key, a bad value or a missing file is reported with the file, the
+ * line and the key; the caller exits 78. */
+#ifndef CP_CONF_H
+#define CP_CONF_H
+
+#include <stdbool.h>
+
+struct cp_conf {
+	char *path; /* the file that was read */
+	char *dir;  /* its folder: the base of relative paths */
+
+	/* [certpress] */
+	char *awarding_body;
+	char *verify_url;
+	char *spool;
+	char *registry;
+	char *catalogue;
+	char *layouts;
+	char *key_file;
+	char *schemas;  /* folder holding results.xsd and catalogue.xsd */
+
+	/* [mail] */
+	char *mail_transport; /* "file:/abs/dir" or "smtp://host:port" */
+	char *mail_from;
+
+	/* [export] */
+	bool export_encrypt;
+	long retention_hours;
+
+	/* [validate] */
+	long max_results_mb;   /* a results file larger than this is refused */
+};
+
+/* Find the file (explicit, else $CERTPRESS_CONF, else ./certpress.conf, else
+ * the installed default), read and check it. explicit may be NULL. */
+int cp_conf_load(struct cp_conf *conf, const char *explicit);
+/* Read and check one named file. */
+int cp_conf_load_file(struct cp_conf *conf, const char *path);
+void cp_conf_release(struct cp_conf *conf);
+
+#endif

@@ -1,0 +1,32 @@
+/* Calendar dates as the results file writes them (YYYY-MM-DD), checked to
+ * be real, and the arithmetic the rules need. "Today" can be pinned for
+ * tests with CERTPRESS_TODAY=YYYY-MM-DD. */
+#ifndef CP_DATE_H
+#define CP_DATE_H
+
+#include <stdbool.h>
+#include <time.h>
+
+struct cp_date {
+	int y, m, d;
+};
+
+/* Parse exactly YYYY-MM-DD and check it is a real date from 1900 to 9999. */
+bool cp_date_parse(const char *s, struct cp_date *out);
+/* Negative, zero or positive as a is before, on or after b. */
+int cp_date_cmp(struct cp_date a, struct cp_date b);
+/* Whole years from born to on (the age on a date). */
+int cp_date_years_between(struct cp_date born, struct cp_date on);
+/* The date n months later; the 31st becomes the month's last day. */
+struct cp_date cp_date_add_months(struct cp_date d, int n);
+/* Writes YYYY-MM-DD into buf (at least 11 bytes). */
+char *cp_date_format(struct cp_date d, char *buf);
+/* Today in UTC, or CERTPRESS_TODAY when set. */
+struct cp_date cp_date_today(void);
+/* The current time as UTC "YYYY-MM-DDTHH:MM:SSZ" (buf of 21 bytes or more);
+ * the date part follows CERTPRESS_TODAY when set. */
+char *cp_time_stamp(char *buf, size_t n);
+bool cp_date_is_leap(int y);
+int cp_date_days_in_month(int y, int m);
+
+#endif

@@ -1,0 +1,29 @@
+/* The exit codes of every certpress program (sysexits), in one place, and
+ * which of them are worth a retry. */
+#ifndef CP_EXITCODE_H
+#define CP_EXITCODE_H
+
+#include <stdbool.h>
+
+enum {
+	CP_EX_OK = 0,
+	CP_EX_USAGE = 64,       /* bad command line */
+	CP_EX_DATAERR = 65,     /* a results file unusable as a whole */
+	CP_EX_NOINPUT = 66,     /* an input is missing */
+	CP_EX_UNAVAILABLE = 69, /* a service is down: the batch waits for retry */
+	CP_EX_SOFTWARE = 70,    /* an internal error */
+	CP_EX_CANTCREAT = 73,   /* an output cannot be created */
+	CP_EX_IOERR = 74,       /* an I/O error */
+	CP_EX_TEMPFAIL = 75,    /* a temporary failure (e.g. a batch is locked) */
+	CP_EX_CONFIG = 78,      /* a configuration error */
+};
+
+/* A short name for the code ("dataerr"), or "unknown". */
+const char *cp_exit_name(int code);
+/* True if running the same command again later may succeed. */
+bool cp_exit_retryable(int code);
+/* The worse of two exit codes, for a run over several batches: any failure
+ * beats success, and a failure a retry cannot fix beats one it can. */
+int cp_exit_worst(int a, int b);
+
+#endif

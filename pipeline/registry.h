@@ -1,0 +1,60 @@
+/* The registry: what outlives a batch, in SQLite (WAL, busy timeout, STRICT
+ * tables). The schema is versioned with PRAGMA user_version and every
+ * migration is applied in one transaction. Every function prints its own
+ * message and returns -1 on error. */
+#ifndef CP_REGISTRY_H
+#define CP_REGISTRY_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "spool.h"
+
+#define CP_REGISTRY_VERSION 1
+
+struct cp_registry {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *award_lookup; /* prepared once, used per learner */
+};
+
+/* Open (creating the file and its folder) and bring the schema up to date. */
+int cp_registry_open(struct cp_registry *r, const char *path);
+void cp_registry_close(struct cp_registry *r);
+
+/* BEGIN IMMEDIATE, so a writer waits for the other writers up front. */
+int cp_registry_begin(struct cp_registry *r);
+int cp_registry_commit(struct cp_registry *r);
+void cp_registry_rollback(struct cp_registry *r);
+int cp_registry_exec(struct cp_registry *r, const char *sql);
+/* Prepare sql or report why not; NULL on error. */
+sqlite3_stmt *cp_registry_prepare(struct cp_registry *r, const char *sql);
+
+/* The batch (not failed) that already took a results file with this
+ * SHA-256. Returns 1 and fills batch if there is one, 0 if none. */
+int cp_registry_results_seen(struct cp_registry *r, const char *sha256,
+			     char batch[CP_BATCH_ID_MAX]);
+/* Record a new batch for a results file and the file itself; the id is
+ * chosen here, unique in the registry. Call inside a transaction. */
+int cp_registry_batch_create(struct cp_registry *r, const char *sha256, const char *name,
+			     long long size, char id[CP_BATCH_ID_MAX]);
+/* status is "open", "done" or "failed"; reason may be NULL. */
+int cp_registry_batch_set_status(struct cp_registry *r, const char *id, const char *status,
+				 const char *reason);
+int cp_registry_batch_set_header(struct cp_registry *r, const char *id,
+				 const char *submission, const char *centre);
+
+/* A stage's start (a new attempt) and its end with exit code and counts
+ * (a JSON object, may be NULL). */
+int cp_registry_stage_start(struct cp_registry *r, const char *batch, const char *stage,
+			    int *attempt);
+int cp_registry_stage_finish(struct cp_registry *r, const char *batch, const char *stage,
+			     int attempt, int exit_code, const char *counts);
+
+/* 1 if an award for (enrolment, qualification, awarded) exists in a batch
+ * other than this one (its id in other), 0 if not. */
+int cp_registry_award_elsewhere(struct cp_registry *r, const char *enrolment,
+				const char *qualification, const char *awarded,
+				const char *batch, char other[CP_BATCH_ID_MAX]);
+
+#endif

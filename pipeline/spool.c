@@ -1,0 +1,146 @@
+/* Spool folders, batch ids and batch locks. */
+#include "spool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "atomic.h"
+#include "msg.h"
+#include "xalloc.h"
+#include "banned.h"
+
+int cp_spool_open(struct cp_spool *s, const struct cp_conf *conf)
+{
+	memset(s, 0, sizeof(*s));
+	s->root = cp_xstrdup(conf->spool);
+	s->inbox = cp_xasprintf("%s/inbox", s->root);
+	s->failed = cp_xasprintf("%s/failed", s->root);
+	s->batches = cp_xasprintf("%s/batches", s->root);
+	s->exports = cp_xasprintf("%s/exports", s->root);
+	s->print = cp_xasprintf("%s/print", s->root);
+	if (strncmp(conf->mail_transport, "file:", 5) == 0)
+		s->outbox = cp_xstrdup(conf->mail_transport + 5);
+	if (cp_mkdirs(s->inbox) < 0 || cp_mkdirs(s->failed) < 0 || cp_mkdirs(s->batches) < 0 ||
+	    cp_mkdirs(s->exports) < 0 || cp_mkdirs(s->print) < 0 ||
+	    (s->outbox && cp_mkdirs(s->outbox) < 0)) {
+		cp_spool_release(s);
+		return -1;
+	}
+	return 0;
+}
+
+void cp_spool_release(struct cp_spool *s)
+{
+	free(s->root);
+	free(s->inbox);
+	free(s->failed);
+	free(s->batches);
+	free(s->exports);
+	free(s->print);
+	free(s->outbox);
+	memset(s, 0, sizeof(*s));
+}
+
+char *cp_spool_batch_dir(const struct cp_spool *s, const char *id)
+{
+	return cp_xasprintf("%s/%s", s->batches, id);
+}
+
+char *cp_spool_batch_file(const struct cp_spool *s, const char *id, const char *name)
+{
+	return cp_xasprintf("%s/%s/%s", s->batches, id, name);
+}
+
+void cp_batch_id_format(char id[CP_BATCH_ID_MAX], time_t t, int seq)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	snprintf(id, CP_BATCH_ID_MAX, "%04u%02u%02u-%02u%02u%02u-%03u",
+		 (unsigned)(tm.tm_year + 1900) % 10000, (unsigned)(tm.tm_mon + 1) % 100,
+		 (unsigned)tm.tm_mday % 100, (unsigned)tm.tm_hour % 100,
+		 (unsigned)tm.tm_min % 100, (unsigned)tm.tm_sec % 100, (unsigned)seq % 1000);
+}
+
+bool cp_batch_id_valid(const char *id)
+{
+	static const char shape[] = "dddddddd-dddddd-ddd";
+
+	if (strlen(id) != sizeof(shape) - 1)
+		return false;
+	for (size_t i = 0; shape[i]; i++)
+		if (shape[i] == 'd' ? (id[i] < '0' || id[i] > '9') : id[i] != shape[i])
+			return false;
+	return true;
+}
+
+int cp_spool_batch_arg(const struct cp_spool *s, const char *arg, char id[CP_BATCH_ID_MAX])
+{
+	char *copy = cp_xstrdup(arg), *base;
+	struct stat st;
+	char *dir;
+	int r = 0;
+
+	while (strlen(copy) > 1 && copy[strlen(copy) - 1] == '/')
+		copy[strlen(copy) - 1] = '\0';
+	base = basename(copy);
+	if (!cp_batch_id_valid(base)) {
+		free(copy);
+		return cp_error("'%s' is not a batch id (YYYYMMDD-HHMMSS-NNN) or a batch folder",
+				arg);
+	}
+	dir = cp_spool_batch_dir(s, base);
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		r = cp_error("batch '%s': no such batch in %s", base, s->batches);
+	else
+		snprintf(id, CP_BATCH_ID_MAX, "%s", base);
+	free(dir);
+	free(copy);
+	return r;
+}
+
+bool cp_spool_in_inbox(const struct cp_spool *s, const char *path)
+{
+	char a[PATH_MAX], b[PATH_MAX], *copy = cp_xstrdup(path);
+	bool in = realpath(dirname(copy), a) && realpath(s->inbox, b) && strcmp(a, b) == 0;
+
+	free(copy);
+	return in;
+}
+
+int cp_batch_lock(const char *dir, const char *id, int *fd)
+{
+	const char *held = getenv("CERTPRESS_LOCK_HELD");
+	char *path;
+
+	*fd = -1;
+	if (held && strcmp(held, id) == 0)
+		return 0;
+	path = cp_xasprintf("%s/lock", dir);
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+	if (*fd < 0) {
+		int e = errno;
+
+		free(path);
+		return cp_error("%s: cannot open the batch lock: %s", dir, strerror(e));
+	}
+	free(path);
+	if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+
+		close(*fd);
+		*fd = -1;
+		if (e == EWOULDBLOCK)
+			return 1;
+		return cp_error("%s: cannot lock the batch: %s", dir, strerror(e));
+	}
+	return 0;
+}

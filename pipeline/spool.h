@@ -1,0 +1,42 @@
+/* The spool: the folders of interface.md, created on first use, and the
+ * names inside them. Batch ids are "YYYYMMDD-HHMMSS-NNN" (UTC, then a
+ * sequence number): they sort by time and stay unique within a second. */
+#ifndef CP_SPOOL_H
+#define CP_SPOOL_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "conf.h"
+
+#define CP_BATCH_ID_MAX 24
+
+struct cp_spool {
+	char *root, *inbox, *failed, *batches, *exports, *print;
+	char *outbox; /* the file: transport's folder, or NULL for SMTP */
+};
+
+/* Fill in the names and create every folder that is missing. */
+int cp_spool_open(struct cp_spool *s, const struct cp_conf *conf);
+void cp_spool_release(struct cp_spool *s);
+
+/* spool/batches/<id> (caller frees). */
+char *cp_spool_batch_dir(const struct cp_spool *s, const char *id);
+/* A file in a batch's folder (caller frees). */
+char *cp_spool_batch_file(const struct cp_spool *s, const char *id, const char *name);
+/* Resolve a BATCH argument, an id or the path of its folder, to an id that
+ * exists in this spool. -1 with a message if there is no such batch. */
+int cp_spool_batch_arg(const struct cp_spool *s, const char *arg, char id[CP_BATCH_ID_MAX]);
+/* True if path names a file directly inside the spool's inbox. */
+bool cp_spool_in_inbox(const struct cp_spool *s, const char *path);
+
+void cp_batch_id_format(char id[CP_BATCH_ID_MAX], time_t t, int seq);
+bool cp_batch_id_valid(const char *id);
+
+/* Take a batch's lock (flock on <dir>/lock) without waiting. Returns 0 and
+ * the fd to keep open, 1 if another process holds it, -1 on error. A parent
+ * that holds the lock for its children names the batch in
+ * $CERTPRESS_LOCK_HELD; then this returns 0 with *fd = -1. */
+int cp_batch_lock(const char *dir, const char *id, int *fd);
+
+#endif

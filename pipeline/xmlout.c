@@ -1,0 +1,91 @@
+/* A thin, error-accumulating wrapper over xmlTextWriter writing to a FILE. */
+#include "xmlout.h"
+
+#include <string.h>
+
+#include "banned.h"
+
+static int write_cb(void *ctx, const char *buf, int len)
+{
+	FILE *fp = ctx;
+
+	if (len > 0 && fwrite(buf, 1, (size_t)len, fp) != (size_t)len)
+		return -1;
+	return len;
+}
+
+static int close_cb(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+#define X(s) ((const xmlChar *)(s))
+
+int cp_xmlout_open(struct cp_xmlout *x, FILE *fp)
+{
+	xmlOutputBufferPtr out = xmlOutputBufferCreateIO(write_cb, close_cb, fp, NULL);
+
+	memset(x, 0, sizeof(*x));
+	if (!out || !(x->w = xmlNewTextWriter(out))) {
+		if (out)
+			xmlOutputBufferClose(out);
+		x->failed = 1;
+		return -1;
+	}
+	xmlTextWriterSetIndent(x->w, 1);
+	xmlTextWriterSetIndentString(x->w, X(" "));
+	if (xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", NULL) < 0)
+		x->failed = 1;
+	return x->failed ? -1 : 0;
+}
+
+void cp_xmlout_start(struct cp_xmlout *x, const char *element)
+{
+	if (!x->failed && xmlTextWriterStartElement(x->w, X(element)) < 0)
+		x->failed = 1;
+}
+
+void cp_xmlout_attr(struct cp_xmlout *x, const char *name, const char *value)
+{
+	if (!x->failed && xmlTextWriterWriteAttribute(x->w, X(name), X(value ? value : "")) < 0)
+		x->failed = 1;
+}
+
+void cp_xmlout_attr_opt(struct cp_xmlout *x, const char *name, const char *value)
+{
+	if (value)
+		cp_xmlout_attr(x, name, value);
+}
+
+void cp_xmlout_attr_long(struct cp_xmlout *x, const char *name, long value)
+{
+	if (!x->failed && xmlTextWriterWriteFormatAttribute(x->w, X(name), "%ld", value) < 0)
+		x->failed = 1;
+}
+
+void cp_xmlout_text_element(struct cp_xmlout *x, const char *element, const char *text)
+{
+	if (!x->failed &&
+	    xmlTextWriterWriteElement(x->w, X(element), X(text ? text : "")) < 0)
+		x->failed = 1;
+}
+
+void cp_xmlout_end(struct cp_xmlout *x)
+{
+	if (!x->failed && xmlTextWriterEndElement(x->w) < 0)
+		x->failed = 1;
+}
+
+int cp_xmlout_finish(struct cp_xmlout *x)
+{
+	if (x->w) {
+		if (!x->failed && xmlTextWriterEndDocument(x->w) < 0)
+			x->failed = 1;
+		if (!x->failed && xmlTextWriterFlush(x->w) < 0)
+			x->failed = 1;
+		xmlFreeTextWriter(x->w);
+		x->w = NULL;
+	}
+	return x->failed ? -1 : 0;
+}

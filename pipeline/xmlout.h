@@ -1,0 +1,28 @@
+/* Writing the pipeline's own XML files (stage outputs) with libxml2's text
+ * writer into an atomic output. Calls after the first failure do nothing;
+ * cp_xmlout_finish reports whether every call succeeded. */
+#ifndef CP_XMLOUT_H
+#define CP_XMLOUT_H
+
+#include <libxml/xmlwriter.h>
+#include <stdio.h>
+
+struct cp_xmlout {
+	xmlTextWriterPtr w;
+	int failed;
+};
+
+/* Start a document on fp (not closed here), indented for people. */
+int cp_xmlout_open(struct cp_xmlout *x, FILE *fp);
+void cp_xmlout_start(struct cp_xmlout *x, const char *element);
+void cp_xmlout_attr(struct cp_xmlout *x, const char *name, const char *value);
+/* An attribute only if value is not NULL. */
+void cp_xmlout_attr_opt(struct cp_xmlout *x, const char *name, const char *value);
+void cp_xmlout_attr_long(struct cp_xmlout *x, const char *name, long value);
+/* <element>text</element> */
+void cp_xmlout_text_element(struct cp_xmlout *x, const char *element, const char *text);
+void cp_xmlout_end(struct cp_xmlout *x);
+/* End the document and free the writer: 0 if every call succeeded. */
+int cp_xmlout_finish(struct cp_xmlout *x);
+
+#endif

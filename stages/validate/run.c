@@ -1,0 +1,485 @@
+/* The validate stage's flow: screen the file, find or create its batch,
+ * take the file into the batch, read it learner by learner into three
+ * outputs, then commit them (accepted.xml last: its presence means the stage
+ * is done). A file unusable as a whole goes to spool/failed/ with a reason. */
+#include "validate.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../pipeline/catalogue.h"
+#include "../../pipeline/date.h"
+#include "../../pipeline/exitcode.h"
+#include "../../pipeline/msg.h"
+#include "../../pipeline/progress.h"
+#include "../../pipeline/registry.h"
+#include "../../pipeline/screen.h"
+#include "../../pipeline/spool.h"
+#include "../../pipeline/strmap.h"
+#include "../../pipeline/xalloc.h"
+#include "../../pipeline/xml.h"
+#include "../../pipeline/banned.h"
+
+struct validate {
+	const struct cp_conf *conf;
+	struct cp_spool spool;
+	struct cp_registry reg;
+	struct cp_catalogue cat;
+	xmlSchemaPtr schema;
+	char batch[CP_BATCH_ID_MAX];
+	char *dir;          /* the batch folder */
+	char *results;      /* the batch's copy of the results file */
+	char *name;         /* the results file's own name, for messages */
+	int lock_fd, attempt;
+	struct cp_vout accepted, rejected, held;
+	struct cp_strmap enrolments;
+	struct cp_reasons run_reasons, reasons;
+	struct cp_date today;
+	long learners, withdrawn;
+	int failed; /* a callback hit an internal error */
+	struct cp_progress progress;
+};
+
+static char *path_basename(const char *path)
+{
+	char *copy = cp_xstrdup(path), *b = cp_xstrdup(basename(copy));
+
+	free(copy);
+	return b;
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+static bool batch_file_exists(struct validate *v, const char *id, const char *name)
+{
+	char *p = cp_spool_batch_file(&v->spool, id, name);
+	bool e = exists(p);
+
+	free(p);
+	return e;
+}
+
+/* Record the end of the stage (best effort after a failure: the files
+ * already say what happened). */
+static void finish(struct validate *v, int code, const char *counts)
+{
+	if (v->attempt)
+		cp_registry_stage_finish(&v->reg, v->batch, "validate", v->attempt, code, counts);
+}
+
+/* Move the whole file aside with its reason. The batch's "failed" file is
+ * written first, so a crash part-way is finished by the next attempt. */
+static int fail_batch(struct validate *v, const char *source, long line, const char *reason)
+{
+	char *text = line > 0 ? cp_xasprintf("%s:%ld: %s\n", v->name, line, reason)
+			      : cp_xasprintf("%s: %s\n", v->name, reason);
+	char *marker = cp_xasprintf("%s/failed", v->dir);
+	char *dest = cp_xasprintf("%s/%s-%s", v->spool.failed, v->batch, v->name);
+	char *why = cp_xasprintf("%s.reason", dest);
+	char *full = cp_xasprintf("%sbatch %s\n", text, v->batch);
+	int rc = CP_EX_DATAERR;
+
+	text[strlen(text) - 1] = '\0';
+	cp_error("%s", text);
+	if (cp_atomic_write_file(marker, full, strlen(full), 0640) < 0 ||
+	    cp_atomic_write_file(why, full, strlen(full), 0640) < 0) {
+		rc = CP_EX_CANTCREAT;
+		goto out;
+	}
+	if (exists(v->results)) {
+		if (cp_rename_durable(v->results, dest) < 0)
+			rc = CP_EX_IOERR;
+	} else if (source && !exists(dest)) {
+		if (cp_spool_in_inbox(&v->spool, source) ? cp_rename_durable(source, dest) < 0
+							 : cp_atomic_copy_file(source, dest, 0640) < 0)
+			rc = CP_EX_IOERR;
+	}
+	if (rc == CP_EX_DATAERR) {
+		cp_info("%s moved to %s", v->name, dest);
+		if (cp_registry_batch_set_status(&v->reg, v->batch, "failed", text) < 0)
+			rc = CP_EX_IOERR;
+	}
+out:
+	finish(v, rc, NULL);
+	free(text);
+	free(marker);
+	free(dest);
+	free(why);
+	free(full);
+	return rc;
+}
+
+/* --- reading the file ------------------------------------------------ */
+
+static int on_head(void *ctx, const struct cp_results_head *h)
+{
+	struct validate *v = ctx;
+
+	cp_vout_head(&v->accepted, h);
+	cp_vout_head(&v->rejected, h);
+	cp_vout_head(&v->held, h);
+	if (cp_registry_batch_set_header(&v->reg, v->batch, h->id, h->centre_number) < 0)
+		v->failed = 1;
+	return v->failed ? -1 : 0;
+}
+
+static int on_run_start(void *ctx, const struct cp_run *run)
+{
+	struct validate *v = ctx;
+
+	cp_reasons_clear(&v->run_reasons);
+	cp_rules_run(&v->cat, run, &v->run_reasons);
+	cp_vout_run_start(&v->accepted, run);
+	return 0;
+}
+
+static int on_run_end(void *ctx, const struct cp_run *run)
+{
+	struct validate *v = ctx;
+
+	(void)run;
+	cp_vout_run_end(&v->accepted);
+	return 0;
+}
+
+static int on_learner(void *ctx, const struct cp_run *run, struct cp_learner *l)
+{
+	struct validate *v = ctx;
+	enum cp_verdict verdict;
+	char other[CP_BATCH_ID_MAX];
+	const char *enrolment = l->enrolment ? l->enrolment : "";
+	long first;
+	int dup;
+
+	v->learners++;
+	cp_learner_normalise(l);
+	cp_reasons_clear(&v->reasons);
+	verdict = cp_rules_check(&v->cat, run, &v->run_reasons, l, v->today, &v->reasons);
+	if (cp_strmap_add(&v->enrolments, enrolment, l->line, &first)) {
+		cp_reasons_add(&v->reasons, l->line,
+			       "enrolment '%s' is used again (first at line %ld)", enrolment, first);
+		verdict = CP_REJECTED;
+	}
+	if (verdict == CP_ACCEPTED) {
+		dup = cp_registry_award_elsewhere(&v->reg, enrolment, run->qualification,
+						  l->awarded, v->batch, other);
+		if (dup < 0)
+			return v->failed = 1, -1;
+		if (dup) {
+			cp_reasons_add(&v->reasons, l->line,
+				       "duplicate: qualification '%s' awarded on %s was certificated "
+				       "in batch %s", run->qualification, l->awarded, other);
+			verdict = CP_REJECTED;
+		}
+	}
+	switch (verdict) {
+	case CP_ACCEPTED:
+		cp_vout_accepted(&v->accepted, l, cp_catalogue_find(&v->cat, run->qualification));
+		break;
+	case CP_HELD:
+		if (l->status && !strcmp(l->status, "withdrawn"))
+			v->withdrawn++;
+		cp_vout_held(&v->held, run, l);
+		break;
+	case CP_REJECTED:
+		for (size_t i = 0; i < v->reasons.n; i++)
+			cp_warn("%s:%ld: learner '%s': %s", v->name, v->reasons.v[i].line, enrolment,
+				v->reasons.v[i].text);
+		cp_vout_rejected(&v->rejected, run, l, &v->reasons);
+		break;
+	}
+	cp_progress_tick(&v->progress, 1);
+	return 0;
+}
+
+static int read_results(struct validate *v)
+{
+	struct cp_results_handler h = { v, on_head, on_run_start, on_learner, on_run_end };
+	struct cp_vout_head head = { v->batch, v->name, NULL, NULL };
+	struct cp_xml_error err;
+	struct cp_screen sc;
+	char *acc, *rej, *hel, *counts;
+	int rc, s;
+
+	s = cp_screen_file(v->results, (off_t)v->conf->max_results_mb << 20, &sc);
+	if (s < 0)
+		return finish(v, CP_EX_IOERR, NULL), CP_EX_IOERR;
+	if (s > 0)
+		return fail_batch(v, NULL, sc.line, sc.reason);
+	head.sha256 = sc.sha256;
+	acc = cp_xasprintf("%s/accepted.xml", v->dir);
+	rej = cp_xasprintf("%s/rejected.xml", v->dir);
+	hel = cp_xasprintf("%s/held.xml", v->dir);
+	cp_atomic_sweep(v->dir);
+	if (cp_vout_open(&v->accepted, acc, "accepted", &head) < 0 ||
+	    cp_vout_open(&v->rejected, rej, "rejected", &head) < 0 ||
+	    cp_vout_open(&v->held, hel, "held", &head) < 0) {
+		rc = CP_EX_CANTCREAT;
+		goto abort;
+	}
+	v->today = cp_date_today();
+	cp_progress_start(&v->progress, "validate", "learners", 0);
+	s = cp_results_read(v->results, v->schema, &h, &err);
+	cp_progress_end(&v->progress);
+	if (s != 0) {
+		cp_vout_abort(&v->accepted);
+		cp_vout_abort(&v->rejected);
+		cp_vout_abort(&v->held);
+		if (s > 0 && !v->failed)
+			rc = fail_batch(v, NULL, err.line, err.message);
+		else
+			rc = CP_EX_SOFTWARE, finish(v, rc, NULL);
+		goto out;
+	}
+	if (cp_vout_commit(&v->held) < 0 || cp_vout_commit(&v->rejected) < 0 ||
+	    cp_vout_commit(&v->accepted) < 0) {
+		rc = CP_EX_IOERR;
+		goto abort;
+	}
+	counts = cp_xasprintf("{\"learners\":%ld,\"accepted\":%ld,\"rejected\":%ld,"
+			      "\"held\":%ld,\"withdrawn\":%ld}", v->learners, v->accepted.count,
+			      v->rejected.count, v->held.count, v->withdrawn);
+	cp_info("%s: %ld learners: %ld accepted, %ld rejected, %ld held (%ld withdrawn)",
+		v->name, v->learners, v->accepted.count, v->rejected.count, v->held.count,
+		v->withdrawn);
+	finish(v, CP_EX_OK, counts);
+	free(counts);
+	rc = CP_EX_OK;
+	goto out;
+abort:
+	cp_vout_abort(&v->accepted);
+	cp_vout_abort(&v->rejected);
+	cp_vout_abort(&v->held);
+	finish(v, rc, NULL);
+out:
+	free(acc);
+	free(rej);
+	free(hel);
+	return rc;
+}
+
+/* --- finding the batch ------------------------------------------------ */
+
+static int lock_batch(struct validate *v)
+{
+	int r = cp_batch_lock(v->dir, v->batch, &v->lock_fd);
+
+	if (r > 0)
+		cp_error("batch %s is being worked on by another process", v->batch);
+	return r;
+}
+
+static void set_batch(struct validate *v, const char *id)
+{
+	snprintf(v->batch, sizeof(v->batch), "%s", id);
+	free(v->dir);
+	free(v->results);
+	v->dir = cp_spool_batch_dir(&v->spool, id);
+	v->results = cp_xasprintf("%s/results.xml", v->dir);
+	cp_msg_set_batch(id);
+}
+
+/* The name the batch's results file came with. */
+static char *batch_results_name(struct validate *v)
+{
+	sqlite3_stmt *st = cp_registry_prepare(&v->reg,
+		"SELECT results_name FROM batches WHERE id = ?1");
+	char *name = NULL;
+
+	if (!st)
+		return NULL;
+	sqlite3_bind_text(st, 1, v->batch, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		name = cp_xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return name;
+}
+
+/* Validate an existing batch again (after a crash, or by operator). */
+static int resume(struct validate *v, const char *arg)
+{
+	char id[CP_BATCH_ID_MAX];
+	int r;
+
+	if (cp_spool_batch_arg(&v->spool, arg, id) < 0)
+		return CP_EX_NOINPUT;
+	set_batch(v, id);
+	if ((r = lock_batch(v)) != 0)
+		return r > 0 ? CP_EX_TEMPFAIL : CP_EX_IOERR;
+	if (!(v->name = batch_results_name(v)))
+		return cp_error("batch %s is not in the registry", id), CP_EX_NOINPUT;
+	if (batch_file_exists(v, id, "accepted.xml")) {
+		cp_info("batch %s is validated already", id);
+		return CP_EX_OK;
+	}
+	if (cp_registry_stage_start(&v->reg, v->batch, "validate", &v->attempt) < 0)
+		return CP_EX_IOERR;
+	if (batch_file_exists(v, id, "failed") || !exists(v->results)) {
+		char *marker = cp_xasprintf("%s/failed", v->dir);
+		FILE *f = fopen(marker, "r");
+		char why[512] = "the results file is missing from the batch";
+
+		if (f) {
+			if (fgets(why, sizeof(why), f))
+				why[strcspn(why, "\n")] = '\0';
+			fclose(f);
+		}
+		free(marker);
+		cp_error("batch %s failed validation: %s", id, why);
+		cp_registry_batch_set_status(&v->reg, v->batch, "failed", why);
+		finish(v, CP_EX_DATAERR, NULL);
+		return CP_EX_DATAERR;
+	}
+	return read_results(v);
+}
+
+/* Find the batch this file belongs to, or make one, inside one registry
+ * transaction so two processes given the same file agree on one batch. */
+static int claim(struct validate *v, const struct cp_screen *sc, bool *duplicate,
+		 char seen[CP_BATCH_ID_MAX])
+{
+	char id[CP_BATCH_ID_MAX];
+	int r;
+
+	*duplicate = false;
+	if (cp_registry_begin(&v->reg) < 0)
+		return CP_EX_IOERR;
+	r = sc->reason[0] ? 0 : cp_registry_results_seen(&v->reg, sc->sha256, seen);
+	if (r < 0)
+		goto fail;
+	if (r > 0 && !batch_file_exists(v, seen, "accepted.xml")) {
+		set_batch(v, seen); /* resume the batch that took it first */
+	} else {
+		*duplicate = r > 0;
+		if (cp_registry_batch_create(&v->reg, sc->sha256, v->name, (long long)sc->size,
+					     id) < 0)
+			goto fail;
+		set_batch(v, id);
+		if (cp_mkdirs(v->dir) < 0) {
+			cp_registry_rollback(&v->reg);
+			return CP_EX_CANTCREAT;
+		}
+	}
+	if ((r = lock_batch(v)) != 0) {
+		cp_registry_rollback(&v->reg);
+		return r > 0 ? CP_EX_TEMPFAIL : CP_EX_IOERR;
+	}
+	if (cp_registry_commit(&v->reg) < 0)
+		return CP_EX_IOERR;
+	return 0;
+fail:
+	cp_registry_rollback(&v->reg);
+	return CP_EX_IOERR;
+}
+
+static int take_file(struct validate *v, const char *arg)
+{
+	struct cp_screen sc;
+	char seen[CP_BATCH_ID_MAX] = "";
+	bool duplicate;
+	int rc, s;
+
+	if (access(arg, R_OK) < 0) {
+		cp_error("%s: cannot read: %s", arg, strerror(errno));
+		return CP_EX_NOINPUT;
+	}
+	v->name = path_basename(arg);
+	s = cp_screen_file(arg, (off_t)v->conf->max_results_mb << 20, &sc);
+	if (s < 0)
+		return CP_EX_NOINPUT;
+	if ((rc = claim(v, &sc, &duplicate, seen)) != 0)
+		return rc;
+	if (cp_registry_stage_start(&v->reg, v->batch, "validate", &v->attempt) < 0)
+		return CP_EX_IOERR;
+	if (duplicate) {
+		char *why = cp_xasprintf("the same file (SHA-256 %.12s...) was taken by batch %s",
+					 sc.sha256, seen);
+
+		rc = fail_batch(v, arg, 0, why);
+		free(why);
+		return rc;
+	}
+	if (s > 0)
+		return fail_batch(v, arg, sc.line, sc.reason);
+	if (!exists(v->results)) {
+		if (cp_spool_in_inbox(&v->spool, arg) ? cp_rename_durable(arg, v->results) < 0
+						     : cp_atomic_copy_file(arg, v->results, 0640) < 0)
+			return finish(v, CP_EX_IOERR, NULL), CP_EX_IOERR;
+	} else if (cp_spool_in_inbox(&v->spool, arg)) {
+		unlink(arg); /* the batch has its copy from an earlier attempt */
+	}
+	return read_results(v);
+}
+
+static bool is_batch_arg(const struct cp_spool *spool, const char *arg)
+{
+	char *name = path_basename(arg), *dir;
+	struct stat st;
+	bool r = false;
+
+	if (cp_batch_id_valid(name)) {
+		dir = cp_spool_batch_dir(spool, name);
+		r = (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) ||
+		    (stat(dir, &st) == 0 && S_ISDIR(st.st_mode));
+		free(dir);
+	}
+	free(name);
+	return r;
+}
+
+int cp_validate_run(const struct cp_conf *conf, const char *arg, FILE *out)
+{
+	struct validate v;
+	char *xsd;
+	int rc;
+
+	memset(&v, 0, sizeof(v));
+	v.conf = conf;
+	v.lock_fd = -1;
+	cp_xml_init();
+	if (cp_spool_open(&v.spool, conf) < 0)
+		return CP_EX_CANTCREAT;
+	if (cp_registry_open(&v.reg, conf->registry) < 0) {
+		rc = CP_EX_CANTCREAT;
+		goto out;
+	}
+	xsd = cp_xasprintf("%s/catalogue.xsd", conf->schemas);
+	rc = cp_catalogue_load(&v.cat, conf->catalogue, xsd);
+	free(xsd);
+	if (rc)
+		goto out;
+	xsd = cp_xasprintf("%s/results.xsd", conf->schemas);
+	v.schema = cp_xml_schema_load(xsd);
+	free(xsd);
+	if (!v.schema) {
+		rc = CP_EX_CONFIG;
+		goto out;
+	}
+	rc = is_batch_arg(&v.spool, arg) ? resume(&v, arg) : take_file(&v, arg);
+	if (v.batch[0] && (rc == CP_EX_OK || rc == CP_EX_DATAERR))
+		fprintf(out, "%s %s\n", v.batch, v.dir);
+out:
+	if (v.lock_fd >= 0)
+		close(v.lock_fd);
+	cp_msg_set_batch(NULL);
+	cp_strmap_release(&v.enrolments);
+	cp_reasons_release(&v.run_reasons);
+	cp_reasons_release(&v.reasons);
+	xmlSchemaFree(v.schema);
+	cp_catalogue_release(&v.cat);
+	cp_registry_close(&v.reg);
+	cp_spool_release(&v.spool);
+	free(v.dir);
+	free(v.results);
+	free(v.name);
+	return rc;
+}
