@@ -121,4 +121,5 @@ uninstall:
 clean:
 	rm -rf build build-asan tests/scratch
 
+.SECONDARY:
 .PHONY: all deps check check-asan units demo install uninstall clean

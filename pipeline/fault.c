@@ -35,13 +35,19 @@ static void parse(const char *env, struct plan *p)
 		}
 }
 
+void cp_fault_reload(void)
+{
+	fail_plan.op = crash_plan.op = -1;
+	memset(counts, 0, sizeof(counts));
+	parse("CERTPRESS_FAULT", &fail_plan);
+	parse("CERTPRESS_CRASH", &crash_plan);
+	loaded = 1;
+}
+
 int cp_fault_check(enum cp_fault_op op)
 {
-	if (!loaded) {
-		parse("CERTPRESS_FAULT", &fail_plan);
-		parse("CERTPRESS_CRASH", &crash_plan);
-		loaded = 1;
-	}
+	if (!loaded)
+		cp_fault_reload();
 	if (fail_plan.op < 0 && crash_plan.op < 0)
 		return 0;
 	counts[op]++;

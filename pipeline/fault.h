@@ -8,6 +8,8 @@
 
 enum cp_fault_op { CP_FAULT_WRITE, CP_FAULT_FSYNC, CP_FAULT_RENAME, CP_FAULT_COMMIT };
 
+/* Read the variables again and restart the counts (for unit tests). */
+void cp_fault_reload(void);
 /* Count one OP; return -1 with errno EIO if it is the one to fail. */
 int cp_fault_check(enum cp_fault_op op);
 

@@ -444,6 +444,31 @@ int cp_registry_stage_finish(struct cp_registry *r, const char *batch, const cha
 	return 0;
 }
 
+int cp_registry_stage_close_running(struct cp_registry *r, const char *batch,
+				    const char *stage, int exit_code)
+{
+	sqlite3_stmt *st;
+	char stamp[32];
+	int rc;
+
+	cp_time_stamp(stamp, sizeof(stamp));
+	st = cp_registry_prepare(r,
+		"UPDATE stage_runs SET finished = ?3, exit_code = ?4,"
+		" outcome = CASE WHEN ?4 = 0 THEN 'ok' ELSE 'failed' END"
+		" WHERE batch_id = ?1 AND stage = ?2 AND outcome = 'running'");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, stage, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, stamp, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, exit_code);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_error(r, "cannot record a stage's end");
+	return 0;
+}
+
 int cp_registry_award_elsewhere(struct cp_registry *r, const char *enrolment,
 				const char *qualification, const char *awarded,
 				const char *batch, char other[CP_BATCH_ID_MAX])

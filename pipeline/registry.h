@@ -51,6 +51,10 @@ int cp_registry_stage_start(struct cp_registry *r, const char *batch, const char
 int cp_registry_stage_finish(struct cp_registry *r, const char *batch, const char *stage,
 			     int attempt, int exit_code, const char *counts);
 
+/* Mark attempts still "running" (their process died) as ended with code. */
+int cp_registry_stage_close_running(struct cp_registry *r, const char *batch,
+				    const char *stage, int exit_code);
+
 /* 1 if an award for (enrolment, qualification, awarded) exists in a batch
  * other than this one (its id in other), 0 if not. */
 int cp_registry_award_elsewhere(struct cp_registry *r, const char *enrolment,

@@ -271,7 +271,6 @@ int cp_results_read(const char *path, xmlSchemaPtr schema, const struct cp_resul
 		rc = cp_error("%s: cannot start schema validation", path);
 		goto out;
 	}
-	xmlTextReaderSetStructuredErrorHandler(s.r, cp_xml_capture, err);
 	while ((r = xmlTextReaderRead(s.r)) == 1) {
 		if (err->message[0]) {
 			rc = 1;

@@ -221,8 +221,8 @@ void cp_rules_award(const struct cp_qualification *q, const struct cp_run *run,
 		if (l->dob && cp_date_parse(l->dob, &dob) &&
 		    cp_date_years_between(dob, awarded) < q->min_age)
 			cp_reasons_add(out, l->line,
-				       "younger than qualification '%s''s minimum age of %d "
-				       "on the award date", q->number, q->min_age);
+				       "under the minimum age of %d for qualification '%s' "
+				       "on the award date", q->min_age, q->number);
 	}
 	if (!l->grade || !*l->grade)
 		cp_reasons_add(out, l->line, "achieved without a grade");

@@ -48,6 +48,12 @@ void cp_xml_errors_to(struct cp_xml_error *err)
 
 void cp_xml_error_set(struct cp_xml_error *err, long line, const char *message)
 {
+	cp_xml_error_set_prefixed(err, line, "", message);
+}
+
+void cp_xml_error_set_prefixed(struct cp_xml_error *err, long line, const char *prefix,
+			       const char *message)
+{
 	char clean[sizeof(err->message)];
 	const char *m = message ? message : "error";
 	size_t o = 0;
@@ -56,7 +62,7 @@ void cp_xml_error_set(struct cp_xml_error *err, long line, const char *message)
 		return;
 	/* "Element '{urn:certpress:results:1}learner'" -> "element 'learner'" */
 	while (*m && o + 1 < sizeof(clean)) {
-		if (*m == '{') {
+		if (*m == '{' && (!strncmp(m, "{urn:", 5) || !strncmp(m, "{http", 5))) {
 			const char *close = strchr(m, '}');
 
 			if (close) {
@@ -73,7 +79,7 @@ void cp_xml_error_set(struct cp_xml_error *err, long line, const char *message)
 	clean[o] = '\0';
 	if (strncmp(clean, "Element ", 8) == 0)
 		clean[0] = 'e';
-	snprintf(err->message, sizeof(err->message), "%s", clean);
+	snprintf(err->message, sizeof(err->message), "%s%s", prefix, clean);
 	err->line = line;
 }
 
@@ -81,8 +87,16 @@ void cp_xml_capture(void *arg, xmlErrorPtr e)
 {
 	struct cp_xml_error *err = arg;
 
-	if (e && e->level >= XML_ERR_ERROR)
-		cp_xml_error_set(err, e->line, e->message);
+	const char *prefix = "";
+
+	if (!e || e->level < XML_ERR_ERROR)
+		return;
+	if (e->domain == XML_FROM_SCHEMASV)
+		prefix = "not valid: ";
+	else if (e->domain == XML_FROM_PARSER || e->domain == XML_FROM_IO ||
+		 e->domain == XML_FROM_NAMESPACE)
+		prefix = "not well-formed XML: ";
+	cp_xml_error_set_prefixed(err, e->line, prefix, e->message);
 }
 
 xmlSchemaPtr cp_xml_schema_load(const char *path)

@@ -28,5 +28,7 @@ void cp_xml_capture(void *err, xmlErrorPtr e);
 /* libxml2's message cleaned for a single line: trailing newline removed,
  * "Element '{urn:...}name'" shortened to "element 'name'". */
 void cp_xml_error_set(struct cp_xml_error *err, long line, const char *message);
+void cp_xml_error_set_prefixed(struct cp_xml_error *err, long line, const char *prefix,
+			       const char *message);
 
 #endif

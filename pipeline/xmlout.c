@@ -5,12 +5,15 @@
 
 #include "banned.h"
 
+/* A failed write is remembered here rather than returned: libxml2 would
+ * report it through its global error handler, where it would be taken for
+ * an error in the input being read at the same time. */
 static int write_cb(void *ctx, const char *buf, int len)
 {
-	FILE *fp = ctx;
+	struct cp_xmlout *x = ctx;
 
-	if (len > 0 && fwrite(buf, 1, (size_t)len, fp) != (size_t)len)
-		return -1;
+	if (len > 0 && fwrite(buf, 1, (size_t)len, x->fp) != (size_t)len)
+		x->failed = 1;
 	return len;
 }
 
@@ -24,9 +27,11 @@ static int close_cb(void *ctx)
 
 int cp_xmlout_open(struct cp_xmlout *x, FILE *fp)
 {
-	xmlOutputBufferPtr out = xmlOutputBufferCreateIO(write_cb, close_cb, fp, NULL);
+	xmlOutputBufferPtr out;
 
 	memset(x, 0, sizeof(*x));
+	x->fp = fp;
+	out = xmlOutputBufferCreateIO(write_cb, close_cb, x, NULL);
 	if (!out || !(x->w = xmlNewTextWriter(out))) {
 		if (out)
 			xmlOutputBufferClose(out);

@@ -9,10 +9,12 @@
 
 struct cp_xmlout {
 	xmlTextWriterPtr w;
+	FILE *fp;
 	int failed;
 };
 
-/* Start a document on fp (not closed here), indented for people. */
+/* Start a document on fp (not closed here), indented for people. The struct
+ * must stay where it is until cp_xmlout_finish. */
 int cp_xmlout_open(struct cp_xmlout *x, FILE *fp);
 void cp_xmlout_start(struct cp_xmlout *x, const char *element);
 void cp_xmlout_attr(struct cp_xmlout *x, const char *name, const char *value);

@@ -318,9 +318,13 @@ static int resume(struct validate *v, const char *arg)
 	if (!(v->name = batch_results_name(v)))
 		return cp_error("batch %s is not in the registry", id), CP_EX_NOINPUT;
 	if (batch_file_exists(v, id, "accepted.xml")) {
+		/* An attempt that died after its last rename did finish. */
+		cp_registry_stage_close_running(&v->reg, id, "validate", CP_EX_OK);
 		cp_info("batch %s is validated already", id);
 		return CP_EX_OK;
 	}
+	/* Attempts that died before finishing failed; this one starts anew. */
+	cp_registry_stage_close_running(&v->reg, id, "validate", CP_EX_SOFTWARE);
 	if (cp_registry_stage_start(&v->reg, v->batch, "validate", &v->attempt) < 0)
 		return CP_EX_IOERR;
 	if (batch_file_exists(v, id, "failed") || !exists(v->results)) {
@@ -398,6 +402,7 @@ static int take_file(struct validate *v, const char *arg)
 		return CP_EX_NOINPUT;
 	if ((rc = claim(v, &sc, &duplicate, seen)) != 0)
 		return rc;
+	cp_registry_stage_close_running(&v->reg, v->batch, "validate", CP_EX_SOFTWARE);
 	if (cp_registry_stage_start(&v->reg, v->batch, "validate", &v->attempt) < 0)
 		return CP_EX_IOERR;
 	if (duplicate) {

@@ -1,0 +1,102 @@
+# tests/lib.sh: what every end-to-end test shares. Each test runs in its own
+# scratch folder with its own config, spool and registry, and prints TAP.
+#
+#   run CMD...          run a command; its exit code is in $rc, its output in
+#                       ./out and ./err
+#   check DESC CODE     a test: passes if the shell code CODE succeeds
+#   check_exit N DESC CMD...   run CMD, pass if it exits N
+#   contains FILE TEXT  FILE holds the fixed string TEXT
+#   done_testing        print the plan and exit with the result
+set -u
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+B=${B:-build}
+BIN=$TOP/$B
+FIX=$TOP/fixtures
+TEST_NAME=$(basename "$0" .sh)
+SCRATCH=$TOP/tests/scratch/$TEST_NAME
+rm -rf "$SCRATCH"
+mkdir -p "$SCRATCH"
+cd "$SCRATCH" || exit 1
+export CERTPRESS_TODAY=2026-11-23
+export CERTPRESS_CONF=$SCRATCH/certpress.conf
+unset CERTPRESS_FAULT CERTPRESS_CRASH CERTPRESS_LOCK_HELD CERTPRESS_LOG
+export PATH=$BIN:$PATH
+
+test_count=0
+test_failed=0
+rc=0
+
+# A config for this scratch folder: the tree's catalogue, schemas and layouts.
+write_config() {
+	cat > "$SCRATCH/certpress.conf" <<CONF
+[certpress]
+awarding-body = Example Awards
+verify-url    = https://verify.example.org/v/
+spool         = spool
+registry      = spool/registry.sqlite
+catalogue     = $FIX/catalogue.xml
+layouts       = $TOP/layouts
+key-file      = keys/reference.key
+schemas       = $TOP/config
+
+[mail]
+transport = file:spool/outbox
+from      = Example Awards <certificates@example.org>
+
+[export]
+encrypt         = no
+retention-hours = 24
+CONF
+}
+write_config
+
+run() {
+	"$@" > "$SCRATCH/out" 2> "$SCRATCH/err"
+	rc=$?
+	return 0
+}
+
+check() {
+	test_count=$((test_count + 1))
+	if (eval "$2") >> "$SCRATCH/log" 2>&1; then
+		echo "ok $test_count - $1"
+	else
+		echo "not ok $test_count - $1"
+		test_failed=$((test_failed + 1))
+		{
+			echo "# failed: $2"
+			[ -s "$SCRATCH/err" ] && sed 's/^/#   err: /' "$SCRATCH/err" | head -20
+		} >&2
+	fi
+}
+
+check_exit() {
+	want=$1 desc=$2
+	shift 2
+	run "$@"
+	check "$desc (exit $want)" "[ $rc = $want ]"
+}
+
+contains() {
+	grep -qF -- "$2" "$1"
+}
+
+# The number of <learner> records in one of a batch's files.
+count_learners() {
+	grep -c '<learner ' "$1"
+}
+
+# The batch id printed by the last validate run.
+last_batch() {
+	cut -d' ' -f1 "$SCRATCH/out"
+}
+
+sql() {
+	sqlite3 "$SCRATCH/spool/registry.sqlite" "$@"
+}
+
+done_testing() {
+	echo "1..$test_count"
+	[ "$test_failed" = 0 ]
+}

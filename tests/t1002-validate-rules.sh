@@ -1,0 +1,80 @@
+#!/bin/bash
+# One bad fixture per business rule: the file is usable (exit 0), the bad
+# learner is rejected with the exact reason and line, the good one accepted.
+. "$(dirname "$0")/lib.sh"
+
+# fixture | accepted | rejected | one expected message (after "FILE:")
+while IFS='|' read -r name acc rej message; do
+	[ -n "$name" ] || continue
+	run certpress-validate "$FIX/results/bad/$name.xml"
+	check "$name: exit 0" "[ $rc = 0 ]"
+	dir=spool/batches/$(last_batch)
+	check "$name: $acc accepted, $rej rejected" \
+		"[ \$(count_learners $dir/accepted.xml) = $acc ] && [ \$(count_learners $dir/rejected.xml) = $rej ]"
+	check "$name: $message" "contains err \"$name.xml:$message\""
+	reason=$(printf '%s' "$message" | sed "s/^[0-9]*: learner '[^']*': //")
+	check "$name: the reason is in rejected.xml" "contains $dir/rejected.xml \"<text>$reason</text>\""
+done <<'TABLE'
+rule-verification|0|2|4: learner 'BAD00002': course run 'CR-BAD-1': verification outcome is 'referred', not 'confirmed'
+rule-qualification-unknown|0|2|4: learner 'GOOD0001': course run 'CR-BAD-1': qualification '999/9999/9' is not in the catalogue
+rule-qualification-closed|0|2|14: learner 'BAD00002': qualification '500/9999/9' is not open for awards on 2026-11-01 (open 2015-09-01 to 2024-08-31)
+rule-run-dates|0|2|4: learner 'BAD00002': course run 'CR-BAD-1': ends before it starts
+rule-unit-foreign|1|1|23: learner 'BAD00002': unit 'D/601/0001' is not part of qualification '603/1465/5'
+rule-unit-mandatory|1|1|15: learner 'BAD00002': mandatory unit 'K/650/1234' is missing
+rule-credits|1|1|15: learner 'BAD00002': 6 credits achieved, qualification '603/1465/5' needs 12
+rule-grade|1|1|15: learner 'BAD00002': grade 'Excellent' is not one of: Pass Merit Distinction
+rule-no-grade|1|1|15: learner 'BAD00002': achieved without a grade
+rule-unit-grade|1|1|22: learner 'BAD00002': unit 'A/650/1237': grade 'Merit' is not one of: Pass
+rule-unit-twice|1|1|23: learner 'BAD00002': unit 'M/650/1235' is listed twice
+rule-awarded-future|1|1|15: learner 'BAD00002': award date 2027-01-05 is in the future
+rule-awarded-before-start|1|1|15: learner 'BAD00002': award date 2025-12-01 is before the course run's start 2026-01-10
+rule-awarded-invalid|1|1|15: learner 'BAD00002': award date '2026-11-31' is not a real date (YYYY-MM-DD)
+rule-underage|1|1|15: learner 'BAD00002': under the minimum age of 16 for qualification '603/1465/5' on the award date
+rule-dob-invalid|1|1|15: learner 'BAD00002': date of birth is not a real date (YYYY-MM-DD)
+rule-dob-future|1|1|15: learner 'BAD00002': date of birth is in the future
+rule-enrolment-twice|1|1|15: learner 'GOOD0001': enrolment 'GOOD0001' is used again (first at line 6)
+rule-name-empty|1|1|15: learner 'BAD00002': first name is empty
+rule-name-control|1|1|15: learner 'BAD00002': last name contains a control character
+rule-name-bidi|1|1|15: learner 'BAD00002': last name contains a control character
+rule-name-long|1|1|15: learner 'BAD00002': last name is longer than 100 characters
+rule-email-two|1|1|15: learner 'BAD00002': email is not one plain address
+rule-email-header|1|1|15: learner 'BAD00002': email is not one plain address
+rule-email-space|1|1|15: learner 'BAD00002': email is not one plain address
+TABLE
+
+# Every reason that applies is reported, not only the first.
+run certpress-validate "$FIX/results/bad/rule-many.xml"
+dir=spool/batches/$(last_batch)
+check "rule-many: seven reasons for one learner" "[ \$(grep -c '<reason ' $dir/rejected.xml) = 7 ]"
+for m in "15: learner 'BAD00002': first name is empty" \
+	"15: learner 'BAD00002': date of birth is not a real date (YYYY-MM-DD)" \
+	"15: learner 'BAD00002': email is not one plain address" \
+	"15: learner 'BAD00002': grade 'Excellent' is not one of: Pass Merit Distinction" \
+	"21: learner 'BAD00002': unit 'X/000/0000' is not part of qualification '603/1465/5'" \
+	"15: learner 'BAD00002': mandatory unit 'K/650/1234' is missing" \
+	"15: learner 'BAD00002': 0 credits achieved, qualification '603/1465/5' needs 12"; do
+	check "rule-many: $m" "contains err \"rule-many.xml:$m\""
+done
+check "rule-many: the reasons keep their lines" "contains $dir/rejected.xml '<reason line=\"21\">'"
+
+# Messages never carry a learner's name, date of birth or email address.
+check "no personal data in messages" \
+	"! grep -E 'Bad|Learner|2000-02-02|1999-13-01|example.org' err"
+
+# The same award made in an earlier batch is a duplicate. Awards enter the
+# registry at the assign stage: here one is recorded as that stage would.
+run certpress-validate "$FIX/results/good.xml"
+first=$(last_batch)
+sql "insert into awards (enrolment, qualification, awarded, candidate, first_name,
+	last_name, dob, grade, centre, course_run, batch_id) values ('AMS00009824701',
+	'603/1465/5', '2026-11-01', '42231107', 'Alison', 'Winbery', '1999-05-19', 'Pass',
+	'C01234', 'CR-2026-0042', '$first')"
+sed 's/SUB-2026-11-20-0042/SUB-2026-11-21-0001/' "$FIX/results/good.xml" > again.xml
+run certpress-validate again.xml
+dir=spool/batches/$(last_batch)
+check "a resubmitted award is rejected as a duplicate" \
+	"[ $rc = 0 ] && [ \$(count_learners $dir/accepted.xml) = 39 ] && [ \$(count_learners $dir/rejected.xml) = 1 ]"
+check "the duplicate names the earlier batch" \
+	"contains err \"again.xml:9: learner 'AMS00009824701': duplicate: qualification '603/1465/5' awarded on 2026-11-01 was certificated in batch $first\""
+
+done_testing

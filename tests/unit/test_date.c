@@ -1,0 +1,82 @@
+#include "unit.h"
+
+#include <stdlib.h>
+
+#include "../../pipeline/date.h"
+
+static struct cp_date d(const char *s)
+{
+	struct cp_date out = { 0, 0, 0 };
+
+	assert_true(cp_date_parse(s, &out));
+	return out;
+}
+
+static void parses_only_real_dates(void **state)
+{
+	struct cp_date x;
+
+	(void)state;
+	assert_true(cp_date_parse("2024-02-29", &x));
+	assert_false(cp_date_parse("2023-02-29", &x));
+	assert_false(cp_date_parse("1900-02-29", &x));
+	assert_true(cp_date_parse("2000-02-29", &x));
+	assert_false(cp_date_parse("2026-11-31", &x));
+	assert_false(cp_date_parse("2026-13-01", &x));
+	assert_false(cp_date_parse("2026-00-10", &x));
+	assert_false(cp_date_parse("2026-1-10", &x));
+	assert_false(cp_date_parse("19/05/1999", &x));
+	assert_false(cp_date_parse("2026-11-01Z", &x));
+	assert_false(cp_date_parse("1899-12-31", &x));
+	assert_false(cp_date_parse("", &x));
+}
+
+static void compares(void **state)
+{
+	(void)state;
+	assert_true(cp_date_cmp(d("2026-01-10"), d("2026-01-11")) < 0);
+	assert_true(cp_date_cmp(d("2026-02-01"), d("2026-01-31")) > 0);
+	assert_int_equal(cp_date_cmp(d("2026-02-01"), d("2026-02-01")), 0);
+}
+
+static void age_turns_on_the_birthday(void **state)
+{
+	(void)state;
+	assert_int_equal(cp_date_years_between(d("2010-11-02"), d("2026-11-01")), 15);
+	assert_int_equal(cp_date_years_between(d("2010-11-01"), d("2026-11-01")), 16);
+	assert_int_equal(cp_date_years_between(d("2008-02-29"), d("2024-02-28")), 15);
+	assert_int_equal(cp_date_years_between(d("2008-02-29"), d("2024-02-29")), 16);
+}
+
+static void adds_months_clamping_the_day(void **state)
+{
+	char buf[11];
+
+	(void)state;
+	assert_string_equal(cp_date_format(cp_date_add_months(d("2026-11-01"), 36), buf), "2029-11-01");
+	assert_string_equal(cp_date_format(cp_date_add_months(d("2026-01-31"), 1), buf), "2026-02-28");
+	assert_string_equal(cp_date_format(cp_date_add_months(d("2027-12-31"), 2), buf), "2028-02-29");
+	assert_string_equal(cp_date_format(cp_date_add_months(d("2026-12-15"), 1), buf), "2027-01-15");
+}
+
+static void today_can_be_pinned(void **state)
+{
+	char buf[11];
+
+	(void)state;
+	setenv("CERTPRESS_TODAY", "2030-01-02", 1);
+	assert_string_equal(cp_date_format(cp_date_today(), buf), "2030-01-02");
+	unsetenv("CERTPRESS_TODAY");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parses_only_real_dates),
+		cmocka_unit_test(compares),
+		cmocka_unit_test(age_turns_on_the_birthday),
+		cmocka_unit_test(adds_months_clamping_the_day),
+		cmocka_unit_test(today_can_be_pinned),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

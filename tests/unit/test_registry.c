@@ -1,0 +1,132 @@
+/* The registry on a real SQLite file. */
+#include "unit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../pipeline/fault.h"
+#include "../../pipeline/registry.h"
+
+static char dir[] = "/tmp/cp-registry-XXXXXX";
+static char path[256];
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/sub/registry.sqlite", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+static int scalar(struct cp_registry *r, const char *sql)
+{
+	sqlite3_stmt *st = cp_registry_prepare(r, sql);
+	int v = -1;
+
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void creates_and_migrates_once(void **state)
+{
+	struct cp_registry r;
+
+	(void)state;
+	assert_int_equal(cp_registry_open(&r, path), 0);
+	assert_int_equal(scalar(&r, "PRAGMA user_version"), CP_REGISTRY_VERSION);
+	assert_int_equal(scalar(&r, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"), 9);
+	cp_registry_close(&r);
+	assert_int_equal(cp_registry_open(&r, path), 0);
+	assert_int_equal(scalar(&r, "PRAGMA user_version"), CP_REGISTRY_VERSION);
+	cp_registry_close(&r);
+}
+
+static void batch_ids_are_unique_within_a_second(void **state)
+{
+	struct cp_registry r;
+	char a[CP_BATCH_ID_MAX], b[CP_BATCH_ID_MAX], seen[CP_BATCH_ID_MAX];
+
+	(void)state;
+	assert_int_equal(cp_registry_open(&r, path), 0);
+	assert_int_equal(cp_registry_begin(&r), 0);
+	assert_int_equal(cp_registry_batch_create(&r, "aa", "x.xml", 10, a), 0);
+	assert_int_equal(cp_registry_batch_create(&r, "bb", "y.xml", 10, b), 0);
+	assert_int_equal(cp_registry_commit(&r), 0);
+	assert_true(cp_batch_id_valid(a));
+	assert_true(strcmp(a, b) < 0);
+	assert_int_equal(cp_registry_results_seen(&r, "aa", seen), 1);
+	assert_string_equal(seen, a);
+	assert_int_equal(cp_registry_results_seen(&r, "cc", seen), 0);
+	/* a failed batch does not count as having taken its file */
+	assert_int_equal(cp_registry_batch_set_status(&r, a, "failed", "bad"), 0);
+	assert_int_equal(cp_registry_results_seen(&r, "aa", seen), 0);
+	/* statuses are checked by the table */
+	assert_int_equal(cp_registry_batch_set_status(&r, a, "bogus", NULL), -1);
+	cp_registry_close(&r);
+}
+
+static void stage_attempts_count_up(void **state)
+{
+	struct cp_registry r;
+	char id[CP_BATCH_ID_MAX];
+	int a1, a2;
+
+	(void)state;
+	assert_int_equal(cp_registry_open(&r, path), 0);
+	assert_int_equal(cp_registry_batch_create(&r, "dd", "z.xml", 1, id), 0);
+	assert_int_equal(cp_registry_stage_start(&r, id, "validate", &a1), 0);
+	assert_int_equal(cp_registry_stage_close_running(&r, id, "validate", 70), 0);
+	assert_int_equal(cp_registry_stage_start(&r, id, "validate", &a2), 0);
+	assert_int_equal(a1, 1);
+	assert_int_equal(a2, 2);
+	assert_int_equal(cp_registry_stage_finish(&r, id, "validate", a2, 0, "{}"), 0);
+	assert_int_equal(scalar(&r, "SELECT count(*) FROM stage_runs WHERE outcome = 'ok'"), 1);
+	assert_int_equal(scalar(&r, "SELECT count(*) FROM stage_runs WHERE outcome = 'failed'"), 1);
+	assert_int_equal(cp_registry_stage_start(&r, id, "print", &a1), -1);
+	cp_registry_close(&r);
+}
+
+static void an_injected_commit_failure_rolls_back(void **state)
+{
+	struct cp_registry r;
+	char id[CP_BATCH_ID_MAX];
+	int before;
+
+	(void)state;
+	assert_int_equal(cp_registry_open(&r, path), 0);
+	before = scalar(&r, "SELECT count(*) FROM batches");
+	setenv("CERTPRESS_FAULT", "commit:1", 1);
+	cp_fault_reload();
+	assert_int_equal(cp_registry_begin(&r), 0);
+	assert_int_equal(cp_registry_batch_create(&r, "ee", "w.xml", 1, id), 0);
+	assert_int_equal(cp_registry_commit(&r), -1);
+	unsetenv("CERTPRESS_FAULT");
+	cp_fault_reload();
+	assert_int_equal(scalar(&r, "SELECT count(*) FROM batches"), before);
+	cp_registry_close(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(creates_and_migrates_once),
+		cmocka_unit_test(batch_ids_are_unique_within_a_second),
+		cmocka_unit_test(stage_attempts_count_up),
+		cmocka_unit_test(an_injected_commit_failure_rolls_back),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
