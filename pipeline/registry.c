@@ -54,6 +54,8 @@ static const char *const migrations[] = {
 	"  enrolment TEXT NOT NULL,"
 	"  qualification TEXT NOT NULL,"
 	"  awarded TEXT NOT NULL,"
+	"  qualification_title TEXT NOT NULL,"
+	"  level INTEGER NOT NULL,"
 	"  candidate TEXT NOT NULL,"
 	"  first_name TEXT NOT NULL,"
 	"  middle_names TEXT,"
@@ -62,6 +64,7 @@ static const char *const migrations[] = {
 	"  email TEXT,"
 	"  grade TEXT NOT NULL,"
 	"  centre TEXT NOT NULL,"
+	"  centre_name TEXT NOT NULL,"
 	"  course_run TEXT NOT NULL,"
 	"  batch_id TEXT NOT NULL REFERENCES batches(id),"
 	"  UNIQUE (enrolment, qualification, awarded)"
@@ -69,6 +72,7 @@ static const char *const migrations[] = {
 	"CREATE INDEX awards_by_name ON awards (last_name COLLATE NOCASE, dob);"
 	"CREATE INDEX awards_by_candidate ON awards (candidate);"
 	"CREATE INDEX awards_by_batch ON awards (batch_id);"
+	"CREATE INDEX awards_by_first_name ON awards (first_name COLLATE NOCASE);"
 	/* serial + issue: NNNNNNNN-II; a replacement keeps the serial. */
 	"CREATE TABLE documents ("
 	"  reference TEXT PRIMARY KEY,"
@@ -81,10 +85,12 @@ static const char *const migrations[] = {
 	"  status TEXT NOT NULL DEFAULT 'valid' CHECK (status IN ('valid','superseded','revoked')),"
 	"  status_reason TEXT,"
 	"  status_changed TEXT,"
-	"  batch_id TEXT NOT NULL REFERENCES batches(id),"
+	/* NULL for a replacement until a print run carries it. */
+	"  batch_id TEXT REFERENCES batches(id),"
 	"  UNIQUE (serial, issue),"
 	"  UNIQUE (award_id, type, issue)"
 	") STRICT;"
+	"CREATE INDEX documents_by_award ON documents (award_id);"
 	/* Every serial ever drawn, so none is reused whatever happens to documents. */
 	"CREATE TABLE serials ("
 	"  serial INTEGER PRIMARY KEY CHECK (serial BETWEEN 0 AND 99999999)"

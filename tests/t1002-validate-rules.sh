@@ -65,10 +65,11 @@ check "no personal data in messages" \
 # registry at the assign stage: here one is recorded as that stage would.
 run certpress-validate "$FIX/results/good.xml"
 first=$(last_batch)
-sql "insert into awards (enrolment, qualification, awarded, candidate, first_name,
-	last_name, dob, grade, centre, course_run, batch_id) values ('AMS00009824701',
-	'603/1465/5', '2026-11-01', '42231107', 'Alison', 'Winbery', '1999-05-19', 'Pass',
-	'C01234', 'CR-2026-0042', '$first')"
+sql "insert into awards (enrolment, qualification, awarded, qualification_title, level,
+	candidate, first_name, last_name, dob, grade, centre, centre_name, course_run, batch_id)
+	values ('AMS00009824701', '603/1465/5', '2026-11-01', 'Certificate', 2, '42231107',
+	'Alison', 'Winbery', '1999-05-19', 'Pass', 'C01234', 'Fanshaws College', 'CR-2026-0042',
+	'$first')"
 sed 's/SUB-2026-11-20-0042/SUB-2026-11-21-0001/' "$FIX/results/good.xml" > again.xml
 run certpress-validate again.xml
 dir=spool/batches/$(last_batch)
