@@ -35,17 +35,18 @@ DEB_BUILD = build-essential pkg-config libxml2-dev libsqlite3-dev libinih-dev \
 DEB_TEST = sqlite3 libxml2-utils python3
 DEB_PKGS = $(DEB_BUILD) $(DEB_TEST)
 
-STAGES = validate
+STAGES = validate assign
 LIB_SRC = $(filter-out pipeline/certpress.c,$(wildcard pipeline/*.c))
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 LIB = $(B)/libcertpress.a
 STAGE_BINS = $(STAGES:%=$(B)/certpress-%)
+CMD_OBJ = $(patsubst %.c,$(B)/%.o,pipeline/certpress.c $(wildcard pipeline/certpress/*.c))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-all: $(LIB) $(STAGE_BINS)
+all: $(LIB) $(STAGE_BINS) $(B)/certpress
 
-$(B)/%.o: %.c $(wildcard pipeline/*.h) $(wildcard stages/*/*.h)
+$(B)/%.o: %.c $(wildcard pipeline/*.h) $(wildcard pipeline/*/*.h) $(wildcard stages/*/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -57,6 +58,9 @@ $(LIB): $(LIB_OBJ)
 stage_objs = $(patsubst %.c,$(B)/%.o,$(wildcard stages/$(1)/*.c))
 .SECONDEXPANSION:
 $(B)/certpress-%: $(B)/stages/%.o $$(call stage_objs,$$*) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/certpress: $(CMD_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Unit tests reach a stage's own files too (tests/unit/test_stage_X.c).
@@ -99,6 +103,7 @@ demo: deps
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
 		$(DESTDIR)$(SYSCONFDIR)/certpress $(DESTDIR)$(DATADIR)/schemas
+	install -m 755 $(B)/certpress $(DESTDIR)$(BINDIR)/certpress
 	for s in $(STAGES); do install -m 755 $(B)/certpress-$$s $(DESTDIR)$(LIBEXECDIR)/; \
 		ln -sf $(LIBEXECDIR)/certpress-$$s $(DESTDIR)$(BINDIR)/certpress-$$s; done
 	install -m 644 config/*.xsd $(DESTDIR)$(DATADIR)/schemas/
@@ -113,6 +118,7 @@ install: all
 		    config/certpress.conf > $(DESTDIR)$(SYSCONFDIR)/certpress/certpress.conf
 
 uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/certpress
 	for s in $(STAGES); do rm -f $(DESTDIR)$(LIBEXECDIR)/certpress-$$s \
 		$(DESTDIR)$(BINDIR)/certpress-$$s; done
 	rm -rf $(DESTDIR)$(DATADIR)/schemas

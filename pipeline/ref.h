@@ -15,11 +15,19 @@
 
 struct cp_ref_key {
 	unsigned char bytes[CP_REF_KEY_BYTES];
+	/* HMAC state after the key, kept so each check costs two SHA-256 blocks
+	 * (crypto_auth_hmacsha256_state, kept opaque). */
+	_Alignas(16) unsigned char hmac[512];
 };
+
+/* Set a key from its bytes. */
+void cp_ref_key_set(struct cp_ref_key *key, const unsigned char bytes[CP_REF_KEY_BYTES]);
 
 /* Read the key file: 64 hex digits (white space around them ignored). It is
  * refused (-1, with a message) if group or others may read or write it. */
 int cp_ref_key_load(struct cp_ref_key *key, const char *path);
+/* Overwrite a key in memory once it is no longer needed. */
+void cp_ref_key_wipe(struct cp_ref_key *key);
 /* Create a new key file with a random key, mode 0600. Refuses to replace
  * an existing file (returns 1 then). */
 int cp_ref_key_create(const char *path);

@@ -82,6 +82,46 @@ void cp_xmlout_end(struct cp_xmlout *x)
 		x->failed = 1;
 }
 
+void cp_xmlout_start_copy(struct cp_xmlout *x, xmlNodePtr node)
+{
+	cp_xmlout_start(x, (const char *)node->name);
+	for (xmlAttrPtr a = node->properties; a; a = a->next) {
+		xmlChar *v = xmlNodeListGetString(node->doc, a->children, 1);
+
+		cp_xmlout_attr(x, (const char *)a->name, (const char *)v);
+		xmlFree(v);
+	}
+}
+
+void cp_xmlout_strip_blanks(xmlNodePtr node)
+{
+	xmlNodePtr c = node->children, next;
+
+	for (; c; c = next) {
+		next = c->next;
+		if (c->type == XML_TEXT_NODE && xmlIsBlankNode(c)) {
+			xmlUnlinkNode(c);
+			xmlFreeNode(c);
+		} else if (c->type == XML_ELEMENT_NODE) {
+			cp_xmlout_strip_blanks(c);
+		}
+	}
+}
+
+void cp_xmlout_node(struct cp_xmlout *x, xmlNodePtr node)
+{
+	xmlBufferPtr buf;
+
+	if (x->failed)
+		return;
+	buf = xmlBufferCreate();
+	if (!buf || xmlNodeDump(buf, node->doc, node, 1, 1) < 0 ||
+	    xmlTextWriterWriteRaw(x->w, X("\n ")) < 0 ||
+	    xmlTextWriterWriteRaw(x->w, xmlBufferContent(buf)) < 0)
+		x->failed = 1;
+	xmlBufferFree(buf);
+}
+
 int cp_xmlout_finish(struct cp_xmlout *x)
 {
 	if (x->w) {

@@ -24,6 +24,13 @@ void cp_xmlout_attr_long(struct cp_xmlout *x, const char *name, long value);
 /* <element>text</element> */
 void cp_xmlout_text_element(struct cp_xmlout *x, const char *element, const char *text);
 void cp_xmlout_end(struct cp_xmlout *x);
+/* Start an element with the name and attributes of node (not its children). */
+void cp_xmlout_start_copy(struct cp_xmlout *x, xmlNodePtr node);
+/* Remove the white-space-only text between elements of a subtree, so that
+ * cp_xmlout_node can indent it evenly. */
+void cp_xmlout_strip_blanks(xmlNodePtr node);
+/* Copy an element (and its subtree) as it is. */
+void cp_xmlout_node(struct cp_xmlout *x, xmlNodePtr node);
 /* End the document and free the writer: 0 if every call succeeded. */
 int cp_xmlout_finish(struct cp_xmlout *x);
 

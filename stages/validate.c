@@ -1,17 +1,10 @@
 /* certpress-validate: make a batch from one results file. */
-#include <getopt.h>
-#include <stdio.h>
-#include <stdlib.h>
-
-#include "../pipeline/cli.h"
-#include "../pipeline/conf.h"
-#include "../pipeline/exitcode.h"
-#include "../pipeline/msg.h"
+#include "../pipeline/stagemain.h"
 #include "validate/validate.h"
 #include "../pipeline/banned.h"
 
 static const char usage[] =
-	"usage: certpress-validate [-c FILE] RESULTS.xml | BATCH\n"
+	"usage: certpress-validate [-c FILE] [-q] RESULTS.xml | BATCH\n"
 	"\n"
 	"Check a results file against the schema and the catalogue and make a batch\n"
 	"of it: every learner is accepted, rejected (with every reason) or held.\n"
@@ -31,44 +24,5 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *config = NULL;
-	struct cp_conf conf;
-	int c, rc;
-
-	cp_cli_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "c:qhV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			config = optarg;
-			break;
-		case 'q':
-			cp_msg_set_level(CP_ERROR);
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return CP_EX_OK;
-		case 'V':
-			cp_cli_version();
-			return CP_EX_OK;
-		default:
-			fputs(usage, stderr);
-			return CP_EX_USAGE;
-		}
-	}
-	if (argc - optind != 1) {
-		fputs(usage, stderr);
-		return CP_EX_USAGE;
-	}
-	if (cp_conf_load(&conf, config) < 0)
-		return CP_EX_CONFIG;
-	rc = cp_validate_run(&conf, argv[optind], stdout);
-	cp_conf_release(&conf);
-	return rc;
+	return cp_stage_main(argc, argv, usage, cp_validate_run);
 }

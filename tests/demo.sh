@@ -6,27 +6,40 @@ set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 B=${B:-build}
 cd "$TOP"
-CONF=config/certpress.conf
+CONF=$TOP/config/certpress.conf
+export PATH="$TOP/$B:$PATH"
 
 echo "certpress demo: starting a fresh spool in $TOP/spool"
 rm -rf spool
 mkdir -p spool/inbox
 cp fixtures/results/good.xml spool/inbox/good.xml
+certpress -c "$CONF" keygen
 
-set +e
-line=$("$B/certpress-validate" -c "$CONF" spool/inbox/good.xml)
-rc=$?
-set -e
-if [ "$rc" != 0 ]; then
-	echo "certpress demo: validate failed (exit $rc)" >&2
-	exit "$rc"
-fi
+stage() {
+	set +e
+	line=$("certpress-$1" -c "$CONF" "$2")
+	rc=$?
+	set -e
+	if [ "$rc" != 0 ]; then
+		echo "certpress demo: $1 failed (exit $rc)" >&2
+		exit "$rc"
+	fi
+}
+
+stage validate spool/inbox/good.xml
 batch=${line%% *}
 dir=${line#* }
+stage assign "$batch"
+
 echo
-echo "batch $batch validated into $dir:"
+echo "batch $batch in $dir:"
 for f in accepted rejected held; do
 	printf '  %-13s %3s learners\n' "$f.xml" "$(grep -c '<learner ' "$dir/$f.xml")"
 done
+printf '  %-13s %3s documents with references\n' assigned.xml "$(grep -c '<document ' "$dir/assigned.xml")"
 echo "  results.xml   the results file, moved there from spool/inbox/"
-echo "registry: spool/registry.sqlite (sqlite3 spool/registry.sqlite 'select * from stage_runs')"
+ref=$(sed -n 's/.*type="certificate" reference="\([^"]*\)".*/\1/p' "$dir/assigned.xml" | head -1)
+echo
+echo "registry: spool/registry.sqlite; try:"
+echo "  $B/certpress -c config/certpress.conf verify $ref"
+echo "  $B/certpress -c config/certpress.conf search --last-name Llywelyn"

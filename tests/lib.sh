@@ -51,6 +51,19 @@ CONF
 }
 write_config
 
+# A reference key for this scratch folder (mode 0600).
+make_key() {
+	certpress keygen 2>/dev/null
+}
+
+# Validate a results file and assign its references; the batch id is left
+# in $batch.
+validate_and_assign() {
+	run certpress-validate "$1"
+	batch=$(last_batch)
+	run certpress-assign "$batch"
+}
+
 run() {
 	"$@" > "$SCRATCH/out" 2> "$SCRATCH/err"
 	rc=$?

@@ -15,8 +15,11 @@ static struct cp_ref_key key;
 static int setup(void **state)
 {
 	(void)state;
+	unsigned char bytes[CP_REF_KEY_BYTES];
+
 	for (int i = 0; i < CP_REF_KEY_BYTES; i++)
-		key.bytes[i] = (unsigned char)i;
+		bytes[i] = (unsigned char)i;
+	cp_ref_key_set(&key, bytes);
 	return 0;
 }
 

@@ -1,0 +1,48 @@
+/* The certpress command's subcommands: each takes its own arguments
+ * (argv[0] is the subcommand's name) and the global -c value, and returns a
+ * sysexits code. */
+#ifndef CP_CMD_H
+#define CP_CMD_H
+
+#include <stdbool.h>
+
+#include "../conf.h"
+#include "../ref.h"
+#include "../registry.h"
+
+struct cp_cmd {
+	const char *name;
+	int (*run)(int argc, char **argv, const char *config);
+	const char *synopsis;
+};
+
+int cp_cmd_keygen(int argc, char **argv, const char *config);
+int cp_cmd_verify(int argc, char **argv, const char *config);
+int cp_cmd_show(int argc, char **argv, const char *config);
+int cp_cmd_search(int argc, char **argv, const char *config);
+int cp_cmd_reprint(int argc, char **argv, const char *config);
+int cp_cmd_revoke(int argc, char **argv, const char *config);
+
+/* What most subcommands need: the configuration, then the key, then the
+ * registry, each only if asked for. Returns 0 or the exit code to use. */
+struct cp_cmd_env {
+	struct cp_conf conf;
+	struct cp_ref_key key;
+	struct cp_registry reg;
+	bool have_conf, have_key, have_reg;
+};
+int cp_cmd_conf(struct cp_cmd_env *e, const char *config);
+int cp_cmd_key(struct cp_cmd_env *e);
+int cp_cmd_registry(struct cp_cmd_env *e);
+void cp_cmd_env_release(struct cp_cmd_env *e);
+
+/* Parse and check a reference typed by an operator: 0 and the normalised
+ * form, or 1 if it is not a reference this awarding body issued (its shape
+ * or its check characters are wrong). */
+int cp_cmd_reference(struct cp_cmd_env *e, const char *typed, char out[CP_REF_LEN + 1]);
+/* A --reason text: non-empty, at most 500 characters, no control characters. */
+bool cp_cmd_reason_ok(const char *reason);
+/* The usage line of a subcommand on stderr; returns 64. */
+int cp_cmd_usage(const char *synopsis);
+
+#endif

@@ -1,0 +1,68 @@
+/* Shared set-up for subcommands: config, key and registry, opened lazily so
+ * that, for example, verify can refuse a bad reference without the registry. */
+#include "cmd.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../exitcode.h"
+#include "../msg.h"
+#include "../utf8.h"
+#include "../banned.h"
+
+int cp_cmd_conf(struct cp_cmd_env *e, const char *config)
+{
+	if (cp_conf_load(&e->conf, config) < 0)
+		return CP_EX_CONFIG;
+	e->have_conf = true;
+	return 0;
+}
+
+int cp_cmd_key(struct cp_cmd_env *e)
+{
+	if (cp_ref_key_load(&e->key, e->conf.key_file) < 0)
+		return CP_EX_CONFIG;
+	e->have_key = true;
+	return 0;
+}
+
+int cp_cmd_registry(struct cp_cmd_env *e)
+{
+	if (cp_registry_open(&e->reg, e->conf.registry) < 0)
+		return CP_EX_CANTCREAT;
+	e->have_reg = true;
+	return 0;
+}
+
+void cp_cmd_env_release(struct cp_cmd_env *e)
+{
+	if (e->have_reg)
+		cp_registry_close(&e->reg);
+	if (e->have_key)
+		cp_ref_key_wipe(&e->key);
+	if (e->have_conf)
+		cp_conf_release(&e->conf);
+	memset(e, 0, sizeof(*e));
+}
+
+int cp_cmd_reference(struct cp_cmd_env *e, const char *typed, char out[CP_REF_LEN + 1])
+{
+	uint32_t serial;
+	unsigned issue;
+
+	if (!cp_ref_parse(typed, out, &serial, &issue) || !cp_ref_verify(&e->key, out))
+		return 1;
+	return 0;
+}
+
+bool cp_cmd_reason_ok(const char *reason)
+{
+	return reason && *reason && cp_utf8_valid(reason, strlen(reason)) &&
+	       !cp_utf8_has_control(reason) && cp_utf8_length(reason) <= 500;
+}
+
+int cp_cmd_usage(const char *synopsis)
+{
+	fprintf(stderr, "usage: certpress %s\n", synopsis);
+	return CP_EX_USAGE;
+}
