@@ -23,11 +23,11 @@ else
 B ?= build
 endif
 
-PKGS = libxml-2.0 sqlite3 inih libsodium
+PKGS = libxml-2.0 sqlite3 inih libsodium harfbuzz harfbuzz-subset libqrencode
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 override CPPFLAGS += $(PKG_CFLAGS)
-LDLIBS += $(PKG_LIBS)
+LDLIBS += $(PKG_LIBS) -lhpdf -lm
 
 # Debian 12 packages: to build, to test, to run the demo.
 DEB_BUILD = build-essential pkg-config libxml2-dev libsqlite3-dev libinih-dev \
@@ -35,7 +35,7 @@ DEB_BUILD = build-essential pkg-config libxml2-dev libsqlite3-dev libinih-dev \
 DEB_TEST = sqlite3 libxml2-utils python3
 DEB_PKGS = $(DEB_BUILD) $(DEB_TEST)
 
-STAGES = validate assign
+STAGES = validate assign render
 LIB_SRC = $(filter-out pipeline/certpress.c,$(wildcard pipeline/*.c))
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 LIB = $(B)/libcertpress.a

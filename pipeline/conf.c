@@ -46,6 +46,8 @@ static const struct key keys[] = {
 	{ "export", "encrypt", T_BOOL, OFF(export_encrypt), "no", 0, 0 },
 	{ "export", "retention-hours", T_LONG, OFF(retention_hours), "24", 1, 24 * 366 },
 	{ "validate", "max-file-mb", T_LONG, OFF(max_results_mb), "256", 1, 4096 },
+	{ "render", "owner-password", T_TEXT, OFF(owner_password), "certpress-owner", 0, 0 },
+	{ "render", "jobs", T_LONG, OFF(render_jobs), "0", 0, 64 },
 };
 #define NKEYS (sizeof(keys) / sizeof(*keys))
 

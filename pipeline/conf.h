@@ -31,6 +31,10 @@ struct cp_conf {
 
 	/* [validate] */
 	long max_results_mb;   /* a results file larger than this is refused */
+
+	/* [render] */
+	char *owner_password;  /* protects a digital copy's permissions */
+	long render_jobs;      /* worker processes; 0: one per processor */
 };
 
 /* Find the file (explicit, else $CERTPRESS_CONF, else ./certpress.conf, else

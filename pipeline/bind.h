@@ -1,0 +1,60 @@
+/* Bindings: the names a template may use in braces, "{learner.full_name}",
+ * with an optional format after a bar ("{award.date|long}"), and the values
+ * one document gives them. Template text is parsed once into parts. */
+#ifndef CP_BIND_H
+#define CP_BIND_H
+
+#include <stddef.h>
+
+enum cp_binding {
+	CP_B_AWARDING_BODY, CP_B_FULL_NAME, CP_B_FIRST_NAME, CP_B_MIDDLE_NAMES, CP_B_LAST_NAME,
+	CP_B_ENROLMENT, CP_B_CANDIDATE, CP_B_QUAL_TITLE, CP_B_QUAL_NUMBER, CP_B_QUAL_LEVEL,
+	CP_B_GRADE, CP_B_AWARDED, CP_B_REFERENCE, CP_B_DOC_TYPE, CP_B_ISSUED, CP_B_EXPIRES,
+	CP_B_VERIFY_URL, CP_B_CENTRE_NAME, CP_B_CENTRE_NUMBER, CP_B_COURSE_RUN,
+	CP_B_CREDITS_TOTAL, CP_B_UNITS_COUNT, CP_B_PAGE, CP_B_PAGES,
+	/* per unit, inside a table only */
+	CP_B_UNIT_REF, CP_B_UNIT_TITLE, CP_B_UNIT_LEVEL, CP_B_UNIT_CREDITS, CP_B_UNIT_GRADE,
+	CP_NBINDINGS
+};
+#define CP_B_FIRST_UNIT CP_B_UNIT_REF
+
+enum cp_bind_format { CP_F_PLAIN, CP_F_LONG_DATE, CP_F_SHORT_DATE, CP_F_UPPER };
+
+struct cp_part {
+	int binding;   /* -1: literal text */
+	int format;
+	char *text;    /* the literal */
+};
+
+struct cp_text {
+	struct cp_part *parts;
+	size_t n;
+};
+
+struct cp_unit_values {
+	const char *v[CP_NBINDINGS - CP_B_FIRST_UNIT];
+};
+
+/* The values of one document. Strings are not owned. */
+struct cp_values {
+	const char *v[CP_NBINDINGS];
+	const struct cp_unit_values *units;
+	size_t nunits;
+};
+
+/* Parse "Awarded to {learner.full_name}". On error returns -1 and a reason
+ * in why (unknown binding, unclosed brace, a unit binding where
+ * units_allowed is 0). */
+int cp_text_parse(struct cp_text *t, const char *src, int units_allowed, char *why, size_t n);
+void cp_text_release(struct cp_text *t);
+/* True if the text uses any binding in [from, to). */
+int cp_text_uses(const struct cp_text *t, int from, int to);
+/* The text with values put in (caller frees). unit may be NULL. */
+char *cp_text_expand(const struct cp_text *t, const struct cp_values *v,
+		     const struct cp_unit_values *unit);
+/* The binding named name ("award.date"), or -1. */
+int cp_binding_find(const char *name);
+/* A value with a format applied (caller frees). */
+char *cp_bind_format(const char *value, int format);
+
+#endif

@@ -1,0 +1,127 @@
+/* Font loading, coverage and subsetting with HarfBuzz. */
+#include "font.h"
+
+#include <hb-subset.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "atomic.h"
+#include "msg.h"
+#include "xalloc.h"
+#include "banned.h"
+
+int cp_font_open(struct cp_font *f, const char *name, const char *path)
+{
+	hb_blob_t *blob;
+
+	memset(f, 0, sizeof(*f));
+	if (access(path, R_OK) < 0)
+		return cp_error("%s: cannot read the font file", path);
+	blob = hb_blob_create_from_file_or_fail(path);
+	if (!blob)
+		return cp_error("%s: cannot read the font file", path);
+	f->face = hb_face_create(blob, 0);
+	hb_blob_destroy(blob);
+	if (hb_face_get_glyph_count(f->face) == 0) {
+		hb_face_destroy(f->face);
+		f->face = NULL;
+		return cp_error("%s: not a TrueType font", path);
+	}
+	f->coverage = hb_set_create();
+	hb_face_collect_unicodes(f->face, f->coverage);
+	f->name = cp_xstrdup(name);
+	f->path = cp_xstrdup(path);
+	return 0;
+}
+
+void cp_font_close(struct cp_font *f)
+{
+	if (f->face)
+		hb_face_destroy(f->face);
+	if (f->coverage)
+		hb_set_destroy(f->coverage);
+	free(f->name);
+	free(f->path);
+	memset(f, 0, sizeof(*f));
+}
+
+bool cp_font_covers(const struct cp_font *f, uint32_t cp)
+{
+	return hb_set_has(f->coverage, cp);
+}
+
+/* The subset again, with every table but 'prep' copied and a 3-byte 'prep'
+ * (PUSHB[0] 0, POP: does nothing) added. */
+static hb_blob_t *with_prep(hb_face_t *subset)
+{
+	static const char prep[] = { (char)0xb0, 0x00, 0x21 };
+	hb_face_t *b = hb_face_builder_create();
+	/* The subsetter's face is a builder that cannot list its tables: read
+	 * its bytes back as an ordinary face. */
+	hb_blob_t *bytes = hb_face_reference_blob(subset);
+	hb_face_t *sub = hb_face_create(bytes, 0);
+	hb_tag_t tags[64];
+	unsigned int n = 64, start = 0, total;
+	hb_blob_t *p, *out;
+
+	total = hb_face_get_table_tags(sub, 0, NULL, NULL);
+	while (start < total) {
+		n = 64;
+		hb_face_get_table_tags(sub, start, &n, tags);
+		for (unsigned int i = 0; i < n; i++) {
+			if (tags[i] == HB_TAG('p', 'r', 'e', 'p'))
+				continue;
+			p = hb_face_reference_table(sub, tags[i]);
+			hb_face_builder_add_table(b, tags[i], p);
+			hb_blob_destroy(p);
+		}
+		start += n;
+	}
+	p = hb_blob_create(prep, sizeof(prep), HB_MEMORY_MODE_READONLY, NULL, NULL);
+	hb_face_builder_add_table(b, HB_TAG('p', 'r', 'e', 'p'), p);
+	hb_blob_destroy(p);
+	out = hb_face_reference_blob(b);
+	hb_face_destroy(b);
+	hb_face_destroy(sub);
+	hb_blob_destroy(bytes);
+	return out;
+}
+
+int cp_font_subset(const struct cp_font *f, const hb_set_t *chars, const char *out_path)
+{
+	static const hb_tag_t drop[] = {
+		HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'D', 'E', 'F'),
+		HB_TAG('k', 'e', 'r', 'n'), HB_TAG('h', 'd', 'm', 'x'), HB_TAG('V', 'D', 'M', 'X'),
+		HB_TAG('L', 'T', 'S', 'H'), HB_TAG('g', 'a', 's', 'p'), HB_TAG('M', 'A', 'T', 'H'),
+		HB_TAG('F', 'F', 'T', 'M'),
+	};
+	hb_subset_input_t *in = hb_subset_input_create_or_fail();
+	hb_face_t *sub;
+	hb_blob_t *blob;
+	const char *data;
+	unsigned int len;
+	int rc;
+
+	if (!in)
+		cp_bug("out of memory");
+	hb_set_union(hb_subset_input_unicode_set(in), chars);
+	hb_set_intersect(hb_subset_input_unicode_set(in), f->coverage);
+	/* Legacy (Mac) names and glyph names: libharu refuses a second subset
+	 * face without them. */
+	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_NAME_LEGACY |
+				      HB_SUBSET_FLAGS_GLYPH_NAMES);
+	for (size_t i = 0; i < sizeof(drop) / sizeof(*drop); i++)
+		hb_set_add(hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG), drop[i]);
+	sub = hb_subset_or_fail(f->face, in);
+	hb_subset_input_destroy(in);
+	if (!sub)
+		return cp_error("%s: cannot subset the font", f->path);
+	blob = with_prep(sub);
+	hb_face_destroy(sub);
+	data = hb_blob_get_data(blob, &len);
+	rc = len ? cp_atomic_write_file(out_path, data, len, 0640)
+		 : cp_error("%s: the font subset is empty", f->path);
+	hb_blob_destroy(blob);
+	return rc;
+}

@@ -1,0 +1,29 @@
+/* certpress-render: every document of a batch as a digital and a print PDF. */
+#include "../pipeline/stagemain.h"
+#include "render/render.h"
+#include "../pipeline/banned.h"
+
+static const char usage[] =
+	"usage: certpress-render [-c FILE] [-q] BATCH\n"
+	"\n"
+	"Lay out every document of an assigned batch from its template (layouts/)\n"
+	"as a digital copy (marked, permissions protected) in digital/REF.pdf and\n"
+	"a print copy in print/REF.pdf, then write rendered.xml with each file's\n"
+	"pages, size and SHA-256. Templates and every learner's characters are\n"
+	"checked before any PDF is made. After a crash, documents already made\n"
+	"are not made again. Prints \"BATCH FOLDER\".\n"
+	"\n"
+	"  -c, --config FILE  configuration file\n"
+	"  -q, --quiet        report errors only\n"
+	"  -h, --help         this text\n"
+	"  -V, --version      the version\n"
+	"\n"
+	"exit: 0 done, 64 usage, 65 a learner's name has a character no font can\n"
+	"draw, 66 no such batch or no references yet, 70 internal error, 73 an\n"
+	"output cannot be created, 74 I/O error, 75 the batch is locked by another\n"
+	"process, 78 configuration (including a template error).\n";
+
+int main(int argc, char **argv)
+{
+	return cp_stage_main(argc, argv, usage, cp_render_run);
+}

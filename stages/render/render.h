@@ -1,0 +1,43 @@
+/* The render stage: every document of an assigned batch laid out from its
+ * template as a digital copy and a print copy, then rendered.xml. */
+#ifndef CP_STAGE_RENDER_H
+#define CP_STAGE_RENDER_H
+
+#include <stdio.h>
+
+#include "../../pipeline/conf.h"
+#include "../../pipeline/layout.h"
+#include "../../pipeline/strmap.h"
+
+#define CP_RENDER_MAX_LAYOUTS 16
+
+int cp_render_run(const struct cp_conf *conf, const char *batch_arg, FILE *out);
+
+/* What every worker shares, made once before the workers start. */
+struct cp_render {
+	const struct cp_conf *conf;
+	char batch[24];
+	char *dir;                 /* the batch folder */
+	struct cp_fontset fonts;
+	char *subset[CP_MAX_FONTS]; /* the batch's subset of each font */
+	struct cp_layout layouts[CP_RENDER_MAX_LAYOUTS];
+	int nlayouts;
+	long learners;
+};
+
+/* Load the templates the batch names, check every learner's text against
+ * their fonts, and write the font subsets. Returns a sysexits code. */
+int cp_render_prepare(struct cp_render *r);
+void cp_render_release(struct cp_render *r);
+const struct cp_layout *cp_render_layout(const struct cp_render *r, const char *name);
+
+/* Worker k of n: render its share of the learners, skipping documents in
+ * done, and append a journal line per document. Returns a sysexits code. */
+int cp_render_worker(const struct cp_render *r, int k, int n, const struct cp_strmap *done);
+
+/* The journal: one line per document rendered, "REF TYPE PAGES DIGITAL-BYTES
+ * DIGITAL-SHA256 PRINT-BYTES PRINT-SHA256"; read into a map from reference
+ * to line. Torn last lines are ignored. */
+void cp_render_journal_read(const char *dir, struct cp_strmap *done, char ***lines, long *n);
+
+#endif
