@@ -31,9 +31,10 @@ LDLIBS += $(PKG_LIBS) -lhpdf -lm
 
 # Debian 12 packages: to build, to test, to run the demo.
 DEB_BUILD = build-essential pkg-config libxml2-dev libsqlite3-dev libinih-dev \
-	libsodium-dev libcmocka-dev
-DEB_TEST = sqlite3 libxml2-utils python3
-DEB_PKGS = $(DEB_BUILD) $(DEB_TEST)
+	libsodium-dev libcmocka-dev libhpdf-dev libharfbuzz-dev libqrencode-dev
+DEB_RUN = fonts-dejavu-core
+DEB_TEST = sqlite3 libxml2-utils python3 qpdf poppler-utils zbar-tools bc
+DEB_PKGS = $(DEB_BUILD) $(DEB_RUN) $(DEB_TEST)
 
 STAGES = validate assign render
 LIB_SRC = $(filter-out pipeline/certpress.c,$(wildcard pipeline/*.c))
@@ -107,6 +108,9 @@ install: all
 	for s in $(STAGES); do install -m 755 $(B)/certpress-$$s $(DESTDIR)$(LIBEXECDIR)/; \
 		ln -sf $(LIBEXECDIR)/certpress-$$s $(DESTDIR)$(BINDIR)/certpress-$$s; done
 	install -m 644 config/*.xsd $(DESTDIR)$(DATADIR)/schemas/
+	install -d $(DESTDIR)$(DATADIR)/layouts/assets
+	install -m 644 layouts/*.xml $(DESTDIR)$(DATADIR)/layouts/
+	install -m 644 layouts/assets/* $(DESTDIR)$(DATADIR)/layouts/assets/
 	test -e $(DESTDIR)$(SYSCONFDIR)/certpress/certpress.conf || \
 		sed -e 's|^spool *=.*|spool = /var/spool/certpress|' \
 		    -e 's|^registry *=.*|registry = /var/lib/certpress/registry.sqlite|' \
@@ -121,7 +125,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/certpress
 	for s in $(STAGES); do rm -f $(DESTDIR)$(LIBEXECDIR)/certpress-$$s \
 		$(DESTDIR)$(BINDIR)/certpress-$$s; done
-	rm -rf $(DESTDIR)$(DATADIR)/schemas
+	rm -rf $(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(DATADIR)/layouts
 	-rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)
 
 clean:

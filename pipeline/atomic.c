@@ -223,7 +223,15 @@ int cp_atomic_commit(struct cp_atomic *a)
 		goto fail;
 	}
 	a->fp = NULL;
-	if (cp_rename_durable(a->tmp, a->path) < 0) {
+	if (a->defer_dir_sync) {
+		if (cp_fault_check(CP_FAULT_RENAME) < 0 || rename(a->tmp, a->path) < 0) {
+			e = errno;
+			cp_error("%s: cannot rename to '%s': %s", a->tmp, a->path, strerror(e));
+			unlink(a->tmp);
+			release(a);
+			return -1;
+		}
+	} else if (cp_rename_durable(a->tmp, a->path) < 0) {
 		unlink(a->tmp);
 		release(a);
 		return -1;
@@ -236,12 +244,13 @@ fail:
 	return -1;
 }
 
-int cp_atomic_write_file(const char *path, const void *buf, size_t len, mode_t mode)
+static int write_file(const char *path, const void *buf, size_t len, mode_t mode, int defer)
 {
 	struct cp_atomic a;
 
 	if (cp_atomic_open(&a, path, mode) < 0)
 		return -1;
+	a.defer_dir_sync = defer;
 	if (len && fwrite(buf, 1, len, a.fp) != len) {
 		int e = errno;
 
@@ -249,6 +258,16 @@ int cp_atomic_write_file(const char *path, const void *buf, size_t len, mode_t m
 		return cp_error("%s: cannot write: %s", path, strerror(e));
 	}
 	return cp_atomic_commit(&a);
+}
+
+int cp_atomic_write_file(const char *path, const void *buf, size_t len, mode_t mode)
+{
+	return write_file(path, buf, len, mode, 0);
+}
+
+int cp_atomic_write_file_deferred(const char *path, const void *buf, size_t len, mode_t mode)
+{
+	return write_file(path, buf, len, mode, 1);
 }
 
 int cp_atomic_copy_file(const char *src, const char *dst, mode_t mode)

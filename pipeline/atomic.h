@@ -14,6 +14,9 @@ struct cp_atomic {
 	char *path; /* the final name */
 	char *tmp;  /* the temp name while open */
 	int fd;
+	/* Leave the folder's fsync to the caller, who does one for many files
+	 * (cp_fsync_dir) before recording any of them as done. */
+	int defer_dir_sync;
 };
 
 /* Open a temp file beside path. The struct must stay where it is until
@@ -28,6 +31,8 @@ void cp_atomic_abort(struct cp_atomic *a);
 
 /* Write a whole buffer to path atomically. */
 int cp_atomic_write_file(const char *path, const void *buf, size_t len, mode_t mode);
+/* The same, leaving the folder's fsync to the caller (see defer_dir_sync). */
+int cp_atomic_write_file_deferred(const char *path, const void *buf, size_t len, mode_t mode);
 /* Copy the file src to dst atomically. */
 int cp_atomic_copy_file(const char *src, const char *dst, mode_t mode);
 

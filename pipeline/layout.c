@@ -255,6 +255,9 @@ static void parse_table(struct ctx *c, xmlNodePtr n, struct cp_element *e)
 	else if (total > e->w + 0.5)
 		bad(c, "<table>: the columns (%.1fmm) are wider than the table (%.1fmm)",
 		    total / MM, e->w / MM);
+	/* a table flows onto the pages it needs unless told otherwise */
+	if (!attr(n, "pages"))
+		e->pages = CP_PAGES_ALL;
 	c->l->has_table = true;
 }
 

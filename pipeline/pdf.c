@@ -144,11 +144,12 @@ int cp_pdf_save(struct cp_pdf *p, const struct cp_pdf_info *info, unsigned char 
 	HPDF_SetInfoAttr(p->doc, HPDF_INFO_CREATOR, "certpress");
 	info_now(p);
 	if (info->owner_password) {
-		/* Readers may print (full quality) and copy text; they may not
-		 * change the document or its annotations. */
+		/* Readers may print (0x800: at full quality), copy text and
+		 * extract it for accessibility (0x200); they may not change the
+		 * document, its forms or its annotations. */
 		HPDF_SetPassword(p->doc, info->owner_password, "");
 		HPDF_SetPermission(p->doc, HPDF_ENABLE_READ | HPDF_ENABLE_PRINT | HPDF_ENABLE_COPY |
-					       0x800);
+					       0x200 | 0x800);
 		HPDF_SetEncryptionMode(p->doc, HPDF_ENCRYPT_R3, 16);
 	}
 	if (!p->error)

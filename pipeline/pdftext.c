@@ -20,6 +20,12 @@ const int cp_pdftext_nencoders = sizeof(cp_pdftext_encoders) / sizeof(*cp_pdftex
 /* For each BMP code point: (encoder index + 1) << 8 | byte, or 0. */
 static uint16_t table[65536];
 
+/* Code points whose glyph names in libharu's encodings read back as another
+ * character (the Adobe Glyph List gives "Delta" to U+2206 first, "Omega" to
+ * U+2126, "mu" to U+00B5, "Tcommaaccent" to U+0162): they go through the
+ * UTF-8 encoder, whose ToUnicode map is exact. */
+static const uint32_t ambiguous[] = { 0x0394, 0x03a9, 0x03bc, 0x021a, 0x021b };
+
 static void quiet(HPDF_STATUS e, HPDF_STATUS d, void *u)
 {
 	(void)e;
@@ -48,6 +54,8 @@ int cp_pdftext_init(void)
 		}
 	}
 	HPDF_Free(doc);
+	for (size_t i = 0; i < sizeof(ambiguous) / sizeof(*ambiguous); i++)
+		table[ambiguous[i]] = 0;
 	return 0;
 }
 

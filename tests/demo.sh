@@ -30,6 +30,7 @@ stage validate spool/inbox/good.xml
 batch=${line%% *}
 dir=${line#* }
 stage assign "$batch"
+stage render "$batch"
 
 echo
 echo "batch $batch in $dir:"
@@ -37,9 +38,13 @@ for f in accepted rejected held; do
 	printf '  %-13s %3s learners\n' "$f.xml" "$(grep -c '<learner ' "$dir/$f.xml")"
 done
 printf '  %-13s %3s documents with references\n' assigned.xml "$(grep -c '<document ' "$dir/assigned.xml")"
+printf '  %-13s %3s PDFs (digital copies, marked and protected)\n' digital/ "$(ls "$dir/digital" | wc -l)"
+printf '  %-13s %3s PDFs (print copies for the security paper)\n' print/ "$(ls "$dir/print" | wc -l)"
+echo "  rendered.xml  every document with its pages, size and SHA-256"
 echo "  results.xml   the results file, moved there from spool/inbox/"
 ref=$(sed -n 's/.*type="certificate" reference="\([^"]*\)".*/\1/p' "$dir/assigned.xml" | head -1)
 echo
+echo "a certificate: $dir/digital/$ref.pdf"
 echo "registry: spool/registry.sqlite; try:"
 echo "  $B/certpress -c config/certpress.conf verify $ref"
 echo "  $B/certpress -c config/certpress.conf search --last-name Llywelyn"

@@ -64,6 +64,18 @@ validate_and_assign() {
 	run certpress-assign "$batch"
 }
 
+# Validate, assign and render; the batch id is left in $batch.
+through_render() {
+	validate_and_assign "$1"
+	run certpress-render "$batch"
+}
+
+# The reference of a learner's document, by last name and type.
+doc_ref() {
+	sql "select d.reference from documents d join awards a on a.id = d.award_id
+	     where a.last_name = '$1' and d.type = '$2' and d.issue = 1"
+}
+
 run() {
 	"$@" > "$SCRATCH/out" 2> "$SCRATCH/err"
 	rc=$?

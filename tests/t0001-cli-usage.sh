@@ -2,7 +2,7 @@
 # Every executable answers --help and --version; usage errors exit 64.
 . "$(dirname "$0")/lib.sh"
 
-for prog in certpress-validate certpress-assign; do
+for prog in certpress-validate certpress-assign certpress-render; do
 	check_exit 0 "$prog --help" $prog --help
 	check "$prog --help names the exit codes" "contains out 'exit: 0' && contains out '64 usage' && contains out '78 configuration'"
 	check_exit 0 "$prog --version" $prog --version

@@ -1,0 +1,61 @@
+#!/bin/bash
+# A template error is reported with the template's file, line and reason when
+# the stage starts, before any PDF (exit 78); a name no font can draw is
+# refused before any PDF too (exit 65).
+. "$(dirname "$0")/lib.sh"
+make_key
+mkdir -p layouts
+cp -r "$TOP/layouts/assets" layouts/
+sed -i "s|^layouts .*|layouts = $SCRATCH/layouts|" certpress.conf
+cp "$TOP/layouts/transcript.xml" "$TOP/layouts/letter.xml" layouts/
+validate_and_assign "$FIX/results/good.xml"
+
+# error class ~ text in certificate.xml ~ replaced by ~ expected "LINE: message"
+while IFS='~' read -r name from to want; do
+	[ -n "$name" ] || continue
+	python3 -c 'import sys; s = open(sys.argv[1]).read(); assert sys.argv[2] in s, sys.argv[2]
+print(s.replace(sys.argv[2], sys.argv[3], 1), end="")' "$TOP/layouts/certificate.xml" "$from" "$to" \
+		> layouts/certificate.xml
+	run certpress-render "$batch"
+	check "$name: exit 78" "[ $rc = 78 ]"
+	check "$name: $want" "contains err \"layouts/certificate.xml:$want\""
+	check "$name: no PDF made" "[ ! -d spool/batches/$batch/digital ] || [ -z \"\$(ls spool/batches/$batch/digital)\" ]"
+done <<'TABLE'
+unknown element~<line x1="118.5mm"~<lin x1="118.5mm"~19: unknown element <lin>
+unknown attribute~font="serif" size="32pt"~font="serif" size="32pt" colour="#000000"~18: <text>: unknown attribute 'colour'
+undeclared font~font="serif" size="32pt"~font="serif-light" size="32pt"~18: <text>: font 'serif-light' is not declared in <fonts>
+missing font file~DejaVuSerif.ttf~DejaVuSerif-Missing.ttf~6: font 'serif': cannot load '/usr/share/fonts/truetype/dejavu/DejaVuSerif-Missing.ttf'
+unknown binding~{learner.full_name}~{learner.fullname}~21: <text>: unknown binding '{learner.fullname}'
+unit binding outside a table~{learner.full_name}~{unit.title}~21: <text>: '{unit.title}' is only known in a table row
+unknown format~{award.date|long}~{award.date|longest}~27: <text>: unknown format 'longest' (long, short or upper)
+bad unit~y="67mm"~y="67"~18: <text>: y '67' is not a length with a unit (mm, cm, in, pt)
+bad colour~color="#1F3A5F">Certificate~color="navy">Certificate~18: <text>: color 'navy' is not a colour (#RRGGBB)
+bad page~page="A4"~page="A3"~4: page 'A3' is not A4, A5, Letter or 'WIDTH HEIGHT' with units
+unclosed brace~{awarding_body|upper}~{awarding_body~17: <text>: '{' without its '}'
+missing image~assets/logo.jpg~assets/missing.png~15: <image>: cannot read
+image outside the layouts folder~assets/logo.jpg~../../../etc/passwd.png~15: <image>: src must name a file under the layouts folder
+bad condition~if="document.expires"~if="document.expiry"~42: <text>: if 'document.expiry' names no binding
+required attribute~<qr x="244mm" y="150mm"~<qr y="150mm"~39: <qr>: 'x' is required
+TABLE
+
+printf '<?xml version="1.0"?>\n<template xmlns="urn:certpress:layout:1">\n<text x="1mm" y="1mm" font="sans">x\n</template>\n' > layouts/certificate.xml
+run certpress-render "$batch"
+check "a template that is not well-formed: file and line" "[ $rc = 78 ] && contains err 'layouts/certificate.xml:4:'"
+printf '<?xml version="1.0"?>\n<!DOCTYPE t [<!ENTITY x SYSTEM "/etc/passwd">]>\n<template/>\n' > layouts/certificate.xml
+run certpress-render "$batch"
+check "a template with a DOCTYPE is refused" "[ $rc = 78 ] && contains err 'layouts/certificate.xml:2: a DOCTYPE is not allowed'"
+rm layouts/certificate.xml
+run certpress-render "$batch"
+check "a missing template" "[ $rc = 78 ] && contains err 'layouts/certificate.xml: cannot open'"
+
+# A name with a character in no font: refused before any PDF, naming the
+# learner, the character and the font.
+cp "$TOP/layouts/certificate.xml" layouts/
+validate_and_assign "$FIX/results/render-no-glyph.xml"
+run certpress-render "$batch"
+check "a name no font can draw: exit 65" "[ $rc = 65 ]"
+check "the reason names the learner, the character and the font" \
+	"contains err \"learner 'EDGE0009' (line 6): last name: character U+5C71 is in no glyph of font\""
+check "no PDF made for it" "[ -z \"\$(ls spool/batches/$batch/digital 2>/dev/null)\" ]"
+
+done_testing
