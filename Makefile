@@ -95,7 +95,13 @@ check-asan: deps
 	B=build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh
 
-units: $(UNIT_BINS)
+# Test helpers: small programs the end-to-end tests run.
+TOOL_BINS = $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(wildcard tests/tools/*.c))
+$(B)/tests/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+units: $(UNIT_BINS) $(TOOL_BINS)
 
 demo: deps
 	$(MAKE) all

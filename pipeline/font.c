@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "glyf.h"
 #include "msg.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -51,37 +52,57 @@ bool cp_font_covers(const struct cp_font *f, uint32_t cp)
 	return hb_set_has(f->coverage, cp);
 }
 
-/* The subset again, with every table but 'prep' copied and a 3-byte 'prep'
- * (PUSHB[0] 0, POP: does nothing) added. */
-static hb_blob_t *with_prep(hb_face_t *subset)
+static void add_table(hb_face_t *b, hb_tag_t tag, const void *data, size_t len)
+{
+	hb_blob_t *p = hb_blob_create(data, (unsigned int)len, HB_MEMORY_MODE_DUPLICATE, NULL, NULL);
+
+	hb_face_builder_add_table(b, tag, p);
+	hb_blob_destroy(p);
+}
+
+/* The subset again, made for libharu 2.3.0: a 3-byte 'prep' (PUSHB[0] 0,
+ * POP: does nothing) instead of an empty one, and nested composite glyphs
+ * flattened (glyf.h). Every other table is copied. */
+static hb_blob_t *for_libharu(hb_face_t *subset)
 {
 	static const char prep[] = { (char)0xb0, 0x00, 0x21 };
-	hb_face_t *b = hb_face_builder_create();
 	/* The subsetter's face is a builder that cannot list its tables: read
 	 * its bytes back as an ordinary face. */
-	hb_blob_t *bytes = hb_face_reference_blob(subset);
-	hb_face_t *sub = hb_face_create(bytes, 0);
+	hb_blob_t *bytes = hb_face_reference_blob(subset), *out;
+	hb_face_t *sub = hb_face_create(bytes, 0), *b = hb_face_builder_create();
+	unsigned int n, start = 0, total, len;
+	const char *data = hb_blob_get_data(bytes, &len);
+	struct cp_glyf_out flat;
+	int flattened = cp_glyf_flatten((const unsigned char *)data, len, &flat) == 0;
 	hb_tag_t tags[64];
-	unsigned int n = 64, start = 0, total;
-	hb_blob_t *p, *out;
 
 	total = hb_face_get_table_tags(sub, 0, NULL, NULL);
 	while (start < total) {
 		n = 64;
 		hb_face_get_table_tags(sub, start, &n, tags);
 		for (unsigned int i = 0; i < n; i++) {
+			hb_blob_t *t;
+
 			if (tags[i] == HB_TAG('p', 'r', 'e', 'p'))
 				continue;
-			p = hb_face_reference_table(sub, tags[i]);
-			hb_face_builder_add_table(b, tags[i], p);
-			hb_blob_destroy(p);
+			if (flattened && tags[i] == HB_TAG('g', 'l', 'y', 'f'))
+				add_table(b, tags[i], flat.glyf, flat.glyf_len);
+			else if (flattened && tags[i] == HB_TAG('l', 'o', 'c', 'a'))
+				add_table(b, tags[i], flat.loca, flat.loca_len);
+			else if (flattened && tags[i] == HB_TAG('h', 'e', 'a', 'd'))
+				add_table(b, tags[i], flat.head, flat.head_len);
+			else {
+				t = hb_face_reference_table(sub, tags[i]);
+				hb_face_builder_add_table(b, tags[i], t);
+				hb_blob_destroy(t);
+			}
 		}
 		start += n;
 	}
-	p = hb_blob_create(prep, sizeof(prep), HB_MEMORY_MODE_READONLY, NULL, NULL);
-	hb_face_builder_add_table(b, HB_TAG('p', 'r', 'e', 'p'), p);
-	hb_blob_destroy(p);
+	add_table(b, HB_TAG('p', 'r', 'e', 'p'), prep, sizeof(prep));
 	out = hb_face_reference_blob(b);
+	if (flattened)
+		cp_glyf_out_release(&flat);
 	hb_face_destroy(b);
 	hb_face_destroy(sub);
 	hb_blob_destroy(bytes);
@@ -117,7 +138,7 @@ int cp_font_subset(const struct cp_font *f, const hb_set_t *chars, const char *o
 	hb_subset_input_destroy(in);
 	if (!sub)
 		return cp_error("%s: cannot subset the font", f->path);
-	blob = with_prep(sub);
+	blob = for_libharu(sub);
 	hb_face_destroy(sub);
 	data = hb_blob_get_data(blob, &len);
 	rc = len ? cp_atomic_write_file(out_path, data, len, 0640)

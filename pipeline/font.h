@@ -1,12 +1,15 @@
 /* TrueType faces for the layout engine (HarfBuzz): what each face can draw,
  * and a per-batch subset holding only the characters the batch needs. The
- * subset keeps a non-empty 'prep' table: libharu 2.3.0 fails to save about
- * 2 documents in 1,000 when an embedded font ends in an empty one. */
+ * subset keeps a non-empty 'prep' table (libharu 2.3.0 fails to save about
+ * 2 documents in 1,000 when an embedded font ends in an empty one) and has
+ * its nested composite glyphs flattened (libharu 2.3.0 drops the parts of
+ * parts: see glyf.h). */
 #ifndef CP_FONT_H
 #define CP_FONT_H
 
 #include <hb.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct cp_font {

@@ -12,6 +12,9 @@
 size_t cp_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 /* True if the n bytes are valid UTF-8. */
 bool cp_utf8_valid(const char *s, size_t n);
+/* Write cp as UTF-8 into out (4 bytes at most, not terminated); returns
+ * the length. */
+size_t cp_utf8_encode(uint32_t cp, char *out);
 /* Number of code points in a valid UTF-8 string. */
 size_t cp_utf8_length(const char *s);
 /* True if the code point is a control or formatting character that must not
