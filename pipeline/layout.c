@@ -443,10 +443,12 @@ int cp_layout_load(struct cp_layout *l, const char *dir, const char *name,
 	l->path = cp_xasprintf("%s/%s.xml", dir, name);
 	cp_xml_init();
 	s = cp_screen_file(l->path, 4 << 20, &sc);
-	if (s < 0)
+	if (s != 0) {
+		if (s > 0)
+			cp_error("%s:%ld: %s", l->path, sc.line, sc.reason);
+		cp_layout_release(l);
 		return -1;
-	if (s > 0)
-		return cp_error("%s:%ld: %s", l->path, sc.line, sc.reason);
+	}
 	cp_xml_errors_to(&err);
 	fd = open(l->path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
@@ -454,8 +456,11 @@ int cp_layout_load(struct cp_layout *l, const char *dir, const char *name,
 		close(fd);
 	}
 	cp_xml_errors_to(NULL);
-	if (!doc)
-		return cp_error("%s:%ld: %s", l->path, err.line, err.message);
+	if (!doc) {
+		cp_error("%s:%ld: %s", l->path, err.line, err.message);
+		cp_layout_release(l);
+		return -1;
+	}
 	root = xmlDocGetRootElement(doc);
 	c.line = xmlGetLineNo(root);
 	if (xmlStrcmp(root->name, X("template")) || !root->ns ||

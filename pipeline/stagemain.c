@@ -8,7 +8,17 @@
 #include "msg.h"
 #include "banned.h"
 
-int cp_stage_main(int argc, char **argv, const char *usage, cp_stage_fn run)
+static void usage(FILE *f, const char *about, const char *exits)
+{
+	fprintf(f, "%s\n"
+		   "  -c, --config FILE  configuration file\n"
+		   "  -q, --quiet        report errors only\n"
+		   "  -h, --help         this text\n"
+		   "  -V, --version      the version\n"
+		   "\n%s", about, exits);
+}
+
+int cp_stage_main(int argc, char **argv, const char *about, const char *exits, cp_stage_fn run)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -31,18 +41,18 @@ int cp_stage_main(int argc, char **argv, const char *usage, cp_stage_fn run)
 			cp_msg_set_level(CP_ERROR);
 			break;
 		case 'h':
-			fputs(usage, stdout);
+			usage(stdout, about, exits);
 			return CP_EX_OK;
 		case 'V':
 			cp_cli_version();
 			return CP_EX_OK;
 		default:
-			fputs(usage, stderr);
+			usage(stderr, about, exits);
 			return CP_EX_USAGE;
 		}
 	}
 	if (argc - optind != 1) {
-		fputs(usage, stderr);
+		usage(stderr, about, exits);
 		return CP_EX_USAGE;
 	}
 	if (cp_conf_load(&conf, config) < 0)

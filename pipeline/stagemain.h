@@ -10,6 +10,8 @@
 
 typedef int (*cp_stage_fn)(const struct cp_conf *conf, const char *operand, FILE *out);
 
-int cp_stage_main(int argc, char **argv, const char *usage, cp_stage_fn run);
+/* about: the usage line and what the stage does; exits: its exit codes.
+ * The options every stage has are printed between them. */
+int cp_stage_main(int argc, char **argv, const char *about, const char *exits, cp_stage_fn run);
 
 #endif

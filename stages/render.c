@@ -3,7 +3,7 @@
 #include "render/render.h"
 #include "../pipeline/banned.h"
 
-static const char usage[] =
+static const char about[] =
 	"usage: certpress-render [-c FILE] [-q] BATCH\n"
 	"\n"
 	"Lay out every document of an assigned batch from its template (layouts/)\n"
@@ -11,13 +11,9 @@ static const char usage[] =
 	"a print copy in print/REF.pdf, then write rendered.xml with each file's\n"
 	"pages, size and SHA-256. Templates and every learner's characters are\n"
 	"checked before any PDF is made. After a crash, documents already made\n"
-	"are not made again. Prints \"BATCH FOLDER\".\n"
-	"\n"
-	"  -c, --config FILE  configuration file\n"
-	"  -q, --quiet        report errors only\n"
-	"  -h, --help         this text\n"
-	"  -V, --version      the version\n"
-	"\n"
+	"are not made again. Prints \"BATCH FOLDER\".\n";
+
+static const char exits[] =
 	"exit: 0 done, 64 usage, 65 a learner's name has a character no font can\n"
 	"draw, 66 no such batch or no references yet, 70 internal error, 73 an\n"
 	"output cannot be created, 74 I/O error, 75 the batch is locked by another\n"
@@ -25,5 +21,5 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	return cp_stage_main(argc, argv, usage, cp_render_run);
+	return cp_stage_main(argc, argv, about, exits, cp_render_run);
 }

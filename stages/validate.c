@@ -3,20 +3,16 @@
 #include "validate/validate.h"
 #include "../pipeline/banned.h"
 
-static const char usage[] =
+static const char about[] =
 	"usage: certpress-validate [-c FILE] [-q] RESULTS.xml | BATCH\n"
 	"\n"
 	"Check a results file against the schema and the catalogue and make a batch\n"
 	"of it: every learner is accepted, rejected (with every reason) or held.\n"
 	"Prints \"BATCH FOLDER\". Given a batch id or folder, validate that batch\n"
 	"again if it is not done. A file in the spool's inbox is moved into its\n"
-	"batch; any other file is copied.\n"
-	"\n"
-	"  -c, --config FILE  configuration file\n"
-	"  -q, --quiet        report errors only\n"
-	"  -h, --help         this text\n"
-	"  -V, --version      the version\n"
-	"\n"
+	"batch; any other file is copied.\n";
+
+static const char exits[] =
 	"exit: 0 done (rejected and held learners are reported, not failures),\n"
 	"64 usage, 65 the file is unusable as a whole (moved to spool/failed/),\n"
 	"66 an input is missing, 70 internal error, 73 an output cannot be created,\n"
@@ -24,5 +20,5 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	return cp_stage_main(argc, argv, usage, cp_validate_run);
+	return cp_stage_main(argc, argv, about, exits, cp_validate_run);
 }

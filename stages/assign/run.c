@@ -6,7 +6,6 @@
 #include "assign.h"
 
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../../pipeline/atomic.h"
@@ -18,6 +17,7 @@
 #include "../../pipeline/ref.h"
 #include "../../pipeline/registry.h"
 #include "../../pipeline/spool.h"
+#include "../../pipeline/stage.h"
 #include "../../pipeline/xalloc.h"
 #include "../../pipeline/xmlout.h"
 #include "../../pipeline/banned.h"
@@ -42,7 +42,7 @@ static const char *const queries[NQ] = {
 };
 
 struct assign {
-	struct cp_registry reg;
+	struct cp_registry *reg; /* the stage's */
 	struct cp_ref_key key;
 	sqlite3_stmt *q[NQ];
 	struct cp_atomic file;
@@ -72,7 +72,7 @@ static int step_done(struct assign *a, sqlite3_stmt *st, const char *what)
 
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return cp_error("%s: %s: %s", a->reg.path, what, sqlite3_errmsg(a->reg.db));
+		return cp_error("%s: %s: %s", a->reg->path, what, sqlite3_errmsg(a->reg->db));
 	return 0;
 }
 
@@ -97,8 +97,8 @@ static int find_or_add_award(struct assign *a, xmlNodePtr l, xmlNodePtr award, l
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return cp_error("%s: cannot look up an award: %s", a->reg.path,
-				sqlite3_errmsg(a->reg.db));
+		return cp_error("%s: cannot look up an award: %s", a->reg->path,
+				sqlite3_errmsg(a->reg->db));
 	st = a->q[Q_AWARD_ADD];
 	bind_opt(st, 1, enrolment);
 	bind_opt(st, 2, cp_node_attr(award, "qualification"));
@@ -118,7 +118,7 @@ static int find_or_add_award(struct assign *a, xmlNodePtr l, xmlNodePtr award, l
 	bind_opt(st, 16, a->batch);
 	if (step_done(a, st, "cannot record an award") < 0)
 		return -1;
-	*id = sqlite3_last_insert_rowid(a->reg.db);
+	*id = sqlite3_last_insert_rowid(a->reg->db);
 	return 1;
 }
 
@@ -141,8 +141,8 @@ static int document(struct assign *a, long long award_id, const char *type, cons
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return cp_error("%s: cannot look up a document: %s", a->reg.path,
-				sqlite3_errmsg(a->reg.db));
+		return cp_error("%s: cannot look up a document: %s", a->reg->path,
+				sqlite3_errmsg(a->reg->db));
 	if (rc == SQLITE_DONE) {
 		uint32_t serial;
 
@@ -153,7 +153,7 @@ static int document(struct assign *a, long long award_id, const char *type, cons
 			sqlite3_bind_int64(a->q[Q_SERIAL_ADD], 1, serial);
 			if (step_done(a, a->q[Q_SERIAL_ADD], "cannot record a serial") < 0)
 				return -1;
-		} while (sqlite3_changes(a->reg.db) == 0);
+		} while (sqlite3_changes(a->reg->db) == 0);
 		cp_ref_format(&a->key, serial, 1, ref);
 		st = a->q[Q_DOC_ADD];
 		sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
@@ -272,12 +272,12 @@ static int write_assigned(struct assign *a, const char *dir, char **counts)
 	cp_xmlout_start(&a->xml, "assigned");
 	cp_xmlout_attr(&a->xml, "xmlns", "urn:certpress:batch:1");
 	cp_xmlout_attr(&a->xml, "batch", a->batch);
-	if (cp_registry_begin(&a->reg) < 0)
+	if (cp_registry_begin(a->reg) < 0)
 		goto abort;
 	cp_progress_start(&a->progress, "assign", "learners", 0);
 	if (cp_batchfile_read(in, "accepted", &h, NULL) < 0) {
 		cp_progress_end(&a->progress);
-		cp_registry_rollback(&a->reg);
+		cp_registry_rollback(a->reg);
 		goto abort;
 	}
 	cp_progress_end(&a->progress);
@@ -289,11 +289,11 @@ static int write_assigned(struct assign *a, const char *dir, char **counts)
 	cp_xmlout_end(&a->xml);
 	if (cp_xmlout_finish(&a->xml) < 0 || fflush(a->file.fp) != 0) {
 		cp_error("%s: cannot write", path);
-		cp_registry_rollback(&a->reg);
+		cp_registry_rollback(a->reg);
 		goto abort;
 	}
 	/* The registry first: a crash after this re-reads the same references. */
-	if (cp_registry_commit(&a->reg) < 0)
+	if (cp_registry_commit(a->reg) < 0)
 		goto abort;
 	if (cp_atomic_commit(&a->file) < 0)
 		goto out;
@@ -311,51 +311,24 @@ out:
 	return rc;
 }
 
-static bool exists(const char *dir, const char *name)
-{
-	char *p = cp_xasprintf("%s/%s", dir, name);
-	struct stat st;
-	bool e = stat(p, &st) == 0;
-
-	free(p);
-	return e;
-}
-
 int cp_assign_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 {
-	struct cp_spool spool;
+	struct cp_stage st;
 	struct assign a;
-	char *dir = NULL, *counts = NULL;
-	int rc, lock = -1, attempt = 0;
-	struct cp_date today = cp_date_today();
+	char *counts = NULL;
+	int rc;
 
 	memset(&a, 0, sizeof(a));
-	cp_date_format(today, a.today);
-	if (cp_spool_open(&spool, conf) < 0)
-		return CP_EX_CANTCREAT;
-	if (cp_spool_batch_arg(&spool, batch_arg, a.batch) < 0) {
-		cp_spool_release(&spool);
-		return CP_EX_NOINPUT;
-	}
-	cp_msg_set_batch(a.batch);
-	dir = cp_spool_batch_dir(&spool, a.batch);
-	if ((rc = cp_batch_lock(dir, a.batch, &lock)) != 0) {
-		if (rc > 0)
-			cp_error("batch %s is being worked on by another process", a.batch);
-		rc = rc > 0 ? CP_EX_TEMPFAIL : CP_EX_IOERR;
+	cp_date_format(cp_date_today(), a.today);
+	if ((rc = cp_stage_open(&st, "assign", conf, batch_arg)) != 0)
 		goto out;
-	}
-	if (cp_registry_open(&a.reg, conf->registry) < 0) {
-		rc = CP_EX_CANTCREAT;
-		goto out;
-	}
-	if (exists(dir, "assigned.xml")) {
-		cp_registry_stage_close_running(&a.reg, a.batch, "assign", CP_EX_OK);
+	snprintf(a.batch, sizeof(a.batch), "%s", st.batch);
+	if (cp_stage_has(&st, "assigned.xml")) {
+		cp_stage_already_done(&st);
 		cp_info("batch %s has its references already", a.batch);
-		rc = CP_EX_OK;
 		goto done;
 	}
-	if (!exists(dir, "accepted.xml")) {
+	if (!cp_stage_has(&st, "accepted.xml")) {
 		cp_error("batch %s is not validated: no accepted.xml", a.batch);
 		rc = CP_EX_NOINPUT;
 		goto out;
@@ -364,26 +337,24 @@ int cp_assign_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 		rc = CP_EX_CONFIG;
 		goto out;
 	}
+	a.reg = &st.reg;
 	for (int i = 0; i < NQ; i++)
-		if (!(a.q[i] = cp_registry_prepare(&a.reg, queries[i]))) {
+		if (!(a.q[i] = cp_registry_prepare(a.reg, queries[i]))) {
 			rc = CP_EX_SOFTWARE;
 			goto out;
 		}
-	cp_registry_stage_close_running(&a.reg, a.batch, "assign", CP_EX_SOFTWARE);
-	if (cp_registry_stage_start(&a.reg, a.batch, "assign", &attempt) < 0) {
-		rc = CP_EX_IOERR;
+	if ((rc = cp_stage_begin(&st)) != 0)
 		goto out;
-	}
-	cp_atomic_sweep(dir);
+	cp_atomic_sweep(st.dir);
 	a.scratch = xmlNewDoc(X("1.0"));
-	rc = write_assigned(&a, dir, &counts);
-	cp_registry_stage_finish(&a.reg, a.batch, "assign", attempt, rc, counts);
+	rc = write_assigned(&a, st.dir, &counts);
+	cp_stage_end(&st, rc, counts);
 	if (rc == CP_EX_OK)
 		cp_info("%ld learners: %ld documents (%ld new), %ld duplicates", a.learners,
 			a.documents, a.fresh, a.duplicates);
 done:
 	if (rc == CP_EX_OK)
-		fprintf(out, "%s %s\n", a.batch, dir);
+		fprintf(out, "%s %s\n", st.batch, st.dir);
 out:
 	for (int i = 0; i < NQ; i++)
 		sqlite3_finalize(a.q[i]);
@@ -393,11 +364,6 @@ out:
 	free(a.run_copy);
 	free(counts);
 	cp_ref_key_wipe(&a.key);
-	cp_registry_close(&a.reg);
-	if (lock >= 0)
-		close(lock);
-	cp_msg_set_batch(NULL);
-	cp_spool_release(&spool);
-	free(dir);
+	cp_stage_close(&st);
 	return rc;
 }

@@ -6,7 +6,6 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +16,7 @@
 #include "../../pipeline/pdftext.h"
 #include "../../pipeline/registry.h"
 #include "../../pipeline/spool.h"
+#include "../../pipeline/stage.h"
 #include "../../pipeline/xalloc.h"
 #include "../../pipeline/xmlout.h"
 #include "../../pipeline/banned.h"
@@ -228,62 +228,33 @@ static int run_workers(struct cp_render *r, int n, struct cp_strmap *done)
 	return rc;
 }
 
-static bool exists(const char *dir, const char *name)
-{
-	char *p = cp_xasprintf("%s/%s", dir, name);
-	struct stat st;
-	bool e = stat(p, &st) == 0;
-
-	free(p);
-	return e;
-}
-
 int cp_render_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 {
 	struct cp_render r;
-	struct cp_spool spool;
-	struct cp_registry reg = { 0 };
+	struct cp_stage st;
 	struct cp_strmap done = { 0 };
 	char **lines = NULL, *counts = NULL, *sub;
 	long nlines = 0, jobs;
-	int rc, lock = -1, attempt = 0;
+	int rc;
 
 	memset(&r, 0, sizeof(r));
 	r.conf = conf;
-	if (cp_spool_open(&spool, conf) < 0)
-		return CP_EX_CANTCREAT;
-	if (cp_spool_batch_arg(&spool, batch_arg, r.batch) < 0) {
-		cp_spool_release(&spool);
-		return CP_EX_NOINPUT;
-	}
-	cp_msg_set_batch(r.batch);
-	r.dir = cp_spool_batch_dir(&spool, r.batch);
-	if ((rc = cp_batch_lock(r.dir, r.batch, &lock)) != 0) {
-		if (rc > 0)
-			cp_error("batch %s is being worked on by another process", r.batch);
-		rc = rc > 0 ? CP_EX_TEMPFAIL : CP_EX_IOERR;
+	if ((rc = cp_stage_open(&st, "render", conf, batch_arg)) != 0)
 		goto out;
-	}
-	if (cp_registry_open(&reg, conf->registry) < 0) {
-		rc = CP_EX_CANTCREAT;
-		goto out;
-	}
-	if (exists(r.dir, "rendered.xml")) {
-		cp_registry_stage_close_running(&reg, r.batch, "render", CP_EX_OK);
+	snprintf(r.batch, sizeof(r.batch), "%s", st.batch);
+	r.dir = cp_xstrdup(st.dir);
+	if (cp_stage_has(&st, "rendered.xml")) {
+		cp_stage_already_done(&st);
 		cp_info("batch %s is rendered already", r.batch);
-		rc = CP_EX_OK;
 		goto done;
 	}
-	if (!exists(r.dir, "assigned.xml")) {
+	if (!cp_stage_has(&st, "assigned.xml")) {
 		cp_error("batch %s has no references yet: no assigned.xml", r.batch);
 		rc = CP_EX_NOINPUT;
 		goto out;
 	}
-	cp_registry_stage_close_running(&reg, r.batch, "render", CP_EX_SOFTWARE);
-	if (cp_registry_stage_start(&reg, r.batch, "render", &attempt) < 0) {
-		rc = CP_EX_IOERR;
+	if ((rc = cp_stage_begin(&st)) != 0)
 		goto out;
-	}
 	cp_atomic_sweep(r.dir);
 	for (int i = 0; i < 3; i++) {
 		sub = cp_xasprintf("%s/%s", r.dir, i == 0 ? "digital" : i == 1 ? "print" : "fonts");
@@ -307,21 +278,17 @@ int cp_render_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 	}
 	if (rc == CP_EX_OK && (rc = write_rendered(&r, &counts)) == CP_EX_OK)
 		remove_journals(r.dir);
-	cp_registry_stage_finish(&reg, r.batch, "render", attempt, rc, counts);
+	cp_stage_end(&st, rc, counts);
 done:
 	if (rc == CP_EX_OK)
-		fprintf(out, "%s %s\n", r.batch, r.dir);
+		fprintf(out, "%s %s\n", st.batch, st.dir);
 out:
 	for (long i = 0; i < nlines; i++)
 		free(lines[i]);
 	free(lines);
 	free(counts);
 	cp_strmap_release(&done);
-	cp_registry_close(&reg);
-	if (lock >= 0)
-		close(lock);
 	cp_render_release(&r);
-	cp_msg_set_batch(NULL);
-	cp_spool_release(&spool);
+	cp_stage_close(&st);
 	return rc;
 }

@@ -1,0 +1,78 @@
+/* Opening, locking and recording a stage's work on one batch. */
+#include "stage.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "exitcode.h"
+#include "msg.h"
+#include "xalloc.h"
+#include "banned.h"
+
+int cp_stage_open(struct cp_stage *s, const char *name, const struct cp_conf *conf,
+		  const char *batch_arg)
+{
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	s->name = name;
+	s->lock = -1;
+	if (cp_spool_open(&s->spool, conf) < 0)
+		return CP_EX_CANTCREAT;
+	if (cp_spool_batch_arg(&s->spool, batch_arg, s->batch) < 0)
+		return CP_EX_NOINPUT;
+	cp_msg_set_batch(s->batch);
+	s->dir = cp_spool_batch_dir(&s->spool, s->batch);
+	if ((r = cp_batch_lock(s->dir, s->batch, &s->lock)) != 0) {
+		if (r > 0)
+			cp_error("batch %s is being worked on by another process", s->batch);
+		return r > 0 ? CP_EX_TEMPFAIL : CP_EX_IOERR;
+	}
+	if (cp_registry_open(&s->reg, conf->registry) < 0)
+		return CP_EX_CANTCREAT;
+	return 0;
+}
+
+bool cp_stage_has(const struct cp_stage *s, const char *file)
+{
+	char *p = cp_xasprintf("%s/%s", s->dir, file);
+	struct stat st;
+	bool e = stat(p, &st) == 0;
+
+	free(p);
+	return e;
+}
+
+void cp_stage_already_done(struct cp_stage *s)
+{
+	cp_registry_stage_close_running(&s->reg, s->batch, s->name, CP_EX_OK);
+}
+
+int cp_stage_begin(struct cp_stage *s)
+{
+	cp_registry_stage_close_running(&s->reg, s->batch, s->name, CP_EX_SOFTWARE);
+	if (cp_registry_stage_start(&s->reg, s->batch, s->name, &s->attempt) < 0)
+		return CP_EX_IOERR;
+	return 0;
+}
+
+void cp_stage_end(struct cp_stage *s, int code, const char *counts)
+{
+	if (s->attempt)
+		cp_registry_stage_finish(&s->reg, s->batch, s->name, s->attempt, code, counts);
+}
+
+void cp_stage_close(struct cp_stage *s)
+{
+	if (s->reg.db)
+		cp_registry_close(&s->reg);
+	if (s->lock >= 0)
+		close(s->lock);
+	cp_msg_set_batch(NULL);
+	cp_spool_release(&s->spool);
+	free(s->dir);
+	memset(s, 0, sizeof(*s));
+	s->lock = -1;
+}

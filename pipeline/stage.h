@@ -1,0 +1,38 @@
+/* A stage at work on one batch, the part every BATCH stage shares: the
+ * spool, the batch named by id or folder, its lock, the registry, and the
+ * stage's attempt recorded from start to end. */
+#ifndef CP_STAGE_H
+#define CP_STAGE_H
+
+#include <stdbool.h>
+
+#include "conf.h"
+#include "registry.h"
+#include "spool.h"
+
+struct cp_stage {
+	const char *name; /* "assign", "render", ... */
+	struct cp_spool spool;
+	struct cp_registry reg;
+	char batch[CP_BATCH_ID_MAX];
+	char *dir;        /* the batch folder */
+	int lock, attempt;
+};
+
+/* Open the spool and the registry, find the batch, take its lock. Returns 0
+ * or the exit code (66 no such batch, 75 locked, 73 or 74). */
+int cp_stage_open(struct cp_stage *s, const char *name, const struct cp_conf *conf,
+		  const char *batch_arg);
+/* True if the batch folder holds the file. */
+bool cp_stage_has(const struct cp_stage *s, const char *file);
+/* The stage's output is there already: close any attempt a crash left
+ * "running" as done. */
+void cp_stage_already_done(struct cp_stage *s);
+/* Record a new attempt (attempts a crash left running are closed as failed).
+ * Returns 0 or 74. */
+int cp_stage_begin(struct cp_stage *s);
+/* Record the attempt's end with its exit code and counts (JSON or NULL). */
+void cp_stage_end(struct cp_stage *s, int code, const char *counts);
+void cp_stage_close(struct cp_stage *s);
+
+#endif
