@@ -33,7 +33,7 @@ LDLIBS += $(PKG_LIBS) -lhpdf -lm
 DEB_BUILD = build-essential pkg-config libxml2-dev libsqlite3-dev libinih-dev \
 	libsodium-dev libcmocka-dev libhpdf-dev libharfbuzz-dev libqrencode-dev
 DEB_RUN = fonts-dejavu-core
-DEB_TEST = sqlite3 libxml2-utils python3 qpdf poppler-utils zbar-tools bc
+DEB_TEST = sqlite3 libxml2-utils python3 qpdf poppler-utils zbar-tools bc time
 DEB_PKGS = $(DEB_BUILD) $(DEB_RUN) $(DEB_TEST)
 
 STAGES = validate assign render
@@ -107,6 +107,11 @@ demo: deps
 	$(MAKE) all
 	B=$(B) tests/demo.sh
 
+# Timed on generated batches; BENCH_SIZES=1000,10000 by default.
+bench-render: deps
+	$(MAKE) all
+	B=$(B) bench/run.sh
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
 		$(DESTDIR)$(SYSCONFDIR)/certpress $(DESTDIR)$(DATADIR)/schemas
@@ -135,7 +140,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan tests/scratch
+	rm -rf build build-asan tests/scratch bench/work
 
 .SECONDARY:
-.PHONY: all deps check check-asan units demo install uninstall clean
+.PHONY: all deps check check-asan units demo bench-render install uninstall clean

@@ -60,67 +60,58 @@ static int lookup(struct cp_cmd_env *e, const char *config, const char *typed,
 	return rc ? 0 : 1;
 }
 
-int cp_cmd_verify(int argc, char **argv, const char *config)
+/* verify prints the status, then the card; show prints the card alone. */
+static int answer(int argc, char **argv, const char *config, bool verify)
 {
 	struct cp_cmd_env e = { 0 };
 	struct cp_card card = { 0 };
 	char ref[CP_REF_LEN + 1] = "";
-	const char *typed;
+	const char *typed = NULL, *status;
 	bool json;
 	int rc;
 
-	if ((rc = one_ref(argc, argv, VERIFY, &typed, &json)))
+	if ((rc = one_ref(argc, argv, verify ? VERIFY : SHOW, &typed, &json)))
 		return rc;
 	rc = lookup(&e, config, typed, ref, &card);
-	if (rc == 0 || rc == 1) {
-		const char *status = rc == 0 ? card.f[CP_CARD_STATUS] : "unknown";
-
-		if (json) {
-			printf("{\"reference\":");
-			cp_json_str(stdout, rc == 0 ? ref : typed);
-			printf(",\"status\":\"%s\",\"document\":", status);
-			if (rc == 0)
-				cp_card_print_json(stdout, &card);
-			else
-				fputs("null", stdout);
-			puts("}");
-		} else {
+	if (rc != 0 && rc != 1)
+		goto out;
+	status = rc == 0 ? card.f[CP_CARD_STATUS] : "unknown";
+	if (!verify && rc == 1)
+		cp_error("'%s': no such document", typed);
+	else if (json && verify) {
+		printf("{\"reference\":");
+		cp_json_str(stdout, rc == 0 ? ref : typed);
+		printf(",\"status\":\"%s\",\"document\":", status);
+		if (rc == 0)
+			cp_card_print_json(stdout, &card);
+		else
+			fputs("null", stdout);
+		puts("}");
+	} else if (json) {
+		cp_card_print_json(stdout, &card);
+		putchar('\n');
+	} else {
+		if (verify)
 			puts(status);
-			if (rc == 0)
-				cp_card_print(stdout, &card);
-		}
-		rc = rc == 0 && !strcmp(status, "valid") ? CP_EX_OK : 1;
+		if (rc == 0)
+			cp_card_print(stdout, &card);
 	}
+	if (verify)
+		rc = rc == 0 && !strcmp(status, "valid") ? CP_EX_OK : 1;
+out:
 	cp_card_release(&card);
 	cp_cmd_env_release(&e);
 	return rc;
 }
 
+int cp_cmd_verify(int argc, char **argv, const char *config)
+{
+	return answer(argc, argv, config, true);
+}
+
 int cp_cmd_show(int argc, char **argv, const char *config)
 {
-	struct cp_cmd_env e = { 0 };
-	struct cp_card card = { 0 };
-	char ref[CP_REF_LEN + 1] = "";
-	const char *typed;
-	bool json;
-	int rc;
-
-	if ((rc = one_ref(argc, argv, SHOW, &typed, &json)))
-		return rc;
-	rc = lookup(&e, config, typed, ref, &card);
-	if (rc == 0) {
-		if (json) {
-			cp_card_print_json(stdout, &card);
-			putchar('\n');
-		} else {
-			cp_card_print(stdout, &card);
-		}
-	} else if (rc == 1) {
-		cp_error("'%s': no such document", typed);
-	}
-	cp_card_release(&card);
-	cp_cmd_env_release(&e);
-	return rc;
+	return answer(argc, argv, config, false);
 }
 
 int cp_cmd_search(int argc, char **argv, const char *config)
