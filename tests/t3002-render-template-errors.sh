@@ -21,21 +21,21 @@ print(s.replace(sys.argv[2], sys.argv[3], 1), end="")' "$TOP/layouts/certificate
 	check "$name: $want" "contains err \"layouts/certificate.xml:$want\""
 	check "$name: no PDF made" "[ ! -d spool/batches/$batch/digital ] || [ -z \"\$(ls spool/batches/$batch/digital)\" ]"
 done <<'TABLE'
-unknown element~<line x1="118.5mm"~<lin x1="118.5mm"~19: unknown element <lin>
-unknown attribute~font="serif" size="32pt"~font="serif" size="32pt" colour="#000000"~18: <text>: unknown attribute 'colour'
-undeclared font~font="serif" size="32pt"~font="serif-light" size="32pt"~18: <text>: font 'serif-light' is not declared in <fonts>
+unknown element~<line x1="118.5mm"~<lin x1="118.5mm"~18: unknown element <lin>
+unknown attribute~font="serif" size="32pt"~font="serif" size="32pt" colour="#000000"~17: <text>: unknown attribute 'colour'
+undeclared font~font="serif" size="32pt"~font="serif-light" size="32pt"~17: <text>: font 'serif-light' is not declared in <fonts>
 missing font file~DejaVuSerif.ttf~DejaVuSerif-Missing.ttf~6: font 'serif': cannot load '/usr/share/fonts/truetype/dejavu/DejaVuSerif-Missing.ttf'
-unknown binding~{learner.full_name}~{learner.fullname}~21: <text>: unknown binding '{learner.fullname}'
-unit binding outside a table~{learner.full_name}~{unit.title}~21: <text>: '{unit.title}' is only known in a table row
-unknown format~{award.date|long}~{award.date|longest}~27: <text>: unknown format 'longest' (long, short or upper)
-bad unit~y="67mm"~y="67"~18: <text>: y '67' is not a length with a unit (mm, cm, in, pt)
-bad colour~color="#1F3A5F">Certificate~color="navy">Certificate~18: <text>: color 'navy' is not a colour (#RRGGBB)
+unknown binding~{learner.full_name}~{learner.fullname}~20: <text>: unknown binding '{learner.fullname}'
+unit binding outside a table~{learner.full_name}~{unit.title}~20: <text>: '{unit.title}' is only known in a table row
+unknown format~{award.date|long}~{award.date|longest}~26: <text>: unknown format 'longest' (long, short or upper)
+bad unit~y="67mm"~y="67"~17: <text>: y '67' is not a length with a unit (mm, cm, in, pt)
+bad colour~color="#1F3A5F">Certificate~color="navy">Certificate~17: <text>: color 'navy' is not a colour (#RRGGBB)
 bad page~page="A4"~page="A3"~4: page 'A3' is not A4, A5, Letter or 'WIDTH HEIGHT' with units
-unclosed brace~{awarding_body|upper}~{awarding_body~17: <text>: '{' without its '}'
-missing image~assets/logo.jpg~assets/missing.png~15: <image>: cannot read
-image outside the layouts folder~assets/logo.jpg~../../../etc/passwd.png~15: <image>: src must name a file under the layouts folder
-bad condition~if="document.expires"~if="document.expiry"~42: <text>: if 'document.expiry' names no binding
-required attribute~<qr x="244mm" y="150mm"~<qr y="150mm"~39: <qr>: 'x' is required
+unclosed brace~{awarding_body|upper}~{awarding_body~16: <text>: '{' without its '}'
+missing image~assets/logo.jpg~assets/missing.png~14: <image>: cannot read
+image outside the layouts folder~assets/logo.jpg~../../../etc/passwd.png~14: <image>: src must name a file under the layouts folder
+bad condition~if="document.expires"~if="document.expiry"~41: <text>: if 'document.expiry' names no binding
+required attribute~<qr x="244mm" y="150mm"~<qr y="150mm"~38: <qr>: 'x' is required
 TABLE
 
 printf '<?xml version="1.0"?>\n<template xmlns="urn:certpress:layout:1">\n<text x="1mm" y="1mm" font="sans">x\n</template>\n' > layouts/certificate.xml
