@@ -29,7 +29,7 @@ for plan in CRASH=rename:60 CRASH=rename:100 CRASH=write:40 FAULT=write:40 FAULT
 	journaled=$(cat spool/batches/$batch/render.journal.* 2>/dev/null | grep -c '^[0-9]')
 	inodes > before
 	# the documents a journal records, with their files as they were
-	cat spool/batches/$batch/render.journal.* 2>/dev/null | awk '{ print $1 }' | sort > done
+	cat spool/batches/$batch/render.journal.* 2>/dev/null | awk '{ print $2 }' | sort > done
 	run certpress-render "$batch"
 	check "$plan: the next attempt finishes" "[ $rc = 0 ]"
 	check "$plan: the batch is whole" whole

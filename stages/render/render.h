@@ -7,7 +7,6 @@
 
 #include "../../pipeline/conf.h"
 #include "../../pipeline/layout.h"
-#include "../../pipeline/strmap.h"
 
 #define CP_RENDER_MAX_LAYOUTS 16
 
@@ -31,13 +30,9 @@ int cp_render_prepare(struct cp_render *r);
 void cp_render_release(struct cp_render *r);
 const struct cp_layout *cp_render_layout(const struct cp_render *r, const char *name);
 
-/* Worker k of n: render its share of the learners, skipping documents in
- * done, and append a journal line per document. Returns a sysexits code. */
-int cp_render_worker(const struct cp_render *r, int k, int n, const struct cp_strmap *done);
-
-/* The journal: one line per document rendered, "REF TYPE PAGES DIGITAL-BYTES
- * DIGITAL-SHA256 PRINT-BYTES PRINT-SHA256"; read into a map from reference
- * to line. Torn last lines are ignored. */
-void cp_render_journal_read(const char *dir, struct cp_strmap *done, char ***lines, long *n);
+/* Worker k of n: render its share of the learners, skipping documents an
+ * earlier attempt's journal records (journal.h), and append a journal line
+ * per document. Returns a sysexits code. */
+int cp_render_worker(const struct cp_render *r, int k, int n);
 
 #endif

@@ -3,7 +3,6 @@
  * into rendered.xml, which is written last: its presence means done. */
 #include "render.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -19,52 +18,12 @@
 #include "../../pipeline/stage.h"
 #include "../../pipeline/xalloc.h"
 #include "../../pipeline/xmlout.h"
+#include "journal.h"
 #include "../../pipeline/banned.h"
-
-void cp_render_journal_read(const char *dir, struct cp_strmap *done, char ***lines, long *n)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	*lines = NULL;
-	*n = 0;
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		char *path, *line = NULL;
-		size_t cap = 0;
-		ssize_t len;
-		FILE *f;
-
-		if (strncmp(e->d_name, "render.journal.", 15))
-			continue;
-		path = cp_xasprintf("%s/%s", dir, e->d_name);
-		f = fopen(path, "r");
-		free(path);
-		if (!f)
-			continue;
-		while ((len = getline(&line, &cap, f)) > 0) {
-			char ref[32];
-
-			/* a line cut short by a crash has no newline: not done */
-			if (line[len - 1] != '\n' || sscanf(line, "%31s", ref) != 1)
-				continue;
-			*lines = cp_xrealloc(*lines, (size_t)(*n + 1) * sizeof(**lines));
-			(*lines)[*n] = cp_xstrdup(line);
-			if (!cp_strmap_get(done, ref, NULL))
-				cp_strmap_add(done, ref, *n, NULL);
-			(*n)++;
-		}
-		free(line);
-		fclose(f);
-	}
-	closedir(d);
-}
 
 struct gather {
 	struct cp_xmlout xml;
-	struct cp_strmap *done;
-	char **lines;
+	struct cp_journal journal;
 	long learners, documents, pages, missing;
 	unsigned long long bytes;
 };
@@ -80,38 +39,34 @@ static int gather_learner(void *ctx, xmlNodePtr l)
 	cp_xmlout_attr(&g->xml, "line", cp_node_attr(l, "line"));
 	cp_xmlout_attr(&g->xml, "enrolment", cp_node_attr(l, "enrolment"));
 	for (xmlNodePtr d = l->children; d; d = d->next) {
-		char ref[32], type[16], dsha[65], psha[65], *path;
-		int pages;
-		unsigned long long db, pb;
-		long at;
+		struct cp_journal_entry x;
+		char *path;
 
 		if (d->type != XML_ELEMENT_NODE || xmlStrcmp(d->name, (const xmlChar *)"document"))
 			continue;
-		if (!cp_strmap_get(g->done, cp_node_attr(d, "reference"), &at) ||
-		    sscanf(g->lines[at], "%31s %15s %d %llu %64s %llu %64s", ref, type, &pages, &db,
-			   dsha, &pb, psha) != 7) {
+		if (!cp_journal_find(&g->journal, g->learners - 1, cp_node_attr(d, "reference"), &x)) {
 			cp_error("%s: no rendering recorded", cp_node_attr(d, "reference"));
 			g->missing++;
 			continue;
 		}
 		cp_xmlout_start(&g->xml, "document");
-		cp_xmlout_attr(&g->xml, "type", type);
-		cp_xmlout_attr(&g->xml, "reference", ref);
-		cp_xmlout_attr_long(&g->xml, "pages", pages);
-		path = cp_xasprintf("digital/%s.pdf", ref);
+		cp_xmlout_attr(&g->xml, "type", x.type);
+		cp_xmlout_attr(&g->xml, "reference", x.ref);
+		cp_xmlout_attr_long(&g->xml, "pages", x.pages);
+		path = cp_xasprintf("digital/%s.pdf", x.ref);
 		cp_xmlout_attr(&g->xml, "digital", path);
 		free(path);
-		cp_xmlout_attr_long(&g->xml, "digital-bytes", (long)db);
-		cp_xmlout_attr(&g->xml, "digital-sha256", dsha);
-		path = cp_xasprintf("print/%s.pdf", ref);
+		cp_xmlout_attr_long(&g->xml, "digital-bytes", (long)x.dbytes);
+		cp_xmlout_attr(&g->xml, "digital-sha256", x.dsha);
+		path = cp_xasprintf("print/%s.pdf", x.ref);
 		cp_xmlout_attr(&g->xml, "print", path);
 		free(path);
-		cp_xmlout_attr_long(&g->xml, "print-bytes", (long)pb);
-		cp_xmlout_attr(&g->xml, "print-sha256", psha);
+		cp_xmlout_attr_long(&g->xml, "print-bytes", (long)x.pbytes);
+		cp_xmlout_attr(&g->xml, "print-sha256", x.psha);
 		cp_xmlout_end(&g->xml);
 		g->documents++;
-		g->pages += pages;
-		g->bytes += db + pb;
+		g->pages += x.pages;
+		g->bytes += x.dbytes + x.pbytes;
 	}
 	cp_xmlout_end(&g->xml);
 	return 0;
@@ -121,15 +76,15 @@ static int write_rendered(struct cp_render *r, char **counts)
 {
 	struct gather g = { 0 };
 	struct cp_batchfile_handler h = { &g, NULL, NULL, NULL, gather_learner };
-	struct cp_strmap done = { 0 };
 	struct cp_atomic out;
 	char *path = cp_xasprintf("%s/rendered.xml", r->dir);
 	char *assigned = cp_xasprintf("%s/assigned.xml", r->dir);
-	long n;
 	int rc = CP_EX_SOFTWARE;
 
-	cp_render_journal_read(r->dir, &done, &g.lines, &n);
-	g.done = &done;
+	if (cp_journal_open(&g.journal, r->dir) < 0) {
+		rc = CP_EX_IOERR;
+		goto free;
+	}
 	if (cp_atomic_open(&out, path, 0640) < 0) {
 		rc = CP_EX_CANTCREAT;
 		goto free;
@@ -164,40 +119,20 @@ static int write_rendered(struct cp_render *r, char **counts)
 		g.learners, g.documents, g.pages, g.bytes / 1024);
 	rc = CP_EX_OK;
 free:
-	for (long i = 0; i < n; i++)
-		free(g.lines[i]);
-	free(g.lines);
-	cp_strmap_release(&done);
+	cp_journal_close(&g.journal);
 	free(path);
 	free(assigned);
 	return rc;
 }
 
-static void remove_journals(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (!d)
-		return;
-	while ((e = readdir(d)))
-		if (!strncmp(e->d_name, "render.journal.", 15)) {
-			char *p = cp_xasprintf("%s/%s", dir, e->d_name);
-
-			unlink(p);
-			free(p);
-		}
-	closedir(d);
-}
-
 /* Run n workers; the worst of their exit codes. */
-static int run_workers(struct cp_render *r, int n, struct cp_strmap *done)
+static int run_workers(struct cp_render *r, int n)
 {
 	pid_t pids[64];
 	int rc = CP_EX_OK;
 
 	if (n <= 1)
-		return cp_render_worker(r, 0, 1, done);
+		return cp_render_worker(r, 0, 1);
 	fflush(NULL);
 	for (int k = 0; k < n; k++) {
 		pids[k] = fork();
@@ -208,10 +143,9 @@ static int run_workers(struct cp_render *r, int n, struct cp_strmap *done)
 			break;
 		}
 		if (pids[k] == 0) {
-			int code = cp_render_worker(r, k, n, done);
+			int code = cp_render_worker(r, k, n);
 
 			cp_render_release(r);
-			cp_strmap_release(done);
 			exit(code);
 		}
 	}
@@ -232,9 +166,8 @@ int cp_render_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 {
 	struct cp_render r;
 	struct cp_stage st;
-	struct cp_strmap done = { 0 };
-	char **lines = NULL, *counts = NULL, *sub;
-	long nlines = 0, jobs;
+	char *counts = NULL, *sub;
+	long jobs;
 	int rc;
 
 	memset(&r, 0, sizeof(r));
@@ -268,26 +201,21 @@ int cp_render_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 	if (rc == CP_EX_OK)
 		rc = cp_render_prepare(&r);
 	if (rc == CP_EX_OK) {
-		cp_render_journal_read(r.dir, &done, &lines, &nlines);
 		jobs = conf->render_jobs ? conf->render_jobs : sysconf(_SC_NPROCESSORS_ONLN);
 		if (jobs > 64)
 			jobs = 64;
 		if (jobs > r.learners)
 			jobs = r.learners;
-		rc = run_workers(&r, (int)jobs, &done);
+		rc = run_workers(&r, (int)jobs);
 	}
 	if (rc == CP_EX_OK && (rc = write_rendered(&r, &counts)) == CP_EX_OK)
-		remove_journals(r.dir);
+		cp_journal_remove(r.dir);
 	cp_stage_end(&st, rc, counts);
 done:
 	if (rc == CP_EX_OK)
 		fprintf(out, "%s %s\n", st.batch, st.dir);
 out:
-	for (long i = 0; i < nlines; i++)
-		free(lines[i]);
-	free(lines);
 	free(counts);
-	cp_strmap_release(&done);
 	cp_render_release(&r);
 	cp_stage_close(&st);
 	return rc;

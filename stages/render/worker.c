@@ -19,13 +19,14 @@
 #include "../../pipeline/msg.h"
 #include "../../pipeline/progress.h"
 #include "../../pipeline/xalloc.h"
+#include "journal.h"
 #include "../../pipeline/banned.h"
 
 #define SYNC_EVERY 64
 
 struct worker {
 	const struct cp_render *r;
-	const struct cp_strmap *done;
+	struct cp_journal *journal; /* what earlier attempts made */
 	int k, n, fd, rc;
 	long index, unsynced;
 	char *centre_name, *centre_number, *run_id;
@@ -105,6 +106,7 @@ static int document(struct worker *w, xmlNodePtr l, xmlNodePtr doc, struct cp_va
 	const struct cp_layout *layout = cp_render_layout(w->r, template_of(cp_node_child(l, "award"),
 									   type ? type : ""));
 	char dsha[CP_SHA256_HEX], psha[CP_SHA256_HEX], url[512], *line;
+	struct cp_journal_entry done;
 	size_t dbytes, pbytes;
 	int pages, ppages;
 	ssize_t len;
@@ -112,7 +114,7 @@ static int document(struct worker *w, xmlNodePtr l, xmlNodePtr doc, struct cp_va
 	if (!type || !ref || !layout)
 		return cp_error("learner '%s': a document without its type, reference or template",
 				cp_node_attr(l, "enrolment"));
-	if (cp_strmap_get(w->done, ref, NULL) && both_files(w, ref))
+	if (cp_journal_find(w->journal, w->index - 1, ref, &done) && both_files(w, ref))
 		return 0;
 	snprintf(url, sizeof(url), "%s%s", w->r->conf->verify_url, ref);
 	v->v[CP_B_REFERENCE] = ref;
@@ -123,7 +125,8 @@ static int document(struct worker *w, xmlNodePtr l, xmlNodePtr doc, struct cp_va
 	if (one_copy(w, layout, v, type, ref, 1, &pages, &dbytes, dsha) < 0 ||
 	    one_copy(w, layout, v, type, ref, 0, &ppages, &pbytes, psha) < 0)
 		return -1;
-	line = cp_xasprintf("%s %s %d %zu %s %zu %s\n", ref, type, pages, dbytes, dsha, pbytes, psha);
+	line = cp_xasprintf("%ld %s %s %d %zu %s %zu %s\n", w->index - 1, ref, type, pages, dbytes,
+			    dsha, pbytes, psha);
 	len = (ssize_t)strlen(line);
 	if (write(w->fd, line, (size_t)len) != len) {
 		free(line);
@@ -233,13 +236,19 @@ static int on_learner(void *ctx, xmlNodePtr l)
 	return rc;
 }
 
-int cp_render_worker(const struct cp_render *r, int k, int n, const struct cp_strmap *done)
+int cp_render_worker(const struct cp_render *r, int k, int n)
 {
-	struct worker w = { .r = r, .done = done, .k = k, .n = n };
+	struct cp_journal earlier;
+	struct worker w = { .r = r, .journal = &earlier, .k = k, .n = n };
 	struct cp_batchfile_handler h = { &w, on_header, on_run, NULL, on_learner };
 	char *journal = cp_xasprintf("%s/render.journal.%d", r->dir, k);
 	char *assigned = cp_xasprintf("%s/assigned.xml", r->dir);
 
+	/* read before this worker appends to its own journal */
+	if (cp_journal_open(&earlier, r->dir) < 0) {
+		w.rc = CP_EX_IOERR;
+		goto out;
+	}
 	w.fd = open(journal, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
 	if (w.fd < 0) {
 		cp_error("%s: cannot open", journal);
@@ -255,6 +264,7 @@ int cp_render_worker(const struct cp_render *r, int k, int n, const struct cp_st
 		w.rc = CP_EX_IOERR;
 	close(w.fd);
 out:
+	cp_journal_close(&earlier);
 	free(w.centre_name);
 	free(w.centre_number);
 	free(w.run_id);
