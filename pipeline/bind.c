@@ -98,14 +98,6 @@ void cp_text_release(struct cp_text *t)
 	memset(t, 0, sizeof(*t));
 }
 
-int cp_text_uses(const struct cp_text *t, int from, int to)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (t->parts[i].binding >= from && t->parts[i].binding < to)
-			return 1;
-	return 0;
-}
-
 static const char *const months[] = { "January", "February", "March", "April", "May", "June",
 	"July", "August", "September", "October", "November", "December" };
 

@@ -47,8 +47,6 @@ struct cp_values {
  * units_allowed is 0). */
 int cp_text_parse(struct cp_text *t, const char *src, int units_allowed, char *why, size_t n);
 void cp_text_release(struct cp_text *t);
-/* True if the text uses any binding in [from, to). */
-int cp_text_uses(const struct cp_text *t, int from, int to);
 /* The text with values put in (caller frees). unit may be NULL. */
 char *cp_text_expand(const struct cp_text *t, const struct cp_values *v,
 		     const struct cp_unit_values *unit);

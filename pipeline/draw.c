@@ -135,16 +135,18 @@ static double aligned_x(enum cp_align a, double x, double w, double tw)
 static void draw_text(struct cp_pdf *p, HPDF_Page page, const struct cp_layout *l,
 		      const struct cp_element *e, const char *s)
 {
+	/* a width grows with the size: measure once at 1 pt */
+	double unit = cp_pdf_text_width(p, e->font, 1, s);
 	double size = e->size, y = l->page_h - e->y;
 	char **lines;
 	int n;
 
 	fill_rgb(page, e->color);
 	if (e->w > 0)
-		while (size > e->min_size && cp_pdf_text_width(p, e->font, size, s) > e->w)
+		while (size > e->min_size && unit * size > e->w)
 			size -= 0.25;
-	if (e->w <= 0 || cp_pdf_text_width(p, e->font, size, s) <= e->w) {
-		double tw = cp_pdf_text_width(p, e->font, size, s), x;
+	if (e->w <= 0 || unit * size <= e->w) {
+		double tw = unit * size, x;
 
 		if (e->angle != 0 && e->w <= 0) {
 			/* rotate about the anchor: move the start along the baseline */

@@ -258,7 +258,6 @@ static void parse_table(struct ctx *c, xmlNodePtr n, struct cp_element *e)
 	/* a table flows onto the pages it needs unless told otherwise */
 	if (!attr(n, "pages"))
 		e->pages = CP_PAGES_ALL;
-	c->l->has_table = true;
 }
 
 static void parse_element(struct ctx *c, xmlNodePtr n)

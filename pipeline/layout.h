@@ -63,7 +63,6 @@ struct cp_layout {
 	double page_w, page_h;
 	struct cp_element *el;
 	size_t nel;
-	bool has_table;
 };
 
 /* Load layouts/<name>.xml; fonts it declares join set. Returns 0, or -1

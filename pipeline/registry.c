@@ -422,8 +422,9 @@ int cp_registry_stage_start(struct cp_registry *r, const char *batch, const char
 	return 0;
 }
 
-int cp_registry_stage_finish(struct cp_registry *r, const char *batch, const char *stage,
-			     int attempt, int exit_code, const char *counts)
+/* End one attempt, or (attempt 0) every attempt a crash left running. */
+static int stage_end(struct cp_registry *r, const char *batch, const char *stage, int attempt,
+		     int exit_code, const char *counts)
 {
 	sqlite3_stmt *st;
 	char stamp[32];
@@ -431,8 +432,11 @@ int cp_registry_stage_finish(struct cp_registry *r, const char *batch, const cha
 
 	cp_time_stamp(stamp, sizeof(stamp));
 	st = cp_registry_prepare(r,
-		"UPDATE stage_runs SET finished = ?4, exit_code = ?5, outcome = ?6, counts = ?7"
-		" WHERE batch_id = ?1 AND stage = ?2 AND attempt = ?3");
+		"UPDATE stage_runs SET finished = ?4, exit_code = ?5,"
+		" outcome = CASE WHEN ?5 = 0 THEN 'ok' ELSE 'failed' END,"
+		" counts = coalesce(?6, counts)"
+		" WHERE batch_id = ?1 AND stage = ?2"
+		" AND (attempt = ?3 OR (?3 = 0 AND outcome = 'running'))");
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
@@ -440,9 +444,8 @@ int cp_registry_stage_finish(struct cp_registry *r, const char *batch, const cha
 	sqlite3_bind_int(st, 3, attempt);
 	sqlite3_bind_text(st, 4, stamp, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 5, exit_code);
-	sqlite3_bind_text(st, 6, exit_code == 0 ? "ok" : "failed", -1, SQLITE_STATIC);
 	if (counts)
-		sqlite3_bind_text(st, 7, counts, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, counts, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -450,29 +453,16 @@ int cp_registry_stage_finish(struct cp_registry *r, const char *batch, const cha
 	return 0;
 }
 
+int cp_registry_stage_finish(struct cp_registry *r, const char *batch, const char *stage,
+			     int attempt, int exit_code, const char *counts)
+{
+	return stage_end(r, batch, stage, attempt, exit_code, counts);
+}
+
 int cp_registry_stage_close_running(struct cp_registry *r, const char *batch,
 				    const char *stage, int exit_code)
 {
-	sqlite3_stmt *st;
-	char stamp[32];
-	int rc;
-
-	cp_time_stamp(stamp, sizeof(stamp));
-	st = cp_registry_prepare(r,
-		"UPDATE stage_runs SET finished = ?3, exit_code = ?4,"
-		" outcome = CASE WHEN ?4 = 0 THEN 'ok' ELSE 'failed' END"
-		" WHERE batch_id = ?1 AND stage = ?2 AND outcome = 'running'");
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, stage, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, stamp, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, exit_code);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_error(r, "cannot record a stage's end");
-	return 0;
+	return stage_end(r, batch, stage, 0, exit_code, NULL);
 }
 
 int cp_registry_award_elsewhere(struct cp_registry *r, const char *enrolment,

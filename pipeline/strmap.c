@@ -60,19 +60,6 @@ int cp_strmap_add(struct cp_strmap *m, const char *key, long value, long *found)
 	return 0;
 }
 
-int cp_strmap_get(const struct cp_strmap *m, const char *key, long *value)
-{
-	if (!m->size)
-		return 0;
-	for (size_t i = hash(key) & (m->size - 1); m->keys[i]; i = (i + 1) & (m->size - 1))
-		if (strcmp(m->keys[i], key) == 0) {
-			if (value)
-				*value = m->values[i];
-			return 1;
-		}
-	return 0;
-}
-
 void cp_strmap_release(struct cp_strmap *m)
 {
 	for (size_t i = 0; i < m->size; i++)

@@ -14,8 +14,6 @@ struct cp_strmap {
 /* If key is present return 1 and its value in *value; else add it with
  * value and return 0. */
 int cp_strmap_add(struct cp_strmap *m, const char *key, long value, long *found);
-/* 1 and the value in *value (if not NULL) if key is present, else 0. */
-int cp_strmap_get(const struct cp_strmap *m, const char *key, long *value);
 void cp_strmap_release(struct cp_strmap *m);
 
 #endif
