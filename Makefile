@@ -23,7 +23,8 @@ else
 B ?= build
 endif
 
-PKGS = libxml-2.0 sqlite3 inih libsodium harfbuzz harfbuzz-subset libqrencode
+PKGS = libxml-2.0 sqlite3 inih libsodium harfbuzz harfbuzz-subset libqrencode libzip libqpdf \
+	libesmtp-1.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 override CPPFLAGS += $(PKG_CFLAGS)
@@ -31,12 +32,14 @@ LDLIBS += $(PKG_LIBS) -lhpdf -lm
 
 # Debian 12 packages: to build, to test, to run the demo.
 DEB_BUILD = build-essential pkg-config libxml2-dev libsqlite3-dev libinih-dev \
-	libsodium-dev libcmocka-dev libhpdf-dev libharfbuzz-dev libqrencode-dev
+	libsodium-dev libcmocka-dev libhpdf-dev libharfbuzz-dev libqrencode-dev \
+	libzip-dev libqpdf-dev libesmtp-dev
 DEB_RUN = fonts-dejavu-core
-DEB_TEST = sqlite3 libxml2-utils python3 qpdf poppler-utils zbar-tools bc time
+DEB_TEST = sqlite3 libxml2-utils python3 qpdf poppler-utils zbar-tools bc time \
+	python3-aiosmtpd p7zip-full
 DEB_PKGS = $(DEB_BUILD) $(DEB_RUN) $(DEB_TEST)
 
-STAGES = validate assign render
+STAGES = validate assign render pack
 LIB_SRC = $(filter-out pipeline/certpress.c,$(wildcard pipeline/*.c))
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 LIB = $(B)/libcertpress.a

@@ -10,15 +10,21 @@
 #include "xalloc.h"
 #include "banned.h"
 
-static const char *const names[CP_NBINDINGS] = {
+static const char *const names[] = {
 	"awarding_body", "learner.full_name", "learner.first_name", "learner.middle_names",
 	"learner.last_name", "learner.enrolment", "learner.candidate", "qualification.title",
 	"qualification.number", "qualification.level", "award.grade", "award.date",
 	"document.reference", "document.type", "document.issued", "document.expires",
 	"document.verify_url", "centre.name", "centre.number", "course_run.id",
 	"units.credits", "units.count", "page", "pages",
+	"batch.id", "batch.achieved", "batch.held", "batch.rejected",
 	"unit.ref", "unit.title", "unit.level", "unit.credits", "unit.grade",
+	"row.course_run", "row.qualification_number", "row.qualification_title",
+	"row.achieved", "row.held", "row.rejected", "row.learner", "row.enrolment",
+	"row.candidate", "row.grade", "row.certificate", "row.transcript", "row.letter",
 };
+
+_Static_assert(sizeof(names) / sizeof(*names) == CP_NBINDINGS, "a name for every binding");
 
 static const char *const formats[] = { "", "long", "short", "upper" };
 

@@ -12,8 +12,15 @@ enum cp_binding {
 	CP_B_GRADE, CP_B_AWARDED, CP_B_REFERENCE, CP_B_DOC_TYPE, CP_B_ISSUED, CP_B_EXPIRES,
 	CP_B_VERIFY_URL, CP_B_CENTRE_NAME, CP_B_CENTRE_NUMBER, CP_B_COURSE_RUN,
 	CP_B_CREDITS_TOTAL, CP_B_UNITS_COUNT, CP_B_PAGE, CP_B_PAGES,
-	/* per unit, inside a table only */
+	/* reports (pack): the batch and its totals */
+	CP_B_BATCH, CP_B_TOTAL_ACHIEVED, CP_B_TOTAL_HELD, CP_B_TOTAL_REJECTED,
+	/* per row, inside a table only: a unit (transcripts) */
 	CP_B_UNIT_REF, CP_B_UNIT_TITLE, CP_B_UNIT_LEVEL, CP_B_UNIT_CREDITS, CP_B_UNIT_GRADE,
+	/* a course run (certification report) or a learner (course summary) */
+	CP_B_ROW_COURSE_RUN, CP_B_ROW_QUAL_NUMBER, CP_B_ROW_QUAL_TITLE, CP_B_ROW_ACHIEVED,
+	CP_B_ROW_HELD, CP_B_ROW_REJECTED, CP_B_ROW_LEARNER, CP_B_ROW_ENROLMENT,
+	CP_B_ROW_CANDIDATE, CP_B_ROW_GRADE, CP_B_ROW_CERTIFICATE, CP_B_ROW_TRANSCRIPT,
+	CP_B_ROW_LETTER,
 	CP_NBINDINGS
 };
 #define CP_B_FIRST_UNIT CP_B_UNIT_REF
@@ -31,6 +38,7 @@ struct cp_text {
 	size_t n;
 };
 
+/* One table row's values: a unit's, or a report row's. */
 struct cp_unit_values {
 	const char *v[CP_NBINDINGS - CP_B_FIRST_UNIT];
 };

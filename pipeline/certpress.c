@@ -18,6 +18,8 @@ static const struct cp_cmd commands[] = {
 				   "[--dob YYYY-MM-DD]" },
 	{ "reprint", cp_cmd_reprint, "reprint REF --reason TEXT" },
 	{ "revoke", cp_cmd_revoke, "revoke REF --reason TEXT" },
+	{ "sweep", cp_cmd_sweep, "sweep" },
+	{ "export-password", cp_cmd_export_password, "export-password CENTRE [--generate]" },
 	{ "keygen", cp_cmd_keygen, "keygen" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))

@@ -48,6 +48,7 @@ static const struct key keys[] = {
 	{ "validate", "max-file-mb", T_LONG, OFF(max_results_mb), "256", 1, 4096 },
 	{ "render", "owner-password", T_TEXT, OFF(owner_password), "certpress-owner", 0, 0 },
 	{ "render", "jobs", T_LONG, OFF(render_jobs), "0", 0, 64 },
+	{ "print", "sheets-per-part", T_LONG, OFF(print_sheets_per_part), "1000", 1, 100000 },
 };
 #define NKEYS (sizeof(keys) / sizeof(*keys))
 

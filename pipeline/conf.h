@@ -35,6 +35,8 @@ struct cp_conf {
 	/* [render] */
 	char *owner_password;  /* protects a digital copy's permissions */
 	long render_jobs;      /* worker processes; 0: one per processor */
+	/* [print] */
+	long print_sheets_per_part; /* the print file is split into parts of this many */
 };
 
 /* Find the file (explicit, else $CERTPRESS_CONF, else ./certpress.conf, else

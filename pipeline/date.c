@@ -104,10 +104,33 @@ struct cp_date cp_date_today(void)
 	return d;
 }
 
+time_t cp_clock_now(void)
+{
+	const char *pin = getenv("CERTPRESS_NOW");
+	char *end;
+	long long t;
+
+	if (pin && *pin) {
+		t = strtoll(pin, &end, 10);
+		if (!*end && t > 0)
+			return (time_t)t;
+	}
+	return time(NULL);
+}
+
+char *cp_utc_stamp(time_t t, char *buf, size_t n)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
 char *cp_time_stamp(char *buf, size_t n)
 {
 	struct cp_date today = cp_date_today();
-	time_t now = time(NULL);
+	time_t now = cp_clock_now();
 	struct tm tm;
 
 	gmtime_r(&now, &tm);

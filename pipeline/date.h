@@ -26,6 +26,11 @@ struct cp_date cp_date_today(void);
 /* The current time as UTC "YYYY-MM-DDTHH:MM:SSZ" (buf of 21 bytes or more);
  * the date part follows CERTPRESS_TODAY when set. */
 char *cp_time_stamp(char *buf, size_t n);
+/* Now, or CERTPRESS_NOW (seconds since the epoch) when set: the test clock
+ * for expiry and due dates. */
+time_t cp_clock_now(void);
+/* t as UTC "YYYY-MM-DDTHH:MM:SSZ" (buf of 21 bytes or more). */
+char *cp_utc_stamp(time_t t, char *buf, size_t n);
 bool cp_date_is_leap(int y);
 int cp_date_days_in_month(int y, int m);
 

@@ -1,6 +1,7 @@
 /* Font loading, coverage and subsetting with HarfBuzz. */
 #include "font.h"
 
+#include <fcntl.h>
 #include <hb-subset.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "atomic.h"
 #include "glyf.h"
 #include "msg.h"
+#include "utf8.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -145,4 +147,35 @@ int cp_font_subset(const struct cp_font *f, const hb_set_t *chars, const char *o
 		 : cp_error("%s: the font subset is empty", f->path);
 	hb_blob_destroy(blob);
 	return rc;
+}
+
+/* Every code point in a file's bytes: a superset of what will be drawn. */
+void cp_font_add_file_chars(hb_set_t *set, const char *path)
+{
+	unsigned char buf[65536 + 4];
+	size_t have = 0, n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	while ((n = (size_t)read(fd, buf + have, sizeof(buf) - 4 - have)) > 0 && n < sizeof(buf)) {
+		size_t i = 0, end = have + n;
+
+		while (i < end) {
+			uint32_t cp;
+			size_t len = cp_utf8_decode(buf + i, end - i, &cp);
+
+			if (!len) {
+				if (end - i < 4)
+					break; /* a character cut by the read: keep it */
+				i++;
+				continue;
+			}
+			hb_set_add(set, cp);
+			i += len;
+		}
+		memmove(buf, buf + i, end - i);
+		have = end - i;
+	}
+	close(fd);
 }

@@ -27,4 +27,8 @@ bool cp_font_covers(const struct cp_font *f, uint32_t cp);
  * covers) to out_path atomically. */
 int cp_font_subset(const struct cp_font *f, const hb_set_t *chars, const char *out_path);
 
+/* Add every code point in a file's UTF-8 bytes to set: a superset of what
+ * will be drawn from it (a template, a batch file). */
+void cp_font_add_file_chars(hb_set_t *set, const char *path);
+
 #endif

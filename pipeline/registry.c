@@ -126,6 +126,16 @@ static const char *const migrations[] = {
 	"  receipt_at TEXT,"
 	"  PRIMARY KEY (batch_id, centre)"
 	") STRICT;",
+	/* 1 -> 2: zip passwords, set by an operator (certpress export-password);
+	 * libzip needs them in clear, so the registry file is the secret */
+	"CREATE TABLE export_passwords ("
+	"  centre TEXT PRIMARY KEY,"
+	"  password TEXT NOT NULL,"
+	"  set_at TEXT NOT NULL"
+	") STRICT;"
+	"ALTER TABLE exports ADD COLUMN sha256 TEXT;"
+	"ALTER TABLE exports ADD COLUMN bytes INTEGER;"
+	"ALTER TABLE exports ADD COLUMN swept TEXT;",
 };
 _Static_assert(sizeof(migrations) / sizeof(*migrations) == CP_REGISTRY_VERSION,
 	       "one migration per schema version");

@@ -26,10 +26,12 @@ int cp_spool_open(struct cp_spool *s, const struct cp_conf *conf)
 	s->batches = cp_xasprintf("%s/batches", s->root);
 	s->exports = cp_xasprintf("%s/exports", s->root);
 	s->print = cp_xasprintf("%s/print", s->root);
+	s->reprints = cp_xasprintf("%s/reprints", s->root);
 	if (strncmp(conf->mail_transport, "file:", 5) == 0)
 		s->outbox = cp_xstrdup(conf->mail_transport + 5);
 	if (cp_mkdirs(s->inbox) < 0 || cp_mkdirs(s->failed) < 0 || cp_mkdirs(s->batches) < 0 ||
 	    cp_mkdirs(s->exports) < 0 || cp_mkdirs(s->print) < 0 ||
+	    cp_mkdirs(s->reprints) < 0 ||
 	    (s->outbox && cp_mkdirs(s->outbox) < 0)) {
 		cp_spool_release(s);
 		return -1;
@@ -45,6 +47,7 @@ void cp_spool_release(struct cp_spool *s)
 	free(s->batches);
 	free(s->exports);
 	free(s->print);
+	free(s->reprints);
 	free(s->outbox);
 	memset(s, 0, sizeof(*s));
 }
@@ -143,4 +146,17 @@ int cp_batch_lock(const char *dir, const char *id, int *fd)
 		return cp_error("%s: cannot lock the batch: %s", dir, strerror(e));
 	}
 	return 0;
+}
+
+bool cp_spool_name_ok(const char *s)
+{
+	size_t n = 0;
+
+	if (!s || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+		return false;
+	for (; *s; s++, n++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+			return false;
+	return n <= 40;
 }

@@ -13,6 +13,7 @@
 
 struct cp_spool {
 	char *root, *inbox, *failed, *batches, *exports, *print;
+	char *reprints; /* replacement copies made by certpress reprint */
 	char *outbox; /* the file: transport's folder, or NULL for SMTP */
 };
 
@@ -30,6 +31,10 @@ int cp_spool_batch_arg(const struct cp_spool *s, const char *arg, char id[CP_BAT
 /* True if path names a file directly inside the spool's inbox. */
 bool cp_spool_in_inbox(const struct cp_spool *s, const char *path);
 
+/* A centre number or course run as it may be part of a file name: the
+ * results schema's id pattern ([A-Za-z0-9][A-Za-z0-9_-]{0,39}), checked
+ * again wherever a path is built from one. */
+bool cp_spool_name_ok(const char *s);
 void cp_batch_id_format(char id[CP_BATCH_ID_MAX], time_t t, int seq);
 bool cp_batch_id_valid(const char *id);
 

@@ -22,6 +22,8 @@ int cp_cmd_show(int argc, char **argv, const char *config);
 int cp_cmd_search(int argc, char **argv, const char *config);
 int cp_cmd_reprint(int argc, char **argv, const char *config);
 int cp_cmd_revoke(int argc, char **argv, const char *config);
+int cp_cmd_sweep(int argc, char **argv, const char *config);
+int cp_cmd_export_password(int argc, char **argv, const char *config);
 
 /* What most subcommands need: the configuration, then the key, then the
  * registry, each only if asked for. Returns 0 or the exit code to use. */

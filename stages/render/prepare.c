@@ -4,7 +4,6 @@
  * font holding the batch's characters. */
 #include "render.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,37 +123,6 @@ static int on_header(void *ctx, xmlNodePtr n)
 	return 0;
 }
 
-/* Every code point in a file's bytes: a superset of what will be drawn. */
-static void add_file_chars(hb_set_t *set, const char *path)
-{
-	unsigned char buf[65536 + 4];
-	size_t have = 0, n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	while ((n = (size_t)read(fd, buf + have, sizeof(buf) - 4 - have)) > 0 && n < sizeof(buf)) {
-		size_t i = 0, end = have + n;
-
-		while (i < end) {
-			uint32_t cp;
-			size_t len = cp_utf8_decode(buf + i, end - i, &cp);
-
-			if (!len) {
-				if (end - i < 4)
-					break; /* a character cut by the read: keep it */
-				i++;
-				continue;
-			}
-			hb_set_add(set, cp);
-			i += len;
-		}
-		memmove(buf, buf + i, end - i);
-		have = end - i;
-	}
-	close(fd);
-}
-
 int cp_render_prepare(struct cp_render *r)
 {
 	struct scan s = { r, 0, 0 };
@@ -180,9 +148,9 @@ int cp_render_prepare(struct cp_render *r)
 	}
 	chars = hb_set_create();
 	hb_set_add_range(chars, 0x20, 0x7e);
-	add_file_chars(chars, assigned);
+	cp_font_add_file_chars(chars, assigned);
 	for (int i = 0; i < r->nlayouts; i++)
-		add_file_chars(chars, r->layouts[i].path);
+		cp_font_add_file_chars(chars, r->layouts[i].path);
 	fontdir = cp_xasprintf("%s/fonts", r->dir);
 	if (cp_mkdirs(fontdir) < 0)
 		rc = CP_EX_CANTCREAT;

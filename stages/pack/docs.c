@@ -1,0 +1,93 @@
+/* The batch's documents as the registry holds them, in print order. SQLite
+ * sorts them (spilling to disk for a large batch), so memory stays flat. */
+#include "pack.h"
+
+#include <string.h>
+
+#include "../../pipeline/msg.h"
+#include "../../pipeline/banned.h"
+
+#define FIELDS \
+	"d.reference, d.type, a.enrolment, a.candidate, a.first_name, a.middle_names," \
+	" a.last_name, a.qualification, a.qualification_title, a.level, a.grade, a.awarded," \
+	" d.issued, d.expires, a.course_run, a.centre, a.centre_name, a.email"
+
+#define TYPE_ORDER \
+	"CASE d.type WHEN 'certificate' THEN 0 WHEN 'transcript' THEN 1 ELSE 2 END"
+
+static const char own_sql[] =
+	"SELECT " FIELDS ", NULL, NULL FROM documents d JOIN awards a ON a.id = d.award_id"
+	" WHERE d.batch_id = ?1"
+	" ORDER BY a.centre, a.course_run, a.last_name, a.first_name, a.enrolment, " TYPE_ORDER;
+
+static const char reprint_sql[] =
+	"SELECT " FIELDS ", r.original, a.batch_id FROM reprints r"
+	" JOIN documents d ON d.reference = r.replacement JOIN awards a ON a.id = d.award_id"
+	" WHERE r.print_batch_id = ?1"
+	" ORDER BY a.centre, a.course_run, a.last_name, a.first_name, a.enrolment, " TYPE_ORDER;
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static int each(struct cp_registry *reg, const char *sql, const char *batch, cp_pack_doc_fn fn,
+		void *ctx)
+{
+	sqlite3_stmt *st = cp_registry_prepare(reg, sql);
+	int rc, out = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct cp_pack_doc d = {
+			col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4), col(st, 5),
+			col(st, 6), col(st, 7), col(st, 8), col(st, 9), col(st, 10), col(st, 11),
+			col(st, 12), col(st, 13), col(st, 14), col(st, 15), col(st, 16), col(st, 17),
+			col(st, 18), col(st, 19),
+		};
+
+		if (fn(ctx, &d) < 0) {
+			out = -1;
+			break;
+		}
+	}
+	if (!out && rc != SQLITE_DONE)
+		out = cp_error("%s: reading the batch's documents: %s", reg->path,
+			       sqlite3_errmsg(reg->db));
+	sqlite3_finalize(st);
+	return out;
+}
+
+int cp_pack_each_doc(struct cp_registry *reg, const char *batch, bool with_reprints,
+		     cp_pack_doc_fn fn, void *ctx)
+{
+	if (each(reg, own_sql, batch, fn, ctx) < 0)
+		return -1;
+	return with_reprints ? each(reg, reprint_sql, batch, fn, ctx) : 0;
+}
+
+long cp_pack_claim_reprints(struct cp_registry *reg, const char *batch)
+{
+	sqlite3_stmt *st = cp_registry_prepare(reg, "UPDATE reprints SET print_batch_id = ?1"
+						    " WHERE print_batch_id IS NULL");
+	long n;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		cp_error("%s: claiming queued reprints: %s", reg->path, sqlite3_errmsg(reg->db));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	st = cp_registry_prepare(reg, "SELECT count(*) FROM reprints WHERE print_batch_id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
+	n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_finalize(st);
+	return n;
+}

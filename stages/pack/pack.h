@@ -1,0 +1,73 @@
+/* The pack stage: per-centre zip exports (manifest, reports, digital PDFs),
+ * the printing house's print file in print order with its job ticket, then
+ * packed.xml, written last: its presence means done. */
+#ifndef CP_STAGE_PACK_H
+#define CP_STAGE_PACK_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../../pipeline/conf.h"
+#include "../../pipeline/registry.h"
+#include "../../pipeline/spool.h"
+#include "../../pipeline/xmlout.h"
+
+int cp_pack_run(const struct cp_conf *conf, const char *batch_arg, FILE *out);
+
+/* One document of the batch with its learner's and award's fields, as the
+ * registry holds them. Strings live until the next row. */
+struct cp_pack_doc {
+	const char *reference, *type, *enrolment, *candidate, *first_name, *middle_names,
+		*last_name, *qualification, *title, *level, *grade, *awarded, *issued, *expires,
+		*course_run, *centre, *centre_name, *email;
+	const char *replaces; /* a reprint: the reference it replaces, else NULL */
+	const char *reprint_batch; /* a reprint: the batch whose folder has its files */
+};
+
+typedef int (*cp_pack_doc_fn)(void *ctx, const struct cp_pack_doc *d);
+
+/* The batch's documents in print order (centre, course run, last name, first
+ * name, enrolment, type); then, if with_reprints, the reprints this batch
+ * prints. Returns 0 or -1 (a message printed, or the callback's -1). */
+int cp_pack_each_doc(struct cp_registry *reg, const char *batch, bool with_reprints,
+		     cp_pack_doc_fn fn, void *ctx);
+/* Take the reprints queued since the last print file into this batch (a
+ * re-run keeps those it took). Returns how many, or -1. */
+long cp_pack_claim_reprints(struct cp_registry *reg, const char *batch);
+
+/* "certificates", "transcripts" or "letters": a document's folder in a zip. */
+const char *cp_pack_folder_of(const char *type);
+
+/* Counts of one course run for the certification report. */
+struct cp_pack_run {
+	char *id, *qualification, *title;
+	long achieved, held, rejected;
+};
+
+struct cp_pack {
+	const struct cp_conf *conf;
+	struct cp_registry *reg;
+	const char *batch;
+	char *dir;      /* the batch folder */
+	char *work;     /* dir/pack: manifests and reports before they are zipped */
+	struct cp_pack_run *runs;
+	size_t nruns;
+	long achieved, held, rejected;
+	char *centre, *centre_name, *centre_email;
+	long documents; /* the batch's own, from rendered.xml */
+};
+
+/* Per course run: learners achieved (assigned.xml), held and rejected. */
+int cp_pack_count_runs(struct cp_pack *p);
+/* manifest.csv of the centre's documents into path. */
+int cp_pack_manifest(struct cp_pack *p, const char *path);
+/* certification-report.pdf and summary-RUN.pdf for every course run into
+ * p->work. Returns a sysexits code. */
+int cp_pack_reports(struct cp_pack *p);
+/* The centre's zip under spool/exports/BATCH/, and its registry row.
+ * Returns a sysexits code; fills *file (caller frees). */
+int cp_pack_export(struct cp_pack *p, const struct cp_spool *spool, struct cp_xmlout *out);
+/* The print file parts and the ticket under spool/print/BATCH/. */
+int cp_pack_print(struct cp_pack *p, const struct cp_spool *spool, struct cp_xmlout *out);
+
+#endif

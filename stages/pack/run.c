@@ -1,0 +1,171 @@
+/* The pack stage's flow: count the course runs, take the queued reprints,
+ * write the manifest and reports, the centre's zip, the print file and its
+ * ticket, then packed.xml, written last: its presence means done. Every
+ * output is replaced whole on a re-run, so a crash at any point leaves a
+ * batch that packing again finishes. */
+#include "pack.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../pipeline/atomic.h"
+#include "../../pipeline/batchfile.h"
+#include "../../pipeline/exitcode.h"
+#include "../../pipeline/msg.h"
+#include "../../pipeline/pdftext.h"
+#include "../../pipeline/stage.h"
+#include "../../pipeline/xalloc.h"
+#include "../../pipeline/banned.h"
+
+static int count_doc(void *ctx, const struct cp_pack_doc *d)
+{
+	(void)d;
+	++*(long *)ctx;
+	return 0;
+}
+
+/* The registry's documents for the batch must be the ones rendered. */
+static int check_rendered(struct cp_pack *p)
+{
+	struct cp_batchfile_handler h = { 0 };
+	char *path = cp_xasprintf("%s/rendered.xml", p->dir);
+	xmlNodePtr end = NULL;
+	long have = 0;
+	int rc = cp_batchfile_read(path, "rendered", &h, &end);
+
+	free(path);
+	if (rc < 0)
+		return -1;
+	p->documents = cp_node_attr_long(end, "documents", -1);
+	xmlFreeNode(end);
+	if (cp_pack_each_doc(p->reg, p->batch, false, count_doc, &have) < 0)
+		return -1;
+	if (have != p->documents)
+		return cp_error("batch %s: the registry holds %ld documents, rendered.xml %ld",
+				p->batch, have, p->documents);
+	return 0;
+}
+
+static long claim(struct cp_pack *p)
+{
+	long n;
+
+	if (cp_registry_begin(p->reg) < 0)
+		return -1;
+	n = cp_pack_claim_reprints(p->reg, p->batch);
+	if (n < 0 || cp_registry_commit(p->reg) < 0) {
+		cp_registry_rollback(p->reg);
+		return -1;
+	}
+	return n;
+}
+
+static int write_packed(struct cp_pack *p, const struct cp_spool *spool, long reprints,
+			char **counts)
+{
+	struct cp_atomic a;
+	struct cp_xmlout x;
+	char *path = cp_xasprintf("%s/packed.xml", p->dir), *manifest;
+	int rc;
+
+	manifest = cp_xasprintf("%s/manifest.csv", p->work);
+	rc = cp_pack_manifest(p, manifest) < 0 ? CP_EX_CANTCREAT : CP_EX_OK;
+	free(manifest);
+	if (rc == CP_EX_OK)
+		rc = cp_pack_reports(p);
+	if (rc != CP_EX_OK || cp_atomic_open(&a, path, 0640) < 0) {
+		free(path);
+		return rc != CP_EX_OK ? rc : CP_EX_CANTCREAT;
+	}
+	cp_xmlout_open(&x, a.fp);
+	cp_xmlout_start(&x, "packed");
+	cp_xmlout_attr(&x, "xmlns", "urn:certpress:batch:1");
+	cp_xmlout_attr(&x, "batch", p->batch);
+	if ((rc = cp_pack_export(p, spool, &x)) == CP_EX_OK)
+		rc = cp_pack_print(p, spool, &x);
+	if (rc == CP_EX_OK) {
+		cp_xmlout_start(&x, "end");
+		cp_xmlout_attr_long(&x, "count", p->achieved);
+		cp_xmlout_attr_long(&x, "documents", p->documents);
+		cp_xmlout_attr_long(&x, "reprints", reprints);
+		cp_xmlout_end(&x);
+		cp_xmlout_end(&x);
+	}
+	if (cp_xmlout_finish(&x) < 0 && rc == CP_EX_OK)
+		rc = CP_EX_IOERR;
+	if (rc == CP_EX_OK && cp_atomic_commit(&a) < 0)
+		rc = CP_EX_CANTCREAT;
+	cp_atomic_abort(&a);
+	free(path);
+	*counts = cp_xasprintf("{\"learners\":%ld,\"documents\":%ld,\"reprints\":%ld,"
+			       "\"held\":%ld,\"rejected\":%ld}", p->achieved, p->documents,
+			       reprints, p->held, p->rejected);
+	return rc;
+}
+
+static void release(struct cp_pack *p)
+{
+	for (size_t i = 0; i < p->nruns; i++) {
+		free(p->runs[i].id);
+		free(p->runs[i].qualification);
+		free(p->runs[i].title);
+	}
+	free(p->runs);
+	free(p->dir);
+	free(p->work);
+	free(p->centre);
+	free(p->centre_name);
+	free(p->centre_email);
+}
+
+int cp_pack_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
+{
+	struct cp_pack p;
+	struct cp_stage st;
+	char *counts = NULL;
+	long reprints;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	p.conf = conf;
+	if ((rc = cp_stage_open(&st, "pack", conf, batch_arg)) != 0)
+		goto out;
+	p.reg = &st.reg;
+	p.batch = st.batch;
+	p.dir = cp_xstrdup(st.dir);
+	if (cp_stage_has(&st, "packed.xml")) {
+		cp_stage_already_done(&st);
+		cp_info("batch %s is packed already", st.batch);
+		goto done;
+	}
+	if (!cp_stage_has(&st, "rendered.xml")) {
+		cp_error("batch %s is not rendered yet: no rendered.xml", st.batch);
+		rc = CP_EX_NOINPUT;
+		goto out;
+	}
+	if ((rc = cp_stage_begin(&st)) != 0)
+		goto out;
+	cp_atomic_sweep(p.dir);
+	p.work = cp_xasprintf("%s/pack", p.dir);
+	if (cp_mkdirs(p.work) < 0)
+		rc = CP_EX_CANTCREAT;
+	else
+		cp_atomic_sweep(p.work);
+	if (rc == CP_EX_OK && cp_pdftext_init() < 0)
+		rc = CP_EX_SOFTWARE;
+	if (rc == CP_EX_OK && (cp_pack_count_runs(&p) < 0 || check_rendered(&p) < 0))
+		rc = CP_EX_DATAERR;
+	if (rc == CP_EX_OK && (reprints = claim(&p)) < 0)
+		rc = CP_EX_IOERR;
+	if (rc == CP_EX_OK)
+		rc = write_packed(&p, &st.spool, reprints, &counts);
+	cp_stage_end(&st, rc, counts);
+done:
+	if (rc == CP_EX_OK)
+		fprintf(out, "%s %s\n", st.batch, st.dir);
+out:
+	free(counts);
+	release(&p);
+	cp_stage_close(&st);
+	return rc;
+}
