@@ -65,7 +65,7 @@ int cp_cmd_export_password(int argc, char **argv, const char *config)
 	bool gen = false;
 	int c, rc;
 
-	optind = 1;
+	optind = 0; /* GNU getopt: start afresh after the global options */
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'g')
 			return cp_cmd_usage(PASSWORD);

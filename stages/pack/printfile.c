@@ -349,15 +349,13 @@ int cp_pack_print(struct cp_pack *p, const struct cp_spool *spool, struct cp_xml
 		char *tmp = part_tmp(&pr, n), *name = part_name(&pr, n);
 		char *final = cp_xasprintf("%s/%s", pr.dir, name);
 
-		if (rename(tmp, final) < 0) {
-			cp_error("%s: cannot rename: %s", final, strerror(errno));
+		if (cp_rename_durable(tmp, final) < 0)
 			rc = CP_EX_CANTCREAT;
-		}
 		free(tmp);
 		free(name);
 		free(final);
 	}
-	if (rc == CP_EX_OK && (cp_fsync_dir(pr.dir) < 0 || write_ticket(&pr, out) < 0))
+	if (rc == CP_EX_OK && write_ticket(&pr, out) < 0)
 		rc = CP_EX_CANTCREAT;
 	if (rc == CP_EX_OK)
 		cp_info("print file: %d part%s, %ld documents (%ld reprints), %ld sheets of "

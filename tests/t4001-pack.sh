@@ -1,0 +1,182 @@
+#!/bin/bash
+# The pack stage on a rendered batch: the centre's zip (exact entries, PDFs
+# stored and valid, manifest.csv read back by Python's csv module with
+# formula names neutralised, reports), the print file against its ticket
+# (page count, order, stock, XML Schema), parts, encryption, re-runs, a
+# hostile centre number and the retention sweep.
+. "$(dirname "$0")/lib.sh"
+make_key
+
+through_render "$FIX/results/pack-names.xml"
+check "rendered" "[ $rc = 0 ]"
+check_exit 0 "pack" certpress-pack "$batch"
+zip=spool/exports/$batch/C01234-$batch.zip
+pdir=spool/print/$batch
+check "one zip named CENTRE-BATCH.zip" "[ \$(ls spool/exports/$batch) = C01234-$batch.zip ]"
+check "packed.xml lists the export and the print file" \
+	"contains spool/batches/$batch/packed.xml '<end count=\"40\" documents=\"108\" reprints=\"0\"/>'"
+
+# exact entry list: the reports, then one PDF per document in its folder
+{
+	printf '%s\n' manifest.csv certification-report.pdf summary-CR-2026-0042.pdf \
+		summary-CR-2026-0043.pdf summary-CR-2026-0044.pdf
+	sql "select case type when 'certificate' then 'certificates' when 'transcript'
+	     then 'transcripts' else 'letters' end || '/' || reference || '.pdf' from documents"
+} | sort > want-entries
+unzip -Z1 "$zip" | sort > entries
+check "the zip holds exactly the reports and the 108 documents" "cmp -s want-entries entries"
+check "PDFs are stored, manifest.csv deflated" \
+	"unzip -v $zip | awk '/\\.pdf\$/ && \$2 != \"Stored\" { bad = 1 } /manifest.csv\$/ && \$2 !~ /Defl/ { bad = 1 } END { exit bad }'"
+mkdir unz && (cd unz && unzip -q "../$zip")
+bad=0
+for f in $(find unz -name '*.pdf'); do
+	qpdf --check "$f" > /dev/null 2>&1 || bad=$((bad + 1))
+done
+check "every PDF in the zip passes qpdf --check" "[ $bad = 0 ]"
+check "a certificate in the zip is the digital copy rendered" \
+	"r=\$(doc_ref Brontë certificate) && cmp -s unz/certificates/\$r.pdf spool/batches/$batch/digital/\$r.pdf"
+
+# manifest.csv against the registry, through Python's csv module
+sql -separator $'\t' "select d.reference, d.type, a.enrolment, a.candidate, a.first_name,
+	a.last_name, a.qualification, a.qualification_title, a.grade, a.awarded, d.issued,
+	coalesce(d.expires, '') from documents d join awards a on a.id = d.award_id" > want-rows
+cat > manifest.py <<'PY'
+import csv, sys
+want = {}
+for line in open("want-rows", encoding="utf-8"):
+    f = line.rstrip("\n").split("\t")
+    want[f[0]] = f
+rows = list(csv.reader(open("unz/manifest.csv", encoding="utf-8-sig", newline="")))
+assert rows[0] == ["reference", "document type", "enrolment", "candidate", "first name",
+                   "last name", "qualification number", "qualification title", "grade",
+                   "awarded", "issued", "expires", "file"], rows[0]
+assert len(rows) == 1 + len(want), len(rows)
+folder = {"certificate": "certificates", "transcript": "transcripts", "letter": "letters"}
+for r in rows[1:]:
+    w = want[r[0]]
+    # a value a spreadsheet would run as a formula carries a leading quote
+    neutral = ["'" + v if v and v[0] in "=+-@" else v for v in w]
+    assert r[:12] == neutral, (r, neutral)
+    assert r[12] == folder[r[1]] + "/" + r[0] + ".pdf", r
+    for v in r:
+        assert not v or v[0] not in "=+-@", r
+print("ok")
+PY
+check "manifest.csv parses to one row per document, equal to the registry" \
+	"python3 manifest.py"
+cat > formulas <<'F'
+"'=HYPERLINK(""http://x"")"
+"'@SUM(1+1)"
+"'+44 Smith"
+F
+check "formula names are neutralised with a quote" \
+	"[ \$(grep -cF -f formulas unz/manifest.csv) = 6 ]"
+check "a name with a comma and a quote is one quoted field" \
+	"contains unz/manifest.csv '\"O\"\"Brien, Jr\"'"
+check "manifest.csv uses CRLF line ends" "[ \$(grep -c \$'\\r\$' unz/manifest.csv) = 109 ]"
+
+pdftotext -layout unz/certification-report.pdf report.txt
+check "the certification report lists each course run with its counts" \
+	"grep -qE 'CR-2026-0042 +603/1465/5 .* 15 +1 +0' report.txt && grep -qE 'CR-2026-0043 .* 13 +1 +0' report.txt && grep -qE 'CR-2026-0044 .* 12 +0 +0' report.txt"
+pdftotext -layout unz/summary-CR-2026-0042.pdf summary.txt
+check "a course summary holds each learner with the references of their documents" \
+	"grep -F \"\$(doc_ref Brontë certificate)\" summary.txt | grep -F \"\$(doc_ref Brontë transcript)\" | grep -F \"\$(doc_ref Brontë letter)\" | grep -q 'Zoë Brontë'"
+
+# the print file against its ticket
+ticket=$pdir/print-$batch.ticket.xml
+check "the ticket validates against config/ticket.xsd" \
+	"xmllint --noout --schema $TOP/config/ticket.xsd $ticket"
+pages=$(qpdf --show-npages $pdir/print-$batch.pdf)
+check "the print file has the ticket's page count" \
+	"grep -q \"<part number=\\\"1\\\" file=\\\"print-$batch.pdf\\\" pages=\\\"$pages\\\"\" $ticket && [ $pages = 108 ]"
+check "the ticket's SHA-256 is the print file's" \
+	"grep -q \"sha256=\\\"\$(sha256sum $pdir/print-$batch.pdf | cut -d' ' -f1)\\\"\" $ticket"
+check "qpdf --check passes for the print file" "qpdf --check $pdir/print-$batch.pdf > /dev/null"
+check "sheets per stock: certificates on security paper, the rest plain" \
+	"contains $ticket '<stock name=\"certificate\" paper=\"security\" sheets=\"40\"/>' && contains $ticket '<stock name=\"plain\" paper=\"plain\" sheets=\"68\"/>'"
+sql "select d.reference from documents d join awards a on a.id = d.award_id
+     order by a.centre, a.course_run, a.last_name, a.first_name, a.enrolment,
+     case d.type when 'certificate' then 0 when 'transcript' then 1 else 2 end" > want-order
+sed -n 's/.*<document reference="\([^"]*\)".*/\1/p' $ticket > ticket-order
+check "the ticket lists the documents in print order" "cmp -s want-order ticket-order"
+bad=0
+sed -n 's/.*<document reference="\([^"]*\)".*first-page="\([0-9]*\)".*/\1 \2/p' $ticket > ranges
+while read -r ref page; do
+	pdftotext -f "$page" -l "$page" $pdir/print-$batch.pdf - 2>/dev/null | grep -qF "$ref" || bad=$((bad + 1))
+done < ranges
+check "each document's first page in the print file carries its reference" "[ $bad = 0 ]"
+check "the print file has no digital-copy mark" "! pdftotext $pdir/print-$batch.pdf - | grep -q 'DIGITAL COPY'"
+
+# done means done; a re-run after a crash rebuilds and never leaves two
+zsha=$(sha256sum "$zip" | cut -d' ' -f1)
+check_exit 0 "pack again: already packed" certpress-pack "$batch"
+check "...and nothing changed" "[ \$(sha256sum $zip | cut -d' ' -f1) = $zsha ]"
+psha=$(sha256sum $pdir/print-$batch.pdf | cut -d' ' -f1)
+for plan in CRASH=rename:2 CRASH=rename:4 CRASH=fsync:3 FAULT=write:20; do
+	rm spool/batches/$batch/packed.xml
+	env "CERTPRESS_$plan" certpress-pack "$batch" > out 2> err
+	check "$plan: the attempt fails" "[ $? != 0 ] && [ ! -e spool/batches/$batch/packed.xml ]"
+	check_exit 0 "$plan: packing again finishes" certpress-pack "$batch"
+	check "$plan: one zip, one print file, no temp file" \
+		"[ \$(ls -A spool/exports/$batch | wc -l) = 1 ] && [ \"\$(ls -A $pdir)\" = \"print-$batch.pdf
+print-$batch.ticket.xml\" ]"
+	check "$plan: the print file is the same" "[ \$(sha256sum $pdir/print-$batch.pdf | cut -d' ' -f1) = $psha ]"
+	check "$plan: the export is recorded finished once" \
+		"[ \"\$(sql \"select count(*), status from exports\")\" = '1|finished' ]"
+done
+
+# parts: a document is never split
+rm spool/batches/$batch/packed.xml
+printf '\n[print]\nsheets-per-part = 40\n' >> certpress.conf
+check_exit 0 "pack with 40 sheets a part" certpress-pack "$batch"
+check "three parts named -01 to -03 and the single name gone" \
+	"[ \"\$(ls $pdir | grep pdf\$ | tr '\\n' ' ')\" = \"print-$batch-01.pdf print-$batch-02.pdf print-$batch-03.pdf \" ]"
+sum=0
+for f in $pdir/print-$batch-0*.pdf; do
+	n=$(qpdf --show-npages "$f")
+	[ "$n" -le 40 ] || sum=-1000
+	grep -q "file=\"$(basename "$f")\" pages=\"$n\"" $ticket || sum=-1000
+	sum=$((sum + n))
+done
+check "every part at most 40 pages, as the ticket says, 108 in all" "[ $sum = 108 ]"
+check "the ticket with parts validates" "xmllint --noout --schema $TOP/config/ticket.xsd $ticket"
+write_config
+
+# encryption: refused without a password, then AES-256 that opens with it only
+rm spool/batches/$batch/packed.xml
+sed -i 's/^encrypt *= no/encrypt = yes/' certpress.conf
+check_exit 78 "encrypted export without the centre's password" certpress-pack "$batch"
+check "the error names the command that sets it" "contains err 'certpress export-password C01234'"
+run certpress export-password C01234 <<< 'short'
+check "a too short password is refused" "[ $rc = 65 ]"
+run certpress export-password C01234 <<< 'Correct-Horse-Battery-9'
+check "export-password reads the password from stdin" "[ $rc = 0 ] && [ ! -s out ]"
+check_exit 0 "pack encrypted" certpress-pack "$batch"
+check "the password is in no output or log" "! grep -rq 'Correct-Horse' out err spool/batches/$batch"
+check "7z opens the zip with the password" "7z t -p'Correct-Horse-Battery-9' $zip > 7z.out 2>&1 && grep -q 'Everything is Ok' 7z.out"
+check "7z refuses it with another password" "! 7z t -pwrong $zip > 7z.out 2>&1 && grep -q 'Wrong password' 7z.out"
+check "entries are AES-256" "7z l -slt -p'Correct-Horse-Battery-9' $zip | grep -q 'Method = AES-256 Store'"
+run certpress export-password C01234 --generate
+check "--generate prints a new 24-character password once" "[ $rc = 0 ] && grep -qE '^[0-9A-Z]{24}\$' out"
+write_config
+
+# a centre number that would escape the exports folder is refused
+rm spool/batches/$batch/packed.xml
+cp spool/batches/$batch/assigned.xml assigned.keep
+sed -i 's/<centre number="C01234"/<centre number="..\/..\/evil"/' spool/batches/$batch/assigned.xml
+sql "update awards set centre = '../../evil'"
+check_exit 65 "pack with a centre number holding a path" certpress-pack "$batch"
+check "nothing was written outside the spool's folders" \
+	"! find $SCRATCH -name '*evil*' | grep -q . && [ \$(ls spool/exports/$batch | wc -l) = 1 ]"
+cp assigned.keep spool/batches/$batch/assigned.xml
+sql "update awards set centre = 'C01234'"
+check_exit 0 "pack once the data is right again" certpress-pack "$batch"
+
+# retention: nothing before the expiry, the zip after it
+check_exit 0 "sweep within the retention" certpress sweep
+check "...keeps the zip" "[ -e $zip ] && [ \$(sql \"select status from exports\") = finished ]"
+CERTPRESS_NOW=$(( $(date +%s) + 25 * 3600 )) run certpress sweep
+check "sweep after 25 hours deletes the zip" "[ $rc = 0 ] && [ ! -e $zip ] && contains out 'expired $batch C01234-$batch.zip'"
+check "...and records it expired" "[ \"\$(sql \"select status, swept is not null from exports\")\" = 'expired|1' ]"
+
+done_testing
