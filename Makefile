@@ -39,7 +39,7 @@ DEB_TEST = sqlite3 libxml2-utils python3 qpdf poppler-utils zbar-tools bc time \
 	python3-aiosmtpd p7zip-full
 DEB_PKGS = $(DEB_BUILD) $(DEB_RUN) $(DEB_TEST)
 
-STAGES = validate assign render pack
+STAGES = validate assign render pack notify
 LIB_SRC = $(filter-out pipeline/certpress.c,$(wildcard pipeline/*.c))
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 LIB = $(B)/libcertpress.a

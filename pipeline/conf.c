@@ -21,7 +21,8 @@
 #define CP_SYSCONFDIR "/usr/local/etc"
 #endif
 
-enum type { T_TEXT, T_PATH, T_URL, T_TRANSPORT, T_FROM, T_BOOL, T_LONG };
+enum type { T_TEXT, T_PATH, T_URL, T_TRANSPORT, T_FROM, T_BOOL, T_LONG, T_TLS,
+	     T_OPT_TEXT, T_OPT_PATH };
 
 struct key {
 	const char *section, *name;
@@ -43,6 +44,14 @@ static const struct key keys[] = {
 	{ "certpress", "schemas", T_PATH, OFF(schemas), "config", 0, 0 },
 	{ "mail", "transport", T_TRANSPORT, OFF(mail_transport), "file:spool/outbox", 0, 0 },
 	{ "mail", "from", T_FROM, OFF(mail_from), "Example Awards <certificates@example.org>", 0, 0 },
+	{ "mail", "starttls", T_TLS, OFF(mail_starttls), "opportunistic", 0, 0 },
+	{ "mail", "user", T_OPT_TEXT, OFF(mail_user), "", 0, 0 },
+	{ "mail", "password-file", T_OPT_PATH, OFF(mail_password_file), "", 0, 0 },
+	{ "mail", "timeout", T_LONG, OFF(mail_timeout), "30", 1, 600 },
+	{ "mail", "per-session", T_LONG, OFF(mail_per_session), "100", 1, 100000 },
+	{ "mail", "per-run", T_LONG, OFF(mail_per_run), "0", 0, 100000000 },
+	{ "mail", "max-attempts", T_LONG, OFF(mail_max_attempts), "10", 1, 1000 },
+	{ "mail", "centre-email", T_BOOL, OFF(mail_centre), "yes", 0, 0 },
 	{ "export", "encrypt", T_BOOL, OFF(export_encrypt), "no", 0, 0 },
 	{ "export", "retention-hours", T_LONG, OFF(retention_hours), "24", 1, 24 * 366 },
 	{ "validate", "max-file-mb", T_LONG, OFF(max_results_mb), "256", 1, 4096 },
@@ -135,6 +144,24 @@ static char *set_value(struct cp_conf *conf, const struct key *k, const char *v)
 		free(*sp);
 		*sp = resolve(conf, v);
 		return NULL;
+	case T_OPT_TEXT:
+	case T_OPT_PATH:
+		free(*sp);
+		*sp = !*v ? NULL : k->type == T_OPT_PATH ? resolve(conf, v) : cp_xstrdup(v);
+		return NULL;
+	case T_TLS: {
+		int *ip = (int *)((char *)conf + k->offset);
+
+		if (!strcmp(v, "off"))
+			*ip = CP_TLS_OFF;
+		else if (!strcmp(v, "opportunistic"))
+			*ip = CP_TLS_OPPORTUNISTIC;
+		else if (!strcmp(v, "required"))
+			*ip = CP_TLS_REQUIRED;
+		else
+			return cp_xasprintf("'%s' is not off, opportunistic or required", v);
+		return NULL;
+	}
 	case T_URL:
 		if ((strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0) ||
 		    strchr(v, ' ') || !strchr(v, '.'))
@@ -287,7 +314,7 @@ int cp_conf_load(struct cp_conf *conf, const char *explicit)
 void cp_conf_release(struct cp_conf *conf)
 {
 	for (size_t i = 0; i < NKEYS; i++)
-		if (keys[i].type != T_BOOL && keys[i].type != T_LONG) {
+		if (keys[i].type != T_BOOL && keys[i].type != T_LONG && keys[i].type != T_TLS) {
 			char **sp = (char **)((char *)conf + keys[i].offset);
 
 			free(*sp);

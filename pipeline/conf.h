@@ -7,6 +7,8 @@
 
 #include <stdbool.h>
 
+enum cp_tls { CP_TLS_OFF, CP_TLS_OPPORTUNISTIC, CP_TLS_REQUIRED };
+
 struct cp_conf {
 	char *path; /* the file that was read */
 	char *dir;  /* its folder: the base of relative paths */
@@ -24,6 +26,14 @@ struct cp_conf {
 	/* [mail] */
 	char *mail_transport; /* "file:/abs/dir" or "smtp://host:port" */
 	char *mail_from;
+	int mail_starttls;        /* enum cp_tls */
+	char *mail_user;          /* AUTH user, or NULL for no AUTH */
+	char *mail_password_file; /* its password, first line of this file */
+	long mail_timeout;        /* seconds for connect and each command */
+	long mail_per_session;    /* messages per SMTP session */
+	long mail_per_run;        /* messages per run of the stage; 0: no cap */
+	long mail_max_attempts;   /* a deferred message fails after this many */
+	bool mail_centre;         /* also tell the centre its export is ready */
 
 	/* [export] */
 	bool export_encrypt;

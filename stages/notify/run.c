@@ -1,0 +1,476 @@
+/* The notify stage's flow. Recipients are taken in chunks of [mail]
+ * per-session; for each chunk the registry records the intent (status
+ * 'intent', one more attempt) in one transaction, the chunk goes to the
+ * transport in one session, and the outcomes are recorded in another:
+ * 2xx sent, 4xx or no reply deferred (failed after max-attempts), 5xx failed.
+ * A recipient recorded sent, failed or not notifiable is never mailed again.
+ * notified.xml is written once no recipient is left to try. */
+#include "notify.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../pipeline/atomic.h"
+#include "../../pipeline/batchfile.h"
+#include "../../pipeline/date.h"
+#include "../../pipeline/exitcode.h"
+#include "../../pipeline/msg.h"
+#include "../../pipeline/progress.h"
+#include "../../pipeline/stage.h"
+#include "../../pipeline/xalloc.h"
+#include "../../pipeline/xmlout.h"
+#include "../../pipeline/banned.h"
+
+struct notify {
+	const struct cp_conf *conf;
+	struct cp_stage *st;
+	struct cp_mail_template learner, centre;
+	char *domain;             /* of the From address: the Message-IDs' right side */
+	struct cp_mail *chunk;
+	size_t n;
+	long tried, sent, deferred, failed, not_notifiable, left;
+	bool unreachable;         /* the transport could not be reached */
+	char *centre_number, *centre_email;
+};
+
+static const char learners_sql[] =
+	"SELECT a.enrolment, a.first_name, a.middle_names, a.last_name, a.email,"
+	" a.qualification_title, a.qualification, a.grade, a.awarded, a.candidate,"
+	" a.centre, a.centre_name, a.course_run, n.status, n.attempts"
+	" FROM awards a LEFT JOIN notifications n ON n.batch_id = a.batch_id"
+	" AND n.enrolment = a.enrolment"
+	" WHERE a.id IN (SELECT min(id) FROM awards WHERE batch_id = ?1 GROUP BY enrolment)"
+	" ORDER BY a.enrolment";
+
+static const char docs_sql[] =
+	"SELECT d.reference, d.type, a.qualification_title FROM documents d"
+	" JOIN awards a ON a.id = d.award_id WHERE d.batch_id = ?1 AND a.enrolment = ?2"
+	" ORDER BY a.id, CASE d.type WHEN 'certificate' THEN 0 WHEN 'transcript' THEN 1"
+	" ELSE 2 END";
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* Record a recipient's state. reply and to may be NULL. */
+static int record(struct notify *nt, const char *key, const char *to, const char *message_id,
+		  const char *status, const char *reply, int attempt)
+{
+	char stamp[32];
+	sqlite3_stmt *st = cp_registry_prepare(
+		&nt->st->reg,
+		"INSERT INTO notifications (batch_id, enrolment, recipient, message_id, status,"
+		" attempts, reply, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+		" ON CONFLICT (batch_id, enrolment) DO UPDATE SET recipient = ?3, status = ?5,"
+		" attempts = attempts + ?6, reply = coalesce(?7, reply), updated = ?8");
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, nt->st->batch, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, message_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, attempt);
+	sqlite3_bind_text(st, 7, reply, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, cp_time_stamp(stamp, sizeof(stamp)), -1, SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	if (rc < 0)
+		cp_error("%s: recording a notification: %s", nt->st->reg.path,
+			 sqlite3_errmsg(nt->st->reg.db));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int attempts_of(struct notify *nt, const char *key)
+{
+	sqlite3_stmt *st = cp_registry_prepare(&nt->st->reg, "SELECT attempts FROM notifications"
+							     " WHERE batch_id = ?1 AND enrolment = ?2");
+	int n = 0;
+
+	if (!st)
+		return 0;
+	sqlite3_bind_text(st, 1, nt->st->batch, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static void free_chunk(struct notify *nt)
+{
+	for (size_t i = 0; i < nt->n; i++) {
+		free(nt->chunk[i].key);
+		free(nt->chunk[i].to);
+		free(nt->chunk[i].message_id);
+		free(nt->chunk[i].text);
+	}
+	nt->n = 0;
+}
+
+/* Intent, send, outcome for the chunk gathered. */
+static int flush(struct notify *nt)
+{
+	struct cp_registry *reg = &nt->st->reg;
+	int rc = 0;
+
+	if (!nt->n)
+		return 0;
+	if (cp_registry_begin(reg) < 0)
+		return -1;
+	for (size_t i = 0; i < nt->n && !rc; i++)
+		rc = record(nt, nt->chunk[i].key, nt->chunk[i].to, nt->chunk[i].message_id,
+			    "intent", NULL, 1);
+	if (rc || cp_registry_commit(reg) < 0) {
+		cp_registry_rollback(reg);
+		return -1;
+	}
+	if (cp_mail_send(nt->conf, nt->chunk, nt->n) < 0 && !nt->sent && !nt->failed)
+		nt->unreachable = true;
+	if (cp_registry_begin(reg) < 0)
+		return -1;
+	for (size_t i = 0; i < nt->n && !rc; i++) {
+		struct cp_mail *m = &nt->chunk[i];
+		const char *status;
+		char reply[300];
+
+		snprintf(reply, sizeof(reply), "%d %s", m->code, m->reply);
+		if (m->code / 100 == 2) {
+			status = "sent";
+			nt->sent++;
+		} else if (m->code / 100 == 5) {
+			status = "failed";
+			nt->failed++;
+			/* the reply may quote the address: only its code is logged */
+			cp_warn("%s: refused by the server (%d)", m->key, m->code);
+		} else if (attempts_of(nt, m->key) >= nt->conf->mail_max_attempts) {
+			status = "failed";
+			nt->failed++;
+			snprintf(reply, sizeof(reply), "gave up after %d attempts: %d %s",
+				 attempts_of(nt, m->key), m->code, m->reply);
+			cp_warn("%s: gave up after %d attempts (last reply %d)", m->key,
+				attempts_of(nt, m->key), m->code);
+		} else {
+			status = "deferred";
+			nt->deferred++;
+		}
+		rc = record(nt, m->key, m->to, m->message_id, status, reply, 0);
+	}
+	if (rc || cp_registry_commit(reg) < 0) {
+		cp_registry_rollback(reg);
+		rc = -1;
+	}
+	cp_debug("%zu messages handed over in one session", nt->n);
+	free_chunk(nt);
+	return rc;
+}
+
+/* Whether a recipient in this state is still to be mailed. */
+static bool pending(const char *status)
+{
+	return !status || !strcmp(status, "intent") || !strcmp(status, "deferred");
+}
+
+static int queue(struct notify *nt, const char *key, const char *to, const char *to_name,
+		 const struct cp_mail_template *t, const struct cp_values *v)
+{
+	struct cp_mail *m;
+
+	if (nt->conf->mail_per_run && nt->tried >= nt->conf->mail_per_run) {
+		nt->left++;
+		return 0;
+	}
+	nt->chunk = cp_xrealloc(nt->chunk, (nt->n + 1) * sizeof(*nt->chunk));
+	m = &nt->chunk[nt->n++];
+	memset(m, 0, sizeof(*m));
+	m->key = cp_xstrdup(key);
+	m->to = cp_xstrdup(to);
+	/* stable: a resend of the same message carries the same id */
+	m->message_id = cp_xasprintf("%s.%s@%s", nt->st->batch, key, nt->domain);
+	for (char *p = m->message_id; *p; p++)
+		if (*p == ':')
+			*p = '.';
+	m->text = cp_mail_compose(nt->conf, t, v, to_name, to, m->message_id);
+	nt->tried++;
+	return (long)nt->n >= nt->conf->mail_per_session ? flush(nt) : 0;
+}
+
+static char *documents_text(struct notify *nt, const char *enrolment)
+{
+	sqlite3_stmt *st = cp_registry_prepare(&nt->st->reg, docs_sql);
+	char *out = cp_xstrdup(""), *next;
+
+	if (!st)
+		return out;
+	sqlite3_bind_text(st, 1, nt->st->batch, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, enrolment, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *type = col(st, 1);
+
+		next = cp_xasprintf("%s%s  %s %s (%s)\n    check it: %s%s", out, *out ? "\n" : "",
+				    !strcmp(type, "certificate") ? "Certificate"
+				    : !strcmp(type, "transcript") ? "Unit transcript" : "Letter",
+				    col(st, 0), col(st, 2), nt->conf->verify_url, col(st, 0));
+		free(out);
+		out = next;
+	}
+	sqlite3_finalize(st);
+	return out;
+}
+
+static int learners(struct notify *nt)
+{
+	sqlite3_stmt *st = cp_registry_prepare(&nt->st->reg, learners_sql);
+	int rc = 0, step;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, nt->st->batch, -1, SQLITE_STATIC);
+	while (!rc && !nt->unreachable && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *enrolment = col(st, 0), *email = col(st, 4), *status = col(st, 13);
+		struct cp_values v;
+		char *full, *docs;
+
+		if (!pending(status)) {
+			if (!strcmp(status, "sent"))
+				nt->sent++;
+			else if (!strcmp(status, "failed"))
+				nt->failed++;
+			else
+				nt->not_notifiable++;
+			continue;
+		}
+		if (!email || !*email) {
+			rc = record(nt, enrolment, NULL, "-", "not-notifiable", "no email address", 0);
+			nt->not_notifiable++;
+			continue;
+		}
+		if (!cp_mail_address_ok(email)) {
+			rc = record(nt, enrolment, NULL, "-", "failed",
+				    "the address is not one this sender can use", 0);
+			nt->failed++;
+			cp_warn("%s: email address not usable: not sent", enrolment);
+			continue;
+		}
+		memset(&v, 0, sizeof(v));
+		full = cp_xasprintf("%s%s%s %s", col(st, 1), col(st, 2) ? " " : "",
+				    col(st, 2) ? col(st, 2) : "", col(st, 3));
+		docs = documents_text(nt, enrolment);
+		v.v[CP_B_AWARDING_BODY] = nt->conf->awarding_body;
+		v.v[CP_B_FULL_NAME] = full;
+		v.v[CP_B_FIRST_NAME] = col(st, 1);
+		v.v[CP_B_MIDDLE_NAMES] = col(st, 2);
+		v.v[CP_B_LAST_NAME] = col(st, 3);
+		v.v[CP_B_QUAL_TITLE] = col(st, 5);
+		v.v[CP_B_QUAL_NUMBER] = col(st, 6);
+		v.v[CP_B_GRADE] = col(st, 7);
+		v.v[CP_B_AWARDED] = col(st, 8);
+		v.v[CP_B_ENROLMENT] = enrolment;
+		v.v[CP_B_CANDIDATE] = col(st, 9);
+		v.v[CP_B_CENTRE_NUMBER] = col(st, 10);
+		v.v[CP_B_CENTRE_NAME] = col(st, 11);
+		v.v[CP_B_COURSE_RUN] = col(st, 12);
+		v.v[CP_B_BATCH] = nt->st->batch;
+		v.v[CP_B_DOCUMENTS] = docs;
+		rc = queue(nt, enrolment, email, full, &nt->learner, &v);
+		free(full);
+		free(docs);
+	}
+	sqlite3_finalize(st);
+	if (!rc && !nt->unreachable)
+		rc = flush(nt);
+	return rc;
+}
+
+static int on_header(void *ctx, xmlNodePtr n)
+{
+	struct notify *nt = ctx;
+
+	if (!xmlStrcmp(n->name, (const xmlChar *)"centre") && !nt->centre_number) {
+		nt->centre_number = cp_xstrdup(cp_node_attr(n, "number"));
+		if (cp_node_attr(n, "email"))
+			nt->centre_email = cp_xstrdup(cp_node_attr(n, "email"));
+	}
+	return 0;
+}
+
+static int skip(void *ctx, xmlNodePtr n)
+{
+	(void)ctx;
+	(void)n;
+	return 0;
+}
+
+/* The centre's message: its export is ready, its name and expiry (never
+ * the zip's password). */
+static int centre(struct notify *nt)
+{
+	struct cp_batchfile_handler h = { nt, on_header, NULL, NULL, skip };
+	char *path = cp_spool_batch_file(&nt->st->spool, nt->st->batch, "held.xml"), *key;
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	/* held.xml is small and carries the same header as assigned.xml */
+	if (cp_batchfile_read(path, "held", &h, NULL) < 0) {
+		free(path);
+		return -1;
+	}
+	free(path);
+	if (!nt->centre_number)
+		return 0;
+	key = cp_xasprintf("centre:%s", nt->centre_number);
+	st = cp_registry_prepare(&nt->st->reg,
+				 "SELECT e.file, e.expires, n.status FROM exports e LEFT JOIN"
+				 " notifications n ON n.batch_id = e.batch_id AND n.enrolment = ?3"
+				 " WHERE e.batch_id = ?1 AND e.centre = ?2 AND e.status = 'finished'");
+	if (!st) {
+		free(key);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, nt->st->batch, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, nt->centre_number, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && pending(col(st, 2))) {
+		struct cp_values v;
+
+		memset(&v, 0, sizeof(v));
+		v.v[CP_B_AWARDING_BODY] = nt->conf->awarding_body;
+		v.v[CP_B_CENTRE_NUMBER] = nt->centre_number;
+		v.v[CP_B_BATCH] = nt->st->batch;
+		v.v[CP_B_EXPORT_FILE] = col(st, 0);
+		v.v[CP_B_EXPORT_EXPIRES] = col(st, 1);
+		if (!nt->centre_email || !cp_mail_address_ok(nt->centre_email))
+			rc = record(nt, key, NULL, "-", "not-notifiable", "no usable centre address",
+				    0);
+		else if ((rc = queue(nt, key, nt->centre_email, "", &nt->centre, &v)) == 0)
+			rc = flush(nt);
+	}
+	sqlite3_finalize(st);
+	free(key);
+	return rc;
+}
+
+static int write_notified(struct notify *nt)
+{
+	struct cp_atomic a;
+	struct cp_xmlout x;
+	char *path = cp_spool_batch_file(&nt->st->spool, nt->st->batch, "notified.xml");
+	sqlite3_stmt *st = cp_registry_prepare(&nt->st->reg,
+					       "SELECT enrolment, status, attempts, reply FROM"
+					       " notifications WHERE batch_id = ?1 ORDER BY enrolment");
+	int rc;
+
+	if (!st || cp_atomic_open(&a, path, 0640) < 0) {
+		sqlite3_finalize(st);
+		free(path);
+		return -1;
+	}
+	cp_xmlout_open(&x, a.fp);
+	cp_xmlout_start(&x, "notified");
+	cp_xmlout_attr(&x, "xmlns", "urn:certpress:batch:1");
+	cp_xmlout_attr(&x, "batch", nt->st->batch);
+	sqlite3_bind_text(st, 1, nt->st->batch, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		cp_xmlout_start(&x, "recipient");
+		cp_xmlout_attr(&x, "key", col(st, 0));
+		cp_xmlout_attr(&x, "status", col(st, 1));
+		cp_xmlout_attr_long(&x, "attempts", sqlite3_column_int(st, 2));
+		if (col(st, 3))
+			cp_xmlout_attr(&x, "reply", col(st, 3));
+		cp_xmlout_end(&x);
+	}
+	sqlite3_finalize(st);
+	cp_xmlout_start(&x, "end");
+	cp_xmlout_attr_long(&x, "sent", nt->sent);
+	cp_xmlout_attr_long(&x, "failed", nt->failed);
+	cp_xmlout_attr_long(&x, "not-notifiable", nt->not_notifiable);
+	cp_xmlout_end(&x);
+	cp_xmlout_end(&x);
+	rc = cp_xmlout_finish(&x) < 0 ? -1 : cp_atomic_commit(&a);
+	if (rc < 0)
+		cp_atomic_abort(&a);
+	free(path);
+	return rc;
+}
+
+static int load(struct notify *nt)
+{
+	const char *at = strrchr(nt->conf->mail_from, '@');
+
+	nt->domain = cp_xstrdup(at ? at + 1 : "certpress.invalid");
+	nt->domain[strcspn(nt->domain, ">")] = '\0';
+	if (cp_mail_template_load(&nt->learner, nt->conf->layouts, "learner-email") < 0 ||
+	    cp_mail_template_load(&nt->centre, nt->conf->layouts, "centre-email") < 0)
+		return -1;
+	return 0;
+}
+
+static void release(struct notify *nt)
+{
+	free_chunk(nt);
+	free(nt->chunk);
+	cp_mail_template_release(&nt->learner);
+	cp_mail_template_release(&nt->centre);
+	free(nt->domain);
+	free(nt->centre_number);
+	free(nt->centre_email);
+}
+
+int cp_notify_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
+{
+	struct notify nt;
+	struct cp_stage st;
+	char *counts = NULL;
+	int rc;
+
+	memset(&nt, 0, sizeof(nt));
+	nt.conf = conf;
+	nt.st = &st;
+	if ((rc = cp_stage_open(&st, "notify", conf, batch_arg)) != 0)
+		goto out;
+	if (cp_stage_has(&st, "notified.xml")) {
+		cp_stage_already_done(&st);
+		cp_info("batch %s is notified already", st.batch);
+		goto done;
+	}
+	if (!cp_stage_has(&st, "packed.xml")) {
+		cp_error("batch %s is not packed yet: no packed.xml", st.batch);
+		rc = CP_EX_NOINPUT;
+		goto out;
+	}
+	if ((rc = cp_stage_begin(&st)) != 0)
+		goto out;
+	if (load(&nt) < 0)
+		rc = CP_EX_CONFIG;
+	else if (learners(&nt) < 0 || (!nt.unreachable && conf->mail_centre && centre(&nt) < 0))
+		rc = CP_EX_IOERR;
+	else if (nt.unreachable)
+		rc = CP_EX_UNAVAILABLE;
+	else if (nt.deferred || nt.left)
+		rc = CP_EX_TEMPFAIL;
+	else if (write_notified(&nt) < 0)
+		rc = CP_EX_CANTCREAT;
+	counts = cp_xasprintf("{\"sent\":%ld,\"deferred\":%ld,\"failed\":%ld,"
+			      "\"not_notifiable\":%ld,\"not_tried\":%ld}", nt.sent, nt.deferred,
+			      nt.failed, nt.not_notifiable, nt.left);
+	cp_stage_end(&st, rc, counts);
+	if (rc == CP_EX_UNAVAILABLE)
+		cp_error("the mail server could not be reached: the batch waits at notify; "
+			 "'certpress retry %s' sends what is left", st.batch);
+	else if (rc == CP_EX_TEMPFAIL)
+		cp_warn("%ld messages deferred, %ld not tried yet (per-run cap): "
+			"'certpress retry %s' sends them", nt.deferred, nt.left, st.batch);
+	cp_info("%ld sent, %ld deferred, %ld failed, %ld not notifiable", nt.sent, nt.deferred,
+		nt.failed, nt.not_notifiable);
+done:
+	if (rc == CP_EX_OK)
+		fprintf(out, "%s %s\n", st.batch, st.dir);
+out:
+	free(counts);
+	release(&nt);
+	cp_stage_close(&st);
+	return rc;
+}
