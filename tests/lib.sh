@@ -125,3 +125,34 @@ done_testing() {
 	echo "1..$test_count"
 	[ "$test_failed" = 0 ]
 }
+
+# A real SMTP server (tests/tools/smtpd.py, Debian's python3-aiosmtpd) on
+# 127.0.0.1 and a free port, storing messages in $SCRATCH/smtp; the config's
+# transport is pointed at it. Stopped by stop_smtpd and when the test exits.
+start_smtpd() {
+	mkdir -p "$SCRATCH/smtp"
+	rm -f "$SCRATCH/smtp/port"
+	/usr/bin/python3 "$TOP/tests/tools/smtpd.py" "$SCRATCH/smtp" > "$SCRATCH/smtpd.log" 2>&1 &
+	smtpd_pid=$!
+	trap 'stop_smtpd' EXIT
+	for _ in $(seq 100); do
+		[ -s "$SCRATCH/smtp/port" ] && break
+		sleep 0.1
+	done
+	smtp_port=$(cat "$SCRATCH/smtp/port" 2>/dev/null)
+	sed -i "s|^transport = .*|transport = smtp://127.0.0.1:$smtp_port|" "$SCRATCH/certpress.conf"
+}
+
+stop_smtpd() {
+	if [ -n "${smtpd_pid:-}" ]; then
+		kill "$smtpd_pid" 2>/dev/null
+		wait "$smtpd_pid" 2>/dev/null
+		smtpd_pid=
+	fi
+}
+
+# Validate, assign, render and pack; the batch id is left in $batch.
+through_pack() {
+	through_render "$1"
+	run certpress-pack "$batch"
+}

@@ -207,7 +207,15 @@ char *cp_mail_compose(const struct cp_conf *conf, const struct cp_mail_template 
 {
 	struct buf b = { 0 };
 	const char *from = conf->mail_from, *lt = strchr(from, '<');
-	char *subject = cp_text_expand(&t->subject, v, NULL);
+	struct cp_values safe = *v;
+	char *owned[CP_NBINDINGS] = { 0 }, *subject;
+
+	/* only {documents} may break a line: any other value is one line */
+	for (int i = 0; i < CP_NBINDINGS; i++)
+		if (i != CP_B_DOCUMENTS && v->v[i])
+			safe.v[i] = owned[i] = clean(v->v[i]);
+	v = &safe;
+	subject = cp_text_expand(&t->subject, v, NULL);
 
 	if (lt) {
 		char *name = cp_xstrndup(from, (size_t)(lt - from)), *addr = cp_xstrdup(lt + 1);
@@ -234,5 +242,7 @@ char *cp_mail_compose(const struct cp_conf *conf, const struct cp_mail_template 
 	for (size_t i = 0; i < t->nlines; i++)
 		body_line(&b, &t->lines[i], v);
 	free(subject);
+	for (int i = 0; i < CP_NBINDINGS; i++)
+		free(owned[i]);
 	return b.s;
 }
