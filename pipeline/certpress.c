@@ -11,6 +11,10 @@
 #include "banned.h"
 
 static const struct cp_cmd commands[] = {
+	{ "run", cp_cmd_run, "run [--json] [FILE...]" },
+	{ "retry", cp_cmd_retry, "retry [--from STAGE] BATCH" },
+	{ "status", cp_cmd_status, "status [--json] [--receipts] [BATCH]" },
+	{ "receipt", cp_cmd_receipt, "receipt BATCH CENTRE [--by NAME]" },
 	{ "verify", cp_cmd_verify, "verify [--json] REF" },
 	{ "show", cp_cmd_show, "show [--json] REF" },
 	{ "search", cp_cmd_search, "search [--json] [--reference R] [--candidate N] "

@@ -54,6 +54,8 @@ static const struct key keys[] = {
 	{ "mail", "centre-email", T_BOOL, OFF(mail_centre), "yes", 0, 0 },
 	{ "export", "encrypt", T_BOOL, OFF(export_encrypt), "no", 0, 0 },
 	{ "export", "retention-hours", T_LONG, OFF(retention_hours), "24", 1, 24 * 366 },
+	{ "export", "receipt-days", T_LONG, OFF(receipt_days), "10", 1, 100 },
+	{ "export", "holidays", T_OPT_PATH, OFF(holidays), "", 0, 0 },
 	{ "validate", "max-file-mb", T_LONG, OFF(max_results_mb), "256", 1, 4096 },
 	{ "render", "owner-password", T_TEXT, OFF(owner_password), "certpress-owner", 0, 0 },
 	{ "render", "jobs", T_LONG, OFF(render_jobs), "0", 0, 64 },

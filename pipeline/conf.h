@@ -38,6 +38,8 @@ struct cp_conf {
 	/* [export] */
 	bool export_encrypt;
 	long retention_hours;
+	long receipt_days;     /* working days a centre has to confirm receipt */
+	char *holidays;        /* dates that are not working days, or NULL */
 
 	/* [validate] */
 	long max_results_mb;   /* a results file larger than this is refused */

@@ -23,6 +23,10 @@ int cp_cmd_search(int argc, char **argv, const char *config);
 int cp_cmd_reprint(int argc, char **argv, const char *config);
 int cp_cmd_revoke(int argc, char **argv, const char *config);
 int cp_cmd_sweep(int argc, char **argv, const char *config);
+int cp_cmd_run(int argc, char **argv, const char *config);
+int cp_cmd_retry(int argc, char **argv, const char *config);
+int cp_cmd_status(int argc, char **argv, const char *config);
+int cp_cmd_receipt(int argc, char **argv, const char *config);
 int cp_cmd_export_password(int argc, char **argv, const char *config);
 
 /* What most subcommands need: the configuration, then the key, then the

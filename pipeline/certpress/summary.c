@@ -1,0 +1,129 @@
+/* certpress run's closing summary, as text for an operator or JSON. */
+#include "summary.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../exitcode.h"
+#include "../json.h"
+#include "../xalloc.h"
+#include "../banned.h"
+
+static const char *const stage_names[] = { "validate", "assign", "render", "pack", "notify" };
+
+void cp_summary_start(struct cp_summary *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void cp_summary_add(struct cp_summary *s, struct cp_registry *reg, const char *batch, int code)
+{
+	(void)reg;
+	s->batch = cp_xrealloc(s->batch, (s->n + 1) * sizeof(*s->batch));
+	s->code = cp_xrealloc(s->code, (s->n + 1) * sizeof(*s->code));
+	snprintf(s->batch[s->n], sizeof(*s->batch), "%s", batch);
+	s->code[s->n++] = code;
+}
+
+static long scalar(struct cp_registry *reg, const char *sql, const char *batch)
+{
+	sqlite3_stmt *st = cp_registry_prepare(reg, sql);
+	long v = 0;
+
+	if (!st)
+		return 0;
+	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+#define VALIDATE_COUNT(key) \
+	"SELECT coalesce(json_extract(counts, '$." key "'), 0) FROM stage_runs" \
+	" WHERE batch_id = ?1 AND stage = 'validate' AND outcome = 'ok'" \
+	" ORDER BY attempt DESC LIMIT 1"
+#define MAIL_COUNT(status) \
+	"SELECT count(*) FROM notifications WHERE batch_id = ?1 AND status = '" status "'" \
+	" AND enrolment NOT LIKE 'centre:%'"
+
+void cp_batch_counts(struct cp_registry *reg, const char *batch, struct cp_batch_counts *c)
+{
+	c->accepted = scalar(reg, VALIDATE_COUNT("accepted"), batch);
+	c->rejected = scalar(reg, VALIDATE_COUNT("rejected"), batch);
+	c->held = scalar(reg, VALIDATE_COUNT("held"), batch);
+	c->documents = scalar(reg, "SELECT count(*) FROM documents WHERE batch_id = ?1", batch);
+	c->sent = scalar(reg, MAIL_COUNT("sent"), batch);
+	c->deferred = scalar(reg, MAIL_COUNT("deferred"), batch) +
+		      scalar(reg, MAIL_COUNT("intent"), batch);
+	c->failed = scalar(reg, MAIL_COUNT("failed"), batch);
+}
+
+static void add(struct cp_batch_counts *t, const struct cp_batch_counts *c)
+{
+	t->accepted += c->accepted;
+	t->rejected += c->rejected;
+	t->held += c->held;
+	t->documents += c->documents;
+	t->sent += c->sent;
+	t->deferred += c->deferred;
+	t->failed += c->failed;
+}
+
+static void json_counts(FILE *f, const struct cp_batch_counts *c)
+{
+	fprintf(f, "\"accepted\":%ld,\"rejected\":%ld,\"held\":%ld,\"documents\":%ld,"
+		   "\"emails_sent\":%ld,\"emails_deferred\":%ld,\"emails_failed\":%ld",
+		c->accepted, c->rejected, c->held, c->documents, c->sent, c->deferred, c->failed);
+}
+
+void cp_summary_print(const struct cp_summary *s, struct cp_registry *reg, bool json, FILE *f)
+{
+	struct cp_batch_counts t = { 0 };
+	size_t done = 0;
+
+	if (json)
+		fputs("{\"batches\":[", f);
+	for (size_t i = 0; i < s->n; i++) {
+		struct cp_batch_counts c;
+
+		cp_batch_counts(reg, s->batch[i], &c);
+		add(&t, &c);
+		done += s->code[i] == CP_EX_OK;
+		if (json) {
+			fprintf(f, "%s{\"id\":\"%s\",\"exit\":%d,\"outcome\":\"%s\",", i ? "," : "",
+				s->batch[i], s->code[i], s->code[i] ? cp_exit_name(s->code[i]) : "ok");
+			json_counts(f, &c);
+			fputc('}', f);
+		} else {
+			fprintf(f, "%-20s %-12s %ld accepted, %ld rejected, %ld held; %ld documents;"
+				   " emails %ld sent, %ld deferred, %ld failed\n",
+				s->batch[i], s->code[i] ? cp_exit_name(s->code[i]) : "done",
+				c.accepted, c.rejected, c.held, c.documents, c.sent, c.deferred,
+				c.failed);
+		}
+	}
+	if (json) {
+		fputs("],\"totals\":{", f);
+		json_counts(f, &t);
+		fputs("},\"seconds\":{", f);
+		for (int i = 0; i < 5; i++)
+			fprintf(f, "%s\"%s\":%.3f", i ? "," : "", stage_names[i], s->seconds[i]);
+		fputs("}}\n", f);
+		return;
+	}
+	fprintf(f, "%zu batches: %zu done, %zu stopped; learners %ld accepted, %ld rejected,"
+		   " %ld held; %ld documents issued; emails %ld sent, %ld deferred, %ld failed\n",
+		s->n, done, s->n - done, t.accepted, t.rejected, t.held, t.documents, t.sent,
+		t.deferred, t.failed);
+	fputs("time:", f);
+	for (int i = 0; i < 5; i++)
+		fprintf(f, " %s %.1f s%s", stage_names[i], s->seconds[i], i < 4 ? "," : "\n");
+}
+
+void cp_summary_release(struct cp_summary *s)
+{
+	free(s->batch);
+	free(s->code);
+	memset(s, 0, sizeof(*s));
+}

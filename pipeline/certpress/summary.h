@@ -1,0 +1,31 @@
+/* The summary certpress run prints at the end: each batch with its outcome
+ * and counts, the totals, and the time spent in each stage. */
+#ifndef CP_CMD_SUMMARY_H
+#define CP_CMD_SUMMARY_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../registry.h"
+#include "../spool.h"
+
+struct cp_summary {
+	char (*batch)[CP_BATCH_ID_MAX];
+	int *code;
+	size_t n;
+	double seconds[5]; /* validate, assign, render, pack, notify */
+};
+
+void cp_summary_start(struct cp_summary *s);
+void cp_summary_add(struct cp_summary *s, struct cp_registry *reg, const char *batch, int code);
+void cp_summary_print(const struct cp_summary *s, struct cp_registry *reg, bool json, FILE *f);
+void cp_summary_release(struct cp_summary *s);
+
+/* A batch's counts from the registry: learners accepted, rejected and held
+ * (validate), documents issued, emails sent, deferred and failed. */
+struct cp_batch_counts {
+	long accepted, rejected, held, documents, sent, deferred, failed;
+};
+void cp_batch_counts(struct cp_registry *reg, const char *batch, struct cp_batch_counts *c);
+
+#endif
