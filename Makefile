@@ -123,7 +123,10 @@ install: all
 		ln -sf $(LIBEXECDIR)/certpress-$$s $(DESTDIR)$(BINDIR)/certpress-$$s; done
 	install -m 644 config/*.xsd $(DESTDIR)$(DATADIR)/schemas/
 	install -d $(DESTDIR)$(DATADIR)/layouts/assets
-	install -m 644 layouts/*.xml $(DESTDIR)$(DATADIR)/layouts/
+	install -m 644 layouts/*.xml layouts/*.txt $(DESTDIR)$(DATADIR)/layouts/
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 644 man/certpress.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/certpress.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 layouts/assets/* $(DESTDIR)$(DATADIR)/layouts/assets/
 	test -e $(DESTDIR)$(SYSCONFDIR)/certpress/certpress.conf || \
 		sed -e 's|^spool *=.*|spool = /var/spool/certpress|' \
@@ -140,6 +143,7 @@ uninstall:
 	for s in $(STAGES); do rm -f $(DESTDIR)$(LIBEXECDIR)/certpress-$$s \
 		$(DESTDIR)$(BINDIR)/certpress-$$s; done
 	rm -rf $(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(DATADIR)/layouts
+	rm -f $(DESTDIR)$(MANDIR)/man1/certpress.1 $(DESTDIR)$(MANDIR)/man5/certpress.conf.5
 	-rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)
 
 clean:

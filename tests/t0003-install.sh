@@ -7,7 +7,10 @@ root=$SCRATCH/root
 run make -s -C "$TOP" B="$B" DESTDIR="$root" PREFIX=/opt/cp install
 check "make install exits 0" "[ $rc = 0 ]"
 for f in bin/certpress libexec/certpress/certpress-validate libexec/certpress/certpress-assign \
-	libexec/certpress/certpress-render etc/certpress/certpress.conf \
+	libexec/certpress/certpress-render libexec/certpress/certpress-pack \
+	libexec/certpress/certpress-notify etc/certpress/certpress.conf \
+	share/certpress/layouts/learner-email.txt share/certpress/layouts/certification-report.xml \
+	share/man/man1/certpress.1 share/man/man5/certpress.conf.5 \
 	share/certpress/schemas/results.xsd share/certpress/schemas/catalogue.xsd \
 	share/certpress/layouts/certificate.xml share/certpress/layouts/assets/logo.jpg; do
 	check "installed: $f" "[ -e '$root/opt/cp/$f' ]"
@@ -28,11 +31,15 @@ check "the installed config is accepted (search finds nothing: exit 1)" "[ $rc =
 run "$root/opt/cp/libexec/certpress/certpress-validate" -c installed.conf "$FIX/results/good.xml"
 check "the installed validate finds its schemas" "[ $rc = 0 ]"
 check_exit 0 "the installed command runs" "$root/opt/cp/bin/certpress" --version
+run "$root/opt/cp/bin/certpress" -c installed.conf run "$FIX/results/bad/rule-many.xml"
+check "the installed certpress run drives the installed stages to the end" \
+	"[ $rc = 0 ] && ls $root/var/spool/certpress/exports/*/*.zip && ls $root/var/spool/certpress/outbox/*.eml"
+check "the man pages read" "man -l '$root/opt/cp/share/man/man1/certpress.1' > /dev/null 2>&1 || [ ! -x /usr/bin/man ]"
 run make -s -C "$TOP" B="$B" DESTDIR="$root" PREFIX=/opt/cp uninstall
 check "make uninstall exits 0" "[ $rc = 0 ]"
 check "uninstall removes the programs, schemas and layouts" \
 	"[ ! -e '$root/opt/cp/bin/certpress' ] && [ ! -e '$root/opt/cp/libexec/certpress' ] &&
-	 [ ! -e '$root/opt/cp/share/certpress' ]"
+	 [ ! -e '$root/opt/cp/share/certpress' ] && [ ! -e '$root/opt/cp/share/man/man1/certpress.1' ]"
 check "uninstall keeps the configuration an operator may have edited" \
 	"[ -e '$root/opt/cp/etc/certpress/certpress.conf' ]"
 

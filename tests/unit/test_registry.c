@@ -48,7 +48,8 @@ static void creates_and_migrates_once(void **state)
 	(void)state;
 	assert_int_equal(cp_registry_open(&r, path), 0);
 	assert_int_equal(scalar(&r, "PRAGMA user_version"), CP_REGISTRY_VERSION);
-	assert_int_equal(scalar(&r, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"), 9);
+	assert_int_equal(scalar(&r, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"), 10);
+	assert_int_equal(scalar(&r, "SELECT count(*) FROM pragma_table_info('exports') WHERE name = 'swept'"), 1);
 	cp_registry_close(&r);
 	assert_int_equal(cp_registry_open(&r, path), 0);
 	assert_int_equal(scalar(&r, "PRAGMA user_version"), CP_REGISTRY_VERSION);
