@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "atomic.h"
@@ -237,6 +238,23 @@ fail:
 	return -1;
 }
 
+/* Switching a new database to WAL needs it alone; when two processes
+ * create it at once SQLite answers BUSY at once, without waiting (waiting
+ * could deadlock), so the switch is tried again for up to 30 seconds. */
+static int wal_mode(struct cp_registry *r)
+{
+	for (int i = 0; i < 1500; i++) {
+		int rc = sqlite3_exec(r->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+
+		if (rc == SQLITE_OK)
+			return 0;
+		if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+			break;
+		usleep(20000);
+	}
+	return db_error(r, "cannot switch to WAL");
+}
+
 int cp_registry_open(struct cp_registry *r, const char *path)
 {
 	char *copy = cp_xstrdup(path);
@@ -255,7 +273,7 @@ int cp_registry_open(struct cp_registry *r, const char *path)
 		goto fail;
 	}
 	sqlite3_busy_timeout(r->db, 30000);
-	if (cp_registry_exec(r, "PRAGMA journal_mode = WAL") < 0 ||
+	if (wal_mode(r) < 0 ||
 	    cp_registry_exec(r, "PRAGMA synchronous = NORMAL") < 0 ||
 	    cp_registry_exec(r, "PRAGMA foreign_keys = ON") < 0 || migrate(r) < 0)
 		goto fail;

@@ -172,11 +172,33 @@ cp assigned.keep spool/batches/$batch/assigned.xml
 sql "update awards set centre = 'C01234'"
 check_exit 0 "pack once the data is right again" certpress-pack "$batch"
 
+# a reprint ordered now goes into the next batch's print file, marked, once
+orig=$(doc_ref Brontë transcript)
+run certpress reprint "$orig" --reason 'damaged in the post'
+new=$(head -1 out)
+check "reprint makes the replacement's copies at once" \
+	"[ $rc = 0 ] && qpdf --check spool/reprints/print/$new.pdf > /dev/null && qpdf --check spool/reprints/digital/$new.pdf > /dev/null"
+check "the replacement carries its new reference and the learner's units" \
+	"pdftotext spool/reprints/print/$new.pdf - | grep -q $new && pdftotext spool/reprints/print/$new.pdf - | grep -q 'Zoë Brontë'"
+python3 "$TOP/bench/gen-results.py" 3 next.xml 5 > /dev/null
+through_pack next.xml
+b2=$batch
+t2=spool/print/$b2/print-$b2.ticket.xml
+check "the next batch's ticket lists the replacement, marked" \
+	"grep -q \"<document reference=\\\"$new\\\" type=\\\"transcript\\\" stock=\\\"plain\\\" part=\\\"1\\\" first-page=\\\"10\\\" last-page=\\\"10\\\" replaces=\\\"$orig\\\"/>\" $t2 && contains $t2 'reprints=\"1\"'"
+check "...and its print file ends with it" \
+	"[ \$(qpdf --show-npages spool/print/$b2/print-$b2.pdf) = 10 ] && pdftotext -f 10 -l 10 spool/print/$b2/print-$b2.pdf - | grep -q $new"
+check "the ticket with a reprint validates" "xmllint --noout --schema $TOP/config/ticket.xsd $t2"
+python3 "$TOP/bench/gen-results.py" 2 third.xml 6 > /dev/null
+through_pack third.xml
+check "a later batch does not print it again" "! grep -q $new spool/print/$batch/print-$batch.ticket.xml"
+batch=$(sql "select batch_id from exports order by batch_id limit 1")
+
 # retention: nothing before the expiry, the zip after it
 check_exit 0 "sweep within the retention" certpress sweep
-check "...keeps the zip" "[ -e $zip ] && [ \$(sql \"select status from exports\") = finished ]"
+check "...keeps the zips" "[ -e $zip ] && [ \"\$(sql \"select group_concat(status) from exports\")\" = finished,finished,finished ]"
 CERTPRESS_NOW=$(( $(date +%s) + 25 * 3600 )) run certpress sweep
 check "sweep after 25 hours deletes the zip" "[ $rc = 0 ] && [ ! -e $zip ] && contains out 'expired $batch C01234-$batch.zip'"
-check "...and records it expired" "[ \"\$(sql \"select status, swept is not null from exports\")\" = 'expired|1' ]"
+check "...and records them expired" "[ \"\$(sql \"select group_concat(status || (swept is not null)) from exports\")\" = expired1,expired1,expired1 ]"
 
 done_testing

@@ -132,11 +132,15 @@ int cp_cmd_reprint(int argc, char **argv, const char *config)
 			      " VALUES (?1, ?2, ?3, ?4)", 4, order) < 0)
 			goto fail;
 	}
+	/* the copies are made before the commit: no order without its PDF */
+	if ((rc = cp_reprint_render(&e, next)) != CP_EX_OK)
+		goto rollback;
 	if (cp_registry_commit(&e.reg) < 0) {
 		rc = CP_EX_IOERR;
 		goto out;
 	}
-	cp_info("%s supersedes %s; queued for the next print run", next, ref);
+	cp_info("%s supersedes %s; its copies are in the spool's reprints folder, queued for"
+		" the next print file", next, ref);
 	puts(next);
 	rc = CP_EX_OK;
 	goto out;

@@ -42,6 +42,10 @@ int cp_cmd_key(struct cp_cmd_env *e);
 int cp_cmd_registry(struct cp_cmd_env *e);
 void cp_cmd_env_release(struct cp_cmd_env *e);
 
+/* Lay out a replacement's digital and print copies into spool/reprints/
+ * from its learner's record in the original batch. Returns a sysexits code. */
+int cp_reprint_render(struct cp_cmd_env *e, const char *ref);
+
 /* Parse and check a reference typed by an operator: 0 and the normalised
  * form, or 1 if it is not a reference this awarding body issued (its shape
  * or its check characters are wrong). */

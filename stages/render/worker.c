@@ -14,6 +14,7 @@
 #include "../../pipeline/atomic.h"
 #include "../../pipeline/batchfile.h"
 #include "../../pipeline/digest.h"
+#include "../../pipeline/docrender.h"
 #include "../../pipeline/draw.h"
 #include "../../pipeline/exitcode.h"
 #include "../../pipeline/msg.h"
@@ -33,52 +34,23 @@ struct worker {
 	struct cp_progress progress;
 };
 
-static const char *title_of(const char *type)
-{
-	return !strcmp(type, "certificate") ? "Certificate"
-	       : !strcmp(type, "transcript") ? "Unit transcript" : "Letter";
-}
-
-static const char *template_of(xmlNodePtr award, const char *type)
-{
-	return cp_node_attr(award, !strcmp(type, "certificate") ? "layout" : type);
-}
-
 /* Draw one copy and write it; fills bytes and sha. */
 static int one_copy(struct worker *w, const struct cp_layout *l, struct cp_values *v,
-		    const char *type, const char *ref, int digital, int *pages, size_t *bytes,
-		    char sha[CP_SHA256_HEX])
+		    int digital, int *pages, size_t *bytes, char sha[CP_SHA256_HEX])
 {
-	struct cp_pdf pdf;
-	struct cp_pdf_info info = { 0 };
 	struct cp_sha256 h;
 	unsigned char *buf;
-	char subject[64], *path;
+	char *path;
 	int rc;
 
-	if (cp_pdf_new(&pdf, &w->r->fonts, w->r->subset) < 0)
+	if (cp_doc_pdf(&w->r->fonts, w->r->subset, l, v, w->r->conf, digital, &buf, bytes,
+		       pages) < 0)
 		return -1;
-	*pages = cp_draw(&pdf, l, v, digital);
-	if (*pages < 0) {
-		HPDF_STATUS e = pdf.error, d = pdf.detail;
-
-		cp_pdf_free(&pdf);
-		return cp_error("%s: cannot lay out the %s (libharu error 0x%04lX, detail %lu)", ref,
-				type, (unsigned long)e, (unsigned long)d);
-	}
-	snprintf(subject, sizeof(subject), "Reference %s", ref);
-	info.title = title_of(type);
-	info.subject = subject;
-	info.author = w->r->conf->awarding_body;
-	info.keywords = ref;
-	info.owner_password = digital ? w->r->conf->owner_password : NULL;
-	if (cp_pdf_save(&pdf, &info, &buf, bytes) < 0)
-		return cp_error("%s: cannot make the %s copy of the %s", ref,
-				digital ? "digital" : "print", type);
 	cp_sha256_init(&h);
 	cp_sha256_update(&h, buf, *bytes);
 	cp_sha256_final_hex(&h, sha);
-	path = cp_xasprintf("%s/%s/%s.pdf", w->r->dir, digital ? "digital" : "print", ref);
+	path = cp_xasprintf("%s/%s/%s.pdf", w->r->dir, digital ? "digital" : "print",
+			    v->v[CP_B_REFERENCE]);
 	/* the folders are synced once per journal checkpoint, not per file */
 	rc = cp_atomic_write_file_deferred(path, buf, *bytes, 0640);
 	free(path);
@@ -100,12 +72,12 @@ static bool both_files(const struct worker *w, const char *ref)
 
 static int checkpoint(struct worker *w);
 
-static int document(struct worker *w, xmlNodePtr l, xmlNodePtr doc, struct cp_values *v)
+static int document(struct worker *w, xmlNodePtr l, xmlNodePtr doc, struct cp_record *rec)
 {
 	const char *type = cp_node_attr(doc, "type"), *ref = cp_node_attr(doc, "reference");
-	const struct cp_layout *layout = cp_render_layout(w->r, template_of(cp_node_child(l, "award"),
-									   type ? type : ""));
-	char dsha[CP_SHA256_HEX], psha[CP_SHA256_HEX], url[512], *line;
+	const struct cp_layout *layout = cp_render_layout(w->r, cp_doc_template(cp_node_child(l, "award"),
+									       type ? type : ""));
+	char dsha[CP_SHA256_HEX], psha[CP_SHA256_HEX], *line;
 	struct cp_journal_entry done;
 	size_t dbytes, pbytes;
 	int pages, ppages;
@@ -116,14 +88,10 @@ static int document(struct worker *w, xmlNodePtr l, xmlNodePtr doc, struct cp_va
 				cp_node_attr(l, "enrolment"));
 	if (cp_journal_find(w->journal, w->index - 1, ref, &done) && both_files(w, ref))
 		return 0;
-	snprintf(url, sizeof(url), "%s%s", w->r->conf->verify_url, ref);
-	v->v[CP_B_REFERENCE] = ref;
-	v->v[CP_B_DOC_TYPE] = type;
-	v->v[CP_B_ISSUED] = cp_node_attr(doc, "issued");
-	v->v[CP_B_EXPIRES] = cp_node_attr(doc, "expires");
-	v->v[CP_B_VERIFY_URL] = url;
-	if (one_copy(w, layout, v, type, ref, 1, &pages, &dbytes, dsha) < 0 ||
-	    one_copy(w, layout, v, type, ref, 0, &ppages, &pbytes, psha) < 0)
+	cp_record_document(rec, w->r->conf, ref, type, cp_node_attr(doc, "issued"),
+			   cp_node_attr(doc, "expires"));
+	if (one_copy(w, layout, &rec->v, 1, &pages, &dbytes, dsha) < 0 ||
+	    one_copy(w, layout, &rec->v, 0, &ppages, &pbytes, psha) < 0)
 		return -1;
 	line = cp_xasprintf("%ld %s %s %d %zu %s %zu %s\n", w->index - 1, ref, type, pages, dbytes,
 			    dsha, pbytes, psha);
@@ -179,57 +147,16 @@ static int on_run(void *ctx, xmlNodePtr run)
 static int on_learner(void *ctx, xmlNodePtr l)
 {
 	struct worker *w = ctx;
-	xmlNodePtr award = cp_node_child(l, "award");
-	struct cp_values v;
-	struct cp_unit_values *units = NULL;
-	const char *middle = cp_node_text(l, "middle-names");
-	char *full, credits_s[16], count_s[16];
-	long credits = 0;
-	size_t nunits = 0;
+	struct cp_record rec;
 	int rc = 0;
 
 	if (xmlStrcmp(l->name, (const xmlChar *)"learner") || w->index++ % w->n != w->k)
 		return 0;
-	memset(&v, 0, sizeof(v));
-	full = cp_xasprintf("%s%s%s %s", cp_node_text(l, "first-name"), middle ? " " : "",
-			    middle ? middle : "", cp_node_text(l, "last-name"));
-	for (xmlNodePtr u = l->children; u; u = u->next)
-		if (u->type == XML_ELEMENT_NODE && !xmlStrcmp(u->name, (const xmlChar *)"unit")) {
-			units = cp_xrealloc(units, (nunits + 1) * sizeof(*units));
-			units[nunits].v[CP_B_UNIT_REF - CP_B_FIRST_UNIT] = cp_node_attr(u, "ref");
-			units[nunits].v[CP_B_UNIT_TITLE - CP_B_FIRST_UNIT] = cp_node_text(u, "title");
-			units[nunits].v[CP_B_UNIT_LEVEL - CP_B_FIRST_UNIT] = cp_node_attr(u, "level");
-			units[nunits].v[CP_B_UNIT_CREDITS - CP_B_FIRST_UNIT] = cp_node_attr(u, "credits");
-			units[nunits].v[CP_B_UNIT_GRADE - CP_B_FIRST_UNIT] = cp_node_attr(u, "grade");
-			credits += cp_node_attr_long(u, "credits", 0);
-			nunits++;
-		}
-	snprintf(credits_s, sizeof(credits_s), "%ld", credits);
-	snprintf(count_s, sizeof(count_s), "%zu", nunits);
-	v.v[CP_B_AWARDING_BODY] = w->r->conf->awarding_body;
-	v.v[CP_B_FULL_NAME] = full;
-	v.v[CP_B_FIRST_NAME] = cp_node_text(l, "first-name");
-	v.v[CP_B_MIDDLE_NAMES] = middle;
-	v.v[CP_B_LAST_NAME] = cp_node_text(l, "last-name");
-	v.v[CP_B_ENROLMENT] = cp_node_attr(l, "enrolment");
-	v.v[CP_B_CANDIDATE] = cp_node_attr(l, "candidate");
-	v.v[CP_B_QUAL_TITLE] = cp_node_text(award, "title");
-	v.v[CP_B_QUAL_NUMBER] = cp_node_attr(award, "qualification");
-	v.v[CP_B_QUAL_LEVEL] = cp_node_attr(award, "level");
-	v.v[CP_B_GRADE] = cp_node_attr(award, "grade");
-	v.v[CP_B_AWARDED] = cp_node_attr(award, "awarded");
-	v.v[CP_B_CENTRE_NAME] = w->centre_name;
-	v.v[CP_B_CENTRE_NUMBER] = w->centre_number;
-	v.v[CP_B_COURSE_RUN] = w->run_id;
-	v.v[CP_B_CREDITS_TOTAL] = credits_s;
-	v.v[CP_B_UNITS_COUNT] = count_s;
-	v.units = units;
-	v.nunits = nunits;
+	cp_record_values(&rec, l, w->r->conf, w->centre_name, w->centre_number, w->run_id);
 	for (xmlNodePtr d = l->children; d && rc == 0; d = d->next)
 		if (d->type == XML_ELEMENT_NODE && !xmlStrcmp(d->name, (const xmlChar *)"document"))
-			rc = document(w, l, d, &v);
-	free(units);
-	free(full);
+			rc = document(w, l, d, &rec);
+	cp_record_release(&rec);
 	cp_progress_tick(&w->progress, 1);
 	if (rc < 0)
 		w->rc = CP_EX_SOFTWARE;

@@ -1,0 +1,188 @@
+/* The replacement's copies, made when the reprint is ordered: the learner's
+ * record is read back from the original batch's assigned.xml, laid out
+ * from the template the batch used, with fonts subset for it, and written
+ * to spool/reprints/{digital,print}/REF.pdf, where the next pack stage
+ * takes the print copy into its print file. */
+#include "cmd.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../atomic.h"
+#include "../batchfile.h"
+#include "../docrender.h"
+#include "../exitcode.h"
+#include "../msg.h"
+#include "../pdftext.h"
+#include "../spool.h"
+#include "../xalloc.h"
+#include "../banned.h"
+
+struct find {
+	const char *award_id;
+	char *centre_name, *centre_number, *run_id;
+	xmlNodePtr learner; /* a copy, once found */
+};
+
+static int on_header(void *ctx, xmlNodePtr n)
+{
+	struct find *f = ctx;
+
+	if (!xmlStrcmp(n->name, (const xmlChar *)"centre") && !f->centre_number) {
+		f->centre_name = cp_xstrdup(cp_node_attr(n, "name"));
+		f->centre_number = cp_xstrdup(cp_node_attr(n, "number"));
+	}
+	return 0;
+}
+
+static int on_run(void *ctx, xmlNodePtr run)
+{
+	struct find *f = ctx;
+
+	if (!f->learner) {
+		free(f->run_id);
+		f->run_id = cp_xstrdup(cp_node_attr(run, "id"));
+	}
+	return 0;
+}
+
+static int on_learner(void *ctx, xmlNodePtr l)
+{
+	struct find *f = ctx;
+	const char *id = cp_node_attr(l, "award-id");
+
+	if (!f->learner && id && !strcmp(id, f->award_id))
+		f->learner = xmlCopyNode(l, 1);
+	return 0;
+}
+
+static void remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.') {
+			char *p = cp_xasprintf("%s/%s", dir, de->d_name);
+
+			unlink(p);
+			free(p);
+		}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+/* Subsets of the template's fonts holding the batch's characters. */
+static int subsets(struct cp_fontset *fonts, const struct cp_layout *l, const char *assigned,
+		   const char *dir, char **subset)
+{
+	hb_set_t *chars = hb_set_create();
+	int rc = 0;
+
+	hb_set_add_range(chars, 0x20, 0x7e);
+	cp_font_add_file_chars(chars, assigned);
+	cp_font_add_file_chars(chars, l->path);
+	if (cp_mkdirs(dir) < 0)
+		rc = -1;
+	for (int i = 0; !rc && i < fonts->n; i++) {
+		subset[i] = cp_xasprintf("%s/%s.ttf", dir, fonts->font[i].name);
+		if (cp_font_subset(&fonts->font[i], chars, subset[i]) < 0)
+			rc = -1;
+	}
+	hb_set_destroy(chars);
+	return rc;
+}
+
+int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
+{
+	struct cp_spool spool = { 0 };
+	struct find f = { 0 };
+	struct cp_batchfile_handler h = { &f, on_header, on_run, NULL, on_learner };
+	struct cp_fontset fonts = { 0 };
+	struct cp_layout layout = { 0 };
+	struct cp_record rec;
+	char *subset[CP_MAX_FONTS] = { 0 }, *assigned = NULL, *fontdir = NULL, award_id[24];
+	char type[16] = "", issued[11] = "", expires[11] = "", batch[CP_BATCH_ID_MAX] = "";
+	const char *tmpl;
+	sqlite3_stmt *st;
+	int rc = CP_EX_SOFTWARE;
+
+	st = cp_registry_prepare(&e->reg, "SELECT a.id, a.batch_id, d.type, d.issued,"
+					  " coalesce(d.expires, '') FROM documents d"
+					  " JOIN awards a ON a.id = d.award_id WHERE d.reference = ?1");
+	if (!st)
+		return CP_EX_IOERR;
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(award_id, sizeof(award_id), "%lld", sqlite3_column_int64(st, 0));
+		snprintf(batch, sizeof(batch), "%s", (const char *)sqlite3_column_text(st, 1));
+		snprintf(type, sizeof(type), "%s", (const char *)sqlite3_column_text(st, 2));
+		snprintf(issued, sizeof(issued), "%s", (const char *)sqlite3_column_text(st, 3));
+		snprintf(expires, sizeof(expires), "%s", (const char *)sqlite3_column_text(st, 4));
+	}
+	sqlite3_finalize(st);
+	f.award_id = award_id;
+	if (!*batch || !cp_batch_id_valid(batch) || cp_spool_open(&spool, &e->conf) < 0)
+		goto out;
+	assigned = cp_spool_batch_file(&spool, batch, "assigned.xml");
+	if (access(assigned, R_OK) < 0 || cp_batchfile_read(assigned, "assigned", &h, NULL) < 0 ||
+	    !f.learner) {
+		cp_error("%s: the learner's record is not in %s: the replacement cannot be laid out",
+			 ref, assigned);
+		rc = CP_EX_NOINPUT;
+		goto out;
+	}
+	tmpl = cp_doc_template(cp_node_child(f.learner, "award"), type);
+	if (!tmpl || cp_layout_load(&layout, e->conf.layouts, tmpl, &fonts) < 0) {
+		rc = CP_EX_CONFIG;
+		goto out;
+	}
+	fontdir = cp_xasprintf("%s/.fonts-%s", spool.reprints, ref);
+	if (cp_pdftext_init() < 0 || subsets(&fonts, &layout, assigned, fontdir, subset) < 0) {
+		rc = CP_EX_CANTCREAT;
+		goto out;
+	}
+	cp_record_values(&rec, f.learner, &e->conf, f.centre_name, f.centre_number, f.run_id);
+	cp_record_document(&rec, &e->conf, ref, type, issued, *expires ? expires : NULL);
+	rc = CP_EX_OK;
+	for (int digital = 1; digital >= 0 && rc == CP_EX_OK; digital--) {
+		unsigned char *buf;
+		size_t len;
+		int pages;
+		char *dir = cp_xasprintf("%s/%s", spool.reprints, digital ? "digital" : "print");
+		char *path = cp_xasprintf("%s/%s.pdf", dir, ref);
+
+		if (cp_mkdirs(dir) < 0 ||
+		    cp_doc_pdf(&fonts, subset, &layout, &rec.v, &e->conf, digital, &buf, &len,
+			       &pages) < 0)
+			rc = CP_EX_CANTCREAT;
+		else {
+			if (cp_atomic_write_file(path, buf, len, 0640) < 0)
+				rc = CP_EX_CANTCREAT;
+			free(buf);
+		}
+		free(dir);
+		free(path);
+	}
+	cp_record_release(&rec);
+out:
+	if (fontdir)
+		remove_dir(fontdir);
+	free(fontdir);
+	for (int i = 0; i < CP_MAX_FONTS; i++)
+		free(subset[i]);
+	cp_layout_release(&layout);
+	cp_fontset_release(&fonts);
+	if (f.learner)
+		xmlFreeNode(f.learner);
+	free(f.centre_name);
+	free(f.centre_number);
+	free(f.run_id);
+	free(assigned);
+	cp_spool_release(&spool);
+	return rc;
+}

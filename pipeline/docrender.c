@@ -1,0 +1,121 @@
+/* A learner's record as template values, and one copy of a document. */
+#include "docrender.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batchfile.h"
+#include "draw.h"
+#include "msg.h"
+#include "pdf.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define U(b) ((b) - CP_B_FIRST_UNIT)
+
+void cp_record_values(struct cp_record *r, xmlNodePtr l, const struct cp_conf *conf,
+		      const char *centre_name, const char *centre_number, const char *run_id)
+{
+	xmlNodePtr award = cp_node_child(l, "award");
+	const char *middle = cp_node_text(l, "middle-names");
+	long credits = 0;
+	size_t n = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->full = cp_xasprintf("%s%s%s %s", cp_node_text(l, "first-name"), middle ? " " : "",
+			       middle ? middle : "", cp_node_text(l, "last-name"));
+	for (xmlNodePtr u = l->children; u; u = u->next)
+		if (u->type == XML_ELEMENT_NODE && !xmlStrcmp(u->name, (const xmlChar *)"unit")) {
+			r->units = cp_xrealloc(r->units, (n + 1) * sizeof(*r->units));
+			memset(&r->units[n], 0, sizeof(r->units[n]));
+			r->units[n].v[U(CP_B_UNIT_REF)] = cp_node_attr(u, "ref");
+			r->units[n].v[U(CP_B_UNIT_TITLE)] = cp_node_text(u, "title");
+			r->units[n].v[U(CP_B_UNIT_LEVEL)] = cp_node_attr(u, "level");
+			r->units[n].v[U(CP_B_UNIT_CREDITS)] = cp_node_attr(u, "credits");
+			r->units[n].v[U(CP_B_UNIT_GRADE)] = cp_node_attr(u, "grade");
+			credits += cp_node_attr_long(u, "credits", 0);
+			n++;
+		}
+	snprintf(r->credits, sizeof(r->credits), "%ld", credits);
+	snprintf(r->count, sizeof(r->count), "%zu", n);
+	r->v.v[CP_B_AWARDING_BODY] = conf->awarding_body;
+	r->v.v[CP_B_FULL_NAME] = r->full;
+	r->v.v[CP_B_FIRST_NAME] = cp_node_text(l, "first-name");
+	r->v.v[CP_B_MIDDLE_NAMES] = middle;
+	r->v.v[CP_B_LAST_NAME] = cp_node_text(l, "last-name");
+	r->v.v[CP_B_ENROLMENT] = cp_node_attr(l, "enrolment");
+	r->v.v[CP_B_CANDIDATE] = cp_node_attr(l, "candidate");
+	r->v.v[CP_B_QUAL_TITLE] = cp_node_text(award, "title");
+	r->v.v[CP_B_QUAL_NUMBER] = cp_node_attr(award, "qualification");
+	r->v.v[CP_B_QUAL_LEVEL] = cp_node_attr(award, "level");
+	r->v.v[CP_B_GRADE] = cp_node_attr(award, "grade");
+	r->v.v[CP_B_AWARDED] = cp_node_attr(award, "awarded");
+	r->v.v[CP_B_CENTRE_NAME] = centre_name;
+	r->v.v[CP_B_CENTRE_NUMBER] = centre_number;
+	r->v.v[CP_B_COURSE_RUN] = run_id;
+	r->v.v[CP_B_CREDITS_TOTAL] = r->credits;
+	r->v.v[CP_B_UNITS_COUNT] = r->count;
+	r->v.units = r->units;
+	r->v.nunits = n;
+}
+
+void cp_record_document(struct cp_record *r, const struct cp_conf *conf, const char *ref,
+			const char *type, const char *issued, const char *expires)
+{
+	snprintf(r->url, sizeof(r->url), "%s%s", conf->verify_url, ref);
+	r->v.v[CP_B_REFERENCE] = ref;
+	r->v.v[CP_B_DOC_TYPE] = type;
+	r->v.v[CP_B_ISSUED] = issued;
+	r->v.v[CP_B_EXPIRES] = expires;
+	r->v.v[CP_B_VERIFY_URL] = r->url;
+}
+
+void cp_record_release(struct cp_record *r)
+{
+	free(r->units);
+	free(r->full);
+	memset(r, 0, sizeof(*r));
+}
+
+const char *cp_doc_template(xmlNodePtr award, const char *type)
+{
+	return cp_node_attr(award, !strcmp(type, "certificate") ? "layout" : type);
+}
+
+static const char *title_of(const char *type)
+{
+	return !strcmp(type, "certificate") ? "Certificate"
+	       : !strcmp(type, "transcript") ? "Unit transcript" : "Letter";
+}
+
+int cp_doc_pdf(const struct cp_fontset *fonts, char *const *subset, const struct cp_layout *l,
+	       struct cp_values *v, const struct cp_conf *conf, int digital, unsigned char **buf,
+	       size_t *len, int *pages)
+{
+	const char *ref = v->v[CP_B_REFERENCE], *type = v->v[CP_B_DOC_TYPE];
+	struct cp_pdf pdf;
+	struct cp_pdf_info info = { 0 };
+	char subject[64];
+
+	if (cp_pdf_new(&pdf, fonts, subset) < 0)
+		return -1;
+	*pages = cp_draw(&pdf, l, v, digital);
+	if (*pages < 0) {
+		HPDF_STATUS e = pdf.error, d = pdf.detail;
+
+		cp_pdf_free(&pdf);
+		return cp_error("%s: cannot lay out the %s (libharu error 0x%04lX, detail %lu)", ref,
+				type, (unsigned long)e, (unsigned long)d);
+	}
+	snprintf(subject, sizeof(subject), "Reference %s", ref);
+	info.title = title_of(type);
+	info.subject = subject;
+	info.author = conf->awarding_body;
+	info.keywords = ref;
+	info.owner_password = digital ? conf->owner_password : NULL;
+	if (cp_pdf_save(&pdf, &info, buf, len) < 0)
+		return cp_error("%s: cannot make the %s copy of the %s", ref,
+				digital ? "digital" : "print", type);
+	return 0;
+}
