@@ -1,7 +1,8 @@
 #!/bin/sh
 # make demo: a fresh demo spool (./spool, as config/certpress.conf names it),
-# the bundled results file dropped in its inbox, and every stage that exists
-# run on it with the embedded defaults.
+# the bundled results file dropped in its inbox, and the whole nightly run
+# (certpress run: validate, assign, render, pack, notify) with the embedded
+# defaults: SQLite, file: mail.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 B=${B:-build}
@@ -15,22 +16,16 @@ mkdir -p spool/inbox
 cp fixtures/results/good.xml spool/inbox/good.xml
 certpress -c "$CONF" keygen
 
-stage() {
-	set +e
-	line=$("certpress-$1" -c "$CONF" "$2")
-	rc=$?
-	set -e
-	if [ "$rc" != 0 ]; then
-		echo "certpress demo: $1 failed (exit $rc)" >&2
-		exit "$rc"
-	fi
-}
-
-stage validate spool/inbox/good.xml
-batch=${line%% *}
-dir=${line#* }
-stage assign "$batch"
-stage render "$batch"
+set +e
+certpress -c "$CONF" run
+rc=$?
+set -e
+if [ "$rc" != 0 ]; then
+	echo "certpress demo: the run stopped (exit $rc); 'certpress -c $CONF status' tells where" >&2
+	exit "$rc"
+fi
+batch=$(ls spool/batches | tail -1)
+dir=spool/batches/$batch
 
 echo
 echo "batch $batch in $dir:"
@@ -40,11 +35,14 @@ done
 printf '  %-13s %3s documents with references\n' assigned.xml "$(grep -c '<document ' "$dir/assigned.xml")"
 printf '  %-13s %3s PDFs (digital copies, marked and protected)\n' digital/ "$(ls "$dir/digital" | wc -l)"
 printf '  %-13s %3s PDFs (print copies for the security paper)\n' print/ "$(ls "$dir/print" | wc -l)"
-echo "  rendered.xml  every document with its pages, size and SHA-256"
-echo "  results.xml   the results file, moved there from spool/inbox/"
+echo "the centre's zip:     $(ls spool/exports/"$batch"/*.zip)"
+echo "the print file:       $(ls spool/print/"$batch"/*.pdf | head -1)"
+echo "its job ticket:       $(ls spool/print/"$batch"/*.ticket.xml)"
+echo "emails:               $(ls spool/outbox/*.eml | wc -l) messages in spool/outbox/ (learners and the centre)"
 ref=$(sed -n 's/.*type="certificate" reference="\([^"]*\)".*/\1/p' "$dir/assigned.xml" | head -1)
 echo
 echo "a certificate: $dir/digital/$ref.pdf"
-echo "registry: spool/registry.sqlite; try:"
+echo "try:"
+echo "  $B/certpress -c config/certpress.conf status $batch"
 echo "  $B/certpress -c config/certpress.conf verify $ref"
 echo "  $B/certpress -c config/certpress.conf search --last-name Llywelyn"
