@@ -23,7 +23,7 @@ else
 B ?= build
 endif
 
-PKGS = libxml-2.0 sqlite3 inih libsodium harfbuzz harfbuzz-subset libqrencode libzip libqpdf \
+PKGS = libxml-2.0 sqlite3 inih libsodium harfbuzz harfbuzz-subset libqrencode libzip \
 	libesmtp-1.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -33,7 +33,7 @@ LDLIBS += $(PKG_LIBS) -lhpdf -lm
 # Debian 12 packages: to build, to test, to run the demo.
 DEB_BUILD = build-essential pkg-config libxml2-dev libsqlite3-dev libinih-dev \
 	libsodium-dev libcmocka-dev libhpdf-dev libharfbuzz-dev libqrencode-dev \
-	libzip-dev libqpdf-dev libesmtp-dev
+	libzip-dev libesmtp-dev
 DEB_RUN = fonts-dejavu-core
 DEB_TEST = sqlite3 libxml2-utils python3 qpdf poppler-utils zbar-tools bc time \
 	python3-aiosmtpd p7zip-full
@@ -110,10 +110,12 @@ demo: deps
 	$(MAKE) all
 	B=$(B) tests/demo.sh
 
-# Timed on generated batches; BENCH_SIZES=1000,10000 by default.
-bench-render: deps
+# Every stage timed on generated batches (BENCH_SIZES=1000,10000 by
+# default); PEERS=1 also installs and runs Apache FOP and WeasyPrint.
+bench: deps
+	$(MAKE) -s deps DEB_PKGS="gnuplot-nox p7zip-full $(if $(filter 1,$(PEERS)),fop weasyprint)"
 	$(MAKE) all
-	B=$(B) bench/run.sh
+	B=$(B) PEERS=$(PEERS) bench/bench.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
@@ -150,4 +152,4 @@ clean:
 	rm -rf build build-asan tests/scratch bench/work
 
 .SECONDARY:
-.PHONY: all deps check check-asan units demo bench-render install uninstall clean
+.PHONY: all deps check check-asan units demo bench install uninstall clean

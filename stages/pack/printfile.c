@@ -1,19 +1,16 @@
 /* The printing house's print file: every print copy of the batch in print
- * order, then the reprints it took, concatenated with libqpdf into parts of
- * at most [print] sheets-per-part sheets (one page a sheet: security paper is
- * printed on one side), each part written under a temp name, fsynced, and
- * renamed once all are made; then the job ticket (config/ticket.xsd) with
- * each part's pages and SHA-256, the sheets per paper stock and every
+ * order, then the reprints it took, concatenated (concat.h: streamed, so
+ * memory stays flat) into parts of at most [print] sheets-per-part sheets
+ * (one page a sheet: security paper is printed on one side), each part
+ * written atomically; then the job ticket (config/ticket.xsd) with each
+ * part's pages and SHA-256, the sheets per paper stock and every
  * document's page range. A document is never split across parts. */
 #include "pack.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <qpdf/qpdf-c.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,30 +21,21 @@
 #include "../../pipeline/msg.h"
 #include "../../pipeline/xalloc.h"
 #include "../../pipeline/xmlout.h"
+#include "concat.h"
 #include "../../pipeline/banned.h"
-
-/* A print copy read into the part being made: qpdf reads it lazily, so it
- * stays mapped until the part is written. */
-struct source {
-	qpdf_data q;
-	void *map;
-	size_t len;
-};
 
 struct printing {
 	struct cp_pack *p;
 	const struct cp_spool *spool;
 	char *dir;
 	/* the part being made */
-	qpdf_data out;
-	struct source *src;
-	size_t nsrc;
-	long part_pages;
+	struct cp_concat part;
+	bool open;
+	long part_pages, *part_total;
 	int nparts;
 	/* what the ticket needs, in a temp file until the parts are known */
 	FILE *docs;
 	long pages[2], documents, reprints; /* pages[0] certificate stock, [1] plain */
-	int rc;
 };
 
 static const char *stock_of(const char *type)
@@ -55,10 +43,11 @@ static const char *stock_of(const char *type)
 	return !strcmp(type, "certificate") ? "certificate" : "plain";
 }
 
-static char *part_tmp(struct printing *pr, int n)
+/* Parts are written as print-BATCH-NN.pdf; a print file of one part is
+ * renamed print-BATCH.pdf at the end. */
+static char *part_path(struct printing *pr, int n)
 {
-	return cp_xasprintf("%s/.print-%s-part%d.pdf.cptmp.%ld", pr->dir, pr->p->batch, n,
-			    (long)getpid());
+	return cp_xasprintf("%s/print-%s-%02d.pdf", pr->dir, pr->p->batch, n);
 }
 
 static char *part_name(struct printing *pr, int n)
@@ -68,129 +57,84 @@ static char *part_name(struct printing *pr, int n)
 	return cp_xasprintf("print-%s-%02d.pdf", pr->p->batch, n);
 }
 
-static int qpdf_failed(qpdf_data q, const char *what)
-{
-	if (qpdf_has_error(q))
-		return cp_error("%s: %s", what, qpdf_get_error_full_text(q, qpdf_get_error(q)));
-	return cp_error("%s: qpdf failed", what);
-}
-
-static void drop_sources(struct printing *pr)
-{
-	for (size_t i = 0; i < pr->nsrc; i++) {
-		qpdf_cleanup(&pr->src[i].q);
-		munmap(pr->src[i].map, pr->src[i].len);
-	}
-	free(pr->src);
-	pr->src = NULL;
-	pr->nsrc = 0;
-	if (pr->out)
-		qpdf_cleanup(&pr->out);
-}
-
-/* Write the part being made to its temp file and fsync it. */
 static int finish_part(struct printing *pr)
 {
-	char *tmp;
-	int fd, rc = 0;
+	char title[96];
 
-	if (!pr->out)
+	if (!pr->open)
 		return 0;
-	tmp = part_tmp(pr, pr->nparts);
-	if (qpdf_init_write(pr->out, tmp) & QPDF_ERRORS)
-		rc = qpdf_failed(pr->out, tmp);
-	if (!rc) {
-		/* the same input gives the same file, so a re-run's SHA-256 agrees */
-		qpdf_set_deterministic_ID(pr->out, QPDF_TRUE);
-		qpdf_set_object_stream_mode(pr->out, qpdf_o_generate);
-		if (qpdf_write(pr->out) & QPDF_ERRORS)
-			rc = qpdf_failed(pr->out, tmp);
-	}
-	if (!rc) {
-		fd = open(tmp, O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || fchmod(fd, 0640) < 0 || fsync(fd) < 0)
-			rc = cp_error("%s: cannot sync: %s", tmp, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-	}
-	free(tmp);
-	drop_sources(pr);
+	pr->open = false;
+	snprintf(title, sizeof(title), "Print file %s, part %d", pr->p->batch, pr->nparts);
+	pr->part_total = cp_xrealloc(pr->part_total, (size_t)pr->nparts * sizeof(long));
+	pr->part_total[pr->nparts - 1] = pr->part_pages;
 	pr->part_pages = 0;
-	return rc;
+	return cp_concat_finish(&pr->part, title);
 }
 
 static int start_part(struct printing *pr)
 {
-	pr->out = qpdf_init();
-	qpdf_set_suppress_warnings(pr->out, QPDF_TRUE);
-	pr->nparts++;
-	if (qpdf_empty_pdf(pr->out) & QPDF_ERRORS)
-		return qpdf_failed(pr->out, "a new print file part");
-	return 0;
+	char *path = part_path(pr, ++pr->nparts);
+	int rc = cp_concat_open(&pr->part, path);
+
+	free(path);
+	pr->open = rc == 0;
+	return rc;
 }
 
-static int open_copy(struct source *s, const char *path)
+/* A copy's page count without reading it all: libharu writes "/Count N"
+ * in its page tree; concat.c checks the tree when the copy is added. */
+static long pages_of(const char *path)
 {
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	FILE *f = fopen(path, "rb");
+	char buf[4096];
+	long n = 0;
+	size_t got;
 
-	memset(s, 0, sizeof(*s));
-	if (fd < 0 || fstat(fd, &st) < 0 || st.st_size == 0) {
-		if (fd >= 0)
-			close(fd);
-		return cp_error("%s: the print copy is missing or empty", path);
-	}
-	s->len = (size_t)st.st_size;
-	s->map = mmap(NULL, s->len, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (s->map == MAP_FAILED)
-		return cp_error("%s: cannot map: %s", path, strerror(errno));
-	s->q = qpdf_init();
-	qpdf_set_suppress_warnings(s->q, QPDF_TRUE);
-	if (qpdf_read_memory(s->q, path, s->map, (unsigned long long)s->len, NULL) & QPDF_ERRORS) {
-		int rc = qpdf_failed(s->q, path);
+	if (!f)
+		return -1;
+	while ((got = fread(buf, 1, sizeof(buf) - 1, f)) > 0) {
+		char *p = buf;
 
-		qpdf_cleanup(&s->q);
-		munmap(s->map, s->len);
-		return rc;
+		buf[got] = '\0';
+		while ((p = memmem(p, got - (size_t)(p - buf), "/Type /Pages", 12))) {
+			char *c = strstr(p, "/Count ");
+
+			if (c)
+				n = strtol(c + 7, NULL, 10);
+			p += 12;
+		}
+		if (n > 0)
+			break;
+		if (got == sizeof(buf) - 1)
+			fseek(f, -64, SEEK_CUR); /* a key cut by the buffer */
 	}
-	return 0;
+	fclose(f);
+	return n;
 }
 
 static int add_doc(void *ctx, const struct cp_pack_doc *d)
 {
 	struct printing *pr = ctx;
-	struct source s;
+	long pages, want, limit = pr->p->conf->print_sheets_per_part;
 	char *path;
-	long pages, limit = pr->p->conf->print_sheets_per_part;
+	int rc = -1;
 
-	path = cp_xasprintf("%s/%s/print/%s.pdf", pr->spool->batches,
-			    d->reprint_batch ? d->reprint_batch : pr->p->batch, d->reference);
 	if (d->replaces)
-		free(path), path = cp_xasprintf("%s/print/%s.pdf", pr->spool->reprints, d->reference);
-	if (open_copy(&s, path) < 0) {
-		free(path);
-		return -1;
+		path = cp_xasprintf("%s/print/%s.pdf", pr->spool->reprints, d->reference);
+	else
+		path = cp_xasprintf("%s/%s/print/%s.pdf", pr->spool->batches, pr->p->batch,
+				    d->reference);
+	want = pages_of(path);
+	if (want <= 0) {
+		cp_error("%s: the print copy is missing or has no pages", path);
+		goto out;
 	}
-	free(path);
-	pages = qpdf_get_num_pages(s.q);
-	if (pages <= 0) {
-		qpdf_cleanup(&s.q);
-		munmap(s.map, s.len);
-		return cp_error("%s: the print copy has no pages", d->reference);
-	}
-	if (pr->out && pr->part_pages + pages > limit && finish_part(pr) < 0)
-		goto fail;
-	if (!pr->out && start_part(pr) < 0)
-		goto fail;
-	for (long i = 0; i < pages; i++)
-		if (qpdf_add_page(pr->out, s.q, qpdf_get_page_n(s.q, (size_t)i), QPDF_FALSE) &
-		    QPDF_ERRORS) {
-			qpdf_failed(pr->out, d->reference);
-			goto fail;
-		}
-	pr->src = cp_xrealloc(pr->src, (pr->nsrc + 1) * sizeof(*pr->src));
-	pr->src[pr->nsrc++] = s;
+	if (pr->open && pr->part_pages + want > limit && finish_part(pr) < 0)
+		goto out;
+	if (!pr->open && start_part(pr) < 0)
+		goto out;
+	if (cp_concat_add(&pr->part, path, &pages) < 0)
+		goto out;
 	/* part, first page, last page, reference, type, replaces */
 	fprintf(pr->docs, "%d %ld %ld %s %s %s\n", pr->nparts, pr->part_pages + 1,
 		pr->part_pages + pages, d->reference, d->type, d->replaces ? d->replaces : "-");
@@ -199,11 +143,10 @@ static int add_doc(void *ctx, const struct cp_pack_doc *d)
 	pr->documents++;
 	if (d->replaces)
 		pr->reprints++;
-	return ferror(pr->docs) ? cp_error("cannot note a document for the ticket") : 0;
-fail:
-	qpdf_cleanup(&s.q);
-	munmap(s.map, s.len);
-	return -1;
+	rc = ferror(pr->docs) ? cp_error("cannot note a document for the ticket") : 0;
+out:
+	free(path);
+	return rc;
 }
 
 /* Remove what an earlier attempt of this stage left: parts and ticket. */
@@ -247,14 +190,10 @@ static int write_ticket(struct printing *pr, struct cp_xmlout *out)
 	for (int n = 1; n <= pr->nparts; n++) {
 		char *name = part_name(pr, n), *file = cp_xasprintf("%s/%s", pr->dir, name);
 		char sha[CP_SHA256_HEX];
-		qpdf_data q = qpdf_init();
-		long pages;
+		long pages = pr->part_total[n - 1];
 		struct stat st;
 
-		qpdf_set_suppress_warnings(q, QPDF_TRUE);
-		pages = (qpdf_read(q, file, NULL) & QPDF_ERRORS) ? -1 : qpdf_get_num_pages(q);
-		qpdf_cleanup(&q);
-		if (pages < 0 || cp_sha256_file(file, sha) < 0 || stat(file, &st) < 0) {
+		if (cp_sha256_file(file, sha) < 0 || stat(file, &st) < 0) {
 			cp_error("%s: cannot read back the part", file);
 			free(name);
 			free(file);
@@ -344,16 +283,15 @@ int cp_pack_print(struct cp_pack *p, const struct cp_spool *spool, struct cp_xml
 		rc = CP_EX_CANTCREAT;
 		goto out;
 	}
-	/* every part is made: give them their names */
-	for (int n = 1; n <= pr.nparts && rc == CP_EX_OK; n++) {
-		char *tmp = part_tmp(&pr, n), *name = part_name(&pr, n);
-		char *final = cp_xasprintf("%s/%s", pr.dir, name);
+	if (pr.nparts == 1) { /* one part: the print file's own name */
+		char *from = part_path(&pr, 1), *name = part_name(&pr, 1);
+		char *to = cp_xasprintf("%s/%s", pr.dir, name);
 
-		if (cp_rename_durable(tmp, final) < 0)
+		if (cp_rename_durable(from, to) < 0)
 			rc = CP_EX_CANTCREAT;
-		free(tmp);
+		free(from);
 		free(name);
-		free(final);
+		free(to);
 	}
 	if (rc == CP_EX_OK && write_ticket(&pr, out) < 0)
 		rc = CP_EX_CANTCREAT;
@@ -362,7 +300,9 @@ int cp_pack_print(struct cp_pack *p, const struct cp_spool *spool, struct cp_xml
 			"certificate paper and %ld plain", pr.nparts, pr.nparts == 1 ? "" : "s",
 			pr.documents, pr.reprints, pr.pages[0], pr.pages[1]);
 out:
-	drop_sources(&pr);
+	if (pr.open)
+		cp_concat_abort(&pr.part);
+	free(pr.part_total);
 	fclose(pr.docs);
 	free(pr.dir);
 	return rc;

@@ -1,0 +1,211 @@
+#!/bin/bash
+# make bench: every stage alone and the whole `certpress run`, timed on
+# generated batches (BENCH_SIZES, default 1000,10000 learners), each the
+# median of BENCH_RUNS runs (3) with min and max; peak RSS from
+# /usr/bin/time (for a program with children, the largest of them); notify
+# to a real local SMTP server (aiosmtpd). A sample of the PDFs timed is
+# checked (qpdf --check, pdffonts, pdftotext has the name), so a fast run
+# that writes broken files cannot look good. With PEERS=1, Apache FOP and
+# WeasyPrint lay out the same certificate and transcript for the same
+# learners (bench/peers/). Writes bench/results/<date>.md, .dat and .svg.
+set -eu
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+B=${B:-build}
+BIN=$TOP/$B
+SIZES=${BENCH_SIZES:-1000,10000}
+RUNS=${BENCH_RUNS:-3}
+PEERS=${PEERS:-0}
+WORK=$TOP/bench/work
+DAY=$(date -u +%Y-%m-%d)
+OUT=$TOP/bench/results/$DAY.md
+DAT=$TOP/bench/results/$DAY.dat
+mkdir -p "$WORK" "$TOP/bench/results"
+export CERTPRESS_TODAY=2026-11-23
+NPROC=$(nproc)
+
+# Run "$@" RUNS times, calling reset before each; sets med, lo, hi (wall
+# seconds), cpu (median CPU seconds: user + system) and rss (largest, MB).
+measure() {
+	local reset=$1 i walls=() cpus=()
+	shift
+	rss=0
+	for ((i = 0; i < RUNS; i++)); do
+		$reset
+		/usr/bin/time -f '%e %U %S %M' -o "$WORK/time" "$@" > "$WORK/out" 2> "$WORK/err" || {
+			tail -5 "$WORK/err" >&2
+			return 1
+		}
+		read -r w u s m < "$WORK/time"
+		walls+=("$w")
+		cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }')")
+		m=$((m / 1024))
+		[ "$m" -gt "$rss" ] && rss=$m
+	done
+	med=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+	lo=$(printf '%s\n' "${walls[@]}" | sort -n | head -1)
+	hi=$(printf '%s\n' "${walls[@]}" | sort -n | tail -1)
+	cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+}
+
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
+
+# A table row: size, stage, jobs, what is counted, how many.
+row() {
+	printf '| %s | %s | %s | %s %s | %s (%s-%s) | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$5" "$4" \
+		"$med" "$lo" "$hi" "$cpu" "$(rate "$5" "$med")" "$(rate "$5" "$cpu")" "$rss" >> "$OUT"
+	echo "$1 $2 $3 $(rate "$5" "$med") $(rate "$5" "$cpu") $rss" >> "$DAT"
+}
+
+# Spool snapshots: hard links for the PDFs (stages replace files by rename,
+# never write into them), real copies of the registry (SQLite writes in place).
+snapshot() {
+	rm -rf "snap-$1"
+	cp -al spool "snap-$1"
+	for f in spool/registry.sqlite*; do cp --remove-destination "$f" "snap-$1/"; done
+}
+restore() {
+	rm -rf spool
+	cp -al "snap-$1" spool
+	for f in "snap-$1"/registry.sqlite*; do cp --remove-destination "$f" spool/; done
+}
+
+machine="$NPROC cores, $(awk '/model name/ { sub(/.*: /, ""); print; exit }' /proc/cpuinfo), $(free -g | awk '/Mem:/ { print $2 }') GiB, Debian $(cat /etc/debian_version)"
+{
+	echo "# certpress benchmark, $DAY"
+	echo
+	echo "Machine: $machine. Batches from \`bench/gen-results.py\` (qualification 603/9000/1:"
+	echo "6-12 units a learner, every 25th 40 units, mixed scripts in names; a few held and"
+	echo "rejected), each learner with a certificate, a transcript and a letter, every document"
+	echo "as a digital and a print copy. Each row is the median wall time of $RUNS runs (min-max),"
+	echo "the median CPU time (user + system, children included), and the largest peak RSS."
+	echo
+	echo "| learners | stage | jobs | counted | wall s (min-max) | CPU s | per wall s | per CPU s | peak RSS MB |"
+	echo "|---|---|---|---|---|---|---|---|---|"
+} > "$OUT"
+: > "$DAT"
+: > "$WORK/checks"
+
+for n in ${SIZES//,/ }; do
+	dir=$WORK/$n
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	cd "$dir"
+	cat > certpress.conf <<CONF
+[certpress]
+spool = spool
+registry = spool/registry.sqlite
+catalogue = $TOP/fixtures/catalogue.xml
+schemas = $TOP/config
+layouts = $TOP/layouts
+key-file = reference.key
+[mail]
+transport = file:spool/outbox
+[render]
+jobs = 1
+CONF
+	export CERTPRESS_CONF=$dir/certpress.conf
+	"$BIN/certpress" keygen 2> /dev/null
+	python3 "$TOP/bench/gen-results.py" "$n" results.xml
+	fresh() { rm -rf spool; }
+
+	measure fresh "$BIN/certpress-validate" -q results.xml
+	batch=$(cut -d' ' -f1 "$WORK/out")
+	row "$n" validate 1 learners "$n"
+	snapshot validated
+
+	measure "restore validated" "$BIN/certpress-assign" -q "$batch"
+	docs=$(sqlite3 spool/registry.sqlite 'select count(*) from documents')
+	learners=$(sqlite3 spool/registry.sqlite 'select count(*) from awards')
+	row "$n" assign 1 references "$docs"
+	snapshot assigned
+
+	for jobs in 1 "$NPROC"; do
+		sed -i "s/^jobs = .*/jobs = $jobs/" certpress.conf
+		measure "restore assigned" "$BIN/certpress-render" -q "$batch"
+		row "$n" render "$jobs" learners "$learners"
+		echo "| $n | render | $jobs | PDFs $((docs * 2)) | | | $(rate $((docs * 2)) "$med") | $(rate $((docs * 2)) "$cpu") | |" >> "$OUT"
+	done
+	snapshot rendered
+
+	measure "restore rendered" "$BIN/certpress-pack" -q "$batch"
+	row "$n" pack 1 documents "$docs"
+	snapshot packed
+
+	mkdir -p smtp
+	/usr/bin/python3 "$TOP/tests/tools/smtpd.py" "$dir/smtp" > smtpd.log 2>&1 &
+	smtpd=$!
+	for _ in $(seq 100); do [ -s smtp/port ] && break; sleep 0.1; done
+	sed -i "s|^transport = .*|transport = smtp://127.0.0.1:$(cat smtp/port)|" certpress.conf
+	measure "restore packed" "$BIN/certpress-notify" -q "$batch"
+	sent=$(sqlite3 spool/registry.sqlite "select count(*) from notifications where status = 'sent'")
+	row "$n" "notify (SMTP)" 1 messages "$sent"
+	kill "$smtpd"
+	wait "$smtpd" 2> /dev/null || true
+	sed -i "s|^transport = .*|transport = file:spool/outbox|" certpress.conf
+
+	sed -i "s/^jobs = .*/jobs = 0/" certpress.conf
+	inbox() { rm -rf spool; mkdir -p spool/inbox; cp results.xml spool/inbox/; }
+	measure inbox "$BIN/certpress" -q run
+	row "$n" "certpress run (file: mail)" "$NPROC" learners "$learners"
+
+	# sizes and a check of what was timed (the whole run's batch)
+	batch=$(ls spool/batches | head -1)
+	python3 - "spool/batches/$batch/rendered.xml" > "$WORK/sizes" <<'PY'
+import re, sys
+s = open(sys.argv[1]).read()
+for copy in ("digital", "print"):
+    for t in ("certificate", "transcript", "letter"):
+        b = [int(m.group(2)) for m in re.finditer(r'type="(\w+)"[^>]*' + copy + r'-bytes="(\d+)"', s) if m.group(1) == t]
+        print(f"| {copy} | {t} | {sum(b) // len(b) / 1024:.1f} | {max(b) / 1024:.1f} |")
+PY
+	bad=0
+	for ref in $(sed -n 's/.*type="certificate" reference="\([^"]*\)".*/\1/p' "spool/batches/$batch/rendered.xml" | shuf -n 20 --random-source=<(yes)); do
+		for copy in digital print; do
+			f=spool/batches/$batch/$copy/$ref.pdf
+			qpdf --check "$f" > /dev/null 2>&1 || bad=$((bad + 1))
+			pdffonts "$f" 2> /dev/null | awk 'NR > 2 && $(NF-4) != "yes" { exit 1 }' || bad=$((bad + 1))
+		done
+		name=$(sqlite3 spool/registry.sqlite "select a.last_name from documents d join awards a on a.id = d.award_id where d.reference = '$ref'")
+		pdftotext "spool/batches/$batch/print/$ref.pdf" - 2> /dev/null | tr -s ' \n' ' ' | grep -qF -- "$name" || bad=$((bad + 1))
+	done
+	for f in spool/print/$batch/*.pdf; do qpdf --check "$f" > /dev/null 2>&1 || bad=$((bad + 1)); done
+	7z t "spool/exports/$batch/"*.zip > /dev/null 2>&1 || bad=$((bad + 1))
+	echo "$n learners: 20 certificates (both copies), the print file and the zip checked: $bad problems" >> "$WORK/checks"
+
+	if [ "$PEERS" = 1 ]; then
+		"$TOP/bench/peers/run.sh" "$n" "$dir" "$RUNS" >> "$OUT.peers"
+	fi
+	rm -rf snap-*
+	cd "$TOP"
+done
+
+{
+	echo
+	echo "Average and largest PDF (KB), the largest batch:"
+	echo
+	echo "| copy | document | average | largest |"
+	echo "|---|---|---|---|"
+	cat "$WORK/sizes"
+	echo
+	echo "Outputs checked:"
+	echo
+	sed 's/^/- /' "$WORK/checks"
+	if [ -s "$OUT.peers" ]; then
+		echo
+		echo "## Peers on the same learners (certificate + transcript, one PDF each)"
+		echo
+		echo "| learners | tool | PDFs | wall s | CPU s | PDFs per CPU s | peak RSS MB | certpress / peer: PDFs per CPU s | peak RSS |"
+		echo "|---|---|---|---|---|---|---|---|---|"
+		cat "$OUT.peers"
+	fi
+	echo
+	echo "Targets (issue 9): render 250 learners (certificate + transcript) a second on one core"
+	echo "and 450 on both, 20 x Apache FOP's documents per CPU second; PDFs at most 30 KB; validate"
+	echo "20,000 learners a second; peak RSS under 64 MB; certpress run of 10,000 learners under"
+	echo "60 s on 2 cores."
+} >> "$OUT"
+rm -f "$OUT.peers"
+if command -v gnuplot > /dev/null; then
+	"$TOP/bench/chart.sh" "$DAT" "$TOP/bench/results/$DAY.svg" && echo "![chart]($DAY.svg)" >> "$OUT"
+fi
+cat "$OUT"
