@@ -124,6 +124,10 @@ CONF
 		measure "restore assigned" "$BIN/certpress-render" -q "$batch"
 		row "$n" render "$jobs" learners "$learners"
 		echo "| $n | render | $jobs | PDFs $((docs * 2)) | | | $(rate $((docs * 2)) "$med") | $(rate $((docs * 2)) "$cpu") | |" >> "$OUT"
+		if [ "$jobs" = 1 ]; then
+			cp_rate=$(rate $((docs * 2)) "$cpu")
+			cp_rss=$rss
+		fi
 	done
 	snapshot rendered
 
@@ -173,7 +177,7 @@ PY
 	echo "$n learners: 20 certificates (both copies), the print file and the zip checked: $bad problems" >> "$WORK/checks"
 
 	if [ "$PEERS" = 1 ]; then
-		"$TOP/bench/peers/run.sh" "$n" "$dir" "$RUNS" >> "$OUT.peers"
+		"$TOP/bench/peers/run.sh" "$n" "$dir" 1 "$cp_rate" "$cp_rss" >> "$OUT.peers"
 	fi
 	rm -rf snap-*
 	cd "$TOP"
@@ -192,9 +196,16 @@ done
 	sed 's/^/- /' "$WORK/checks"
 	if [ -s "$OUT.peers" ]; then
 		echo
-		echo "## Peers on the same learners (certificate + transcript, one PDF each)"
+		echo "## Peers on the same learners"
 		echo
-		echo "| learners | tool | PDFs | wall s | CPU s | PDFs per CPU s | peak RSS MB | certpress / peer: PDFs per CPU s | peak RSS |"
+		echo "Apache FOP (one JVM, FOP's API, \`bench/peers/certificate.xsl\`) and WeasyPrint (one"
+		echo "Python process, \`bench/peers/weasy_peer.py\`) lay out the print certificate and"
+		echo "transcript of the first ${PEER_LEARNERS:-500} learners of each batch, one PDF a learner"
+		echo "(2 documents), the QR codes made beforehand and not timed; one run each."
+		echo "certpress's figures are its render stage on one core (every document twice: digital"
+		echo "and print, letters too), counted per PDF."
+		echo
+		echo "| batch | tool | documents | wall s | CPU s | documents per CPU s | peak RSS MB | certpress / peer: documents per CPU s | peer / certpress: peak RSS |"
 		echo "|---|---|---|---|---|---|---|---|---|"
 		cat "$OUT.peers"
 	fi
