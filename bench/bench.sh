@@ -133,6 +133,8 @@ CONF
 
 	measure "restore rendered" "$BIN/certpress-pack" -q "$batch"
 	row "$n" pack 1 documents "$docs"
+	bytes=$(du -cb "spool/exports/$batch" "spool/print/$batch" | tail -1 | cut -f1)
+	echo "| $n | pack | 1 | MB written $((bytes >> 20)) | | | $(awk -v b="$bytes" -v s="$med" 'BEGIN { printf "%.0f MB", b / 1048576 / s }') | $(awk -v b="$bytes" -v s="$cpu" 'BEGIN { printf "%.0f MB", b / 1048576 / s }') | |" >> "$OUT"
 	snapshot packed
 
 	mkdir -p smtp

@@ -45,9 +45,19 @@ bool cp_stage_has(const struct cp_stage *s, const char *file)
 	return e;
 }
 
-void cp_stage_already_done(struct cp_stage *s)
+int cp_stage_ready(struct cp_stage *s, const char *output, const char *input,
+		   const char *before)
 {
-	cp_registry_stage_close_running(&s->reg, s->batch, s->name, CP_EX_OK);
+	if (cp_stage_has(s, output)) {
+		cp_registry_stage_close_running(&s->reg, s->batch, s->name, CP_EX_OK);
+		cp_info("batch %s: %s is done already (%s is there)", s->batch, s->name, output);
+		return CP_STAGE_DONE;
+	}
+	if (!cp_stage_has(s, input)) {
+		cp_error("batch %s has not been through %s yet: no %s", s->batch, before, input);
+		return CP_EX_NOINPUT;
+	}
+	return 0;
 }
 
 int cp_stage_begin(struct cp_stage *s)

@@ -25,9 +25,12 @@ int cp_stage_open(struct cp_stage *s, const char *name, const struct cp_conf *co
 		  const char *batch_arg);
 /* True if the batch folder holds the file. */
 bool cp_stage_has(const struct cp_stage *s, const char *file);
-/* The stage's output is there already: close any attempt a crash left
- * "running" as done. */
-void cp_stage_already_done(struct cp_stage *s);
+#define CP_STAGE_DONE 1
+/* Whether the stage has work on the batch: CP_STAGE_DONE if its output is
+ * there (an attempt a crash left "running" is closed as done), 0 if the
+ * input the stage before made is there, else 66 with a message. */
+int cp_stage_ready(struct cp_stage *s, const char *output, const char *input,
+		   const char *before);
 /* Record a new attempt (attempts a crash left running are closed as failed).
  * Returns 0 or 74. */
 int cp_stage_begin(struct cp_stage *s);

@@ -56,7 +56,7 @@ check_exit 66 "assign of something that is not a batch id" certpress-assign ../.
 # A batch that failed validation has nothing to assign.
 run certpress-validate "$FIX/results/bad/file-nul.xml"
 check_exit 66 "assign of a batch with no accepted.xml" certpress-assign "$(last_batch)"
-check "says it is not validated" "contains err 'is not validated'"
+check "says it is not validated" "contains err 'has not been through validate yet'"
 
 # Two files with the same learners, both validated before either is assigned:
 # the second assign records duplicates and issues nothing.

@@ -323,15 +323,11 @@ int cp_assign_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 	if ((rc = cp_stage_open(&st, "assign", conf, batch_arg)) != 0)
 		goto out;
 	snprintf(a.batch, sizeof(a.batch), "%s", st.batch);
-	if (cp_stage_has(&st, "assigned.xml")) {
-		cp_stage_already_done(&st);
-		cp_info("batch %s has its references already", a.batch);
+	if ((rc = cp_stage_ready(&st, "assigned.xml", "accepted.xml", "validate")) != 0) {
+		if (rc != CP_STAGE_DONE)
+			goto out;
+		rc = CP_EX_OK;
 		goto done;
-	}
-	if (!cp_stage_has(&st, "accepted.xml")) {
-		cp_error("batch %s is not validated: no accepted.xml", a.batch);
-		rc = CP_EX_NOINPUT;
-		goto out;
 	}
 	if (cp_ref_key_load(&a.key, conf->key_file) < 0) {
 		rc = CP_EX_CONFIG;

@@ -29,7 +29,7 @@ struct notify {
 	struct cp_mail *chunk;
 	size_t n;
 	long tried, sent, deferred, failed, not_notifiable, left;
-	bool unreachable;         /* the transport could not be reached */
+	bool unreachable;         /* a session failed: the rest waits for a retry */
 	char *centre_number, *centre_email;
 };
 
@@ -128,7 +128,9 @@ static int flush(struct notify *nt)
 		cp_registry_rollback(reg);
 		return -1;
 	}
-	if (cp_mail_send(nt->conf, nt->chunk, nt->n) < 0 && !nt->sent && !nt->failed)
+	/* a server that failed one session is not tried again in this run: the
+	 * batch waits at notify (69) and retry sends what is left */
+	if (cp_mail_send(nt->conf, nt->chunk, nt->n) < 0)
 		nt->unreachable = true;
 	if (cp_registry_begin(reg) < 0)
 		return -1;
@@ -431,15 +433,11 @@ int cp_notify_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 	nt.st = &st;
 	if ((rc = cp_stage_open(&st, "notify", conf, batch_arg)) != 0)
 		goto out;
-	if (cp_stage_has(&st, "notified.xml")) {
-		cp_stage_already_done(&st);
-		cp_info("batch %s is notified already", st.batch);
+	if ((rc = cp_stage_ready(&st, "notified.xml", "packed.xml", "pack")) != 0) {
+		if (rc != CP_STAGE_DONE)
+			goto out;
+		rc = CP_EX_OK;
 		goto done;
-	}
-	if (!cp_stage_has(&st, "packed.xml")) {
-		cp_error("batch %s is not packed yet: no packed.xml", st.batch);
-		rc = CP_EX_NOINPUT;
-		goto out;
 	}
 	if ((rc = cp_stage_begin(&st)) != 0)
 		goto out;

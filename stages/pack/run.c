@@ -133,15 +133,11 @@ int cp_pack_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 	p.reg = &st.reg;
 	p.batch = st.batch;
 	p.dir = cp_xstrdup(st.dir);
-	if (cp_stage_has(&st, "packed.xml")) {
-		cp_stage_already_done(&st);
-		cp_info("batch %s is packed already", st.batch);
+	if ((rc = cp_stage_ready(&st, "packed.xml", "rendered.xml", "render")) != 0) {
+		if (rc != CP_STAGE_DONE)
+			goto out;
+		rc = CP_EX_OK;
 		goto done;
-	}
-	if (!cp_stage_has(&st, "rendered.xml")) {
-		cp_error("batch %s is not rendered yet: no rendered.xml", st.batch);
-		rc = CP_EX_NOINPUT;
-		goto out;
 	}
 	if ((rc = cp_stage_begin(&st)) != 0)
 		goto out;

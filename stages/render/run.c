@@ -176,15 +176,11 @@ int cp_render_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 		goto out;
 	snprintf(r.batch, sizeof(r.batch), "%s", st.batch);
 	r.dir = cp_xstrdup(st.dir);
-	if (cp_stage_has(&st, "rendered.xml")) {
-		cp_stage_already_done(&st);
-		cp_info("batch %s is rendered already", r.batch);
+	if ((rc = cp_stage_ready(&st, "rendered.xml", "assigned.xml", "assign")) != 0) {
+		if (rc != CP_STAGE_DONE)
+			goto out;
+		rc = CP_EX_OK;
 		goto done;
-	}
-	if (!cp_stage_has(&st, "assigned.xml")) {
-		cp_error("batch %s has no references yet: no assigned.xml", r.batch);
-		rc = CP_EX_NOINPUT;
-		goto out;
 	}
 	if ((rc = cp_stage_begin(&st)) != 0)
 		goto out;
