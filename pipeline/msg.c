@@ -38,6 +38,11 @@ void cp_msg_set_level(enum cp_level level)
 	threshold = level;
 }
 
+const char *cp_msg_level_name(void)
+{
+	return level_names[threshold];
+}
+
 int cp_msg_parse_level(const char *s)
 {
 	for (size_t i = 0; i < sizeof(level_names) / sizeof(*level_names); i++)

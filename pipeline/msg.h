@@ -15,6 +15,8 @@ enum cp_level { CP_DEBUG, CP_INFO, CP_WARN, CP_ERROR };
 void cp_msg_init(const char *argv0);
 const char *cp_msg_progname(void);
 void cp_msg_set_level(enum cp_level level);
+/* The level in force, as $CERTPRESS_LOG names it (for child programs). */
+const char *cp_msg_level_name(void);
 /* Parse "debug", "info", "warning" or "error"; -1 if none of them. */
 int cp_msg_parse_level(const char *s);
 /* Name the batch being worked on; NULL forgets it. The string is copied. */

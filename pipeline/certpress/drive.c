@@ -93,6 +93,8 @@ static int run_stage(const char *stage, const char *config, const char *arg,
 		close(fds[1]);
 		if (locked)
 			setenv("CERTPRESS_LOCK_HELD", locked, 1);
+		/* the stages report as this command does: -q quiets them too */
+		setenv("CERTPRESS_LOG", cp_msg_level_name(), 1);
 		execvp(prog, argv);
 		fprintf(stderr, "certpress: cannot run %s: %s\n", prog, strerror(errno));
 		_exit(CP_EX_SOFTWARE);
