@@ -33,6 +33,11 @@ run certpress run --json
 check "run with an empty inbox exits 0 with an empty JSON summary" \
 	"[ $rc = 0 ] && python3 -c 'import json; d=json.load(open(\"out\")); assert d[\"batches\"] == []'"
 
+cp "$FIX/results/bad/rule-grade.xml" spool/inbox/
+run certpress -q run
+check "-q quiets the stages too: nothing on stderr, the summary on stdout" \
+	"[ $rc = 0 ] && [ ! -s err ] && grep -q '^1 batches: 1 done' out"
+
 # two runs at once on one inbox: every learner certificated once
 rm -rf spool
 make_key
