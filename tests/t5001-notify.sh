@@ -131,6 +131,28 @@ assert len([k for k in m.keys() if k.lower() in ('bcc', 'x-evil')]) == 0
 check "the address with CR LF failed without a send" \
 	"[ \"\$(sql \"select n.status from notifications n join awards a on a.enrolment = n.enrolment where a.last_name = 'Llywelyn'\")\" = failed ]"
 
+# AUTH: the right password from the password file, then a wrong one
+stop_smtpd
+rm -rf spool smtp
+mkdir -p smtp
+echo 'certpress:s3cret-pass' > smtp/auth
+start_smtpd
+printf 'user = certpress\npassword-file = %s/smtp.password\nstarttls = off\n' "$SCRATCH" > mailopts
+sed -i "/^\[mail\]/r mailopts" certpress.conf
+echo 's3cret-pass' > smtp.password
+make_key
+through_pack "$FIX/results/good.xml"
+check_exit 0 "notify with AUTH (user and password file)" certpress-notify "$batch"
+check "every notifiable learner and the centre mailed through the authenticated session" \
+	"[ \$(ls smtp/*.eml | wc -l) = \$(( $notifiable + 1 )) ]"
+check "the password is in no message of the stage" "! grep -q s3cret err"
+rm -rf spool
+echo 'wrong-pass' > smtp.password
+make_key
+through_pack "$FIX/results/good.xml"
+check_exit 69 "notify with a wrong AUTH password: the batch waits" certpress-notify "$batch"
+check "...and nothing is recorded as sent" "[ \$(sql \"select count(*) from notifications where status = 'sent'\") = 0 ]"
+
 # file: transport, the embedded default
 stop_smtpd
 rm -rf spool

@@ -143,6 +143,20 @@ static int send_smtp(const struct cp_conf *conf, struct cp_mail *m, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const smtp_status_t *r = smtp_recipient_status(rcpt[i]);
 		const smtp_status_t *t = smtp_message_transfer_status(msg[i]);
+		const smtp_status_t *f = smtp_reverse_path_status(msg[i]);
+
+		/* MAIL FROM refused (authentication required or failed, the
+		 * sender refused): the server's or our configuration's fault,
+		 * never the learner's, so the message waits as if the server
+		 * were down */
+		if (f && f->code && f->code / 100 != 2) {
+			set_reply(&m[i], 0, f->text);
+			if (!rc)
+				cp_error("SMTP server %s refused the sender (%d)%s", conf->mail_transport + 7,
+					 f->code, conf->mail_user ? ": check [mail] user and password-file" : "");
+			rc = -1;
+			continue;
+		}
 
 		/* a refused recipient has its own code; an accepted one gets the
 		 * message's (the reply to the data) */
@@ -150,8 +164,16 @@ static int send_smtp(const struct cp_conf *conf, struct cp_mail *m, size_t n)
 			set_reply(&m[i], r->code, r->text);
 		else if (t && t->code)
 			set_reply(&m[i], t->code, t->text);
-		else
+		else {
+			/* libesmtp ends a session whose AUTH failed without an error */
 			set_reply(&m[i], 0, "the session ended before this message");
+			if (!rc)
+				cp_error("SMTP server %s ended the session early%s",
+					 conf->mail_transport + 7,
+					 conf->mail_user ? " (AUTH failed? check [mail] user and"
+							   " password-file)" : "");
+			rc = -1;
+		}
 	}
 out:
 	smtp_destroy_session(s);

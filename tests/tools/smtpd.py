@@ -4,8 +4,10 @@
 with its envelope recipients in DIR/N.rcpt; each connection's EHLO is
 appended to DIR/sessions. Recipients listed in DIR/defer get 450 and those
 in DIR/reject 550 (both files read again for every RCPT, so a test can
-change them while the server runs). The port is written to DIR/port once
-the server listens; SIGTERM stops it."""
+change them while the server runs). With a file DIR/auth holding
+"user:password", AUTH is required (PLAIN or LOGIN, without TLS: a test
+server on 127.0.0.1) and only that pair is accepted. The port is written to
+DIR/port once the server listens; SIGTERM stops it."""
 import os
 import signal
 import socket
@@ -13,6 +15,7 @@ import sys
 import threading
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 def listed(path, address):
@@ -56,14 +59,32 @@ class Handler:
         return "250 2.0.0 queued as %06d" % n
 
 
+class Authenticator:
+    def __init__(self, pair):
+        self.user, self.password = pair.split(":", 1)
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        ok = (isinstance(auth_data, LoginPassword)
+              and auth_data.login.decode() == self.user
+              and auth_data.password.decode() == self.password)
+        return AuthResult(success=ok)
+
+
 def main():
     store = sys.argv[1]
     os.makedirs(store, exist_ok=True)
+    auth = {}
+    try:
+        with open(os.path.join(store, "auth"), encoding="utf-8") as f:
+            auth = dict(authenticator=Authenticator(f.read().strip()), auth_required=True,
+                        auth_require_tls=False)
+    except FileNotFoundError:
+        pass
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     controller = Controller(Handler(store), hostname="127.0.0.1", port=port,
-                            decode_data=False)
+                            decode_data=False, **auth)
     controller.start()
     with open(os.path.join(store, "port.tmp"), "w") as f:
         f.write(str(port))
