@@ -153,6 +153,16 @@ through_pack "$FIX/results/good.xml"
 check_exit 69 "notify with a wrong AUTH password: the batch waits" certpress-notify "$batch"
 check "...and nothing is recorded as sent" "[ \$(sql \"select count(*) from notifications where status = 'sent'\") = 0 ]"
 
+# STARTTLS required by the config, not offered by the server: nothing goes in clear
+rm -rf spool
+echo 's3cret-pass' > smtp.password
+sed -i 's/^starttls = off/starttls = required/' certpress.conf
+make_key
+through_pack "$FIX/results/good.xml"
+before=$(ls smtp/*.eml | wc -l)
+check_exit 69 "notify with starttls = required and a server without STARTTLS" certpress-notify "$batch"
+check "...sends nothing in clear" "[ \$(ls smtp/*.eml | wc -l) = $before ]"
+
 # file: transport, the embedded default
 stop_smtpd
 rm -rf spool
