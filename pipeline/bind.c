@@ -105,6 +105,12 @@ void cp_text_release(struct cp_text *t)
 	memset(t, 0, sizeof(*t));
 }
 
+char *cp_bind_full_name(const char *first, const char *middle, const char *last)
+{
+	return cp_xasprintf("%s%s%s %s", first ? first : "", middle ? " " : "",
+			    middle ? middle : "", last ? last : "");
+}
+
 static const char *const months[] = { "January", "February", "March", "April", "May", "June",
 	"July", "August", "September", "October", "November", "December" };
 

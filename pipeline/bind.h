@@ -62,6 +62,9 @@ char *cp_text_expand(const struct cp_text *t, const struct cp_values *v,
 		     const struct cp_unit_values *unit);
 /* The binding named name ("award.date"), or -1. */
 int cp_binding_find(const char *name);
+/* learner.full_name: first, middle (may be NULL) and last names (caller
+ * frees). */
+char *cp_bind_full_name(const char *first, const char *middle, const char *last);
 /* A value with a format applied (caller frees). */
 char *cp_bind_format(const char *value, int format);
 

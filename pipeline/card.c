@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bind.h"
 #include "date.h"
 #include "json.h"
 #include "xalloc.h"
@@ -79,9 +80,7 @@ static char *full_name(const struct cp_card *c)
 {
 	const char *m = c->f[CP_CARD_MIDDLE_NAMES];
 
-	return cp_xasprintf("%s%s%s %s", c->f[CP_CARD_FIRST_NAME] ? c->f[CP_CARD_FIRST_NAME] : "",
-			    m ? " " : "", m ? m : "",
-			    c->f[CP_CARD_LAST_NAME] ? c->f[CP_CARD_LAST_NAME] : "");
+	return cp_bind_full_name(c->f[CP_CARD_FIRST_NAME], m, c->f[CP_CARD_LAST_NAME]);
 }
 
 void cp_card_print(FILE *f, const struct cp_card *c)

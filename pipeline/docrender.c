@@ -23,8 +23,8 @@ void cp_record_values(struct cp_record *r, xmlNodePtr l, const struct cp_conf *c
 	size_t n = 0;
 
 	memset(r, 0, sizeof(*r));
-	r->full = cp_xasprintf("%s%s%s %s", cp_node_text(l, "first-name"), middle ? " " : "",
-			       middle ? middle : "", cp_node_text(l, "last-name"));
+	r->full = cp_bind_full_name(cp_node_text(l, "first-name"), middle,
+				    cp_node_text(l, "last-name"));
 	for (xmlNodePtr u = l->children; u; u = u->next)
 		if (u->type == XML_ELEMENT_NODE && !xmlStrcmp(u->name, (const xmlChar *)"unit")) {
 			r->units = cp_xrealloc(r->units, (n + 1) * sizeof(*r->units));
@@ -83,7 +83,7 @@ const char *cp_doc_template(xmlNodePtr award, const char *type)
 	return cp_node_attr(award, !strcmp(type, "certificate") ? "layout" : type);
 }
 
-static const char *title_of(const char *type)
+const char *cp_doc_title(const char *type)
 {
 	return !strcmp(type, "certificate") ? "Certificate"
 	       : !strcmp(type, "transcript") ? "Unit transcript" : "Letter";
@@ -109,7 +109,7 @@ int cp_doc_pdf(const struct cp_fontset *fonts, char *const *subset, const struct
 				type, (unsigned long)e, (unsigned long)d);
 	}
 	snprintf(subject, sizeof(subject), "Reference %s", ref);
-	info.title = title_of(type);
+	info.title = cp_doc_title(type);
 	info.subject = subject;
 	info.author = conf->awarding_body;
 	info.keywords = ref;

@@ -27,6 +27,9 @@ void cp_record_document(struct cp_record *r, const struct cp_conf *conf, const c
 			const char *type, const char *issued, const char *expires);
 void cp_record_release(struct cp_record *r);
 
+/* "Certificate", "Unit transcript" or "Letter": a document type as people
+ * read it (PDF titles, emails). */
+const char *cp_doc_title(const char *type);
 /* The template a document type uses, from the <award> attributes. */
 const char *cp_doc_template(xmlNodePtr award, const char *type);
 

@@ -169,6 +169,28 @@ sqlite3_stmt *cp_registry_prepare(struct cp_registry *r, const char *sql)
 	return st;
 }
 
+int cp_registry_scalar(struct cp_registry *r, const char *sql, const char *a1, const char *a2,
+		       long *out)
+{
+	sqlite3_stmt *st = cp_registry_prepare(r, sql);
+	int rc;
+
+	*out = 0;
+	if (!st)
+		return -1;
+	if (a1)
+		sqlite3_bind_text(st, 1, a1, -1, SQLITE_STATIC);
+	if (a2)
+		sqlite3_bind_text(st, 2, a2, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(r, "cannot read");
+	return 0;
+}
+
 int cp_registry_begin(struct cp_registry *r)
 {
 	return cp_registry_exec(r, "BEGIN IMMEDIATE");

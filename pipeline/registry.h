@@ -22,6 +22,11 @@ struct cp_registry {
 int cp_registry_open(struct cp_registry *r, const char *path);
 void cp_registry_close(struct cp_registry *r);
 
+/* The first column of the first row of sql with text parameters ?1 and
+ * ?2 (NULL: not bound) into *out, 0 when there is no row. 0 or -1. */
+int cp_registry_scalar(struct cp_registry *r, const char *sql, const char *a1, const char *a2,
+		       long *out);
+
 /* BEGIN IMMEDIATE, so a writer waits for the other writers up front. */
 int cp_registry_begin(struct cp_registry *r);
 int cp_registry_commit(struct cp_registry *r);

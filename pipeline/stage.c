@@ -11,6 +11,24 @@
 #include "xalloc.h"
 #include "banned.h"
 
+const char *const cp_stage_names[CP_NSTAGES] = { "validate", "assign", "render", "pack",
+						 "notify" };
+const char *const cp_stage_outputs[CP_NSTAGES] = { "accepted.xml", "assigned.xml",
+						   "rendered.xml", "packed.xml", "notified.xml" };
+
+int cp_stage_next(const char *dir)
+{
+	for (int i = 0; i < CP_NSTAGES; i++) {
+		char *p = cp_xasprintf("%s/%s", dir, cp_stage_outputs[i]);
+		bool there = access(p, F_OK) == 0;
+
+		free(p);
+		if (!there)
+			return i;
+	}
+	return CP_NSTAGES;
+}
+
 int cp_stage_open(struct cp_stage *s, const char *name, const struct cp_conf *conf,
 		  const char *batch_arg)
 {

@@ -25,6 +25,15 @@ int cp_stage_open(struct cp_stage *s, const char *name, const struct cp_conf *co
 		  const char *batch_arg);
 /* True if the batch folder holds the file. */
 bool cp_stage_has(const struct cp_stage *s, const char *file);
+/* The stages in order and the file each one writes last (its presence means
+ * the stage is done for the batch). */
+#define CP_NSTAGES 5
+extern const char *const cp_stage_names[CP_NSTAGES];
+extern const char *const cp_stage_outputs[CP_NSTAGES];
+/* The first stage whose output is missing from the batch folder dir, or
+ * CP_NSTAGES when the batch is complete. */
+int cp_stage_next(const char *dir);
+
 #define CP_STAGE_DONE 1
 /* Whether the stage has work on the batch: CP_STAGE_DONE if its output is
  * there (an attempt a crash left "running" is closed as done), 0 if the

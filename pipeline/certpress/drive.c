@@ -23,6 +23,7 @@
 #include "../exitcode.h"
 #include "../msg.h"
 #include "../spool.h"
+#include "../stage.h"
 #include "../xalloc.h"
 #include "summary.h"
 #include "../banned.h"
@@ -30,10 +31,6 @@
 #define RUN "run [--json] [FILE...]"
 #define RETRY "retry [--from STAGE] BATCH"
 
-static const char *const stages[] = { "validate", "assign", "render", "pack", "notify" };
-static const char *const outputs[] = { "accepted.xml", "assigned.xml", "rendered.xml",
-				       "packed.xml", "notified.xml" };
-#define NSTAGES 5
 
 static char *stage_program(const char *stage)
 {
@@ -130,20 +127,6 @@ static int run_stage(const char *stage, const char *config, const char *arg,
 	return CP_EX_SOFTWARE;
 }
 
-/* The first stage whose output is missing, or NSTAGES when all are there. */
-static int next_stage(const char *dir)
-{
-	for (int i = 0; i < NSTAGES; i++) {
-		char *p = cp_xasprintf("%s/%s", dir, outputs[i]);
-		bool there = access(p, F_OK) == 0;
-
-		free(p);
-		if (!there)
-			return i;
-	}
-	return NSTAGES;
-}
-
 static int lock_batch(const char *dir, const char *batch, int *fd)
 {
 	int got = cp_batch_lock(dir, batch, fd);
@@ -165,17 +148,17 @@ static int drive(struct cp_cmd_env *e, const char *config, const struct cp_spool
 		free(dir);
 		return CP_EX_TEMPFAIL;
 	}
-	for (int i = first; i < NSTAGES && rc == CP_EX_OK; i++) {
+	for (int i = first; i < CP_NSTAGES && rc == CP_EX_OK; i++) {
 		struct timespec t0, t1;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		rc = run_stage(stages[i], config, batch, batch, NULL, 0);
+		rc = run_stage(cp_stage_names[i], config, batch, batch, NULL, 0);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (sum)
 			sum->seconds[i] += (double)(t1.tv_sec - t0.tv_sec) +
 					   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 		if (rc != CP_EX_OK)
-			cp_error("batch %s stopped at %s (exit %d, %s)%s", batch, stages[i], rc,
+			cp_error("batch %s stopped at %s (exit %d, %s)%s", batch, cp_stage_names[i], rc,
 				 cp_exit_name(rc),
 				 cp_exit_retryable(rc) ? ": 'certpress retry' resumes it" : "");
 	}
@@ -316,8 +299,8 @@ static int redo_from(const char *dir, int from)
 	DIR *d;
 	struct dirent *de;
 
-	for (int i = NSTAGES - 1; i >= from; i--) {
-		char *p = cp_xasprintf("%s/%s", dir, outputs[i]);
+	for (int i = CP_NSTAGES - 1; i >= from; i--) {
+		char *p = cp_xasprintf("%s/%s", dir, cp_stage_outputs[i]);
 
 		if (unlink(p) < 0 && errno != ENOENT) {
 			cp_error("%s: cannot remove: %s", p, strerror(errno));
@@ -360,8 +343,8 @@ int cp_cmd_retry(int argc, char **argv, const char *config)
 	if (argc - optind != 1)
 		return cp_cmd_usage(RETRY);
 	first = -1;
-	for (int i = 1; from && i < NSTAGES; i++)
-		if (!strcmp(from, stages[i]))
+	for (int i = 1; from && i < CP_NSTAGES; i++)
+		if (!strcmp(from, cp_stage_names[i]))
 			first = i;
 	if (from && first < 0) {
 		cp_error("--from takes assign, render, pack or notify (validate makes a new "
@@ -379,7 +362,7 @@ int cp_cmd_retry(int argc, char **argv, const char *config)
 		goto out;
 	}
 	dir = cp_spool_batch_dir(&spool, batch);
-	if (next_stage(dir) == 0) {
+	if (cp_stage_next(dir) == 0) {
 		cp_error("batch %s was refused at validate (see spool/failed/): nothing to retry",
 			 batch);
 		rc = CP_EX_DATAERR;
@@ -394,12 +377,12 @@ int cp_cmd_retry(int argc, char **argv, const char *config)
 		rc = CP_EX_IOERR;
 		goto out;
 	}
-	first = next_stage(dir);
-	if (first == NSTAGES) {
+	first = cp_stage_next(dir);
+	if (first == CP_NSTAGES) {
 		cp_info("batch %s is complete: nothing to retry", batch);
 		goto out;
 	}
-	cp_info("batch %s: from %s", batch, stages[first]);
+	cp_info("batch %s: from %s", batch, cp_stage_names[first]);
 	rc = drive(&e, config, &spool, batch, first, fd, NULL);
 	fd = -1;
 	if (rc == CP_EX_OK)

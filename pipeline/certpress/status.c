@@ -18,6 +18,7 @@
 #include "../json.h"
 #include "../msg.h"
 #include "../spool.h"
+#include "../stage.h"
 #include "../workdays.h"
 #include "../xalloc.h"
 #include "summary.h"
@@ -26,9 +27,6 @@
 #define STATUS "status [--json] [--receipts] [BATCH]"
 #define RECEIPT "receipt BATCH CENTRE [--by NAME]"
 
-static const char *const stages[] = { "validate", "assign", "render", "pack", "notify" };
-static const char *const outputs[] = { "accepted.xml", "assigned.xml", "rendered.xml",
-				       "packed.xml", "notified.xml" };
 
 static const char *col(sqlite3_stmt *st, int i)
 {
@@ -43,18 +41,11 @@ static char *where(struct cp_registry *reg, const struct cp_spool *spool, const 
 		   const char *db_status)
 {
 	char *dir = cp_spool_batch_dir(spool, batch), *out = NULL;
-	int next = 5;
+	int next = cp_stage_next(dir);
 	sqlite3_stmt *st;
 
-	for (int i = 0; i < 5 && next == 5; i++) {
-		char *p = cp_xasprintf("%s/%s", dir, outputs[i]);
-
-		if (access(p, F_OK) != 0)
-			next = i;
-		free(p);
-	}
 	free(dir);
-	if (next == 5)
+	if (next == CP_NSTAGES)
 		return cp_xstrdup("done");
 	if (next == 0 && !strcmp(db_status, "failed"))
 		return cp_xstrdup("refused");
@@ -62,17 +53,17 @@ static char *where(struct cp_registry *reg, const struct cp_spool *spool, const 
 				      " AND stage = ?2 ORDER BY attempt DESC LIMIT 1");
 	if (st) {
 		sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, stages[next], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, cp_stage_names[next], -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			if (!strcmp(col(st, 0), "failed"))
-				out = cp_xasprintf("failed at %s (%s)", stages[next],
+				out = cp_xasprintf("failed at %s (%s)", cp_stage_names[next],
 						   cp_exit_name(sqlite3_column_int(st, 1)));
 			else if (!strcmp(col(st, 0), "running"))
-				out = cp_xasprintf("running %s", stages[next]);
+				out = cp_xasprintf("running %s", cp_stage_names[next]);
 		}
 		sqlite3_finalize(st);
 	}
-	return out ? out : cp_xasprintf("waiting at %s", stages[next]);
+	return out ? out : cp_xasprintf("waiting at %s", cp_stage_names[next]);
 }
 
 static int list(struct cp_cmd_env *e, const struct cp_spool *spool, bool json)

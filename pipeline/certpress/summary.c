@@ -6,10 +6,10 @@
 
 #include "../exitcode.h"
 #include "../json.h"
+#include "../stage.h"
 #include "../xalloc.h"
 #include "../banned.h"
 
-static const char *const stage_names[] = { "validate", "assign", "render", "pack", "notify" };
 
 void cp_summary_start(struct cp_summary *s)
 {
@@ -25,17 +25,12 @@ void cp_summary_add(struct cp_summary *s, struct cp_registry *reg, const char *b
 	s->code[s->n++] = code;
 }
 
+/* A count for the summary: 0 when the registry cannot say (it said why). */
 static long scalar(struct cp_registry *reg, const char *sql, const char *batch)
 {
-	sqlite3_stmt *st = cp_registry_prepare(reg, sql);
-	long v = 0;
+	long v;
 
-	if (!st)
-		return 0;
-	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = (long)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	cp_registry_scalar(reg, sql, batch, NULL, &v);
 	return v;
 }
 
@@ -107,8 +102,8 @@ void cp_summary_print(const struct cp_summary *s, struct cp_registry *reg, bool 
 		fputs("],\"totals\":{", f);
 		json_counts(f, &t);
 		fputs("},\"seconds\":{", f);
-		for (int i = 0; i < 5; i++)
-			fprintf(f, "%s\"%s\":%.3f", i ? "," : "", stage_names[i], s->seconds[i]);
+		for (int i = 0; i < CP_NSTAGES; i++)
+			fprintf(f, "%s\"%s\":%.3f", i ? "," : "", cp_stage_names[i], s->seconds[i]);
 		fputs("}}\n", f);
 		return;
 	}
@@ -117,8 +112,8 @@ void cp_summary_print(const struct cp_summary *s, struct cp_registry *reg, bool 
 		s->n, done, s->n - done, t.accepted, t.rejected, t.held, t.documents, t.sent,
 		t.deferred, t.failed);
 	fputs("time:", f);
-	for (int i = 0; i < 5; i++)
-		fprintf(f, " %s %.1f s%s", stage_names[i], s->seconds[i], i < 4 ? "," : "\n");
+	for (int i = 0; i < CP_NSTAGES; i++)
+		fprintf(f, " %s %.1f s%s", cp_stage_names[i], s->seconds[i], i < CP_NSTAGES - 1 ? "," : "\n");
 }
 
 void cp_summary_release(struct cp_summary *s)

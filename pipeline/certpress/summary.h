@@ -8,12 +8,13 @@
 
 #include "../registry.h"
 #include "../spool.h"
+#include "../stage.h"
 
 struct cp_summary {
 	char (*batch)[CP_BATCH_ID_MAX];
 	int *code;
 	size_t n;
-	double seconds[5]; /* validate, assign, render, pack, notify */
+	double seconds[CP_NSTAGES]; /* time in each stage */
 };
 
 void cp_summary_start(struct cp_summary *s);

@@ -13,6 +13,7 @@
 #include "../../pipeline/atomic.h"
 #include "../../pipeline/batchfile.h"
 #include "../../pipeline/date.h"
+#include "../../pipeline/docrender.h"
 #include "../../pipeline/exitcode.h"
 #include "../../pipeline/msg.h"
 #include "../../pipeline/progress.h"
@@ -84,19 +85,12 @@ static int record(struct notify *nt, const char *key, const char *to, const char
 	return rc;
 }
 
-static int attempts_of(struct notify *nt, const char *key)
+static long attempts_of(struct notify *nt, const char *key)
 {
-	sqlite3_stmt *st = cp_registry_prepare(&nt->st->reg, "SELECT attempts FROM notifications"
-							     " WHERE batch_id = ?1 AND enrolment = ?2");
-	int n = 0;
+	long n;
 
-	if (!st)
-		return 0;
-	sqlite3_bind_text(st, 1, nt->st->batch, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	cp_registry_scalar(&nt->st->reg, "SELECT attempts FROM notifications"
+			   " WHERE batch_id = ?1 AND enrolment = ?2", nt->st->batch, key, &n);
 	return n;
 }
 
@@ -138,6 +132,7 @@ static int flush(struct notify *nt)
 		struct cp_mail *m = &nt->chunk[i];
 		const char *status;
 		char reply[300];
+		long tries;
 
 		snprintf(reply, sizeof(reply), "%d %s", m->code, m->reply);
 		if (m->code / 100 == 2) {
@@ -148,13 +143,13 @@ static int flush(struct notify *nt)
 			nt->failed++;
 			/* the reply may quote the address: only its code is logged */
 			cp_warn("%s: refused by the server (%d)", m->key, m->code);
-		} else if (attempts_of(nt, m->key) >= nt->conf->mail_max_attempts) {
+		} else if ((tries = attempts_of(nt, m->key)) >= nt->conf->mail_max_attempts) {
 			status = "failed";
 			nt->failed++;
-			snprintf(reply, sizeof(reply), "gave up after %d attempts: %d %s",
-				 attempts_of(nt, m->key), m->code, m->reply);
-			cp_warn("%s: gave up after %d attempts (last reply %d)", m->key,
-				attempts_of(nt, m->key), m->code);
+			snprintf(reply, sizeof(reply), "gave up after %ld attempts: %d %s", tries,
+				 m->code, m->reply);
+			cp_warn("%s: gave up after %ld attempts (last reply %d)", m->key, tries,
+				m->code);
 		} else {
 			status = "deferred";
 			nt->deferred++;
@@ -210,12 +205,9 @@ static char *documents_text(struct notify *nt, const char *enrolment)
 	sqlite3_bind_text(st, 1, nt->st->batch, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, enrolment, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *type = col(st, 1);
-
 		next = cp_xasprintf("%s%s  %s %s (%s)\n    check it: %s%s", out, *out ? "\n" : "",
-				    !strcmp(type, "certificate") ? "Certificate"
-				    : !strcmp(type, "transcript") ? "Unit transcript" : "Letter",
-				    col(st, 0), col(st, 2), nt->conf->verify_url, col(st, 0));
+				    cp_doc_title(col(st, 1)), col(st, 0), col(st, 2),
+				    nt->conf->verify_url, col(st, 0));
 		free(out);
 		out = next;
 	}
@@ -258,8 +250,7 @@ static int learners(struct notify *nt)
 			continue;
 		}
 		memset(&v, 0, sizeof(v));
-		full = cp_xasprintf("%s%s%s %s", col(st, 1), col(st, 2) ? " " : "",
-				    col(st, 2) ? col(st, 2) : "", col(st, 3));
+		full = cp_bind_full_name(col(st, 1), col(st, 2), col(st, 3));
 		docs = documents_text(nt, enrolment);
 		v.v[CP_B_AWARDING_BODY] = nt->conf->awarding_body;
 		v.v[CP_B_FULL_NAME] = full;

@@ -19,24 +19,13 @@
 #define FIRST_FREE 4
 #define MAX_SOURCE (64L << 20)
 
-struct source {
-	const char *path;
-	char *d;
-	size_t n;
-	long size;           /* /Size: object numbers 0 .. size-1 */
-	long long *off;      /* offset of each object, -1 if free */
-	long long xref;      /* where the cross-reference table starts */
-	long root, pages, info;
-	long *map;           /* old number -> new number, 0 if dropped */
-};
-
-static int bad(const struct source *s, const char *why)
+static int bad(const struct cp_concat_source *s, const char *why)
 {
 	return cp_error("%s: %s: not a PDF the print file can take", s->path, why);
 }
 
 /* The last occurrence of key in the file, or NULL. */
-static const char *rfind(const struct source *s, const char *key)
+static const char *rfind(const struct cp_concat_source *s, const char *key)
 {
 	size_t k = strlen(key);
 
@@ -61,7 +50,7 @@ static long ref_after(const char *p, const char *end, const char *key)
 	return -1;
 }
 
-static int read_source(struct source *s)
+static int read_source(struct cp_concat_source *s)
 {
 	int fd = open(s->path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -114,7 +103,7 @@ static int read_source(struct source *s)
 /* Where object i's text starts (after "i 0 obj") and ends (at its
  * "endobj": the last one before the next object, since stream data may
  * hold those bytes too). */
-static int object_span(const struct source *s, long i, const char **b, const char **e)
+static int object_span(const struct cp_concat_source *s, long i, const char **b, const char **e)
 {
 	char head[32];
 	int k;
@@ -184,7 +173,7 @@ static int is_delim(char ch)
 
 /* Copy a dictionary part with every "N 0 R" renumbered; a /Parent of a
  * page points at the new page tree. */
-static int copy_dict(struct cp_concat *c, const struct source *s, const char *b, const char *e)
+static int copy_dict(struct cp_concat *c, const struct cp_concat_source *s, const char *b, const char *e)
 {
 	const char *p = b, *from = b;
 
@@ -227,43 +216,29 @@ int cp_concat_open(struct cp_concat *c, const char *path)
 	return put(c, head, sizeof(head) - 1);
 }
 
-static void release_source(struct source *s)
+void cp_concat_source_release(struct cp_concat_source *s)
 {
 	free(s->d);
 	free(s->off);
 	free(s->map);
+	free(s->kids);
+	memset(s, 0, sizeof(*s));
 }
 
-int cp_concat_add(struct cp_concat *c, const char *src, long *pages)
+int cp_concat_read(struct cp_concat_source *s, const char *path)
 {
-	struct source s = { .path = src };
 	const char *b, *e, *kids, *kend;
-	int rc = -1;
 
-	*pages = 0;
-	if (read_source(&s) < 0 || object_span(&s, s.root, &b, &e) < 0)
-		goto out;
-	s.pages = ref_after(b, e, "/Pages ");
-	if (object_span(&s, s.pages, &b, &e) < 0)
-		goto out;
+	memset(s, 0, sizeof(*s));
+	s->path = path;
+	if (read_source(s) < 0 || object_span(s, s->root, &b, &e) < 0)
+		return -1;
+	s->pages = ref_after(b, e, "/Pages ");
+	if (object_span(s, s->pages, &b, &e) < 0)
+		return -1;
 	kids = memmem(b, (size_t)(e - b), "/Kids", 5);
-	if (!kids || kids > e || !(kend = memchr(kids, ']', (size_t)(e - kids)))) {
-		bad(&s, "a page tree without /Kids");
-		goto out;
-	}
-	/* new numbers for every object but the catalog, page tree and info */
-	s.map = cp_xcalloc((size_t)s.size, sizeof(*s.map));
-	for (long i = 1; i < s.size; i++)
-		if (s.off[i] >= 0 && i != s.root && i != s.pages && i != s.info)
-			s.map[i] = (long)c->nobj++;
-	if (c->nobj > c->cap) {
-		size_t old = c->cap;
-
-		while (c->cap < c->nobj)
-			c->cap *= 2;
-		c->offset = cp_xrealloc(c->offset, c->cap * sizeof(*c->offset));
-		memset(c->offset + old, 0, (c->cap - old) * sizeof(*c->offset));
-	}
+	if (!kids || kids > e || !(kend = memchr(kids, ']', (size_t)(e - kids))))
+		return bad(s, "a page tree without /Kids");
 	/* the pages, in order, from /Kids [ a 0 R b 0 R ] */
 	for (const char *p = kids + 5; p < kend;) {
 		char *n;
@@ -273,39 +248,56 @@ int cp_concat_add(struct cp_concat *c, const char *src, long *pages)
 			p++;
 			continue;
 		}
-		if (strncmp(n, " 0 R", 4) || k <= 0 || k >= s.size || !s.map[k]) {
-			bad(&s, "a page that is not a plain object");
-			goto out;
-		}
+		if (strncmp(n, " 0 R", 4) || k <= 0 || k >= s->size || s->off[k] < 0 ||
+		    k == s->root || k == s->pages || k == s->info)
+			return bad(s, "a page that is not a plain object");
+		s->kids = cp_xrealloc(s->kids, ((size_t)s->npages + 1) * sizeof(*s->kids));
+		s->kids[s->npages++] = k;
+		p = n + 4;
+	}
+	if (!s->npages)
+		return bad(s, "no pages");
+	return 0;
+}
+
+int cp_concat_append(struct cp_concat *c, struct cp_concat_source *s)
+{
+	const char *b, *e;
+
+	/* new numbers for every object but the catalog, page tree and info */
+	s->map = cp_xcalloc((size_t)s->size, sizeof(*s->map));
+	for (long i = 1; i < s->size; i++)
+		if (s->off[i] >= 0 && i != s->root && i != s->pages && i != s->info)
+			s->map[i] = (long)c->nobj++;
+	if (c->nobj > c->cap) {
+		size_t old = c->cap;
+
+		while (c->cap < c->nobj)
+			c->cap *= 2;
+		c->offset = cp_xrealloc(c->offset, c->cap * sizeof(*c->offset));
+		memset(c->offset + old, 0, (c->cap - old) * sizeof(*c->offset));
+	}
+	for (long i = 0; i < s->npages; i++) {
 		if (c->nkids == c->kcap) {
 			c->kcap = c->kcap ? c->kcap * 2 : 256;
 			c->kids = cp_xrealloc(c->kids, c->kcap * sizeof(*c->kids));
 		}
-		c->kids[c->nkids++] = s.map[k];
-		(*pages)++;
-		p = n + 4;
+		c->kids[c->nkids++] = s->map[s->kids[i]];
 	}
-	if (!*pages) {
-		bad(&s, "no pages");
-		goto out;
-	}
-	for (long i = 1; i < s.size; i++) {
+	for (long i = 1; i < s->size; i++) {
 		const char *d;
 
-		if (!s.map[i])
+		if (!s->map[i])
 			continue;
-		if (object_span(&s, i, &b, &e) < 0)
-			goto out;
+		if (object_span(s, i, &b, &e) < 0)
+			return -1;
 		d = dict_end(b, e);
-		c->offset[s.map[i]] = c->pos;
-		if (putf(c, "%ld 0 obj", s.map[i], 0) < 0 || copy_dict(c, &s, b, d) < 0 ||
+		c->offset[s->map[i]] = c->pos;
+		if (putf(c, "%ld 0 obj", s->map[i], 0) < 0 || copy_dict(c, s, b, d) < 0 ||
 		    put(c, d, (size_t)(e - d)) < 0 || put(c, "endobj\n", 7) < 0)
-			goto out;
+			return -1;
 	}
-	rc = 0;
-out:
-	release_source(&s);
-	return rc;
+	return 0;
 }
 
 static int put_string(struct cp_concat *c, const char *s)

@@ -10,6 +10,19 @@
 
 #include "../../pipeline/atomic.h"
 
+/* One PDF read whole and checked, ready to append. */
+struct cp_concat_source {
+	const char *path;
+	char *d;
+	size_t n;
+	long size;           /* /Size: object numbers 0 .. size-1 */
+	long long *off;      /* offset of each object, -1 if free */
+	long long xref;      /* where the cross-reference table starts */
+	long root, pages, info;
+	long *kids, npages;  /* its pages in order (its object numbers) */
+	long *map;           /* old number -> new number, 0 if dropped */
+};
+
 struct cp_concat {
 	struct cp_atomic out;
 	long long pos;      /* bytes written */
@@ -21,8 +34,12 @@ struct cp_concat {
 
 /* Start path (written atomically: it appears on cp_concat_finish). */
 int cp_concat_open(struct cp_concat *c, const char *path);
-/* Append every page of the PDF at src; *pages gets their number. */
-int cp_concat_add(struct cp_concat *c, const char *src, long *pages);
+/* Read and check the PDF at path (s->npages: its pages). 0 or -1; release
+ * s either way. */
+int cp_concat_read(struct cp_concat_source *s, const char *path);
+/* Append every page of a source read. */
+int cp_concat_append(struct cp_concat *c, struct cp_concat_source *s);
+void cp_concat_source_release(struct cp_concat_source *s);
 /* Write the page tree, catalog, info (title), xref and trailer; commit. */
 int cp_concat_finish(struct cp_concat *c, const char *title);
 void cp_concat_abort(struct cp_concat *c);

@@ -83,11 +83,8 @@ long cp_pack_claim_reprints(struct cp_registry *reg, const char *batch)
 		return -1;
 	}
 	sqlite3_finalize(st);
-	st = cp_registry_prepare(reg, "SELECT count(*) FROM reprints WHERE print_batch_id = ?1");
-	if (!st)
+	if (cp_registry_scalar(reg, "SELECT count(*) FROM reprints WHERE print_batch_id = ?1",
+			       batch, NULL, &n) < 0)
 		return -1;
-	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
-	n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_finalize(st);
 	return n;
 }

@@ -53,7 +53,7 @@ struct cp_pack {
 	struct cp_pack_run *runs;
 	size_t nruns;
 	long achieved, held, rejected;
-	char *centre, *centre_name, *centre_email;
+	char *centre, *centre_name;
 	long documents; /* the batch's own, from rendered.xml */
 };
 
@@ -64,8 +64,8 @@ int cp_pack_manifest(struct cp_pack *p, const char *path);
 /* certification-report.pdf and summary-RUN.pdf for every course run into
  * p->work. Returns a sysexits code. */
 int cp_pack_reports(struct cp_pack *p);
-/* The centre's zip under spool/exports/BATCH/, and its registry row.
- * Returns a sysexits code; fills *file (caller frees). */
+/* The centre's zip under spool/exports/BATCH/, and its registry row; an
+ * <export> element in out. Returns a sysexits code. */
 int cp_pack_export(struct cp_pack *p, const struct cp_spool *spool, struct cp_xmlout *out);
 /* The print file parts and the ticket under spool/print/BATCH/. */
 int cp_pack_print(struct cp_pack *p, const struct cp_spool *spool, struct cp_xmlout *out);

@@ -81,41 +81,11 @@ static int start_part(struct printing *pr)
 	return rc;
 }
 
-/* A copy's page count without reading it all: libharu writes "/Count N"
- * in its page tree; concat.c checks the tree when the copy is added. */
-static long pages_of(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char buf[4096];
-	long n = 0;
-	size_t got;
-
-	if (!f)
-		return -1;
-	while ((got = fread(buf, 1, sizeof(buf) - 1, f)) > 0) {
-		char *p = buf;
-
-		buf[got] = '\0';
-		while ((p = memmem(p, got - (size_t)(p - buf), "/Type /Pages", 12))) {
-			char *c = strstr(p, "/Count ");
-
-			if (c)
-				n = strtol(c + 7, NULL, 10);
-			p += 12;
-		}
-		if (n > 0)
-			break;
-		if (got == sizeof(buf) - 1)
-			fseek(f, -64, SEEK_CUR); /* a key cut by the buffer */
-	}
-	fclose(f);
-	return n;
-}
-
 static int add_doc(void *ctx, const struct cp_pack_doc *d)
 {
 	struct printing *pr = ctx;
-	long pages, want, limit = pr->p->conf->print_sheets_per_part;
+	struct cp_concat_source src;
+	long pages, limit = pr->p->conf->print_sheets_per_part;
 	char *path;
 	int rc = -1;
 
@@ -124,16 +94,14 @@ static int add_doc(void *ctx, const struct cp_pack_doc *d)
 	else
 		path = cp_xasprintf("%s/%s/print/%s.pdf", pr->spool->batches, pr->p->batch,
 				    d->reference);
-	want = pages_of(path);
-	if (want <= 0) {
-		cp_error("%s: the print copy is missing or has no pages", path);
+	if (cp_concat_read(&src, path) < 0)
 		goto out;
-	}
-	if (pr->open && pr->part_pages + want > limit && finish_part(pr) < 0)
+	pages = src.npages;
+	if (pr->open && pr->part_pages + pages > limit && finish_part(pr) < 0)
 		goto out;
 	if (!pr->open && start_part(pr) < 0)
 		goto out;
-	if (cp_concat_add(&pr->part, path, &pages) < 0)
+	if (cp_concat_append(&pr->part, &src) < 0)
 		goto out;
 	/* part, first page, last page, reference, type, replaces */
 	fprintf(pr->docs, "%d %ld %ld %s %s %s\n", pr->nparts, pr->part_pages + 1,
@@ -145,6 +113,7 @@ static int add_doc(void *ctx, const struct cp_pack_doc *d)
 		pr->reprints++;
 	rc = ferror(pr->docs) ? cp_error("cannot note a document for the ticket") : 0;
 out:
+	cp_concat_source_release(&src);
 	free(path);
 	return rc;
 }

@@ -181,9 +181,8 @@ static int on_doc(void *ctx, const struct cp_pack_doc *d)
 		r->rows = cp_xrealloc(r->rows, (r->nrows + 1) * sizeof(*r->rows));
 		row = &r->rows[r->nrows++];
 		memset(row, 0, sizeof(*row));
-		row->v[ROW(CP_B_ROW_LEARNER)] = keep(r, cp_xasprintf(
-			"%s%s%s %s", d->first_name, d->middle_names ? " " : "",
-			d->middle_names ? d->middle_names : "", d->last_name));
+		row->v[ROW(CP_B_ROW_LEARNER)] =
+			keep(r, cp_bind_full_name(d->first_name, d->middle_names, d->last_name));
 		row->v[ROW(CP_B_ROW_ENROLMENT)] = keep(r, cp_xstrdup(d->enrolment));
 		row->v[ROW(CP_B_ROW_CANDIDATE)] = keep(r, cp_xstrdup(d->candidate));
 		row->v[ROW(CP_B_ROW_GRADE)] = keep(r, cp_xstrdup(d->grade));

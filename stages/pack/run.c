@@ -17,13 +17,6 @@
 #include "../../pipeline/xalloc.h"
 #include "../../pipeline/banned.h"
 
-static int count_doc(void *ctx, const struct cp_pack_doc *d)
-{
-	(void)d;
-	++*(long *)ctx;
-	return 0;
-}
-
 /* The registry's documents for the batch must be the ones rendered. */
 static int check_rendered(struct cp_pack *p)
 {
@@ -38,7 +31,8 @@ static int check_rendered(struct cp_pack *p)
 		return -1;
 	p->documents = cp_node_attr_long(end, "documents", -1);
 	xmlFreeNode(end);
-	if (cp_pack_each_doc(p->reg, p->batch, false, count_doc, &have) < 0)
+	if (cp_registry_scalar(p->reg, "SELECT count(*) FROM documents WHERE batch_id = ?1",
+			       p->batch, NULL, &have) < 0)
 		return -1;
 	if (have != p->documents)
 		return cp_error("batch %s: the registry holds %ld documents, rendered.xml %ld",
@@ -115,7 +109,6 @@ static void release(struct cp_pack *p)
 	free(p->work);
 	free(p->centre);
 	free(p->centre_name);
-	free(p->centre_email);
 }
 
 int cp_pack_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)

@@ -40,8 +40,6 @@ static int on_header(void *ctx, xmlNodePtr n)
 		return 0;
 	p->centre = cp_xstrdup(cp_node_attr(n, "number") ? cp_node_attr(n, "number") : "");
 	p->centre_name = cp_xstrdup(cp_node_attr(n, "name") ? cp_node_attr(n, "name") : "");
-	if (cp_node_attr(n, "email"))
-		p->centre_email = cp_xstrdup(cp_node_attr(n, "email"));
 	return 0;
 }
 
