@@ -201,4 +201,21 @@ CERTPRESS_NOW=$(( $(date +%s) + 25 * 3600 )) run certpress sweep
 check "sweep after 25 hours deletes the zip" "[ $rc = 0 ] && [ ! -e $zip ] && contains out 'expired $batch C01234-$batch.zip'"
 check "...and records them expired" "[ \"\$(sql \"select group_concat(status || (swept is not null)) from exports\")\" = expired1,expired1,expired1 ]"
 
+# a document of several pages keeps its pages in order in the print file
+rm -rf spool
+make_key
+through_pack "$FIX/results/render-edge.xml"
+check "pack of the edge-case batch" "[ $rc = 0 ]"
+t=spool/print/$batch/print-$batch.ticket.xml
+pf=spool/print/$batch/print-$batch.pdf
+sed -n 's/.*first-page="\([0-9]*\)" last-page="\([0-9]*\)".*/\1 \2/p' $t | awk '$2 > $1' > multi
+bad=0
+while read -r first last; do
+	for ((pg = first; pg <= last; pg++)); do
+		pdftotext -f "$pg" -l "$pg" "$pf" - 2> /dev/null | grep -q "Page $((pg - first + 1)) of $((last - first + 1))" ||
+			bad=$((bad + 1))
+	done
+done < multi
+check "a transcript of several pages is there, each page in its place" "[ -s multi ] && [ $bad = 0 ]"
+
 done_testing
