@@ -89,22 +89,19 @@ const char *cp_doc_title(const char *type)
 	       : !strcmp(type, "transcript") ? "Unit transcript" : "Letter";
 }
 
-int cp_doc_pdf(const struct cp_fontset *fonts, char *const *subset, const struct cp_layout *l,
-	       struct cp_values *v, const struct cp_conf *conf, int digital, unsigned char **buf,
-	       size_t *len, int *pages)
+int cp_doc_pdf(struct cp_pdf *pdf, const struct cp_layout *l, struct cp_values *v,
+	       const struct cp_conf *conf, int digital, unsigned char **buf, size_t *len, int *pages)
 {
 	const char *ref = v->v[CP_B_REFERENCE], *type = v->v[CP_B_DOC_TYPE];
-	struct cp_pdf pdf;
 	struct cp_pdf_info info = { 0 };
 	char subject[64];
 
-	if (cp_pdf_new(&pdf, fonts, subset) < 0)
+	if (cp_pdf_begin(pdf) < 0)
 		return -1;
-	*pages = cp_draw(&pdf, l, v, digital);
+	*pages = cp_draw(pdf, l, v, digital);
 	if (*pages < 0) {
-		HPDF_STATUS e = pdf.error, d = pdf.detail;
+		HPDF_STATUS e = pdf->error, d = pdf->detail;
 
-		cp_pdf_free(&pdf);
 		return cp_error("%s: cannot lay out the %s (libharu error 0x%04lX, detail %lu)", ref,
 				type, (unsigned long)e, (unsigned long)d);
 	}
@@ -114,7 +111,7 @@ int cp_doc_pdf(const struct cp_fontset *fonts, char *const *subset, const struct
 	info.author = conf->awarding_body;
 	info.keywords = ref;
 	info.owner_password = digital ? conf->owner_password : NULL;
-	if (cp_pdf_save(&pdf, &info, buf, len) < 0)
+	if (cp_pdf_save(pdf, &info, buf, len) < 0)
 		return cp_error("%s: cannot make the %s copy of the %s", ref,
 				digital ? "digital" : "print", type);
 	return 0;

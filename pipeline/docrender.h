@@ -10,6 +10,7 @@
 #include "bind.h"
 #include "conf.h"
 #include "layout.h"
+#include "pdf.h"
 
 struct cp_record {
 	struct cp_values v;
@@ -33,10 +34,9 @@ const char *cp_doc_title(const char *type);
 /* The template a document type uses, from the <award> attributes. */
 const char *cp_doc_template(xmlNodePtr award, const char *type);
 
-/* Lay out one copy (digital or print) and save it to memory (caller frees
- * *buf). Returns 0 or -1 with a message. */
-int cp_doc_pdf(const struct cp_fontset *fonts, char *const *subset, const struct cp_layout *l,
-	       struct cp_values *v, const struct cp_conf *conf, int digital, unsigned char **buf,
-	       size_t *len, int *pages);
+/* Lay out one copy (digital or print) with pdf (cp_pdf_new) and save it to
+ * memory (caller frees *buf). Returns 0 or -1 with a message. */
+int cp_doc_pdf(struct cp_pdf *pdf, const struct cp_layout *l, struct cp_values *v,
+	       const struct cp_conf *conf, int digital, unsigned char **buf, size_t *len, int *pages);
 
 #endif

@@ -399,7 +399,7 @@ int cp_draw(struct cp_pdf *p, const struct cp_layout *l, struct cp_values *v, in
 				break;
 			}
 			case CP_EL_QR:
-				if (cp_qr_draw(page, v->v[CP_B_VERIFY_URL] ? v->v[CP_B_VERIFY_URL] : "",
+				if (cp_qr_draw(&p->qr, page, v->v[CP_B_VERIFY_URL] ? v->v[CP_B_VERIFY_URL] : "",
 					       e->qr_level, e->x, l->page_h - e->y, e->w, e->color) < 0)
 					p->error = p->error ? p->error : 1;
 				break;

@@ -1,5 +1,7 @@
 /* libharu wrapper. libharu reports errors through a callback and goes on;
- * the first error is kept and fails the save, so no half-made PDF is kept. */
+ * the first error is kept and fails the save, so no half-made PDF is kept.
+ * One libharu document object makes every PDF of a process (HPDF_NewDoc
+ * between them), so fonts are parsed once. */
 #include "pdf.h"
 
 #include <math.h>
@@ -8,6 +10,9 @@
 #include <time.h>
 
 #include "msg.h"
+#include "qr.h"
+#include "readfile.h"
+#include "utf8.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -29,40 +34,97 @@ int cp_pdf_new(struct cp_pdf *p, const struct cp_fontset *fonts, char *const *su
 	p->doc = HPDF_New(on_error, p);
 	if (!p->doc)
 		return cp_error("libharu cannot make a document");
+	p->fresh = true;
+	return 0;
+}
+
+int cp_pdf_begin(struct cp_pdf *p)
+{
+	if (!p->fresh && HPDF_NewDoc(p->doc) != HPDF_OK)
+		return cp_error("libharu cannot start a document");
+	p->fresh = false;
+	p->error = p->detail = 0;
+	memset(p->handle, 0, sizeof(p->handle));
+	p->nimages = 0;
 	HPDF_SetCompressionMode(p->doc, HPDF_COMP_ALL);
 	return 0;
 }
 
-static HPDF_Font font(struct cp_pdf *p, int face, int enc)
+/* Loaded once; on failure the document gets an error and the text is not
+ * drawn. */
+static struct cp_pdffont *face(struct cp_pdf *p, int i)
 {
-	if (!p->handle[face][enc]) {
-		if (!p->name[face])
-			p->name[face] = HPDF_LoadTTFontFromFile(p->doc, p->subset[face], HPDF_TRUE);
-		if (!p->name[face])
+	if (!p->font[i].def && cp_pdffont_load(&p->font[i], p->doc, p->subset[i]) < 0) {
+		if (!p->error)
+			p->error = HPDF_TTF_INVALID_FOMAT;
+		return NULL;
+	}
+	return &p->font[i];
+}
+
+static HPDF_Font font(struct cp_pdf *p, int i, int enc)
+{
+	if (!p->handle[i][enc]) {
+		if (!face(p, i))
 			return NULL;
 		if (enc == CP_ENC_UTF8 && !p->utf8_on) {
 			HPDF_UseUTFEncodings(p->doc);
 			p->utf8_on = true;
 		}
-		p->handle[face][enc] = HPDF_GetFont(p->doc, p->name[face], cp_pdftext_encoders[enc]);
+		p->handle[i][enc] = HPDF_GetFont(p->doc, p->font[i].name, cp_pdftext_encoders[enc]);
 	}
-	return p->handle[face][enc];
+	return p->handle[i][enc];
 }
 
-double cp_pdf_text_width(struct cp_pdf *p, int face, double size, const char *utf8)
+/* libharu's own width through its font objects, for what the cache below
+ * does not take. */
+static double runs_width(struct cp_pdf *p, int i, const char *utf8)
 {
 	struct cp_runs runs;
 	double w = 0;
 
 	cp_pdftext_split(utf8, &runs);
-	for (int i = 0; i < runs.n; i++) {
-		HPDF_Font f = font(p, face, runs.run[i].enc);
+	for (int r = 0; r < runs.n; r++) {
+		HPDF_Font f = font(p, i, runs.run[r].enc);
 
 		if (f)
-			w += HPDF_Font_TextWidth(f, (const HPDF_BYTE *)runs.run[i].bytes,
-						 (HPDF_UINT)strlen(runs.run[i].bytes)).width;
+			w += HPDF_Font_TextWidth(f, (const HPDF_BYTE *)runs.run[r].bytes,
+						 (HPDF_UINT)strlen(runs.run[r].bytes)).width;
 	}
-	return w * size / 1000.0;
+	return w;
+}
+
+/* The same sum of glyph widths, from a table filled as code points come:
+ * layout measures far more than it draws, and libharu's measuring looks a
+ * code point up in the font's cmap every time. */
+double cp_pdf_text_width(struct cp_pdf *p, int i, double size, const char *utf8)
+{
+	const unsigned char *s = (const unsigned char *)utf8;
+	size_t left = strlen(utf8);
+	long w = 0;
+
+	if (left > sizeof(((struct cp_runs *)0)->buf) / 2 || !face(p, i))
+		return runs_width(p, i, utf8) * size / 1000.0;
+	if (!p->width[i]) {
+		p->width[i] = cp_xmalloc(65536 * sizeof(*p->width[i]));
+		for (size_t c = 0; c < 65536; c++)
+			p->width[i][c] = INT16_MIN;
+	}
+	while (left) {
+		uint32_t cp;
+		size_t len = cp_utf8_decode(s, left, &cp);
+
+		if (!len || cp >= 0x10000)
+			return runs_width(p, i, utf8) * size / 1000.0;
+		if (cp >= 0x20) { /* as cp_pdftext_split: no control reaches a page */
+			if (p->width[i][cp] == INT16_MIN)
+				p->width[i][cp] = (int16_t)cp_pdffont_width(&p->font[i], cp);
+			w += p->width[i][cp];
+		}
+		s += len;
+		left -= len;
+	}
+	return (double)w * size / 1000.0;
 }
 
 void cp_pdf_show(struct cp_pdf *p, HPDF_Page page, int face, double size, double x, double y,
@@ -92,19 +154,36 @@ void cp_pdf_show(struct cp_pdf *p, HPDF_Page page, int face, double size, double
 	HPDF_Page_EndText(page);
 }
 
+/* An image file's bytes, read once per process. */
+static int image_file(struct cp_pdf *p, const char *path)
+{
+	for (int i = 0; i < p->nfiles; i++)
+		if (!strcmp(p->file_src[i], path))
+			return i;
+	if (p->nfiles == CP_PDF_MAX_IMAGES ||
+	    cp_read_file(path, &p->file[p->nfiles], &p->file_len[p->nfiles], 16 << 20) < 0)
+		return -1;
+	p->file_src[p->nfiles] = cp_xstrdup(path);
+	return p->nfiles++;
+}
+
 HPDF_Image cp_pdf_image(struct cp_pdf *p, const char *path)
 {
 	size_t len = strlen(path);
+	int f;
 
 	for (int i = 0; i < p->nimages; i++)
 		if (!strcmp(p->image_src[i], path))
 			return p->image[i];
-	if (p->nimages == CP_PDF_MAX_IMAGES)
+	if (p->nimages == CP_PDF_MAX_IMAGES || (f = image_file(p, path)) < 0)
 		return NULL;
 	p->image_src[p->nimages] = path;
-	p->image[p->nimages] = len > 4 && !strcmp(path + len - 4, ".png")
-				       ? HPDF_LoadPngImageFromFile(p->doc, path)
-				       : HPDF_LoadJpegImageFromFile(p->doc, path);
+	p->image[p->nimages] =
+		len > 4 && !strcmp(path + len - 4, ".png")
+			? HPDF_LoadPngImageFromMem(p->doc, (const HPDF_BYTE *)p->file[f],
+						   (HPDF_UINT)p->file_len[f])
+			: HPDF_LoadJpegImageFromMem(p->doc, (const HPDF_BYTE *)p->file[f],
+						    (HPDF_UINT)p->file_len[f]);
 	return p->image[p->nimages++];
 }
 
@@ -152,12 +231,19 @@ int cp_pdf_save(struct cp_pdf *p, const struct cp_pdf_info *info, unsigned char 
 					       0x200 | 0x800);
 		HPDF_SetEncryptionMode(p->doc, HPDF_ENCRYPT_R3, 16);
 	}
+	for (int i = 0; i < CP_MAX_FONTS && !p->error; i++) {
+		bool drawn = false;
+
+		for (int e = 0; e < cp_pdftext_nencoders; e++)
+			drawn |= p->handle[i][e] != NULL;
+		if (drawn && cp_pdffont_embed(&p->font[i], p->doc) < 0 && !p->error)
+			p->error = HPDF_FAILD_TO_ALLOC_MEM;
+	}
 	if (!p->error)
 		HPDF_SaveToStream(p->doc);
 	if (p->error) {
 		cp_error("libharu error 0x%04lX (detail %lu)", (unsigned long)p->error,
 			 (unsigned long)p->detail);
-		cp_pdf_free(p);
 		return -1;
 	}
 	size = HPDF_GetStreamSize(p->doc);
@@ -166,11 +252,9 @@ int cp_pdf_save(struct cp_pdf *p, const struct cp_pdf_info *info, unsigned char 
 		free(*buf);
 		*buf = NULL;
 		cp_error("libharu error 0x%04lX reading the document back", (unsigned long)p->error);
-		cp_pdf_free(p);
 		return -1;
 	}
 	*len = size;
-	cp_pdf_free(p);
 	return 0;
 }
 
@@ -179,4 +263,15 @@ void cp_pdf_free(struct cp_pdf *p)
 	if (p->doc)
 		HPDF_Free(p->doc);
 	p->doc = NULL;
+	for (int i = 0; i < CP_MAX_FONTS; i++) {
+		cp_pdffont_release(&p->font[i]);
+		free(p->width[i]);
+		p->width[i] = NULL;
+	}
+	for (int i = 0; i < p->nfiles; i++) {
+		free(p->file_src[i]);
+		free(p->file[i]);
+	}
+	p->nfiles = 0;
+	cp_qr_cache_release(&p->qr);
 }

@@ -1,16 +1,20 @@
-/* One PDF being made with libharu: the batch's subset fonts loaded on first
- * use, text drawn and measured as code-page runs (pdftext), images, and the
- * finished document saved to memory, encrypted with an owner password for a
- * digital copy. */
+/* PDFs made with libharu, one after another in one libharu document object:
+ * the subset fonts are loaded on first use and stay loaded (pdffont.h),
+ * images are read once, text is drawn and measured as code-page runs
+ * (pdftext), and each finished document is saved to memory, encrypted with
+ * an owner password for a digital copy. */
 #ifndef CP_PDF_H
 #define CP_PDF_H
 
 #include <hpdf.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "layout.h"
+#include "pdffont.h"
 #include "pdftext.h"
+#include "qr.h"
 
 #define CP_PDF_MAX_IMAGES 16
 
@@ -18,14 +22,22 @@ struct cp_pdf {
 	HPDF_Doc doc;
 	HPDF_STATUS error;     /* the first libharu error, 0 if none */
 	HPDF_STATUS detail;
+	bool fresh;            /* doc is new: no document begun in it yet */
 	const struct cp_fontset *fonts;
 	char *const *subset;   /* the subset file of each font */
-	const char *name[CP_MAX_FONTS];
-	HPDF_Font handle[CP_MAX_FONTS][16];
+	struct cp_pdffont font[CP_MAX_FONTS];
+	int16_t *width[CP_MAX_FONTS]; /* per BMP code point, INT16_MIN: not yet */
 	bool utf8_on;
+	struct cp_qr_cache qr;
+	/* this document's */
+	HPDF_Font handle[CP_MAX_FONTS][16];
 	const char *image_src[CP_PDF_MAX_IMAGES];
 	HPDF_Image image[CP_PDF_MAX_IMAGES];
 	int nimages;
+	/* every document's: image files read once */
+	char *file_src[CP_PDF_MAX_IMAGES], *file[CP_PDF_MAX_IMAGES];
+	size_t file_len[CP_PDF_MAX_IMAGES];
+	int nfiles;
 };
 
 struct cp_pdf_info {
@@ -33,7 +45,11 @@ struct cp_pdf_info {
 	const char *owner_password; /* NULL: no encryption (print copies) */
 };
 
+/* Ready to make documents with these fonts; then cp_pdf_begin, draw,
+ * cp_pdf_save, as many times as needed, and cp_pdf_free. */
 int cp_pdf_new(struct cp_pdf *p, const struct cp_fontset *fonts, char *const *subset);
+/* Start a new, empty document. 0 or -1 with a message. */
+int cp_pdf_begin(struct cp_pdf *p);
 /* Width in points of UTF-8 text in a font at a size. */
 double cp_pdf_text_width(struct cp_pdf *p, int font, double size, const char *utf8);
 /* Draw UTF-8 text with its baseline starting at (x, y), PDF coordinates,
@@ -41,7 +57,8 @@ double cp_pdf_text_width(struct cp_pdf *p, int font, double size, const char *ut
 void cp_pdf_show(struct cp_pdf *p, HPDF_Page page, int font, double size, double x, double y,
 		 double angle, const char *utf8);
 HPDF_Image cp_pdf_image(struct cp_pdf *p, const char *path);
-/* Save to memory (caller frees *buf) and free the document. */
+/* Save the document to memory (caller frees *buf). 0 or -1 with a message;
+ * either way the next document can begin. */
 int cp_pdf_save(struct cp_pdf *p, const struct cp_pdf_info *info, unsigned char **buf,
 		size_t *len);
 void cp_pdf_free(struct cp_pdf *p);

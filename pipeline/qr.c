@@ -1,20 +1,41 @@
 /* QR modules merged into horizontal runs: one rectangle per run, one fill
- * for the whole code, so the PDF stays small and any scanner reads it. */
+ * for the whole code, so the PDF stays small and any scanner reads it. The
+ * runs are drawn in module units under a scaling matrix: whole numbers, a
+ * third of the bytes of page coordinates. */
 #include "qr.h"
 
 #include <qrencode.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "msg.h"
+#include "xalloc.h"
 #include "banned.h"
 
 #define QUIET 4 /* modules of white around the code, as ISO 18004 asks */
 
-int cp_qr_draw(HPDF_Page page, const char *text, int level, double x, double top, double size,
-	       unsigned rgb)
+static QRcode *encode(struct cp_qr_cache *c, const char *text, int level)
 {
 	static const QRecLevel levels[] = { QR_ECLEVEL_L, QR_ECLEVEL_M, QR_ECLEVEL_Q,
 					    QR_ECLEVEL_H };
-	QRcode *q = QRcode_encodeString(text, 0, levels[level & 3], QR_MODE_8, 1);
+	QRcode *q;
+
+	if (c->code && c->level == level && !strcmp(c->text, text))
+		return c->code;
+	q = QRcode_encodeString(text, 0, levels[level & 3], QR_MODE_8, 1);
+	if (!q)
+		return NULL;
+	cp_qr_cache_release(c);
+	c->text = cp_xstrdup(text);
+	c->level = level;
+	c->code = q;
+	return q;
+}
+
+int cp_qr_draw(struct cp_qr_cache *c, HPDF_Page page, const char *text, int level, double x,
+	       double top, double size, unsigned rgb)
+{
+	QRcode *q = encode(c, text, level);
 	double m;
 
 	if (!q)
@@ -24,6 +45,10 @@ int cp_qr_draw(HPDF_Page page, const char *text, int level, double x, double top
 	HPDF_Page_Rectangle(page, (HPDF_REAL)x, (HPDF_REAL)(top - size), (HPDF_REAL)size,
 			    (HPDF_REAL)size);
 	HPDF_Page_Fill(page);
+	HPDF_Page_GSave(page);
+	/* module (col, row) is the unit square at (col, width - 1 - row) */
+	HPDF_Page_Concat(page, (HPDF_REAL)m, 0, 0, (HPDF_REAL)m, (HPDF_REAL)(x + QUIET * m),
+			 (HPDF_REAL)(top - (QUIET + q->width) * m));
 	HPDF_Page_SetRGBFill(page, ((rgb >> 16) & 255) / 255.0f, ((rgb >> 8) & 255) / 255.0f,
 			     (rgb & 255) / 255.0f);
 	for (int row = 0; row < q->width; row++) {
@@ -33,9 +58,9 @@ int cp_qr_draw(HPDF_Page page, const char *text, int level, double x, double top
 			while (col + run < q->width && (q->data[row * q->width + col + run] & 1))
 				run++;
 			if (run) {
-				HPDF_Page_Rectangle(page, (HPDF_REAL)(x + (QUIET + col) * m),
-						    (HPDF_REAL)(top - (QUIET + row + 1) * m),
-						    (HPDF_REAL)(run * m), (HPDF_REAL)m);
+				HPDF_Page_Rectangle(page, (HPDF_REAL)col,
+						    (HPDF_REAL)(q->width - 1 - row), (HPDF_REAL)run,
+						    1);
 				col += run;
 			} else {
 				col++;
@@ -43,6 +68,14 @@ int cp_qr_draw(HPDF_Page page, const char *text, int level, double x, double top
 		}
 	}
 	HPDF_Page_Fill(page);
-	QRcode_free(q);
+	HPDF_Page_GRestore(page);
 	return 0;
+}
+
+void cp_qr_cache_release(struct cp_qr_cache *c)
+{
+	if (c->code)
+		QRcode_free(c->code);
+	free(c->text);
+	memset(c, 0, sizeof(*c));
 }

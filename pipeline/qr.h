@@ -4,10 +4,19 @@
 
 #include <hpdf.h>
 
+/* The last code made: the digital and print copies of a document carry the
+ * same one. */
+struct cp_qr_cache {
+	char *text;
+	int level;
+	void *code; /* libqrencode's QRcode */
+};
+
 /* Draw text as a QR code filling a square of side size points whose
  * top-left corner is (x, top) in PDF coordinates; level 0-3 is L, M, Q, H.
  * -1 if the text cannot be encoded. */
-int cp_qr_draw(HPDF_Page page, const char *text, int level, double x, double top, double size,
-	       unsigned rgb);
+int cp_qr_draw(struct cp_qr_cache *c, HPDF_Page page, const char *text, int level, double x,
+	       double top, double size, unsigned rgb);
+void cp_qr_cache_release(struct cp_qr_cache *c);
 
 #endif

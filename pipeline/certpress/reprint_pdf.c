@@ -105,6 +105,7 @@ int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
 	struct cp_fontset fonts = { 0 };
 	struct cp_layout layout = { 0 };
 	struct cp_record rec;
+	struct cp_pdf pdf;
 	char *subset[CP_MAX_FONTS] = { 0 }, *assigned = NULL, *fontdir = NULL, award_id[24];
 	char type[16] = "", issued[11] = "", expires[11] = "", batch[CP_BATCH_ID_MAX] = "";
 	const char *tmpl;
@@ -148,7 +149,7 @@ int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
 	}
 	cp_record_values(&rec, f.learner, &e->conf, f.centre_name, f.centre_number, f.run_id);
 	cp_record_document(&rec, &e->conf, ref, type, issued, *expires ? expires : NULL);
-	rc = CP_EX_OK;
+	rc = cp_pdf_new(&pdf, &fonts, subset) < 0 ? CP_EX_SOFTWARE : CP_EX_OK;
 	for (int digital = 1; digital >= 0 && rc == CP_EX_OK; digital--) {
 		unsigned char *buf;
 		size_t len;
@@ -157,8 +158,7 @@ int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
 		char *path = cp_xasprintf("%s/%s.pdf", dir, ref);
 
 		if (cp_mkdirs(dir) < 0 ||
-		    cp_doc_pdf(&fonts, subset, &layout, &rec.v, &e->conf, digital, &buf, &len,
-			       &pages) < 0)
+		    cp_doc_pdf(&pdf, &layout, &rec.v, &e->conf, digital, &buf, &len, &pages) < 0)
 			rc = CP_EX_CANTCREAT;
 		else {
 			if (cp_atomic_write_file(path, buf, len, 0640) < 0)
@@ -168,6 +168,7 @@ int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
 		free(dir);
 		free(path);
 	}
+	cp_pdf_free(&pdf);
 	cp_record_release(&rec);
 out:
 	if (fontdir)

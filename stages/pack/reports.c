@@ -64,7 +64,7 @@ static int write_pdf(struct reports *r, const struct cp_layout *l, struct cp_val
 
 	if (cp_pdf_new(&pdf, &r->fonts, r->subset) < 0)
 		return -1;
-	if (cp_draw(&pdf, l, v, 1) < 0) {
+	if (cp_pdf_begin(&pdf) < 0 || cp_draw(&pdf, l, v, 1) < 0) {
 		cp_pdf_free(&pdf);
 		return cp_error("%s: cannot lay out %s", r->p->batch, file);
 	}
@@ -73,7 +73,9 @@ static int write_pdf(struct reports *r, const struct cp_layout *l, struct cp_val
 	info.subject = subject;
 	info.author = r->p->conf->awarding_body;
 	info.owner_password = r->p->conf->owner_password;
-	if (cp_pdf_save(&pdf, &info, &buf, &len) < 0)
+	rc = cp_pdf_save(&pdf, &info, &buf, &len);
+	cp_pdf_free(&pdf);
+	if (rc < 0)
 		return cp_error("%s: cannot make %s", r->p->batch, file);
 	path = cp_xasprintf("%s/%s", r->p->work, file);
 	rc = cp_atomic_write_file(path, buf, len, 0640);

@@ -28,6 +28,7 @@
 struct worker {
 	const struct cp_render *r;
 	struct cp_journal *journal; /* what earlier attempts made */
+	struct cp_pdf pdf; /* every PDF of this worker */
 	int k, n, fd, rc;
 	long index, unsynced;
 	char *centre_name, *centre_number, *run_id;
@@ -43,8 +44,7 @@ static int one_copy(struct worker *w, const struct cp_layout *l, struct cp_value
 	char *path;
 	int rc;
 
-	if (cp_doc_pdf(&w->r->fonts, w->r->subset, l, v, w->r->conf, digital, &buf, bytes,
-		       pages) < 0)
+	if (cp_doc_pdf(&w->pdf, l, v, w->r->conf, digital, &buf, bytes, pages) < 0)
 		return -1;
 	cp_sha256_init(&h);
 	cp_sha256_update(&h, buf, *bytes);
@@ -176,6 +176,10 @@ int cp_render_worker(const struct cp_render *r, int k, int n)
 		w.rc = CP_EX_IOERR;
 		goto out;
 	}
+	if (cp_pdf_new(&w.pdf, &r->fonts, r->subset) < 0) {
+		w.rc = CP_EX_SOFTWARE;
+		goto out;
+	}
 	w.fd = open(journal, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
 	if (w.fd < 0) {
 		cp_error("%s: cannot open", journal);
@@ -191,6 +195,7 @@ int cp_render_worker(const struct cp_render *r, int k, int n)
 		w.rc = CP_EX_IOERR;
 	close(w.fd);
 out:
+	cp_pdf_free(&w.pdf);
 	cp_journal_close(&earlier);
 	free(w.centre_name);
 	free(w.centre_number);
