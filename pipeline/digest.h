@@ -1,4 +1,5 @@
-/* SHA-256 (libsodium) as lower-case hex, for files and buffers. */
+/* SHA-256 (OpenSSL's libcrypto: SHA extensions where the CPU has them) as
+ * lower-case hex, for files and buffers. */
 #ifndef CP_DIGEST_H
 #define CP_DIGEST_H
 
@@ -7,12 +8,15 @@
 #define CP_SHA256_HEX 65
 
 struct cp_sha256 {
-	unsigned char state[128]; /* crypto_hash_sha256_state, kept opaque */
+	void *ctx; /* EVP_MD_CTX */
 };
 
 void cp_sha256_init(struct cp_sha256 *h);
 void cp_sha256_update(struct cp_sha256 *h, const void *buf, size_t n);
+/* Ends the hash (and frees it). */
 void cp_sha256_final_hex(struct cp_sha256 *h, char hex[CP_SHA256_HEX]);
+/* Ends a hash whose digest is not wanted. */
+void cp_sha256_discard(struct cp_sha256 *h);
 /* The hex digest of a whole file; -1 with a message if it cannot be read. */
 int cp_sha256_file(const char *path, char hex[CP_SHA256_HEX]);
 

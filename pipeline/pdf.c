@@ -236,9 +236,11 @@ int cp_pdf_save(struct cp_pdf *p, const struct cp_pdf_info *info, unsigned char 
 
 		for (int e = 0; e < cp_pdftext_nencoders; e++)
 			drawn |= p->handle[i][e] != NULL;
-		if (drawn && cp_pdffont_embed(&p->font[i], p->doc) < 0 && !p->error)
+		if (drawn && cp_pdffont_embed(&p->font[i], p->doc, &p->deflate) < 0 && !p->error)
 			p->error = HPDF_FAILD_TO_ALLOC_MEM;
 	}
+	if (!p->error && cp_deflate_pages(&p->deflate, p->doc) != HPDF_OK && !p->error)
+		p->error = HPDF_FAILD_TO_ALLOC_MEM;
 	if (!p->error)
 		HPDF_SaveToStream(p->doc);
 	if (p->error) {
@@ -274,4 +276,5 @@ void cp_pdf_free(struct cp_pdf *p)
 	}
 	p->nfiles = 0;
 	cp_qr_cache_release(&p->qr);
+	cp_deflate_release(&p->deflate);
 }

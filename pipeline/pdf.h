@@ -29,6 +29,7 @@ struct cp_pdf {
 	int16_t *width[CP_MAX_FONTS]; /* per BMP code point, INT16_MIN: not yet */
 	bool utf8_on;
 	struct cp_qr_cache qr;
+	struct cp_deflate deflate;
 	/* this document's */
 	HPDF_Font handle[CP_MAX_FONTS][16];
 	const char *image_src[CP_PDF_MAX_IMAGES];

@@ -1,23 +1,15 @@
 /* Fonts loaded once, font programs made once (pdffont.h). */
 #include "pdffont.h"
 
-#include <hpdf_doc.h>
-#include <hpdf_fontdef.h>
-#include <hpdf_objects.h>
-#include <hpdf_streams.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
+#include "harupriv.h"
 #include "readfile.h"
 #include "msg.h"
 #include "xalloc.h"
 #include "banned.h"
-
-/* The structures below are libharu 2.3.0's; another version may differ. */
-_Static_assert(HPDF_MAJOR_VERSION == 2 && HPDF_MINOR_VERSION == 3 && HPDF_BUGFIX_VERSION == 0,
-	       "pdffont.c reaches into libharu 2.3.0's structures: check them for this version");
 
 int cp_pdffont_load(struct cp_pdffont *f, HPDF_Doc doc, const char *path)
 {
@@ -82,55 +74,34 @@ static int extra(const struct cp_fontprog *p, const HPDF_BYTE *drawn, unsigned n
 	return more;
 }
 
-/* libharu's rebuild of the font for the glyphs drawn, deflated. */
-static struct cp_fontprog *make(struct cp_pdffont *f, HPDF_Doc doc)
+/* libharu's rebuild of the font for the glyphs drawn, deflated, in place of
+ * the least recently used program. */
+static struct cp_fontprog *make(struct cp_pdffont *f, HPDF_Doc doc, struct cp_deflate *z)
 {
 	HPDF_TTFontDefAttr a = f->def->attr;
 	struct cp_fontprog *p = &f->prog[0];
 	HPDF_Stream s = HPDF_MemStream_New(doc->mmgr, 16384);
-	unsigned char *raw;
-	HPDF_UINT size, got;
-	uLongf zlen;
+	const unsigned char *data;
 
 	for (int i = 1; i < CP_PDFFONT_KEEP; i++)
 		if (f->prog[i].used < p->used)
 			p = &f->prog[i];
 	if (!s)
 		return NULL;
-	if (HPDF_TTFontDef_SaveFontData(f->def, s) != HPDF_OK ||
-	    HPDF_Stream_Seek(s, 0, HPDF_SEEK_SET) != HPDF_OK) {
+	if (HPDF_TTFontDef_SaveFontData(f->def, s) != HPDF_OK) {
 		HPDF_Stream_Free(s);
 		return NULL;
 	}
-	size = HPDF_Stream_Size(s);
-	raw = cp_xmalloc(size ? size : 1);
-	got = size;
-	if (size && HPDF_Stream_Read(s, raw, &got) != HPDF_OK) {
-		HPDF_Stream_Free(s);
-		free(raw);
-		return NULL;
-	}
+	data = cp_deflate_stream(z, s, &p->len);
 	HPDF_Stream_Free(s);
 	free(p->data);
 	free(p->glyphs);
-	zlen = compressBound(got);
-	p->data = cp_xmalloc(zlen);
-	if (compress2(p->data, &zlen, raw, got, Z_DEFAULT_COMPRESSION) != Z_OK)
-		cp_bug("zlib cannot deflate a font program");
-	free(raw);
-	p->len = zlen;
+	p->data = cp_xmalloc(p->len);
+	memcpy(p->data, data, p->len);
 	p->length1 = a->length1;
 	p->glyphs = cp_xmalloc(a->num_glyphs);
 	memcpy(p->glyphs, a->glyph_tbl.flgs, a->num_glyphs);
 	return p;
-}
-
-/* The stream is written as it is (filter none, so libharu does not deflate
- * it again); this names the filter it already went through. */
-static HPDF_STATUS flate_filter(HPDF_Dict d, HPDF_Stream out)
-{
-	(void)d;
-	return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
 }
 
 /* What libharu's CreateDescriptor (hpdf_font_tt.c) makes, with our program. */
@@ -161,20 +132,18 @@ static HPDF_STATUS descriptor(struct cp_pdffont *f, HPDF_Doc doc, const struct c
 	data = HPDF_DictStream_New(doc->mmgr, doc->xref);
 	if (!data)
 		return HPDF_Error_GetCode(&doc->error);
-	ret += HPDF_Stream_Write(data->stream, p->data, (HPDF_UINT)p->len);
+	ret += cp_deflate_set(data, p->data, p->len);
 	ret += HPDF_Dict_Add(d, "FontFile2", data);
 	ret += HPDF_Dict_AddNumber(data, "Length1", (HPDF_INT32)p->length1);
 	ret += HPDF_Dict_AddNumber(data, "Length2", 0);
 	ret += HPDF_Dict_AddNumber(data, "Length3", 0);
 	if (ret != HPDF_OK)
 		return HPDF_Error_GetCode(&doc->error);
-	data->filter = HPDF_STREAM_FILTER_NONE;
-	data->write_fn = flate_filter;
 	def->descriptor = d;
 	return HPDF_OK;
 }
 
-int cp_pdffont_embed(struct cp_pdffont *f, HPDF_Doc doc)
+int cp_pdffont_embed(struct cp_pdffont *f, HPDF_Doc doc, struct cp_deflate *z)
 {
 	HPDF_TTFontDefAttr a;
 	struct cp_fontprog *p = NULL;
@@ -190,7 +159,7 @@ int cp_pdffont_embed(struct cp_pdffont *f, HPDF_Doc doc)
 			p = &f->prog[i];
 		}
 	}
-	if (!p && !(p = make(f, doc)))
+	if (!p && !(p = make(f, doc, z)))
 		return -1;
 	p->used = ++f->clock;
 	return descriptor(f, doc, p) == HPDF_OK ? 0 : -1;

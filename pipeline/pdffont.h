@@ -3,13 +3,14 @@
  * deflates a font for every document; here a font program is kept and used
  * again by any later document whose glyphs it holds (the print copy after
  * the digital copy of the same document), so it is rebuilt and deflated
- * once. This reaches into libharu 2.3.0's own structures (hpdf_doc.h,
- * hpdf_fontdef.h); the build refuses another version. */
+ * once. This reaches into libharu's own structures (harupriv.h). */
 #ifndef CP_PDFFONT_H
 #define CP_PDFFONT_H
 
 #include <hpdf.h>
 #include <stddef.h>
+
+#include "pdfdeflate.h"
 
 #define CP_PDFFONT_KEEP 4 /* font programs kept per face */
 /* A kept program serves a document that drew all its glyphs but this many
@@ -37,7 +38,7 @@ struct cp_pdffont {
 int cp_pdffont_load(struct cp_pdffont *f, HPDF_Doc doc, const char *path);
 /* Before saving a document: give the font the descriptor and program of
  * the glyphs this document drew. 0 or -1 (libharu error). */
-int cp_pdffont_embed(struct cp_pdffont *f, HPDF_Doc doc);
+int cp_pdffont_embed(struct cp_pdffont *f, HPDF_Doc doc, struct cp_deflate *z);
 /* Width in thousandths of an em of a code point, as libharu measures it,
  * without marking the glyph as drawn. */
 int cp_pdffont_width(const struct cp_pdffont *f, unsigned cp);

@@ -1,13 +1,17 @@
 /* QR modules merged into horizontal runs: one rectangle per run, one fill
  * for the whole code, so the PDF stays small and any scanner reads it. The
  * runs are drawn in module units under a scaling matrix: whole numbers, a
- * third of the bytes of page coordinates. */
+ * third of the bytes of page coordinates, written straight into the page's
+ * content stream (HPDF_Page_Rectangle formats four reals and clears a
+ * buffer for each of a few hundred rectangles). */
 #include "qr.h"
 
 #include <qrencode.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "harupriv.h"
 #include "msg.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -51,21 +55,28 @@ int cp_qr_draw(struct cp_qr_cache *c, HPDF_Page page, const char *text, int leve
 			 (HPDF_REAL)(top - (QUIET + q->width) * m));
 	HPDF_Page_SetRGBFill(page, ((rgb >> 16) & 255) / 255.0f, ((rgb >> 8) & 255) / 255.0f,
 			     (rgb & 255) / 255.0f);
+	/* The first through libharu, to put the page in path mode. */
+	HPDF_Page_Rectangle(page, 0, 0, 0, 0);
 	for (int row = 0; row < q->width; row++) {
+		char line[4096];
+		size_t used = 0;
+
 		for (int col = 0; col < q->width;) {
 			int run = 0;
 
 			while (col + run < q->width && (q->data[row * q->width + col + run] & 1))
 				run++;
 			if (run) {
-				HPDF_Page_Rectangle(page, (HPDF_REAL)col,
-						    (HPDF_REAL)(q->width - 1 - row), (HPDF_REAL)run,
-						    1);
+				used += (size_t)snprintf(line + used, sizeof(line) - used,
+							 "%d %d %d 1 re\n", col,
+							 q->width - 1 - row, run);
 				col += run;
 			} else {
 				col++;
 			}
 		}
+		HPDF_Stream_Write(((HPDF_PageAttr)page->attr)->stream, (const HPDF_BYTE *)line,
+				  (HPDF_UINT)used);
 	}
 	HPDF_Page_Fill(page);
 	HPDF_Page_GRestore(page);

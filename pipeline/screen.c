@@ -158,6 +158,7 @@ int cp_screen_file(const char *path, off_t max_bytes, struct cp_screen *s)
 		int e = errno;
 
 		fclose(f);
+		cp_sha256_discard(&h);
 		return cp_error("%s: cannot read: %s", path, strerror(e));
 	}
 	fclose(f);
