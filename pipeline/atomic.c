@@ -223,15 +223,7 @@ int cp_atomic_commit(struct cp_atomic *a)
 		goto fail;
 	}
 	a->fp = NULL;
-	if (a->defer_dir_sync) {
-		if (cp_fault_check(CP_FAULT_RENAME) < 0 || rename(a->tmp, a->path) < 0) {
-			e = errno;
-			cp_error("%s: cannot rename to '%s': %s", a->tmp, a->path, strerror(e));
-			unlink(a->tmp);
-			release(a);
-			return -1;
-		}
-	} else if (cp_rename_durable(a->tmp, a->path) < 0) {
+	if (cp_rename_durable(a->tmp, a->path) < 0) {
 		unlink(a->tmp);
 		release(a);
 		return -1;
@@ -244,13 +236,38 @@ fail:
 	return -1;
 }
 
-static int write_file(const char *path, const void *buf, size_t len, mode_t mode, int defer)
+int cp_atomic_park(struct cp_atomic *a, char **tmp)
+{
+	int e;
+
+	*tmp = NULL;
+	if (fflush(a->fp) != 0 || ferror(a->fp)) {
+		e = errno;
+		goto fail;
+	}
+	if (fclose(a->fp) != 0) {
+		a->fp = NULL;
+		e = errno;
+		goto fail;
+	}
+	a->fp = NULL;
+	*tmp = a->tmp;
+	a->tmp = NULL; /* the caller's now: out of the signal handler's list */
+	live_remove(*tmp);
+	release(a);
+	return 0;
+fail:
+	cp_error("%s: cannot write: %s", a->path, strerror(e));
+	cp_atomic_abort(a);
+	return -1;
+}
+
+int cp_atomic_write_file(const char *path, const void *buf, size_t len, mode_t mode)
 {
 	struct cp_atomic a;
 
 	if (cp_atomic_open(&a, path, mode) < 0)
 		return -1;
-	a.defer_dir_sync = defer;
 	if (len && fwrite(buf, 1, len, a.fp) != len) {
 		int e = errno;
 
@@ -260,15 +277,6 @@ static int write_file(const char *path, const void *buf, size_t len, mode_t mode
 	return cp_atomic_commit(&a);
 }
 
-int cp_atomic_write_file(const char *path, const void *buf, size_t len, mode_t mode)
-{
-	return write_file(path, buf, len, mode, 0);
-}
-
-int cp_atomic_write_file_deferred(const char *path, const void *buf, size_t len, mode_t mode)
-{
-	return write_file(path, buf, len, mode, 1);
-}
 
 int cp_atomic_copy_file(const char *src, const char *dst, mode_t mode)
 {

@@ -14,9 +14,6 @@ struct cp_atomic {
 	char *path; /* the final name */
 	char *tmp;  /* the temp name while open */
 	int fd;
-	/* Leave the folder's fsync to the caller, who does one for many files
-	 * (cp_fsync_dir) before recording any of them as done. */
-	int defer_dir_sync;
 };
 
 /* Open a temp file beside path. The struct must stay where it is until
@@ -28,11 +25,12 @@ int cp_atomic_open(struct cp_atomic *a, const char *path, mode_t mode);
 int cp_atomic_commit(struct cp_atomic *a);
 /* Throw the temp file away. Safe to call after commit or on a zeroed struct. */
 void cp_atomic_abort(struct cp_atomic *a);
+/* Flush and close, no fsync, no rename: the temp file stays and its name is
+ * the caller's (*tmp, to free), for atomicgroup.h. -1 with a message. */
+int cp_atomic_park(struct cp_atomic *a, char **tmp);
 
 /* Write a whole buffer to path atomically. */
 int cp_atomic_write_file(const char *path, const void *buf, size_t len, mode_t mode);
-/* The same, leaving the folder's fsync to the caller (see defer_dir_sync). */
-int cp_atomic_write_file_deferred(const char *path, const void *buf, size_t len, mode_t mode);
 /* Copy the file src to dst atomically. */
 int cp_atomic_copy_file(const char *src, const char *dst, mode_t mode);
 

@@ -19,7 +19,7 @@ whole() {
 	[ "$(sql "select count(*) from stage_runs where stage = 'render' and outcome = 'running'")" = 0 ]
 }
 
-for plan in CRASH=rename:60 CRASH=rename:100 CRASH=write:40 FAULT=write:40 FAULT=rename:30 FAULT=fsync:20; do
+for plan in CRASH=rename:60 CRASH=rename:100 CRASH=write:40 FAULT=write:40 FAULT=rename:30 FAULT=fsync:6; do
 	rm -rf spool
 	validate_and_assign "$FIX/results/good.xml"
 	env "CERTPRESS_$plan" certpress-render "$batch" > out 2> err

@@ -34,6 +34,15 @@ struct notify {
 	char *centre_number, *centre_email;
 };
 
+/* Learners are read a page at a time and the statement ended before any
+ * is recorded: SQLite refuses at once (no busy wait) to turn a read that an
+ * other process's commit made stale into a write, which is what writing
+ * while stepping a SELECT does when two runs share the registry. */
+#define PAGE 256
+#define NCOLS 15
+#define CP_STR2(x) #x
+#define CP_STR(x) CP_STR2(x)
+
 static const char learners_sql[] =
 	"SELECT a.enrolment, a.first_name, a.middle_names, a.last_name, a.email,"
 	" a.qualification_title, a.qualification, a.grade, a.awarded, a.candidate,"
@@ -41,7 +50,7 @@ static const char learners_sql[] =
 	" FROM awards a LEFT JOIN notifications n ON n.batch_id = a.batch_id"
 	" AND n.enrolment = a.enrolment"
 	" WHERE a.id IN (SELECT min(id) FROM awards WHERE batch_id = ?1 GROUP BY enrolment)"
-	" ORDER BY a.enrolment";
+	" AND a.enrolment > ?2 ORDER BY a.enrolment LIMIT " CP_STR(PAGE);
 
 static const char docs_sql[] =
 	"SELECT d.reference, d.type, a.qualification_title FROM documents d"
@@ -215,64 +224,99 @@ static char *documents_text(struct notify *nt, const char *enrolment)
 	return out;
 }
 
-static int learners(struct notify *nt)
+static int learner(struct notify *nt, char *const *c)
+{
+	const char *enrolment = c[0], *email = c[4], *status = c[13];
+	struct cp_values v;
+	char *full, *docs;
+	int rc;
+
+	if (!pending(status)) {
+		if (!strcmp(status, "sent"))
+			nt->sent++;
+		else if (!strcmp(status, "failed"))
+			nt->failed++;
+		else
+			nt->not_notifiable++;
+		return 0;
+	}
+	if (!email || !*email) {
+		nt->not_notifiable++;
+		return record(nt, enrolment, NULL, "-", "not-notifiable", "no email address", 0);
+	}
+	if (!cp_mail_address_ok(email)) {
+		nt->failed++;
+		cp_warn("%s: email address not usable: not sent", enrolment);
+		return record(nt, enrolment, NULL, "-", "failed",
+			      "the address is not one this sender can use", 0);
+	}
+	memset(&v, 0, sizeof(v));
+	full = cp_bind_full_name(c[1], c[2], c[3]);
+	docs = documents_text(nt, enrolment);
+	v.v[CP_B_AWARDING_BODY] = nt->conf->awarding_body;
+	v.v[CP_B_FULL_NAME] = full;
+	v.v[CP_B_FIRST_NAME] = c[1];
+	v.v[CP_B_MIDDLE_NAMES] = c[2];
+	v.v[CP_B_LAST_NAME] = c[3];
+	v.v[CP_B_QUAL_TITLE] = c[5];
+	v.v[CP_B_QUAL_NUMBER] = c[6];
+	v.v[CP_B_GRADE] = c[7];
+	v.v[CP_B_AWARDED] = c[8];
+	v.v[CP_B_ENROLMENT] = enrolment;
+	v.v[CP_B_CANDIDATE] = c[9];
+	v.v[CP_B_CENTRE_NUMBER] = c[10];
+	v.v[CP_B_CENTRE_NAME] = c[11];
+	v.v[CP_B_COURSE_RUN] = c[12];
+	v.v[CP_B_BATCH] = nt->st->batch;
+	v.v[CP_B_DOCUMENTS] = docs;
+	rc = queue(nt, enrolment, email, full, &nt->learner, &v);
+	free(full);
+	free(docs);
+	return rc;
+}
+
+/* Up to PAGE learners after the enrolment 'after', copied out; -1 if the
+ * registry cannot be read. */
+static int page(struct notify *nt, const char *after, char *rows[PAGE][NCOLS])
 {
 	sqlite3_stmt *st = cp_registry_prepare(&nt->st->reg, learners_sql);
-	int rc = 0, step;
+	int n = 0, step;
 
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, nt->st->batch, -1, SQLITE_STATIC);
-	while (!rc && !nt->unreachable && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *enrolment = col(st, 0), *email = col(st, 4), *status = col(st, 13);
-		struct cp_values v;
-		char *full, *docs;
-
-		if (!pending(status)) {
-			if (!strcmp(status, "sent"))
-				nt->sent++;
-			else if (!strcmp(status, "failed"))
-				nt->failed++;
-			else
-				nt->not_notifiable++;
-			continue;
-		}
-		if (!email || !*email) {
-			rc = record(nt, enrolment, NULL, "-", "not-notifiable", "no email address", 0);
-			nt->not_notifiable++;
-			continue;
-		}
-		if (!cp_mail_address_ok(email)) {
-			rc = record(nt, enrolment, NULL, "-", "failed",
-				    "the address is not one this sender can use", 0);
-			nt->failed++;
-			cp_warn("%s: email address not usable: not sent", enrolment);
-			continue;
-		}
-		memset(&v, 0, sizeof(v));
-		full = cp_bind_full_name(col(st, 1), col(st, 2), col(st, 3));
-		docs = documents_text(nt, enrolment);
-		v.v[CP_B_AWARDING_BODY] = nt->conf->awarding_body;
-		v.v[CP_B_FULL_NAME] = full;
-		v.v[CP_B_FIRST_NAME] = col(st, 1);
-		v.v[CP_B_MIDDLE_NAMES] = col(st, 2);
-		v.v[CP_B_LAST_NAME] = col(st, 3);
-		v.v[CP_B_QUAL_TITLE] = col(st, 5);
-		v.v[CP_B_QUAL_NUMBER] = col(st, 6);
-		v.v[CP_B_GRADE] = col(st, 7);
-		v.v[CP_B_AWARDED] = col(st, 8);
-		v.v[CP_B_ENROLMENT] = enrolment;
-		v.v[CP_B_CANDIDATE] = col(st, 9);
-		v.v[CP_B_CENTRE_NUMBER] = col(st, 10);
-		v.v[CP_B_CENTRE_NAME] = col(st, 11);
-		v.v[CP_B_COURSE_RUN] = col(st, 12);
-		v.v[CP_B_BATCH] = nt->st->batch;
-		v.v[CP_B_DOCUMENTS] = docs;
-		rc = queue(nt, enrolment, email, full, &nt->learner, &v);
-		free(full);
-		free(docs);
+	sqlite3_bind_text(st, 2, after, -1, SQLITE_STATIC);
+	while (n < PAGE && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < NCOLS; i++)
+			rows[n][i] = col(st, i) ? cp_xstrdup(col(st, i)) : NULL;
+		n++;
 	}
 	sqlite3_finalize(st);
+	return n;
+}
+
+static int learners(struct notify *nt)
+{
+	static char *rows[PAGE][NCOLS];
+	char *after = cp_xstrdup("");
+	int rc = 0, n;
+
+	do {
+		n = page(nt, after, rows);
+		if (n < 0)
+			rc = -1;
+		for (int r = 0; r < n; r++) {
+			if (!rc && !nt->unreachable)
+				rc = learner(nt, rows[r]);
+			if (r == n - 1) {
+				free(after);
+				after = cp_xstrdup(rows[r][0]);
+			}
+			for (int i = 0; i < NCOLS; i++)
+				free(rows[r][i]);
+		}
+	} while (n == PAGE && !rc && !nt->unreachable);
+	free(after);
 	if (!rc && !nt->unreachable)
 		rc = flush(nt);
 	return rc;
@@ -328,18 +372,24 @@ static int centre(struct notify *nt)
 	sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW && pending(col(st, 2))) {
 		struct cp_values v;
+		char *file = cp_xstrdup(col(st, 0) ? col(st, 0) : "");
+		char *expires = cp_xstrdup(col(st, 1) ? col(st, 1) : "");
 
+		sqlite3_finalize(st); /* before writing: see PAGE */
+		st = NULL;
 		memset(&v, 0, sizeof(v));
 		v.v[CP_B_AWARDING_BODY] = nt->conf->awarding_body;
 		v.v[CP_B_CENTRE_NUMBER] = nt->centre_number;
 		v.v[CP_B_BATCH] = nt->st->batch;
-		v.v[CP_B_EXPORT_FILE] = col(st, 0);
-		v.v[CP_B_EXPORT_EXPIRES] = col(st, 1);
+		v.v[CP_B_EXPORT_FILE] = file;
+		v.v[CP_B_EXPORT_EXPIRES] = expires;
 		if (!nt->centre_email || !cp_mail_address_ok(nt->centre_email))
 			rc = record(nt, key, NULL, "-", "not-notifiable", "no usable centre address",
 				    0);
 		else if ((rc = queue(nt, key, nt->centre_email, "", &nt->centre, &v)) == 0)
 			rc = flush(nt);
+		free(file);
+		free(expires);
 	}
 	sqlite3_finalize(st);
 	free(key);

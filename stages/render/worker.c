@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../../pipeline/atomic.h"
+#include "../../pipeline/atomicgroup.h"
 #include "../../pipeline/batchfile.h"
 #include "../../pipeline/digest.h"
 #include "../../pipeline/docrender.h"
@@ -29,6 +30,9 @@ struct worker {
 	const struct cp_render *r;
 	struct cp_journal *journal; /* what earlier attempts made */
 	struct cp_pdf pdf; /* every PDF of this worker */
+	struct cp_atomic_group files; /* written, durable at the next checkpoint */
+	char *lines;                  /* their journal lines, written then */
+	size_t nlines, alines;
 	int k, n, fd, rc;
 	long index, unsynced;
 	char *centre_name, *centre_number, *run_id;
@@ -51,8 +55,7 @@ static int one_copy(struct worker *w, const struct cp_layout *l, struct cp_value
 	cp_sha256_final_hex(&h, sha);
 	path = cp_xasprintf("%s/%s/%s.pdf", w->r->dir, digital ? "digital" : "print",
 			    v->v[CP_B_REFERENCE]);
-	/* the folders are synced once per journal checkpoint, not per file */
-	rc = cp_atomic_write_file_deferred(path, buf, *bytes, 0640);
+	rc = cp_atomic_group_write(&w->files, path, buf, *bytes, 0640);
 	free(path);
 	free(buf);
 	return rc;
@@ -96,27 +99,30 @@ static int document(struct worker *w, xmlNodePtr l, xmlNodePtr doc, struct cp_re
 	line = cp_xasprintf("%ld %s %s %d %zu %s %zu %s\n", w->index - 1, ref, type, pages, dbytes,
 			    dsha, pbytes, psha);
 	len = (ssize_t)strlen(line);
-	if (write(w->fd, line, (size_t)len) != len) {
-		free(line);
-		return cp_error("%s: cannot write the render journal", w->r->dir);
-	}
+	w->lines = cp_xgrow(w->lines, &w->alines, w->nlines + (size_t)len, 1);
+	memcpy(w->lines + w->nlines, line, (size_t)len);
+	w->nlines += (size_t)len;
 	free(line);
 	if (++w->unsynced >= SYNC_EVERY)
 		return checkpoint(w);
 	return 0;
 }
 
-/* Make the renames durable, then the journal lines that record them. A
- * journal line that reaches the disk earlier on its own is harmless: a
+/* The files written since the last checkpoint onto disk and renamed, the
+ * journal lines that record them written, the renames made durable, then
+ * the lines. A line that reaches the disk before its renames is harmless: a
  * document is skipped only if both its files are there too. */
 static int checkpoint(struct worker *w)
 {
 	char *d = cp_xasprintf("%s/digital", w->r->dir), *p = cp_xasprintf("%s/print", w->r->dir);
 	int rc = 0;
 
-	if (cp_fsync_dir(d) < 0 || cp_fsync_dir(p) < 0 || fdatasync(w->fd) < 0)
+	if (cp_atomic_group_commit(&w->files) < 0 ||
+	    (w->nlines && write(w->fd, w->lines, w->nlines) != (ssize_t)w->nlines) ||
+	    cp_fsync_dir(d) < 0 || cp_fsync_dir(p) < 0 || fdatasync(w->fd) < 0)
 		rc = cp_error("%s: cannot sync the rendered documents", w->r->dir);
 	w->unsynced = 0;
+	w->nlines = 0;
 	free(d);
 	free(p);
 	return rc;
@@ -195,6 +201,8 @@ int cp_render_worker(const struct cp_render *r, int k, int n)
 		w.rc = CP_EX_IOERR;
 	close(w.fd);
 out:
+	cp_atomic_group_abort(&w.files);
+	free(w.lines);
 	cp_pdf_free(&w.pdf);
 	cp_journal_close(&earlier);
 	free(w.centre_name);
