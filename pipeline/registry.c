@@ -137,6 +137,8 @@ static const char *const migrations[] = {
 	"ALTER TABLE exports ADD COLUMN sha256 TEXT;"
 	"ALTER TABLE exports ADD COLUMN bytes INTEGER;"
 	"ALTER TABLE exports ADD COLUMN swept TEXT;",
+	/* 2 -> 3: notify pages through a batch's learners by enrolment */
+	"CREATE INDEX awards_by_batch_enrolment ON awards (batch_id, enrolment);",
 };
 _Static_assert(sizeof(migrations) / sizeof(*migrations) == CP_REGISTRY_VERSION,
 	       "one migration per schema version");

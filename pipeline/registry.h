@@ -10,7 +10,7 @@
 
 #include "spool.h"
 
-#define CP_REGISTRY_VERSION 2
+#define CP_REGISTRY_VERSION 3
 
 struct cp_registry {
 	sqlite3 *db;

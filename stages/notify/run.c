@@ -47,10 +47,10 @@ static const char learners_sql[] =
 	"SELECT a.enrolment, a.first_name, a.middle_names, a.last_name, a.email,"
 	" a.qualification_title, a.qualification, a.grade, a.awarded, a.candidate,"
 	" a.centre, a.centre_name, a.course_run, n.status, n.attempts"
-	" FROM awards a LEFT JOIN notifications n ON n.batch_id = a.batch_id"
-	" AND n.enrolment = a.enrolment"
-	" WHERE a.id IN (SELECT min(id) FROM awards WHERE batch_id = ?1 GROUP BY enrolment)"
-	" AND a.enrolment > ?2 ORDER BY a.enrolment LIMIT " CP_STR(PAGE);
+	" FROM (SELECT min(id) AS id FROM awards WHERE batch_id = ?1 AND enrolment > ?2"
+	" GROUP BY enrolment ORDER BY enrolment LIMIT " CP_STR(PAGE) ") f"
+	" JOIN awards a ON a.id = f.id LEFT JOIN notifications n ON n.batch_id = a.batch_id"
+	" AND n.enrolment = a.enrolment ORDER BY a.enrolment";
 
 static const char docs_sql[] =
 	"SELECT d.reference, d.type, a.qualification_title FROM documents d"
