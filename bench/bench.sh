@@ -1,7 +1,10 @@
 #!/bin/bash
 # make bench: every stage alone and the whole `certpress run`, timed on
-# generated batches (BENCH_SIZES, default 1000,10000 learners), each the
-# median of BENCH_RUNS runs (3) with min and max; peak RSS from
+# generated batches (BENCH_SIZES, default 1000,10000,100000 learners), each
+# the median of BENCH_RUNS runs (3) with min and max (batches larger than
+# BENCH_FULL, 10000, run validate, assign and render on every core once: the
+# stages whose memory must stay flat; pack, notify, the whole run and the
+# peers are measured up to BENCH_FULL); peak RSS from
 # /usr/bin/time (for a program with children, the largest of them); notify
 # to a real local SMTP server (aiosmtpd). A sample of the PDFs timed is
 # checked (qpdf --check, pdffonts, pdftotext has the name), so a fast run
@@ -12,14 +15,22 @@ set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 B=${B:-build}
 BIN=$TOP/$B
-SIZES=${BENCH_SIZES:-1000,10000}
+SIZES=${BENCH_SIZES:-1000,10000,100000}
 RUNS=${BENCH_RUNS:-3}
+FULL=${BENCH_FULL:-10000}
 PEERS=${PEERS:-0}
 WORK=$TOP/bench/work
 DAY=$(date -u +%Y-%m-%d)
 OUT=$TOP/bench/results/$DAY.md
 DAT=$TOP/bench/results/$DAY.dat
-mkdir -p "$WORK" "$TOP/bench/results"
+TRASH=$WORK/trash
+mkdir -p "$WORK" "$TOP/bench/results" "$TRASH"
+# Nothing is deleted while the bench runs: ext4 without a journal (this
+# machine's root file system) avoids inodes freed in the last minutes and
+# scans past every one of them to create a file, which made a render after a
+# deleted run a third slower. Old runs go to the trash, emptied at the end.
+discard() { [ -e "$1" ] && mv "$1" "$TRASH/$(date +%s%N)"; return 0; }
+trap 'rm -rf "$TRASH"' EXIT
 export CERTPRESS_TODAY=2026-11-23
 NPROC=$(nproc)
 
@@ -29,7 +40,7 @@ measure() {
 	local reset=$1 i walls=() cpus=()
 	shift
 	rss=0
-	for ((i = 0; i < RUNS; i++)); do
+	for ((i = 0; i < runs; i++)); do
 		$reset
 		/usr/bin/time -f '%e %U %S %M' -o "$WORK/time" "$@" > "$WORK/out" 2> "$WORK/err" || {
 			tail -5 "$WORK/err" >&2
@@ -59,15 +70,50 @@ row() {
 # Spool snapshots: hard links for the PDFs (stages replace files by rename,
 # never write into them), real copies of the registry (SQLite writes in place).
 snapshot() {
-	rm -rf "snap-$1"
+	discard "snap-$1"
 	cp -al spool "snap-$1"
 	for f in spool/registry.sqlite*; do cp --remove-destination "$f" "snap-$1/"; done
 }
 restore() {
-	rm -rf spool
+	discard spool
 	cp -al "snap-$1" spool
 	for f in "snap-$1"/registry.sqlite*; do cp --remove-destination "$f" spool/; done
 }
+
+# PDF sizes of a batch and a check of what was timed: 20 certificates (both
+# copies), and with packed=1 the first and last print parts and the zip.
+batch_check() {
+	local n=$1 batch=$2 packed=$3 bad=0 ref copy f name
+	python3 - "spool/batches/$batch/rendered.xml" > "$WORK/sizes" <<'PY'
+import re, sys
+s = open(sys.argv[1]).read()
+for copy in ("digital", "print"):
+    for t in ("certificate", "transcript", "letter"):
+        b = [int(m.group(2)) for m in re.finditer(r'type="(\w+)"[^>]*' + copy + r'-bytes="(\d+)"', s) if m.group(1) == t]
+        print(f"| {copy} | {t} | {sum(b) // len(b) / 1024:.1f} | {max(b) / 1024:.1f} |")
+PY
+	for ref in $(sed -n 's/.*type="certificate" reference="\([^"]*\)".*/\1/p' "spool/batches/$batch/rendered.xml" | shuf -n 20 --random-source=<(yes)); do
+		for copy in digital print; do
+			f=spool/batches/$batch/$copy/$ref.pdf
+			qpdf --check "$f" > /dev/null 2>&1 || bad=$((bad + 1))
+			pdffonts "$f" 2> /dev/null | awk 'NR > 2 && $(NF-4) != "yes" { exit 1 }' || bad=$((bad + 1))
+		done
+		name=$(sqlite3 spool/registry.sqlite "select a.last_name from documents d join awards a on a.id = d.award_id where d.reference = '$ref'")
+		pdftotext "spool/batches/$batch/print/$ref.pdf" - 2> /dev/null | tr -s ' \n' ' ' | grep -qF -- "$name" || bad=$((bad + 1))
+	done
+	if [ "$packed" = 1 ]; then
+		for f in $( (ls spool/print/$batch/*.pdf | sort -V | sed -n '1p;$p') ); do
+			qpdf --check "$f" > /dev/null 2>&1 || bad=$((bad + 1))
+		done
+		7z t "spool/exports/$batch/"*.zip > /dev/null 2>&1 || bad=$((bad + 1))
+		echo "$n learners: 20 certificates (both copies), the first and last print parts and the zip checked: $bad problems" >> "$WORK/checks"
+	else
+		echo "$n learners: 20 certificates (both copies) checked: $bad problems" >> "$WORK/checks"
+	fi
+}
+
+START=$(date +%s)
+progress() { echo "bench: $(( $(date +%s) - START )) s: $*" >&2; }
 
 machine="$NPROC cores, $(awk '/model name/ { sub(/.*: /, ""); print; exit }' /proc/cpuinfo), $(free -g | awk '/Mem:/ { print $2 }') GiB, Debian $(cat /etc/debian_version)"
 {
@@ -77,7 +123,10 @@ machine="$NPROC cores, $(awk '/model name/ { sub(/.*: /, ""); print; exit }' /pr
 	echo "6-12 units a learner, every 25th 40 units, mixed scripts in names; a few held and"
 	echo "rejected), each learner with a certificate, a transcript and a letter, every document"
 	echo "as a digital and a print copy. Each row is the median wall time of $RUNS runs (min-max),"
-	echo "the median CPU time (user + system, children included), and the largest peak RSS."
+	echo "the median CPU time (user + system, children included), and the largest peak RSS;"
+	echo "batches over $FULL learners run validate, assign and render (on $NPROC cores) once, and"
+	echo "not pack, notify, the whole run or the peers. Nothing is deleted while the bench runs"
+	echo "(see bench.sh)."
 	echo
 	echo "| learners | stage | jobs | counted | wall s (min-max) | CPU s | per wall s | per CPU s | peak RSS MB |"
 	echo "|---|---|---|---|---|---|---|---|---|"
@@ -87,7 +136,9 @@ machine="$NPROC cores, $(awk '/model name/ { sub(/.*: /, ""); print; exit }' /pr
 
 for n in ${SIZES//,/ }; do
 	dir=$WORK/$n
-	rm -rf "$dir"
+	runs=$RUNS
+	[ "$n" -gt "$FULL" ] && runs=1
+	discard "$dir"
 	mkdir -p "$dir"
 	cd "$dir"
 	cat > certpress.conf <<CONF
@@ -106,7 +157,8 @@ CONF
 	export CERTPRESS_CONF=$dir/certpress.conf
 	"$BIN/certpress" keygen 2> /dev/null
 	python3 "$TOP/bench/gen-results.py" "$n" results.xml
-	fresh() { rm -rf spool; }
+	progress "$n: results file made"
+	fresh() { discard spool; }
 
 	measure fresh "$BIN/certpress-validate" -q results.xml
 	batch=$(cut -d' ' -f1 "$WORK/out")
@@ -119,7 +171,9 @@ CONF
 	row "$n" assign 1 references "$docs"
 	snapshot assigned
 
-	for jobs in 1 "$NPROC"; do
+	alljobs="1 $NPROC"
+	[ "$n" -gt "$FULL" ] && alljobs=$NPROC
+	for jobs in $alljobs; do
 		sed -i "s/^jobs = .*/jobs = $jobs/" certpress.conf
 		measure "restore assigned" "$BIN/certpress-render" -q "$batch"
 		row "$n" render "$jobs" learners "$learners"
@@ -130,6 +184,13 @@ CONF
 		fi
 	done
 	snapshot rendered
+	progress "$n: render done"
+	if [ "$n" -gt "$FULL" ]; then
+		batch_check "$n" "$batch" 0
+		for s in snap-*; do discard "$s"; done
+		cd "$TOP"
+		continue
+	fi
 
 	measure "restore rendered" "$BIN/certpress-pack" -q "$batch"
 	row "$n" pack 1 documents "$docs"
@@ -150,38 +211,17 @@ CONF
 	sed -i "s|^transport = .*|transport = file:spool/outbox|" certpress.conf
 
 	sed -i "s/^jobs = .*/jobs = 0/" certpress.conf
-	inbox() { rm -rf spool; mkdir -p spool/inbox; cp results.xml spool/inbox/; }
+	inbox() { discard spool; mkdir -p spool/inbox; cp results.xml spool/inbox/; }
 	measure inbox "$BIN/certpress" -q run
 	row "$n" "certpress run (file: mail)" "$NPROC" learners "$learners"
-
-	# sizes and a check of what was timed (the whole run's batch)
 	batch=$(ls spool/batches | head -1)
-	python3 - "spool/batches/$batch/rendered.xml" > "$WORK/sizes" <<'PY'
-import re, sys
-s = open(sys.argv[1]).read()
-for copy in ("digital", "print"):
-    for t in ("certificate", "transcript", "letter"):
-        b = [int(m.group(2)) for m in re.finditer(r'type="(\w+)"[^>]*' + copy + r'-bytes="(\d+)"', s) if m.group(1) == t]
-        print(f"| {copy} | {t} | {sum(b) // len(b) / 1024:.1f} | {max(b) / 1024:.1f} |")
-PY
-	bad=0
-	for ref in $(sed -n 's/.*type="certificate" reference="\([^"]*\)".*/\1/p' "spool/batches/$batch/rendered.xml" | shuf -n 20 --random-source=<(yes)); do
-		for copy in digital print; do
-			f=spool/batches/$batch/$copy/$ref.pdf
-			qpdf --check "$f" > /dev/null 2>&1 || bad=$((bad + 1))
-			pdffonts "$f" 2> /dev/null | awk 'NR > 2 && $(NF-4) != "yes" { exit 1 }' || bad=$((bad + 1))
-		done
-		name=$(sqlite3 spool/registry.sqlite "select a.last_name from documents d join awards a on a.id = d.award_id where d.reference = '$ref'")
-		pdftotext "spool/batches/$batch/print/$ref.pdf" - 2> /dev/null | tr -s ' \n' ' ' | grep -qF -- "$name" || bad=$((bad + 1))
-	done
-	for f in spool/print/$batch/*.pdf; do qpdf --check "$f" > /dev/null 2>&1 || bad=$((bad + 1)); done
-	7z t "spool/exports/$batch/"*.zip > /dev/null 2>&1 || bad=$((bad + 1))
-	echo "$n learners: 20 certificates (both copies), the print file and the zip checked: $bad problems" >> "$WORK/checks"
+	progress "$n: whole run done"
 
+	batch_check "$n" "$batch" 1
 	if [ "$PEERS" = 1 ]; then
 		"$TOP/bench/peers/run.sh" "$n" "$dir" 1 "$cp_rate" "$cp_rss" >> "$OUT.peers"
 	fi
-	rm -rf snap-*
+	for s in snap-*; do discard "$s"; done
 	cd "$TOP"
 done
 
@@ -218,6 +258,8 @@ done
 	echo "60 s on 2 cores."
 } >> "$OUT"
 rm -f "$OUT.peers"
+for n in ${SIZES//,/ }; do discard "$WORK/$n"; done
+progress "done"
 if command -v gnuplot > /dev/null; then
 	"$TOP/bench/chart.sh" "$DAT" "$TOP/bench/results/$DAY.svg" && echo "![chart]($DAY.svg)" >> "$OUT"
 fi
