@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -205,7 +206,9 @@ void cp_atomic_abort(struct cp_atomic *a)
 	release(a);
 }
 
-int cp_atomic_commit(struct cp_atomic *a)
+/* Flush and close the temp file, with an fsync first when sync is set. On
+ * failure the temp file is removed and the struct released; -1. */
+static int finish(struct cp_atomic *a, bool sync)
 {
 	int e;
 
@@ -213,7 +216,7 @@ int cp_atomic_commit(struct cp_atomic *a)
 		e = errno;
 		goto fail;
 	}
-	if (cp_fault_check(CP_FAULT_FSYNC) < 0 || fsync(a->fd) < 0) {
+	if (sync && (cp_fault_check(CP_FAULT_FSYNC) < 0 || fsync(a->fd) < 0)) {
 		e = errno;
 		goto fail;
 	}
@@ -223,6 +226,17 @@ int cp_atomic_commit(struct cp_atomic *a)
 		goto fail;
 	}
 	a->fp = NULL;
+	return 0;
+fail:
+	cp_error("%s: cannot write: %s", a->path, strerror(e));
+	cp_atomic_abort(a);
+	return -1;
+}
+
+int cp_atomic_commit(struct cp_atomic *a)
+{
+	if (finish(a, true) < 0)
+		return -1;
 	if (cp_rename_durable(a->tmp, a->path) < 0) {
 		unlink(a->tmp);
 		release(a);
@@ -230,53 +244,46 @@ int cp_atomic_commit(struct cp_atomic *a)
 	}
 	release(a);
 	return 0;
-fail:
-	cp_error("%s: cannot write: %s", a->path, strerror(e));
-	cp_atomic_abort(a);
-	return -1;
 }
 
-int cp_atomic_park(struct cp_atomic *a, char **tmp)
+/* Open a temp file beside path and write buf to it. */
+static int open_write(struct cp_atomic *a, const char *path, const void *buf, size_t len,
+		      mode_t mode)
 {
-	int e;
+	if (cp_atomic_open(a, path, mode) < 0)
+		return -1;
+	if (len && fwrite(buf, 1, len, a->fp) != len) {
+		int e = errno;
 
-	*tmp = NULL;
-	if (fflush(a->fp) != 0 || ferror(a->fp)) {
-		e = errno;
-		goto fail;
+		cp_atomic_abort(a);
+		return cp_error("%s: cannot write: %s", path, strerror(e));
 	}
-	if (fclose(a->fp) != 0) {
-		a->fp = NULL;
-		e = errno;
-		goto fail;
-	}
-	a->fp = NULL;
-	*tmp = a->tmp;
-	a->tmp = NULL; /* the caller's now: out of the signal handler's list */
-	live_remove(*tmp);
-	release(a);
 	return 0;
-fail:
-	cp_error("%s: cannot write: %s", a->path, strerror(e));
-	cp_atomic_abort(a);
-	return -1;
 }
 
 int cp_atomic_write_file(const char *path, const void *buf, size_t len, mode_t mode)
 {
 	struct cp_atomic a;
 
-	if (cp_atomic_open(&a, path, mode) < 0)
+	if (open_write(&a, path, buf, len, mode) < 0)
 		return -1;
-	if (len && fwrite(buf, 1, len, a.fp) != len) {
-		int e = errno;
-
-		cp_atomic_abort(&a);
-		return cp_error("%s: cannot write: %s", path, strerror(e));
-	}
 	return cp_atomic_commit(&a);
 }
 
+int cp_atomic_write_parked(const char *path, const void *buf, size_t len, mode_t mode,
+			   char **tmp)
+{
+	struct cp_atomic a;
+
+	*tmp = NULL;
+	if (open_write(&a, path, buf, len, mode) < 0 || finish(&a, false) < 0)
+		return -1;
+	*tmp = a.tmp;
+	a.tmp = NULL; /* the caller's now: out of the signal handler's list */
+	live_remove(*tmp);
+	release(&a);
+	return 0;
+}
 
 int cp_atomic_copy_file(const char *src, const char *dst, mode_t mode)
 {

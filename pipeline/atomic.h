@@ -25,12 +25,15 @@ int cp_atomic_open(struct cp_atomic *a, const char *path, mode_t mode);
 int cp_atomic_commit(struct cp_atomic *a);
 /* Throw the temp file away. Safe to call after commit or on a zeroed struct. */
 void cp_atomic_abort(struct cp_atomic *a);
-/* Flush and close, no fsync, no rename: the temp file stays and its name is
- * the caller's (*tmp, to free), for atomicgroup.h. -1 with a message. */
-int cp_atomic_park(struct cp_atomic *a, char **tmp);
+
 
 /* Write a whole buffer to path atomically. */
 int cp_atomic_write_file(const char *path, const void *buf, size_t len, mode_t mode);
+/* Write a whole buffer to a temp file beside path, closed without fsync or
+ * rename: it stays, and its name is the caller's (*tmp, to free), for
+ * atomicgroup.h. -1 with a message (nothing left). */
+int cp_atomic_write_parked(const char *path, const void *buf, size_t len, mode_t mode,
+			   char **tmp);
 /* Copy the file src to dst atomically. */
 int cp_atomic_copy_file(const char *src, const char *dst, mode_t mode);
 

@@ -16,18 +16,9 @@
 int cp_atomic_group_write(struct cp_atomic_group *g, const char *path, const void *buf,
 			  size_t len, mode_t mode)
 {
-	struct cp_atomic a;
 	char *tmp;
 
-	if (cp_atomic_open(&a, path, mode) < 0)
-		return -1;
-	if (len && fwrite(buf, 1, len, a.fp) != len) {
-		int e = errno;
-
-		cp_atomic_abort(&a);
-		return cp_error("%s: cannot write: %s", path, strerror(e));
-	}
-	if (cp_atomic_park(&a, &tmp) < 0)
+	if (cp_atomic_write_parked(path, buf, len, mode, &tmp) < 0)
 		return -1;
 	if (g->n == g->alloc) {
 		g->alloc = g->alloc ? g->alloc * 2 : 64;
