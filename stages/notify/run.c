@@ -280,7 +280,7 @@ static int learner(struct notify *nt, char *const *c)
 static int page(struct notify *nt, const char *after, char *rows[PAGE][NCOLS])
 {
 	sqlite3_stmt *st = cp_registry_prepare(&nt->st->reg, learners_sql);
-	int n = 0, step;
+	int n = 0, step = SQLITE_DONE;
 
 	if (!st)
 		return -1;
@@ -290,6 +290,14 @@ static int page(struct notify *nt, const char *after, char *rows[PAGE][NCOLS])
 		for (int i = 0; i < NCOLS; i++)
 			rows[n][i] = col(st, i) ? cp_xstrdup(col(st, i)) : NULL;
 		n++;
+	}
+	if (n < PAGE && step != SQLITE_DONE) { /* a short page must be the last */
+		cp_error("%s: reading the batch's learners: %s", nt->st->reg.path,
+			 sqlite3_errmsg(nt->st->reg.db));
+		for (int r = 0; r < n; r++)
+			for (int i = 0; i < NCOLS; i++)
+				free(rows[r][i]);
+		n = -1;
 	}
 	sqlite3_finalize(st);
 	return n;
