@@ -5,10 +5,12 @@
 #include "pdf.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "harupriv.h"
 #include "msg.h"
 #include "qr.h"
 #include "readfile.h"
@@ -44,7 +46,8 @@ int cp_pdf_begin(struct cp_pdf *p)
 		return cp_error("libharu cannot start a document");
 	p->fresh = false;
 	p->error = p->detail = 0;
-	memset(p->handle, 0, sizeof(p->handle));
+	for (int i = 0; i < CP_MAX_FONTS; i++)
+		cp_type0_begin(&p->type0[i]);
 	p->nimages = 0;
 	HPDF_SetCompressionMode(p->doc, HPDF_COMP_ALL);
 	return 0;
@@ -62,49 +65,17 @@ static struct cp_pdffont *face(struct cp_pdf *p, int i)
 	return &p->font[i];
 }
 
-static HPDF_Font font(struct cp_pdf *p, int i, int enc)
-{
-	if (!p->handle[i][enc]) {
-		if (!face(p, i))
-			return NULL;
-		if (enc == CP_ENC_UTF8 && !p->utf8_on) {
-			HPDF_UseUTFEncodings(p->doc);
-			p->utf8_on = true;
-		}
-		p->handle[i][enc] = HPDF_GetFont(p->doc, p->font[i].name, cp_pdftext_encoders[enc]);
-	}
-	return p->handle[i][enc];
-}
-
-/* libharu's own width through its font objects, for what the cache below
- * does not take. */
-static double runs_width(struct cp_pdf *p, int i, const char *utf8)
-{
-	struct cp_runs runs;
-	double w = 0;
-
-	cp_pdftext_split(utf8, &runs);
-	for (int r = 0; r < runs.n; r++) {
-		HPDF_Font f = font(p, i, runs.run[r].enc);
-
-		if (f)
-			w += HPDF_Font_TextWidth(f, (const HPDF_BYTE *)runs.run[r].bytes,
-						 (HPDF_UINT)strlen(runs.run[r].bytes)).width;
-	}
-	return w;
-}
-
-/* The same sum of glyph widths, from a table filled as code points come:
- * layout measures far more than it draws, and libharu's measuring looks a
- * code point up in the font's cmap every time. */
+/* The same sum of glyph widths as the fonts' W arrays give, from a table
+ * filled as code points come: layout measures far more than it draws. */
 double cp_pdf_text_width(struct cp_pdf *p, int i, double size, const char *utf8)
 {
 	const unsigned char *s = (const unsigned char *)utf8;
 	size_t left = strlen(utf8);
+	struct cp_pdffont *f = face(p, i);
 	long w = 0;
 
-	if (left > sizeof(((struct cp_runs *)0)->buf) / 2 || !face(p, i))
-		return runs_width(p, i, utf8) * size / 1000.0;
+	if (!f)
+		return 0;
 	if (!p->width[i]) {
 		p->width[i] = cp_xmalloc(65536 * sizeof(*p->width[i]));
 		for (size_t c = 0; c < 65536; c++)
@@ -114,44 +85,87 @@ double cp_pdf_text_width(struct cp_pdf *p, int i, double size, const char *utf8)
 		uint32_t cp;
 		size_t len = cp_utf8_decode(s, left, &cp);
 
-		if (!len || cp >= 0x10000)
-			return runs_width(p, i, utf8) * size / 1000.0;
-		if (cp >= 0x20) { /* as cp_pdftext_split: no control reaches a page */
-			if (p->width[i][cp] == INT16_MIN)
-				p->width[i][cp] = (int16_t)cp_pdffont_width(&p->font[i], cp);
-			w += p->width[i][cp];
+		if (!len) { /* as cp_type0_encode: a stray byte is skipped */
+			s++;
+			left--;
+			continue;
 		}
 		s += len;
 		left -= len;
+		if (!cp_type0_drawn(cp))
+			continue;
+		if (cp >= 0x10000) {
+			w += HPDF_TTFontDef_GetGidWidth(f->def, 0);
+			continue;
+		}
+		if (p->width[i][cp] == INT16_MIN)
+			p->width[i][cp] = (int16_t)HPDF_TTFontDef_GetGidWidth(
+				f->def, (HPDF_UINT16)cp_type0_glyph(&p->type0[i], f, cp));
+		w += p->width[i][cp];
 	}
 	return (double)w * size / 1000.0;
 }
 
-void cp_pdf_show(struct cp_pdf *p, HPDF_Page page, int face, double size, double x, double y,
+/* A number for a content stream: two decimals at most, no trailing zeros
+ * (out holds 32 bytes). */
+static int num(char *out, double v)
+{
+	int n = snprintf(out, 32, "%.2f", v);
+
+	while (out[n - 1] == '0')
+		n--;
+	if (out[n - 1] == '.')
+		n--;
+	if (n == 2 && out[0] == '-' && out[1] == '0') {
+		out[0] = '0';
+		n = 1;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* BT, the font, the position and the glyphs as one string, ET: written
+ * straight into the page's content stream (pdftype0.h). */
+void cp_pdf_show(struct cp_pdf *p, HPDF_Page page, int i, double size, double x, double y,
 		 double angle, const char *utf8)
 {
-	struct cp_runs runs;
-	double rad = angle * M_PI / 180.0;
+	struct cp_pdffont *f = face(p, i);
+	size_t n = strlen(utf8), len;
+	char head[256], local[1024], *text, a[32], b[32], c[32];
+	const char *name;
+	HPDF_Dict font;
+	HPDF_Stream out = ((HPDF_PageAttr)page->attr)->stream;
+	int h;
 
-	cp_pdftext_split(utf8, &runs);
-	if (!runs.n)
+	if (!f || !n)
 		return;
-	HPDF_Page_BeginText(page);
-	if (angle != 0)
-		HPDF_Page_SetTextMatrix(page, (HPDF_REAL)cos(rad), (HPDF_REAL)sin(rad),
-					(HPDF_REAL)-sin(rad), (HPDF_REAL)cos(rad), (HPDF_REAL)x,
-					(HPDF_REAL)y);
-	else
-		HPDF_Page_MoveTextPos(page, (HPDF_REAL)x, (HPDF_REAL)y);
-	for (int i = 0; i < runs.n; i++) {
-		HPDF_Font f = font(p, face, runs.run[i].enc);
-
-		if (!f)
-			continue;
-		HPDF_Page_SetFontAndSize(page, f, (HPDF_REAL)size);
-		HPDF_Page_ShowText(page, runs.run[i].bytes);
+	font = cp_type0_font(&p->type0[i], f, p->doc);
+	name = font ? HPDF_Page_GetLocalFontName(page, (HPDF_Font)font) : NULL;
+	if (!name) {
+		if (!p->error)
+			p->error = HPDF_PAGE_INVALID_FONT;
+		return;
 	}
-	HPDF_Page_EndText(page);
+	text = n * 4 <= sizeof(local) ? local : cp_xmalloc(n * 4);
+	len = cp_type0_encode(&p->type0[i], f, utf8, text);
+	num(a, size);
+	num(b, x);
+	num(c, y);
+	if (angle != 0) {
+		double rad = angle * M_PI / 180.0;
+
+		h = snprintf(head, sizeof(head), "BT\012/%s %s Tf\012%.4f %.4f %.4f %.4f %s %s Tm\012(",
+			     name, a, cos(rad), sin(rad), -sin(rad), cos(rad), b, c);
+	} else {
+		h = snprintf(head, sizeof(head), "BT\012/%s %s Tf\012%s %s Td\012(", name, a, b, c);
+	}
+	if (len && (HPDF_Stream_Write(out, (const HPDF_BYTE *)head, (HPDF_UINT)h) != HPDF_OK ||
+		    HPDF_Stream_Write(out, (const HPDF_BYTE *)text, (HPDF_UINT)len) != HPDF_OK ||
+		    HPDF_Stream_WriteStr(out, ") Tj\012ET\012") != HPDF_OK) &&
+	    !p->error)
+		p->error = HPDF_FAILD_TO_ALLOC_MEM;
+	if (text != local)
+		free(text);
 }
 
 /* An image file's bytes, read once per process. */
@@ -231,14 +245,10 @@ int cp_pdf_save(struct cp_pdf *p, const struct cp_pdf_info *info, unsigned char 
 					       0x200 | 0x800);
 		HPDF_SetEncryptionMode(p->doc, HPDF_ENCRYPT_R3, 16);
 	}
-	for (int i = 0; i < CP_MAX_FONTS && !p->error; i++) {
-		bool drawn = false;
-
-		for (int e = 0; e < cp_pdftext_nencoders; e++)
-			drawn |= p->handle[i][e] != NULL;
-		if (drawn && cp_pdffont_embed(&p->font[i], p->doc, &p->deflate) < 0 && !p->error)
+	for (int i = 0; i < CP_MAX_FONTS && !p->error; i++)
+		if (cp_type0_finish(&p->type0[i], &p->font[i], p->doc, &p->deflate) < 0 &&
+		    !p->error)
 			p->error = HPDF_FAILD_TO_ALLOC_MEM;
-	}
 	if (!p->error && cp_deflate_pages(&p->deflate, p->doc) != HPDF_OK && !p->error)
 		p->error = HPDF_FAILD_TO_ALLOC_MEM;
 	if (!p->error)
@@ -267,6 +277,7 @@ void cp_pdf_free(struct cp_pdf *p)
 	p->doc = NULL;
 	for (int i = 0; i < CP_MAX_FONTS; i++) {
 		cp_pdffont_release(&p->font[i]);
+		cp_type0_release(&p->type0[i]);
 		free(p->width[i]);
 		p->width[i] = NULL;
 	}

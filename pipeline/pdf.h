@@ -1,7 +1,6 @@
 /* PDFs made with libharu, one after another in one libharu document object:
  * the subset fonts are loaded on first use and stay loaded (pdffont.h),
- * images are read once, text is drawn and measured as code-page runs
- * (pdftext), and each finished document is saved to memory, encrypted with
+ * images are read once, text is drawn as glyph ids (pdftype0), and each finished document is saved to memory, encrypted with
  * an owner password for a digital copy. */
 #ifndef CP_PDF_H
 #define CP_PDF_H
@@ -13,7 +12,7 @@
 
 #include "layout.h"
 #include "pdffont.h"
-#include "pdftext.h"
+#include "pdftype0.h"
 #include "qr.h"
 
 #define CP_PDF_MAX_IMAGES 16
@@ -27,11 +26,10 @@ struct cp_pdf {
 	char *const *subset;   /* the subset file of each font */
 	struct cp_pdffont font[CP_MAX_FONTS];
 	int16_t *width[CP_MAX_FONTS]; /* per BMP code point, INT16_MIN: not yet */
-	bool utf8_on;
 	struct cp_qr_cache qr;
 	struct cp_deflate deflate;
 	/* this document's */
-	HPDF_Font handle[CP_MAX_FONTS][16];
+	struct cp_type0 type0[CP_MAX_FONTS];
 	const char *image_src[CP_PDF_MAX_IMAGES];
 	HPDF_Image image[CP_PDF_MAX_IMAGES];
 	int nimages;

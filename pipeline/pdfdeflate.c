@@ -31,10 +31,8 @@ static void feed(struct cp_deflate *d, const void *in, size_t n, int flush)
 	}
 }
 
-const unsigned char *cp_deflate_stream(struct cp_deflate *d, HPDF_Stream s, size_t *len)
+static void start(struct cp_deflate *d)
 {
-	HPDF_UINT blocks = HPDF_MemStream_GetBufCount(s);
-
 	if (!d->ready) {
 		/* level 6 as libharu; window 2^14, hash 2^(7+7) */
 		if (deflateInit2(&d->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 14, 7,
@@ -44,6 +42,13 @@ const unsigned char *cp_deflate_stream(struct cp_deflate *d, HPDF_Stream s, size
 	} else if (deflateReset(&d->z) != Z_OK) {
 		cp_bug("zlib cannot start again");
 	}
+}
+
+const unsigned char *cp_deflate_stream(struct cp_deflate *d, HPDF_Stream s, size_t *len)
+{
+	HPDF_UINT blocks = HPDF_MemStream_GetBufCount(s);
+
+	start(d);
 	for (HPDF_UINT i = 0; i < blocks; i++) {
 		HPDF_UINT n = 0;
 		HPDF_BYTE *b = HPDF_MemStream_GetBufPtr(s, i, &n);
@@ -51,6 +56,15 @@ const unsigned char *cp_deflate_stream(struct cp_deflate *d, HPDF_Stream s, size
 		feed(d, b, n, Z_NO_FLUSH);
 	}
 	feed(d, NULL, 0, Z_FINISH);
+	*len = d->z.total_out;
+	return d->out;
+}
+
+const unsigned char *cp_deflate_buf(struct cp_deflate *d, const void *data, size_t n,
+				    size_t *len)
+{
+	start(d);
+	feed(d, data, n, Z_FINISH);
 	*len = d->z.total_out;
 	return d->out;
 }

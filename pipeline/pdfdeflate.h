@@ -19,6 +19,9 @@ struct cp_deflate {
 
 /* Deflate a libharu memory stream; the result is good until the next call. */
 const unsigned char *cp_deflate_stream(struct cp_deflate *d, HPDF_Stream s, size_t *len);
+/* Deflate n bytes; the result is good until the next call. */
+const unsigned char *cp_deflate_buf(struct cp_deflate *d, const void *data, size_t n,
+				    size_t *len);
 /* Write data, already deflated, as the content of a stream dictionary. */
 HPDF_STATUS cp_deflate_set(HPDF_Dict dict, const void *data, size_t len);
 /* Deflate the content streams of every page of doc in place. */

@@ -16,7 +16,6 @@
 #include "../docrender.h"
 #include "../exitcode.h"
 #include "../msg.h"
-#include "../pdftext.h"
 #include "../spool.h"
 #include "../xalloc.h"
 #include "../banned.h"
@@ -143,7 +142,7 @@ int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
 		goto out;
 	}
 	fontdir = cp_xasprintf("%s/.fonts-%s", spool.reprints, ref);
-	if (cp_pdftext_init() < 0 || subsets(&fonts, &layout, assigned, fontdir, subset) < 0) {
+	if (subsets(&fonts, &layout, assigned, fontdir, subset) < 0) {
 		rc = CP_EX_CANTCREAT;
 		goto out;
 	}

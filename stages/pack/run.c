@@ -12,7 +12,6 @@
 #include "../../pipeline/batchfile.h"
 #include "../../pipeline/exitcode.h"
 #include "../../pipeline/msg.h"
-#include "../../pipeline/pdftext.h"
 #include "../../pipeline/stage.h"
 #include "../../pipeline/xalloc.h"
 #include "../../pipeline/banned.h"
@@ -140,8 +139,6 @@ int cp_pack_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 		rc = CP_EX_CANTCREAT;
 	else
 		cp_atomic_sweep(p.work);
-	if (rc == CP_EX_OK && cp_pdftext_init() < 0)
-		rc = CP_EX_SOFTWARE;
 	if (rc == CP_EX_OK && (cp_pack_count_runs(&p) < 0 || check_rendered(&p) < 0))
 		rc = CP_EX_DATAERR;
 	if (rc == CP_EX_OK && (reprints = claim(&p)) < 0)

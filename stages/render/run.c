@@ -12,7 +12,6 @@
 #include "../../pipeline/batchfile.h"
 #include "../../pipeline/exitcode.h"
 #include "../../pipeline/msg.h"
-#include "../../pipeline/pdftext.h"
 #include "../../pipeline/registry.h"
 #include "../../pipeline/spool.h"
 #include "../../pipeline/stage.h"
@@ -192,8 +191,6 @@ int cp_render_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 			rc = CP_EX_CANTCREAT;
 		free(sub);
 	}
-	if (rc == CP_EX_OK && cp_pdftext_init() < 0)
-		rc = CP_EX_SOFTWARE;
 	if (rc == CP_EX_OK)
 		rc = cp_render_prepare(&r);
 	if (rc == CP_EX_OK) {

@@ -10,7 +10,6 @@
 #include "../../pipeline/font.h"
 #include "../../pipeline/layout.h"
 #include "../../pipeline/pdf.h"
-#include "../../pipeline/pdftext.h"
 #include "../../pipeline/utf8.h"
 
 static const unsigned ranges[][2] = {
@@ -78,7 +77,7 @@ int main(int argc, char **argv)
 	hb_set_t *chars = hb_set_create();
 	int rc;
 
-	if (argc != 4 || cp_pdftext_init() < 0 || cp_font_open(&set.font[0], "f", argv[1]) < 0)
+	if (argc != 4 || cp_font_open(&set.font[0], "f", argv[1]) < 0)
 		return 2;
 	for (size_t r = 0; r < sizeof(ranges) / sizeof(*ranges); r++)
 		hb_set_add_range(chars, ranges[r][0], ranges[r][1]);

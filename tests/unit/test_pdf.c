@@ -1,9 +1,11 @@
 /* The PDF maker: font programs kept and used again only when they hold
- * every glyph a document drew, and text widths from the cache equal to
- * libharu's own measure. Uses DejaVu Sans (fonts-dejavu-core). */
+ * every glyph a document drew, and the widths layout measures with equal to
+ * the PDF's and the font's. Uses DejaVu Sans (fonts-dejavu-core). */
 #include "unit.h"
 
 #include <hpdf_fontdef.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,7 +13,7 @@
 #include "../../pipeline/font.h"
 #include "../../pipeline/layout.h"
 #include "../../pipeline/pdf.h"
-#include "../../pipeline/pdftext.h"
+#include "../../pipeline/utf8.h"
 
 #define DEJAVU "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
@@ -32,7 +34,7 @@ static int setup(void **state)
 	f->set.n = 1;
 	hb_set_add_range(chars, 0x20, 0x7e);
 	hb_set_add_range(chars, 0x391, 0x3c9); /* Greek: a second code page */
-	if (cp_pdftext_init() < 0 || cp_font_open(&f->set.font[0], "sans", DEJAVU) < 0 ||
+	if (cp_font_open(&f->set.font[0], "sans", DEJAVU) < 0 ||
 	    cp_font_subset(&f->set.font[0], chars, f->path) < 0)
 		return -1;
 	hb_set_destroy(chars);
@@ -99,7 +101,7 @@ static void programs_used_again_only_when_they_hold_the_glyphs(void **state)
 	assert_int_equal(programs(&p), 1);
 	one(&p, "Ada Lovelace Q"); /* one glyph more */
 	assert_int_equal(programs(&p), 2);
-	one(&p, "Ζωή Ada"); /* Greek through another code page */
+	one(&p, "Ζωή Ada"); /* Greek */
 	assert_int_equal(programs(&p), 3);
 	one(&p, "0123456789 bfghjkmnpqrstuvwxyz"); /* far from all kept: not "A" */
 	assert_int_equal(programs(&p), 4);
@@ -109,32 +111,83 @@ static void programs_used_again_only_when_they_hold_the_glyphs(void **state)
 	cp_pdf_free(&p);
 }
 
-static void widths_equal_libharu(void **state)
+/* The width a W array ("/W [g [w w ...] g' [...]]") gives glyph gid, or
+ * -1 if it gives none. */
+static int width_in_w(const char *w, unsigned gid)
 {
-	static const char *const texts[] = { "Ada Lovelace", "Ζωή Κωνσταντίνου", "x", "",
-					     "W.W. ok?" };
+	char *end;
+
+	w += strlen("/W [");
+	for (;;) {
+		unsigned long g = strtoul(w, &end, 10);
+
+		if (end == w || *end != ' ' || end[1] != '[')
+			return -1;
+		w = end + 2;
+		for (;; g++) {
+			long width = strtol(w, &end, 10);
+
+			if (end == w)
+				return -1;
+			if (g == gid)
+				return (int)width;
+			w = end;
+			if (*w == ']')
+				break;
+			w++;
+		}
+		w++;
+		if (*w != ' ')
+			return -1;
+		w++;
+	}
+}
+
+/* The widths layout measures with are the widths the PDF gives the
+ * viewer: for each glyph drawn, the W array entry equals the measured
+ * width of its character, and both equal HarfBuzz's advance (libharu
+ * truncates to thousandths of an em). */
+static void widths_equal_the_w_array_and_the_font(void **state)
+{
+	static const char text[] = "Ada Lovelace Ζωή W.W. ok?";
 	struct fixture *f = *state;
 	struct cp_pdf p;
+	struct cp_pdf_info info = { 0 };
+	unsigned char *buf;
+	size_t len;
+	hb_font_t *hb = hb_font_create(f->set.font[0].face);
+	unsigned upem = hb_face_get_upem(f->set.font[0].face);
+	const char *s = text;
+	char *w;
+	int checked = 0;
 
 	assert_int_equal(cp_pdf_new(&p, &f->set, f->subset), 0);
 	assert_int_equal(cp_pdf_begin(&p), 0);
-	cp_pdf_text_width(&p, 0, 10, "x"); /* loads the font */
-	for (size_t t = 0; t < sizeof(texts) / sizeof(*texts); t++) {
-		struct cp_runs runs;
-		double want = 0;
+	cp_pdf_show(&p, HPDF_AddPage(p.doc), 0, 12, 50, 700, 0, text);
+	assert_int_equal(cp_pdf_save(&p, &info, &buf, &len), 0);
+	buf = realloc(buf, len + 1);
+	buf[len] = '\0';
+	w = memmem(buf, len, "/W [", 4);
+	assert_non_null(w);
+	while (*s) {
+		uint32_t cp;
+		size_t n = cp_utf8_decode((const unsigned char *)s, strlen(s), &cp);
+		char one[8] = { 0 };
+		hb_codepoint_t g;
+		unsigned gid = cp_type0_glyph(&p.type0[0], &p.font[0], cp);
+		double measured;
 
-		cp_pdftext_split(texts[t], &runs);
-		for (int r = 0; r < runs.n; r++) {
-			HPDF_Font font = HPDF_GetFont(p.doc, p.font[0].name,
-						      cp_pdftext_encoders[runs.run[r].enc]);
-
-			want += HPDF_Font_TextWidth(font, (const HPDF_BYTE *)runs.run[r].bytes,
-						    (HPDF_UINT)strlen(runs.run[r].bytes))
-					.width;
-		}
-		assert_float_equal(cp_pdf_text_width(&p, 0, 10, texts[t]), want * 10 / 1000.0,
-				   1e-9);
+		memcpy(one, s, n);
+		s += n;
+		measured = cp_pdf_text_width(&p, 0, 1000, one);
+		assert_true(hb_font_get_nominal_glyph(hb, cp, &g));
+		assert_true(fabs(measured - hb_font_get_glyph_h_advance(hb, g) * 1000.0 / upem) < 1);
+		assert_int_equal(width_in_w(w, gid), (int)measured);
+		checked++;
 	}
+	assert_int_equal(checked, (int)cp_utf8_length(text));
+	free(buf);
+	hb_font_destroy(hb);
 	cp_pdf_free(&p);
 }
 
@@ -142,7 +195,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(programs_used_again_only_when_they_hold_the_glyphs),
-		cmocka_unit_test(widths_equal_libharu),
+		cmocka_unit_test(widths_equal_the_w_array_and_the_font),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
