@@ -7,6 +7,7 @@
 
 #include "harupriv.h"
 #include "readfile.h"
+#include "ttftrim.h"
 #include "msg.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -74,13 +75,32 @@ static int extra(const struct cp_fontprog *p, const HPDF_BYTE *drawn, unsigned n
 	return more;
 }
 
-/* libharu's rebuild of the font for the glyphs drawn, deflated, in place of
- * the least recently used program. */
+/* A libharu memory stream's bytes in one block (caller frees). */
+static unsigned char *flatten(HPDF_Stream s, size_t *len)
+{
+	HPDF_UINT blocks = HPDF_MemStream_GetBufCount(s);
+	unsigned char *out = cp_xmalloc(s->size ? s->size : 1);
+
+	*len = 0;
+	for (HPDF_UINT i = 0; i < blocks; i++) {
+		HPDF_UINT n = 0;
+		HPDF_BYTE *b = HPDF_MemStream_GetBufPtr(s, i, &n);
+
+		memcpy(out + *len, b, n);
+		*len += n;
+	}
+	return out;
+}
+
+/* libharu's rebuild of the font for the glyphs drawn, trimmed (ttftrim.h)
+ * and deflated, in place of the least recently used program. */
 static struct cp_fontprog *make(struct cp_pdffont *f, HPDF_Doc doc, struct cp_deflate *z)
 {
 	HPDF_TTFontDefAttr a = f->def->attr;
 	struct cp_fontprog *p = &f->prog[0];
 	HPDF_Stream s = HPDF_MemStream_New(doc->mmgr, 16384);
+	unsigned char *font, *trimmed;
+	size_t len, tlen;
 	const unsigned char *data;
 
 	for (int i = 1; i < CP_PDFFONT_KEEP; i++)
@@ -92,13 +112,21 @@ static struct cp_fontprog *make(struct cp_pdffont *f, HPDF_Doc doc, struct cp_de
 		HPDF_Stream_Free(s);
 		return NULL;
 	}
-	data = cp_deflate_stream(z, s, &p->len);
+	font = flatten(s, &len);
 	HPDF_Stream_Free(s);
+	tlen = cp_ttf_trim(font, len, &trimmed);
+	if (tlen) {
+		free(font);
+		font = trimmed;
+		len = tlen;
+	}
+	data = cp_deflate_buf(z, font, len, &p->len);
+	free(font);
 	free(p->data);
 	free(p->glyphs);
 	p->data = cp_xmalloc(p->len);
 	memcpy(p->data, data, p->len);
-	p->length1 = a->length1;
+	p->length1 = (unsigned)len;
 	p->glyphs = cp_xmalloc(a->num_glyphs);
 	memcpy(p->glyphs, a->glyph_tbl.flgs, a->num_glyphs);
 	return p;
@@ -163,11 +191,6 @@ int cp_pdffont_embed(struct cp_pdffont *f, HPDF_Doc doc, struct cp_deflate *z)
 		return -1;
 	p->used = ++f->clock;
 	return descriptor(f, doc, p) == HPDF_OK ? 0 : -1;
-}
-
-int cp_pdffont_width(const struct cp_pdffont *f, unsigned cp)
-{
-	return HPDF_TTFontDef_GetGidWidth(f->def, HPDF_TTFontDef_GetGlyphid(f->def, (HPDF_UINT16)cp));
 }
 
 void cp_pdffont_release(struct cp_pdffont *f)

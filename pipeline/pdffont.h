@@ -39,9 +39,6 @@ int cp_pdffont_load(struct cp_pdffont *f, HPDF_Doc doc, const char *path);
 /* Before saving a document: give the font the descriptor and program of
  * the glyphs this document drew. 0 or -1 (libharu error). */
 int cp_pdffont_embed(struct cp_pdffont *f, HPDF_Doc doc, struct cp_deflate *z);
-/* Width in thousandths of an em of a code point, as libharu measures it,
- * without marking the glyph as drawn. */
-int cp_pdffont_width(const struct cp_pdffont *f, unsigned cp);
 void cp_pdffont_release(struct cp_pdffont *f);
 
 #endif
