@@ -1,6 +1,7 @@
 /* Deflate for PDF streams (pdfdeflate.h). */
 #include "pdfdeflate.h"
 
+#include <libdeflate.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,62 +11,45 @@
 #include "xalloc.h"
 #include "banned.h"
 
-static void feed(struct cp_deflate *d, const void *in, size_t n, int flush)
-{
-	d->z.next_in = (Bytef *)(uintptr_t)in;
-	d->z.avail_in = (uInt)n;
-	for (;;) {
-		int rc;
+/* Level 6, as libharu's and zlib's default. */
+#define LEVEL 6
 
-		if (d->z.total_out + 64 > d->cap) {
-			d->cap = d->cap ? d->cap * 2 : 65536;
-			d->out = cp_xrealloc(d->out, d->cap);
-		}
-		d->z.next_out = d->out + d->z.total_out;
-		d->z.avail_out = (uInt)(d->cap - d->z.total_out);
-		rc = deflate(&d->z, flush);
-		if (flush == Z_FINISH ? rc == Z_STREAM_END : !d->z.avail_in && d->z.avail_out)
-			break;
-		if (rc != Z_OK && rc != Z_BUF_ERROR)
-			cp_bug("zlib cannot deflate (%d)", rc);
-	}
-}
-
-static void start(struct cp_deflate *d)
-{
-	if (!d->ready) {
-		/* level 6 as libharu; window 2^14, hash 2^(7+7) */
-		if (deflateInit2(&d->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 14, 7,
-				 Z_DEFAULT_STRATEGY) != Z_OK)
-			cp_bug("zlib cannot start");
-		d->ready = true;
-	} else if (deflateReset(&d->z) != Z_OK) {
-		cp_bug("zlib cannot start again");
-	}
-}
-
-const unsigned char *cp_deflate_stream(struct cp_deflate *d, HPDF_Stream s, size_t *len)
+const unsigned char *cp_deflate_flat(struct cp_deflate *d, HPDF_Stream s, size_t *len)
 {
 	HPDF_UINT blocks = HPDF_MemStream_GetBufCount(s);
 
-	start(d);
+	if (s->size > d->flat_cap) {
+		d->flat_cap = s->size * 2;
+		free(d->flat);
+		d->flat = cp_xmalloc(d->flat_cap);
+	}
+	*len = 0;
 	for (HPDF_UINT i = 0; i < blocks; i++) {
 		HPDF_UINT n = 0;
 		HPDF_BYTE *b = HPDF_MemStream_GetBufPtr(s, i, &n);
 
-		feed(d, b, n, Z_NO_FLUSH);
+		memcpy(d->flat + *len, b, n);
+		*len += n;
 	}
-	feed(d, NULL, 0, Z_FINISH);
-	*len = d->z.total_out;
-	return d->out;
+	return d->flat;
 }
 
 const unsigned char *cp_deflate_buf(struct cp_deflate *d, const void *data, size_t n,
 				    size_t *len)
 {
-	start(d);
-	feed(d, data, n, Z_FINISH);
-	*len = d->z.total_out;
+	size_t bound;
+
+	if (!d->c && !(d->c = libdeflate_alloc_compressor(LEVEL)))
+		cp_bug("libdeflate cannot start");
+	bound = libdeflate_zlib_compress_bound(d->c, n);
+	if (bound > d->cap) {
+		d->cap = bound * 2;
+		free(d->out);
+		d->out = cp_xmalloc(d->cap);
+	}
+	*len = libdeflate_zlib_compress(d->c, data, n, d->out, d->cap);
+	if (!*len)
+		cp_bug("libdeflate cannot deflate %zu bytes", n);
 	return d->out;
 }
 
@@ -98,7 +82,8 @@ HPDF_STATUS cp_deflate_pages(struct cp_deflate *d, HPDF_Doc doc)
 		if (!c || !(c->filter & HPDF_STREAM_FILTER_FLATE_DECODE) || c->write_fn ||
 		    c->stream->type != HPDF_STREAM_MEMORY)
 			continue;
-		z = cp_deflate_stream(d, c->stream, &len);
+		z = cp_deflate_flat(d, c->stream, &len);
+		z = cp_deflate_buf(d, z, len, &len);
 		if ((rc = cp_deflate_set(c, z, len)) != HPDF_OK)
 			return rc;
 	}
@@ -107,8 +92,9 @@ HPDF_STATUS cp_deflate_pages(struct cp_deflate *d, HPDF_Doc doc)
 
 void cp_deflate_release(struct cp_deflate *d)
 {
-	if (d->ready)
-		deflateEnd(&d->z);
+	if (d->c)
+		libdeflate_free_compressor(d->c);
 	free(d->out);
+	free(d->flat);
 	memset(d, 0, sizeof(*d));
 }

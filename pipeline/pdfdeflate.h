@@ -1,25 +1,22 @@
-/* Deflate for PDF streams, done by us rather than by libharu: one zlib
- * stream kept for the process and reset between uses (libharu's
- * deflateInit per stream cost more than deflating a page) with a 16 KB
- * window, as large as our streams. */
+/* Deflate for PDF streams, done by us rather than by libharu, with
+ * libdeflate: one compressor kept for the process (libharu's deflateInit
+ * per stream cost more than deflating a page), whole streams at once,
+ * about twice as fast as zlib at the same level and a little smaller. */
 #ifndef CP_PDFDEFLATE_H
 #define CP_PDFDEFLATE_H
 
 #include <hpdf.h>
-#include <stdbool.h>
 #include <stddef.h>
-#include <zlib.h>
 
 struct cp_deflate {
-	z_stream z;
-	bool ready;
-	unsigned char *out;
-	size_t cap;
+	struct libdeflate_compressor *c;
+	unsigned char *out, *flat;
+	size_t cap, flat_cap;
 };
 
-/* Deflate a libharu memory stream; the result is good until the next call. */
-const unsigned char *cp_deflate_stream(struct cp_deflate *d, HPDF_Stream s, size_t *len);
-/* Deflate n bytes; the result is good until the next call. */
+/* A libharu memory stream's bytes in one block; good until the next call. */
+const unsigned char *cp_deflate_flat(struct cp_deflate *d, HPDF_Stream s, size_t *len);
+/* Deflate n bytes (zlib format); the result is good until the next call. */
 const unsigned char *cp_deflate_buf(struct cp_deflate *d, const void *data, size_t n,
 				    size_t *len);
 /* Write data, already deflated, as the content of a stream dictionary. */

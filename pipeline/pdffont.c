@@ -75,23 +75,6 @@ static int extra(const struct cp_fontprog *p, const HPDF_BYTE *drawn, unsigned n
 	return more;
 }
 
-/* A libharu memory stream's bytes in one block (caller frees). */
-static unsigned char *flatten(HPDF_Stream s, size_t *len)
-{
-	HPDF_UINT blocks = HPDF_MemStream_GetBufCount(s);
-	unsigned char *out = cp_xmalloc(s->size ? s->size : 1);
-
-	*len = 0;
-	for (HPDF_UINT i = 0; i < blocks; i++) {
-		HPDF_UINT n = 0;
-		HPDF_BYTE *b = HPDF_MemStream_GetBufPtr(s, i, &n);
-
-		memcpy(out + *len, b, n);
-		*len += n;
-	}
-	return out;
-}
-
 /* libharu's rebuild of the font for the glyphs drawn, trimmed (ttftrim.h)
  * and deflated, in place of the least recently used program. */
 static struct cp_fontprog *make(struct cp_pdffont *f, HPDF_Doc doc, struct cp_deflate *z)
@@ -99,9 +82,9 @@ static struct cp_fontprog *make(struct cp_pdffont *f, HPDF_Doc doc, struct cp_de
 	HPDF_TTFontDefAttr a = f->def->attr;
 	struct cp_fontprog *p = &f->prog[0];
 	HPDF_Stream s = HPDF_MemStream_New(doc->mmgr, 16384);
-	unsigned char *font, *trimmed;
+	const unsigned char *font, *data;
+	unsigned char *trimmed = NULL;
 	size_t len, tlen;
-	const unsigned char *data;
 
 	for (int i = 1; i < CP_PDFFONT_KEEP; i++)
 		if (f->prog[i].used < p->used)
@@ -112,16 +95,15 @@ static struct cp_fontprog *make(struct cp_pdffont *f, HPDF_Doc doc, struct cp_de
 		HPDF_Stream_Free(s);
 		return NULL;
 	}
-	font = flatten(s, &len);
-	HPDF_Stream_Free(s);
+	font = cp_deflate_flat(z, s, &len);
 	tlen = cp_ttf_trim(font, len, &trimmed);
+	HPDF_Stream_Free(s);
 	if (tlen) {
-		free(font);
 		font = trimmed;
 		len = tlen;
 	}
 	data = cp_deflate_buf(z, font, len, &p->len);
-	free(font);
+	free(trimmed);
 	free(p->data);
 	free(p->glyphs);
 	p->data = cp_xmalloc(p->len);
