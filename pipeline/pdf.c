@@ -5,13 +5,13 @@
 #include "pdf.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "harupriv.h"
 #include "msg.h"
+#include "pdfnum.h"
 #include "qr.h"
 #include "readfile.h"
 #include "utf8.h"
@@ -106,59 +106,50 @@ double cp_pdf_text_width(struct cp_pdf *p, int i, double size, const char *utf8)
 	return (double)w * size / 1000.0;
 }
 
-/* A number for a content stream: two decimals at most, no trailing zeros
- * (out holds 32 bytes). */
-static int num(char *out, double v)
-{
-	int n = snprintf(out, 32, "%.2f", v);
-
-	while (out[n - 1] == '0')
-		n--;
-	if (out[n - 1] == '.')
-		n--;
-	if (n == 2 && out[0] == '-' && out[1] == '0') {
-		out[0] = '0';
-		n = 1;
-	}
-	out[n] = '\0';
-	return n;
-}
-
 /* BT, the font, the position and the glyphs as one string, ET: written
  * straight into the page's content stream (pdftype0.h). */
 void cp_pdf_show(struct cp_pdf *p, HPDF_Page page, int i, double size, double x, double y,
 		 double angle, const char *utf8)
 {
 	struct cp_pdffont *f = face(p, i);
-	size_t n = strlen(utf8), len;
-	char head[256], local[1024], *text, a[32], b[32], c[32];
+	size_t n = strlen(utf8), len, h = 0;
+	char head[256], local[1024], *text;
 	const char *name;
 	HPDF_Dict font;
 	HPDF_Stream out = ((HPDF_PageAttr)page->attr)->stream;
-	int h;
 
 	if (!f || !n)
 		return;
 	font = cp_type0_font(&p->type0[i], f, p->doc);
 	name = font ? HPDF_Page_GetLocalFontName(page, (HPDF_Font)font) : NULL;
-	if (!name) {
+	if (!name || strlen(name) > 64) {
 		if (!p->error)
 			p->error = HPDF_PAGE_INVALID_FONT;
 		return;
 	}
 	text = n * 4 <= sizeof(local) ? local : cp_xmalloc(n * 4);
 	len = cp_type0_encode(&p->type0[i], f, utf8, text);
-	num(a, size);
-	num(b, x);
-	num(c, y);
+	memcpy(head, "BT\012/", 4);
+	h = 4;
+	memcpy(head + h, name, strlen(name));
+	h += strlen(name);
+	head[h++] = ' ';
+	h += cp_pdfnum_real(head + h, size, 2);
+	memcpy(head + h, " Tf\012", 4);
+	h += 4;
 	if (angle != 0) {
-		double rad = angle * M_PI / 180.0;
+		double rad = angle * M_PI / 180.0, m[4] = { cos(rad), sin(rad), -sin(rad), cos(rad) };
 
-		h = snprintf(head, sizeof(head), "BT\012/%s %s Tf\012%.4f %.4f %.4f %.4f %s %s Tm\012(",
-			     name, a, cos(rad), sin(rad), -sin(rad), cos(rad), b, c);
-	} else {
-		h = snprintf(head, sizeof(head), "BT\012/%s %s Tf\012%s %s Td\012(", name, a, b, c);
+		for (int k = 0; k < 4; k++) {
+			h += cp_pdfnum_real(head + h, m[k], 4);
+			head[h++] = ' ';
+		}
 	}
+	h += cp_pdfnum_real(head + h, x, 2);
+	head[h++] = ' ';
+	h += cp_pdfnum_real(head + h, y, 2);
+	memcpy(head + h, angle != 0 ? " Tm\012(" : " Td\012(", 5);
+	h += 5;
 	if (len && (HPDF_Stream_Write(out, (const HPDF_BYTE *)head, (HPDF_UINT)h) != HPDF_OK ||
 		    HPDF_Stream_Write(out, (const HPDF_BYTE *)text, (HPDF_UINT)len) != HPDF_OK ||
 		    HPDF_Stream_WriteStr(out, ") Tj\012ET\012") != HPDF_OK) &&

@@ -1,12 +1,12 @@
 /* Type 0 fonts of glyph ids (pdftype0.h). */
 #include "pdftype0.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harupriv.h"
 #include "msg.h"
+#include "pdfnum.h"
 #include "utf8.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -136,22 +136,27 @@ static void w_append(struct cp_type0 *t, const char *s, size_t n)
 /* "/W [g [w1 w2 ...] g' [...]]": runs of consecutive glyph ids. */
 static void make_w(struct cp_type0 *t, struct cp_pdffont *f)
 {
-	char num[32];
+	char num[48];
 
 	t->wlen = 0;
 	w_append(t, "/W [", 4);
 	for (unsigned i = 0; i < t->ndrawn; i++) {
 		unsigned g = t->drawn[i];
-		int n;
+		size_t n = 0;
 
 		if (!i || g != t->drawn[i - 1] + 1u) {
-			n = snprintf(num, sizeof(num), "%s%u [", i ? "] " : "", g);
-			w_append(t, num, (size_t)n);
+			if (i) {
+				num[n++] = ']';
+				num[n++] = ' ';
+			}
+			n += cp_pdfnum_int(num + n, g);
+			num[n++] = ' ';
+			num[n++] = '[';
 		} else {
-			w_append(t, " ", 1);
+			num[n++] = ' ';
 		}
-		n = snprintf(num, sizeof(num), "%d", HPDF_TTFontDef_GetGidWidth(f->def, (HPDF_UINT16)g));
-		w_append(t, num, (size_t)n);
+		n += cp_pdfnum_int(num + n, HPDF_TTFontDef_GetGidWidth(f->def, (HPDF_UINT16)g));
+		w_append(t, num, n);
 	}
 	w_append(t, t->ndrawn ? "]]\012" : "]\012", t->ndrawn ? 3 : 2);
 }
@@ -164,13 +169,13 @@ static HPDF_STATUS write_w(HPDF_Dict dict, HPDF_Stream out)
 }
 
 /* A code point as UTF-16BE hex. */
-static int utf16_hex(char *out, size_t room, uint32_t cp)
+static size_t utf16_hex(char *out, uint32_t cp)
 {
 	if (cp < 0x10000)
-		return snprintf(out, room, "%04X", (unsigned)cp);
+		return cp_pdfnum_hex4(out, cp);
 	cp -= 0x10000;
-	return snprintf(out, room, "%04X%04X", 0xD800 + (unsigned)(cp >> 10),
-			0xDC00 + (unsigned)(cp & 0x3FF));
+	cp_pdfnum_hex4(out, 0xD800 + (cp >> 10));
+	return 4 + cp_pdfnum_hex4(out + 4, 0xDC00 + (cp & 0x3FF));
 }
 
 static const char cmap_head[] = "/CIDInit /ProcSet findresource begin\n"
@@ -187,35 +192,70 @@ static const char cmap_tail[] = "endcmap\n"
 				"end\n"
 				"end\n";
 
-/* The ToUnicode CMap: each glyph drawn to the code point drawn with it. */
-static HPDF_Dict to_unicode(struct cp_type0 *t, HPDF_Doc doc, struct cp_deflate *z)
+/* The same glyphs, each for the same code point, as the last ToUnicode
+ * map made (the print copy after the digital copy). */
+static bool same_map(const struct cp_type0 *t)
+{
+	if (!t->map_data || t->map_n != t->ndrawn)
+		return false;
+	for (unsigned i = 0; i < t->ndrawn; i++)
+		if (t->map_key[2 * i] != t->drawn[i] || t->map_key[2 * i + 1] != t->uni[t->drawn[i]])
+			return false;
+	return true;
+}
+
+/* The ToUnicode CMap, deflated: each glyph drawn to the code point drawn
+ * with it. Kept for the next document that drew the same. */
+static void make_map(struct cp_type0 *t, struct cp_deflate *z)
 {
 	size_t cap = sizeof(cmap_head) + sizeof(cmap_tail) + t->ndrawn * 20 +
 		     (t->ndrawn / 100 + 1) * 40, n;
 	char *text = cp_xmalloc(cap);
 	const unsigned char *data;
-	size_t len;
-	HPDF_Dict d;
 
 	memcpy(text, cmap_head, sizeof(cmap_head) - 1);
 	n = sizeof(cmap_head) - 1;
 	for (unsigned i = 0; i < t->ndrawn; i += 100) {
 		unsigned end = i + 100 < t->ndrawn ? i + 100 : t->ndrawn;
 
-		n += (size_t)snprintf(text + n, cap - n, "%u beginbfchar\n", end - i);
+		n += cp_pdfnum_int(text + n, end - i);
+		memcpy(text + n, " beginbfchar\n", 13);
+		n += 13;
 		for (unsigned k = i; k < end; k++) {
-			n += (size_t)snprintf(text + n, cap - n, "<%04X> <", t->drawn[k]);
-			n += (size_t)utf16_hex(text + n, cap - n, t->uni[t->drawn[k]]);
-			n += (size_t)snprintf(text + n, cap - n, ">\n");
+			text[n++] = '<';
+			n += cp_pdfnum_hex4(text + n, t->drawn[k]);
+			memcpy(text + n, "> <", 3);
+			n += 3;
+			n += utf16_hex(text + n, t->uni[t->drawn[k]]);
+			memcpy(text + n, ">\n", 2);
+			n += 2;
 		}
-		n += (size_t)snprintf(text + n, cap - n, "endbfchar\n");
+		memcpy(text + n, "endbfchar\n", 10);
+		n += 10;
 	}
 	memcpy(text + n, cmap_tail, sizeof(cmap_tail) - 1);
 	n += sizeof(cmap_tail) - 1;
-	data = cp_deflate_buf(z, text, n, &len);
+	data = cp_deflate_buf(z, text, n, &t->map_len);
 	free(text);
+	free(t->map_data);
+	t->map_data = cp_xmalloc(t->map_len);
+	memcpy(t->map_data, data, t->map_len);
+	t->map_key = cp_xrealloc(t->map_key, (t->ndrawn ? t->ndrawn : 1) * 2 * sizeof(*t->map_key));
+	t->map_n = t->ndrawn;
+	for (unsigned i = 0; i < t->ndrawn; i++) {
+		t->map_key[2 * i] = t->drawn[i];
+		t->map_key[2 * i + 1] = t->uni[t->drawn[i]];
+	}
+}
+
+static HPDF_Dict to_unicode(struct cp_type0 *t, HPDF_Doc doc, struct cp_deflate *z)
+{
+	HPDF_Dict d;
+
+	if (!same_map(t))
+		make_map(t, z);
 	d = HPDF_DictStream_New(doc->mmgr, doc->xref);
-	if (!d || cp_deflate_set(d, data, len) != HPDF_OK)
+	if (!d || cp_deflate_set(d, t->map_data, t->map_len) != HPDF_OK)
 		return NULL;
 	return d;
 }
@@ -269,5 +309,7 @@ void cp_type0_release(struct cp_type0 *t)
 	free(t->uni);
 	free(t->drawn);
 	free(t->w);
+	free(t->map_data);
+	free(t->map_key);
 	memset(t, 0, sizeof(*t));
 }

@@ -26,6 +26,11 @@ struct cp_type0 {
 	unsigned ndrawn, nglyphs;
 	char *w;           /* the W array, written by the CIDFont's write hook */
 	size_t wlen, wcap;
+	/* the last ToUnicode map made, deflated, and its (glyph, code point) pairs */
+	unsigned char *map_data;
+	size_t map_len;
+	uint32_t *map_key;
+	unsigned map_n;
 };
 
 /* Forget the last document's font (at the start of a new document). */
