@@ -204,35 +204,84 @@ static bool same_map(const struct cp_type0 *t)
 	return true;
 }
 
+/* Glyphs from drawn[k] on that map to consecutive code points: the
+ * length of the run a bfrange can give (in one block of 256 on both sides,
+ * as CMaps ask). */
+static unsigned run_at(const struct cp_type0 *t, unsigned k)
+{
+	unsigned n = 1;
+	uint32_t g = t->drawn[k], u = t->uni[g];
+
+	if (u >= 0x10000)
+		return 1;
+	while (k + n < t->ndrawn && t->drawn[k + n] == g + n && t->uni[g + n] == u + n &&
+	       (g + n) >> 8 == g >> 8 && (u + n) >> 8 == u >> 8)
+		n++;
+	return n;
+}
+
+/* One block of bfchar or bfrange lines (at most 100) from drawn[*k] on;
+ * ranges: runs of 2 or more, else single glyphs. Returns the bytes
+ * written at out, 0 when no line was left. */
+static size_t map_block(const struct cp_type0 *t, unsigned *k, bool ranges, char *out)
+{
+	size_t n = 0;
+	unsigned lines = 0, at = 0;
+	char count[24];
+	size_t head;
+
+	/* the count comes first: written once the lines are known */
+	memcpy(out, "          ", 10);
+	n = 10;
+	for (unsigned i = *k; i < t->ndrawn && lines < 100; i += at) {
+		uint32_t g = t->drawn[i];
+
+		at = run_at(t, i);
+		*k = i + at;
+		if ((at > 1) != ranges)
+			continue;
+		out[n++] = '<';
+		n += cp_pdfnum_hex4(out + n, g);
+		if (ranges) {
+			memcpy(out + n, "> <", 3);
+			n += 3;
+			n += cp_pdfnum_hex4(out + n, g + at - 1);
+		}
+		memcpy(out + n, "> <", 3);
+		n += 3;
+		n += utf16_hex(out + n, t->uni[g]);
+		memcpy(out + n, ">\n", 2);
+		n += 2;
+		lines++;
+	}
+	if (!lines)
+		return 0;
+	head = cp_pdfnum_int(count, lines);
+	memcpy(count + head, ranges ? " beginbfrange\n" : " beginbfchar\n", ranges ? 14 : 13);
+	head += ranges ? 14 : 13;
+	/* the lines move up behind their head */
+	memmove(out + head, out + 10, n - 10);
+	memcpy(out, count, head);
+	n = n - 10 + head;
+	memcpy(out + n, ranges ? "endbfrange\n" : "endbfchar\n", ranges ? 11 : 10);
+	return n + (ranges ? 11 : 10);
+}
+
 /* The ToUnicode CMap, deflated: each glyph drawn to the code point drawn
- * with it. Kept for the next document that drew the same. */
+ * with it, runs of consecutive glyphs and code points as ranges. Kept for
+ * the next document that drew the same. */
 static void make_map(struct cp_type0 *t, struct cp_deflate *z)
 {
-	size_t cap = sizeof(cmap_head) + sizeof(cmap_tail) + t->ndrawn * 20 +
-		     (t->ndrawn / 100 + 1) * 40, n;
+	size_t cap = sizeof(cmap_head) + sizeof(cmap_tail) + t->ndrawn * 30 +
+		     (t->ndrawn / 50 + 2) * 40, n;
 	char *text = cp_xmalloc(cap);
 	const unsigned char *data;
 
 	memcpy(text, cmap_head, sizeof(cmap_head) - 1);
 	n = sizeof(cmap_head) - 1;
-	for (unsigned i = 0; i < t->ndrawn; i += 100) {
-		unsigned end = i + 100 < t->ndrawn ? i + 100 : t->ndrawn;
-
-		n += cp_pdfnum_int(text + n, end - i);
-		memcpy(text + n, " beginbfchar\n", 13);
-		n += 13;
-		for (unsigned k = i; k < end; k++) {
-			text[n++] = '<';
-			n += cp_pdfnum_hex4(text + n, t->drawn[k]);
-			memcpy(text + n, "> <", 3);
-			n += 3;
-			n += utf16_hex(text + n, t->uni[t->drawn[k]]);
-			memcpy(text + n, ">\n", 2);
-			n += 2;
-		}
-		memcpy(text + n, "endbfchar\n", 10);
-		n += 10;
-	}
+	for (int ranges = 0; ranges < 2; ranges++)
+		for (unsigned k = 0; k < t->ndrawn;)
+			n += map_block(t, &k, ranges, text + n);
 	memcpy(text + n, cmap_tail, sizeof(cmap_tail) - 1);
 	n += sizeof(cmap_tail) - 1;
 	data = cp_deflate_buf(z, text, n, &t->map_len);

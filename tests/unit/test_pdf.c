@@ -33,7 +33,9 @@ static int setup(void **state)
 	f->subset[0] = f->path;
 	f->set.n = 1;
 	hb_set_add_range(chars, 0x20, 0x7e);
-	hb_set_add_range(chars, 0x391, 0x3c9); /* Greek: a second code page */
+	hb_set_add_range(chars, 0xa1, 0x17f); /* Latin-1 and Extended-A */
+	hb_set_add_range(chars, 0x391, 0x3c9); /* Greek */
+	hb_set_add_range(chars, 0x410, 0x44f); /* Cyrillic */
 	if (cp_font_open(&f->set.font[0], "sans", DEJAVU) < 0 ||
 	    cp_font_subset(&f->set.font[0], chars, f->path) < 0)
 		return -1;
@@ -191,11 +193,56 @@ static void widths_equal_the_w_array_and_the_font(void **state)
 	cp_pdf_free(&p);
 }
 
+/* The ToUnicode map gives back every character drawn (pdftotext reads
+ * it): runs of consecutive glyphs and code points crossing blocks of 256,
+ * single characters, several scripts. */
+static void text_extracts_exactly(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_pdf p;
+	struct cp_pdf_info info = { 0 };
+	unsigned char *buf;
+	size_t len, n = 0;
+	char text[4096], path[] = "/tmp/test_pdf-text-XXXXXX", cmd[128], got[4096];
+	int fd;
+	FILE *pipe;
+	HPDF_Page page;
+
+	for (uint32_t c = 0x21; c <= 0x17f; c++)
+		if (c < 0x7f || (c > 0xa0 && c != 0xad)) /* no soft hyphen: readers hide it */
+			n += cp_utf8_encode(c, text + n);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "%s", "Ζωή-Дмитрий");
+	text[n] = '\0';
+	assert_int_equal(cp_pdf_new(&p, &f->set, f->subset), 0);
+	assert_int_equal(cp_pdf_begin(&p), 0);
+	page = HPDF_AddPage(p.doc);
+	HPDF_Page_SetWidth(page, 3000); /* one line: readers keep only what is on the page */
+	cp_pdf_show(&p, page, 0, 6, 10, 700, 0, text);
+	assert_int_equal(cp_pdf_save(&p, &info, &buf, &len), 0);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, buf, len), (ssize_t)len);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "pdftotext -raw -nopgbrk %s -", path);
+	pipe = popen(cmd, "r");
+	assert_non_null(pipe);
+	n = fread(got, 1, sizeof(got) - 1, pipe);
+	assert_int_equal(pclose(pipe), 0);
+	got[n] = '\0';
+	if (n && got[n - 1] == '\n')
+		got[n - 1] = '\0';
+	assert_string_equal(got, text);
+	unlink(path);
+	free(buf);
+	cp_pdf_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(programs_used_again_only_when_they_hold_the_glyphs),
 		cmocka_unit_test(widths_equal_the_w_array_and_the_font),
+		cmocka_unit_test(text_extracts_exactly),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
