@@ -7,10 +7,16 @@
 
 #include "harupriv.h"
 #include "readfile.h"
-#include "ttftrim.h"
+#include "ttfprog.h"
 #include "msg.h"
 #include "xalloc.h"
 #include "banned.h"
+
+static int unload(struct cp_pdffont *f, const char *path, const char *why)
+{
+	cp_pdffont_release(f);
+	return cp_error("%s: %s", path, why);
+}
 
 int cp_pdffont_load(struct cp_pdffont *f, HPDF_Doc doc, const char *path)
 {
@@ -32,21 +38,23 @@ int cp_pdffont_load(struct cp_pdffont *f, HPDF_Doc doc, const char *path)
 		free(bytes);
 		return cp_error("%s: libharu cannot hold the font", path);
 	}
-	free(bytes);
+	f->file = bytes; /* the programs are made from it (ttfprog.h) */
+	if (cp_ttf_open(&f->ttf, (const unsigned char *)bytes, len) < 0)
+		return unload(f, path, "not a TrueType font with glyf outlines");
 	def = HPDF_TTFontDef_Load(doc->mmgr, s, HPDF_TRUE); /* owns s from here */
 	if (!def)
-		return cp_error("%s: libharu cannot read the font", path);
+		return unload(f, path, "libharu cannot read the font");
 	for (HPDF_UINT i = 0; i < doc->fontdef_list->count; i++) {
 		HPDF_FontDef d = HPDF_List_ItemAt(doc->fontdef_list, i);
 
 		if (!strcmp(d->base_font, def->base_font)) {
 			HPDF_FontDef_Free(def);
-			return cp_error("%s: the same font is loaded twice", path);
+			return unload(f, path, "the same font is loaded twice");
 		}
 	}
 	if (HPDF_List_Add(doc->fontdef_list, def) != HPDF_OK) {
 		HPDF_FontDef_Free(def);
-		return cp_error("%s: libharu cannot add the font", path);
+		return unload(f, path, "libharu cannot add the font");
 	}
 	tag[0] = 'C';
 	tag[1] = 'P';
@@ -75,35 +83,21 @@ static int extra(const struct cp_fontprog *p, const HPDF_BYTE *drawn, unsigned n
 	return more;
 }
 
-/* libharu's rebuild of the font for the glyphs drawn, trimmed (ttftrim.h)
- * and deflated, in place of the least recently used program. */
-static struct cp_fontprog *make(struct cp_pdffont *f, HPDF_Doc doc, struct cp_deflate *z)
+/* The program of the glyphs drawn (ttfprog.h), deflated, in place of the
+ * least recently used one. */
+static struct cp_fontprog *make(struct cp_pdffont *f, struct cp_deflate *z)
 {
 	HPDF_TTFontDefAttr a = f->def->attr;
 	struct cp_fontprog *p = &f->prog[0];
-	HPDF_Stream s = HPDF_MemStream_New(doc->mmgr, 16384);
-	const unsigned char *font, *data;
-	unsigned char *trimmed = NULL;
-	size_t len, tlen;
+	unsigned char *font;
+	size_t len = cp_ttf_program(&f->ttf, a->glyph_tbl.flgs, &font);
+	const unsigned char *data;
 
 	for (int i = 1; i < CP_PDFFONT_KEEP; i++)
 		if (f->prog[i].used < p->used)
 			p = &f->prog[i];
-	if (!s)
-		return NULL;
-	if (HPDF_TTFontDef_SaveFontData(f->def, s) != HPDF_OK) {
-		HPDF_Stream_Free(s);
-		return NULL;
-	}
-	font = cp_deflate_flat(z, s, &len);
-	tlen = cp_ttf_trim(font, len, &trimmed);
-	HPDF_Stream_Free(s);
-	if (tlen) {
-		font = trimmed;
-		len = tlen;
-	}
 	data = cp_deflate_buf(z, font, len, &p->len);
-	free(trimmed);
+	free(font);
 	free(p->data);
 	free(p->glyphs);
 	p->data = cp_xmalloc(p->len);
@@ -169,7 +163,7 @@ int cp_pdffont_embed(struct cp_pdffont *f, HPDF_Doc doc, struct cp_deflate *z)
 			p = &f->prog[i];
 		}
 	}
-	if (!p && !(p = make(f, doc, z)))
+	if (!p && !(p = make(f, z)))
 		return -1;
 	p->used = ++f->clock;
 	return descriptor(f, doc, p) == HPDF_OK ? 0 : -1;
@@ -177,6 +171,7 @@ int cp_pdffont_embed(struct cp_pdffont *f, HPDF_Doc doc, struct cp_deflate *z)
 
 void cp_pdffont_release(struct cp_pdffont *f)
 {
+	free(f->file);
 	for (int i = 0; i < CP_PDFFONT_KEEP; i++) {
 		free(f->prog[i].data);
 		free(f->prog[i].glyphs);

@@ -1,9 +1,9 @@
-/* Subset fonts loaded into libharu once per process, and their font
- * programs embedded by us rather than by libharu. libharu rebuilds and
- * deflates a font for every document; here a font program is kept and used
- * again by any later document whose glyphs it holds (the print copy after
- * the digital copy of the same document), so it is rebuilt and deflated
- * once. This reaches into libharu's own structures (harupriv.h). */
+/* Subset fonts loaded into libharu once per process (for their metrics),
+ * and their font programs made (ttfprog.h) and embedded by us rather than
+ * by libharu, which rebuilt and deflated a font for every document: a
+ * program is kept and used again by any later document whose glyphs it
+ * holds (the print copy after the digital copy of the same document). This
+ * reaches into libharu's own structures (harupriv.h). */
 #ifndef CP_PDFFONT_H
 #define CP_PDFFONT_H
 
@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "pdfdeflate.h"
+#include "ttfprog.h"
 
 #define CP_PDFFONT_KEEP 4 /* font programs kept per face */
 /* A kept program serves a document that drew all its glyphs but this many
@@ -29,6 +30,8 @@ struct cp_fontprog {
 struct cp_pdffont {
 	HPDF_FontDef def;
 	const char *name;      /* libharu's name for it */
+	char *file;            /* the font file */
+	struct cp_ttf ttf;     /* its tables */
 	struct cp_fontprog prog[CP_PDFFONT_KEEP];
 	unsigned long clock;
 };
