@@ -28,16 +28,34 @@ struct table {
 	int pages;
 };
 
+/* Colours and line widths are written only when they change: most
+ * elements share them, and each costs bytes to write and to deflate. */
 static void fill_rgb(HPDF_Page page, uint32_t c)
 {
-	HPDF_Page_SetRGBFill(page, ((c >> 16) & 255) / 255.0f, ((c >> 8) & 255) / 255.0f,
-			     (c & 255) / 255.0f);
+	HPDF_RGBColor now = HPDF_Page_GetRGBFill(page);
+	HPDF_REAL r = ((c >> 16) & 255) / 255.0f, g = ((c >> 8) & 255) / 255.0f,
+		  b = (c & 255) / 255.0f;
+
+	if (HPDF_Page_GetFillingColorSpace(page) != HPDF_CS_DEVICE_RGB || now.r != r ||
+	    now.g != g || now.b != b)
+		HPDF_Page_SetRGBFill(page, r, g, b);
 }
 
 static void stroke_rgb(HPDF_Page page, uint32_t c)
 {
-	HPDF_Page_SetRGBStroke(page, ((c >> 16) & 255) / 255.0f, ((c >> 8) & 255) / 255.0f,
-			       (c & 255) / 255.0f);
+	HPDF_RGBColor now = HPDF_Page_GetRGBStroke(page);
+	HPDF_REAL r = ((c >> 16) & 255) / 255.0f, g = ((c >> 8) & 255) / 255.0f,
+		  b = (c & 255) / 255.0f;
+
+	if (HPDF_Page_GetStrokingColorSpace(page) != HPDF_CS_DEVICE_RGB || now.r != r ||
+	    now.g != g || now.b != b)
+		HPDF_Page_SetRGBStroke(page, r, g, b);
+}
+
+static void line_width(HPDF_Page page, double w)
+{
+	if (HPDF_Page_GetLineWidth(page) != (HPDF_REAL)w)
+		HPDF_Page_SetLineWidth(page, (HPDF_REAL)w);
 }
 
 /* Byte length of the UTF-8 character at s. */
@@ -185,22 +203,7 @@ static double draw_paragraph(struct cp_pdf *p, HPDF_Page page, const struct cp_l
 	fill_rgb(page, e->color);
 	for (int i = 0; i < n; i++, y -= lead) {
 		if (e->align == CP_JUSTIFY && i + 1 < n && strchr(lines[i], ' ')) {
-			char *copy = cp_xstrdup(lines[i]), *word, *save = NULL;
-			int words = 0;
-			double total = 0, gap, x = e->x;
-
-			for (word = strtok_r(copy, " ", &save); word; word = strtok_r(NULL, " ", &save)) {
-				total += cp_pdf_text_width(p, e->font, e->size, word);
-				words++;
-			}
-			free(copy);
-			gap = words > 1 ? (e->w - total) / (words - 1) : 0;
-			copy = cp_xstrdup(lines[i]);
-			for (word = strtok_r(copy, " ", &save); word; word = strtok_r(NULL, " ", &save)) {
-				cp_pdf_show(p, page, e->font, e->size, x, y, 0, word);
-				x += cp_pdf_text_width(p, e->font, e->size, word) + gap;
-			}
-			free(copy);
+			cp_pdf_show_justified(p, page, e->font, e->size, e->x, y, e->w, lines[i]);
 		} else {
 			cp_pdf_show(p, page, e->font, e->size,
 				    aligned_x(e->align == CP_JUSTIFY ? CP_LEFT : e->align, e->x, e->w,
@@ -298,7 +301,7 @@ static void draw_table(struct cp_pdf *p, HPDF_Page page, const struct cp_layout 
 	}
 	top -= t->header_h;
 	stroke_rgb(page, e->rule);
-	HPDF_Page_SetLineWidth(page, 0.5);
+	line_width(page, 0.5);
 	for (size_t r = 0; r < t->nrows; r++) {
 		const struct row *row = &t->rows[r];
 
@@ -359,7 +362,7 @@ int cp_draw(struct cp_pdf *p, const struct cp_layout *l, struct cp_values *v, in
 
 			if (!shown(e, v, digital, pg))
 				continue;
-			HPDF_Page_SetLineWidth(page, (HPDF_REAL)e->line_width);
+			line_width(page, e->line_width);
 			switch (e->kind) {
 			case CP_EL_TEXT:
 				s = cp_text_expand(&e->text, v, NULL);

@@ -106,33 +106,38 @@ double cp_pdf_text_width(struct cp_pdf *p, int i, double size, const char *utf8)
 	return (double)w * size / 1000.0;
 }
 
-/* BT, the font, the position and the glyphs as one string, ET: written
- * straight into the page's content stream (pdftype0.h). */
-void cp_pdf_show(struct cp_pdf *p, HPDF_Page page, int i, double size, double x, double y,
-		 double angle, const char *utf8)
+/* Bytes into the page's content stream; a failure is the document's error. */
+static bool text_write(struct cp_pdf *p, HPDF_Page page, const char *s, size_t n)
 {
-	struct cp_pdffont *f = face(p, i);
-	size_t n = strlen(utf8), len, h = 0;
-	char head[256], local[1024], *text;
-	const char *name;
-	HPDF_Dict font;
 	HPDF_Stream out = ((HPDF_PageAttr)page->attr)->stream;
 
-	if (!f || !n)
-		return;
-	font = cp_type0_font(&p->type0[i], f, p->doc);
-	name = font ? HPDF_Page_GetLocalFontName(page, (HPDF_Font)font) : NULL;
-	if (!name || strlen(name) > 64) {
+	if (HPDF_Stream_Write(out, (const HPDF_BYTE *)s, (HPDF_UINT)n) == HPDF_OK)
+		return true;
+	if (!p->error)
+		p->error = HPDF_FAILD_TO_ALLOC_MEM;
+	return false;
+}
+
+/* "BT", the font and size, the position (and rotation), as the start of a
+ * text object written straight into the page's content stream (pdftype0.h).
+ * False if the font cannot be had (the document's error is set). */
+static bool text_begin(struct cp_pdf *p, HPDF_Page page, int i, double size, double x,
+		       double y, double angle)
+{
+	struct cp_pdffont *f = face(p, i);
+	HPDF_Dict font = f ? cp_type0_font(&p->type0[i], f, p->doc) : NULL;
+	const char *name = font ? HPDF_Page_GetLocalFontName(page, (HPDF_Font)font) : NULL;
+	char head[256];
+	size_t h, nl;
+
+	if (!name || (nl = strlen(name)) > 64) {
 		if (!p->error)
 			p->error = HPDF_PAGE_INVALID_FONT;
-		return;
+		return false;
 	}
-	text = n * 4 <= sizeof(local) ? local : cp_xmalloc(n * 4);
-	len = cp_type0_encode(&p->type0[i], f, utf8, text);
 	memcpy(head, "BT\012/", 4);
-	h = 4;
-	memcpy(head + h, name, strlen(name));
-	h += strlen(name);
+	memcpy(head + 4, name, nl);
+	h = 4 + nl;
 	head[h++] = ' ';
 	h += cp_pdfnum_real(head + h, size, 2);
 	memcpy(head + h, " Tf\012", 4);
@@ -148,15 +153,85 @@ void cp_pdf_show(struct cp_pdf *p, HPDF_Page page, int i, double size, double x,
 	h += cp_pdfnum_real(head + h, x, 2);
 	head[h++] = ' ';
 	h += cp_pdfnum_real(head + h, y, 2);
-	memcpy(head + h, angle != 0 ? " Tm\012(" : " Td\012(", 5);
-	h += 5;
-	if (len && (HPDF_Stream_Write(out, (const HPDF_BYTE *)head, (HPDF_UINT)h) != HPDF_OK ||
-		    HPDF_Stream_Write(out, (const HPDF_BYTE *)text, (HPDF_UINT)len) != HPDF_OK ||
-		    HPDF_Stream_WriteStr(out, ") Tj\012ET\012") != HPDF_OK) &&
-	    !p->error)
-		p->error = HPDF_FAILD_TO_ALLOC_MEM;
+	memcpy(head + h, angle != 0 ? " Tm\012" : " Td\012", 4);
+	h += 4;
+	return text_write(p, page, head, h);
+}
+
+/* UTF-8 text as a string of glyph ids, "(...)". */
+static void text_string(struct cp_pdf *p, HPDF_Page page, int i, const char *utf8, size_t n)
+{
+	char local[1024], *text = n * 4 + 2 <= sizeof(local) ? local : cp_xmalloc(n * 4 + 2);
+	char *copy = NULL;
+	const char *src = utf8;
+	size_t len;
+
+	if (utf8[n] != '\0') /* a word inside a line */
+		src = copy = cp_xstrndup(utf8, n);
+	text[0] = '(';
+	len = 1 + cp_type0_encode(&p->type0[i], &p->font[i], src, text + 1);
+	text[len++] = ')';
+	text_write(p, page, text, len);
+	free(copy);
 	if (text != local)
 		free(text);
+}
+
+void cp_pdf_show(struct cp_pdf *p, HPDF_Page page, int i, double size, double x, double y,
+		 double angle, const char *utf8)
+{
+	if (!*utf8 || !text_begin(p, page, i, size, x, y, angle))
+		return;
+	text_string(p, page, i, utf8, strlen(utf8));
+	text_write(p, page, " Tj\012ET\012", 8);
+}
+
+void cp_pdf_show_justified(struct cp_pdf *p, HPDF_Page page, int i, double size, double x,
+			   double y, double width, const char *line)
+{
+	double words_w = 0, space = cp_pdf_text_width(p, i, size, " "), gap;
+	int words = 0;
+	char num[32];
+
+	for (const char *w = line; *w;) {
+		size_t n = strcspn(w, " ");
+
+		if (n) {
+			char *word = cp_xstrndup(w, n);
+
+			words_w += cp_pdf_text_width(p, i, size, word);
+			free(word);
+			words++;
+		}
+		w += n + (w[n] == ' ');
+	}
+	if (words < 2) {
+		cp_pdf_show(p, page, i, size, x, y, 0, line);
+		return;
+	}
+	gap = (width - words_w) / (words - 1);
+	if (!text_begin(p, page, i, size, x, y, 0))
+		return;
+	text_write(p, page, "[", 1);
+	for (const char *w = line; *w;) {
+		size_t n = strcspn(w, " ");
+
+		if (n) {
+			bool last = --words == 0;
+
+			/* each gap is a drawn space, stretched by a TJ adjustment
+			 * in thousandths of the size (negative: to the right) */
+			text_string(p, page, i, w, n + !last);
+			if (!last) {
+				num[0] = ' ';
+				text_write(p, page, num,
+					   1 + cp_pdfnum_real(num + 1, -(gap - space) * 1000 / size, 1));
+				text_write(p, page, " ", 1);
+			}
+		}
+		w += n + (w[n] == ' ');
+	}
+	text_write(p, page, "] TJ\012ET\012", 9);
 }
 
 /* An image file's bytes, read once per process. */

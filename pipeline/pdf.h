@@ -55,6 +55,10 @@ double cp_pdf_text_width(struct cp_pdf *p, int font, double size, const char *ut
  * rotated by angle degrees. */
 void cp_pdf_show(struct cp_pdf *p, HPDF_Page page, int font, double size, double x, double y,
 		 double angle, const char *utf8);
+/* Draw a line of words from (x, y), the gaps between them stretched so it
+ * is width wide (one text object: the spaces are drawn, then moved). */
+void cp_pdf_show_justified(struct cp_pdf *p, HPDF_Page page, int font, double size, double x,
+			   double y, double width, const char *line);
 HPDF_Image cp_pdf_image(struct cp_pdf *p, const char *path);
 /* Save the document to memory (caller frees *buf). 0 or -1 with a message;
  * either way the next document can begin. */

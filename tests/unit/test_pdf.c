@@ -237,12 +237,65 @@ static void text_extracts_exactly(void **state)
 	cp_pdf_free(&p);
 }
 
+/* A justified line: its words in order, the first at x, the last ending
+ * at x + width (pdftotext -bbox measures what a reader draws). */
+static void justified_line_spans_the_width(void **state)
+{
+	static const char *const words[] = { "We", "are", "delighted", "Ζωή", "ok." };
+	struct fixture *f = *state;
+	struct cp_pdf p;
+	struct cp_pdf_info info = { 0 };
+	unsigned char *buf;
+	size_t len;
+	char path[] = "/tmp/test_pdf-just-XXXXXX", cmd[128], line[512];
+	double first = -1, last = -1;
+	int fd, found = 0;
+	FILE *pipe;
+
+	assert_int_equal(cp_pdf_new(&p, &f->set, f->subset), 0);
+	assert_int_equal(cp_pdf_begin(&p), 0);
+	cp_pdf_show_justified(&p, HPDF_AddPage(p.doc), 0, 12, 50, 700, 400,
+			      "We are  delighted Ζωή ok.");
+	assert_int_equal(cp_pdf_save(&p, &info, &buf, &len), 0);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, buf, len), (ssize_t)len);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "pdftotext -bbox %s -", path);
+	pipe = popen(cmd, "r");
+	assert_non_null(pipe);
+	while (fgets(line, sizeof(line), pipe)) {
+		double x0, x1;
+		char *word = strstr(line, "\">");
+
+		if (!strstr(line, "<word ") || !word ||
+		    sscanf(strstr(line, "xMin="), "xMin=\"%lf\"", &x0) != 1 ||
+		    sscanf(strstr(line, "xMax="), "xMax=\"%lf\"", &x1) != 1)
+			continue;
+		word += 2;
+		*strstr(word, "</word>") = '\0';
+		assert_true(found < 5);
+		assert_string_equal(word, words[found++]);
+		if (first < 0)
+			first = x0;
+		last = x1;
+	}
+	assert_int_equal(pclose(pipe), 0);
+	assert_int_equal(found, 5);
+	assert_float_equal(first, 50, 0.5);
+	assert_float_equal(last, 450, 0.5);
+	unlink(path);
+	free(buf);
+	cp_pdf_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(programs_used_again_only_when_they_hold_the_glyphs),
 		cmocka_unit_test(widths_equal_the_w_array_and_the_font),
 		cmocka_unit_test(text_extracts_exactly),
+		cmocka_unit_test(justified_line_spans_the_width),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
