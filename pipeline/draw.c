@@ -79,44 +79,44 @@ int cp_draw_wrap(struct cp_pdf *p, int font, double size, const char *text, doub
 	size_t len = strlen(text), start = 0;
 	int n = 0;
 
+	/* widths add up (no kerning): a line is measured as it grows, in
+	 * thousandths of an em, so the sum is exact */
 	*lines = NULL;
 	while (start < len) {
-		size_t end = start, best = start;
-		char *try;
+		size_t end, best;
+		long units = 0;
 
 		while (text[start] == ' ')
 			start++;
+		best = start;
 		/* extend word by word while the line fits */
 		for (end = start; end <= len;) {
 			size_t next = end;
+			long more;
 
 			while (next < len && text[next] == ' ')
 				next++;
 			while (next < len && text[next] != ' ')
 				next += char_len(text + next);
-			try = cp_xstrndup(text + start, next - start);
-			if (cp_pdf_text_width(p, font, size, try) > width && best > start) {
-				free(try);
-				break;
-			}
-			if (cp_pdf_text_width(p, font, size, try) > width) {
-				/* one word wider than the line: cut it */
-				size_t cut = start + char_len(text + start);
+			more = cp_pdf_text_units(p, font, text + end, next - end);
+			if ((double)(units + more) * size / 1000.0 > width) {
+				if (best == start) { /* one word wider than the line: cut it */
+					size_t k = start;
 
-				free(try);
-				for (size_t k = cut; k < next; k += char_len(text + k)) {
-					try = cp_xstrndup(text + start, k + char_len(text + k) - start);
-					if (cp_pdf_text_width(p, font, size, try) > width) {
-						free(try);
-						break;
+					while (k < next) {
+						size_t c = char_len(text + k);
+						long one = cp_pdf_text_units(p, font, text + k, c);
+
+						if (k > start && (double)(units + one) * size / 1000.0 > width)
+							break;
+						units += one;
+						k += c;
 					}
-					free(try);
-					cut = k + char_len(text + k);
+					best = k;
 				}
-				best = cut;
 				break;
 			}
-			free(try);
+			units += more;
 			best = next;
 			if (next >= len)
 				break;

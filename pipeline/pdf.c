@@ -65,12 +65,23 @@ static struct cp_pdffont *face(struct cp_pdf *p, int i)
 	return &p->font[i];
 }
 
-/* The same sum of glyph widths as the fonts' W arrays give, from a table
- * filled as code points come: layout measures far more than it draws. */
-double cp_pdf_text_width(struct cp_pdf *p, int i, double size, const char *utf8)
+/* The width of a code point in thousandths of an em, from a table filled
+ * as code points come: layout measures far more than it draws. */
+static long units(struct cp_pdf *p, int i, struct cp_pdffont *f, uint32_t cp)
+{
+	if (cp >= 0x10000)
+		return HPDF_TTFontDef_GetGidWidth(f->def, 0);
+	if (p->width[i][cp] == INT16_MIN)
+		p->width[i][cp] = (int16_t)HPDF_TTFontDef_GetGidWidth(
+			f->def, (HPDF_UINT16)cp_type0_glyph(&p->type0[i], f, cp));
+	return p->width[i][cp];
+}
+
+/* The same sum of glyph widths as the fonts' W arrays give, over what
+ * cp_type0_encode draws of the text. */
+long cp_pdf_text_units(struct cp_pdf *p, int i, const char *utf8, size_t left)
 {
 	const unsigned char *s = (const unsigned char *)utf8;
-	size_t left = strlen(utf8);
 	struct cp_pdffont *f = face(p, i);
 	long w = 0;
 
@@ -83,8 +94,16 @@ double cp_pdf_text_width(struct cp_pdf *p, int i, double size, const char *utf8)
 	}
 	while (left) {
 		uint32_t cp;
-		size_t len = cp_utf8_decode(s, left, &cp);
+		size_t len;
 
+		if (*s < 0x80) { /* most text: ASCII, drawn unless a control */
+			if (*s >= 0x20 && *s != 0x7f)
+				w += units(p, i, f, *s);
+			s++;
+			left--;
+			continue;
+		}
+		len = cp_utf8_decode(s, left, &cp);
 		if (!len) { /* as cp_type0_encode: a stray byte is skipped */
 			s++;
 			left--;
@@ -92,18 +111,15 @@ double cp_pdf_text_width(struct cp_pdf *p, int i, double size, const char *utf8)
 		}
 		s += len;
 		left -= len;
-		if (!cp_type0_drawn(cp))
-			continue;
-		if (cp >= 0x10000) {
-			w += HPDF_TTFontDef_GetGidWidth(f->def, 0);
-			continue;
-		}
-		if (p->width[i][cp] == INT16_MIN)
-			p->width[i][cp] = (int16_t)HPDF_TTFontDef_GetGidWidth(
-				f->def, (HPDF_UINT16)cp_type0_glyph(&p->type0[i], f, cp));
-		w += p->width[i][cp];
+		if (cp_type0_drawn(cp))
+			w += units(p, i, f, cp);
 	}
-	return (double)w * size / 1000.0;
+	return w;
+}
+
+double cp_pdf_text_width(struct cp_pdf *p, int i, double size, const char *utf8)
+{
+	return (double)cp_pdf_text_units(p, i, utf8, strlen(utf8)) * size / 1000.0;
 }
 
 /* Bytes into the page's content stream; a failure is the document's error. */

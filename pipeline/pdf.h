@@ -49,6 +49,8 @@ struct cp_pdf_info {
 int cp_pdf_new(struct cp_pdf *p, const struct cp_fontset *fonts, char *const *subset);
 /* Start a new, empty document. 0 or -1 with a message. */
 int cp_pdf_begin(struct cp_pdf *p);
+/* Width of n bytes of UTF-8 text in a font, in thousandths of an em. */
+long cp_pdf_text_units(struct cp_pdf *p, int font, const char *utf8, size_t n);
 /* Width in points of UTF-8 text in a font at a size. */
 double cp_pdf_text_width(struct cp_pdf *p, int font, double size, const char *utf8);
 /* Draw UTF-8 text with its baseline starting at (x, y), PDF coordinates,

@@ -8,8 +8,13 @@
 #include <hpdf.h>
 #include <stddef.h>
 
+enum cp_deflate_use {
+	CP_DEFLATE_KEPT, /* kept and used again: deflated harder */
+	CP_DEFLATE_ONCE, /* for one document: deflated fast */
+};
+
 struct cp_deflate {
-	struct libdeflate_compressor *c;
+	struct libdeflate_compressor *c[2];
 	unsigned char *out, *flat;
 	size_t cap, flat_cap;
 };
@@ -17,8 +22,8 @@ struct cp_deflate {
 /* A libharu memory stream's bytes in one block; good until the next call. */
 const unsigned char *cp_deflate_flat(struct cp_deflate *d, HPDF_Stream s, size_t *len);
 /* Deflate n bytes (zlib format); the result is good until the next call. */
-const unsigned char *cp_deflate_buf(struct cp_deflate *d, const void *data, size_t n,
-				    size_t *len);
+const unsigned char *cp_deflate_buf(struct cp_deflate *d, enum cp_deflate_use use,
+				    const void *data, size_t n, size_t *len);
 /* Write data, already deflated, as the content of a stream dictionary. */
 HPDF_STATUS cp_deflate_set(HPDF_Dict dict, const void *data, size_t len);
 /* Deflate the content streams of every page of doc in place. */

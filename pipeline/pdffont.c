@@ -96,7 +96,7 @@ static struct cp_fontprog *make(struct cp_pdffont *f, struct cp_deflate *z)
 	for (int i = 1; i < CP_PDFFONT_KEEP; i++)
 		if (f->prog[i].used < p->used)
 			p = &f->prog[i];
-	data = cp_deflate_buf(z, font, len, &p->len);
+	data = cp_deflate_buf(z, CP_DEFLATE_KEPT, font, len, &p->len);
 	free(font);
 	free(p->data);
 	free(p->glyphs);

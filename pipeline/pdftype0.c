@@ -284,7 +284,7 @@ static void make_map(struct cp_type0 *t, struct cp_deflate *z)
 			n += map_block(t, &k, ranges, text + n);
 	memcpy(text + n, cmap_tail, sizeof(cmap_tail) - 1);
 	n += sizeof(cmap_tail) - 1;
-	data = cp_deflate_buf(z, text, n, &t->map_len);
+	data = cp_deflate_buf(z, CP_DEFLATE_KEPT, text, n, &t->map_len);
 	free(text);
 	free(t->map_data);
 	t->map_data = cp_xmalloc(t->map_len);

@@ -70,16 +70,18 @@ static const unsigned char *find(const unsigned char *d, size_t len, const char 
 
 int cp_ttf_open(struct cp_ttf *t, const unsigned char *d, size_t len)
 {
-	const unsigned char *head, *maxp;
-	uint32_t hl, ml, ll, gl;
+	const unsigned char *head, *maxp, *hhea;
+	uint32_t hl, ml, ll, gl, hhl;
 
 	memset(t, 0, sizeof(*t));
 	if (len < 12 || (be32(d) != 0x00010000 && memcmp(d, "true", 4)))
 		return -1;
 	head = find(d, len, "head", &hl);
 	maxp = find(d, len, "maxp", &ml);
-	if (!head || hl < HEAD_LEN || !maxp || ml < 6)
+	hhea = find(d, len, "hhea", &hhl);
+	if (!head || hl < HEAD_LEN || !maxp || ml < 6 || !hhea || hhl < 36)
 		return -1;
+	t->nmetrics = be16(hhea + 34);
 	t->data = d;
 	t->len = len;
 	t->nglyphs = be16(maxp + 4);
@@ -160,6 +162,23 @@ static void mark_parts(const struct cp_ttf *t, unsigned g, unsigned char *glyphs
 	}
 }
 
+/* The metrics of glyphs not drawn, zeroed: the PDF gives widths in its W
+ * array, and a table of zeros deflates to almost nothing. The last full
+ * entry stays: its advance serves every glyph after it. */
+static void blank_metrics(const struct cp_ttf *t, const unsigned char *glyphs,
+			  unsigned char *hmtx, size_t len)
+{
+	unsigned full = t->nmetrics;
+
+	for (unsigned g = 0; g < t->nglyphs; g++) {
+		size_t at = g < full ? 4 * (size_t)g : 4 * (size_t)full + 2 * (size_t)(g - full);
+		size_t n = g < full ? 4 : 2;
+
+		if (!glyphs[g] && g + 1 != full && at + n <= len)
+			memset(hmtx + at, 0, n);
+	}
+}
+
 size_t cp_ttf_program(const struct cp_ttf *t, unsigned char *glyphs, unsigned char **out)
 {
 	size_t glyf_len = 0, loca_len, size, at;
@@ -213,6 +232,8 @@ size_t cp_ttf_program(const struct cp_ttf *t, unsigned char *glyphs, unsigned ch
 		}
 		if (!memcmp(tb->tag, "post", 4))
 			put32(data, 0x00030000);
+		if (!memcmp(tb->tag, "hmtx", 4))
+			blank_metrics(t, glyphs, data, l);
 		if (!memcmp(tb->tag, "head", 4)) {
 			head = (long)at;
 			put32(data + 8, 0); /* checkSumAdjustment, set last */

@@ -3,7 +3,8 @@
  * font is used with CIDToGIDMap /Identity. Tables a viewer never reads
  * there are left out: cmap (glyphs are found by id), the glyph names of
  * post (a version 3 header only), and layout tables (GSUB, GPOS...: text
- * arrives as glyphs). Built here from the font's own bytes rather than by
+ * arrives as glyphs), and the metrics of the glyphs not drawn are zeros
+ * (the PDF's W array gives the widths). Built here from the font's own bytes rather than by
  * libharu, which read every table through its streams for each program. */
 #ifndef CP_TTFPROG_H
 #define CP_TTFPROG_H
@@ -17,6 +18,7 @@ struct cp_ttf {
 	const unsigned char *data; /* the font file, owned by the caller */
 	size_t len;
 	unsigned nglyphs;
+	unsigned nmetrics;         /* full entries in hmtx (hhea's numberOfHMetrics) */
 	int long_loca;
 	const unsigned char *loca, *glyf;
 	size_t glyf_len;
