@@ -7,12 +7,12 @@
 #include "qr.h"
 
 #include <qrencode.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harupriv.h"
 #include "msg.h"
+#include "pdfnum.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -36,6 +36,35 @@ static QRcode *encode(struct cp_qr_cache *c, const char *text, int level)
 	return q;
 }
 
+/* The code's dark modules as "col row run 1 re" lines, once per code (the
+ * print copy draws the digital copy's). */
+static void make_runs(struct cp_qr_cache *c, const QRcode *q)
+{
+	size_t cap = (size_t)q->width * (size_t)q->width * 10 + 1, used = 0;
+
+	c->runs = cp_xmalloc(cap);
+	for (int row = 0; row < q->width; row++)
+		for (int col = 0; col < q->width;) {
+			int run = 0;
+
+			while (col + run < q->width && (q->data[row * q->width + col + run] & 1))
+				run++;
+			if (!run) {
+				col++;
+				continue;
+			}
+			used += cp_pdfnum_int(c->runs + used, col);
+			c->runs[used++] = ' ';
+			used += cp_pdfnum_int(c->runs + used, q->width - 1 - row);
+			c->runs[used++] = ' ';
+			used += cp_pdfnum_int(c->runs + used, run);
+			memcpy(c->runs + used, " 1 re\n", 6);
+			used += 6;
+			col += run;
+		}
+	c->runs_len = used;
+}
+
 int cp_qr_draw(struct cp_qr_cache *c, HPDF_Page page, const char *text, int level, double x,
 	       double top, double size, unsigned rgb)
 {
@@ -57,27 +86,10 @@ int cp_qr_draw(struct cp_qr_cache *c, HPDF_Page page, const char *text, int leve
 			     (rgb & 255) / 255.0f);
 	/* The first through libharu, to put the page in path mode. */
 	HPDF_Page_Rectangle(page, 0, 0, 0, 0);
-	for (int row = 0; row < q->width; row++) {
-		char line[4096];
-		size_t used = 0;
-
-		for (int col = 0; col < q->width;) {
-			int run = 0;
-
-			while (col + run < q->width && (q->data[row * q->width + col + run] & 1))
-				run++;
-			if (run) {
-				used += (size_t)snprintf(line + used, sizeof(line) - used,
-							 "%d %d %d 1 re\n", col,
-							 q->width - 1 - row, run);
-				col += run;
-			} else {
-				col++;
-			}
-		}
-		HPDF_Stream_Write(((HPDF_PageAttr)page->attr)->stream, (const HPDF_BYTE *)line,
-				  (HPDF_UINT)used);
-	}
+	if (!c->runs)
+		make_runs(c, q);
+	HPDF_Stream_Write(((HPDF_PageAttr)page->attr)->stream, (const HPDF_BYTE *)c->runs,
+			  (HPDF_UINT)c->runs_len);
 	HPDF_Page_Fill(page);
 	HPDF_Page_GRestore(page);
 	return 0;
@@ -88,5 +100,6 @@ void cp_qr_cache_release(struct cp_qr_cache *c)
 	if (c->code)
 		QRcode_free(c->code);
 	free(c->text);
+	free(c->runs);
 	memset(c, 0, sizeof(*c));
 }

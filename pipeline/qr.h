@@ -10,6 +10,8 @@ struct cp_qr_cache {
 	char *text;
 	int level;
 	void *code; /* libqrencode's QRcode */
+	char *runs; /* its modules as content stream text, made on first draw */
+	size_t runs_len;
 };
 
 /* Draw text as a QR code filling a square of side size points whose
