@@ -301,11 +301,49 @@ static void info_now(struct cp_pdf *p)
 	HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_CREATION_DATE, d);
 }
 
+/* libharu writes the finished document through this into p->out. */
+static HPDF_STATUS out_write(HPDF_Stream s, const HPDF_BYTE *ptr, HPDF_UINT size)
+{
+	struct cp_pdf *p = s->attr;
+
+	if (p->out_len + size > p->out_cap) {
+		p->out_cap = (p->out_len + size) * 2;
+		p->out = cp_xrealloc(p->out, p->out_cap);
+	}
+	memcpy(p->out + p->out_len, ptr, size);
+	p->out_len += size;
+	return HPDF_OK;
+}
+
+/* The document's output stream: ours, so that the PDF is written once
+ * into one buffer with memcpy, where libharu's memory stream copied it
+ * byte by byte into blocks and again out of them. libharu frees the
+ * stream with the document (HPDF_FreeDoc). */
+static bool out_stream(struct cp_pdf *p)
+{
+	HPDF_Stream s = HPDF_GetMem(p->doc->mmgr, sizeof(HPDF_Stream_Rec));
+
+	if (!s)
+		return false;
+	memset(s, 0, sizeof(*s));
+	s->sig_bytes = HPDF_STREAM_SIG_BYTES;
+	s->type = HPDF_STREAM_CALLBACK;
+	s->mmgr = p->doc->mmgr;
+	s->error = &p->doc->error;
+	s->write_fn = out_write;
+	s->attr = p;
+	if (p->doc->stream)
+		HPDF_Stream_Free(p->doc->stream);
+	p->doc->stream = s;
+	p->out_cap = 65536;
+	p->out = cp_xmalloc(p->out_cap);
+	p->out_len = 0;
+	return true;
+}
+
 int cp_pdf_save(struct cp_pdf *p, const struct cp_pdf_info *info, unsigned char **buf,
 		size_t *len)
 {
-	HPDF_UINT32 size;
-
 	*buf = NULL;
 	*len = 0;
 	if (info->title)
@@ -333,22 +371,20 @@ int cp_pdf_save(struct cp_pdf *p, const struct cp_pdf_info *info, unsigned char 
 			p->error = HPDF_FAILD_TO_ALLOC_MEM;
 	if (!p->error && cp_deflate_pages(&p->deflate, p->doc) != HPDF_OK && !p->error)
 		p->error = HPDF_FAILD_TO_ALLOC_MEM;
+	if (!p->error && !out_stream(p))
+		p->error = HPDF_FAILD_TO_ALLOC_MEM;
 	if (!p->error)
 		HPDF_SaveToStream(p->doc);
 	if (p->error) {
 		cp_error("libharu error 0x%04lX (detail %lu)", (unsigned long)p->error,
 			 (unsigned long)p->detail);
+		free(p->out);
+		p->out = NULL;
 		return -1;
 	}
-	size = HPDF_GetStreamSize(p->doc);
-	*buf = cp_xmalloc(size);
-	if (HPDF_ReadFromStream(p->doc, *buf, &size) != HPDF_OK && p->error) {
-		free(*buf);
-		*buf = NULL;
-		cp_error("libharu error 0x%04lX reading the document back", (unsigned long)p->error);
-		return -1;
-	}
-	*len = size;
+	*buf = p->out;
+	*len = p->out_len;
+	p->out = NULL;
 	return 0;
 }
 
@@ -370,4 +406,6 @@ void cp_pdf_free(struct cp_pdf *p)
 	p->nfiles = 0;
 	cp_qr_cache_release(&p->qr);
 	cp_deflate_release(&p->deflate);
+	free(p->out);
+	p->out = NULL;
 }

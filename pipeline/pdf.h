@@ -28,6 +28,8 @@ struct cp_pdf {
 	int16_t *width[CP_MAX_FONTS]; /* per BMP code point, INT16_MIN: not yet */
 	struct cp_qr_cache qr;
 	struct cp_deflate deflate;
+	unsigned char *out;    /* the document being saved */
+	size_t out_len, out_cap;
 	/* this document's */
 	struct cp_type0 type0[CP_MAX_FONTS];
 	const char *image_src[CP_PDF_MAX_IMAGES];

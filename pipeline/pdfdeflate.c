@@ -64,12 +64,77 @@ static HPDF_STATUS flate_filter(HPDF_Dict dict, HPDF_Stream out)
 	return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
 }
 
-HPDF_STATUS cp_deflate_set(HPDF_Dict dict, const void *data, size_t len)
+/* A stream over bytes already made, for libharu to read when it writes
+ * the document: memcpy, where its memory streams copied byte by byte
+ * into blocks and out again. */
+struct blob {
+	const unsigned char *data;
+	size_t len, pos;
+};
+
+static HPDF_STATUS blob_read(HPDF_Stream s, HPDF_BYTE *ptr, HPDF_UINT *size)
 {
-	HPDF_MemStream_FreeData(dict->stream);
+	struct blob *b = s->attr;
+	size_t n = b->len - b->pos < *size ? b->len - b->pos : *size;
+
+	memcpy(ptr, b->data + b->pos, n);
+	b->pos += n;
+	if (n < *size) {
+		*size = (HPDF_UINT)n;
+		return HPDF_STREAM_EOF;
+	}
+	return HPDF_OK;
+}
+
+static HPDF_STATUS blob_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode)
+{
+	struct blob *b = s->attr;
+
+	if (mode != HPDF_SEEK_SET || pos < 0 || (size_t)pos > b->len)
+		return HPDF_SetError(s->error, HPDF_STREAM_EOF, 0);
+	b->pos = (size_t)pos;
+	return HPDF_OK;
+}
+
+static HPDF_UINT32 blob_size(HPDF_Stream s)
+{
+	return (HPDF_UINT32)((struct blob *)s->attr)->len;
+}
+
+static void blob_free(HPDF_Stream s)
+{
+	HPDF_FreeMem(s->mmgr, s->attr);
+}
+
+HPDF_STATUS cp_deflate_set(HPDF_Dict dict, const void *data, size_t len, bool copy)
+{
+	HPDF_MMgr m = dict->mmgr;
+	HPDF_Stream s = HPDF_GetMem(m, sizeof(HPDF_Stream_Rec));
+	struct blob *b = HPDF_GetMem(m, sizeof(*b) + (copy ? len : 0));
+
+	if (!s || !b) {
+		HPDF_FreeMem(m, s);
+		HPDF_FreeMem(m, b);
+		return HPDF_FAILD_TO_ALLOC_MEM;
+	}
+	b->data = copy ? memcpy(b + 1, data, len) : data;
+	b->len = len;
+	b->pos = 0;
+	memset(s, 0, sizeof(*s));
+	s->sig_bytes = HPDF_STREAM_SIG_BYTES;
+	s->type = HPDF_STREAM_CALLBACK;
+	s->mmgr = m;
+	s->error = dict->error;
+	s->read_fn = blob_read;
+	s->seek_fn = blob_seek;
+	s->size_fn = blob_size;
+	s->free_fn = blob_free;
+	s->attr = b;
+	HPDF_Stream_Free(dict->stream);
+	dict->stream = s;
 	dict->filter = HPDF_STREAM_FILTER_NONE;
 	dict->write_fn = flate_filter;
-	return HPDF_Stream_Write(dict->stream, data, (HPDF_UINT)len);
+	return HPDF_OK;
 }
 
 HPDF_STATUS cp_deflate_pages(struct cp_deflate *d, HPDF_Doc doc)
@@ -87,7 +152,7 @@ HPDF_STATUS cp_deflate_pages(struct cp_deflate *d, HPDF_Doc doc)
 			continue;
 		z = cp_deflate_flat(d, c->stream, &len);
 		z = cp_deflate_buf(d, CP_DEFLATE_ONCE, z, len, &len);
-		if ((rc = cp_deflate_set(c, z, len)) != HPDF_OK)
+		if ((rc = cp_deflate_set(c, z, len, true)) != HPDF_OK)
 			return rc;
 	}
 	return HPDF_OK;

@@ -6,6 +6,7 @@
 #define CP_PDFDEFLATE_H
 
 #include <hpdf.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 enum cp_deflate_use {
@@ -24,8 +25,9 @@ const unsigned char *cp_deflate_flat(struct cp_deflate *d, HPDF_Stream s, size_t
 /* Deflate n bytes (zlib format); the result is good until the next call. */
 const unsigned char *cp_deflate_buf(struct cp_deflate *d, enum cp_deflate_use use,
 				    const void *data, size_t n, size_t *len);
-/* Write data, already deflated, as the content of a stream dictionary. */
-HPDF_STATUS cp_deflate_set(HPDF_Dict dict, const void *data, size_t len);
+/* Make data, already deflated, the content of a stream dictionary: a copy,
+ * or (copy false) the bytes themselves, which must then outlive the save. */
+HPDF_STATUS cp_deflate_set(HPDF_Dict dict, const void *data, size_t len, bool copy);
 /* Deflate the content streams of every page of doc in place. */
 HPDF_STATUS cp_deflate_pages(struct cp_deflate *d, HPDF_Doc doc);
 void cp_deflate_release(struct cp_deflate *d);

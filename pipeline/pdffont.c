@@ -136,7 +136,7 @@ static HPDF_STATUS descriptor(struct cp_pdffont *f, HPDF_Doc doc, const struct c
 	data = HPDF_DictStream_New(doc->mmgr, doc->xref);
 	if (!data)
 		return HPDF_Error_GetCode(&doc->error);
-	ret += cp_deflate_set(data, p->data, p->len);
+	ret += cp_deflate_set(data, p->data, p->len, false);
 	ret += HPDF_Dict_Add(d, "FontFile2", data);
 	ret += HPDF_Dict_AddNumber(data, "Length1", (HPDF_INT32)p->length1);
 	ret += HPDF_Dict_AddNumber(data, "Length2", 0);

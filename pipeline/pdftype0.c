@@ -304,7 +304,7 @@ static HPDF_Dict to_unicode(struct cp_type0 *t, HPDF_Doc doc, struct cp_deflate 
 	if (!same_map(t))
 		make_map(t, z);
 	d = HPDF_DictStream_New(doc->mmgr, doc->xref);
-	if (!d || cp_deflate_set(d, t->map_data, t->map_len) != HPDF_OK)
+	if (!d || cp_deflate_set(d, t->map_data, t->map_len, false) != HPDF_OK)
 		return NULL;
 	return d;
 }
