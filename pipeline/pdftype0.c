@@ -316,10 +316,11 @@ int cp_type0_finish(struct cp_type0 *t, struct cp_pdffont *f, HPDF_Doc doc,
 	HPDF_Dict cid, info, unicode;
 	HPDF_Array kids;
 	HPDF_STATUS ret = 0;
-	const char *name = ((HPDF_TTFontDefAttr)f->def->attr)->base_font;
+	const char *name;
 
 	if (!t->font)
 		return 0;
+	name = ((HPDF_TTFontDefAttr)f->def->attr)->base_font;
 	if (cp_pdffont_embed(f, doc, z) < 0)
 		return -1;
 	qsort(t->drawn, t->ndrawn, sizeof(*t->drawn), by_gid);
