@@ -1,5 +1,5 @@
 /* The font program of the glyphs drawn: still a font HarfBuzz reads, every
- * glyph at its own id with its advance, the outlines of the glyphs asked
+ * glyph at its own id, the advances and outlines of the glyphs asked
  * for and of the parts of composite ones, no others, no cmap, a version 3
  * post table, and table and whole-font checksums right. Uses DejaVu Sans
  * (fonts-dejavu-core). */
@@ -96,8 +96,9 @@ static void program_holds_the_glyphs_asked_and_their_parts(void **state)
 	for (hb_codepoint_t g = 0; g < t.nglyphs; g++) {
 		hb_glyph_extents_t ea, eb;
 
-		assert_int_equal(hb_font_get_glyph_h_advance(fb, g), hb_font_get_glyph_h_advance(fa, g));
 		if (glyphs[g]) {
+			assert_int_equal(hb_font_get_glyph_h_advance(fb, g),
+					 hb_font_get_glyph_h_advance(fa, g));
 			assert_int_equal(hb_font_get_glyph_extents(fb, g, &eb),
 					 hb_font_get_glyph_extents(fa, g, &ea));
 			assert_memory_equal(&ea, &eb, sizeof(ea));
