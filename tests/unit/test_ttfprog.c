@@ -1,6 +1,7 @@
 /* The font program of the glyphs drawn: still a font HarfBuzz reads, every
  * glyph at its own id, the advances and outlines of the glyphs asked
- * for and of the parts of composite ones, no others, no cmap, a version 3
+ * for and of the parts of composite ones, no others (their metrics zeroed),
+ * no cmap, a version 3
  * post table, and table and whole-font checksums right. Uses DejaVu Sans
  * (fonts-dejavu-core). */
 #include "unit.h"
@@ -54,7 +55,7 @@ static void program_holds_the_glyphs_asked_and_their_parts(void **state)
 	hb_face_t *a, *b;
 	hb_font_t *fa, *fb;
 	hb_codepoint_t e_acute, e, acute = 0;
-	unsigned n, parts = 0;
+	unsigned n, parts = 0, zeroed = 0;
 	hb_blob_t *table;
 
 	(void)state;
@@ -104,9 +105,11 @@ static void program_holds_the_glyphs_asked_and_their_parts(void **state)
 			assert_memory_equal(&ea, &eb, sizeof(ea));
 		} else {
 			assert_false(has_outline(fb, g));
+			zeroed += hb_font_get_glyph_h_advance(fb, g) == 0;
 		}
 	}
 	assert_true(has_outline(fb, e_acute) && has_outline(fb, e) && has_outline(fb, acute));
+	assert_true(zeroed > t.nglyphs / 2); /* metrics of glyphs not drawn: zeros */
 	table = hb_face_reference_table(b, HB_TAG('p', 'o', 's', 't'));
 	assert_int_equal(hb_blob_get_length(table), 32);
 	assert_int_equal(be32((const unsigned char *)hb_blob_get_data(table, NULL)), 0x00030000);
