@@ -81,7 +81,8 @@ restore() {
 }
 
 # PDF sizes of a batch and a check of what was timed: 20 certificates (both
-# copies), and with packed=1 the first and last print parts and the zip.
+# copies: qpdf, pdffonts; the print copy: pdftotext has the name, its QR code
+# decodes to the verification URL), and with packed=1 the first and last print parts and the zip.
 batch_check() {
 	local n=$1 batch=$2 packed=$3 bad=0 ref copy f name
 	python3 - "spool/batches/$batch/rendered.xml" > "$WORK/sizes" <<'PY'
@@ -98,6 +99,10 @@ PY
 			qpdf --check "$f" > /dev/null 2>&1 || bad=$((bad + 1))
 			pdffonts "$f" 2> /dev/null | awk 'NR > 2 && $(NF-4) != "yes" { exit 1 }' || bad=$((bad + 1))
 		done
+		# the QR code read back from the print copy, as the tests do
+		pdftoppm -r 150 -png -f 1 -l 1 "spool/batches/$batch/print/$ref.pdf" "$WORK/qr"
+		[ "$(zbarimg -q --raw "$WORK/qr-1.png" 2> /dev/null)" = "https://verify.example.org/v/$ref" ] || bad=$((bad + 1))
+		rm -f "$WORK/qr-1.png"
 		name=$(sqlite3 spool/registry.sqlite "select a.last_name from documents d join awards a on a.id = d.award_id where d.reference = '$ref'")
 		pdftotext "spool/batches/$batch/print/$ref.pdf" - 2> /dev/null | tr -s ' \n' ' ' | grep -qF -- "$name" || bad=$((bad + 1))
 	done
@@ -106,9 +111,9 @@ PY
 			qpdf --check "$f" > /dev/null 2>&1 || bad=$((bad + 1))
 		done
 		7z t "spool/exports/$batch/"*.zip > /dev/null 2>&1 || bad=$((bad + 1))
-		echo "$n learners: 20 certificates (both copies), the first and last print parts and the zip checked: $bad problems" >> "$WORK/checks"
+		echo "$n learners: 20 certificates (both copies, QR codes decoded), the first and last print parts and the zip checked: $bad problems" >> "$WORK/checks"
 	else
-		echo "$n learners: 20 certificates (both copies) checked: $bad problems" >> "$WORK/checks"
+		echo "$n learners: 20 certificates (both copies, QR codes decoded) checked: $bad problems" >> "$WORK/checks"
 	fi
 }
 
