@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "harupriv.h"
-#include "msg.h"
 #include "pdfnum.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -47,10 +46,8 @@ HPDF_Dict cp_type0_font(struct cp_type0 *t, struct cp_pdffont *f, HPDF_Doc doc)
 		return t->font;
 	if (!t->uni) {
 		t->nglyphs = ((HPDF_TTFontDefAttr)f->def->attr)->num_glyphs;
-		t->uni = calloc(t->nglyphs, sizeof(*t->uni));
+		t->uni = cp_xcalloc(t->nglyphs, sizeof(*t->uni));
 		t->drawn = cp_xmalloc(t->nglyphs * sizeof(*t->drawn));
-		if (!t->uni)
-			cp_bug("out of memory");
 	}
 	d = HPDF_Dict_New(doc->mmgr);
 	if (!d || HPDF_Xref_Add(doc->xref, d) != HPDF_OK)
@@ -59,8 +56,8 @@ HPDF_Dict cp_type0_font(struct cp_type0 *t, struct cp_pdffont *f, HPDF_Doc doc)
 	return d;
 }
 
-/* Record a glyph as drawn: libharu's width lookup marks it (and the parts
- * of a composite glyph) for the font program. */
+/* Record a glyph as drawn: libharu's width lookup marks it in the font's
+ * glyph flags, from which the font program is made (pdffont.c, ttfprog.c). */
 static void drawn(struct cp_type0 *t, struct cp_pdffont *f, unsigned gid, uint32_t cp)
 {
 	if (t->uni[gid])
@@ -220,19 +217,18 @@ static unsigned run_at(const struct cp_type0 *t, unsigned k)
 	return n;
 }
 
+#define HEAD 24 /* "100 beginbfrange\n" and more */
+
 /* One block of bfchar or bfrange lines (at most 100) from drawn[*k] on;
  * ranges: runs of 2 or more, else single glyphs. Returns the bytes
  * written at out, 0 when no line was left. */
 static size_t map_block(const struct cp_type0 *t, unsigned *k, bool ranges, char *out)
 {
-	size_t n = 0;
 	unsigned lines = 0, at = 0;
-	char count[24];
-	size_t head;
+	char head[HEAD];
+	size_t n = HEAD, h;
 
-	/* the count comes first: written once the lines are known */
-	memcpy(out, "          ", 10);
-	n = 10;
+	/* the lines go after room for their head, which needs their count */
 	for (unsigned i = *k; i < t->ndrawn && lines < 100; i += at) {
 		uint32_t g = t->drawn[i];
 
@@ -256,13 +252,12 @@ static size_t map_block(const struct cp_type0 *t, unsigned *k, bool ranges, char
 	}
 	if (!lines)
 		return 0;
-	head = cp_pdfnum_int(count, lines);
-	memcpy(count + head, ranges ? " beginbfrange\n" : " beginbfchar\n", ranges ? 14 : 13);
-	head += ranges ? 14 : 13;
-	/* the lines move up behind their head */
-	memmove(out + head, out + 10, n - 10);
-	memcpy(out, count, head);
-	n = n - 10 + head;
+	h = cp_pdfnum_int(head, lines);
+	memcpy(head + h, ranges ? " beginbfrange\n" : " beginbfchar\n", ranges ? 14 : 13);
+	h += ranges ? 14 : 13;
+	memmove(out + h, out + HEAD, n - HEAD);
+	memcpy(out, head, h);
+	n = n - HEAD + h;
 	memcpy(out + n, ranges ? "endbfrange\n" : "endbfchar\n", ranges ? 11 : 10);
 	return n + (ranges ? 11 : 10);
 }
