@@ -29,18 +29,17 @@ int cp_pdffont_load(struct cp_pdffont *f, HPDF_Doc doc, const char *path)
 	memset(f, 0, sizeof(*f));
 	if (cp_read_file(path, &bytes, &len, 64 << 20) < 0)
 		return cp_error("%s: cannot read the font file", path);
+	f->file = bytes; /* the programs are made from it (ttfprog.h) */
+	if (cp_ttf_open(&f->ttf, (const unsigned char *)bytes, len) < 0)
+		return unload(f, path, "not a TrueType font with glyf outlines");
 	/* One block as large as the file: libharu's memory streams fail a seek
 	 * to the exact end of a full block. */
 	s = HPDF_MemStream_New(doc->mmgr, (HPDF_UINT)len + 1);
 	if (!s || HPDF_Stream_Write(s, (const HPDF_BYTE *)bytes, (HPDF_UINT)len) != HPDF_OK) {
 		if (s)
 			HPDF_Stream_Free(s);
-		free(bytes);
-		return cp_error("%s: libharu cannot hold the font", path);
+		return unload(f, path, "libharu cannot hold the font");
 	}
-	f->file = bytes; /* the programs are made from it (ttfprog.h) */
-	if (cp_ttf_open(&f->ttf, (const unsigned char *)bytes, len) < 0)
-		return unload(f, path, "not a TrueType font with glyf outlines");
 	def = HPDF_TTFontDef_Load(doc->mmgr, s, HPDF_TRUE); /* owns s from here */
 	if (!def)
 		return unload(f, path, "libharu cannot read the font");
