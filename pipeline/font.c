@@ -14,6 +14,15 @@
 #include "xalloc.h"
 #include "banned.h"
 
+static bool has_table(hb_face_t *face, hb_tag_t tag)
+{
+	hb_blob_t *t = hb_face_reference_table(face, tag);
+	bool yes = hb_blob_get_length(t) > 0;
+
+	hb_blob_destroy(t);
+	return yes;
+}
+
 int cp_font_open(struct cp_font *f, const char *name, const char *path)
 {
 	hb_blob_t *blob;
@@ -30,6 +39,12 @@ int cp_font_open(struct cp_font *f, const char *name, const char *path)
 		hb_face_destroy(f->face);
 		f->face = NULL;
 		return cp_error("%s: not a TrueType font", path);
+	}
+	if (!has_table(f->face, HB_TAG('g', 'l', 'y', 'f'))) { /* CFF outlines (.otf) */
+		hb_face_destroy(f->face);
+		f->face = NULL;
+		return cp_error("%s: not a TrueType font (PostScript outlines: libharu embeds "
+				"TrueType outlines only)", path);
 	}
 	f->coverage = hb_set_create();
 	hb_face_collect_unicodes(f->face, f->coverage);

@@ -38,6 +38,21 @@ bad condition~if="document.expires"~if="document.expiry"~41: <text>: if 'documen
 required attribute~<qr x="244mm" y="150mm"~<qr y="150mm"~38: <qr>: 'x' is required
 TABLE
 
+# A font with PostScript (CFF) outlines, which libharu cannot embed: the
+# smallest such file HarfBuzz takes (an "OTTO" header, a maxp of one glyph,
+# no glyf table).
+python3 -c 'import struct, sys
+maxp = struct.pack(">IH", 0x00005000, 1)
+head = struct.pack(">4sHHHH", b"OTTO", 1, 16, 0, 0)
+rec = struct.pack(">4sIII", b"maxp", 0, 12 + 16, len(maxp))
+sys.stdout.buffer.write(head + rec + maxp + b"\0\0")' > cff.otf
+python3 -c 'import sys; s = open(sys.argv[1]).read()
+print(s.replace("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", sys.argv[2], 1), end="")' \
+	"$TOP/layouts/certificate.xml" "$SCRATCH/cff.otf" > layouts/certificate.xml
+run certpress-render "$batch"
+check "a font with PostScript outlines: exit 78, file, line and reason" \
+	"[ $rc = 78 ] && contains err 'cff.otf: not a TrueType font (PostScript outlines' && contains err \"layouts/certificate.xml:6: font 'serif': cannot load\""
+
 printf '<?xml version="1.0"?>\n<template xmlns="urn:certpress:layout:1">\n<text x="1mm" y="1mm" font="sans">x\n</template>\n' > layouts/certificate.xml
 run certpress-render "$batch"
 check "a template that is not well-formed: file and line" "[ $rc = 78 ] && contains err 'layouts/certificate.xml:4:'"
