@@ -92,6 +92,10 @@ check "the print file has the ticket's page count" \
 check "the ticket's SHA-256 is the print file's" \
 	"grep -q \"sha256=\\\"\$(sha256sum $pdir/print-$batch.pdf | cut -d' ' -f1)\\\"\" $ticket"
 check "qpdf --check passes for the print file" "qpdf --check $pdir/print-$batch.pdf > /dev/null"
+# each document embeds its own subset of a font: one name for each
+pdffonts $pdir/print-$batch.pdf | awk 'NR > 2 { print $1 }' > fontnames
+check "the print file names each embedded font subset once (subset tags unique)" \
+	"[ \$(wc -l < fontnames) -gt 100 ] && [ -z \"\$(sort fontnames | uniq -d)\" ] && ! grep -qv '^[A-Z]\\{6\\}+' fontnames"
 check "sheets per stock: certificates on security paper, the rest plain" \
 	"contains $ticket '<stock name=\"certificate\" paper=\"security\" sheets=\"40\"/>' && contains $ticket '<stock name=\"plain\" paper=\"plain\" sheets=\"68\"/>'"
 sql "select d.reference from documents d join awards a on a.id = d.award_id

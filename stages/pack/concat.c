@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -171,13 +172,39 @@ static int is_delim(char ch)
 	       ch == ']' || ch == '<' || ch == '>' || ch == '(' || ch == ')' || ch == '\0';
 }
 
+/* A font name with a subset tag, "/ABCDEF+...", at p. */
+static bool is_subset_tag(const char *p, const char *e)
+{
+	if (*p != '/' || e - p < 9 || p[7] != '+')
+		return false;
+	for (int i = 1; i <= 6; i++)
+		if (p[i] < 'A' || p[i] > 'Z')
+			return false;
+	return true;
+}
+
 /* Copy a dictionary part with every "N 0 R" renumbered; a /Parent of a
- * page points at the new page tree. */
+ * page points at the new page tree; a font's subset tag made unique in the
+ * print file: each document embeds its own subset of a font under the same
+ * name, and a printer's processor may take fonts of one name for one. */
 static int copy_dict(struct cp_concat *c, const struct cp_concat_source *s, const char *b, const char *e)
 {
 	const char *p = b, *from = b;
 
 	while (p < e) {
+		if (is_subset_tag(p, e)) {
+			char tag[4];
+			long n = c->nsources;
+
+			/* "/CPAAAB+DejaVuSerif": this document's own letters in
+			 * place of the first four, the face's last two kept */
+			for (int i = 3; i >= 0; i--, n /= 26)
+				tag[i] = (char)('A' + n % 26);
+			if (put(c, from, (size_t)(p + 1 - from)) < 0 || put(c, tag, 4) < 0)
+				return -1;
+			p = from = p + 5;
+			continue;
+		}
 		if (*p >= '0' && *p <= '9' && (p == b || is_delim(p[-1]))) {
 			char *n1;
 			long num = strtol(p, &n1, 10);
@@ -284,6 +311,7 @@ int cp_concat_append(struct cp_concat *c, struct cp_concat_source *s)
 		}
 		c->kids[c->nkids++] = s->map[s->kids[i]];
 	}
+	c->nsources++;
 	for (long i = 1; i < s->size; i++) {
 		const char *d;
 

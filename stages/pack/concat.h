@@ -28,6 +28,7 @@ struct cp_concat {
 	long long pos;      /* bytes written */
 	long long *offset;  /* of each object written, by new number */
 	size_t nobj, cap;
+	long nsources;      /* documents appended: their subset tags */
 	long *kids;         /* the new numbers of the pages */
 	size_t nkids, kcap;
 };
