@@ -193,15 +193,36 @@ static void widths_equal_the_w_array_and_the_font(void **state)
 	cp_pdf_free(&p);
 }
 
+/* Save the document to a temporary file (its name into path, "...XXXXXX")
+ * and read it with pdftotext and these options: the caller reads the pipe,
+ * closes it with pclose and removes path. */
+static FILE *pdftotext(struct cp_pdf *p, const char *options, char *path)
+{
+	struct cp_pdf_info info = { 0 };
+	unsigned char *buf;
+	size_t len;
+	char cmd[128];
+	int fd;
+	FILE *pipe;
+
+	assert_int_equal(cp_pdf_save(p, &info, &buf, &len), 0);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, buf, len), (ssize_t)len);
+	close(fd);
+	free(buf);
+	snprintf(cmd, sizeof(cmd), "pdftotext %s %s -", options, path);
+	pipe = popen(cmd, "r");
+	assert_non_null(pipe);
+	return pipe;
+}
+
 /* What pdftotext reads back from a document of one line of text. */
 static void extract(const struct fixture *f, const char *text, char *got, size_t size)
 {
 	struct cp_pdf p;
-	struct cp_pdf_info info = { 0 };
-	unsigned char *buf;
-	size_t len, n;
-	char path[] = "/tmp/test_pdf-text-XXXXXX", cmd[128];
-	int fd;
+	size_t n;
+	char path[] = "/tmp/test_pdf-text-XXXXXX";
 	FILE *pipe;
 	HPDF_Page page;
 
@@ -210,21 +231,13 @@ static void extract(const struct fixture *f, const char *text, char *got, size_t
 	page = HPDF_AddPage(p.doc);
 	HPDF_Page_SetWidth(page, 3000); /* one line: readers keep only what is on the page */
 	cp_pdf_show(&p, page, 0, 6, 10, 700, 0, text);
-	assert_int_equal(cp_pdf_save(&p, &info, &buf, &len), 0);
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, buf, len), (ssize_t)len);
-	close(fd);
-	snprintf(cmd, sizeof(cmd), "pdftotext -raw -nopgbrk %s -", path);
-	pipe = popen(cmd, "r");
-	assert_non_null(pipe);
+	pipe = pdftotext(&p, "-raw -nopgbrk", path);
 	n = fread(got, 1, size - 1, pipe);
 	assert_int_equal(pclose(pipe), 0);
 	got[n] = '\0';
 	if (n && got[n - 1] == '\n')
 		got[n - 1] = '\0';
 	unlink(path);
-	free(buf);
 	cp_pdf_free(&p);
 }
 
@@ -259,26 +272,16 @@ static void justified_line_spans_the_width(void **state)
 	static const char *const words[] = { "We", "are", "delighted", "Ζωή", "ok." };
 	struct fixture *f = *state;
 	struct cp_pdf p;
-	struct cp_pdf_info info = { 0 };
-	unsigned char *buf;
-	size_t len;
-	char path[] = "/tmp/test_pdf-just-XXXXXX", cmd[128], line[512];
+	char path[] = "/tmp/test_pdf-just-XXXXXX", line[512];
 	double first = -1, last = -1;
-	int fd, found = 0;
+	int found = 0;
 	FILE *pipe;
 
 	assert_int_equal(cp_pdf_new(&p, &f->set, f->subset), 0);
 	assert_int_equal(cp_pdf_begin(&p), 0);
 	cp_pdf_show_justified(&p, HPDF_AddPage(p.doc), 0, 12, 50, 700, 400,
 			      "We are  delighted Ζωή ok.");
-	assert_int_equal(cp_pdf_save(&p, &info, &buf, &len), 0);
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, buf, len), (ssize_t)len);
-	close(fd);
-	snprintf(cmd, sizeof(cmd), "pdftotext -bbox %s -", path);
-	pipe = popen(cmd, "r");
-	assert_non_null(pipe);
+	pipe = pdftotext(&p, "-bbox", path);
 	while (fgets(line, sizeof(line), pipe)) {
 		double x0, x1;
 		char *word = strstr(line, "\">");
@@ -300,7 +303,6 @@ static void justified_line_spans_the_width(void **state)
 	assert_float_equal(first, 50, 0.5);
 	assert_float_equal(last, 450, 0.5);
 	unlink(path);
-	free(buf);
 	cp_pdf_free(&p);
 }
 
