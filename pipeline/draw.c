@@ -30,26 +30,32 @@ struct table {
 
 /* Colours and line widths are written only when they change: most
  * elements share them, and each costs bytes to write and to deflate. */
+static HPDF_RGBColor rgb(uint32_t c)
+{
+	return (HPDF_RGBColor){ ((c >> 16) & 255) / 255.0f, ((c >> 8) & 255) / 255.0f,
+				(c & 255) / 255.0f };
+}
+
+static bool same(HPDF_ColorSpace space, HPDF_RGBColor now, HPDF_RGBColor want)
+{
+	return space == HPDF_CS_DEVICE_RGB && now.r == want.r && now.g == want.g &&
+	       now.b == want.b;
+}
+
 static void fill_rgb(HPDF_Page page, uint32_t c)
 {
-	HPDF_RGBColor now = HPDF_Page_GetRGBFill(page);
-	HPDF_REAL r = ((c >> 16) & 255) / 255.0f, g = ((c >> 8) & 255) / 255.0f,
-		  b = (c & 255) / 255.0f;
+	HPDF_RGBColor want = rgb(c);
 
-	if (HPDF_Page_GetFillingColorSpace(page) != HPDF_CS_DEVICE_RGB || now.r != r ||
-	    now.g != g || now.b != b)
-		HPDF_Page_SetRGBFill(page, r, g, b);
+	if (!same(HPDF_Page_GetFillingColorSpace(page), HPDF_Page_GetRGBFill(page), want))
+		HPDF_Page_SetRGBFill(page, want.r, want.g, want.b);
 }
 
 static void stroke_rgb(HPDF_Page page, uint32_t c)
 {
-	HPDF_RGBColor now = HPDF_Page_GetRGBStroke(page);
-	HPDF_REAL r = ((c >> 16) & 255) / 255.0f, g = ((c >> 8) & 255) / 255.0f,
-		  b = (c & 255) / 255.0f;
+	HPDF_RGBColor want = rgb(c);
 
-	if (HPDF_Page_GetStrokingColorSpace(page) != HPDF_CS_DEVICE_RGB || now.r != r ||
-	    now.g != g || now.b != b)
-		HPDF_Page_SetRGBStroke(page, r, g, b);
+	if (!same(HPDF_Page_GetStrokingColorSpace(page), HPDF_Page_GetRGBStroke(page), want))
+		HPDF_Page_SetRGBStroke(page, want.r, want.g, want.b);
 }
 
 static void line_width(HPDF_Page page, double w)

@@ -65,16 +65,12 @@ static struct cp_pdffont *face(struct cp_pdf *p, int i)
 	return &p->font[i];
 }
 
-/* The width of a code point in thousandths of an em, from a table filled
- * as code points come: layout measures far more than it draws. */
+/* The width of a code point in thousandths of an em, as the W array gives
+ * it: of its glyph (looked up once per code point, pdftype0.c). */
 static long units(struct cp_pdf *p, int i, struct cp_pdffont *f, uint32_t cp)
 {
-	if (cp >= 0x10000)
-		return HPDF_TTFontDef_GetGidWidth(f->def, 0);
-	if (p->width[i][cp] == INT16_MIN)
-		p->width[i][cp] = (int16_t)HPDF_TTFontDef_GetGidWidth(
-			f->def, (HPDF_UINT16)cp_type0_glyph(&p->type0[i], f, cp));
-	return p->width[i][cp];
+	return HPDF_TTFontDef_GetGidWidth(f->def,
+					  (HPDF_UINT16)cp_type0_glyph(&p->type0[i], f, cp));
 }
 
 /* The same sum of glyph widths as the fonts' W arrays give, over what
@@ -87,11 +83,6 @@ long cp_pdf_text_units(struct cp_pdf *p, int i, const char *utf8, size_t left)
 
 	if (!f)
 		return 0;
-	if (!p->width[i]) {
-		p->width[i] = cp_xmalloc(65536 * sizeof(*p->width[i]));
-		for (size_t c = 0; c < 65536; c++)
-			p->width[i][c] = INT16_MIN;
-	}
 	while (left) {
 		uint32_t cp;
 		size_t len;
@@ -174,21 +165,16 @@ static bool text_begin(struct cp_pdf *p, HPDF_Page page, int i, double size, dou
 	return text_write(p, page, head, h);
 }
 
-/* UTF-8 text as a string of glyph ids, "(...)". */
+/* n bytes of UTF-8 text as a string of glyph ids, "(...)". */
 static void text_string(struct cp_pdf *p, HPDF_Page page, int i, const char *utf8, size_t n)
 {
 	char local[1024], *text = n * 4 + 2 <= sizeof(local) ? local : cp_xmalloc(n * 4 + 2);
-	char *copy = NULL;
-	const char *src = utf8;
 	size_t len;
 
-	if (utf8[n] != '\0') /* a word inside a line */
-		src = copy = cp_xstrndup(utf8, n);
 	text[0] = '(';
-	len = 1 + cp_type0_encode(&p->type0[i], &p->font[i], src, text + 1);
+	len = 1 + cp_type0_encode(&p->type0[i], &p->font[i], utf8, n, text + 1);
 	text[len++] = ')';
 	text_write(p, page, text, len);
-	free(copy);
 	if (text != local)
 		free(text);
 }
@@ -205,7 +191,8 @@ void cp_pdf_show(struct cp_pdf *p, HPDF_Page page, int i, double size, double x,
 void cp_pdf_show_justified(struct cp_pdf *p, HPDF_Page page, int i, double size, double x,
 			   double y, double width, const char *line)
 {
-	double words_w = 0, space = cp_pdf_text_width(p, i, size, " "), gap;
+	double words_w, space = cp_pdf_text_width(p, i, size, " "), gap;
+	long units = 0;
 	int words = 0;
 	char num[32];
 
@@ -213,14 +200,12 @@ void cp_pdf_show_justified(struct cp_pdf *p, HPDF_Page page, int i, double size,
 		size_t n = strcspn(w, " ");
 
 		if (n) {
-			char *word = cp_xstrndup(w, n);
-
-			words_w += cp_pdf_text_width(p, i, size, word);
-			free(word);
+			units += cp_pdf_text_units(p, i, w, n);
 			words++;
 		}
 		w += n + (w[n] == ' ');
 	}
+	words_w = (double)units * size / 1000.0;
 	if (words < 2) {
 		cp_pdf_show(p, page, i, size, x, y, 0, line);
 		return;
@@ -321,17 +306,11 @@ static HPDF_STATUS out_write(HPDF_Stream s, const HPDF_BYTE *ptr, HPDF_UINT size
  * stream with the document (HPDF_FreeDoc). */
 static bool out_stream(struct cp_pdf *p)
 {
-	HPDF_Stream s = HPDF_GetMem(p->doc->mmgr, sizeof(HPDF_Stream_Rec));
+	HPDF_Stream s = cp_haru_stream(p->doc->mmgr, &p->doc->error, p);
 
 	if (!s)
 		return false;
-	memset(s, 0, sizeof(*s));
-	s->sig_bytes = HPDF_STREAM_SIG_BYTES;
-	s->type = HPDF_STREAM_CALLBACK;
-	s->mmgr = p->doc->mmgr;
-	s->error = &p->doc->error;
 	s->write_fn = out_write;
-	s->attr = p;
 	if (p->doc->stream)
 		HPDF_Stream_Free(p->doc->stream);
 	p->doc->stream = s;
@@ -396,8 +375,6 @@ void cp_pdf_free(struct cp_pdf *p)
 	for (int i = 0; i < CP_MAX_FONTS; i++) {
 		cp_pdffont_release(&p->font[i]);
 		cp_type0_release(&p->type0[i]);
-		free(p->width[i]);
-		p->width[i] = NULL;
 	}
 	for (int i = 0; i < p->nfiles; i++) {
 		free(p->file_src[i]);

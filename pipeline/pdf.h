@@ -1,7 +1,8 @@
 /* PDFs made with libharu, one after another in one libharu document object:
  * the subset fonts are loaded on first use and stay loaded (pdffont.h),
- * images are read once, text is drawn as glyph ids (pdftype0), and each finished document is saved to memory, encrypted with
- * an owner password for a digital copy. */
+ * images are read once, text is measured and drawn as glyph ids (pdftype0),
+ * and each finished document is saved to memory, encrypted with an owner
+ * password for a digital copy. */
 #ifndef CP_PDF_H
 #define CP_PDF_H
 
@@ -25,7 +26,6 @@ struct cp_pdf {
 	const struct cp_fontset *fonts;
 	char *const *subset;   /* the subset file of each font */
 	struct cp_pdffont font[CP_MAX_FONTS];
-	int16_t *width[CP_MAX_FONTS]; /* per BMP code point, INT16_MIN: not yet */
 	struct cp_qr_cache qr;
 	struct cp_deflate deflate;
 	unsigned char *out;    /* the document being saved */

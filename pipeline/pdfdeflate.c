@@ -16,7 +16,8 @@
  * made for one document, at level 1: twice as fast for 7 % more bytes. */
 static const int levels[] = { [CP_DEFLATE_KEPT] = 6, [CP_DEFLATE_ONCE] = 1 };
 
-const unsigned char *cp_deflate_flat(struct cp_deflate *d, HPDF_Stream s, size_t *len)
+/* A libharu memory stream's bytes in one block; good until the next call. */
+static const unsigned char *flat(struct cp_deflate *d, HPDF_Stream s, size_t *len)
 {
 	HPDF_UINT blocks = HPDF_MemStream_GetBufCount(s);
 
@@ -109,27 +110,20 @@ static void blob_free(HPDF_Stream s)
 HPDF_STATUS cp_deflate_set(HPDF_Dict dict, const void *data, size_t len, bool copy)
 {
 	HPDF_MMgr m = dict->mmgr;
-	HPDF_Stream s = HPDF_GetMem(m, sizeof(HPDF_Stream_Rec));
 	struct blob *b = HPDF_GetMem(m, sizeof(*b) + (copy ? len : 0));
+	HPDF_Stream s = b ? cp_haru_stream(m, dict->error, b) : NULL;
 
-	if (!s || !b) {
-		HPDF_FreeMem(m, s);
+	if (!s) {
 		HPDF_FreeMem(m, b);
 		return HPDF_FAILD_TO_ALLOC_MEM;
 	}
 	b->data = copy ? memcpy(b + 1, data, len) : data;
 	b->len = len;
 	b->pos = 0;
-	memset(s, 0, sizeof(*s));
-	s->sig_bytes = HPDF_STREAM_SIG_BYTES;
-	s->type = HPDF_STREAM_CALLBACK;
-	s->mmgr = m;
-	s->error = dict->error;
 	s->read_fn = blob_read;
 	s->seek_fn = blob_seek;
 	s->size_fn = blob_size;
 	s->free_fn = blob_free;
-	s->attr = b;
 	HPDF_Stream_Free(dict->stream);
 	dict->stream = s;
 	dict->filter = HPDF_STREAM_FILTER_NONE;
@@ -150,7 +144,7 @@ HPDF_STATUS cp_deflate_pages(struct cp_deflate *d, HPDF_Doc doc)
 		if (!c || !(c->filter & HPDF_STREAM_FILTER_FLATE_DECODE) || c->write_fn ||
 		    c->stream->type != HPDF_STREAM_MEMORY)
 			continue;
-		z = cp_deflate_flat(d, c->stream, &len);
+		z = flat(d, c->stream, &len);
 		z = cp_deflate_buf(d, CP_DEFLATE_ONCE, z, len, &len);
 		if ((rc = cp_deflate_set(c, z, len, true)) != HPDF_OK)
 			return rc;

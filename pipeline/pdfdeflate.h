@@ -20,8 +20,6 @@ struct cp_deflate {
 	size_t cap, flat_cap;
 };
 
-/* A libharu memory stream's bytes in one block; good until the next call. */
-const unsigned char *cp_deflate_flat(struct cp_deflate *d, HPDF_Stream s, size_t *len);
 /* Deflate n bytes (zlib format); the result is good until the next call. */
 const unsigned char *cp_deflate_buf(struct cp_deflate *d, enum cp_deflate_use use,
 				    const void *data, size_t n, size_t *len);

@@ -162,8 +162,8 @@ int cp_pdffont_embed(struct cp_pdffont *f, HPDF_Doc doc, struct cp_deflate *z)
 			p = &f->prog[i];
 		}
 	}
-	if (!p && !(p = make(f, z)))
-		return -1;
+	if (!p)
+		p = make(f, z);
 	p->used = ++f->clock;
 	return descriptor(f, doc, p) == HPDF_OK ? 0 : -1;
 }

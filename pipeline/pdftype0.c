@@ -86,10 +86,11 @@ static size_t put_byte(char *out, unsigned char b)
 	}
 }
 
-size_t cp_type0_encode(struct cp_type0 *t, struct cp_pdffont *f, const char *utf8, char *out)
+size_t cp_type0_encode(struct cp_type0 *t, struct cp_pdffont *f, const char *utf8, size_t left,
+		       char *out)
 {
 	const unsigned char *s = (const unsigned char *)utf8;
-	size_t left = strlen(utf8), n = 0;
+	size_t n = 0;
 
 	while (left) {
 		uint32_t cp;

@@ -38,11 +38,12 @@ void cp_type0_begin(struct cp_type0 *t);
 /* This document's font of the face, made on first use (NULL: libharu
  * failed, its error is set). */
 HPDF_Dict cp_type0_font(struct cp_type0 *t, struct cp_pdffont *f, HPDF_Doc doc);
-/* The glyph ids of UTF-8 text, two bytes each, escaped for a PDF literal
- * string, into out (4 bytes for each byte of utf8 is always enough);
+/* The glyph ids of n bytes of UTF-8 text, two bytes each, escaped for a PDF
+ * literal string, into out (4 bytes for each byte of utf8 is always enough);
  * returns the length. The glyphs are recorded as drawn in this document.
  * Controls are left out, as is anything after invalid UTF-8. */
-size_t cp_type0_encode(struct cp_type0 *t, struct cp_pdffont *f, const char *utf8, char *out);
+size_t cp_type0_encode(struct cp_type0 *t, struct cp_pdffont *f, const char *utf8, size_t n,
+		       char *out);
 /* False for what is never drawn: controls and formatting characters. */
 bool cp_type0_drawn(uint32_t cp);
 /* Glyph id of a code point in the face (0: the font lacks it). */

@@ -179,6 +179,16 @@ static void blank_metrics(const struct cp_ttf *t, const unsigned char *glyphs,
 	}
 }
 
+/* A table's length in the program: glyf and loca are made anew. */
+static size_t length(const struct cp_ttf_table *tb, size_t glyf_len, size_t loca_len)
+{
+	if (!memcmp(tb->tag, "glyf", 4))
+		return glyf_len;
+	if (!memcmp(tb->tag, "loca", 4))
+		return loca_len;
+	return tb->len;
+}
+
 size_t cp_ttf_program(const struct cp_ttf *t, unsigned char *glyphs, unsigned char **out)
 {
 	size_t glyf_len = 0, loca_len, size, at;
@@ -199,10 +209,7 @@ size_t cp_ttf_program(const struct cp_ttf *t, unsigned char *glyphs, unsigned ch
 	loca_len = (t->nglyphs + 1u) * (long_loca ? 4 : 2);
 	size = 12 + 16 * (size_t)n;
 	for (int i = 0; i < n; i++)
-		size += ((!memcmp(t->table[i].tag, "glyf", 4)   ? glyf_len
-			  : !memcmp(t->table[i].tag, "loca", 4) ? loca_len
-								: t->table[i].len) +
-			 3) & ~(size_t)3;
+		size += (length(&t->table[i], glyf_len, loca_len) + 3) & ~(size_t)3;
 	o = cp_xmalloc(size);
 	memset(o, 0, size);
 	put32(o, 0x00010000);
@@ -219,17 +226,14 @@ size_t cp_ttf_program(const struct cp_ttf *t, unsigned char *glyphs, unsigned ch
 	for (int i = 0; i < n; i++) {
 		const struct cp_ttf_table *tb = &t->table[i];
 		unsigned char *r = o + 12 + 16 * i, *data = o + at;
-		size_t l = tb->len;
+		size_t l = length(tb, glyf_len, loca_len);
 
-		if (!memcmp(tb->tag, "glyf", 4)) {
+		if (!memcmp(tb->tag, "glyf", 4))
 			glyf = data;
-			l = glyf_len;
-		} else if (!memcmp(tb->tag, "loca", 4)) {
+		else if (!memcmp(tb->tag, "loca", 4))
 			loca = data;
-			l = loca_len;
-		} else {
+		else
 			memcpy(data, tb->p, l);
-		}
 		if (!memcmp(tb->tag, "post", 4))
 			put32(data, 0x00030000);
 		if (!memcmp(tb->tag, "hmtx", 4))
