@@ -330,6 +330,37 @@ void cp_atomic_sweep(const char *dir)
 	closedir(d);
 }
 
+static void sweep_tree(const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		struct stat st;
+		char *p;
+
+		if (e->d_name[0] == '.' ? !strstr(e->d_name, TMP_MARK)
+					: depth == 0 || (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN))
+			continue;
+		p = cp_xasprintf("%s/%s", dir, e->d_name);
+		if (e->d_name[0] == '.') {
+			if (unlink(p) == 0)
+				cp_debug("%s: removed a temp file left by a crash", p);
+		} else if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+			sweep_tree(p, depth - 1);
+		}
+		free(p);
+	}
+	closedir(d);
+}
+
+void cp_atomic_sweep_tree(const char *dir)
+{
+	sweep_tree(dir, 8);
+}
+
 int cp_mkdirs(const char *path)
 {
 	char *p = cp_xstrdup(path);

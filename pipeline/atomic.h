@@ -44,6 +44,8 @@ int cp_fsync_dir(const char *dir);
 /* Remove temp files left in dir by a process that was killed. Only call this
  * while holding the folder's lock (no live writer can be there). */
 void cp_atomic_sweep(const char *dir);
+/* The same for dir and every folder below it (symbolic links not followed). */
+void cp_atomic_sweep_tree(const char *dir);
 /* mkdir -p with mode 0750 for new folders. */
 int cp_mkdirs(const char *path);
 

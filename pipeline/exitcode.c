@@ -1,7 +1,10 @@
 /* The sysexits table: names, and which codes a retry can cure. */
 #include "exitcode.h"
 
+#include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "banned.h"
 
@@ -36,6 +39,37 @@ bool cp_exit_retryable(int code)
 		if (table[i].code == code)
 			return table[i].retryable;
 	return false;
+}
+
+int cp_exit_from_signal(int sig)
+{
+	switch (sig) {
+	case SIGKILL:
+	case SIGTERM:
+	case SIGINT:
+	case SIGHUP:
+	case SIGQUIT:
+		return CP_EX_TEMPFAIL;
+	case SIGXFSZ:
+		return CP_EX_CANTCREAT;
+	case SIGPIPE:
+	case SIGBUS:
+		return CP_EX_IOERR;
+	default:
+		return CP_EX_SOFTWARE;
+	}
+}
+
+const char *cp_signal_name(int sig)
+{
+	static char name[32];
+	const char *abbrev = sigabbrev_np(sig);
+
+	if (abbrev)
+		snprintf(name, sizeof(name), "SIG%s", abbrev);
+	else
+		snprintf(name, sizeof(name), "signal %d", sig);
+	return name;
 }
 
 int cp_exit_worst(int a, int b)

@@ -22,6 +22,13 @@ enum {
 const char *cp_exit_name(int code);
 /* True if running the same command again later may succeed. */
 bool cp_exit_retryable(int code);
+/* The code for a program killed by signal sig, for run and retry to report:
+ * 75 for a kill from outside (SIGKILL, as the OOM killer sends, SIGTERM,
+ * SIGINT, SIGHUP, SIGQUIT): a retry resumes; 73 for SIGXFSZ (a file over the
+ * size limit), 74 for SIGPIPE and SIGBUS (I/O); 70 for the rest (a bug). */
+int cp_exit_from_signal(int sig);
+/* "SIGKILL" for SIGKILL (a static string). */
+const char *cp_signal_name(int sig);
 /* The worse of two exit codes, for a run over several batches: any failure
  * beats success, and a failure a retry cannot fix beats one it can. */
 int cp_exit_worst(int a, int b);

@@ -495,7 +495,8 @@ static int stage_end(struct cp_registry *r, const char *batch, const char *stage
 	sqlite3_bind_text(st, 2, stage, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, attempt);
 	sqlite3_bind_text(st, 4, stamp, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 5, exit_code);
+	if (exit_code >= 0) /* NULL: the process died without saying how */
+		sqlite3_bind_int(st, 5, exit_code);
 	if (counts)
 		sqlite3_bind_text(st, 6, counts, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -515,6 +516,22 @@ int cp_registry_stage_close_running(struct cp_registry *r, const char *batch,
 				    const char *stage, int exit_code)
 {
 	return stage_end(r, batch, stage, 0, exit_code, NULL);
+}
+
+int cp_registry_stage_running(struct cp_registry *r, const char *batch, const char *stage)
+{
+	long n;
+
+	if (cp_registry_scalar(r, "SELECT count(*) FROM stage_runs WHERE batch_id = ?1"
+				  " AND stage = ?2 AND outcome = 'running'", batch, stage, &n) < 0)
+		return -1;
+	return n > 0;
+}
+
+int cp_registry_stage_close_dead(struct cp_registry *r, const char *batch, const char *stage,
+				 int exit_code, const char *counts)
+{
+	return stage_end(r, batch, stage, 0, exit_code, counts);
 }
 
 int cp_registry_award_elsewhere(struct cp_registry *r, const char *enrolment,

@@ -56,9 +56,19 @@ int cp_registry_stage_start(struct cp_registry *r, const char *batch, const char
 int cp_registry_stage_finish(struct cp_registry *r, const char *batch, const char *stage,
 			     int attempt, int exit_code, const char *counts);
 
-/* Mark attempts still "running" (their process died) as ended with code. */
+/* Mark attempts still "running" (their process died) as ended with code;
+ * a code below 0 (CP_REGISTRY_CRASHED) records none: the process died
+ * without saying how (status shows "crashed at STAGE"). */
+#define CP_REGISTRY_CRASHED (-1)
 int cp_registry_stage_close_running(struct cp_registry *r, const char *batch,
 				    const char *stage, int exit_code);
+/* 1 if an attempt of the stage on the batch is recorded "running", 0 if
+ * not, -1 on error. */
+int cp_registry_stage_running(struct cp_registry *r, const char *batch, const char *stage);
+/* The same with counts (JSON, NULL: unchanged), e.g. {"signal":"SIGKILL"}
+ * when run saw the stage killed. */
+int cp_registry_stage_close_dead(struct cp_registry *r, const char *batch, const char *stage,
+				 int exit_code, const char *counts);
 
 /* 1 if an award for (enrolment, qualification, awarded) exists in a batch
  * other than this one (its id in other), 0 if not. */

@@ -17,7 +17,7 @@
 #include "xalloc.h"
 #include "banned.h"
 
-int cp_spool_open(struct cp_spool *s, const struct cp_conf *conf)
+void cp_spool_names(struct cp_spool *s, const struct cp_conf *conf)
 {
 	memset(s, 0, sizeof(*s));
 	s->root = cp_xstrdup(conf->spool);
@@ -29,6 +29,11 @@ int cp_spool_open(struct cp_spool *s, const struct cp_conf *conf)
 	s->reprints = cp_xasprintf("%s/reprints", s->root);
 	if (strncmp(conf->mail_transport, "file:", 5) == 0)
 		s->outbox = cp_xstrdup(conf->mail_transport + 5);
+}
+
+int cp_spool_open(struct cp_spool *s, const struct cp_conf *conf)
+{
+	cp_spool_names(s, conf);
 	if (cp_mkdirs(s->inbox) < 0 || cp_mkdirs(s->failed) < 0 || cp_mkdirs(s->batches) < 0 ||
 	    cp_mkdirs(s->exports) < 0 || cp_mkdirs(s->print) < 0 ||
 	    cp_mkdirs(s->reprints) < 0 ||
@@ -119,32 +124,93 @@ bool cp_spool_in_inbox(const struct cp_spool *s, const char *path)
 	return in;
 }
 
+/* The fd a parent handed over in $CERTPRESS_LOCK_FD, if it is an open file
+ * of path that holds (or now takes) the lock; else -1. */
+static int inherited_lock(const char *path)
+{
+	const char *s = getenv("CERTPRESS_LOCK_FD");
+	struct stat a, b;
+	char *end;
+	long n;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno || *end || n < 0 || n > INT_MAX)
+		return -1;
+	if (fstat((int)n, &a) < 0 || stat(path, &b) < 0 || a.st_dev != b.st_dev ||
+	    a.st_ino != b.st_ino || flock((int)n, LOCK_EX | LOCK_NB) < 0)
+		return -1;
+	/* ours now, and no program this one starts inherits it by accident */
+	fcntl((int)n, F_SETFD, FD_CLOEXEC);
+	unsetenv("CERTPRESS_LOCK_FD");
+	return (int)n;
+}
+
 int cp_batch_lock(const char *dir, const char *id, int *fd)
 {
-	const char *held = getenv("CERTPRESS_LOCK_HELD");
-	char *path;
+	char *path = cp_xasprintf("%s/lock", dir);
+	int e = 0;
 
-	*fd = -1;
-	if (held && strcmp(held, id) == 0)
+	(void)id;
+	if ((*fd = inherited_lock(path)) >= 0) {
+		free(path);
 		return 0;
-	path = cp_xasprintf("%s/lock", dir);
+	}
 	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
 	if (*fd < 0) {
-		int e = errno;
-
+		e = errno;
 		free(path);
 		return cp_error("%s: cannot open the batch lock: %s", dir, strerror(e));
 	}
 	free(path);
-	if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
-		int e = errno;
+	for (int i = 0; i < 25; i++) {
+		if (flock(*fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if ((e = errno) != EWOULDBLOCK)
+			break;
+		usleep(20000);
+	}
+	close(*fd);
+	*fd = -1;
+	if (e == EWOULDBLOCK)
+		return 1;
+	return cp_error("%s: cannot lock the batch: %s", dir, strerror(e));
+}
 
-		close(*fd);
-		*fd = -1;
+int cp_batch_lock_pass(int fd)
+{
+	char n[16];
+
+	if (fcntl(fd, F_SETFD, 0) < 0)
+		return -1;
+	snprintf(n, sizeof(n), "%d", fd);
+	return setenv("CERTPRESS_LOCK_FD", n, 1);
+}
+
+int cp_batch_lock_probe(const char *dir, int *keep)
+{
+	char *path = cp_xasprintf("%s/lock", dir);
+	int fd = open(path, O_RDONLY | O_CLOEXEC), e;
+
+	free(path);
+	if (keep)
+		*keep = -1;
+	if (fd < 0)
+		return errno == ENOENT ? 0 : cp_error("%s: cannot open the batch lock: %s", dir,
+						      strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		e = errno;
+		close(fd);
 		if (e == EWOULDBLOCK)
 			return 1;
 		return cp_error("%s: cannot lock the batch: %s", dir, strerror(e));
 	}
+	if (keep)
+		*keep = fd;
+	else
+		close(fd);
 	return 0;
 }
 

@@ -19,6 +19,9 @@ struct cp_spool {
 
 /* Fill in the names and create every folder that is missing. */
 int cp_spool_open(struct cp_spool *s, const struct cp_conf *conf);
+/* Fill in the names only, creating nothing: for commands that only read
+ * (status), which must answer on a read-only spool too. */
+void cp_spool_names(struct cp_spool *s, const struct cp_conf *conf);
 void cp_spool_release(struct cp_spool *s);
 
 /* spool/batches/<id> (caller frees). */
@@ -38,10 +41,26 @@ bool cp_spool_name_ok(const char *s);
 void cp_batch_id_format(char id[CP_BATCH_ID_MAX], time_t t, int seq);
 bool cp_batch_id_valid(const char *id);
 
-/* Take a batch's lock (flock on <dir>/lock) without waiting. Returns 0 and
- * the fd to keep open, 1 if another process holds it, -1 on error. A parent
- * that holds the lock for its children names the batch in
- * $CERTPRESS_LOCK_HELD; then this returns 0 with *fd = -1. */
+/* Take a batch's lock (flock on <dir>/lock) without waiting long (a holder
+ * that lets go within half a second, such as status looking, is waited
+ * for). Returns 0 and the fd to keep open, 1 if another process holds it,
+ * -1 on error. A parent that holds the lock for a child hands it the fd
+ * itself (cp_batch_lock_pass); the child's cp_batch_lock takes that fd only
+ * if it is an open file of this very lock file and flock on it succeeds: an
+ * flock belongs to the open file, so that is true only for the holder's open
+ * file (or a free lock, which it then holds). Anything else, such as an
+ * environment variable naming a batch, is not taken on trust. Never unlock
+ * the fd explicitly: a parent's lock would go with it; close it. */
 int cp_batch_lock(const char *dir, const char *id, int *fd);
+/* In a child between fork and exec: keep the lock's fd open across exec and
+ * name it in $CERTPRESS_LOCK_FD for the program's cp_batch_lock. -1 if the
+ * fd is not open. */
+int cp_batch_lock_pass(int fd);
+/* Whether a process holds the batch's lock: 1 yes, 0 no (or there is no
+ * lock file), -1 error. Opens the lock read-only and creates nothing, so it
+ * works on a read-only spool. With keep (not NULL) and the lock free, the
+ * lock is held on return (*keep, to close) so the caller may tidy the
+ * batch's records; else *keep is -1. */
+int cp_batch_lock_probe(const char *dir, int *keep);
 
 #endif

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "exitcode.h"
 #include "msg.h"
 #include "xalloc.h"
@@ -50,7 +51,33 @@ int cp_stage_open(struct cp_stage *s, const char *name, const struct cp_conf *co
 	}
 	if (cp_registry_open(&s->reg, conf->registry) < 0)
 		return CP_EX_CANTCREAT;
+	cp_stage_reconcile(&s->reg, s->dir, s->batch);
 	return 0;
+}
+
+bool cp_stage_refused(const char *dir)
+{
+	char *p = cp_xasprintf("%s/failed", dir);
+	bool r = access(p, F_OK) == 0;
+
+	free(p);
+	return r;
+}
+
+void cp_stage_reconcile(struct cp_registry *reg, const char *dir, const char *batch)
+{
+	for (int i = 0; i < CP_NSTAGES; i++) {
+		char *p;
+		bool done;
+
+		if (cp_registry_stage_running(reg, batch, cp_stage_names[i]) != 1)
+			continue;
+		p = cp_xasprintf("%s/%s", dir, cp_stage_outputs[i]);
+		done = access(p, F_OK) == 0;
+		free(p);
+		cp_registry_stage_close_running(reg, batch, cp_stage_names[i],
+						done ? CP_EX_OK : CP_REGISTRY_CRASHED);
+	}
 }
 
 bool cp_stage_has(const struct cp_stage *s, const char *file)
@@ -80,9 +107,9 @@ int cp_stage_ready(struct cp_stage *s, const char *output, const char *input,
 
 int cp_stage_begin(struct cp_stage *s)
 {
-	cp_registry_stage_close_running(&s->reg, s->batch, s->name, CP_EX_SOFTWARE);
 	if (cp_registry_stage_start(&s->reg, s->batch, s->name, &s->attempt) < 0)
 		return CP_EX_IOERR;
+	cp_atomic_sweep_tree(s->dir);
 	return 0;
 }
 

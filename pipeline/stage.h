@@ -19,8 +19,10 @@ struct cp_stage {
 	int lock, attempt;
 };
 
-/* Open the spool and the registry, find the batch, take its lock. Returns 0
- * or the exit code (66 no such batch, 75 locked, 73 or 74). */
+/* Open the spool and the registry, find the batch, take its lock (or the
+ * one its parent handed over, see cp_batch_lock), close the attempts a dead
+ * process left running. Returns 0 or the exit code (66 no such batch, 75
+ * locked, 73 or 74). */
 int cp_stage_open(struct cp_stage *s, const char *name, const struct cp_conf *conf,
 		  const char *batch_arg);
 /* True if the batch folder holds the file. */
@@ -34,14 +36,24 @@ extern const char *const cp_stage_outputs[CP_NSTAGES];
  * CP_NSTAGES when the batch is complete. */
 int cp_stage_next(const char *dir);
 
+/* True if validate refused the batch's results file as a whole (its
+ * "failed" marker is there): nothing is left to do for it. */
+bool cp_stage_refused(const char *dir);
+/* Close the attempts on the batch that a dead process left "running": as
+ * done (exit 0) where the stage's output is there (it died after its last
+ * rename), else as crashed. Call only while holding the batch's lock: then
+ * no process is at work on it but the caller's own children. */
+void cp_stage_reconcile(struct cp_registry *reg, const char *dir, const char *batch);
+
 #define CP_STAGE_DONE 1
 /* Whether the stage has work on the batch: CP_STAGE_DONE if its output is
  * there (an attempt a crash left "running" is closed as done), 0 if the
  * input the stage before made is there, else 66 with a message. */
 int cp_stage_ready(struct cp_stage *s, const char *output, const char *input,
 		   const char *before);
-/* Record a new attempt (attempts a crash left running are closed as failed).
- * Returns 0 or 74. */
+/* Record a new attempt and remove the temp files a killed attempt left in
+ * the batch folder and every folder below it (under the lock, no writer is
+ * alive there). Returns 0 or 74. */
 int cp_stage_begin(struct cp_stage *s);
 /* Record the attempt's end with its exit code and counts (JSON or NULL). */
 void cp_stage_end(struct cp_stage *s, int code, const char *counts);

@@ -1,9 +1,14 @@
 /* run and retry: the stages as separate programs, one batch at a time. The
- * batch's lock is held here for the whole sequence and handed to the stages
- * through CERTPRESS_LOCK_HELD, so two runs, or a run and a retry, never work
- * on one batch. An inbox file is claimed with flock before validate moves it
- * into its batch, so two runs never both take it. A stage that fails stops
- * its batch there; the others go on; the exit code is the worst. */
+ * batch's lock is held here for the whole sequence and its fd handed to
+ * each stage, which holds the lock through it too (cp_batch_lock checks the
+ * fd is that lock's) and is killed by the kernel if this process dies
+ * (cp_child_bind): a stage never works on a batch whose lock nobody holds,
+ * whatever this process dies of. An inbox file is claimed with flock before
+ * validate moves it into its batch, so two runs never both take it. A stage
+ * that fails stops its batch there; the others go on. After the inbox, run
+ * resumes every batch that had stopped (a crash, a failure) before it began
+ * and that nobody holds, so a stuck batch is tried every night and keeps
+ * the exit code non-zero until it is finished. The exit code is the worst. */
 #include "cmd.h"
 
 #include <dirent.h>
@@ -20,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../child.h"
 #include "../exitcode.h"
 #include "../msg.h"
 #include "../spool.h"
@@ -58,18 +64,21 @@ static char *stage_program(const char *stage)
 	return cp_xasprintf("certpress-%s", stage); /* from PATH */
 }
 
-/* Run certpress-STAGE [-c CONFIG] ARG with the batch's lock handed over;
- * its first stdout word goes to first (if not NULL). Returns its exit
- * code. */
-static int run_stage(const char *stage, const char *config, const char *arg,
-		     const char *locked, char *first, size_t nfirst)
+/* Run certpress-STAGE [-c CONFIG] ARG, handing it the batch's lock (lock,
+ * -1 for none) and binding its life to this process's; its first stdout
+ * word goes to first (if not NULL). Returns its exit code, or for a stage
+ * killed by a signal the code cp_exit_from_signal gives, with the signal in
+ * *sig (else 0). */
+static int run_stage(const char *stage, const char *config, const char *arg, int lock,
+		     char *first, size_t nfirst, int *sig)
 {
 	char *prog = stage_program(stage), *argv[6], buf[256];
-	int fds[2], status, argc = 0;
-	pid_t pid;
+	int fds[2], status, argc = 0, code;
+	pid_t pid, self = getpid();
 	ssize_t got;
 	size_t have = 0;
 
+	*sig = 0;
 	argv[argc++] = prog;
 	if (config) {
 		argv[argc++] = (char *)"-c";
@@ -80,16 +89,25 @@ static int run_stage(const char *stage, const char *config, const char *arg,
 	if (pipe(fds) < 0) {
 		cp_error("cannot start %s: %s", stage, strerror(errno));
 		free(prog);
-		return CP_EX_SOFTWARE;
+		return CP_EX_TEMPFAIL;
 	}
 	fflush(NULL);
 	pid = fork();
+	if (pid < 0) {
+		cp_error("cannot start %s: %s", stage, strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		free(prog);
+		return CP_EX_TEMPFAIL;
+	}
 	if (pid == 0) {
+		if (cp_child_bind(self) < 0)
+			_exit(CP_EX_TEMPFAIL); /* this process is gone: so is the lock */
 		dup2(fds[1], STDOUT_FILENO);
 		close(fds[0]);
 		close(fds[1]);
-		if (locked)
-			setenv("CERTPRESS_LOCK_HELD", locked, 1);
+		if (lock >= 0 && cp_batch_lock_pass(lock) < 0)
+			_exit(CP_EX_SOFTWARE);
 		/* the stages report as this command does: -q quiets them too */
 		setenv("CERTPRESS_LOG", cp_msg_level_name(), 1);
 		execvp(prog, argv);
@@ -103,6 +121,8 @@ static int run_stage(const char *stage, const char *config, const char *arg,
 
 		got = have < sizeof(buf) - 1 ? read(fds[0], buf + have, sizeof(buf) - 1 - have)
 					     : read(fds[0], rest, sizeof(rest));
+		if (got < 0 && errno == EINTR)
+			continue;
 		if (got <= 0)
 			break;
 		if (have < sizeof(buf) - 1)
@@ -119,12 +139,16 @@ static int run_stage(const char *stage, const char *config, const char *arg,
 		first[n] = '\0';
 	}
 	free(prog);
-	if (pid < 0 || waitpid(pid, &status, 0) < 0)
-		return CP_EX_SOFTWARE;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return CP_EX_SOFTWARE;
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
-	cp_error("certpress-%s was killed by signal %d", stage, WTERMSIG(status));
-	return CP_EX_SOFTWARE;
+	*sig = WTERMSIG(status);
+	code = cp_exit_from_signal(*sig);
+	cp_error("certpress-%s was killed by %s (exit %d, %s)", stage, cp_signal_name(*sig), code,
+		 cp_exit_name(code));
+	return code;
 }
 
 static int lock_batch(const char *dir, const char *batch, int *fd)
@@ -136,36 +160,40 @@ static int lock_batch(const char *dir, const char *batch, int *fd)
 	return got;
 }
 
-/* Run the batch's stages from first on, under its lock (taken here unless
- * held is an fd of it already; closed either way). */
+/* Run the batch's stages from first on, under its lock (the fd held, closed
+ * here). */
 static int drive(struct cp_cmd_env *e, const char *config, const struct cp_spool *spool,
 		 const char *batch, int first, int held, struct cp_summary *sum)
 {
 	char *dir = cp_spool_batch_dir(spool, batch);
-	int fd = held, rc = CP_EX_OK;
+	int rc = CP_EX_OK;
 
-	if (held < 0 && lock_batch(dir, batch, &fd) != 0) {
-		free(dir);
-		return CP_EX_TEMPFAIL;
-	}
+	cp_stage_reconcile(&e->reg, dir, batch);
 	for (int i = first; i < CP_NSTAGES && rc == CP_EX_OK; i++) {
 		struct timespec t0, t1;
+		char *why = NULL;
+		int sig;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		rc = run_stage(cp_stage_names[i], config, batch, batch, NULL, 0);
+		rc = run_stage(cp_stage_names[i], config, batch, held, NULL, 0, &sig);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (sum)
 			sum->seconds[i] += (double)(t1.tv_sec - t0.tv_sec) +
 					   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		/* a stage that died without recording its end: what was seen here */
+		if (sig)
+			why = cp_xasprintf("{\"signal\":\"%s\"}", cp_signal_name(sig));
+		cp_registry_stage_close_dead(&e->reg, batch, cp_stage_names[i], rc, why);
+		free(why);
 		if (rc != CP_EX_OK)
 			cp_error("batch %s stopped at %s (exit %d, %s)%s", batch, cp_stage_names[i], rc,
 				 cp_exit_name(rc),
 				 cp_exit_retryable(rc) ? ": 'certpress retry' resumes it" : "");
 	}
-	cp_registry_batch_set_status(&e->reg, batch, rc == CP_EX_OK ? "done" : "failed",
-				     rc == CP_EX_OK ? NULL : cp_exit_name(rc));
-	if (fd >= 0)
-		close(fd);
+	if (rc == CP_EX_OK || !cp_stage_refused(dir)) /* validate said why it refused */
+		cp_registry_batch_set_status(&e->reg, batch, rc == CP_EX_OK ? "done" : "failed",
+					     rc == CP_EX_OK ? NULL : cp_exit_name(rc));
+	close(held);
 	free(dir);
 	return rc;
 }
@@ -221,6 +249,95 @@ static char **inbox_files(const struct cp_spool *spool, size_t *n)
 	return v;
 }
 
+/* A batch that stopped: not finished, not refused, its folder there. */
+static bool stopped(const struct cp_spool *spool, const char *batch, int *next)
+{
+	char *dir = cp_spool_batch_dir(spool, batch);
+	struct stat st;
+	bool r = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+		 (*next = cp_stage_next(dir)) < CP_NSTAGES && !cp_stage_refused(dir);
+
+	free(dir);
+	return r;
+}
+
+/* The batches that have stopped, before this run takes anything. */
+static char **stopped_batches(struct cp_cmd_env *e, const struct cp_spool *spool, size_t *n)
+{
+	sqlite3_stmt *st = cp_registry_prepare(&e->reg, "SELECT id FROM batches ORDER BY id");
+	char **v = NULL;
+	int next;
+
+	*n = 0;
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+
+		if (!id || !cp_batch_id_valid(id) || !stopped(spool, id, &next))
+			continue;
+		v = cp_xrealloc(v, (*n + 1) * sizeof(*v));
+		v[(*n)++] = cp_xstrdup(id);
+	}
+	sqlite3_finalize(st);
+	return v;
+}
+
+static bool in_summary(const struct cp_summary *sum, const char *batch)
+{
+	for (size_t i = 0; i < sum->n; i++)
+		if (!strcmp(sum->batch[i], batch))
+			return true;
+	return false;
+}
+
+/* Resume each of the batches that had stopped and that this run did not
+ * take from the inbox, unless another process holds it (it is at work on
+ * it, not stuck). Returns the worst exit code. */
+static int resume_stopped(struct cp_cmd_env *e, const char *config, const struct cp_spool *spool,
+			  char **ids, size_t n, struct cp_summary *sum)
+{
+	int rc = CP_EX_OK;
+
+	for (size_t i = 0; i < n; i++) {
+		char *dir;
+		int fd, got, next, one;
+
+		if (in_summary(sum, ids[i]))
+			continue;
+		dir = cp_spool_batch_dir(spool, ids[i]);
+		got = cp_batch_lock(dir, ids[i], &fd);
+		free(dir);
+		if (got > 0) {
+			cp_info("batch %s is being worked on by another process", ids[i]);
+			continue;
+		}
+		if (got < 0) {
+			rc = cp_exit_worst(rc, CP_EX_IOERR);
+			continue;
+		}
+		if (!stopped(spool, ids[i], &next)) { /* finished meanwhile */
+			close(fd);
+			continue;
+		}
+		cp_info("batch %s had stopped at %s: resumed", ids[i], cp_stage_names[next]);
+		one = drive(e, config, spool, ids[i], next, fd, sum);
+		cp_summary_add(sum, &e->reg, ids[i], one);
+		rc = cp_exit_worst(rc, one);
+	}
+	return rc;
+}
+
+/* run FILE... resumes nothing else, but says what is waiting. */
+static void warn_stopped(const struct cp_summary *sum, char **ids, size_t n)
+{
+	size_t left = 0;
+
+	for (size_t i = 0; i < n; i++)
+		left += !in_summary(sum, ids[i]);
+	if (left)
+		cp_warn("%zu other batches had stopped before this run: 'certpress status --stuck'"
+			" lists them, 'certpress run' without files resumes them", left);
+}
+
 int cp_cmd_run(int argc, char **argv, const char *config)
 {
 	static const struct option opts[] = {
@@ -230,8 +347,8 @@ int cp_cmd_run(int argc, char **argv, const char *config)
 	struct cp_cmd_env e = { 0 };
 	struct cp_spool spool = { 0 };
 	struct cp_summary sum;
-	char **files = NULL;
-	size_t nfiles = 0;
+	char **files = NULL, **before = NULL;
+	size_t nfiles = 0, nbefore = 0;
 	bool json = false, from_inbox;
 	int c, rc;
 
@@ -248,6 +365,7 @@ int cp_cmd_run(int argc, char **argv, const char *config)
 		goto out;
 	}
 	from_inbox = optind == argc;
+	before = stopped_batches(&e, &spool, &nbefore);
 	if (from_inbox) {
 		files = inbox_files(&spool, &nfiles);
 	} else {
@@ -258,8 +376,8 @@ int cp_cmd_run(int argc, char **argv, const char *config)
 	}
 	cp_summary_start(&sum);
 	for (size_t i = 0; i < nfiles; i++) {
-		char batch[CP_BATCH_ID_MAX] = "";
-		int fd = claim(files[i]), one;
+		char batch[CP_BATCH_ID_MAX] = "", *dir;
+		int fd = claim(files[i]), one, lock, got, sig;
 		struct timespec t0, t1;
 
 		if (fd < 0) {
@@ -270,23 +388,40 @@ int cp_cmd_run(int argc, char **argv, const char *config)
 			continue;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		one = run_stage("validate", config, files[i], NULL, batch, sizeof(batch));
+		one = run_stage("validate", config, files[i], -1, batch, sizeof(batch), &sig);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		sum.seconds[0] += (double)(t1.tv_sec - t0.tv_sec) +
 				  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		if (one == CP_EX_OK && cp_batch_id_valid(batch)) {
+			dir = cp_spool_batch_dir(&spool, batch);
+			got = cp_batch_lock(dir, batch, &lock);
+			free(dir);
+			if (got > 0) {
+				/* another run resumed it between validate and here */
+				cp_warn("batch %s was taken up by another process: left to it", batch);
+				close(fd);
+				continue;
+			}
+			one = got < 0 ? CP_EX_IOERR : drive(&e, config, &spool, batch, 1, lock, &sum);
+		}
 		close(fd);
-		if (one == CP_EX_OK && cp_batch_id_valid(batch))
-			one = drive(&e, config, &spool, batch, 1, -1, &sum);
 		if (cp_batch_id_valid(batch))
 			cp_summary_add(&sum, &e.reg, batch, one);
 		rc = cp_exit_worst(rc, one);
 	}
+	if (from_inbox)
+		rc = cp_exit_worst(rc, resume_stopped(&e, config, &spool, before, nbefore, &sum));
+	else
+		warn_stopped(&sum, before, nbefore);
 	cp_summary_print(&sum, &e.reg, json, stdout);
 	cp_summary_release(&sum);
 out:
 	for (size_t i = 0; i < nfiles; i++)
 		free(files[i]);
 	free(files);
+	for (size_t i = 0; i < nbefore; i++)
+		free(before[i]);
+	free(before);
 	cp_spool_release(&spool);
 	cp_cmd_env_release(&e);
 	return rc;
@@ -332,7 +467,7 @@ int cp_cmd_retry(int argc, char **argv, const char *config)
 	struct cp_spool spool = { 0 };
 	char batch[CP_BATCH_ID_MAX], *dir = NULL;
 	const char *from = NULL;
-	int c, rc, first, fd = -1;
+	int c, rc, first, got, fd = -1;
 
 	optind = 0; /* GNU getopt: start afresh after the global options */
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -362,15 +497,15 @@ int cp_cmd_retry(int argc, char **argv, const char *config)
 		goto out;
 	}
 	dir = cp_spool_batch_dir(&spool, batch);
-	if (cp_stage_next(dir) == 0) {
+	/* the lock is held from here, through the stages */
+	if ((got = lock_batch(dir, batch, &fd)) != 0) {
+		rc = got > 0 ? CP_EX_TEMPFAIL : CP_EX_IOERR;
+		goto out;
+	}
+	if (cp_stage_refused(dir)) {
 		cp_error("batch %s was refused at validate (see spool/failed/): nothing to retry",
 			 batch);
 		rc = CP_EX_DATAERR;
-		goto out;
-	}
-	/* the lock is held from here, through the stages */
-	if (lock_batch(dir, batch, &fd) != 0) {
-		rc = CP_EX_TEMPFAIL;
 		goto out;
 	}
 	if (from && redo_from(dir, first) < 0) {
@@ -379,6 +514,7 @@ int cp_cmd_retry(int argc, char **argv, const char *config)
 	}
 	first = cp_stage_next(dir);
 	if (first == CP_NSTAGES) {
+		cp_stage_reconcile(&e.reg, dir, batch);
 		cp_info("batch %s is complete: nothing to retry", batch);
 		goto out;
 	}

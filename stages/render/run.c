@@ -10,6 +10,7 @@
 
 #include "../../pipeline/atomic.h"
 #include "../../pipeline/batchfile.h"
+#include "../../pipeline/child.h"
 #include "../../pipeline/exitcode.h"
 #include "../../pipeline/msg.h"
 #include "../../pipeline/registry.h"
@@ -124,10 +125,13 @@ free:
 	return rc;
 }
 
-/* Run n workers; the worst of their exit codes. */
+/* Run n workers; the worst of their exit codes. A worker holds the batch's
+ * lock through the fd it inherits and dies with this process, so none goes
+ * on after the stage is killed; one that is killed fails the stage with the
+ * code of its signal (SIGKILL from the OOM killer: a retry resumes). */
 static int run_workers(struct cp_render *r, int n)
 {
-	pid_t pids[64];
+	pid_t pids[64], self = getpid();
 	int rc = CP_EX_OK;
 
 	if (n <= 1)
@@ -142,8 +146,11 @@ static int run_workers(struct cp_render *r, int n)
 			break;
 		}
 		if (pids[k] == 0) {
-			int code = cp_render_worker(r, k, n);
+			int code;
 
+			if (cp_child_bind(self) < 0)
+				_exit(CP_EX_TEMPFAIL);
+			code = cp_render_worker(r, k, n);
 			cp_render_release(r);
 			exit(code);
 		}
@@ -151,12 +158,15 @@ static int run_workers(struct cp_render *r, int n)
 	for (int k = 0; k < n; k++) {
 		int status;
 
-		if (waitpid(pids[k], &status, 0) < 0)
+		if (waitpid(pids[k], &status, 0) < 0) {
 			rc = cp_exit_worst(rc, CP_EX_SOFTWARE);
-		else if (WIFEXITED(status))
+		} else if (WIFEXITED(status)) {
 			rc = cp_exit_worst(rc, WEXITSTATUS(status));
-		else
-			rc = cp_exit_worst(rc, CP_EX_SOFTWARE);
+		} else {
+			cp_error("render worker %d was killed by %s", k,
+				 cp_signal_name(WTERMSIG(status)));
+			rc = cp_exit_worst(rc, cp_exit_from_signal(WTERMSIG(status)));
+		}
 	}
 	return rc;
 }
@@ -183,10 +193,8 @@ int cp_render_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 	}
 	if ((rc = cp_stage_begin(&st)) != 0)
 		goto out;
-	cp_atomic_sweep(r.dir);
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 3; i++) { /* swept already, by cp_stage_begin */
 		sub = cp_xasprintf("%s/%s", r.dir, i == 0 ? "digital" : i == 1 ? "print" : "fonts");
-		cp_atomic_sweep(sub);
 		if (cp_mkdirs(sub) < 0)
 			rc = CP_EX_CANTCREAT;
 		free(sub);
