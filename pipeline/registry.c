@@ -2,6 +2,7 @@
  * that more than one program needs. */
 #include "registry.h"
 
+#include <errno.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -303,6 +304,74 @@ int cp_registry_open(struct cp_registry *r, const char *path)
 		goto fail;
 	return 0;
 fail:
+	cp_registry_close(r);
+	return -1;
+}
+
+/* Whether this process may write the registry (and its -wal, -shm). */
+static bool writable(const char *path)
+{
+	char *copy = cp_xstrdup(path);
+	bool w = access(dirname(copy), W_OK) == 0 && (access(path, W_OK) == 0 || errno == ENOENT);
+
+	free(copy);
+	return w;
+}
+
+/* A "file:" URI for path with its query (SQLite decodes %HH). */
+static char *file_uri(const char *path, const char *query)
+{
+	size_t n = strlen(path);
+	char *uri = cp_xmalloc(3 * n + strlen(query) + 8), *o = uri;
+
+	o += snprintf(o, 6, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' || *p >= 0x7f)
+			o += snprintf(o, 4, "%%%02X", *p);
+		else
+			*o++ = (char)*p;
+	snprintf(o, strlen(query) + 2, "?%s", query);
+	return uri;
+}
+
+static int open_ro(struct cp_registry *r, const char *query)
+{
+	char *uri = file_uri(r->path, query);
+	int rc, version = -1;
+
+	rc = sqlite3_open_v2(uri, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	free(uri);
+	if (rc == SQLITE_OK) {
+		sqlite3_busy_timeout(r->db, 30000);
+		rc = sqlite3_exec(r->db, "PRAGMA user_version", NULL, NULL, NULL);
+	}
+	if (rc != SQLITE_OK) {
+		sqlite3_close(r->db);
+		r->db = NULL;
+		return -1;
+	}
+	if (user_version(r, &version) < 0)
+		return -1;
+	if (version != CP_REGISTRY_VERSION)
+		return cp_error("%s: schema version %d, this program's is %d: open it once where it "
+				"can be written to bring it up to date", r->path, version,
+				CP_REGISTRY_VERSION);
+	return 0;
+}
+
+int cp_registry_open_read(struct cp_registry *r, const char *path)
+{
+	if (writable(path))
+		return cp_registry_open(r, path);
+	memset(r, 0, sizeof(*r));
+	r->path = cp_xstrdup(path);
+	r->readonly = true;
+	/* a WAL database needs its -shm: where it cannot be made, as immutable
+	 * (nothing can write it through this path anyway) */
+	if (open_ro(r, "mode=ro") == 0 || (!r->db && open_ro(r, "immutable=1") == 0))
+		return 0;
+	if (!r->db)
+		cp_error("%s: cannot open the registry read-only", path);
 	cp_registry_close(r);
 	return -1;
 }

@@ -16,10 +16,18 @@ struct cp_registry {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *award_lookup; /* prepared once, used per learner */
+	bool readonly;              /* opened by cp_registry_open_read on a read-only spool */
 };
 
 /* Open (creating the file and its folder) and bring the schema up to date. */
 int cp_registry_open(struct cp_registry *r, const char *path);
+/* Open for a command that only reads (status, verify, show, search): as
+ * cp_registry_open where the registry can be written; where it cannot (a
+ * read-only mount, a folder the user may not write) read-only, creating
+ * nothing, without the WAL switch or migrations (the schema must be this
+ * program's), and as immutable if SQLite cannot read its WAL index there.
+ * r->readonly then. */
+int cp_registry_open_read(struct cp_registry *r, const char *path);
 void cp_registry_close(struct cp_registry *r);
 
 /* The first column of the first row of sql with text parameters ?1 and

@@ -40,6 +40,9 @@ struct cp_cmd_env {
 int cp_cmd_conf(struct cp_cmd_env *e, const char *config);
 int cp_cmd_key(struct cp_cmd_env *e);
 int cp_cmd_registry(struct cp_cmd_env *e);
+/* The registry for a command that only reads: read-only where it cannot be
+ * written (cp_registry_open_read). */
+int cp_cmd_registry_read(struct cp_cmd_env *e);
 void cp_cmd_env_release(struct cp_cmd_env *e);
 
 /* Lay out a replacement's digital and print copies into spool/reprints/

@@ -34,6 +34,14 @@ int cp_cmd_registry(struct cp_cmd_env *e)
 	return 0;
 }
 
+int cp_cmd_registry_read(struct cp_cmd_env *e)
+{
+	if (cp_registry_open_read(&e->reg, e->conf.registry) < 0)
+		return CP_EX_CANTCREAT;
+	e->have_reg = true;
+	return 0;
+}
+
 void cp_cmd_env_release(struct cp_cmd_env *e)
 {
 	if (e->have_reg)

@@ -52,7 +52,7 @@ static int lookup(struct cp_cmd_env *e, const char *config, const char *typed,
 		return rc;
 	if (cp_cmd_reference(e, typed, ref))
 		return 1;
-	if ((rc = cp_cmd_registry(e)))
+	if ((rc = cp_cmd_registry_read(e)))
 		return rc;
 	rc = cp_card_find(&e->reg, ref, card);
 	if (rc < 0)
@@ -178,7 +178,7 @@ int cp_cmd_search(int argc, char **argv, const char *config)
 		}
 		value[0] = ref;
 	}
-	if ((rc = cp_cmd_registry(&e)))
+	if ((rc = cp_cmd_registry_read(&e)))
 		goto out;
 	sql = cp_xasprintf("%s WHERE 1", cp_card_select);
 	for (int i = 0; i < 6; i++)

@@ -24,7 +24,7 @@
 #include "summary.h"
 #include "../banned.h"
 
-#define STATUS "status [--json] [--receipts] [BATCH]"
+#define STATUS "status [--json] [--receipts | --stuck] [BATCH]"
 #define RECEIPT "receipt BATCH CENTRE [--by NAME]"
 
 
@@ -35,38 +35,73 @@ static const char *col(sqlite3_stmt *st, int i)
 	return s ? s : "";
 }
 
-/* Where a batch stands: "done", "refused", "failed at STAGE", "running
- * STAGE" or "waiting at STAGE". */
-static char *where(struct cp_registry *reg, const struct cp_spool *spool, const char *batch,
-		   const char *db_status)
+/* The last attempt of a stage: "crashed", "failed at STAGE (why)" or NULL
+ * (none, or it went well). A failed attempt without an exit code died
+ * without a word; one run saw killed carries the signal in its counts. */
+static char *last_attempt(struct cp_registry *reg, const char *batch, const char *stage)
 {
-	char *dir = cp_spool_batch_dir(spool, batch), *out = NULL;
-	int next = cp_stage_next(dir);
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = cp_registry_prepare(reg,
+		"SELECT outcome, exit_code, json_extract(counts, '$.signal') FROM stage_runs"
+		" WHERE batch_id = ?1 AND stage = ?2 ORDER BY attempt DESC LIMIT 1");
+	char *out = NULL;
 
+	if (!st)
+		return NULL;
+	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, stage, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		if (!strcmp(col(st, 0), "running") ||
+		    (!strcmp(col(st, 0), "failed") && sqlite3_column_type(st, 1) == SQLITE_NULL))
+			out = cp_xasprintf("crashed at %s", stage);
+		else if (!strcmp(col(st, 0), "failed") && *col(st, 2))
+			out = cp_xasprintf("failed at %s (killed by %s)", stage, col(st, 2));
+		else if (!strcmp(col(st, 0), "failed"))
+			out = cp_xasprintf("failed at %s (%s)", stage,
+					   cp_exit_name(sqlite3_column_int(st, 1)));
+	}
+	sqlite3_finalize(st);
+	return out;
+}
+
+/* Where a batch stands: "done", "refused", "running STAGE" (a process holds
+ * its lock), "crashed at STAGE" (its last attempt died: recorded running
+ * with the lock free, or closed so), "failed at STAGE (why)" or "waiting at
+ * STAGE". *stuck: not done, not refused, and nobody at work on it. With the
+ * lock free the attempts a dead process left "running" are closed first
+ * (cp_stage_reconcile), unless the registry is read-only. */
+static char *where(struct cp_registry *reg, const struct cp_spool *spool, const char *batch,
+		   const char *db_status, bool *stuck)
+{
+	char *dir = cp_spool_batch_dir(spool, batch), *out;
+	int next = cp_stage_next(dir), held = 0, fd = -1;
+	bool refused = cp_stage_refused(dir) || (next == 0 && !strcmp(db_status, "failed"));
+	long running = 0;
+
+	*stuck = false;
+	cp_registry_scalar(reg, "SELECT count(*) FROM stage_runs WHERE batch_id = ?1"
+				" AND outcome = 'running'", batch, NULL, &running);
+	if (running || (next < CP_NSTAGES && !refused))
+		held = cp_batch_lock_probe(dir, running && !reg->readonly ? &fd : NULL);
+	if (fd >= 0) {
+		cp_stage_reconcile(reg, dir, batch);
+		close(fd);
+	}
 	free(dir);
 	if (next == CP_NSTAGES)
 		return cp_xstrdup("done");
-	if (next == 0 && !strcmp(db_status, "failed"))
+	if (refused)
 		return cp_xstrdup("refused");
-	st = cp_registry_prepare(reg, "SELECT outcome, exit_code FROM stage_runs WHERE batch_id = ?1"
-				      " AND stage = ?2 ORDER BY attempt DESC LIMIT 1");
-	if (st) {
-		sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, cp_stage_names[next], -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			if (!strcmp(col(st, 0), "failed"))
-				out = cp_xasprintf("failed at %s (%s)", cp_stage_names[next],
-						   cp_exit_name(sqlite3_column_int(st, 1)));
-			else if (!strcmp(col(st, 0), "running"))
-				out = cp_xasprintf("running %s", cp_stage_names[next]);
-		}
-		sqlite3_finalize(st);
-	}
+	if (held == 1)
+		return cp_xasprintf("running %s", cp_stage_names[next]);
+	*stuck = true;
+	out = last_attempt(reg, batch, cp_stage_names[next]);
 	return out ? out : cp_xasprintf("waiting at %s", cp_stage_names[next]);
 }
 
-static int list(struct cp_cmd_env *e, const struct cp_spool *spool, bool json)
+/* Every batch, or (stuck_only) those nobody is at work on that are not
+ * finished; *nstuck counts those. */
+static int list(struct cp_cmd_env *e, const struct cp_spool *spool, bool json, bool stuck_only,
+		long *nstuck)
 {
 	sqlite3_stmt *st = cp_registry_prepare(
 		&e->reg, "SELECT b.id, b.status, b.created, b.results_name,"
@@ -75,19 +110,24 @@ static int list(struct cp_cmd_env *e, const struct cp_spool *spool, bool json)
 			 " FROM batches b ORDER BY b.id");
 	int first = 1;
 
+	*nstuck = 0;
 	if (!st)
 		return CP_EX_IOERR;
 	if (json)
 		fputs("[", stdout);
-	else
-		printf("%-20s %-30s %-20s %-20s %-22s %-22s %s\n", "BATCH", "STATUS", "STARTED",
-		       "FINISHED", "RECORDS (ok/rej/held)", "EMAILS (sent/def/fail)", "TYPE");
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *id = col(st, 0);
-		char *w = where(&e->reg, spool, id, col(st, 1)), rec[48], mail[48], type[48];
+		char rec[48], mail[48], type[48], *w;
 		struct cp_batch_counts c;
 		long reprints = sqlite3_column_int(st, 5);
+		bool stuck;
 
+		w = where(&e->reg, spool, id, col(st, 1), &stuck);
+		*nstuck += stuck;
+		if (stuck_only && !stuck) {
+			free(w);
+			continue;
+		}
 		cp_batch_counts(&e->reg, id, &c);
 		snprintf(rec, sizeof(rec), "%ld/%ld/%ld", c.accepted, c.rejected, c.held);
 		snprintf(mail, sizeof(mail), "%ld/%ld/%ld", c.sent, c.deferred, c.failed);
@@ -101,6 +141,7 @@ static int list(struct cp_cmd_env *e, const struct cp_spool *spool, bool json)
 			fputs(first ? "{" : ",{", stdout);
 			cp_json_field(stdout, &f, "id", id);
 			cp_json_field(stdout, &f, "status", w);
+			printf(",\"stuck\":%s", stuck ? "true" : "false");
 			cp_json_field(stdout, &f, "started", col(st, 2));
 			cp_json_field(stdout, &f, "finished", strcmp(w, "done") ? NULL : col(st, 4));
 			cp_json_field(stdout, &f, "results", col(st, 3));
@@ -110,6 +151,10 @@ static int list(struct cp_cmd_env *e, const struct cp_spool *spool, bool json)
 			       c.accepted, c.rejected, c.held, c.documents, c.sent, c.deferred,
 			       c.failed);
 		} else {
+			if (first)
+				printf("%-20s %-30s %-20s %-20s %-22s %-22s %s\n", "BATCH", "STATUS",
+				       "STARTED", "FINISHED", "RECORDS (ok/rej/held)",
+				       "EMAILS (sent/def/fail)", "TYPE");
 			printf("%-20s %-30s %-20s %-20s %-22s %-22s %s\n", id, w, col(st, 2),
 			       strcmp(w, "done") ? "-" : col(st, 4), rec, mail, type);
 		}
@@ -197,6 +242,7 @@ static int detail(struct cp_cmd_env *e, const struct cp_spool *spool, const char
 	struct cp_batch_counts c;
 	char *w;
 	int first = 1;
+	bool stuck;
 
 	st = cp_registry_prepare(&e->reg, "SELECT status, created, results_name, reason"
 					  " FROM batches WHERE id = ?1");
@@ -208,7 +254,7 @@ static int detail(struct cp_cmd_env *e, const struct cp_spool *spool, const char
 		cp_error("no batch %s in the registry", batch);
 		return CP_EX_NOINPUT;
 	}
-	w = where(&e->reg, spool, batch, col(st, 0));
+	w = where(&e->reg, spool, batch, col(st, 0), &stuck);
 	cp_batch_counts(&e->reg, batch, &c);
 	if (json) {
 		int f = 1;
@@ -216,6 +262,7 @@ static int detail(struct cp_cmd_env *e, const struct cp_spool *spool, const char
 		fputs("{", stdout);
 		cp_json_field(stdout, &f, "id", batch);
 		cp_json_field(stdout, &f, "status", w);
+		printf(",\"stuck\":%s", stuck ? "true" : "false");
 		cp_json_field(stdout, &f, "started", col(st, 1));
 		cp_json_field(stdout, &f, "results", col(st, 2));
 		cp_json_field(stdout, &f, "reason", sqlite3_column_text(st, 3) ? col(st, 3) : NULL);
@@ -403,12 +450,14 @@ int cp_cmd_status(int argc, char **argv, const char *config)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "receipts", no_argument, NULL, 'r' },
+		{ "stuck", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cp_cmd_env e = { 0 };
 	struct cp_spool spool = { 0 };
 	char batch[CP_BATCH_ID_MAX];
-	bool json = false, rec = false;
+	bool json = false, rec = false, stuck = false;
+	long nstuck = 0;
 	int c, rc;
 
 	optind = 0; /* GNU getopt: start afresh after the global options */
@@ -417,25 +466,27 @@ int cp_cmd_status(int argc, char **argv, const char *config)
 			json = true;
 		else if (c == 'r')
 			rec = true;
+		else if (c == 's')
+			stuck = true;
 		else
 			return cp_cmd_usage(STATUS);
 	}
-	if (argc - optind > 1 || (rec && argc - optind))
+	if (argc - optind > 1 || ((rec || stuck) && argc - optind) || (rec && stuck))
 		return cp_cmd_usage(STATUS);
-	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)))
+	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry_read(&e)))
 		goto out;
-	if (cp_spool_open(&spool, &e.conf) < 0) {
-		rc = CP_EX_CANTCREAT;
-		goto out;
-	}
+	cp_spool_names(&spool, &e.conf); /* only read: a read-only spool answers too */
 	if (rec)
 		rc = receipts(&e, json);
 	else if (optind == argc)
-		rc = list(&e, &spool, json);
+		rc = list(&e, &spool, json, stuck, &nstuck);
 	else if (cp_spool_batch_arg(&spool, argv[optind], batch) < 0)
 		rc = CP_EX_NOINPUT;
 	else
 		rc = detail(&e, &spool, batch, json);
+	/* for cron: 1 while a batch is stuck (the list says which) */
+	if (stuck && rc == CP_EX_OK && nstuck)
+		rc = 1;
 out:
 	cp_spool_release(&spool);
 	cp_cmd_env_release(&e);
