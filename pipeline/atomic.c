@@ -117,20 +117,23 @@ int cp_rename_durable(const char *from, const char *to)
 	return r;
 }
 
+/* A failure returns 0 with errno set: fopencookie(3) forbids a negative
+ * result, and glibc's stream then miscounts its buffer (a short write at
+ * the file size limit, EFBIG, crashed the next fwrite). */
 static ssize_t cookie_write(void *cookie, const char *buf, size_t n)
 {
 	struct cp_atomic *a = cookie;
 	size_t done = 0;
 
 	if (cp_fault_check(CP_FAULT_WRITE) < 0)
-		return -1;
+		return 0;
 	while (done < n) {
 		ssize_t w = write(a->fd, buf + done, n - done);
 
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			return -1;
+			return 0;
 		}
 		done += (size_t)w;
 	}

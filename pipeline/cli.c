@@ -1,8 +1,11 @@
 /* Program start-up shared by every executable. */
 #include "cli.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "exitcode.h"
@@ -15,6 +18,21 @@ void cp_cli_init(const char *argv0)
 		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
 			_exit(CP_EX_SOFTWARE);
 	cp_msg_init(argv0);
+}
+
+void cp_cli_ignore_pipe_signals(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
+}
+
+int cp_cli_close_stdout(int rc)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return rc;
+	cp_error("standard output: %s", errno ? strerror(errno) : "write error");
+	return rc == CP_EX_OK ? CP_EX_IOERR : rc;
 }
 
 void cp_cli_version(void)

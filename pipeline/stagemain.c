@@ -32,6 +32,7 @@ int cp_stage_main(int argc, char **argv, const char *about, const char *exits, c
 	int c, rc;
 
 	cp_cli_init(argv[0]);
+	cp_cli_ignore_pipe_signals();
 	while ((c = getopt_long(argc, argv, "c:qhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -59,5 +60,5 @@ int cp_stage_main(int argc, char **argv, const char *about, const char *exits, c
 		return CP_EX_CONFIG;
 	rc = run(&conf, argv[optind], stdout);
 	cp_conf_release(&conf);
-	return rc;
+	return cp_cli_close_stdout(rc);
 }

@@ -1,6 +1,7 @@
 /* A thin, error-accumulating wrapper over xmlTextWriter writing to a FILE. */
 #include "xmlout.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "banned.h"
@@ -12,8 +13,11 @@ static int write_cb(void *ctx, const char *buf, int len)
 {
 	struct cp_xmlout *x = ctx;
 
-	if (len > 0 && fwrite(buf, 1, (size_t)len, x->fp) != (size_t)len)
+	if (len > 0 && fwrite(buf, 1, (size_t)len, x->fp) != (size_t)len) {
+		if (!x->failed)
+			x->err = errno;
 		x->failed = 1;
+	}
 	return len;
 }
 
@@ -132,5 +136,7 @@ int cp_xmlout_finish(struct cp_xmlout *x)
 		xmlFreeTextWriter(x->w);
 		x->w = NULL;
 	}
+	if (x->failed)
+		errno = x->err ? x->err : EIO;
 	return x->failed ? -1 : 0;
 }

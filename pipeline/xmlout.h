@@ -11,6 +11,7 @@ struct cp_xmlout {
 	xmlTextWriterPtr w;
 	FILE *fp;
 	int failed;
+	int err; /* errno of the first failed write */
 };
 
 /* Start a document on fp (not closed here), indented for people. The struct
@@ -31,7 +32,8 @@ void cp_xmlout_start_copy(struct cp_xmlout *x, xmlNodePtr node);
 void cp_xmlout_strip_blanks(xmlNodePtr node);
 /* Copy an element (and its subtree) as it is. */
 void cp_xmlout_node(struct cp_xmlout *x, xmlNodePtr node);
-/* End the document and free the writer: 0 if every call succeeded. */
+/* End the document and free the writer: 0 if every call succeeded, else -1
+ * with errno that of the first write that failed (ENOSPC, EFBIG, EIO...). */
 int cp_xmlout_finish(struct cp_xmlout *x);
 
 #endif

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "../child.h"
+#include "../cli.h"
 #include "../exitcode.h"
 #include "../msg.h"
 #include "../spool.h"
@@ -352,6 +353,7 @@ int cp_cmd_run(int argc, char **argv, const char *config)
 	bool json = false, from_inbox;
 	int c, rc;
 
+	cp_cli_ignore_pipe_signals(); /* a closed log pipe must not stop a run mid-batch */
 	optind = 0; /* GNU getopt: start afresh after the global options */
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'j')
@@ -405,6 +407,10 @@ int cp_cmd_run(int argc, char **argv, const char *config)
 			one = got < 0 ? CP_EX_IOERR : drive(&e, config, &spool, batch, 1, lock, &sum);
 		}
 		close(fd);
+		if (one != CP_EX_OK && one != CP_EX_DATAERR && cp_batch_id_valid(batch))
+			cp_error("batch %s stopped at validate (exit %d, %s)%s", batch, one,
+				 cp_exit_name(one),
+				 cp_exit_retryable(one) ? ": 'certpress retry' resumes it" : "");
 		if (cp_batch_id_valid(batch))
 			cp_summary_add(&sum, &e.reg, batch, one);
 		rc = cp_exit_worst(rc, one);
@@ -469,6 +475,7 @@ int cp_cmd_retry(int argc, char **argv, const char *config)
 	const char *from = NULL;
 	int c, rc, first, got, fd = -1;
 
+	cp_cli_ignore_pipe_signals();
 	optind = 0; /* GNU getopt: start afresh after the global options */
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'f')

@@ -5,6 +5,7 @@
  * point gives the same references and never a second original. */
 #include "assign.h"
 
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -288,7 +289,7 @@ static int write_assigned(struct assign *a, const char *dir, char **counts)
 	cp_xmlout_end(&a->xml);
 	cp_xmlout_end(&a->xml);
 	if (cp_xmlout_finish(&a->xml) < 0 || fflush(a->file.fp) != 0) {
-		cp_error("%s: cannot write", path);
+		cp_error("%s: cannot write: %s", path, strerror(errno));
 		cp_registry_rollback(a->reg);
 		goto abort;
 	}

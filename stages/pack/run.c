@@ -5,6 +5,7 @@
  * batch that packing again finishes. */
 #include "pack.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,8 +85,10 @@ static int write_packed(struct cp_pack *p, const struct cp_spool *spool, long re
 		cp_xmlout_end(&x);
 		cp_xmlout_end(&x);
 	}
-	if (cp_xmlout_finish(&x) < 0 && rc == CP_EX_OK)
+	if (cp_xmlout_finish(&x) < 0 && rc == CP_EX_OK) {
+		cp_error("%s: cannot write: %s", path, strerror(errno));
 		rc = CP_EX_IOERR;
+	}
 	if (rc == CP_EX_OK && cp_atomic_commit(&a) < 0)
 		rc = CP_EX_CANTCREAT;
 	cp_atomic_abort(&a);

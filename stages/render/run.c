@@ -3,6 +3,7 @@
  * into rendered.xml, which is written last: its presence means done. */
 #include "render.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -105,6 +106,7 @@ static int write_rendered(struct cp_render *r, char **counts)
 	cp_xmlout_end(&g.xml);
 	cp_xmlout_end(&g.xml);
 	if (cp_xmlout_finish(&g.xml) < 0) {
+		cp_error("%s: cannot write: %s", path, strerror(errno));
 		cp_atomic_abort(&out);
 		rc = CP_EX_IOERR;
 		goto free;

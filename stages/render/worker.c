@@ -56,6 +56,8 @@ static int one_copy(struct worker *w, const struct cp_layout *l, struct cp_value
 	path = cp_xasprintf("%s/%s/%s.pdf", w->r->dir, digital ? "digital" : "print",
 			    v->v[CP_B_REFERENCE]);
 	rc = cp_atomic_group_write(&w->files, path, buf, *bytes, 0640);
+	if (rc < 0)
+		w->rc = CP_EX_IOERR; /* disk full, file too large, EIO: a retry can cure it */
 	free(path);
 	free(buf);
 	return rc;
@@ -119,8 +121,10 @@ static int checkpoint(struct worker *w)
 
 	if (cp_atomic_group_commit(&w->files) < 0 ||
 	    (w->nlines && write(w->fd, w->lines, w->nlines) != (ssize_t)w->nlines) ||
-	    cp_fsync_dir(d) < 0 || cp_fsync_dir(p) < 0 || fdatasync(w->fd) < 0)
+	    cp_fsync_dir(d) < 0 || cp_fsync_dir(p) < 0 || fdatasync(w->fd) < 0) {
 		rc = cp_error("%s: cannot sync the rendered documents", w->r->dir);
+		w->rc = CP_EX_IOERR;
+	}
 	w->unsynced = 0;
 	w->nlines = 0;
 	free(d);
@@ -164,7 +168,7 @@ static int on_learner(void *ctx, xmlNodePtr l)
 			rc = document(w, l, d, &rec);
 	cp_record_release(&rec);
 	cp_progress_tick(&w->progress, 1);
-	if (rc < 0)
+	if (rc < 0 && !w->rc)
 		w->rc = CP_EX_SOFTWARE;
 	return rc;
 }

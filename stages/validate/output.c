@@ -2,10 +2,12 @@
  * so a reader can tell a whole file from a truncated one. */
 #include "validate.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "../../pipeline/catalogue.h"
 #include "../../pipeline/date.h"
+#include "../../pipeline/msg.h"
 #include "../../pipeline/banned.h"
 
 int cp_vout_open(struct cp_vout *o, const char *path, const char *root,
@@ -144,6 +146,7 @@ int cp_vout_commit(struct cp_vout *o)
 	cp_xmlout_end(&o->xml);
 	cp_xmlout_end(&o->xml);
 	if (cp_xmlout_finish(&o->xml) < 0) {
+		cp_error("%s: cannot write: %s", o->file.path, strerror(errno));
 		cp_atomic_abort(&o->file);
 		return -1;
 	}

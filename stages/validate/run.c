@@ -470,7 +470,7 @@ int cp_validate_run(const struct cp_conf *conf, const char *arg, FILE *out)
 		goto out;
 	}
 	rc = is_batch_arg(&v.spool, arg) ? resume(&v, arg) : take_file(&v, arg);
-	if (v.batch[0] && (rc == CP_EX_OK || rc == CP_EX_DATAERR))
+	if (v.batch[0]) /* also when it stops: run then says where the batch stands */
 		fprintf(out, "%s %s\n", v.batch, v.dir);
 out:
 	if (v.lock_fd >= 0)

@@ -1,6 +1,7 @@
 /* Small modules: exit codes, the string map, message escaping, batch ids. */
 #include "unit.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,6 +22,21 @@ static void exit_codes(void **state)
 	assert_int_equal(cp_exit_worst(69, 65), 65); /* no retry cures a bad file */
 	assert_int_equal(cp_exit_worst(74, 75), 75);
 	assert_string_equal(cp_exit_name(78), "config");
+}
+
+static void signals_as_exit_codes(void **state)
+{
+	(void)state;
+	/* killed from outside (the OOM killer, an operator): retry resumes */
+	assert_int_equal(cp_exit_from_signal(SIGKILL), CP_EX_TEMPFAIL);
+	assert_int_equal(cp_exit_from_signal(SIGTERM), CP_EX_TEMPFAIL);
+	assert_int_equal(cp_exit_from_signal(SIGXFSZ), CP_EX_CANTCREAT);
+	assert_int_equal(cp_exit_from_signal(SIGPIPE), CP_EX_IOERR);
+	assert_int_equal(cp_exit_from_signal(SIGSEGV), CP_EX_SOFTWARE);
+	assert_true(cp_exit_retryable(cp_exit_from_signal(SIGKILL)));
+	assert_false(cp_exit_retryable(cp_exit_from_signal(SIGABRT)));
+	assert_string_equal(cp_signal_name(SIGKILL), "SIGKILL");
+	assert_string_equal(cp_signal_name(SIGXFSZ), "SIGXFSZ");
 }
 
 static void strmap_finds_repeats(void **state)
@@ -69,6 +85,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(exit_codes),
+		cmocka_unit_test(signals_as_exit_codes),
 		cmocka_unit_test(strmap_finds_repeats),
 		cmocka_unit_test(messages_cannot_forge_lines),
 		cmocka_unit_test(batch_ids),
