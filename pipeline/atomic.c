@@ -315,6 +315,34 @@ int cp_atomic_copy_file(const char *src, const char *dst, mode_t mode)
 	return cp_atomic_commit(&a);
 }
 
+int cp_take_file(const char *from, const char *to, mode_t mode)
+{
+	int fd = open(from, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	char *dir;
+	int r;
+
+	if (fd < 0)
+		return cp_error("%s: cannot open: %s", from, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return cp_error("%s: not a regular file", from);
+	}
+	if (st.st_uid == geteuid() && fchmod(fd, st.st_mode & mode & 07777) == 0) {
+		close(fd);
+		return cp_rename_durable(from, to);
+	}
+	close(fd);
+	if (cp_atomic_copy_file(from, to, mode) < 0)
+		return -1;
+	if (unlink(from) < 0)
+		return cp_error("%s: cannot remove after copying it: %s", from, strerror(errno));
+	dir = dir_of(from);
+	r = cp_fsync_dir(dir);
+	free(dir);
+	return r;
+}
+
 void cp_atomic_sweep(const char *dir)
 {
 	DIR *d = opendir(dir);

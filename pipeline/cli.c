@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "exitcode.h"
@@ -18,6 +19,9 @@ void cp_cli_init(const char *argv0)
 		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
 			_exit(CP_EX_SOFTWARE);
 	cp_msg_init(argv0);
+	/* what certpress creates holds personal data or secrets: files 0640 at
+	 * most (the registry, its -wal and -shm too), folders 0750 */
+	umask(027);
 }
 
 void cp_cli_ignore_pipe_signals(void)

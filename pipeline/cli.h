@@ -4,8 +4,9 @@
 
 #define CP_VERSION "0.1.0"
 
-/* Set the program name for messages and make sure fds 0, 1 and 2 are open
- * (on /dev/null if not), so no output file can become stdout by accident. */
+/* Set the program name for messages, make sure fds 0, 1 and 2 are open (on
+ * /dev/null if not), so no output file can become stdout by accident, and
+ * set the umask to 027. */
 void cp_cli_init(const char *argv0);
 /* For programs whose writes must fail with a reason, not kill them: ignore
  * SIGPIPE and SIGXFSZ, so a closed pipe or socket and a file over the size

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "msg.h"
+#include "secret.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -311,6 +312,21 @@ int cp_conf_load(struct cp_conf *conf, const char *explicit)
 		return cp_conf_load_file(conf, installed);
 	return cp_error("no configuration file: give -c FILE or set CERTPRESS_CONF "
 			"(looked for ./certpress.conf and %s)", installed);
+}
+
+int cp_conf_mail_password(const struct cp_conf *conf, char *buf, size_t n)
+{
+	size_t len;
+
+	buf[0] = '\0';
+	if (!conf->mail_password_file)
+		return 0;
+	if (cp_secret_read(conf->mail_password_file, "SMTP password", buf, n, &len) < 0)
+		return -1;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (!buf[0])
+		return cp_error("%s: no password in it", conf->mail_password_file);
+	return 0;
 }
 
 void cp_conf_release(struct cp_conf *conf)

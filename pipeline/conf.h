@@ -6,6 +6,7 @@
 #define CP_CONF_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum cp_tls { CP_TLS_OFF, CP_TLS_OPPORTUNISTIC, CP_TLS_REQUIRED };
 
@@ -57,5 +58,10 @@ int cp_conf_load(struct cp_conf *conf, const char *explicit);
 /* Read and check one named file. */
 int cp_conf_load_file(struct cp_conf *conf, const char *path);
 void cp_conf_release(struct cp_conf *conf);
+/* The SMTP password, the first line of [mail] password-file, into buf
+ * (size n; wipe it after use); empty without a password-file. -1 with a
+ * message if the file cannot be read or others may read it or write it or
+ * its folder (secret.h). */
+int cp_conf_mail_password(const struct cp_conf *conf, char *buf, size_t n);
 
 #endif

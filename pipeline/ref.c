@@ -13,6 +13,7 @@
 
 #include "atomic.h"
 #include "msg.h"
+#include "secret.h"
 #include "banned.h"
 
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -33,33 +34,20 @@ int cp_ref_key_load(struct cp_ref_key *key, const char *path)
 {
 	char text[256], hex[2 * CP_REF_KEY_BYTES + 1];
 	unsigned char bytes[CP_REF_KEY_BYTES];
-	struct stat st;
 	size_t n, h = 0, len;
-	int fd;
 
 	if (sodium_init() < 0)
 		cp_bug("libsodium cannot start");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return cp_error("%s: cannot read the reference key: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return cp_error("%s: the reference key is not a regular file", path);
+	if (cp_secret_read(path, "reference key", text, sizeof(text), &n) < 0) {
+		sodium_memzero(text, sizeof(text));
+		return -1;
 	}
-	if (st.st_mode & 077) {
-		close(fd);
-		return cp_error("%s: the reference key is readable or writable by others "
-				"(mode %04o): chmod 600 it", path, (unsigned)(st.st_mode & 07777));
-	}
-	n = (size_t)read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n >= sizeof(text) - 1)
-		return cp_error("%s: the reference key is not 64 hex digits", path);
-	text[n] = '\0';
 	for (size_t i = 0; i < n; i++)
 		if (!isspace((unsigned char)text[i])) {
-			if (h == sizeof(hex) - 1)
+			if (h == sizeof(hex) - 1) {
+				sodium_memzero(text, sizeof(text));
 				return cp_error("%s: the reference key is not 64 hex digits", path);
+			}
 			hex[h++] = text[i];
 		}
 	hex[h] = '\0';

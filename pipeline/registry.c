@@ -2,7 +2,6 @@
  * that more than one program needs. */
 #include "registry.h"
 
-#include <errno.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -308,12 +307,20 @@ fail:
 	return -1;
 }
 
-/* Whether this process may write the registry (and its -wal, -shm). */
+/* Whether this process may write the registry (and its -wal, -shm), or
+ * create it and the folders missing above it. */
 static bool writable(const char *path)
 {
-	char *copy = cp_xstrdup(path);
-	bool w = access(dirname(copy), W_OK) == 0 && (access(path, W_OK) == 0 || errno == ENOENT);
+	char *copy = cp_xstrdup(path), *dir = dirname(copy);
+	bool w;
 
+	if (access(path, F_OK) == 0) {
+		w = access(path, W_OK) == 0 && access(dir, W_OK) == 0;
+	} else {
+		while (access(dir, F_OK) != 0 && strcmp(dir, "/") && strcmp(dir, "."))
+			dir = dirname(dir);
+		w = access(dir, W_OK) == 0;
+	}
 	free(copy);
 	return w;
 }

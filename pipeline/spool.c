@@ -44,6 +44,20 @@ int cp_spool_open(struct cp_spool *s, const struct cp_conf *conf)
 	return 0;
 }
 
+void cp_spool_check_modes(const struct cp_spool *s)
+{
+	const char *dirs[] = { s->root, s->inbox, s->failed, s->batches, s->exports, s->print,
+			       s->reprints, s->outbox };
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++) {
+		struct stat st;
+
+		if (dirs[i] && stat(dirs[i], &st) == 0 && (st.st_mode & S_IRWXO))
+			cp_warn("%s: others may read it (mode %04o): chmod o-rwx %s", dirs[i],
+				(unsigned)(st.st_mode & 07777), dirs[i]);
+	}
+}
+
 void cp_spool_release(struct cp_spool *s)
 {
 	free(s->root);

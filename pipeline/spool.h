@@ -23,6 +23,9 @@ int cp_spool_open(struct cp_spool *s, const struct cp_conf *conf);
  * (status), which must answer on a read-only spool too. */
 void cp_spool_names(struct cp_spool *s, const struct cp_conf *conf);
 void cp_spool_release(struct cp_spool *s);
+/* Warn of each spool folder that others may read or enter (made so by
+ * hand): the files in them hold personal data. */
+void cp_spool_check_modes(const struct cp_spool *s);
 
 /* spool/batches/<id> (caller frees). */
 char *cp_spool_batch_dir(const struct cp_spool *s, const char *id);

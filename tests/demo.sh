@@ -12,6 +12,7 @@ export PATH="$TOP/$B:$PATH"
 
 echo "certpress demo: starting a fresh spool in $TOP/spool"
 rm -rf spool
+umask 027 # the spool holds learners' data: its folders 0750, as certpress makes them
 mkdir -p spool/inbox
 cp fixtures/results/good.xml spool/inbox/good.xml
 certpress -c "$CONF" keygen

@@ -140,6 +140,7 @@ start_smtpd
 printf 'user = certpress\npassword-file = %s/smtp.password\nstarttls = off\n' "$SCRATCH" > mailopts
 sed -i "/^\[mail\]/r mailopts" certpress.conf
 echo 's3cret-pass' > smtp.password
+chmod 600 smtp.password # a secret: refused if others may read it
 make_key
 through_pack "$FIX/results/good.xml"
 check_exit 0 "notify with AUTH (user and password file)" certpress-notify "$batch"

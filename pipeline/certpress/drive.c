@@ -366,6 +366,7 @@ int cp_cmd_run(int argc, char **argv, const char *config)
 		rc = CP_EX_CANTCREAT;
 		goto out;
 	}
+	cp_spool_check_modes(&spool);
 	from_inbox = optind == argc;
 	before = stopped_batches(&e, &spool, &nbefore);
 	if (from_inbox) {

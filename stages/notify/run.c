@@ -456,6 +456,14 @@ static int load(struct notify *nt)
 	if (cp_mail_template_load(&nt->learner, nt->conf->layouts, "learner-email") < 0 ||
 	    cp_mail_template_load(&nt->centre, nt->conf->layouts, "centre-email") < 0)
 		return -1;
+	if (nt->conf->mail_user && !strncmp(nt->conf->mail_transport, "smtp:", 5)) {
+		char pw[256]; /* a loose password file is a configuration error (78) */
+		int r = cp_conf_mail_password(nt->conf, pw, sizeof(pw));
+
+		explicit_bzero(pw, sizeof(pw));
+		if (r < 0)
+			return -1;
+	}
 	return 0;
 }
 

@@ -65,21 +65,6 @@ static int interact(auth_client_request_t req, char **result, int fields, void *
 	return 1;
 }
 
-static int read_password(const char *path, char *buf, size_t n)
-{
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return cp_error("%s: cannot read the SMTP password: %s", path, strerror(errno));
-	if (!fgets(buf, (int)n, f)) {
-		fclose(f);
-		return cp_error("%s: no password in it", path);
-	}
-	fclose(f);
-	buf[strcspn(buf, "\r\n")] = '\0';
-	return 0;
-}
-
 static char *from_address(const char *from)
 {
 	const char *lt = strchr(from, '<');
@@ -116,7 +101,7 @@ static int send_smtp(const struct cp_conf *conf, struct cp_mail *m, size_t n)
 	smtp_starttls_enable(s, tls[conf->mail_starttls]);
 	if (conf->mail_user) {
 		if (conf->mail_password_file &&
-		    read_password(conf->mail_password_file, auth.password, sizeof(auth.password)) < 0) {
+		    cp_conf_mail_password(conf, auth.password, sizeof(auth.password)) < 0) {
 			rc = -1;
 			goto out;
 		}

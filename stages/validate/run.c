@@ -99,7 +99,7 @@ static int fail_batch(struct validate *v, const char *source, long line, const c
 		if (cp_rename_durable(v->results, dest) < 0)
 			rc = CP_EX_IOERR;
 	} else if (source && !exists(dest)) {
-		if (cp_spool_in_inbox(&v->spool, source) ? cp_rename_durable(source, dest) < 0
+		if (cp_spool_in_inbox(&v->spool, source) ? cp_take_file(source, dest, 0640) < 0
 							 : cp_atomic_copy_file(source, dest, 0640) < 0)
 			rc = CP_EX_IOERR;
 	}
@@ -416,7 +416,7 @@ static int take_file(struct validate *v, const char *arg)
 	if (s > 0)
 		return fail_batch(v, arg, sc.line, sc.reason);
 	if (!exists(v->results)) {
-		if (cp_spool_in_inbox(&v->spool, arg) ? cp_rename_durable(arg, v->results) < 0
+		if (cp_spool_in_inbox(&v->spool, arg) ? cp_take_file(arg, v->results, 0640) < 0
 						     : cp_atomic_copy_file(arg, v->results, 0640) < 0)
 			return finish(v, CP_EX_IOERR, NULL), CP_EX_IOERR;
 	} else if (cp_spool_in_inbox(&v->spool, arg)) {
