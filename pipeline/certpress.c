@@ -13,7 +13,7 @@
 static const struct cp_cmd commands[] = {
 	{ "run", cp_cmd_run, "run [--json] [FILE...]" },
 	{ "retry", cp_cmd_retry, "retry [--from STAGE] BATCH" },
-	{ "status", cp_cmd_status, "status [--json] [--receipts] [BATCH]" },
+	{ "status", cp_cmd_status, "status [--json] [--receipts | --stuck] [BATCH]" },
 	{ "receipt", cp_cmd_receipt, "receipt BATCH CENTRE [--by NAME]" },
 	{ "verify", cp_cmd_verify, "verify [--json] REF" },
 	{ "show", cp_cmd_show, "show [--json] REF" },
@@ -41,9 +41,12 @@ static void usage(FILE *f)
 	      "\n"
 	      "exit: 0 done (verify: the document is valid); 1 verify: not valid\n"
 	      "(expired, superseded, revoked or unknown), show: unknown, search: nothing\n"
-	      "found; 64 usage; 65 refused (reprint of a revoked or superseded document);\n"
-	      "66 no such document; 73 an output cannot be created; 74 I/O error;\n"
-	      "75 the registry is busy; 78 configuration (including the key file).\n",
+	      "found, status --stuck: a batch is stuck; 64 usage; 65 refused (reprint of\n"
+	      "a revoked or superseded document, a results file); 66 no such document;\n"
+	      "73 an output cannot be created; 74 I/O error (a full disk, a file too\n"
+	      "large, a broken pipe); 75 the registry is busy, a batch locked, a stage\n"
+	      "killed (retry resumes it); 78 configuration (including the key file).\n"
+	      "run and retry: the worst of their batches' codes.\n",
 	      f);
 }
 

@@ -8,9 +8,9 @@ static const char about[] =
 	"\n"
 	"Check a results file against the schema and the catalogue and make a batch\n"
 	"of it: every learner is accepted, rejected (with every reason) or held.\n"
-	"Prints \"BATCH FOLDER\". Given a batch id or folder, validate that batch\n"
-	"again if it is not done. A file in the spool's inbox is moved into its\n"
-	"batch; any other file is copied.\n";
+	"Prints \"BATCH FOLDER\" (also when it stops). Given a batch id or folder,\n"
+	"validate that batch again if it is not done. A file in the spool's inbox\n"
+	"is moved into its batch (mode 0640); any other file is copied.\n";
 
 static const char exits[] =
 	"exit: 0 done (rejected and held learners are reported, not failures),\n"

@@ -139,6 +139,28 @@ check "the next run with an empty inbox tries it again and exits 78" \
 	"[ $rc = 78 ] && grep -q \"^$batch  *config\" out"
 run certpress status --stuck
 check "status --stuck lists it (exit 1)" "[ $rc = 1 ] && grep -q \"^$batch  *failed at pack (config)\" out"
+# the README's crontab, as cron would run it: what it prints is mailed
+cron_lines() {
+	grep -E '^    [0-9*]+ [0-9*]+ \* \* \*  +certpress ' "$TOP/README.md" |
+		sed -E -e 's/^ +([^ ]+ +){5}//' -e "s|/var/log/certpress/|$SCRATCH/cron-|g"
+}
+cron() {
+	cron_lines | while read -r line; do sh -c "$line" < /dev/null; done > cron.out 2>&1
+}
+check "the README's crontab runs certpress run and certpress status --stuck" \
+	"cron_lines | grep -q '^certpress -q run ' && cron_lines | grep -q '^certpress -q status --stuck '"
+cron
+check "with a batch stuck the crontab's mail names it and says so" \
+	"grep -q 'certpress run: exit 78' cron.out && grep -q \"^$batch  *failed at pack (config)\" cron.out && grep -q 'stuck' cron.out"
+sed -i 's/^encrypt *= yes/encrypt = no/' certpress.conf
+cron
+check "once mended, the night's run finishes it and the crontab mails nothing" \
+	"[ ! -s cron.out ] && [ -e spool/batches/$batch/notified.xml ]"
+fresh
+sed -i 's/^encrypt *= no/encrypt = yes/' certpress.conf
+cp "$FIX/results/good.xml" spool/inbox/
+run certpress run
+batch=$(sql "select id from batches")
 sed -i 's/^encrypt *= yes/encrypt = no/' certpress.conf
 run certpress run "$FIX/results/bad/rule-grade.xml"
 check "run FILE takes only that file and says another batch waits" \
