@@ -68,6 +68,20 @@ for op in rename:1 write:1 write:4 fsync:3 fsync:5 rename:2 rename:3 rename:4; d
 	check "validate killed at $op: nothing stuck any more (exit 0, silent)" "[ $rc = 0 ] && [ ! -s out ]"
 done
 
+# --- killed before its file was moved, and the file then taken away ---
+fresh
+cp "$FIX/results/good.xml" spool/inbox/
+CERTPRESS_CRASH=rename:1 run certpress run
+batch=$(sql "select id from batches")
+rm spool/inbox/good.xml
+run certpress run
+check "a batch whose results file is gone: the next run refuses it (65)" \
+	"[ $rc = 65 ] && grep -q 'the results file is missing' err"
+run certpress run
+check "...and the run after leaves it refused (exit 0)" "[ $rc = 0 ] && grep -q '^0 batches' out"
+run certpress status --stuck
+check "...not stuck" "[ $rc = 0 ] && [ ! -s out ]"
+
 # --- a later stage killed while working alone: crashed, resumed by run ---
 for plan in assign:commit:1 render:rename:50 pack:write:30 notify:commit:2; do
 	stage=${plan%%:*}

@@ -250,14 +250,22 @@ static char **inbox_files(const struct cp_spool *spool, size_t *n)
 	return v;
 }
 
-/* A batch that stopped: not finished, not refused, its folder there. */
-static bool stopped(const struct cp_spool *spool, const char *batch, int *next)
+/* A batch that stopped: its folder there, not finished, not refused (the
+ * "failed" marker, or the registry's failed with validate not done, as
+ * when its results file was missing). */
+static bool stopped(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch,
+		    int *next)
 {
 	char *dir = cp_spool_batch_dir(spool, batch);
 	struct stat st;
+	long failed = 0;
 	bool r = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
 		 (*next = cp_stage_next(dir)) < CP_NSTAGES && !cp_stage_refused(dir);
 
+	if (r && *next == 0 &&
+	    cp_registry_scalar(&e->reg, "SELECT count(*) FROM batches WHERE id = ?1"
+					" AND status = 'failed'", batch, NULL, &failed) == 0 && failed)
+		r = false;
 	free(dir);
 	return r;
 }
@@ -273,7 +281,7 @@ static char **stopped_batches(struct cp_cmd_env *e, const struct cp_spool *spool
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(st, 0);
 
-		if (!id || !cp_batch_id_valid(id) || !stopped(spool, id, &next))
+		if (!id || !cp_batch_id_valid(id) || !stopped(e, spool, id, &next))
 			continue;
 		v = cp_xrealloc(v, (*n + 1) * sizeof(*v));
 		v[(*n)++] = cp_xstrdup(id);
@@ -315,7 +323,7 @@ static int resume_stopped(struct cp_cmd_env *e, const char *config, const struct
 			rc = cp_exit_worst(rc, CP_EX_IOERR);
 			continue;
 		}
-		if (!stopped(spool, ids[i], &next)) { /* finished meanwhile */
+		if (!stopped(e, spool, ids[i], &next)) { /* finished meanwhile */
 			close(fd);
 			continue;
 		}
