@@ -152,12 +152,7 @@ done
 # --- notify under retry: the parent retry killed mid-notify ---
 fresh
 start_slow_smtpd
-cp "$FIX/results/good.xml" spool/inbox/
-run certpress-validate spool/inbox/good.xml
-batch=$(last_batch)
-run certpress-assign "$batch"
-run certpress-render "$batch"
-run certpress-pack "$batch"
+through_pack "$FIX/results/good.xml"
 what="retry, mid-notify"
 certpress -c "$CONF" retry "$batch" > run.out 2> run.err &
 run_pid=$!
@@ -208,11 +203,8 @@ for sig in KILL TERM; do
 	check "$what, SIG$sig: the batch is whole, nothing twice" whole
 
 	fresh
-	python3 "$TOP/bench/gen-results.py" 400 spool/inbox/big.xml 4 > /dev/null 2>&1
-	run certpress-validate spool/inbox/big.xml
-	batch=$(last_batch)
-	run certpress-assign "$batch"
-	run certpress-render "$batch"
+	python3 "$TOP/bench/gen-results.py" 400 big.xml 4 > /dev/null 2>&1
+	through_render big.xml
 	what="retry, mid-pack"
 	certpress -c "$CONF" retry "$batch" > run.out 2> run.err &
 	run_pid=$!
