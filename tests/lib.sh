@@ -156,3 +156,43 @@ through_pack() {
 	through_render "$1"
 	run certpress-pack "$batch"
 }
+
+# Run CMD... in the background with tests/tools/preload/pause.c, which stops
+# it at its first CALL (unlink or rename) of a path ending in SUFFIX until
+# resume is called; returns once it is stopped there (1 if it never got
+# there). Its pid is in $paused_pid, its output in ./paused.out and
+# ./paused.err.
+pause_at() { # CALL:SUFFIX CMD...
+	local spec=$1
+	shift
+	rm -rf "$SCRATCH/pause"
+	mkdir "$SCRATCH/pause"
+	CP_PAUSE=$spec CP_PAUSE_DIR=$SCRATCH/pause LD_PRELOAD=$BIN/tests/tools/pause.so \
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+		"$@" > "$SCRATCH/paused.out" 2> "$SCRATCH/paused.err" &
+	paused_pid=$!
+	trap 'stop_paused; stop_smtpd' EXIT
+	for _ in $(seq 600); do
+		[ -s "$SCRATCH/pause/paused" ] && return 0
+		kill -0 "$paused_pid" 2> /dev/null || break
+		sleep 0.05
+	done
+	return 1
+}
+
+stop_paused() {
+	if [ -n "${paused_pid:-}" ]; then
+		kill "$paused_pid" 2> /dev/null
+		touch "$SCRATCH/pause/go"
+		wait "$paused_pid" 2> /dev/null
+		paused_pid=
+	fi
+}
+
+# Let the command pause_at stopped go on and wait for it: its exit code in $rc.
+resume() {
+	touch "$SCRATCH/pause/go"
+	wait "$paused_pid"
+	rc=$?
+	paused_pid=
+}
