@@ -52,11 +52,15 @@ static const char learners_sql[] =
 	" JOIN awards a ON a.id = f.id LEFT JOIN notifications n ON n.batch_id = a.batch_id"
 	" AND n.enrolment = a.enrolment ORDER BY a.enrolment";
 
+/* A learner's documents of the batch's awards that are valid and issued
+ * now: never a revoked or superseded one, and a replacement once a print
+ * file carried it. */
 static const char docs_sql[] =
 	"SELECT d.reference, d.type, a.qualification_title FROM documents d"
-	" JOIN awards a ON a.id = d.award_id WHERE d.batch_id = ?1 AND a.enrolment = ?2"
+	" JOIN awards a ON a.id = d.award_id WHERE a.batch_id = ?1 AND a.enrolment = ?2"
+	" AND d.status = 'valid' AND d.published IS NOT NULL"
 	" ORDER BY a.id, CASE d.type WHEN 'certificate' THEN 0 WHEN 'transcript' THEN 1"
-	" ELSE 2 END";
+	" ELSE 2 END, d.issue";
 
 static const char *col(sqlite3_stmt *st, int i)
 {
@@ -204,16 +208,21 @@ static int queue(struct notify *nt, const char *key, const char *to, const char 
 	return (long)nt->n >= nt->conf->mail_per_session ? flush(nt) : 0;
 }
 
+/* The learner's documents as the email lists them ("" if none is valid),
+ * or NULL if the registry cannot be read. */
 static char *documents_text(struct notify *nt, const char *enrolment)
 {
 	sqlite3_stmt *st = cp_registry_prepare(&nt->st->reg, docs_sql);
 	char *out = cp_xstrdup(""), *next;
+	int rc;
 
-	if (!st)
-		return out;
+	if (!st) {
+		free(out);
+		return NULL;
+	}
 	sqlite3_bind_text(st, 1, nt->st->batch, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, enrolment, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		next = cp_xasprintf("%s%s  %s %s (%s)\n    check it: %s%s", out, *out ? "\n" : "",
 				    cp_doc_title(col(st, 1)), col(st, 0), col(st, 2),
 				    nt->conf->verify_url, col(st, 0));
@@ -221,6 +230,12 @@ static char *documents_text(struct notify *nt, const char *enrolment)
 		out = next;
 	}
 	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		cp_error("%s: reading a learner's documents: %s", nt->st->reg.path,
+			 sqlite3_errmsg(nt->st->reg.db));
+		free(out);
+		return NULL;
+	}
 	return out;
 }
 
@@ -250,9 +265,16 @@ static int learner(struct notify *nt, char *const *c)
 		return record(nt, enrolment, NULL, "-", "failed",
 			      "the address is not one this sender can use", 0);
 	}
+	if (!(docs = documents_text(nt, enrolment)))
+		return -1;
+	if (!*docs) { /* all revoked or superseded: nothing of theirs is ready */
+		free(docs);
+		nt->not_notifiable++;
+		return record(nt, enrolment, NULL, "-", "not-notifiable",
+			      "no valid document to announce", 0);
+	}
 	memset(&v, 0, sizeof(v));
 	full = cp_bind_full_name(c[1], c[2], c[3]);
-	docs = documents_text(nt, enrolment);
 	v.v[CP_B_AWARDING_BODY] = nt->conf->awarding_body;
 	v.v[CP_B_FULL_NAME] = full;
 	v.v[CP_B_FIRST_NAME] = c[1];
