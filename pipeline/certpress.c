@@ -40,10 +40,11 @@ static void usage(FILE *f)
 	      "  -V, --version      the version\n"
 	      "\n"
 	      "exit: 0 done (verify: the document is valid); 1 verify: not valid\n"
-	      "(expired, superseded, revoked or unknown), show: unknown, search: nothing\n"
-	      "found; 64 usage; 65 refused (reprint of a revoked or superseded document);\n"
-	      "66 no such document; 73 an output cannot be created; 74 I/O error;\n"
-	      "75 the registry is busy; 78 configuration (including the key file).\n",
+	      "(not-issued, expired, superseded, revoked or unknown), show: unknown,\n"
+	      "search: nothing found; 64 usage; 65 refused (reprint of a revoked or\n"
+	      "superseded document); 66 no such document; 73 an output cannot be created;\n"
+	      "74 I/O error; 75 the registry is busy, or sweep left a batch being worked\n"
+	      "on; 78 configuration (including the key file).\n",
 	      f);
 }
 
