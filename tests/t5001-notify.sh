@@ -180,4 +180,25 @@ for p in glob.glob('spool/outbox/*.eml'):
     assert m['From'] and m['To'] and m['Message-ID'] and m.get_content()
 \""
 
+# every server this test started is stopped, and one whose test's shell is
+# killed (SIGKILL: no trap runs) stops itself
+check "no SMTP server of this test is left running" "[ -z \"\$(smtpd_left)\" ]"
+mkdir -p orphan
+bash -c '/usr/bin/python3 "$1" "$2" > /dev/null 2>&1 & echo $! > "$2.pid"; wait' _ \
+	"$TOP/tests/tools/smtpd.py" "$SCRATCH/orphan/smtp" &
+shell=$!
+for _ in $(seq 100); do
+	[ -s orphan/smtp/port ] && break
+	sleep 0.1
+done
+kill -KILL $shell
+wait $shell 2>/dev/null
+orphan=$(cat orphan/smtp.pid)
+for _ in $(seq 50); do
+	kill -0 "$orphan" 2>/dev/null || break
+	sleep 0.1
+done
+check "a server whose test shell was killed stops itself" "! kill -0 $orphan 2>/dev/null"
+kill "$orphan" 2>/dev/null # if that check failed
+
 done_testing
