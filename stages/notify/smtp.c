@@ -277,9 +277,11 @@ enum cp_mail_session cp_mail_send_smtp(const struct cp_conf *conf, struct cp_mai
 		goto out;
 	}
 	smtp_set_server(s, conf->mail_transport + 7);
+	/* libesmtp's timeouts are milliseconds; the override lets a timeout
+	 * below RFC 5321's minutes stand (down to libesmtp's own 1 s) */
 	for (size_t i = 0; i < sizeof(timeouts) / sizeof(*timeouts); i++)
 		smtp_set_timeout(s, timeouts[i] | Timeout_OVERRIDE_RFC2822_MINIMUM,
-				 conf->mail_timeout);
+				 conf->mail_timeout * 1000L);
 	smtp_starttls_enable(s, tls[conf->mail_starttls]);
 	smtp_set_monitorcb(s, monitor, &ss, 0);
 	smtp_set_eventcb(s, on_event, &ss);
