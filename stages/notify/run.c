@@ -549,6 +549,12 @@ int cp_notify_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 	signal(SIGPIPE, SIG_IGN);
 	if ((rc = cp_stage_open(&st, "notify", conf, batch_arg)) != 0)
 		goto out;
+	/* temp files a killed notify left: in the batch folder all are dead
+	 * (the lock is ours); the outbox is shared with other batches'
+	 * notify, so only those whose writer is gone */
+	cp_atomic_sweep(st.dir);
+	if (st.spool.outbox)
+		cp_atomic_sweep_dead(st.spool.outbox);
 	if ((rc = cp_stage_ready(&st, "notified.xml", "packed.xml", "pack")) != 0) {
 		if (rc != CP_STAGE_DONE)
 			goto out;
