@@ -68,4 +68,7 @@ void cp_mail_clean_text(char *dst, size_t size, const char *text);
 /* Set a message's outcome: the code and the text, cleaned. */
 void cp_mail_set_reply(struct cp_mail *m, int code, const char *text);
 
+/* The line of the centre element in a results file, or 0. */
+long cp_notify_centre_line(const char *results_path);
+
 #endif

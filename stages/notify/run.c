@@ -403,6 +403,28 @@ static int skip(void *ctx, xmlNodePtr n)
 	return 0;
 }
 
+/* A centre address that cannot be used (a line break, a space, not one
+ * address): the results file's data, not the server's fault. The centre
+ * fails without a send, visible in 'certpress status BATCH', and the
+ * warning names the line to correct. */
+static int unusable_centre(struct notify *nt, const char *key)
+{
+	char *results = cp_spool_batch_file(&nt->st->spool, nt->st->batch, "results.xml");
+	long line = cp_notify_centre_line(results);
+	char reply[160];
+	int rc;
+
+	snprintf(reply, sizeof(reply), "the centre's address (results.xml line %ld) is not one"
+		 " this sender can use", line);
+	cp_warn("%s:%ld: centre '%s': email address not usable (a control character, a space,"
+		" or not one plain address): the centre is not emailed", results, line,
+		nt->centre_number);
+	nt->failed++;
+	rc = record(nt, key, NULL, "-", "failed", reply, 0);
+	free(results);
+	return rc;
+}
+
 /* The centre's message: its export is ready, its name and expiry (never
  * the zip's password). */
 static int centre(struct notify *nt)
@@ -447,9 +469,11 @@ static int centre(struct notify *nt)
 		v.v[CP_B_BATCH] = nt->st->batch;
 		v.v[CP_B_EXPORT_FILE] = file;
 		v.v[CP_B_EXPORT_EXPIRES] = expires;
-		if (!nt->centre_email || !cp_mail_address_ok(nt->centre_email)) {
-			rc = record(nt, key, NULL, "-", "not-notifiable", "no usable centre address",
-				    0);
+		if (!nt->centre_email) {
+			nt->not_notifiable++;
+			rc = record(nt, key, NULL, "-", "not-notifiable", "no centre address", 0);
+		} else if (!cp_mail_address_ok(nt->centre_email)) {
+			rc = unusable_centre(nt, key);
 		} else if ((rc = used_up(nt, key, status, attempts)) != 0) {
 			rc = rc < 0 ? -1 : 0;
 		} else if (stopped(nt)) {
