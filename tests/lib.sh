@@ -158,6 +158,20 @@ stop_smtpd() {
 	fi
 }
 
+# ./want: the addresses notify is to mail, lower case and sorted: every
+# notifiable learner's and the centre's ($1).
+smtpd_want() {
+	{
+		sql "select distinct lower(email) from awards where email is not null and email != ''"
+		echo "$1"
+	} | sort > "$SCRATCH/want"
+}
+
+# The recipients of every message the test server stored, lower case, sorted.
+smtpd_stored() {
+	cat "$SCRATCH"/smtp/*.rcpt 2>/dev/null | tr 'A-Z' 'a-z' | sort
+}
+
 # The pids of this test's SMTP servers still running.
 smtpd_left() {
 	ps -eo pid=,args= | awk -v dir="$SCRATCH/" \

@@ -14,19 +14,11 @@ make_key
 through_pack "$FIX/results/good.xml"
 check "packed" "[ $rc = 0 ]"
 start_smtpd
-centre=exams@fanshaws.example
-sql "select distinct lower(email) from awards where email is not null and email != ''" > want
-echo "$centre" >> want
-sort -o want want
+smtpd_want exams@fanshaws.example
 notifiable=$(($(wc -l < want) - 1))
-
-# The recipients of every stored message, one a line, lower case.
-stored() {
-	cat smtp/*.rcpt 2>/dev/null | tr 'A-Z' 'a-z' | sort
-}
 # Each notifiable learner and the centre exactly once in the store.
 once_each() {
-	[ "$(stored)" = "$(cat want)" ]
+	[ "$(smtpd_stored)" = "$(cat want)" ]
 }
 # Notify again and again (at most $1 times) while it exits 75; the exit
 # codes in ./codes.
@@ -61,7 +53,7 @@ check "...not killed by a signal" "! grep -qi 'signal' err"
 check "...says the server closed the session (421) and how to resume" \
 	"grep -q '421' err && contains err \"certpress retry $batch\""
 check "...nothing stored, nobody sent or left 'intent'" \
-	"[ -z \"\$(stored)\" ] && [ \$(count \"status in ('sent', 'intent')\") = 0 ]"
+	"[ -z \"\$(smtpd_stored)\" ] && [ \$(count \"status in ('sent', 'intent')\") = 0 ]"
 check "...and no attempt counted for a message never handed over" "[ \$(max_attempts) = 0 ]"
 check "no address in the stage's messages" "! grep -qiE '@(example|fanshaws)' err"
 rm smtp/close
@@ -74,7 +66,7 @@ reset
 echo "421 mail 3" > smtp/close
 check_exit 75 "notify when the server closes after 3 messages (421 at MAIL)" certpress-notify "$batch"
 check "...the 3 messages it took are stored and recorded sent" \
-	"[ \$(stored | wc -l) = 3 ] && [ \$(count \"status = 'sent'\") = 3 ]"
+	"[ \$(smtpd_stored | wc -l) = 3 ] && [ \$(count \"status = 'sent'\") = 3 ]"
 check "...the rest deferred or not tried, none left 'intent'" \
 	"[ \$(count \"status = 'intent'\") = 0 ] && [ \$(count \"status = 'deferred'\") -gt 0 ]"
 check "...no attempt counted for messages the server never took up" \
@@ -93,7 +85,7 @@ touch smtp/pipelining
 echo "421 rcpt 2" > smtp/close
 check_exit 75 "notify when the server answers RCPT with 421 (PIPELINING)" certpress-notify "$batch"
 check "...the 2 messages taken are recorded sent" \
-	"[ \$(stored | wc -l) = 2 ] && [ \$(count \"status = 'sent'\") = 2 ]"
+	"[ \$(smtpd_stored | wc -l) = 2 ] && [ \$(count \"status = 'sent'\") = 2 ]"
 drain 30
 check "...retries mail everyone exactly once" "drained && once_each"
 check "...attempts never above one" "[ \$(max_attempts) = 1 ]"
@@ -104,7 +96,7 @@ reset
 echo "421 data 1" > smtp/close
 check_exit 75 "notify when the server answers DATA with 421" certpress-notify "$batch"
 check "...one message stored and recorded sent" \
-	"[ \$(stored | wc -l) = 1 ] && [ \$(count \"status = 'sent'\") = 1 ]"
+	"[ \$(smtpd_stored | wc -l) = 1 ] && [ \$(count \"status = 'sent'\") = 1 ]"
 drain 40
 check "...retries mail everyone exactly once" "drained && once_each"
 
@@ -114,7 +106,7 @@ reset
 echo "421 dot 4" > smtp/close
 check_exit 75 "notify when the server refuses a message's data with 421" certpress-notify "$batch"
 check "...4 stored and sent, the refused one deferred with its attempt" \
-	"[ \$(stored | wc -l) = 4 ] && [ \$(count \"status = 'sent'\") = 4 ] &&
+	"[ \$(smtpd_stored | wc -l) = 4 ] && [ \$(count \"status = 'sent'\") = 4 ] &&
 	 [ \$(count \"status = 'deferred' and attempts = 1 and reply like '421 %'\") = 1 ]"
 drain 20
 check "...retries mail everyone exactly once" "drained && once_each"
@@ -146,13 +138,13 @@ run certpress-notify "$batch"
 check "after max-attempts the learner fails" \
 	"[ \"\$(sql \"select status, attempts from notifications where enrolment = '$first'\")\" = 'failed|3' ] &&
 	 sql \"select reply from notifications where enrolment = '$first'\" | grep -q 'gave up after 3 attempts'"
-check "...having had one copy per attempt, no more" "[ \$(stored | grep -cx \"$first_mail\") = 3 ]"
+check "...having had one copy per attempt, no more" "[ \$(smtpd_stored | grep -cx \"$first_mail\") = 3 ]"
 rm smtp/close
 drain 3
 check "once the server behaves, everyone else is mailed once" \
-	"drained && [ \"\$(stored | grep -vx \"$first_mail\")\" = \"\$(grep -vx \"$first_mail\" want)\" ]"
+	"drained && [ \"\$(smtpd_stored | grep -vx \"$first_mail\")\" = \"\$(grep -vx \"$first_mail\" want)\" ]"
 check "...the failed learner never again, attempts never above 3" \
-	"[ \$(stored | grep -cx \"$first_mail\") = 3 ] && [ \$(max_attempts) = 3 ]"
+	"[ \$(smtpd_stored | grep -cx \"$first_mail\") = 3 ] && [ \$(max_attempts) = 3 ]"
 check "status shows the failed learner with the reason" \
 	"run certpress status $batch; grep -q \"$first failed after 3 attempts: gave up\" out"
 
@@ -166,10 +158,10 @@ sql "insert into notifications (batch_id, enrolment, message_id, status, attempt
 check_exit 0 "notify with recipients a crash left 'intent'" certpress-notify "$batch"
 check "the one at max-attempts failed without a send" \
 	"[ \"\$(sql \"select status, attempts from notifications where enrolment = '$first'\")\" = 'failed|3' ] &&
-	 ! stored | grep -qx \"$first_mail\""
+	 ! smtpd_stored | grep -qx \"$first_mail\""
 check "the one below it sent, its attempt counted" \
 	"[ \"\$(sql \"select status, attempts from notifications where enrolment = '$second'\")\" = 'sent|2' ] &&
-	 [ \$(stored | grep -cx \"$second_mail\") = 1 ]"
+	 [ \$(smtpd_stored | grep -cx \"$second_mail\") = 1 ]"
 check "attempts never above max-attempts" "[ \$(max_attempts) = 3 ]"
 
 stop_smtpd

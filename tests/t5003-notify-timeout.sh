@@ -10,13 +10,7 @@ make_key
 through_pack "$FIX/results/good.xml"
 check "packed" "[ $rc = 0 ]"
 start_smtpd
-centre=exams@fanshaws.example
-sql "select distinct lower(email) from awards where email is not null and email != ''" > want
-echo "$centre" >> want
-sort -o want want
-stored() {
-	cat smtp/*.rcpt 2>/dev/null | tr 'A-Z' 'a-z' | sort
-}
+smtpd_want exams@fanshaws.example
 reset() {
 	sql "delete from notifications where batch_id = '$batch'"
 	rm -f "spool/batches/$batch/notified.xml" smtp/*.eml smtp/*.rcpt smtp/delay-dot smtp/no-greeting
@@ -41,7 +35,7 @@ between() {
 set_timeout 5
 echo "1.5 1" > smtp/delay-dot
 check_exit 0 "notify with a relay answering the data after 1.5 s, timeout = 5" certpress-notify "$batch"
-check "...every learner and the centre mailed once" "[ \"\$(stored)\" = \"\$(cat want)\" ]"
+check "...every learner and the centre mailed once" "[ \"\$(smtpd_stored)\" = \"\$(cat want)\" ]"
 check "...the slow message recorded sent with the server's reply" \
 	"[ \$(sql \"select count(*) from notifications where status = 'sent' and reply like '250 %'\") = \$(wc -l < want) ]"
 
@@ -54,10 +48,10 @@ check "notify against a server that never greets exits 69" "[ $rc = 69 ]"
 check "...gives up after about 2 s ($elapsed s)" "between 1.8 10"
 check "...says so, and how to resume" "grep -q 'no greeting' err && contains err \"certpress retry $batch\""
 check "...nothing stored or sent, no attempt counted" \
-	"[ -z \"\$(stored)\" ] && [ \$(sql \"select count(*) from notifications where status = 'sent' or attempts > 0\") = 0 ]"
+	"[ -z \"\$(smtpd_stored)\" ] && [ \$(sql \"select count(*) from notifications where status = 'sent' or attempts > 0\") = 0 ]"
 rm smtp/no-greeting
 check_exit 0 "once the server greets, notify mails everyone" certpress-notify "$batch"
-check "...once each" "[ \"\$(stored)\" = \"\$(cat want)\" ]"
+check "...once each" "[ \"\$(smtpd_stored)\" = \"\$(cat want)\" ]"
 
 # a server silent after a message's data for longer than the timeout
 reset
@@ -70,12 +64,12 @@ check "a reply slower than the timeout: exit 75" "[ $rc = 75 ]"
 check "...after about 2 s, not 4 ($elapsed s)" "between 1.8 3.9"
 check "...the message deferred with its attempt (the server has it: outcome unknown)" \
 	"[ \"\$(sql \"select status, attempts from notifications where enrolment = '$first'\")\" = 'deferred|1' ] &&
-	 [ \"\$(stored)\" = \"$first_mail\" ]"
+	 [ \"\$(smtpd_stored)\" = \"$first_mail\" ]"
 rm smtp/delay-dot
 check_exit 0 "notify again once the server answers in time" certpress-notify "$batch"
 check "...everyone else once, that learner twice (the window), nobody more" \
-	"[ \"\$(stored | grep -vx \"$first_mail\")\" = \"\$(grep -vx \"$first_mail\" want)\" ] &&
-	 [ \$(stored | grep -cx \"$first_mail\") = 2 ]"
+	"[ \"\$(smtpd_stored | grep -vx \"$first_mail\")\" = \"\$(grep -vx \"$first_mail\" want)\" ] &&
+	 [ \$(smtpd_stored | grep -cx \"$first_mail\") = 2 ]"
 check "...and the two copies carry one Message-ID" \
 	"[ \$(grep -h '^Message-ID' \$(grep -lix \"$first_mail\" smtp/*.rcpt | sed 's/rcpt\$/eml/') | sort -u | wc -l) = 1 ]"
 

@@ -87,33 +87,22 @@ class ScriptedSMTP(SMTP):
             return
         await super()._handle_client()
 
-    @syntax("EHLO hostname")
-    async def smtp_EHLO(self, hostname):
-        how = self.closing_at("ehlo")
-        if how:
-            return await self.close_with(how)
-        return await super().smtp_EHLO(hostname)
+    def closes_at(stage, command):
+        """aiosmtpd's command, preceded by the script's close at stage."""
+        async def method(self, arg):
+            how = self.closing_at(stage)
+            if how:
+                return await self.close_with(how)
+            return await command(self, arg)
+        # the same HELP text as aiosmtpd's own
+        return syntax(command.__smtp_syntax__, command.__smtp_syntax_extended__,
+                      command.__smtp_syntax_when__)(method)
 
-    @syntax("MAIL FROM: <address>", extended=" [SP <mail-parameters>]")
-    async def smtp_MAIL(self, arg):
-        how = self.closing_at("mail")
-        if how:
-            return await self.close_with(how)
-        return await super().smtp_MAIL(arg)
-
-    @syntax("RCPT TO: <address>", extended=" [SP <mail-parameters>]")
-    async def smtp_RCPT(self, arg):
-        how = self.closing_at("rcpt")
-        if how:
-            return await self.close_with(how)
-        return await super().smtp_RCPT(arg)
-
-    @syntax("DATA")
-    async def smtp_DATA(self, arg):
-        how = self.closing_at("data")
-        if how:
-            return await self.close_with(how)
-        return await super().smtp_DATA(arg)
+    smtp_EHLO = closes_at("ehlo", SMTP.smtp_EHLO)
+    smtp_MAIL = closes_at("mail", SMTP.smtp_MAIL)
+    smtp_RCPT = closes_at("rcpt", SMTP.smtp_RCPT)
+    smtp_DATA = closes_at("data", SMTP.smtp_DATA)
+    del closes_at
 
 
 class Handler:
