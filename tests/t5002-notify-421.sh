@@ -61,6 +61,21 @@ drain 3
 check "once the server greets again, one run mails everyone" "drained && [ \$(wc -l < codes) = 1 ]"
 check "...each learner and the centre exactly once" once_each
 
+# 421 in reply to EHLO: the same
+reset
+echo "421 ehlo" > smtp/close
+check_exit 75 "notify when the server answers EHLO with 421" certpress-notify "$batch"
+check "...nothing stored, no attempt counted" "[ -z \"\$(smtpd_stored)\" ] && [ \$(max_attempts) = 0 ]"
+
+# the connection closed without a word after 2 messages (no 421): the
+# same as a 421, the server was reachable
+reset
+echo "drop mail 2" > smtp/close
+check_exit 75 "notify when the connection drops after 2 messages" certpress-notify "$batch"
+check "...the 2 recorded sent, nobody else charged" \
+	"[ \$(smtpd_stored | wc -l) = 2 ] && [ \$(count \"status = 'sent'\") = 2 ] &&
+	 [ \$(count \"status != 'sent' and attempts > 0\") = 0 ]"
+
 # a rate limit: 421 at MAIL after 3 messages on a connection
 reset
 echo "421 mail 3" > smtp/close
