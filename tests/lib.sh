@@ -128,13 +128,20 @@ done_testing() {
 
 # A real SMTP server (tests/tools/smtpd.py, Debian's python3-aiosmtpd) on
 # 127.0.0.1 and a free port, storing messages in $SCRATCH/smtp; the config's
-# transport is pointed at it. Stopped by stop_smtpd and when the test exits.
+# transport is pointed at it. One server at a time: starting one stops the
+# one before. Stopped by stop_smtpd and whenever the test ends: at exit, on
+# SIGHUP, SIGINT and SIGTERM (the EXIT trap then runs), and smtpd.py stops
+# itself when the test's shell dies of anything else (SIGKILL included).
 start_smtpd() {
+	stop_smtpd
 	mkdir -p "$SCRATCH/smtp"
 	rm -f "$SCRATCH/smtp/port"
+	trap 'stop_smtpd' EXIT
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
 	/usr/bin/python3 "$TOP/tests/tools/smtpd.py" "$SCRATCH/smtp" > "$SCRATCH/smtpd.log" 2>&1 &
 	smtpd_pid=$!
-	trap 'stop_smtpd' EXIT
 	for _ in $(seq 100); do
 		[ -s "$SCRATCH/smtp/port" ] && break
 		sleep 0.1
@@ -149,6 +156,26 @@ stop_smtpd() {
 		wait "$smtpd_pid" 2>/dev/null
 		smtpd_pid=
 	fi
+}
+
+# ./want: the addresses notify is to mail, lower case and sorted: every
+# notifiable learner's and the centre's ($1).
+smtpd_want() {
+	{
+		sql "select distinct lower(email) from awards where email is not null and email != ''"
+		echo "$1"
+	} | sort > "$SCRATCH/want"
+}
+
+# The recipients of every message the test server stored, lower case, sorted.
+smtpd_stored() {
+	cat "$SCRATCH"/smtp/*.rcpt 2>/dev/null | tr 'A-Z' 'a-z' | sort
+}
+
+# The pids of this test's SMTP servers still running.
+smtpd_left() {
+	ps -eo pid=,args= | awk -v dir="$SCRATCH/" \
+		'$3 ~ /smtpd\.py$/ && index($4, dir) == 1 { print $1 }'
 }
 
 # Validate, assign, render and pack; the batch id is left in $batch.
