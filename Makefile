@@ -104,7 +104,14 @@ $(B)/tests/tools/%: tests/tools/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-units: $(UNIT_BINS) $(TOOL_BINS)
+# LD_PRELOAD libraries (tests/tools/preload/): built without the sanitizers,
+# since they are loaded ahead of every library of the program under test.
+PRELOAD_LIBS = $(patsubst tests/tools/preload/%.c,$(B)/tests/tools/%.so,$(wildcard tests/tools/preload/*.c))
+$(B)/tests/tools/%.so: tests/tools/preload/%.c
+	@mkdir -p $(@D)
+	$(CC) -std=c17 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -fPIC -shared -o $@ $< -ldl
+
+units: $(UNIT_BINS) $(TOOL_BINS) $(PRELOAD_LIBS)
 
 demo: deps
 	$(MAKE) all

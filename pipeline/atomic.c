@@ -361,6 +361,48 @@ void cp_atomic_sweep(const char *dir)
 	closedir(d);
 }
 
+/* The writer's pid in a temp name ".NAME.cptmp.PID.N", or 0 if it is not
+ * one of ours. */
+static pid_t temp_writer(const char *name)
+{
+	const char *p = NULL, *q;
+	char *end;
+	long pid;
+
+	for (q = strstr(name, TMP_MARK); q; q = strstr(q + 1, TMP_MARK))
+		p = q + strlen(TMP_MARK);
+	if (!p || *p < '1' || *p > '9')
+		return 0;
+	pid = strtol(p, &end, 10);
+	if (*end != '.' || !end[1] || strspn(end + 1, "0123456789") != strlen(end + 1))
+		return 0;
+	return pid > 0 && pid == (pid_t)pid ? (pid_t)pid : 0;
+}
+
+void cp_atomic_sweep_dead(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		pid_t pid;
+		char *p;
+
+		if (e->d_name[0] != '.' || !(pid = temp_writer(e->d_name)))
+			continue;
+		/* alive (or not ours to signal): its writer may still rename it */
+		if (kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		p = cp_xasprintf("%s/%s", dir, e->d_name);
+		if (unlink(p) == 0)
+			cp_debug("%s: removed a temp file its writer (pid %ld) left", p, (long)pid);
+		free(p);
+	}
+	closedir(d);
+}
+
 static void sweep_tree(const char *dir, int depth)
 {
 	DIR *d = opendir(dir);

@@ -52,6 +52,11 @@ int cp_fsync_dir(const char *dir);
 void cp_atomic_sweep(const char *dir);
 /* The same for dir and every folder below it (symbolic links not followed). */
 void cp_atomic_sweep_tree(const char *dir);
+/* Remove the temp files in a folder others write to as well (the file:
+ * transport's outbox) whose writer is gone: the pid in the temp's name is
+ * no live process. A live writer's temp stays. The pid is only checked on
+ * this host, so such a folder must not be shared between hosts. */
+void cp_atomic_sweep_dead(const char *dir);
 /* mkdir -p with mode 0750 for new folders. */
 int cp_mkdirs(const char *path);
 

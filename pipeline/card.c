@@ -14,7 +14,7 @@ const char cp_card_select[] =
 	"SELECT d.reference, d.type, d.status, a.first_name, a.middle_names, a.last_name,"
 	" a.enrolment, a.candidate, a.qualification, a.qualification_title, a.grade,"
 	" a.awarded, d.issued, a.centre, a.centre_name, d.expires, d.status_reason,"
-	" d.status_changed, a.dob, a.id, d.serial, d.issue"
+	" d.status_changed, a.dob, a.id, d.serial, d.issue, d.published IS NOT NULL"
 	" FROM documents d JOIN awards a ON a.id = d.award_id";
 
 static const char *const labels[CP_CARD_NFIELDS] = {
@@ -32,6 +32,7 @@ static const char *const keys[CP_CARD_NFIELDS] = {
 void cp_card_from_row(struct cp_card *c, sqlite3_stmt *st)
 {
 	struct cp_date today = cp_date_today(), expires;
+	const char *derived = NULL;
 
 	memset(c, 0, sizeof(*c));
 	for (int i = 0; i < CP_CARD_NFIELDS; i++) {
@@ -42,11 +43,16 @@ void cp_card_from_row(struct cp_card *c, sqlite3_stmt *st)
 	c->award_id = sqlite3_column_int64(st, CP_CARD_NFIELDS);
 	c->serial = (long)sqlite3_column_int64(st, CP_CARD_NFIELDS + 1);
 	c->issue = (long)sqlite3_column_int64(st, CP_CARD_NFIELDS + 2);
-	if (c->f[CP_CARD_STATUS] && !strcmp(c->f[CP_CARD_STATUS], "valid") &&
-	    c->f[CP_CARD_EXPIRES] && cp_date_parse(c->f[CP_CARD_EXPIRES], &expires) &&
-	    cp_date_cmp(expires, today) < 0) {
+	if (!c->f[CP_CARD_STATUS] || strcmp(c->f[CP_CARD_STATUS], "valid"))
+		return; /* superseded and revoked are stored, issued or not */
+	if (!sqlite3_column_int(st, CP_CARD_NFIELDS + 3))
+		derived = "not-issued"; /* never issued: not expired either */
+	else if (c->f[CP_CARD_EXPIRES] && cp_date_parse(c->f[CP_CARD_EXPIRES], &expires) &&
+		 cp_date_cmp(expires, today) < 0)
+		derived = "expired";
+	if (derived) {
 		free(c->f[CP_CARD_STATUS]);
-		c->f[CP_CARD_STATUS] = cp_xstrdup("expired");
+		c->f[CP_CARD_STATUS] = cp_xstrdup(derived);
 	}
 }
 

@@ -1,6 +1,9 @@
 /* The document card: what verify, show and search tell about a document,
- * read from the registry. "expired" is derived here from the expiry date and
- * today; valid, superseded and revoked are stored. */
+ * read from the registry. Superseded and revoked are stored; a document
+ * stored as valid is "not-issued" until a pack has published it
+ * (documents.published: its batch's zip and print file, or the print file
+ * carrying a replacement), then "expired" after its expiry date (derived
+ * from the date and today), else "valid". */
 #ifndef CP_CARD_H
 #define CP_CARD_H
 

@@ -40,13 +40,14 @@ static void usage(FILE *f)
 	      "  -V, --version      the version\n"
 	      "\n"
 	      "exit: 0 done (verify: the document is valid); 1 verify: not valid\n"
-	      "(expired, superseded, revoked or unknown), show: unknown, search: nothing\n"
-	      "found, status --stuck: a batch is stuck; 64 usage; 65 refused (reprint of\n"
-	      "a revoked or superseded document, a results file); 66 no such document;\n"
-	      "73 an output cannot be created; 74 I/O error (a full disk, a file too\n"
-	      "large, a broken pipe); 75 the registry is busy, a batch locked, a stage\n"
-	      "killed (retry resumes it); 78 configuration (including the key file).\n"
-	      "run and retry: the worst of their batches' codes.\n",
+	      "(not-issued, expired, superseded, revoked or unknown), show: unknown,\n"
+	      "search: nothing found, status --stuck: a batch is stuck; 64 usage; 65\n"
+	      "refused (reprint of a revoked or superseded document, a results file);\n"
+	      "66 no such document; 73 an output cannot be created; 74 I/O error (a full\n"
+	      "disk, a file too large, a broken pipe); 75 the registry is busy, a batch\n"
+	      "locked, a stage killed (retry resumes it), or sweep left a batch being\n"
+	      "worked on; 78 configuration (including the key file). run and retry:\n"
+	      "the worst of their batches' codes.\n",
 	      f);
 }
 

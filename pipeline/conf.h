@@ -30,7 +30,7 @@ struct cp_conf {
 	int mail_starttls;        /* enum cp_tls */
 	char *mail_user;          /* AUTH user, or NULL for no AUTH */
 	char *mail_password_file; /* its password, first line of this file */
-	long mail_timeout;        /* seconds for connect and each command */
+	long mail_timeout;        /* seconds for the greeting and each reply */
 	long mail_per_session;    /* messages per SMTP session */
 	long mail_per_run;        /* messages per run of the stage; 0: no cap */
 	long mail_max_attempts;   /* a deferred message fails after this many */

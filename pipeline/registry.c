@@ -139,6 +139,17 @@ static const char *const migrations[] = {
 	"ALTER TABLE exports ADD COLUMN swept TEXT;",
 	/* 2 -> 3: notify pages through a batch's learners by enrolment */
 	"CREATE INDEX awards_by_batch_enrolment ON awards (batch_id, enrolment);",
+	/* 3 -> 4: when a pack first published a document (its batch's zip and
+	 * print file, or the print file carrying a replacement); a document is
+	 * issued from then on. Those packed before count from their pack's end. */
+	"ALTER TABLE documents ADD COLUMN published TEXT;"
+	"UPDATE documents SET published = (SELECT min(s.finished) FROM stage_runs s"
+	"  WHERE s.batch_id = documents.batch_id AND s.stage = 'pack' AND s.outcome = 'ok')"
+	" WHERE batch_id IS NOT NULL;"
+	"UPDATE documents SET published = (SELECT min(s.finished) FROM reprints p"
+	"  JOIN stage_runs s ON s.batch_id = p.print_batch_id AND s.stage = 'pack'"
+	"  AND s.outcome = 'ok' WHERE p.replacement = documents.reference)"
+	" WHERE batch_id IS NULL;",
 };
 _Static_assert(sizeof(migrations) / sizeof(*migrations) == CP_REGISTRY_VERSION,
 	       "one migration per schema version");

@@ -10,7 +10,7 @@
 
 #include "spool.h"
 
-#define CP_REGISTRY_VERSION 3
+#define CP_REGISTRY_VERSION 4
 
 struct cp_registry {
 	sqlite3 *db;

@@ -18,8 +18,9 @@ static const char exits[] =
 	"exit: 0 done (permanent failures are recorded, not fatal), 64 usage, 66 no\n"
 	"such batch or not packed yet, 69 the mail server cannot be reached (the\n"
 	"batch waits for retry), 70 internal error, 73 an output cannot be created,\n"
-	"74 I/O error, 75 some messages deferred or not tried yet (retry sends\n"
-	"them) or the batch is locked, 78 configuration (an email template).\n";
+	"74 I/O error, 75 some messages deferred or not tried yet (the per-run\n"
+	"cap, or the server ended a session early, e.g. a 421: retry sends them)\n"
+	"or the batch is locked, 78 configuration (an email template).\n";
 
 int main(int argc, char **argv)
 {

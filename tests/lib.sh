@@ -20,7 +20,7 @@ mkdir -p "$SCRATCH"
 cd "$SCRATCH" || exit 1
 export CERTPRESS_TODAY=2026-11-23
 export CERTPRESS_CONF=$SCRATCH/certpress.conf
-unset CERTPRESS_FAULT CERTPRESS_CRASH CERTPRESS_LOCK_HELD CERTPRESS_LOG
+unset CERTPRESS_FAULT CERTPRESS_CRASH CERTPRESS_LOCK_HELD CERTPRESS_LOCK_FD CERTPRESS_LOG
 export PATH=$BIN:$PATH
 
 test_count=0
@@ -128,13 +128,20 @@ done_testing() {
 
 # A real SMTP server (tests/tools/smtpd.py, Debian's python3-aiosmtpd) on
 # 127.0.0.1 and a free port, storing messages in $SCRATCH/smtp; the config's
-# transport is pointed at it. Stopped by stop_smtpd and when the test exits.
+# transport is pointed at it. One server at a time: starting one stops the
+# one before. Stopped by stop_smtpd and whenever the test ends: at exit, on
+# SIGHUP, SIGINT and SIGTERM (the EXIT trap then runs), and smtpd.py stops
+# itself when the test's shell dies of anything else (SIGKILL included).
 start_smtpd() {
+	stop_smtpd
 	mkdir -p "$SCRATCH/smtp"
 	rm -f "$SCRATCH/smtp/port"
+	trap 'stop_smtpd' EXIT
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
 	/usr/bin/python3 "$TOP/tests/tools/smtpd.py" "$SCRATCH/smtp" > "$SCRATCH/smtpd.log" 2>&1 &
 	smtpd_pid=$!
-	trap 'stop_smtpd' EXIT
 	for _ in $(seq 100); do
 		[ -s "$SCRATCH/smtp/port" ] && break
 		sleep 0.1
@@ -151,8 +158,68 @@ stop_smtpd() {
 	fi
 }
 
+# ./want: the addresses notify is to mail, lower case and sorted: every
+# notifiable learner's and the centre's ($1).
+smtpd_want() {
+	{
+		sql "select distinct lower(email) from awards where email is not null and email != ''"
+		echo "$1"
+	} | sort > "$SCRATCH/want"
+}
+
+# The recipients of every message the test server stored, lower case, sorted.
+smtpd_stored() {
+	cat "$SCRATCH"/smtp/*.rcpt 2>/dev/null | tr 'A-Z' 'a-z' | sort
+}
+
+# The pids of this test's SMTP servers still running.
+smtpd_left() {
+	ps -eo pid=,args= | awk -v dir="$SCRATCH/" \
+		'$3 ~ /smtpd\.py$/ && index($4, dir) == 1 { print $1 }'
+}
+
 # Validate, assign, render and pack; the batch id is left in $batch.
 through_pack() {
 	through_render "$1"
 	run certpress-pack "$batch"
+}
+
+# Run CMD... in the background with tests/tools/preload/pause.c, which stops
+# it at its first CALL (unlink or rename) of a path ending in SUFFIX until
+# resume is called; returns once it is stopped there (1 if it never got
+# there). Its pid is in $paused_pid, its output in ./paused.out and
+# ./paused.err.
+pause_at() { # CALL:SUFFIX CMD...
+	local spec=$1
+	shift
+	rm -rf "$SCRATCH/pause"
+	mkdir "$SCRATCH/pause"
+	CP_PAUSE=$spec CP_PAUSE_DIR=$SCRATCH/pause LD_PRELOAD=$BIN/tests/tools/pause.so \
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+		"$@" > "$SCRATCH/paused.out" 2> "$SCRATCH/paused.err" &
+	paused_pid=$!
+	trap 'stop_paused; stop_smtpd' EXIT
+	for _ in $(seq 600); do
+		[ -s "$SCRATCH/pause/paused" ] && return 0
+		kill -0 "$paused_pid" 2> /dev/null || break
+		sleep 0.05
+	done
+	return 1
+}
+
+stop_paused() {
+	if [ -n "${paused_pid:-}" ]; then
+		kill "$paused_pid" 2> /dev/null
+		touch "$SCRATCH/pause/go"
+		wait "$paused_pid" 2> /dev/null
+		paused_pid=
+	fi
+}
+
+# Let the command pause_at stopped go on and wait for it: its exit code in $rc.
+resume() {
+	touch "$SCRATCH/pause/go"
+	wait "$paused_pid"
+	rc=$?
+	paused_pid=
 }

@@ -37,6 +37,26 @@ for t in tests/t[0-9][0-9][0-9][0-9]-*.sh; do
 	bash "$t" > "$log" 2>&1
 	count "$(basename "$t")" "$log" $?
 done
+
+# Every test stops what it starts: no test SMTP server of this tree may
+# outlive the suite. A server still stopping is given a few seconds; one
+# left after that is a failure (and is stopped here, by its pid).
+left_smtpd() {
+	ps -eo pid=,args= | awk -v dir="$TOP/tests/scratch/" \
+		'$3 ~ /smtpd\.py$/ && index($4, dir) == 1 { print $1 }'
+}
+log=tests/scratch/smtpd-left.tap
+: > "$log"
+for _ in $(seq 50); do
+	[ -z "$(left_smtpd)" ] && break
+	sleep 0.1
+done
+for pid in $(left_smtpd); do
+	echo "not ok - test SMTP server left running: $(ps -o args= -p "$pid")" >> "$log"
+	kill "$pid" 2>/dev/null
+done
+[ -s "$log" ] || echo "ok - no test SMTP server left running" > "$log"
+count "no smtpd.py left running" "$log" 0
 [ -n "$broken" ] && echo "failing:$broken"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

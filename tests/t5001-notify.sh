@@ -181,4 +181,45 @@ for p in glob.glob('spool/outbox/*.eml'):
     assert m['From'] and m['To'] and m['Message-ID'] and m.get_content()
 \""
 
+# a centre address with CR LF (character references in the results file):
+# the centre fails without a send, a warning names the file and the line,
+# and status shows it; the learners are mailed as ever
+rm -rf spool
+make_key
+sed 's|email="exams@fanshaws.example"|email="exams@fanshaws.example\&#13;\&#10;Bcc: victim@example.net"|' \
+	"$FIX/results/good.xml" > crlf.xml
+through_pack crlf.xml
+check "a results file whose centre address has CR LF goes through to pack" "[ $rc = 0 ]"
+check_exit 0 "notify with the centre's address unusable" certpress-notify "$batch"
+check "...warns, naming the results file and the centre's line" \
+	"grep -q \"results.xml:4: centre 'C01234': email address not usable\" err"
+check "...without quoting the address" "! grep -qE 'victim|fanshaws\.example' err"
+check "...the centre is recorded failed, not silently not notifiable" \
+	"[ \"\$(sql \"select status from notifications where enrolment = 'centre:C01234'\")\" = failed ]"
+check "...certpress status BATCH shows it, with the line" \
+	"run certpress status $batch; grep -q 'centre:C01234 failed .*results.xml line 4' out"
+check "...nothing went to the centre or the injected address, every learner was mailed" \
+	"! grep -qiE '^(To|Bcc):.*(fanshaws|victim)' spool/outbox/*.eml && [ \$(ls spool/outbox/*.eml | wc -l) = $notifiable ]"
+
+# every server this test started is stopped, and one whose test's shell is
+# killed (SIGKILL: no trap runs) stops itself
+check "no SMTP server of this test is left running" "[ -z \"\$(smtpd_left)\" ]"
+mkdir -p orphan
+bash -c '/usr/bin/python3 "$1" "$2" > /dev/null 2>&1 & echo $! > "$2.pid"; wait' _ \
+	"$TOP/tests/tools/smtpd.py" "$SCRATCH/orphan/smtp" &
+shell=$!
+disown $shell # no report of its death on stderr
+for _ in $(seq 100); do
+	[ -s orphan/smtp/port ] && break
+	sleep 0.1
+done
+kill -KILL $shell
+orphan=$(cat orphan/smtp.pid)
+for _ in $(seq 50); do
+	kill -0 "$orphan" 2>/dev/null || break
+	sleep 0.1
+done
+check "a server whose test shell was killed stops itself" "! kill -0 $orphan 2>/dev/null"
+kill "$orphan" 2>/dev/null # if that check failed
+
 done_testing

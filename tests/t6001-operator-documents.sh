@@ -1,8 +1,9 @@
 #!/bin/bash
-# verify, show, search, reprint and revoke on an assigned batch.
+# verify, show, search, reprint and revoke on a packed batch (its documents
+# issued; before that they are not-issued: t6005-verify-issued.sh).
 . "$(dirname "$0")/lib.sh"
 make_key
-validate_and_assign "$FIX/results/good.xml"
+through_pack "$FIX/results/good.xml"
 
 cert() { # the certificate of a learner, by last name
 	sql "select d.reference from documents d join awards a on a.id = d.award_id
@@ -65,7 +66,8 @@ check "the replacement is issue 02 of the same serial" "[ \"\${new%-*}\" = \"\${
 check_exit 1 "verify the original" certpress verify "$ref"
 check "the original is superseded, naming its replacement" \
 	"[ \"\$(head -1 out)\" = superseded ] && contains out \"replaced by $new: lost in the post\""
-check_exit 0 "verify the replacement" certpress verify "$new"
+check_exit 1 "verify the replacement" certpress verify "$new"
+check "...not issued until a print file carries it" "[ \"\$(head -1 out)\" = not-issued ]"
 check "the replacement is queued for printing" \
 	"[ \"\$(sql \"select original || ' ' || reason || ' ' || coalesce(print_batch_id, 'queued') from reprints\")\" = \"$ref lost in the post queued\" ]"
 check_exit 65 "a superseded document is not reprinted again" certpress reprint "$ref" --reason again
@@ -86,7 +88,7 @@ check_exit 66 "revoke an unknown reference" certpress revoke "$bad" --reason x
 check_exit 64 "a reason with a control character" certpress revoke "$other" --reason "$(printf 'a\nb')"
 
 # Expiry is derived from the date, not stored.
-CERTPRESS_TODAY=2029-11-02 run certpress verify "$third"
+CERTPRESS_TODAY=2029-11-02 run certpress verify "$(doc_ref Llywelyn transcript)"
 check "after its expiry date the document is expired" "[ $rc = 1 ] && [ \"\$(head -1 out)\" = expired ]"
 
 done_testing

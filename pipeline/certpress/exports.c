@@ -1,6 +1,10 @@
 /* Centre exports after the pack stage: the zip password an operator sets
  * for a centre (export-password), and the retention sweep (sweep), which
- * deletes every finished zip past its expiry and records it as expired. */
+ * deletes every finished zip past its expiry and records it as expired.
+ * Sweep and pack agree through the batch's lock (a batch being worked on is
+ * left for the next sweep) and the export's row: claimed (expired) in a
+ * transaction, then the zip deleted, then recorded swept; pack makes the
+ * row pending before it writes a zip. A finished row always has its zip. */
 #include "cmd.h"
 
 #include <errno.h>
@@ -109,13 +113,138 @@ out:
 	return rc;
 }
 
+/* An export sweep may delete: finished and past its expiry, or claimed by
+ * a sweep that stopped before deleting it (expired, not yet swept). */
+#define SWEEPABLE \
+	"((status = 'finished' AND expires <= :now) OR (status = 'expired' AND swept IS NULL))"
+
+struct expiring {
+	char *batch, *centre, *file;
+};
+
+/* Every export to sweep, read and the statement ended before anything is
+ * written (a write while a read of an older snapshot is open fails). */
+static int expiring(struct cp_registry *reg, const char *now, struct expiring **v, size_t *n)
+{
+	sqlite3_stmt *st = cp_registry_prepare(reg, "SELECT batch_id, centre, file FROM exports"
+						    " WHERE " SWEEPABLE " ORDER BY batch_id, centre");
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":now"), now, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*v = cp_xrealloc(*v, (*n + 1) * sizeof(**v));
+		(*v)[*n].batch = cp_xstrdup((const char *)sqlite3_column_text(st, 0));
+		(*v)[*n].centre = cp_xstrdup((const char *)sqlite3_column_text(st, 1));
+		(*v)[(*n)++].file = cp_xstrdup((const char *)sqlite3_column_text(st, 2));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return cp_error("%s: reading the exports: %s", reg->path, sqlite3_errmsg(reg->db));
+	return 0;
+}
+
+/* One statement on an export's row (:batch, :centre, :now): 1 if it
+ * changed the row, 0 if the row is no longer as it expects, -1 on error. */
+static int on_row(struct cp_registry *reg, const char *sql, const struct expiring *x,
+		  const char *now)
+{
+	sqlite3_stmt *st = cp_registry_prepare(reg, sql);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":batch"), x->batch, -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":centre"), x->centre, -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":now"), now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return cp_error("%s: %s", reg->path, sqlite3_errmsg(reg->db));
+	return sqlite3_changes(reg->db) > 0;
+}
+
+/* Claim the row in a transaction: expired from now on, whatever the file. */
+static int claim(struct cp_registry *reg, const struct expiring *x, const char *now)
+{
+	int got;
+
+	if (cp_registry_begin(reg) < 0)
+		return -1;
+	got = on_row(reg, "UPDATE exports SET status = 'expired', swept = NULL"
+			  " WHERE batch_id = :batch AND centre = :centre AND " SWEEPABLE, x, now);
+	if (got < 0 || cp_registry_commit(reg) < 0) {
+		cp_registry_rollback(reg);
+		return -1;
+	}
+	return got;
+}
+
+/* One export: under its batch's lock, claimed, deleted, recorded swept.
+ * Returns 0, or the exit code it adds. */
+static int sweep_one(struct cp_cmd_env *e, const struct cp_spool *spool,
+		     const struct expiring *x, const char *now)
+{
+	char *bdir, *dir = NULL, *path = NULL;
+	int fd = -1, got, rc = 0;
+
+	/* the names come from the registry: checked before any path is made */
+	if (!cp_batch_id_valid(x->batch) || strchr(x->file, '/') || x->file[0] == '.') {
+		cp_error("export '%s' of batch '%s' has an unexpected name: left alone", x->file,
+			 x->batch);
+		return CP_EX_DATAERR;
+	}
+	/* a pack of the batch holds its lock while it records and writes the
+	 * export: with the lock, no pack can publish a zip this deletes */
+	bdir = cp_spool_batch_dir(spool, x->batch);
+	if (access(bdir, F_OK) == 0 && (got = cp_batch_lock(bdir, x->batch, &fd)) != 0) {
+		if (got > 0)
+			cp_warn("batch %s is being worked on: its export %s is left for the next "
+				"sweep", x->batch, x->file);
+		rc = got > 0 ? CP_EX_TEMPFAIL : CP_EX_IOERR;
+		goto out;
+	}
+	if ((got = claim(&e->reg, x, now)) <= 0) {
+		rc = got < 0 ? CP_EX_IOERR : 0; /* 0: changed since it was read */
+		goto out;
+	}
+	dir = cp_xasprintf("%s/%s", spool->exports, x->batch);
+	path = cp_xasprintf("%s/%s", dir, x->file);
+	if (unlink(path) < 0 && errno != ENOENT) {
+		cp_error("%s: cannot delete: %s", path, strerror(errno));
+		rc = CP_EX_IOERR; /* claimed: the next sweep tries again */
+		goto out;
+	}
+	cp_fsync_dir(dir);
+	rmdir(dir); /* when it was the batch's last export */
+	if (on_row(&e->reg, "UPDATE exports SET swept = :now WHERE batch_id = :batch AND centre = :centre"
+			    " AND status = 'expired' AND swept IS NULL", x, now) < 0) {
+		rc = CP_EX_IOERR;
+		goto out;
+	}
+	printf("expired %s %s\n", x->batch, x->file);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(bdir);
+	free(dir);
+	free(path);
+	return rc;
+}
+
 int cp_cmd_sweep(int argc, char **argv, const char *config)
 {
 	struct cp_cmd_env e = { 0 };
 	struct cp_spool spool = { 0 };
-	sqlite3_stmt *st = NULL, *done = NULL;
+	struct expiring *v = NULL;
+	size_t n = 0;
 	char now[32];
-	long swept = 0;
+	long swept = 0, left = 0;
 	int rc;
 
 	(void)argv;
@@ -128,52 +257,28 @@ int cp_cmd_sweep(int argc, char **argv, const char *config)
 		goto out;
 	}
 	cp_utc_stamp(cp_clock_now(), now, sizeof(now));
-	st = cp_registry_prepare(&e.reg, "SELECT batch_id, centre, file FROM exports"
-					 " WHERE status = 'finished' AND expires <= ?1");
-	done = cp_registry_prepare(&e.reg, "UPDATE exports SET status = 'expired', swept = ?3"
-					   " WHERE batch_id = ?1 AND centre = ?2");
-	if (!st || !done) {
+	if (expiring(&e.reg, now, &v, &n) < 0) {
 		rc = CP_EX_IOERR;
 		goto out;
 	}
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *batch = (const char *)sqlite3_column_text(st, 0);
-		const char *centre = (const char *)sqlite3_column_text(st, 1);
-		const char *file = (const char *)sqlite3_column_text(st, 2);
-		char *dir, *path;
+	for (size_t i = 0; i < n; i++) {
+		int one = sweep_one(&e, &spool, &v[i], now);
 
-		/* the names come from the registry: checked before any unlink */
-		if (!cp_batch_id_valid(batch) || strchr(file, '/') || file[0] == '.') {
-			cp_error("export '%s' of batch '%s' has an unexpected name: left alone",
-				 file, batch);
-			rc = cp_exit_worst(rc, CP_EX_DATAERR);
-			continue;
-		}
-		dir = cp_xasprintf("%s/%s", spool.exports, batch);
-		path = cp_xasprintf("%s/%s", dir, file);
-		if (unlink(path) < 0 && errno != ENOENT) {
-			cp_error("%s: cannot delete: %s", path, strerror(errno));
-			rc = cp_exit_worst(rc, CP_EX_IOERR);
-		} else {
-			cp_fsync_dir(dir);
-			rmdir(dir); /* when it was the batch's last export */
-			sqlite3_bind_text(done, 1, batch, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(done, 2, centre, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(done, 3, now, -1, SQLITE_STATIC);
-			if (sqlite3_step(done) != SQLITE_DONE)
-				rc = cp_exit_worst(rc, CP_EX_IOERR);
-			sqlite3_reset(done);
-			printf("expired %s %s\n", batch, file);
+		if (one == CP_EX_TEMPFAIL)
+			left++;
+		else if (!one)
 			swept++;
-		}
-		free(dir);
-		free(path);
+		rc = cp_exit_worst(rc, one);
 	}
-	cp_info("%ld exports past their retention deleted", swept);
+	cp_info("%ld exports past their retention deleted%s", swept,
+		left ? "; some left for the next sweep (their batches are being worked on)" : "");
 out:
-	sqlite3_finalize(st);
-	sqlite3_finalize(done);
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].batch);
+		free(v[i].centre);
+		free(v[i].file);
+	}
+	free(v);
 	cp_spool_release(&spool);
 	cp_cmd_env_release(&e);
 	return rc;

@@ -32,6 +32,9 @@ struct cp_mail {
 	char *text;       /* the whole message, CRLF line ends */
 	/* the outcome */
 	int code;         /* the server's reply code; 0: no reply (connection) */
+	bool attempted;   /* the server judged it, or may have taken it: an
+			   * attempt against max-attempts; false when it was
+			   * never handed over (the session ended before) */
 	char reply[256];  /* its text, control characters removed */
 };
 
@@ -44,9 +47,28 @@ char *cp_mail_compose(const struct cp_conf *conf, const struct cp_mail_template 
 		      const struct cp_values *v, const char *to_name, const char *to,
 		      const char *message_id);
 
-/* Hand messages to the configured transport and fill in each outcome.
- * Returns 0, or -1 if the transport could not be reached at all (each
- * message then has code 0 and the reason). */
-int cp_mail_send(const struct cp_conf *conf, struct cp_mail *m, size_t n);
+/* What a session came to, for the messages after it. */
+enum cp_mail_session {
+	CP_MAIL_DONE = 0,      /* every message has its outcome */
+	CP_MAIL_CLOSED = 1,    /* the server ended the session early (421 at any
+				* point, or the connection lost after the
+				* greeting): the messages without an outcome
+				* are deferred; start no other session now */
+	CP_MAIL_UNREACHABLE = -1, /* no session: connection refused, no or a 5xx
+				* greeting, STARTTLS or AUTH failed, the sender
+				* refused; nothing was handed over */
+};
+/* Hand messages to the configured transport and fill in each outcome. */
+enum cp_mail_session cp_mail_send(const struct cp_conf *conf, struct cp_mail *m, size_t n);
+/* The smtp:// transport (smtp.c). */
+enum cp_mail_session cp_mail_send_smtp(const struct cp_conf *conf, struct cp_mail *m, size_t n);
+/* A server's text made one printable line: control characters become
+ * spaces, trailing spaces go; at most size - 1 bytes. */
+void cp_mail_clean_text(char *dst, size_t size, const char *text);
+/* Set a message's outcome: the code and the text, cleaned. */
+void cp_mail_set_reply(struct cp_mail *m, int code, const char *text);
+
+/* The line of the centre element in a results file, or 0. */
+long cp_notify_centre_line(const char *results_path);
 
 #endif

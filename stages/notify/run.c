@@ -2,11 +2,16 @@
  * per-session; for each chunk the registry records the intent (status
  * 'intent', one more attempt) in one transaction, the chunk goes to the
  * transport in one session, and the outcomes are recorded in another:
- * 2xx sent, 4xx or no reply deferred (failed after max-attempts), 5xx failed.
- * A recipient recorded sent, failed or not notifiable is never mailed again.
+ * 2xx sent, 4xx or no reply deferred (failed after max-attempts), 5xx failed;
+ * a message the server never took up (the session ended before it) is
+ * deferred and its attempt given back. A server that ends a session early
+ * or cannot be reached gets no other session in this run. A recipient
+ * recorded sent, failed or not notifiable is never mailed again, and one
+ * whose attempts are used up (a crash left it 'intent') fails unsent.
  * notified.xml is written once no recipient is left to try. */
 #include "notify.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +35,9 @@ struct notify {
 	struct cp_mail *chunk;
 	size_t n;
 	long tried, sent, deferred, failed, not_notifiable, left;
-	bool unreachable;         /* a session failed: the rest waits for a retry */
+	bool unreachable;         /* no session could be had: the rest waits (69) */
+	bool closed;              /* the server ended a session early: the rest
+				   * waits (75) */
 	char *centre_number, *centre_email;
 };
 
@@ -52,11 +59,15 @@ static const char learners_sql[] =
 	" JOIN awards a ON a.id = f.id LEFT JOIN notifications n ON n.batch_id = a.batch_id"
 	" AND n.enrolment = a.enrolment ORDER BY a.enrolment";
 
+/* A learner's documents of the batch's awards that are valid and issued
+ * now: never a revoked or superseded one, and a replacement once a print
+ * file carried it. */
 static const char docs_sql[] =
 	"SELECT d.reference, d.type, a.qualification_title FROM documents d"
-	" JOIN awards a ON a.id = d.award_id WHERE d.batch_id = ?1 AND a.enrolment = ?2"
+	" JOIN awards a ON a.id = d.award_id WHERE a.batch_id = ?1 AND a.enrolment = ?2"
+	" AND d.status = 'valid' AND d.published IS NOT NULL"
 	" ORDER BY a.id, CASE d.type WHEN 'certificate' THEN 0 WHEN 'transcript' THEN 1"
-	" ELSE 2 END";
+	" ELSE 2 END, d.issue";
 
 static const char *col(sqlite3_stmt *st, int i)
 {
@@ -131,10 +142,18 @@ static int flush(struct notify *nt)
 		cp_registry_rollback(reg);
 		return -1;
 	}
-	/* a server that failed one session is not tried again in this run: the
-	 * batch waits at notify (69) and retry sends what is left */
-	if (cp_mail_send(nt->conf, nt->chunk, nt->n) < 0)
+	/* a server that failed or ended one session early gets no other in
+	 * this run: the batch waits at notify and retry sends what is left */
+	switch (cp_mail_send(nt->conf, nt->chunk, nt->n)) {
+	case CP_MAIL_UNREACHABLE:
 		nt->unreachable = true;
+		break;
+	case CP_MAIL_CLOSED:
+		nt->closed = true;
+		break;
+	case CP_MAIL_DONE:
+		break;
+	}
 	if (cp_registry_begin(reg) < 0)
 		return -1;
 	for (size_t i = 0; i < nt->n && !rc; i++) {
@@ -142,9 +161,18 @@ static int flush(struct notify *nt)
 		const char *status;
 		char reply[300];
 		long tries;
+		int attempt = 0;
 
-		snprintf(reply, sizeof(reply), "%d %s", m->code, m->reply);
-		if (m->code / 100 == 2) {
+		if (m->code)
+			snprintf(reply, sizeof(reply), "%d %s", m->code, m->reply);
+		else
+			snprintf(reply, sizeof(reply), "%s", m->reply);
+		if (!m->attempted) {
+			/* never handed over: the intent's attempt is given back */
+			status = "deferred";
+			attempt = -1;
+			nt->left++;
+		} else if (m->code / 100 == 2) {
 			status = "sent";
 			nt->sent++;
 		} else if (m->code / 100 == 5) {
@@ -163,7 +191,7 @@ static int flush(struct notify *nt)
 			status = "deferred";
 			nt->deferred++;
 		}
-		rc = record(nt, m->key, m->to, m->message_id, status, reply, 0);
+		rc = record(nt, m->key, m->to, m->message_id, status, reply, attempt);
 	}
 	if (rc || cp_registry_commit(reg) < 0) {
 		cp_registry_rollback(reg);
@@ -178,6 +206,30 @@ static int flush(struct notify *nt)
 static bool pending(const char *status)
 {
 	return !status || !strcmp(status, "intent") || !strcmp(status, "deferred");
+}
+
+/* A recipient still to be mailed whose attempts are used up: a crash (or a
+ * lost connection) left it 'intent' after its last attempt, or max-attempts
+ * was lowered. It fails without another send, so attempts never pass
+ * max-attempts. Returns 1 if so (recorded), 0 if not, -1 on error. */
+static int used_up(struct notify *nt, const char *key, const char *status, const char *attempts)
+{
+	long tries = attempts ? strtol(attempts, NULL, 10) : 0;
+	char reply[128];
+
+	if (!status || tries < nt->conf->mail_max_attempts)
+		return 0;
+	snprintf(reply, sizeof(reply), "gave up after %ld attempts%s", tries,
+		 !strcmp(status, "intent") ? " (the last one's outcome unknown)" : "");
+	cp_warn("%s: gave up after %ld attempts", key, tries);
+	nt->failed++;
+	return record(nt, key, NULL, "-", "failed", reply, 0) < 0 ? -1 : 1;
+}
+
+/* Whether the server is to be left alone for the rest of this run. */
+static bool stopped(const struct notify *nt)
+{
+	return nt->unreachable || nt->closed;
 }
 
 static int queue(struct notify *nt, const char *key, const char *to, const char *to_name,
@@ -204,16 +256,21 @@ static int queue(struct notify *nt, const char *key, const char *to, const char 
 	return (long)nt->n >= nt->conf->mail_per_session ? flush(nt) : 0;
 }
 
+/* The learner's documents as the email lists them ("" if none is valid),
+ * or NULL if the registry cannot be read. */
 static char *documents_text(struct notify *nt, const char *enrolment)
 {
 	sqlite3_stmt *st = cp_registry_prepare(&nt->st->reg, docs_sql);
 	char *out = cp_xstrdup(""), *next;
+	int rc;
 
-	if (!st)
-		return out;
+	if (!st) {
+		free(out);
+		return NULL;
+	}
 	sqlite3_bind_text(st, 1, nt->st->batch, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, enrolment, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		next = cp_xasprintf("%s%s  %s %s (%s)\n    check it: %s%s", out, *out ? "\n" : "",
 				    cp_doc_title(col(st, 1)), col(st, 0), col(st, 2),
 				    nt->conf->verify_url, col(st, 0));
@@ -221,12 +278,18 @@ static char *documents_text(struct notify *nt, const char *enrolment)
 		out = next;
 	}
 	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		cp_error("%s: reading a learner's documents: %s", nt->st->reg.path,
+			 sqlite3_errmsg(nt->st->reg.db));
+		free(out);
+		return NULL;
+	}
 	return out;
 }
 
 static int learner(struct notify *nt, char *const *c)
 {
-	const char *enrolment = c[0], *email = c[4], *status = c[13];
+	const char *enrolment = c[0], *email = c[4], *status = c[13], *attempts = c[14];
 	struct cp_values v;
 	char *full, *docs;
 	int rc;
@@ -250,9 +313,22 @@ static int learner(struct notify *nt, char *const *c)
 		return record(nt, enrolment, NULL, "-", "failed",
 			      "the address is not one this sender can use", 0);
 	}
+	if ((rc = used_up(nt, enrolment, status, attempts)) != 0)
+		return rc < 0 ? -1 : 0;
+	if (stopped(nt)) {
+		nt->left++;
+		return 0;
+	}
+	if (!(docs = documents_text(nt, enrolment)))
+		return -1;
+	if (!*docs) { /* all revoked or superseded: nothing of theirs is ready */
+		free(docs);
+		nt->not_notifiable++;
+		return record(nt, enrolment, NULL, "-", "not-notifiable",
+			      "no valid document to announce", 0);
+	}
 	memset(&v, 0, sizeof(v));
 	full = cp_bind_full_name(c[1], c[2], c[3]);
-	docs = documents_text(nt, enrolment);
 	v.v[CP_B_AWARDING_BODY] = nt->conf->awarding_body;
 	v.v[CP_B_FULL_NAME] = full;
 	v.v[CP_B_FIRST_NAME] = c[1];
@@ -314,7 +390,7 @@ static int learners(struct notify *nt)
 		if (n < 0)
 			rc = -1;
 		for (int r = 0; r < n; r++) {
-			if (!rc && !nt->unreachable)
+			if (!rc)
 				rc = learner(nt, rows[r]);
 			if (r == n - 1) {
 				free(after);
@@ -323,9 +399,9 @@ static int learners(struct notify *nt)
 			for (int i = 0; i < NCOLS; i++)
 				free(rows[r][i]);
 		}
-	} while (n == PAGE && !rc && !nt->unreachable);
+	} while (n == PAGE && !rc);
 	free(after);
-	if (!rc && !nt->unreachable)
+	if (!rc)
 		rc = flush(nt);
 	return rc;
 }
@@ -349,6 +425,28 @@ static int skip(void *ctx, xmlNodePtr n)
 	return 0;
 }
 
+/* A centre address that cannot be used (a line break, a space, not one
+ * address): the results file's data, not the server's fault. The centre
+ * fails without a send, visible in 'certpress status BATCH', and the
+ * warning names the line to correct. */
+static int unusable_centre(struct notify *nt, const char *key)
+{
+	char *results = cp_spool_batch_file(&nt->st->spool, nt->st->batch, "results.xml");
+	long line = cp_notify_centre_line(results);
+	char reply[160];
+	int rc;
+
+	snprintf(reply, sizeof(reply), "the centre's address (results.xml line %ld) is not one"
+		 " this sender can use", line);
+	cp_warn("%s:%ld: centre '%s': email address not usable (a control character, a space,"
+		" or not one plain address): the centre is not emailed", results, line,
+		nt->centre_number);
+	nt->failed++;
+	rc = record(nt, key, NULL, "-", "failed", reply, 0);
+	free(results);
+	return rc;
+}
+
 /* The centre's message: its export is ready, its name and expiry (never
  * the zip's password). */
 static int centre(struct notify *nt)
@@ -368,7 +466,7 @@ static int centre(struct notify *nt)
 		return 0;
 	key = cp_xasprintf("centre:%s", nt->centre_number);
 	st = cp_registry_prepare(&nt->st->reg,
-				 "SELECT e.file, e.expires, n.status FROM exports e LEFT JOIN"
+				 "SELECT e.file, e.expires, n.status, n.attempts FROM exports e LEFT JOIN"
 				 " notifications n ON n.batch_id = e.batch_id AND n.enrolment = ?3"
 				 " WHERE e.batch_id = ?1 AND e.centre = ?2 AND e.status = 'finished'");
 	if (!st) {
@@ -382,6 +480,8 @@ static int centre(struct notify *nt)
 		struct cp_values v;
 		char *file = cp_xstrdup(col(st, 0) ? col(st, 0) : "");
 		char *expires = cp_xstrdup(col(st, 1) ? col(st, 1) : "");
+		char *status = col(st, 2) ? cp_xstrdup(col(st, 2)) : NULL;
+		char *attempts = col(st, 3) ? cp_xstrdup(col(st, 3)) : NULL;
 
 		sqlite3_finalize(st); /* before writing: see PAGE */
 		st = NULL;
@@ -391,13 +491,22 @@ static int centre(struct notify *nt)
 		v.v[CP_B_BATCH] = nt->st->batch;
 		v.v[CP_B_EXPORT_FILE] = file;
 		v.v[CP_B_EXPORT_EXPIRES] = expires;
-		if (!nt->centre_email || !cp_mail_address_ok(nt->centre_email))
-			rc = record(nt, key, NULL, "-", "not-notifiable", "no usable centre address",
-				    0);
-		else if ((rc = queue(nt, key, nt->centre_email, "", &nt->centre, &v)) == 0)
+		if (!nt->centre_email) {
+			nt->not_notifiable++;
+			rc = record(nt, key, NULL, "-", "not-notifiable", "no centre address", 0);
+		} else if (!cp_mail_address_ok(nt->centre_email)) {
+			rc = unusable_centre(nt, key);
+		} else if ((rc = used_up(nt, key, status, attempts)) != 0) {
+			rc = rc < 0 ? -1 : 0;
+		} else if (stopped(nt)) {
+			nt->left++;
+		} else if ((rc = queue(nt, key, nt->centre_email, "", &nt->centre, &v)) == 0) {
 			rc = flush(nt);
+		}
 		free(file);
 		free(expires);
+		free(status);
+		free(attempts);
 	}
 	sqlite3_finalize(st);
 	free(key);
@@ -488,8 +597,18 @@ int cp_notify_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 	memset(&nt, 0, sizeof(nt));
 	nt.conf = conf;
 	nt.st = &st;
+	/* a server that closes the connection (a 421) makes libesmtp's next
+	 * write fail: that must be an error to handle (EPIPE), never a death
+	 * by SIGPIPE with every outcome of the session unrecorded */
+	signal(SIGPIPE, SIG_IGN);
 	if ((rc = cp_stage_open(&st, "notify", conf, batch_arg)) != 0)
 		goto out;
+	/* temp files a killed notify left: in the batch folder all are dead
+	 * (the lock is ours); the outbox is shared with other batches'
+	 * notify, so only those whose writer is gone */
+	cp_atomic_sweep(st.dir);
+	if (st.spool.outbox)
+		cp_atomic_sweep_dead(st.spool.outbox);
 	if ((rc = cp_stage_ready(&st, "notified.xml", "packed.xml", "pack")) != 0) {
 		if (rc != CP_STAGE_DONE)
 			goto out;
@@ -500,7 +619,7 @@ int cp_notify_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 		goto out;
 	if (load(&nt) < 0)
 		rc = CP_EX_CONFIG;
-	else if (learners(&nt) < 0 || (!nt.unreachable && conf->mail_centre && centre(&nt) < 0))
+	else if (learners(&nt) < 0 || (conf->mail_centre && centre(&nt) < 0))
 		rc = CP_EX_IOERR;
 	else if (nt.unreachable)
 		rc = CP_EX_UNAVAILABLE;
@@ -516,10 +635,13 @@ int cp_notify_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 		cp_error("the mail server could not be reached: the batch waits at notify; "
 			 "'certpress retry %s' sends what is left", st.batch);
 	else if (rc == CP_EX_TEMPFAIL)
-		cp_warn("%ld messages deferred, %ld not tried yet (per-run cap): "
-			"'certpress retry %s' sends them", nt.deferred, nt.left, st.batch);
-	cp_info("%ld sent, %ld deferred, %ld failed, %ld not notifiable", nt.sent, nt.deferred,
-		nt.failed, nt.not_notifiable);
+		cp_warn("%s%ld messages deferred, %ld not tried yet%s: 'certpress retry %s' sends"
+			" them", nt.closed ? "the mail server ended a session early: " : "",
+			nt.deferred, nt.left,
+			conf->mail_per_run && nt.tried >= conf->mail_per_run ? " (per-run cap)" : "",
+			st.batch);
+	cp_info("%ld sent, %ld deferred, %ld failed, %ld not notifiable, %ld not tried", nt.sent,
+		nt.deferred, nt.failed, nt.not_notifiable, nt.left);
 done:
 	if (rc == CP_EX_OK)
 		fprintf(out, "%s %s\n", st.batch, st.dir);

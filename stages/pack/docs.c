@@ -1,9 +1,14 @@
 /* The batch's documents as the registry holds them, in print order. SQLite
- * sorts them (spilling to disk for a large batch), so memory stays flat. */
+ * sorts them (spilling to disk for a large batch), so memory stays flat.
+ * Which documents a pack run packs is fixed once, when it starts: the
+ * references valid then, in a temp table of the stage's connection, so the
+ * zip, the manifest, the reports, the print file and the ticket agree
+ * whatever an operator revokes or reprints while the stage runs. */
 #include "pack.h"
 
 #include <string.h>
 
+#include "../../pipeline/date.h"
 #include "../../pipeline/msg.h"
 #include "../../pipeline/banned.h"
 
@@ -16,15 +21,32 @@
 	"CASE d.type WHEN 'certificate' THEN 0 WHEN 'transcript' THEN 1 ELSE 2 END"
 
 static const char own_sql[] =
-	"SELECT " FIELDS ", NULL, NULL FROM documents d JOIN awards a ON a.id = d.award_id"
+	"SELECT " FIELDS ", NULL, NULL FROM temp.pack_set s"
+	" JOIN documents d ON d.reference = s.reference JOIN awards a ON a.id = d.award_id"
 	" WHERE d.batch_id = ?1"
 	" ORDER BY a.centre, a.course_run, a.last_name, a.first_name, a.enrolment, " TYPE_ORDER;
 
 static const char reprint_sql[] =
 	"SELECT " FIELDS ", r.original, a.batch_id FROM reprints r"
+	" JOIN temp.pack_set s ON s.reference = r.replacement"
 	" JOIN documents d ON d.reference = r.replacement JOIN awards a ON a.id = d.award_id"
 	" WHERE r.print_batch_id = ?1"
 	" ORDER BY a.centre, a.course_run, a.last_name, a.first_name, a.enrolment, " TYPE_ORDER;
+
+/* The batch's own documents and the replacements it took, valid now. */
+static const char choose_sql[] =
+	"INSERT INTO temp.pack_set SELECT reference FROM documents"
+	" WHERE batch_id = ?1 AND status = 'valid'"
+	" UNION SELECT d.reference FROM reprints r JOIN documents d ON d.reference = r.replacement"
+	" WHERE r.print_batch_id = ?1 AND d.status = 'valid'";
+
+/* What the batch would have packed but for a revoke or a reprint. */
+static const char left_out_sql[] =
+	"SELECT d.reference, d.type, d.status, NULL FROM documents d"
+	" WHERE d.batch_id = ?1 AND d.reference NOT IN (SELECT reference FROM temp.pack_set)"
+	" UNION ALL SELECT d.reference, d.type, d.status, r.original FROM reprints r"
+	" JOIN documents d ON d.reference = r.replacement WHERE r.print_batch_id = ?1"
+	" AND d.reference NOT IN (SELECT reference FROM temp.pack_set) ORDER BY 1";
 
 static const char *col(sqlite3_stmt *st, int i)
 {
@@ -87,4 +109,76 @@ long cp_pack_claim_reprints(struct cp_registry *reg, const char *batch)
 			       batch, NULL, &n) < 0)
 		return -1;
 	return n;
+}
+
+int cp_pack_choose(struct cp_registry *reg, const char *batch, long *own)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (cp_registry_exec(reg, "DROP TABLE IF EXISTS temp.pack_set;"
+				  "CREATE TEMP TABLE pack_set (reference TEXT PRIMARY KEY)") < 0 ||
+	    !(st = cp_registry_prepare(reg, choose_sql)))
+		return -1;
+	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return cp_error("%s: choosing the documents to pack: %s", reg->path,
+				sqlite3_errmsg(reg->db));
+	return cp_registry_scalar(reg, "SELECT count(*) FROM temp.pack_set s JOIN documents d"
+				  " ON d.reference = s.reference WHERE d.batch_id = ?1", batch, NULL,
+				  own);
+}
+
+long cp_pack_left_out(struct cp_registry *reg, const char *batch, struct cp_xmlout *out)
+{
+	sqlite3_stmt *st = cp_registry_prepare(reg, left_out_sql);
+	long n = 0;
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		cp_xmlout_start(out, "left-out");
+		cp_xmlout_attr(out, "type", col(st, 1));
+		cp_xmlout_attr(out, "reference", col(st, 0));
+		cp_xmlout_attr(out, "status", col(st, 2));
+		if (col(st, 3))
+			cp_xmlout_attr(out, "replaces", col(st, 3));
+		cp_xmlout_end(out);
+		n++;
+	}
+	if (rc != SQLITE_DONE)
+		n = cp_error("%s: reading the documents left out: %s", reg->path,
+			     sqlite3_errmsg(reg->db));
+	sqlite3_finalize(st);
+	return n;
+}
+
+int cp_pack_publish(struct cp_registry *reg)
+{
+	char stamp[32];
+	sqlite3_stmt *st;
+	int rc;
+
+	if (cp_registry_begin(reg) < 0)
+		return -1;
+	st = cp_registry_prepare(reg, "UPDATE documents SET published = ?1 WHERE published IS NULL"
+				      " AND reference IN (SELECT reference FROM temp.pack_set)");
+	if (!st) {
+		cp_registry_rollback(reg);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, cp_time_stamp(stamp, sizeof(stamp)), -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		cp_error("%s: recording the documents published: %s", reg->path,
+			 sqlite3_errmsg(reg->db));
+		cp_registry_rollback(reg);
+		return -1;
+	}
+	return cp_registry_commit(reg);
 }

@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../pipeline/atomic.h"
 #include "../../pipeline/date.h"
@@ -228,11 +229,25 @@ static int load(struct reports *r)
 	return rc;
 }
 
+/* An earlier attempt's summaries go: a course run whose documents were all
+ * revoked since has none now, and the zip takes whichever are there. */
+static void remove_summaries(const struct cp_pack *p)
+{
+	for (size_t i = 0; i < p->nruns; i++)
+		if (cp_spool_name_ok(p->runs[i].id)) {
+			char *path = cp_xasprintf("%s/summary-%s.pdf", p->work, p->runs[i].id);
+
+			unlink(path);
+			free(path);
+		}
+}
+
 int cp_pack_reports(struct cp_pack *p)
 {
 	struct reports r;
 	int rc;
 
+	remove_summaries(p);
 	memset(&r, 0, sizeof(r));
 	r.p = p;
 	cp_date_format(cp_date_today(), r.today);

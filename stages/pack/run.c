@@ -1,8 +1,9 @@
-/* The pack stage's flow: count the course runs, take the queued reprints,
- * write the manifest and reports, the centre's zip, the print file and its
- * ticket, then packed.xml, written last: its presence means done. Every
- * output is replaced whole on a re-run, so a crash at any point leaves a
- * batch that packing again finishes. */
+/* The pack stage's flow: count the course runs, take the queued reprints
+ * and fix the documents to pack (those valid now), write the manifest and
+ * reports, the centre's zip, the print file and its ticket, record the
+ * documents as published (issued), then packed.xml, written last: its
+ * presence means done. Every output is replaced whole on a re-run, so a
+ * crash at any point leaves a batch that packing again finishes. */
 #include "pack.h"
 
 #include <errno.h>
@@ -17,29 +18,33 @@
 #include "../../pipeline/xalloc.h"
 #include "../../pipeline/banned.h"
 
-/* The registry's documents for the batch must be the ones rendered. */
+/* The registry's documents for the batch must be the ones render made or
+ * left out (not valid when it ran). */
 static int check_rendered(struct cp_pack *p)
 {
 	struct cp_batchfile_handler h = { 0 };
 	char *path = cp_xasprintf("%s/rendered.xml", p->dir);
 	xmlNodePtr end = NULL;
-	long have = 0;
+	long have = 0, left_out;
 	int rc = cp_batchfile_read(path, "rendered", &h, &end);
 
 	free(path);
 	if (rc < 0)
 		return -1;
-	p->documents = cp_node_attr_long(end, "documents", -1);
+	p->rendered = cp_node_attr_long(end, "documents", -1);
+	left_out = cp_node_attr_long(end, "left-out", 0);
 	xmlFreeNode(end);
 	if (cp_registry_scalar(p->reg, "SELECT count(*) FROM documents WHERE batch_id = ?1",
 			       p->batch, NULL, &have) < 0)
 		return -1;
-	if (have != p->documents)
-		return cp_error("batch %s: the registry holds %ld documents, rendered.xml %ld",
-				p->batch, have, p->documents);
+	if (have != p->rendered + left_out)
+		return cp_error("batch %s: the registry holds %ld documents, rendered.xml %ld "
+				"and %ld left out", p->batch, have, p->rendered, left_out);
 	return 0;
 }
 
+/* One transaction: the queued reprints taken, and what this run packs read
+ * from the registry as it is now. */
 static long claim(struct cp_pack *p)
 {
 	long n;
@@ -47,10 +52,14 @@ static long claim(struct cp_pack *p)
 	if (cp_registry_begin(p->reg) < 0)
 		return -1;
 	n = cp_pack_claim_reprints(p->reg, p->batch);
-	if (n < 0 || cp_registry_commit(p->reg) < 0) {
+	if (n < 0 || cp_pack_choose(p->reg, p->batch, &p->documents) < 0 ||
+	    cp_registry_commit(p->reg) < 0) {
 		cp_registry_rollback(p->reg);
 		return -1;
 	}
+	if (p->documents < p->rendered)
+		cp_info("%ld of the batch's %ld documents rendered are no longer valid: not packed",
+			p->rendered - p->documents, p->rendered);
 	return n;
 }
 
@@ -60,6 +69,7 @@ static int write_packed(struct cp_pack *p, const struct cp_spool *spool, long re
 	struct cp_atomic a;
 	struct cp_xmlout x;
 	char *path = cp_xasprintf("%s/packed.xml", p->dir), *manifest;
+	long left_out = 0;
 	int rc;
 
 	manifest = cp_xasprintf("%s/manifest.csv", p->work);
@@ -77,11 +87,15 @@ static int write_packed(struct cp_pack *p, const struct cp_spool *spool, long re
 	cp_xmlout_attr(&x, "batch", p->batch);
 	if ((rc = cp_pack_export(p, spool, &x)) == CP_EX_OK)
 		rc = cp_pack_print(p, spool, &x);
+	if (rc == CP_EX_OK && (left_out = cp_pack_left_out(p->reg, p->batch, &x)) < 0)
+		rc = CP_EX_IOERR;
 	if (rc == CP_EX_OK) {
 		cp_xmlout_start(&x, "end");
 		cp_xmlout_attr_long(&x, "count", p->achieved);
 		cp_xmlout_attr_long(&x, "documents", p->documents);
 		cp_xmlout_attr_long(&x, "reprints", reprints);
+		if (left_out)
+			cp_xmlout_attr_long(&x, "left-out", left_out);
 		cp_xmlout_end(&x);
 		cp_xmlout_end(&x);
 	}
@@ -89,13 +103,17 @@ static int write_packed(struct cp_pack *p, const struct cp_spool *spool, long re
 		cp_error("%s: cannot write: %s", path, strerror(errno));
 		rc = CP_EX_IOERR;
 	}
+	/* the zip and the print file are out: their documents are issued, even
+	 * if a crash stops this attempt before packed.xml */
+	if (rc == CP_EX_OK && cp_pack_publish(p->reg) < 0)
+		rc = CP_EX_IOERR;
 	if (rc == CP_EX_OK && cp_atomic_commit(&a) < 0)
 		rc = CP_EX_CANTCREAT;
 	cp_atomic_abort(&a);
 	free(path);
 	*counts = cp_xasprintf("{\"learners\":%ld,\"documents\":%ld,\"reprints\":%ld,"
-			       "\"held\":%ld,\"rejected\":%ld}", p->achieved, p->documents,
-			       reprints, p->held, p->rejected);
+			       "\"left_out\":%ld,\"held\":%ld,\"rejected\":%ld}", p->achieved,
+			       p->documents, reprints, left_out, p->held, p->rejected);
 	return rc;
 }
 

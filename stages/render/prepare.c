@@ -4,6 +4,7 @@
  * font holding the batch's characters. */
 #include "render.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,11 +99,22 @@ static int on_learner_templates(void *ctx, xmlNodePtr l)
 	return s->failed ? -1 : 0;
 }
 
+/* Whether any of a learner's documents is still to be rendered. */
+static bool any_rendered(const struct cp_render *r, xmlNodePtr l)
+{
+	for (xmlNodePtr d = l->children; d; d = d->next)
+		if (d->type == XML_ELEMENT_NODE && !xmlStrcmp(d->name, (const xmlChar *)"document") &&
+		    !cp_render_left_out(r, cp_node_attr(d, "reference")))
+			return true;
+	return false;
+}
+
 static int on_learner_glyphs(void *ctx, xmlNodePtr l)
 {
 	struct scan *s = ctx;
 
-	if (xmlStrcmp(l->name, (const xmlChar *)"learner"))
+	/* a learner whose documents are all revoked is printed nowhere */
+	if (xmlStrcmp(l->name, (const xmlChar *)"learner") || !any_rendered(s->r, l))
 		return 0;
 	check_text(s, l, "first name", cp_node_text(l, "first-name"));
 	check_text(s, l, "middle names", cp_node_text(l, "middle-names"));
@@ -173,6 +185,7 @@ void cp_render_release(struct cp_render *r)
 	for (int i = 0; i < CP_MAX_FONTS; i++)
 		free(r->subset[i]);
 	cp_fontset_release(&r->fonts);
+	cp_render_select_release(r);
 	free(r->dir);
 	memset(r, 0, sizeof(*r));
 }

@@ -7,10 +7,16 @@
 
 #include "../../pipeline/conf.h"
 #include "../../pipeline/layout.h"
+#include "../../pipeline/registry.h"
 
 #define CP_RENDER_MAX_LAYOUTS 16
 
 int cp_render_run(const struct cp_conf *conf, const char *batch_arg, FILE *out);
+
+/* A document of the batch not valid when render started. */
+struct cp_render_left_out {
+	char *ref, *status; /* "revoked" or "superseded" */
+};
 
 /* What every worker shares, made once before the workers start. */
 struct cp_render {
@@ -22,7 +28,18 @@ struct cp_render {
 	struct cp_layout layouts[CP_RENDER_MAX_LAYOUTS];
 	int nlayouts;
 	long learners;
+	struct cp_render_left_out *left_out; /* sorted by reference */
+	size_t nleft_out;
 };
+
+/* Read which of the batch's documents are no longer valid (select.c): they
+ * are not rendered, and their copies from an earlier attempt are removed.
+ * 0 or -1. */
+int cp_render_select(struct cp_render *r, struct cp_registry *reg);
+/* The status of a document left out ("revoked", "superseded"), or NULL if
+ * it is rendered. */
+const char *cp_render_left_out(const struct cp_render *r, const char *ref);
+void cp_render_select_release(struct cp_render *r);
 
 /* Load the templates the batch names, check every learner's text against
  * their fonts, and write the font subsets. Returns a sysexits code. */

@@ -23,15 +23,17 @@
 #include "../../pipeline/banned.h"
 
 struct gather {
+	const struct cp_render *r;
 	struct cp_xmlout xml;
 	struct cp_journal journal;
-	long learners, documents, pages, missing;
+	long learners, documents, pages, missing, left_out;
 	unsigned long long bytes;
 };
 
 static int gather_learner(void *ctx, xmlNodePtr l)
 {
 	struct gather *g = ctx;
+	const char *status;
 
 	if (xmlStrcmp(l->name, (const xmlChar *)"learner"))
 		return 0;
@@ -45,6 +47,15 @@ static int gather_learner(void *ctx, xmlNodePtr l)
 
 		if (d->type != XML_ELEMENT_NODE || xmlStrcmp(d->name, (const xmlChar *)"document"))
 			continue;
+		if ((status = cp_render_left_out(g->r, cp_node_attr(d, "reference")))) {
+			cp_xmlout_start(&g->xml, "left-out");
+			cp_xmlout_attr(&g->xml, "type", cp_node_attr(d, "type"));
+			cp_xmlout_attr(&g->xml, "reference", cp_node_attr(d, "reference"));
+			cp_xmlout_attr(&g->xml, "status", status);
+			cp_xmlout_end(&g->xml);
+			g->left_out++;
+			continue;
+		}
 		if (!cp_journal_find(&g->journal, g->learners - 1, cp_node_attr(d, "reference"), &x)) {
 			cp_error("%s: no rendering recorded", cp_node_attr(d, "reference"));
 			g->missing++;
@@ -75,7 +86,7 @@ static int gather_learner(void *ctx, xmlNodePtr l)
 
 static int write_rendered(struct cp_render *r, char **counts)
 {
-	struct gather g = { 0 };
+	struct gather g = { .r = r };
 	struct cp_batchfile_handler h = { &g, NULL, NULL, NULL, gather_learner };
 	struct cp_atomic out;
 	char *path = cp_xasprintf("%s/rendered.xml", r->dir);
@@ -103,6 +114,8 @@ static int write_rendered(struct cp_render *r, char **counts)
 	cp_xmlout_attr_long(&g.xml, "count", g.learners);
 	cp_xmlout_attr_long(&g.xml, "documents", g.documents);
 	cp_xmlout_attr_long(&g.xml, "pages", g.pages);
+	if (g.left_out)
+		cp_xmlout_attr_long(&g.xml, "left-out", g.left_out);
 	cp_xmlout_end(&g.xml);
 	cp_xmlout_end(&g.xml);
 	if (cp_xmlout_finish(&g.xml) < 0) {
@@ -115,8 +128,9 @@ static int write_rendered(struct cp_render *r, char **counts)
 		rc = CP_EX_IOERR;
 		goto free;
 	}
-	*counts = cp_xasprintf("{\"learners\":%ld,\"documents\":%ld,\"pages\":%ld,\"bytes\":%llu}",
-			       g.learners, g.documents, g.pages, g.bytes);
+	*counts = cp_xasprintf("{\"learners\":%ld,\"documents\":%ld,\"left_out\":%ld,"
+			       "\"pages\":%ld,\"bytes\":%llu}", g.learners, g.documents,
+			       g.left_out, g.pages, g.bytes);
 	cp_info("%ld learners: %ld documents, %ld pages, %llu KB of PDF (digital and print)",
 		g.learners, g.documents, g.pages, g.bytes / 1024);
 	rc = CP_EX_OK;
@@ -201,6 +215,8 @@ int cp_render_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 			rc = CP_EX_CANTCREAT;
 		free(sub);
 	}
+	if (rc == CP_EX_OK && cp_render_select(&r, &st.reg) < 0)
+		rc = CP_EX_IOERR;
 	if (rc == CP_EX_OK)
 		rc = cp_render_prepare(&r);
 	if (rc == CP_EX_OK) {

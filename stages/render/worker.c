@@ -91,6 +91,8 @@ static int document(struct worker *w, xmlNodePtr l, xmlNodePtr doc, struct cp_re
 	if (!type || !ref || !layout)
 		return cp_error("learner '%s': a document without its type, reference or template",
 				cp_node_attr(l, "enrolment"));
+	if (cp_render_left_out(w->r, ref))
+		return 0; /* revoked or superseded: not issued, not drawn */
 	if (cp_journal_find(w->journal, w->index - 1, ref, &done) && both_files(w, ref))
 		return 0;
 	cp_record_document(rec, w->r->conf, ref, type, cp_node_attr(doc, "issued"),

@@ -3,11 +3,31 @@
 127.0.0.1 and a free port. Every accepted message is stored as DIR/N.eml
 with its envelope recipients in DIR/N.rcpt; each connection's EHLO is
 appended to DIR/sessions. Recipients listed in DIR/defer get 450 and those
-in DIR/reject 550 (both files read again for every RCPT, so a test can
-change them while the server runs). With a file DIR/auth holding
-"user:password", AUTH is required (PLAIN or LOGIN, without TLS: a test
-server on 127.0.0.1) and only that pair is accepted. The port is written to
-DIR/port once the server listens; SIGTERM stops it."""
+in DIR/reject 550. With a file DIR/auth holding "user:password", AUTH is
+required (PLAIN or LOGIN, without TLS: a test server on 127.0.0.1) and only
+that pair is accepted.
+
+Scripted failures, as real servers and their rate limits behave (every
+file is read again at each step, so a test can change them while the
+server runs):
+  DIR/close        "421 STAGE [N]" or "drop STAGE [N]": once N messages
+                   (default 0) were accepted on a connection, answer STAGE
+                   (greeting, ehlo, mail, rcpt, data: the DATA command,
+                   dot: the end of a message's data) with 421 and close
+                   the connection, or close it without a word (drop; at
+                   dot the message is stored first, so the client cannot
+                   know it was accepted)
+  DIR/delay-dot    "SECONDS [N]": wait that long before answering the end
+                   of data, for the first N messages of each connection
+                   (default all); the message is stored first
+  DIR/no-greeting  present: take connections and never greet
+  DIR/pipelining   present: offer PIPELINING in the EHLO reply
+
+The port is written to DIR/port once the server listens; SIGTERM stops it,
+and so does the death of the process that started it (the test), however
+it died, so no test leaves a server behind."""
+import asyncio
+import ctypes
 import os
 import signal
 import socket
@@ -15,7 +35,10 @@ import sys
 import threading
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword, syntax
+
+PR_SET_PDEATHSIG = 1
+CLOSE_STAGES = ("greeting", "ehlo", "mail", "rcpt", "data", "dot")
 
 
 def listed(path, address):
@@ -24,6 +47,62 @@ def listed(path, address):
             return address.lower() in (line.strip().lower() for line in f)
     except FileNotFoundError:
         return False
+
+
+def words(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read().split()
+    except FileNotFoundError:
+        return None
+
+
+class ScriptedSMTP(SMTP):
+    """One connection: aiosmtpd's SMTP, failing where DIR/close says."""
+
+    def __init__(self, store, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.store = store
+        self.accepted = 0  # messages accepted on this connection
+
+    def closing_at(self, stage):
+        """'421' or 'drop' if the script closes the connection here."""
+        w = words(os.path.join(self.store, "close"))
+        if not w or len(w) < 2 or w[0] not in ("421", "drop") or w[1] not in CLOSE_STAGES:
+            return None
+        after = int(w[2]) if len(w) > 2 else 0
+        return w[0] if w[1] == stage and self.accepted >= after else None
+
+    async def close_with(self, how):
+        if how == "421":
+            await self.push("421 4.7.0 test server: too many messages, closing the connection")
+        self.transport.close()
+
+    async def _handle_client(self):
+        if os.path.exists(os.path.join(self.store, "no-greeting")):
+            await asyncio.Event().wait()  # until the client goes (cancelled)
+        how = self.closing_at("greeting")
+        if how:
+            await self.close_with(how)
+            return
+        await super()._handle_client()
+
+    def closes_at(stage, command):
+        """aiosmtpd's command, preceded by the script's close at stage."""
+        async def method(self, arg):
+            how = self.closing_at(stage)
+            if how:
+                return await self.close_with(how)
+            return await command(self, arg)
+        # the same HELP text as aiosmtpd's own
+        return syntax(command.__smtp_syntax__, command.__smtp_syntax_extended__,
+                      command.__smtp_syntax_when__)(method)
+
+    smtp_EHLO = closes_at("ehlo", SMTP.smtp_EHLO)
+    smtp_MAIL = closes_at("mail", SMTP.smtp_MAIL)
+    smtp_RCPT = closes_at("rcpt", SMTP.smtp_RCPT)
+    smtp_DATA = closes_at("data", SMTP.smtp_DATA)
+    del closes_at
 
 
 class Handler:
@@ -36,6 +115,8 @@ class Handler:
         with open(os.path.join(self.store, "sessions"), "a", encoding="utf-8") as f:
             f.write(hostname + "\n")
         session.host_name = hostname
+        if os.path.exists(os.path.join(self.store, "pipelining")):
+            responses.insert(1, "250-PIPELINING")
         return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -46,7 +127,7 @@ class Handler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):
+    def keep(self, envelope):
         with self.lock:
             self.count += 1
             n = self.count
@@ -56,6 +137,22 @@ class Handler:
         with open(base + ".rcpt", "w", encoding="utf-8") as f:
             f.write("\n".join(envelope.rcpt_tos) + "\n")
         os.rename(base + ".tmp", base + ".eml")
+        return n
+
+    async def handle_DATA(self, server, session, envelope):
+        how = server.closing_at("dot")
+        if how == "421":
+            # the reply is written before the connection is closed
+            server.loop.call_soon(server.transport.close)
+            return "421 4.7.0 test server: closing the connection"
+        n = self.keep(envelope)
+        if how == "drop":
+            server.transport.close()
+            return "250 2.0.0 queued as %06d (never seen: the connection is closed)" % n
+        delay = words(os.path.join(self.store, "delay-dot"))
+        if delay and (len(delay) < 2 or server.accepted < int(delay[1])):
+            await asyncio.sleep(float(delay[0]))
+        server.accepted += 1
         return "250 2.0.0 queued as %06d" % n
 
 
@@ -70,8 +167,31 @@ class Authenticator:
         return AuthResult(success=ok)
 
 
+class ScriptedController(Controller):
+    def __init__(self, store, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.store = store
+
+    def factory(self):
+        return ScriptedSMTP(self.store, self.handler, **self.SMTP_kwargs)
+
+
+def die_with_parent():
+    """SIGTERM when the process that started this one dies (even by SIGKILL)."""
+    parent = os.getppid()
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+        sys.exit("smtpd.py: prctl(PR_SET_PDEATHSIG): %s" % os.strerror(ctypes.get_errno()))
+    if os.getppid() != parent or parent == 1:  # it died before prctl
+        sys.exit(0)
+
+
 def main():
     store = sys.argv[1]
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    die_with_parent()
     os.makedirs(store, exist_ok=True)
     auth = {}
     try:
@@ -83,15 +203,12 @@ def main():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    controller = Controller(Handler(store), hostname="127.0.0.1", port=port,
-                            decode_data=False, **auth)
+    controller = ScriptedController(store, Handler(store), hostname="127.0.0.1", port=port,
+                                    decode_data=False, **auth)
     controller.start()
     with open(os.path.join(store, "port.tmp"), "w") as f:
         f.write(str(port))
     os.rename(os.path.join(store, "port.tmp"), os.path.join(store, "port"))
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
     stop.wait()
     controller.stop()
 

@@ -1,0 +1,309 @@
+/* The smtp:// transport: libesmtp, every message of a call in one SMTP
+ * session, STARTTLS as configured, AUTH when a user is set, [mail] timeout
+ * on the greeting and every reply. Each message's outcome comes from the
+ * replies it had; a message the server never took up (the session ended
+ * before: 421, a lost connection) is marked not attempted, so the caller
+ * defers it without charging it an attempt. */
+#include "notify.h"
+
+#include <auth-client.h>
+#include <errno.h>
+#include <libesmtp.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../pipeline/msg.h"
+#include "../../pipeline/xalloc.h"
+#include "../../pipeline/banned.h"
+
+/* What the session saw, from libesmtp's callbacks. */
+struct session {
+	bool connected;       /* the TCP connection was made */
+	int greeting;         /* the code of the server's first reply; 0: none */
+	int busy;             /* 421 at any point, or a 4xx greeting: its code */
+	char busy_text[128];
+	char line[512];       /* the server's line being read */
+	size_t len;
+};
+
+/* One whole line from the server: the last line of a reply is "NNN text". */
+static void server_line(struct session *ss)
+{
+	const char *l = ss->line;
+	bool first = !ss->greeting;
+	int code;
+
+	ss->line[ss->len] = '\0';
+	ss->len = 0;
+	if (l[0] < '0' || l[0] > '9' || l[1] < '0' || l[1] > '9' || l[2] < '0' || l[2] > '9' ||
+	    (l[3] != ' ' && l[3] != '\r' && l[3] != '\0'))
+		return;
+	code = (l[0] - '0') * 100 + (l[1] - '0') * 10 + (l[2] - '0');
+	if (first)
+		ss->greeting = code;
+	if (!ss->busy && (code == 421 || (first && code / 100 == 4))) {
+		ss->busy = code;
+		cp_mail_clean_text(ss->busy_text, sizeof(ss->busy_text), l[3] ? l + 4 : "");
+	}
+}
+
+/* libesmtp shows the protocol here. Only the server's side is read: what
+ * certpress writes (AUTH included) is never looked at. */
+static void monitor(const char *buf, int len, int writing, void *arg)
+{
+	struct session *ss = arg;
+
+	if (writing)
+		return;
+	for (int i = 0; i < len; i++) {
+		if (buf[i] == '\n')
+			server_line(ss);
+		else if (ss->len + 1 < sizeof(ss->line))
+			ss->line[ss->len++] = buf[i];
+	}
+}
+
+static void on_event(smtp_session_t s, int event, void *arg, ...)
+{
+	struct session *ss = arg;
+	va_list ap;
+
+	(void)s;
+	if (event == SMTP_EV_CONNECT) {
+		ss->connected = true;
+	} else if (event == SMTP_EV_MESSAGEDATA) {
+		/* the message's content is going to the server: from now on
+		 * it may be delivered even if no reply ever comes */
+		va_start(ap, arg);
+		struct cp_mail *m = smtp_message_get_application_data(va_arg(ap, smtp_message_t));
+		va_end(ap);
+		if (m)
+			m->attempted = true;
+	}
+}
+
+struct auth {
+	const char *user;
+	char password[256];
+};
+
+/* libesmtp asks for the user and password through this. */
+static int interact(auth_client_request_t req, char **result, int fields, void *arg)
+{
+	struct auth *a = arg;
+
+	for (int i = 0; i < fields; i++) {
+		if (req[i].flags & AUTH_USER)
+			result[i] = (char *)a->user;
+		else if (req[i].flags & AUTH_PASS)
+			result[i] = a->password;
+		else
+			return 0;
+	}
+	return 1;
+}
+
+static char *from_address(const char *from)
+{
+	const char *lt = strchr(from, '<');
+	char *a = cp_xstrdup(lt ? lt + 1 : from);
+
+	a[strcspn(a, ">")] = '\0';
+	return a;
+}
+
+static int code_of(const smtp_status_t *st)
+{
+	return st ? st->code : 0;
+}
+
+/* A message's outcome from the replies it had: to its sender (MAIL), its
+ * recipient (RCPT) and its data (DATA, then the end of data). A 421 judges
+ * the connection, not the message; a message whose content went out and had
+ * no reply may have been delivered (the documented window). A message the
+ * server never judged is not attempted, for the reason why_not. */
+static void outcome(struct cp_mail *m, smtp_message_t msg, smtp_recipient_t rcpt,
+		    const char *why_not)
+{
+	const smtp_status_t *f = smtp_reverse_path_status(msg);
+	const smtp_status_t *r = smtp_recipient_status(rcpt);
+	const smtp_status_t *t = smtp_message_transfer_status(msg);
+	int rc = code_of(r), tc = code_of(t);
+	bool handed = m->attempted;
+	char why[300];
+
+	m->attempted = true;
+	if (rc / 100 == 2) {
+		if (tc / 100 == 2 || tc / 100 == 5 || (tc / 100 == 4 && (tc != 421 || handed))) {
+			cp_mail_set_reply(m, tc, t->text);
+			return;
+		}
+		if (handed) {
+			cp_mail_set_reply(m, 0, "the connection was lost during or after the"
+						" message's data: it may have been delivered");
+			return;
+		}
+	} else if (rc / 100 == 5 || (rc / 100 == 4 && rc != 421)) {
+		cp_mail_set_reply(m, rc, r->text);
+		return;
+	}
+	m->attempted = false;
+	if (code_of(f) / 100 == 4 && f->code != 421) {
+		snprintf(why, sizeof(why), "not tried: the server deferred the sender: %d %s",
+			 f->code, f->text ? f->text : "");
+		why_not = why;
+	}
+	cp_mail_set_reply(m, 0, why_not);
+}
+
+static enum cp_mail_session unreachable(struct cp_mail *m, size_t n, const char *why)
+{
+	for (size_t i = 0; i < n; i++) {
+		m[i].attempted = false;
+		cp_mail_set_reply(&m[i], 0, why);
+	}
+	return CP_MAIL_UNREACHABLE;
+}
+
+/* What the session came to, once each message has its outcome. */
+static enum cp_mail_session verdict(const struct cp_conf *conf, const struct session *ss,
+				    struct cp_mail *m, smtp_message_t *msg,
+				    smtp_recipient_t *rcpt, size_t n)
+{
+	const char *server = conf->mail_transport + 7;
+	char why[300], err[128];
+	size_t answered = 0, refused = 0, open = 0;
+
+	smtp_strerror(smtp_errno(), err, sizeof(err));
+	if (!ss->connected) {
+		cp_error("SMTP server %s: %s", server, err);
+		snprintf(why, sizeof(why), "not tried: %s", err);
+		return unreachable(m, n, why);
+	}
+	if (!ss->greeting) {
+		cp_error("SMTP server %s sent no greeting (it closed the connection, or nothing"
+			 " came within %ld s)", server, conf->mail_timeout);
+		return unreachable(m, n, "not tried: no greeting from the server");
+	}
+	if (ss->greeting / 100 == 5) {
+		cp_error("SMTP server %s refused the session (%d)", server, ss->greeting);
+		snprintf(why, sizeof(why), "not tried: the server refused the session (%d)",
+			 ss->greeting);
+		return unreachable(m, n, why);
+	}
+	if (ss->busy)
+		snprintf(why, sizeof(why), "not tried: the server closed the session: %d %s",
+			 ss->busy, ss->busy_text);
+	else
+		snprintf(why, sizeof(why), "not tried: the session ended before this message");
+	for (size_t i = 0; i < n; i++) {
+		const smtp_status_t *f = smtp_reverse_path_status(msg[i]);
+
+		if (code_of(f) / 100 == 5) {
+			/* MAIL FROM refused (authentication required or failed,
+			 * the sender refused): the server's or our configuration's
+			 * fault, never the learner's, so the message waits as if
+			 * the server were down */
+			m[i].attempted = false;
+			cp_mail_set_reply(&m[i], 0, "not tried: the server refused the sender");
+			if (!refused++)
+				cp_error("SMTP server %s refused the sender (%d)%s", server, f->code,
+					 conf->mail_user ? ": check [mail] user and password-file" : "");
+			continue;
+		}
+		answered += code_of(f) != 0;
+		outcome(&m[i], msg[i], rcpt[i], why);
+		open += !m[i].attempted || !m[i].code;
+	}
+	if (refused)
+		return CP_MAIL_UNREACHABLE;
+	if (!answered && !ss->busy) {
+		/* libesmtp ends a session whose AUTH or required STARTTLS failed
+		 * without a message's reply */
+		cp_error("SMTP server %s ended the session before any message%s%s%s", server,
+			 conf->mail_user ? " (AUTH failed? check [mail] user and password-file)" : "",
+			 smtp_errno() ? ": " : "", smtp_errno() ? err : "");
+		return CP_MAIL_UNREACHABLE;
+	}
+	if (ss->busy || open) {
+		/* reply codes only: a 421's text may quote an address */
+		if (ss->busy)
+			cp_warn("SMTP server %s closed the session (%d) with %zu of %zu messages"
+				" done: the rest waits for a retry", server, ss->busy, n - open, n);
+		else
+			cp_warn("the connection to SMTP server %s was lost with %zu of %zu messages"
+				" done: the rest waits for a retry", server, n - open, n);
+		return CP_MAIL_CLOSED;
+	}
+	return CP_MAIL_DONE;
+}
+
+enum cp_mail_session cp_mail_send_smtp(const struct cp_conf *conf, struct cp_mail *m, size_t n)
+{
+	static const int timeouts[] = { Timeout_GREETING, Timeout_ENVELOPE, Timeout_DATA,
+					Timeout_TRANSFER, Timeout_DATA2 };
+	static const enum starttls_option tls[] = { Starttls_DISABLED, Starttls_ENABLED,
+						    Starttls_REQUIRED };
+	smtp_session_t s = smtp_create_session();
+	smtp_recipient_t *rcpt = cp_xcalloc(n, sizeof(*rcpt));
+	smtp_message_t *msg = cp_xcalloc(n, sizeof(*msg));
+	auth_context_t actx = NULL;
+	struct auth auth = { conf->mail_user, "" };
+	struct session ss;
+	char *from = from_address(conf->mail_from);
+	enum cp_mail_session rc;
+
+	memset(&ss, 0, sizeof(ss));
+	if (!s) {
+		cp_error("cannot start an SMTP session");
+		rc = unreachable(m, n, "not tried: cannot start an SMTP session");
+		goto out;
+	}
+	smtp_set_server(s, conf->mail_transport + 7);
+	/* libesmtp's timeouts are milliseconds; the override lets a timeout
+	 * below RFC 5321's minutes stand (down to libesmtp's own 1 s) */
+	for (size_t i = 0; i < sizeof(timeouts) / sizeof(*timeouts); i++)
+		smtp_set_timeout(s, timeouts[i] | Timeout_OVERRIDE_RFC2822_MINIMUM,
+				 conf->mail_timeout * 1000L);
+	smtp_starttls_enable(s, tls[conf->mail_starttls]);
+	smtp_set_monitorcb(s, monitor, &ss, 0);
+	smtp_set_eventcb(s, on_event, &ss);
+	if (conf->mail_user) {
+		if (conf->mail_password_file &&
+		    cp_conf_mail_password(conf, auth.password, sizeof(auth.password)) < 0) {
+			rc = unreachable(m, n, "not tried: the SMTP password cannot be read");
+			goto out;
+		}
+		auth_client_init();
+		actx = auth_create_context();
+		auth_set_mechanism_flags(actx, AUTH_PLUGIN_PLAIN, 0);
+		auth_set_interact_cb(actx, interact, &auth);
+		smtp_auth_set_context(s, actx);
+	}
+	for (size_t i = 0; i < n; i++) {
+		m[i].attempted = false;
+		msg[i] = smtp_add_message(s);
+		smtp_message_set_application_data_release(msg[i], &m[i], NULL);
+		smtp_set_reverse_path(msg[i], from);
+		rcpt[i] = smtp_add_recipient(msg[i], m[i].to);
+		smtp_set_message_str(msg[i], m[i].text);
+	}
+	/* false when no connection was made or the greeting was not 2xx:
+	 * verdict() tells those apart from what the callbacks saw */
+	smtp_start_session(s);
+	rc = verdict(conf, &ss, m, msg, rcpt, n);
+out:
+	if (s)
+		smtp_destroy_session(s);
+	if (actx) {
+		auth_destroy_context(actx);
+		auth_client_exit();
+	}
+	sodium_memzero(auth.password, sizeof(auth.password));
+	free(from);
+	free(rcpt);
+	free(msg);
+	return rc;
+}

@@ -1,0 +1,91 @@
+/* Which of an assigned batch's documents render makes: those valid in the
+ * registry when the stage starts. A document revoked or superseded (an
+ * operator's revoke or reprint while the batch waited) is left out, its
+ * copies from an earlier attempt removed, and rendered.xml names it, so
+ * pack knows it was not forgotten. */
+#include "render.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../pipeline/msg.h"
+#include "../../pipeline/ref.h"
+#include "../../pipeline/xalloc.h"
+#include "../../pipeline/banned.h"
+
+static int by_ref(const void *a, const void *b)
+{
+	return strcmp(((const struct cp_render_left_out *)a)->ref,
+		      ((const struct cp_render_left_out *)b)->ref);
+}
+
+/* A left-out document's copies, made by an attempt before it changed. */
+static void remove_copies(const struct cp_render *r, const char *ref)
+{
+	char norm[CP_REF_LEN + 1];
+	uint32_t serial;
+	unsigned issue;
+
+	/* the name comes from the registry: a reference, or nothing is removed */
+	if (!cp_ref_parse(ref, norm, &serial, &issue) || strcmp(norm, ref))
+		return;
+	for (int digital = 0; digital < 2; digital++) {
+		char *path = cp_xasprintf("%s/%s/%s.pdf", r->dir, digital ? "digital" : "print", ref);
+
+		unlink(path);
+		free(path);
+	}
+}
+
+int cp_render_select(struct cp_render *r, struct cp_registry *reg)
+{
+	sqlite3_stmt *st = cp_registry_prepare(reg, "SELECT reference, status FROM documents"
+						    " WHERE batch_id = ?1 AND status <> 'valid'");
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, r->batch, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct cp_render_left_out *l;
+
+		r->left_out = cp_xrealloc(r->left_out, (r->nleft_out + 1) * sizeof(*r->left_out));
+		l = &r->left_out[r->nleft_out++];
+		l->ref = cp_xstrdup((const char *)sqlite3_column_text(st, 0));
+		l->status = cp_xstrdup((const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return cp_error("%s: reading the batch's document statuses: %s", reg->path,
+				sqlite3_errmsg(reg->db));
+	if (r->nleft_out)
+		qsort(r->left_out, r->nleft_out, sizeof(*r->left_out), by_ref);
+	for (size_t i = 0; i < r->nleft_out; i++)
+		remove_copies(r, r->left_out[i].ref);
+	if (r->nleft_out)
+		cp_info("%zu documents revoked or superseded since assign: not rendered",
+			r->nleft_out);
+	return 0;
+}
+
+const char *cp_render_left_out(const struct cp_render *r, const char *ref)
+{
+	struct cp_render_left_out key = { (char *)ref, NULL }, *l;
+
+	if (!r->nleft_out || !ref)
+		return NULL;
+	l = bsearch(&key, r->left_out, r->nleft_out, sizeof(*r->left_out), by_ref);
+	return l ? l->status : NULL;
+}
+
+void cp_render_select_release(struct cp_render *r)
+{
+	for (size_t i = 0; i < r->nleft_out; i++) {
+		free(r->left_out[i].ref);
+		free(r->left_out[i].status);
+	}
+	free(r->left_out);
+	r->left_out = NULL;
+	r->nleft_out = 0;
+}
