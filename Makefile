@@ -11,7 +11,11 @@ DESTDIR ?=
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-override CFLAGS += -std=c17 -Wall -Wextra -Werror
+# Format strings: every printf-like function carries a format attribute, and
+# none is handed a format that is not a literal (a NULL or hostile %s is caught
+# where it is written).
+override CFLAGS += -std=c17 -Wall -Wextra -Werror -Wformat=2 -Wformat-nonliteral \
+	-Wsuggest-attribute=format
 override CPPFLAGS += -D_GNU_SOURCE -DCP_SYSCONFDIR='"$(SYSCONFDIR)"'
 
 # SANITIZE=1 builds the same tree with AddressSanitizer and UBSan elsewhere.
