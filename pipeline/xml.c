@@ -2,6 +2,7 @@
  * the schemas being compiled, and error capture instead of stderr noise. */
 #include "xml.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -120,4 +121,31 @@ xmlSchemaPtr cp_xml_schema_load(const char *path)
 		cp_error("%s:%ld: cannot compile the schema: %s", path, err.line,
 			 err.message[0] ? err.message : "unreadable");
 	return schema;
+}
+
+static bool is_text(xmlNodePtr c)
+{
+	return c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE;
+}
+
+const char *cp_xml_text(xmlNodePtr n)
+{
+	xmlNodePtr first = NULL, c, next;
+
+	if (!n)
+		return NULL;
+	for (c = n->children; c; c = next) {
+		next = c->next;
+		if (!is_text(c))
+			continue;
+		if (!first) {
+			first = c;
+			continue;
+		}
+		if (c->content)
+			xmlNodeAddContent(first, c->content);
+		xmlUnlinkNode(c);
+		xmlFreeNode(c);
+	}
+	return first && first->content ? (const char *)first->content : "";
 }

@@ -1,0 +1,91 @@
+#!/bin/bash
+# Text values read whole and names that can be printed: every value is the
+# whole of its text, CDATA sections and character references (results file,
+# catalogue, templates, the batch's own files); a name holds at least one
+# letter, is trimmed of every kind of outer white space, and carries no
+# invisible or formatting character (validate's rule in the README).
+. "$(dirname "$0")/lib.sh"
+
+# A results file of one course run; each line of standard input is one
+# learner, "ENROLMENT|FIRST|LAST|EMAIL" written into the XML as they are
+# (EMAIL empty: none). Every learner takes 9 lines, the first at line 6.
+results_file() {
+	{
+		cat <<HEAD
+<?xml version="1.0" encoding="UTF-8"?>
+<results xmlns="urn:certpress:results:1" id="SUB-TEXT-$2" submitted="2026-11-20T16:03:00Z">
+  <centre number="C05678" name="Text Centre" email="exams@text.example"/>
+  <course-run id="CR-TEXT-1" qualification="603/1465/5" start="2026-01-10" end="2026-10-30">
+    <verification verifier="V0001" name="Val Idator" date="2026-11-18" outcome="confirmed"/>
+HEAD
+		while IFS='|' read -r enrolment first last email; do
+			[ -n "$enrolment" ] || continue
+			echo "    <learner enrolment=\"$enrolment\" candidate=\"1$enrolment\">"
+			echo "      <first-name>$first</first-name>"
+			echo "      <last-name>$last</last-name>"
+			echo "      <dob>2000-01-01</dob>"
+			if [ -n "$email" ]; then
+				echo "      <email>$email</email>"
+			else
+				echo "      <!-- no email -->"
+			fi
+			echo '      <outcome status="achieved" grade="Pass" awarded="2026-11-01"/>'
+			echo '      <unit ref="K/650/1234" grade="Pass"/>'
+			echo '      <unit ref="M/650/1235" grade="Pass"/>'
+			echo "    </learner>"
+		done
+		echo "  </course-run>"
+		echo "</results>"
+	} > "$1"
+}
+
+make_key
+
+# --- every text value whole -------------------------------------------
+
+# The catalogue's titles and a template's text, each split by CDATA and
+# character references too.
+sed -e 's|<title>Example Awards Level 2 Certificate in Vehicle Maintenance</title>|<title>Example Awards <![CDATA[Level 2]]> Certificate in \&#x56;ehicle <![CDATA[Maint]]>enance</title>|' \
+	-e 's|<title>Routine vehicle servicing</title>|<title><![CDATA[Routine]]> vehicle servicing</title>|' \
+	"$FIX/catalogue.xml" > catalogue.xml
+cp -r "$TOP/layouts" layouts
+sed -i 's|>This is to certify that<|>This is <![CDATA[to certify]]> th\&#x61;t<|' layouts/certificate.xml
+sed -i -e "s|^catalogue *=.*|catalogue = $SCRATCH/catalogue.xml|" \
+	-e "s|^layouts *=.*|layouts = $SCRATCH/layouts|" certpress.conf
+
+results_file whole.xml 1 <<'LEARNERS'
+TXT00001|Ali<![CDATA[son]]>|W<![CDATA[in]]>b&#x65;r<![CDATA[y]]>|<![CDATA[alison.w@example.org]]>
+TXT00002|Si&#xE2;n|<![CDATA[O'Brien & Sons]]>|si<![CDATA[an]]>&#x40;example.org
+LEARNERS
+run certpress run whole.xml
+batch=$(sql "select id from batches order by id desc limit 1")
+dir=spool/batches/$batch
+check "a file of text, CDATA and character references runs through (exit 0)" "[ $rc = 0 ]"
+check "both learners accepted" "[ \$(count_learners $dir/accepted.xml) = 2 ]"
+check "results: a name split by CDATA is read whole" \
+	"contains $dir/accepted.xml '<first-name>Alison</first-name>' &&
+	 contains $dir/accepted.xml '<last-name>Winbery</last-name>'"
+check "results: a name in CDATA alone, and one from a character reference" \
+	"contains $dir/accepted.xml \"<last-name>O'Brien &amp; Sons</last-name>\" &&
+	 contains $dir/accepted.xml '<first-name>Siân</first-name>'"
+check "results: an email in CDATA, and one split by CDATA, read whole" \
+	"contains $dir/accepted.xml '<email>alison.w@example.org</email>' &&
+	 contains $dir/accepted.xml '<email>sian@example.org</email>'"
+check "catalogue: titles split by CDATA and references read whole" \
+	"contains $dir/accepted.xml '<title>Example Awards Level 2 Certificate in Vehicle Maintenance</title>' &&
+	 contains $dir/accepted.xml '<title>Routine vehicle servicing</title>'"
+check "batch files: assign recorded the whole names and emails" \
+	"[ \"\$(sql \"select first_name || '|' || last_name || '|' || email from awards order by enrolment\")\" = \"Alison|Winbery|alison.w@example.org
+Siân|O'Brien & Sons|sian@example.org\" ]"
+check "both learners were emailed (neither is not-notifiable)" \
+	"[ \"\$(sql \"select group_concat(status) from notifications where batch_id = '$batch' and enrolment like 'TXT%'\")\" = sent,sent ] &&
+	 [ \$(ls spool/outbox/*.eml | wc -l) -ge 2 ]"
+ref=$(doc_ref Winbery certificate)
+check "the certificate prints the whole name, title and template text" \
+	"pdftotext $dir/digital/$ref.pdf - | tr -s ' \n' '  ' > cert.txt &&
+	 contains cert.txt 'Alison Winbery' &&
+	 contains cert.txt 'Example Awards Level 2 Certificate in Vehicle Maintenance' &&
+	 contains cert.txt 'This is to certify that'"
+write_config
+
+done_testing
