@@ -88,4 +88,39 @@ check "the certificate prints the whole name, title and template text" \
 	 contains cert.txt 'This is to certify that'"
 write_config
 
+# --- names that print -------------------------------------------------
+
+# enrolment | first | last | the reason it is rejected for (none: accepted)
+table='NAM00001|&#x2003;&#x2003;|Spaces|first name is empty
+NAM00002|Zero|&#x200B;|last name contains an invisible formatting character U+200B
+NAM00003|&#x2800;|Braille|first name is empty
+NAM00004|Soft|Win&#xAD;bery|last name contains an invisible formatting character U+00AD
+NAM00005|Mark|Smith&#x200F;|last name contains an invisible formatting character U+200F
+NAM00006|Ann&#x200D;e|Joiner|first name contains an invisible formatting character U+200D
+NAM00007|Digits|123|last name has no letter
+NAM00008|&#x3164;|Filler|first name is empty
+NAM00009|Blank|A&#x2800;B|last name contains an invisible character U+2800
+NAM00010|&#x2003;Si&#xE2;n&#x3000;|&#x205F;O&#x2019;Brien&#x1680;|
+NAM00011|Tag|&#xE0041;Smith|last name contains an invisible formatting character U+E0041
+NAM00012|Private|&#xE000;Smith|last name contains an unassigned or private-use character U+E000
+NAM00013|Zero|&#x200B;&#x200B;|last name has no letter'
+printf '%s\n' "$table" | cut -d'|' -f1-3 | sed 's/$/|/' | results_file names.xml 2
+run certpress-validate names.xml
+dir=spool/batches/$(last_batch)
+check "names: the file is usable (exit 0)" "[ $rc = 0 ]"
+check "names: one accepted, every other learner rejected" \
+	"[ \$(count_learners $dir/accepted.xml) = 1 ] && [ \$(count_learners $dir/rejected.xml) = 12 ]"
+i=0
+while IFS='|' read -r enrolment first last reason; do
+	line=$((6 + 9 * i))
+	i=$((i + 1))
+	[ -n "$reason" ] || continue
+	check "$enrolment: $reason (line $line)" \
+		"contains err \"names.xml:$line: learner '$enrolment': $reason\" &&
+		 grep -A12 'enrolment=\"$enrolment\"' $dir/rejected.xml | grep -qF \"<text>$reason</text>\""
+done <<< "$table"
+check "names: every kind of outer white space is trimmed" \
+	"contains $dir/accepted.xml '<first-name>Siân</first-name>' &&
+	 contains $dir/accepted.xml '<last-name>O’Brien</last-name>'"
+
 done_testing
