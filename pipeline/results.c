@@ -133,6 +133,7 @@ static int on_start(struct state *s, const char *name)
 		s->head.line = node_line(s);
 		rc = get_attr(s, "id", &s->head.id) || get_attr(s, "submitted", &s->head.submitted);
 	} else if (!strcmp(name, "centre")) {
+		s->head.centre_line = node_line(s);
 		rc = get_attr(s, "number", &s->head.centre_number) ||
 		     get_attr(s, "name", &s->head.centre_name) ||
 		     get_attr(s, "email", &s->head.centre_email);

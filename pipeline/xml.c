@@ -39,10 +39,23 @@ void cp_xml_init(void)
 	xmlSetStructuredErrorFunc(NULL, quiet);
 }
 
+/* Targets nest: a parse started inside another's callback (a template
+ * loaded while the results file streams) must hand the errors back to the
+ * outer one when it ends, or the outer file's errors are lost. */
+static struct cp_xml_error *targets[8];
+static int ntargets;
+
 void cp_xml_errors_to(struct cp_xml_error *err)
 {
-	if (err)
-		xmlSetStructuredErrorFunc(err, cp_xml_capture);
+	if (err) {
+		if (ntargets == (int)(sizeof(targets) / sizeof(*targets)))
+			cp_bug("XML parses nested too deeply");
+		targets[ntargets++] = err;
+	} else if (ntargets > 0) {
+		ntargets--;
+	}
+	if (ntargets)
+		xmlSetStructuredErrorFunc(targets[ntargets - 1], cp_xml_capture);
 	else
 		xmlSetStructuredErrorFunc(NULL, quiet);
 }

@@ -26,7 +26,9 @@ struct cp_xml_error {
 void cp_xml_init(void);
 /* Load and compile an XML Schema; NULL with a message naming the file. */
 xmlSchemaPtr cp_xml_schema_load(const char *path);
-/* Send libxml2's global errors to err (first one kept), or nowhere if NULL. */
+/* Send libxml2's global errors to err (first one kept) until the matching
+ * cp_xml_errors_to(NULL), which gives them back to the target before (or
+ * nowhere). Every call with a target has its NULL on every path. */
 void cp_xml_errors_to(struct cp_xml_error *err);
 /* Capture errors from a parser or validator into err (first one kept). */
 void cp_xml_capture(void *err, xmlErrorPtr e);

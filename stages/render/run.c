@@ -21,6 +21,8 @@
 #include "../../pipeline/banned.h"
 
 struct gather {
+	const struct cp_render *r;
+	long index; /* the learner's place in assigned.xml */
 	struct cp_xmlout xml;
 	struct cp_journal journal;
 	long learners, documents, pages, missing;
@@ -33,6 +35,8 @@ static int gather_learner(void *ctx, xmlNodePtr l)
 
 	if (xmlStrcmp(l->name, (const xmlChar *)"learner"))
 		return 0;
+	if (cp_render_skipped(g->r, g->index++))
+		return 0;
 	g->learners++;
 	cp_xmlout_start(&g->xml, "learner");
 	cp_xmlout_attr(&g->xml, "line", cp_node_attr(l, "line"));
@@ -43,7 +47,7 @@ static int gather_learner(void *ctx, xmlNodePtr l)
 
 		if (d->type != XML_ELEMENT_NODE || xmlStrcmp(d->name, (const xmlChar *)"document"))
 			continue;
-		if (!cp_journal_find(&g->journal, g->learners - 1, cp_node_attr(d, "reference"), &x)) {
+		if (!cp_journal_find(&g->journal, g->index - 1, cp_node_attr(d, "reference"), &x)) {
 			cp_error("%s: no rendering recorded", cp_node_attr(d, "reference"));
 			g->missing++;
 			continue;
@@ -73,7 +77,7 @@ static int gather_learner(void *ctx, xmlNodePtr l)
 
 static int write_rendered(struct cp_render *r, char **counts)
 {
-	struct gather g = { 0 };
+	struct gather g = { .r = r };
 	struct cp_batchfile_handler h = { &g, NULL, NULL, NULL, gather_learner };
 	struct cp_atomic out;
 	char *path = cp_xasprintf("%s/rendered.xml", r->dir);
@@ -112,8 +116,9 @@ static int write_rendered(struct cp_render *r, char **counts)
 		rc = CP_EX_IOERR;
 		goto free;
 	}
-	*counts = cp_xasprintf("{\"learners\":%ld,\"documents\":%ld,\"pages\":%ld,\"bytes\":%llu}",
-			       g.learners, g.documents, g.pages, g.bytes);
+	*counts = cp_xasprintf("{\"learners\":%ld,\"refused\":%ld,\"documents\":%ld,\"pages\":%ld,"
+			       "\"bytes\":%llu}", g.learners, r->refused, g.documents, g.pages,
+			       g.bytes);
 	cp_info("%ld learners: %ld documents, %ld pages, %llu KB of PDF (digital and print)",
 		g.learners, g.documents, g.pages, g.bytes / 1024);
 	rc = CP_EX_OK;
@@ -192,7 +197,7 @@ int cp_render_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 		free(sub);
 	}
 	if (rc == CP_EX_OK)
-		rc = cp_render_prepare(&r);
+		rc = cp_render_prepare(&r, &st.reg);
 	if (rc == CP_EX_OK) {
 		jobs = conf->render_jobs ? conf->render_jobs : sysconf(_SC_NPROCESSORS_ONLN);
 		if (jobs > 64)

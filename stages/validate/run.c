@@ -20,6 +20,7 @@
 #include "../../pipeline/screen.h"
 #include "../../pipeline/spool.h"
 #include "../../pipeline/strmap.h"
+#include "../../pipeline/utf8.h"
 #include "../../pipeline/xalloc.h"
 #include "../../pipeline/xml.h"
 #include "../../pipeline/banned.h"
@@ -41,6 +42,13 @@ struct validate {
 	struct cp_date today;
 	long learners, withdrawn;
 	int failed; /* a callback hit an internal error */
+	int config; /* a template or the catalogue cannot print (78) */
+	long refuse_line; /* the file is unusable as a whole: where, why */
+	char *refuse;
+	struct cp_vfonts fonts;
+	const struct cp_coverage *cover; /* the course run's qualification's */
+	char *centre_name;
+	long head_line;
 	struct cp_progress progress;
 };
 
@@ -120,10 +128,50 @@ out:
 
 /* --- reading the file ------------------------------------------------ */
 
+/* The file cannot be used as a whole: stop reading, fail the batch. */
+static int refuse_file(struct validate *v, long line, const char *why)
+{
+	if (!v->refuse) {
+		v->refuse = cp_xstrdup(why);
+		v->refuse_line = line;
+	}
+	return -1;
+}
+
+/* The centre name is printed on every document of the file: one that
+ * cannot be printed refuses the file (each learner would be refused for it,
+ * and the centre's corrected file then gives them all again). */
+static int check_centre(struct validate *v, const struct cp_results_head *h)
+{
+	const char *name = h->centre_name ? h->centre_name : "";
+	struct cp_name_check c;
+	char why[128];
+
+	cp_utf8_name_check(name, &c);
+	if (!*name)
+		return refuse_file(v, h->centre_line, "centre name is empty");
+	if (c.first[CP_NAME_CONTROL])
+		return refuse_file(v, h->centre_line, "centre name contains a control character");
+	for (int k = CP_NAME_FORMAT; k < CP_NAME_NCLASSES; k++)
+		if (c.first[k]) {
+			snprintf(why, sizeof(why), "centre name contains %s U+%04X",
+				 k == CP_NAME_FORMAT ? "an invisible formatting character"
+				 : k == CP_NAME_INVISIBLE ? "an invisible character"
+				 : "an unassigned or private-use character", (unsigned)c.first[k]);
+			return refuse_file(v, h->centre_line, why);
+		}
+	return 0;
+}
+
 static int on_head(void *ctx, const struct cp_results_head *h)
 {
 	struct validate *v = ctx;
 
+	v->head_line = h->centre_line;
+	free(v->centre_name);
+	v->centre_name = cp_xstrdup(h->centre_name ? h->centre_name : "");
+	if (check_centre(v, h) < 0)
+		return -1;
 	cp_vout_head(&v->accepted, h);
 	cp_vout_head(&v->rejected, h);
 	cp_vout_head(&v->held, h);
@@ -136,10 +184,41 @@ static int on_run_start(void *ctx, const struct cp_run *run)
 {
 	struct validate *v = ctx;
 
+	const struct cp_qualification *q = cp_catalogue_find(&v->cat, run->qualification);
+	char why[512];
+
 	cp_reasons_clear(&v->run_reasons);
 	cp_rules_run(&v->cat, run, &v->run_reasons);
+	v->cover = NULL;
+	if (q && !(v->cover = cp_vfonts_of(&v->fonts, q)))
+		return v->config = 1, -1;
+	if (v->cover && cp_coverage_check(v->cover, "centre name", v->centre_name, why, sizeof(why)))
+		return refuse_file(v, v->head_line, why);
 	cp_vout_run_start(&v->accepted, run);
 	return 0;
+}
+
+/* The glyph rule: every character of the names is in every font the
+ * qualification's templates draw text in. A name that breaks the name rule
+ * has its reason already. */
+static void check_glyphs(struct validate *v, const struct cp_learner *l)
+{
+	const char *what[3] = { "first name", "middle names", "last name" };
+	const char *value[3] = { l->first_name, l->middle_names, l->last_name };
+	char why[512];
+
+	for (int i = 0; v->cover && i < 3; i++) {
+		struct cp_name_check c;
+		int clean = 1;
+
+		if (!value[i])
+			continue;
+		cp_utf8_name_check(value[i], &c);
+		for (int k = 0; k < CP_NAME_NCLASSES; k++)
+			clean &= !c.first[k];
+		if (clean && cp_coverage_check(v->cover, what[i], value[i], why, sizeof(why)))
+			cp_reasons_add(&v->reasons, l->line, "%s", why);
+	}
 }
 
 static int on_run_end(void *ctx, const struct cp_run *run)
@@ -164,6 +243,11 @@ static int on_learner(void *ctx, const struct cp_run *run, struct cp_learner *l)
 	cp_learner_normalise(l);
 	cp_reasons_clear(&v->reasons);
 	verdict = cp_rules_check(&v->cat, run, &v->run_reasons, l, v->today, &v->reasons);
+	if (l->status && !strcmp(l->status, "achieved")) {
+		check_glyphs(v, l);
+		if (v->reasons.n)
+			verdict = CP_REJECTED;
+	}
 	if (cp_strmap_add(&v->enrolments, enrolment, l->line, &first)) {
 		cp_reasons_add(&v->reasons, l->line,
 			       "enrolment '%s' is used again (first at line %ld)", enrolment, first);
@@ -234,7 +318,11 @@ static int read_results(struct validate *v)
 		cp_vout_abort(&v->accepted);
 		cp_vout_abort(&v->rejected);
 		cp_vout_abort(&v->held);
-		if (s > 0 && !v->failed)
+		if (v->refuse)
+			rc = fail_batch(v, NULL, v->refuse_line, v->refuse);
+		else if (v->config)
+			rc = CP_EX_CONFIG, finish(v, rc, NULL);
+		else if (s > 0 && !v->failed)
 			rc = fail_batch(v, NULL, err.line, err.message);
 		else
 			rc = CP_EX_SOFTWARE, finish(v, rc, NULL);
@@ -450,6 +538,8 @@ int cp_validate_run(const struct cp_conf *conf, const char *arg, FILE *out)
 	memset(&v, 0, sizeof(v));
 	v.conf = conf;
 	v.lock_fd = -1;
+	v.fonts.layouts = conf->layouts;
+	v.fonts.catalogue = conf->catalogue;
 	cp_xml_init();
 	if (cp_spool_open(&v.spool, conf) < 0)
 		return CP_EX_CANTCREAT;
@@ -479,6 +569,9 @@ out:
 	cp_strmap_release(&v.enrolments);
 	cp_reasons_release(&v.run_reasons);
 	cp_reasons_release(&v.reasons);
+	cp_vfonts_release(&v.fonts);
+	free(v.refuse);
+	free(v.centre_name);
 	xmlSchemaFree(v.schema);
 	cp_catalogue_release(&v.cat);
 	cp_registry_close(&v.reg);
