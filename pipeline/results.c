@@ -256,8 +256,9 @@ int cp_results_read(const char *path, xmlSchemaPtr schema, const struct cp_resul
 	s.err = err;
 	cp_xml_init();
 	cp_xml_errors_to(err);
-	/* By descriptor: the refusing entity loader would turn away a path. */
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* By descriptor: the refusing entity loader would turn away a path.
+	 * Never through a link: the file is the batch's own copy. */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		cp_xml_errors_to(NULL);
 		return cp_error("%s: cannot open: %s", path, strerror(errno));

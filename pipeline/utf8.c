@@ -2,6 +2,7 @@
  * are checked against, the Unicode ones from libunistring's tables. */
 #include "utf8.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unictype.h>
@@ -237,4 +238,45 @@ void cp_utf8_name_check(const char *s, struct cp_name_check *out)
 			out->first[cls] = c;
 	}
 	free(v);
+}
+
+char *cp_utf8_safe_name(const char *name, size_t max)
+{
+	size_t n = strlen(name), o = 0, cut = 0, ext;
+	char *out = cp_xcalloc(3 * n + 1, 1), *r;
+	const unsigned char *p = (const unsigned char *)name;
+
+	while (n) {
+		uint32_t cp;
+		size_t k = cp_utf8_decode(p, n, &cp);
+		bool plain = k && cp != '%' && !cp_utf8_is_control(cp) &&
+			     !uc_is_general_category(cp, UC_CATEGORY_Cf);
+
+		if (!k)
+			k = 1;
+		for (size_t i = 0; i < k; i++) {
+			if (plain)
+				out[o++] = (char)p[i];
+			else
+				o += (size_t)snprintf(out + o, 4, "%%%02X", p[i]);
+		}
+		if (o + 1 <= max)
+			cut = o; /* the longest whole-character start that fits */
+		p += k;
+		n -= k;
+	}
+	if (o <= max)
+		return out;
+	/* too long: the start, '~', the extension (up to 10 bytes) */
+	r = strrchr(out, '.');
+	ext = r && strlen(r) <= 10 ? strlen(r) : 0;
+	while (cut > 0 && cut + 1 + ext > max)
+		cut--;
+	while (cut > 0 && ((unsigned char)out[cut] & 0xc0) == 0x80)
+		cut--; /* never inside a character */
+	while (cut > 0 && (out[cut - 1] == '%' || (cut > 1 && out[cut - 2] == '%')))
+		cut--; /* nor inside an escape */
+	r = cp_xasprintf("%.*s~%s", (int)cut, out, ext ? out + o - ext : "");
+	free(out);
+	return r;
 }

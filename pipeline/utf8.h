@@ -35,6 +35,13 @@ bool cp_utf8_is_invisible(uint32_t cp);
  * fillers above (U+2800, U+115F, U+1160, U+3164, U+FFA0). */
 char *cp_utf8_trim(const char *s);
 
+/* A file name as data: a copy of name that is printable UTF-8, at most max
+ * bytes (max at least 16). Bytes that are not UTF-8, control and formatting
+ * characters (cp_utf8_is_control, category Cf) and '%' itself become %XX
+ * for each byte ("r\xe9s\n.xml" is "r%E9s%0A.xml"); a longer result keeps
+ * its start and its extension around a '~' ("nnnn...nnn~.xml"). */
+char *cp_utf8_safe_name(const char *name, size_t max);
+
 /* The rule a name is checked against (README, validate): each class of
  * character a name must not hold, with the first code point of that class
  * found (0: none), and whether it has a letter (general category L that is

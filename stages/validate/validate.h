@@ -14,6 +14,9 @@
 #include "../../pipeline/xmlout.h"
 
 #define CP_BATCH_NS "urn:certpress:batch:1"
+/* A results file's name as the batch keeps it (cp_utf8_safe_name): short
+ * enough that spool/failed/BATCH-NAME.reason is a legal file name. */
+#define CP_VALIDATE_NAME_MAX 200
 
 /* Validate a results file (or resume the batch given by id or folder) and
  * print "BATCH FOLDER" on out. Returns a sysexits code. */

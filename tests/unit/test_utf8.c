@@ -149,6 +149,44 @@ static void the_name_rule(void **state)
 	assert_true(name("\xe0\xa4\x95\xe0\xa5\x8d\xe2\x80\x8d\xe0\xa4\xb7").letter);
 }
 
+static void file_names_become_safe(void **state)
+{
+	char long_name[300], *t;
+
+	(void)state;
+	t = cp_utf8_safe_name("Si\xc3\xa2n results.xml", 200);
+	assert_string_equal(t, "Si\xc3\xa2n results.xml");
+	free(t);
+	t = cp_utf8_safe_name("r\xe9sultats\x01.xml", 200);
+	assert_string_equal(t, "r%E9sultats%01.xml");
+	free(t);
+	t = cp_utf8_safe_name("two\nlines 100%.xml", 200);
+	assert_string_equal(t, "two%0Alines 100%25.xml");
+	free(t);
+	t = cp_utf8_safe_name("gpj.\xe2\x80\xaetxt", 200); /* RIGHT-TO-LEFT OVERRIDE */
+	assert_string_equal(t, "gpj.%E2%80%AEtxt");
+	free(t);
+	memset(long_name, 'n', 240);
+	memcpy(long_name + 240, ".xml", 5);
+	t = cp_utf8_safe_name(long_name, 200);
+	assert_int_equal(strlen(t), 200);
+	assert_string_equal(t + 195, "~.xml");
+	free(t);
+	/* cut at a whole character or escape, never inside one */
+	for (int i = 0; i < 120; i++)
+		memcpy(long_name + 2 * i, i % 2 ? "\xc5\x82" : "\xff\x01", 2);
+	long_name[240] = '\0';
+	for (size_t max = 16; max < 60; max++) {
+		t = cp_utf8_safe_name(long_name, max);
+		assert_true(strlen(t) <= max);
+		assert_true(cp_utf8_valid(t, strlen(t)));
+		assert_non_null(strchr(t, '~'));
+		for (const char *p = t; (p = strchr(p, '%')); p++)
+			assert_true(p[1] && p[2] && p[1] != '~' && p[2] != '~');
+		free(t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +197,7 @@ int main(void)
 		cmocka_unit_test(trims_outer_space),
 		cmocka_unit_test(trims_every_kind_of_white_space),
 		cmocka_unit_test(the_name_rule),
+		cmocka_unit_test(file_names_become_safe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
