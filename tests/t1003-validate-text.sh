@@ -6,39 +6,6 @@
 # invisible or formatting character (validate's rule in the README).
 . "$(dirname "$0")/lib.sh"
 
-# A results file of one course run; each line of standard input is one
-# learner, "ENROLMENT|FIRST|LAST|EMAIL" written into the XML as they are
-# (EMAIL empty: none). Every learner takes 9 lines, the first at line 6.
-results_file() {
-	{
-		cat <<HEAD
-<?xml version="1.0" encoding="UTF-8"?>
-<results xmlns="urn:certpress:results:1" id="SUB-TEXT-$2" submitted="2026-11-20T16:03:00Z">
-  <centre number="C05678" name="Text Centre" email="exams@text.example"/>
-  <course-run id="CR-TEXT-1" qualification="603/1465/5" start="2026-01-10" end="2026-10-30">
-    <verification verifier="V0001" name="Val Idator" date="2026-11-18" outcome="confirmed"/>
-HEAD
-		while IFS='|' read -r enrolment first last email; do
-			[ -n "$enrolment" ] || continue
-			echo "    <learner enrolment=\"$enrolment\" candidate=\"1$enrolment\">"
-			echo "      <first-name>$first</first-name>"
-			echo "      <last-name>$last</last-name>"
-			echo "      <dob>2000-01-01</dob>"
-			if [ -n "$email" ]; then
-				echo "      <email>$email</email>"
-			else
-				echo "      <!-- no email -->"
-			fi
-			echo '      <outcome status="achieved" grade="Pass" awarded="2026-11-01"/>'
-			echo '      <unit ref="K/650/1234" grade="Pass"/>'
-			echo '      <unit ref="M/650/1235" grade="Pass"/>'
-			echo "    </learner>"
-		done
-		echo "  </course-run>"
-		echo "</results>"
-	} > "$1"
-}
-
 make_key
 
 # --- every text value whole -------------------------------------------
@@ -53,7 +20,7 @@ sed -i 's|>This is to certify that<|>This is <![CDATA[to certify]]> th\&#x61;t<|
 sed -i -e "s|^catalogue *=.*|catalogue = $SCRATCH/catalogue.xml|" \
 	-e "s|^layouts *=.*|layouts = $SCRATCH/layouts|" certpress.conf
 
-results_file whole.xml 1 <<'LEARNERS'
+results_file whole.xml TEXT-1 "Text Centre" <<'LEARNERS'
 TXT00001|Ali<![CDATA[son]]>|W<![CDATA[in]]>b&#x65;r<![CDATA[y]]>|<![CDATA[alison.w@example.org]]>
 TXT00002|Si&#xE2;n|<![CDATA[O'Brien & Sons]]>|si<![CDATA[an]]>&#x40;example.org
 LEARNERS
@@ -104,7 +71,7 @@ NAM00010|&#x2003;Si&#xE2;n&#x3000;|&#x205F;O&#x2019;Brien&#x1680;|
 NAM00011|Tag|&#xE0041;Smith|last name contains an invisible formatting character U+E0041
 NAM00012|Private|&#xE000;Smith|last name contains an unassigned or private-use character U+E000
 NAM00013|Zero|&#x200B;&#x200B;|last name has no letter'
-printf '%s\n' "$table" | cut -d'|' -f1-3 | sed 's/$/|/' | results_file names.xml 2
+printf '%s\n' "$table" | cut -d'|' -f1-3 | sed 's/$/|/' | results_file names.xml TEXT-2 "Text Centre"
 run certpress-validate names.xml
 dir=spool/batches/$(last_batch)
 check "names: the file is usable (exit 0)" "[ $rc = 0 ]"

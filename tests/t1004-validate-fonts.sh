@@ -7,40 +7,12 @@
 # duplicate of an award that was never issued.
 . "$(dirname "$0")/lib.sh"
 
-# A results file: $2 the submission id, $3 the centre name; each line of
-# standard input one learner "ENROLMENT|FIRST|LAST"; 8 lines a learner, the
-# first at line 6.
-results_file() {
-	{
-		cat <<HEAD
-<?xml version="1.0" encoding="UTF-8"?>
-<results xmlns="urn:certpress:results:1" id="SUB-FONT-$2" submitted="2026-11-20T16:03:00Z">
-  <centre number="C05678" name="$3" email="exams@fonts.example"/>
-  <course-run id="CR-FONT-1" qualification="603/1465/5" start="2026-01-10" end="2026-10-30">
-    <verification verifier="V0001" name="Val Idator" date="2026-11-18" outcome="confirmed"/>
-HEAD
-		while IFS='|' read -r enrolment first last; do
-			[ -n "$enrolment" ] || continue
-			echo "    <learner enrolment=\"$enrolment\" candidate=\"1$enrolment\">"
-			echo "      <first-name>$first</first-name>"
-			echo "      <last-name>$last</last-name>"
-			echo "      <dob>2000-01-01</dob>"
-			echo '      <outcome status="achieved" grade="Pass" awarded="2026-11-01"/>'
-			echo '      <unit ref="K/650/1234" grade="Pass"/>'
-			echo '      <unit ref="M/650/1235" grade="Pass"/>'
-			echo "    </learner>"
-		done
-		echo "  </course-run>"
-		echo "</results>"
-	} > "$1"
-}
-
 make_key
 cp -r "$TOP/layouts" layouts
 sed -i "s|^layouts *=.*|layouts = $SCRATCH/layouts|" certpress.conf
 
 # --- validate: a learner's character no font has ------------------------
-results_file first.xml 1 "Font Centre" <<'LEARNERS'
+results_file first.xml FONT-1 "Font Centre" <<'LEARNERS'
 FNT00001|Alison&#x1F600;|Winbery
 FNT00002|Taro|&#x5C71;&#x7530;
 FNT00003|&#x395;&#x3BB;&#x3AD;&#x3BD;&#x3B7;|Papadopoulou
@@ -55,14 +27,14 @@ check "validate: the two learners no font can print are rejected, two accepted" 
 check "validate: the code point and the line (an emoji)" \
 	"contains err \"first.xml:6: learner 'FNT00001': first name: character U+1F600 is in no glyph of font\""
 check "validate: the code point and the line (a CJK name)" \
-	"contains err \"first.xml:14: learner 'FNT00002': last name: character U+5C71 is in no glyph of font\" &&
+	"contains err \"first.xml:15: learner 'FNT00002': last name: character U+5C71 is in no glyph of font\" &&
 	 contains $dir/rejected.xml 'last name: character U+5C71 is in no glyph of font'"
 check "the others were rendered" \
 	"[ \"\$(grep -c '<document ' $dir/rendered.xml)\" = 6 ]"
 
 # The corrected file: the two rejected learners are certificated now; the
 # two already issued are duplicates.
-results_file second.xml 2 "Font Centre" <<'LEARNERS'
+results_file second.xml FONT-2 "Font Centre" <<'LEARNERS'
 FNT00001|Alison|Winbery
 FNT00002|Taro|Yamada
 FNT00003|&#x395;&#x3BB;&#x3AD;&#x3BD;&#x3B7;|Papadopoulou
@@ -75,36 +47,30 @@ check "the corrected file: the two corrected learners accepted, not duplicates" 
 	"[ $rc = 0 ] && [ \$(count_learners $dir/accepted.xml) = 2 ] &&
 	 grep -q 'enrolment=\"FNT00001\"' $dir/accepted.xml && grep -q 'enrolment=\"FNT00002\"' $dir/accepted.xml"
 check "the corrected file: the two issued before are duplicates" \
-	"contains err \"second.xml:22: learner 'FNT00003': duplicate: qualification '603/1465/5' awarded on 2026-11-01 was certificated in batch $first\""
+	"contains err \"second.xml:24: learner 'FNT00003': duplicate: qualification '603/1465/5' awarded on 2026-11-01 was certificated in batch $first\""
 
 # --- validate: a centre name that cannot be printed -----------------------
+# file | centre name | the reason the file is refused for (line 3)
 mkdir -p spool/inbox
-results_file spool/inbox/centre-lf.xml 3 "Font&#10;Centre" <<'LEARNERS'
-FNT00005|Ann|Other
-LEARNERS
-run certpress-validate spool/inbox/centre-lf.xml
-check "a line feed in the centre name refuses the file (exit 65)" \
-	"[ $rc = 65 ] && contains err 'centre-lf.xml:3: centre name contains a control character'"
-check "no learner named '(null)' or line 0" "! grep -q '(null)\|(line 0)' err"
-check "the file moved to failed/ with its reason" \
-	"[ -f spool/failed/\$(last_batch)-centre-lf.xml ] &&
-	 contains spool/failed/\$(last_batch)-centre-lf.xml.reason 'centre-lf.xml:3: centre name contains a control character'"
-results_file centre-cjk.xml 4 "&#x5C71;&#x7530; College" <<'LEARNERS'
-FNT00006|Ann|Other
-LEARNERS
-run certpress-validate centre-cjk.xml
-check "a centre name no font can draw refuses the file (exit 65)" \
-	"[ $rc = 65 ] && contains err 'centre-cjk.xml:3: centre name: character U+5C71 is in no glyph of font'"
-results_file centre-zwsp.xml 5 "Font&#x200B;Centre" <<'LEARNERS'
-FNT00007|Ann|Other
-LEARNERS
-run certpress-validate centre-zwsp.xml
-check "an invisible character in the centre name refuses the file (exit 65)" \
-	"[ $rc = 65 ] && contains err 'centre-zwsp.xml:3: centre name contains an invisible formatting character U+200B'"
+while IFS='|' read -r name centre reason; do
+	echo "FNT00005|Ann|Other" | results_file "spool/inbox/$name.xml" "FONT-$name" "$centre"
+	run certpress-validate "spool/inbox/$name.xml"
+	b=$(last_batch)
+	check "$name: the file is refused (exit 65): $reason" \
+		"[ $rc = 65 ] && contains err '$name.xml:3: $reason'"
+	check "$name: no learner named '(null)' or line 0" "! grep -q '(null)\|(line 0)' err"
+	check "$name: the file moved to failed/ with its reason" \
+		"[ -f spool/failed/$b-$name.xml ] && contains spool/failed/$b-$name.xml.reason '$name.xml:3: $reason'"
+done <<'TABLE'
+centre-lf|Font&#10;Centre|centre name contains a control character
+centre-cjk|&#x5C71;&#x7530; College|centre name: character U+5C71 is in no glyph of font
+centre-zwsp|Font&#x200B;Centre|centre name contains an invisible formatting character U+200B
+centre-empty||centre name is empty
+TABLE
 
 # --- render: the templates changed after validate -------------------------
 # U+01C5 is in DejaVu Sans and Serif, not in DejaVu Sans Mono.
-results_file third.xml 6 "Font Centre" <<'LEARNERS'
+results_file third.xml FONT-6 "Font Centre" <<'LEARNERS'
 FNT00011|&#x1C5;enan|Hodzic
 FNT00012|Ann|Other
 LEARNERS
@@ -129,7 +95,7 @@ check "render again does the same: nothing twice, nothing printed for the refuse
 run certpress-pack "$third"
 check "pack takes the rest" "[ $rc = 0 ]"
 sed -i 's|DejaVuSansMono.ttf|DejaVuSans.ttf|' layouts/*.xml
-results_file fourth.xml 7 "Font Centre" <<'LEARNERS'
+results_file fourth.xml FONT-7 "Font Centre" <<'LEARNERS'
 FNT00011|&#x1C5;enan|Hodzic
 LEARNERS
 run certpress-validate fourth.xml
@@ -137,7 +103,7 @@ check "the refused learner's corrected file is taken, not refused as a duplicate
 	"[ $rc = 0 ] && [ \$(count_learners spool/batches/\$(last_batch)/accepted.xml) = 1 ]"
 
 # A centre name render cannot print: every learner refused, no '(null)'.
-results_file fifth.xml 8 "&#x1C5; College" <<'LEARNERS'
+results_file fifth.xml FONT-8 "&#x1C5; College" <<'LEARNERS'
 FNT00021|Ann|First
 FNT00022|Bob|Second
 LEARNERS
