@@ -141,6 +141,8 @@ static size_t last_char(const char *s, size_t n, uint32_t *cp)
 {
 	size_t k = 1;
 
+	if (n == 0)
+		return 0;
 	while (k < n && k < 4 && ((unsigned char)s[n - k] & 0xc0) == 0x80)
 		k++;
 	return cp_utf8_decode((const unsigned char *)s + n - k, k, cp) == k ? k : 0;
