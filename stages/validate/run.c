@@ -95,9 +95,11 @@ struct source {
 };
 
 /* Copy the file into dest from its descriptor, at most max-file-mb + 1
- * bytes: what was screened is what is kept, wherever the path points now. */
+ * bytes: what was screened is what is kept, wherever the path points now.
+ * With expect (a SHA-256), bytes that are not the ones screened then are
+ * not kept: 1 (the file changed while it was taken). 0 copied, -1 failed. */
 static int copy_from(struct validate *v, const struct source *src, const char *dest,
-		     struct cp_screen *sc)
+		     const char *expect, struct cp_screen *sc)
 {
 	struct cp_atomic out;
 	int r;
@@ -107,11 +109,11 @@ static int copy_from(struct validate *v, const struct source *src, const char *d
 	if (cp_atomic_open(&out, dest, 0640) < 0)
 		return -1;
 	r = cp_screen_fd(src->fd, v->name, (off_t)v->conf->max_results_mb << 20, sc, out.fp);
-	if (r < 0) {
+	if (r < 0 || (expect && (r > 0 || strcmp(sc->sha256, expect)))) {
 		cp_atomic_abort(&out);
-		return -1;
+		return r < 0 ? -1 : 1;
 	}
-	return cp_atomic_commit(&out) < 0 ? -1 : r;
+	return cp_atomic_commit(&out) < 0 ? -1 : 0;
 }
 
 /* Move the whole file aside with its reason. The batch's "failed" file is
@@ -147,7 +149,7 @@ static int fail_batch(struct validate *v, const struct source *src, long line,
 			rc = CP_EX_IOERR;
 	} else if (src && !keep && !exists(dest)) {
 		if (src->inbox ? cp_rename_durable(src->path, dest) < 0
-			       : copy_from(v, src, dest, &copied) < 0)
+			       : copy_from(v, src, dest, NULL, &copied) < 0)
 			rc = CP_EX_IOERR;
 	}
 	if (rc == CP_EX_DATAERR) {
@@ -557,13 +559,11 @@ static int take_copy(struct validate *v, const struct source *src, const struct 
 			remove_entry(v, src);
 		return read_results(v, NULL);
 	}
-	r = copy_from(v, src, v->results, &copied);
+	r = copy_from(v, src, v->results, sc->sha256, &copied);
 	if (r < 0)
 		return finish(v, CP_EX_IOERR, NULL), CP_EX_IOERR;
-	if (r > 0 || strcmp(copied.sha256, sc->sha256)) {
-		unlink(v->results);
+	if (r > 0)
 		return fail_batch(v, src, 0, "the file changed while it was taken");
-	}
 	if (src->inbox)
 		remove_entry(v, src);
 	return read_results(v, &copied);
