@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,15 +172,32 @@ static int drive(struct cp_cmd_env *e, const char *config, const struct cp_spool
 }
 
 /* Claim an inbox file: an flock on it, and it is still the same file at
- * its name (a run that held it before may have moved it into a batch). */
+ * its name (a run that held it before may have moved it into a batch).
+ * Opened without following a link and without waiting on a FIFO. An entry
+ * that is not a regular file (a link, a FIFO, a device) cannot be locked
+ * itself: its folder is, while validate refuses it and moves it aside. */
 static int claim(const char *path)
 {
 	struct stat a, b;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *copy;
+	int fd;
 
+	if (lstat(path, &b) < 0)
+		return -1;
+	if (!S_ISREG(b.st_mode)) {
+		copy = cp_xstrdup(path);
+		fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		free(copy);
+		if (fd >= 0 && (flock(fd, LOCK_EX | LOCK_NB) < 0 || lstat(path, &a) < 0)) {
+			close(fd);
+			fd = -1;
+		}
+		return fd;
+	}
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0 || fstat(fd, &a) < 0 || stat(path, &b) < 0 ||
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0 || fstat(fd, &a) < 0 || lstat(path, &b) < 0 ||
 	    a.st_ino != b.st_ino || a.st_dev != b.st_dev) {
 		close(fd);
 		return -1;
@@ -192,7 +210,9 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every regular file in the inbox not starting with a dot, sorted. */
+/* Every inbox entry not starting with a dot, sorted: regular files, and
+ * whatever else is there but a folder (a link, a FIFO...), which validate
+ * refuses with its reason instead of leaving it unseen for ever. */
 static char **inbox_files(const struct cp_spool *spool, size_t *n)
 {
 	DIR *d = opendir(spool->inbox);
@@ -207,7 +227,7 @@ static char **inbox_files(const struct cp_spool *spool, size_t *n)
 		if (de->d_name[0] == '.')
 			continue;
 		p = cp_xasprintf("%s/%s", spool->inbox, de->d_name);
-		if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+		if (lstat(p, &st) == 0 && !S_ISDIR(st.st_mode)) {
 			v = cp_xrealloc(v, (*n + 1) * sizeof(*v));
 			v[(*n)++] = p;
 		} else {
