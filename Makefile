@@ -11,7 +11,11 @@ DESTDIR ?=
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-override CFLAGS += -std=c17 -Wall -Wextra -Werror
+# Format strings: every printf-like function carries a format attribute, and
+# none is handed a format that is not a literal (a NULL or hostile %s is caught
+# where it is written).
+override CFLAGS += -std=c17 -Wall -Wextra -Werror -Wformat=2 -Wformat-nonliteral \
+	-Wsuggest-attribute=format
 override CPPFLAGS += -D_GNU_SOURCE -DCP_SYSCONFDIR='"$(SYSCONFDIR)"'
 
 # SANITIZE=1 builds the same tree with AddressSanitizer and UBSan elsewhere.
@@ -28,12 +32,13 @@ PKGS = libxml-2.0 sqlite3 inih libsodium libcrypto harfbuzz harfbuzz-subset libq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 override CPPFLAGS += $(PKG_CFLAGS)
-LDLIBS += $(PKG_LIBS) -lhpdf -lm
+# libharu and libunistring ship no pkg-config file.
+LDLIBS += $(PKG_LIBS) -lhpdf -lunistring -lm
 
 # Debian 12 packages: to build, to test, to run the demo.
 DEB_BUILD = build-essential pkg-config libxml2-dev libsqlite3-dev libinih-dev \
 	libsodium-dev libcmocka-dev libhpdf-dev libharfbuzz-dev libqrencode-dev \
-	libzip-dev libesmtp-dev libssl-dev libdeflate-dev
+	libzip-dev libesmtp-dev libssl-dev libdeflate-dev libunistring-dev
 DEB_RUN = fonts-dejavu-core
 DEB_TEST = sqlite3 libxml2-utils python3 qpdf poppler-utils zbar-tools bc time \
 	python3-aiosmtpd p7zip-full unzip

@@ -19,11 +19,7 @@ const char *cp_node_attr(xmlNodePtr n, const char *name)
 {
 	xmlAttrPtr a = n ? xmlHasProp(n, X(name)) : NULL;
 
-	if (!a)
-		return NULL;
-	if (!a->children)
-		return "";
-	return (const char *)a->children->content;
+	return a ? cp_xml_text((xmlNodePtr)a) : NULL;
 }
 
 long cp_node_attr_long(xmlNodePtr n, const char *name, long fallback)
@@ -48,13 +44,7 @@ xmlNodePtr cp_node_child(xmlNodePtr n, const char *name)
 
 const char *cp_node_text(xmlNodePtr n, const char *name)
 {
-	xmlNodePtr c = cp_node_child(n, name);
-
-	if (!c)
-		return NULL;
-	if (!c->children)
-		return "";
-	return (const char *)c->children->content;
+	return cp_xml_text(cp_node_child(n, name));
 }
 
 int cp_batchfile_read(const char *path, const char *root, const struct cp_batchfile_handler *h,

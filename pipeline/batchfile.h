@@ -26,11 +26,13 @@ struct cp_batchfile_handler {
 int cp_batchfile_read(const char *path, const char *root, const struct cp_batchfile_handler *h,
 		      xmlNodePtr *end);
 
-/* An attribute's value, or NULL; no copy (valid while the node lives). */
+/* An attribute's whole value (cp_xml_text), or NULL; no copy (valid while
+ * the node lives). */
 const char *cp_node_attr(xmlNodePtr n, const char *name);
 /* The first child element called name, or NULL. */
 xmlNodePtr cp_node_child(xmlNodePtr n, const char *name);
-/* The text of the first child element called name, or NULL; no copy. */
+/* The whole text (cp_xml_text) of the first child element called name, or
+ * NULL; no copy. */
 const char *cp_node_text(xmlNodePtr n, const char *name);
 /* An attribute as a long, or fallback. */
 long cp_node_attr_long(xmlNodePtr n, const char *name, long fallback);

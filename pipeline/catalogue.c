@@ -49,18 +49,14 @@ static char *child_text(xmlNodePtr n, const char *name)
 {
 	for (xmlNodePtr c = n->children; c; c = c->next)
 		if (is(c, name)) {
-			xmlChar *t = xmlNodeGetContent(c);
-			const char *s = t ? (const char *)t : "";
+			const char *s = cp_xml_text(c);
 			size_t len;
-			char *r;
 
 			s += strspn(s, " \t\r\n");
 			len = strlen(s);
 			while (len && strchr(" \t\r\n", s[len - 1]))
 				len--;
-			r = cp_xstrndup(s, len);
-			xmlFree(t);
-			return r;
+			return cp_xstrndup(s, len);
 		}
 	return cp_xstrdup("");
 }

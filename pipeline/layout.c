@@ -70,7 +70,7 @@ static const char *attr(xmlNodePtr n, const char *name)
 {
 	xmlAttrPtr a = xmlHasProp(n, X(name));
 
-	return a && a->children ? (const char *)a->children->content : a ? "" : NULL;
+	return a ? cp_xml_text((xmlNodePtr)a) : NULL;
 }
 
 /* Every attribute of n must be in the allowed list (space-separated). */
@@ -159,10 +159,9 @@ static void text_of(struct ctx *c, xmlNodePtr n, struct cp_text *t, const char *
 		    int units_allowed)
 {
 	char why[256];
-	xmlChar *content = NULL;
 
 	if (!src)
-		src = (const char *)(content = xmlNodeGetContent(n));
+		src = cp_xml_text(n);
 	{
 		/* Template text flows: runs of white space become one space. */
 		char *flat = cp_xstrdup(src ? src : ""), *o = flat;
@@ -183,7 +182,6 @@ static void text_of(struct ctx *c, xmlNodePtr n, struct cp_text *t, const char *
 			bad(c, "<%s>: %s", (const char *)n->name, why);
 		free(flat);
 	}
-	xmlFree(content);
 }
 
 static void common(struct ctx *c, xmlNodePtr n, struct cp_element *e)

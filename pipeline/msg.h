@@ -33,7 +33,8 @@ noreturn void cp_die(int code, const char *fmt, ...)
 /* An internal inconsistency: report it and exit 70. */
 noreturn void cp_bug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-void cp_vlog(enum cp_level level, const char *fmt, va_list ap);
+void cp_vlog(enum cp_level level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 /* Copy src into dst (size n, always terminated) with control characters and
  * backslashes escaped as \n, \t, \xNN, \\. Returns dst. */

@@ -646,3 +646,51 @@ int cp_registry_award_elsewhere(struct cp_registry *r, const char *enrolment,
 		return db_error(r, "cannot look up an award");
 	return rc == SQLITE_ROW;
 }
+
+/* Both statements take the award (?1) and the batch (?2). */
+static int run_award(struct cp_registry *r, const char *sql, long long award, const char *batch,
+		     int *row)
+{
+	sqlite3_stmt *st = cp_registry_prepare(r, sql);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, award);
+	sqlite3_bind_text(st, 2, batch, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (row)
+		*row = rc == SQLITE_ROW;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(r, "cannot read or change an award");
+	return 0;
+}
+
+int cp_registry_award_of_batch(struct cp_registry *r, long long award, const char *batch)
+{
+	int row;
+
+	if (run_award(r, "SELECT 1 FROM awards WHERE id = ?1 AND batch_id = ?2", award, batch,
+		      &row) < 0)
+		return -1;
+	return row;
+}
+
+int cp_registry_award_withdraw(struct cp_registry *r, long long award, const char *batch)
+{
+	static const char *const steps[] = {
+		"DELETE FROM reprints WHERE original IN (SELECT d.reference FROM documents d"
+		" JOIN awards a ON a.id = d.award_id WHERE a.id = ?1 AND a.batch_id = ?2)"
+		" OR replacement IN (SELECT d.reference FROM documents d"
+		" JOIN awards a ON a.id = d.award_id WHERE a.id = ?1 AND a.batch_id = ?2)",
+		"DELETE FROM documents WHERE award_id IN"
+		" (SELECT id FROM awards WHERE id = ?1 AND batch_id = ?2)",
+		"DELETE FROM awards WHERE id = ?1 AND batch_id = ?2",
+	};
+
+	for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++)
+		if (run_award(r, steps[i], award, batch, NULL) < 0)
+			return -1;
+	return 0;
+}

@@ -84,4 +84,14 @@ int cp_registry_award_elsewhere(struct cp_registry *r, const char *enrolment,
 				const char *qualification, const char *awarded,
 				const char *batch, char other[CP_BATCH_ID_MAX]);
 
+/* 1 if the award is still the batch's, 0 if it is not (render withdrew
+ * it), -1 on error. */
+int cp_registry_award_of_batch(struct cp_registry *r, long long award, const char *batch);
+/* Withdraw an award render refused before any of its documents was made:
+ * its documents, any reprint order of them, and the award itself, if it is
+ * the batch's (none of it was ever issued; the serials stay drawn, never
+ * used again). So the same award in a corrected file is not a duplicate.
+ * Inside the caller's transaction. */
+int cp_registry_award_withdraw(struct cp_registry *r, long long award, const char *batch);
+
 #endif

@@ -133,6 +133,7 @@ static int on_start(struct state *s, const char *name)
 		s->head.line = node_line(s);
 		rc = get_attr(s, "id", &s->head.id) || get_attr(s, "submitted", &s->head.submitted);
 	} else if (!strcmp(name, "centre")) {
+		s->head.centre_line = node_line(s);
 		rc = get_attr(s, "number", &s->head.centre_number) ||
 		     get_attr(s, "name", &s->head.centre_name) ||
 		     get_attr(s, "email", &s->head.centre_email);
@@ -255,8 +256,9 @@ int cp_results_read(const char *path, xmlSchemaPtr schema, const struct cp_resul
 	s.err = err;
 	cp_xml_init();
 	cp_xml_errors_to(err);
-	/* By descriptor: the refusing entity loader would turn away a path. */
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* By descriptor: the refusing entity loader would turn away a path.
+	 * Never through a link: the file is the batch's own copy. */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		cp_xml_errors_to(NULL);
 		return cp_error("%s: cannot open: %s", path, strerror(errno));

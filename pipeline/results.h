@@ -17,7 +17,7 @@
 struct cp_results_head {
 	char *id, *submitted;
 	char *centre_number, *centre_name, *centre_email;
-	long line;
+	long line, centre_line;
 };
 
 struct cp_run {

@@ -97,16 +97,33 @@ void cp_rules_run(const struct cp_catalogue *c, const struct cp_run *run,
 			       run->id ? run->id : "");
 }
 
+/* The name rule (README, validate): after trimming, not empty, at least one
+ * letter, no control, formatting, invisible, unassigned or private-use
+ * character (utf8.h says which), at most 100 characters. */
 static void check_name(const char *what, const char *value, bool required, long line,
 		       struct cp_reasons *out)
 {
+	struct cp_name_check c;
+
 	if (!value || !*value) {
 		if (required)
 			cp_reasons_add(out, line, "%s is empty", what);
 		return;
 	}
-	if (cp_utf8_has_control(value))
+	cp_utf8_name_check(value, &c);
+	if (c.first[CP_NAME_CONTROL])
 		cp_reasons_add(out, line, "%s contains a control character", what);
+	if (c.first[CP_NAME_FORMAT])
+		cp_reasons_add(out, line, "%s contains an invisible formatting character U+%04X",
+			       what, (unsigned)c.first[CP_NAME_FORMAT]);
+	if (c.first[CP_NAME_INVISIBLE])
+		cp_reasons_add(out, line, "%s contains an invisible character U+%04X", what,
+			       (unsigned)c.first[CP_NAME_INVISIBLE]);
+	if (c.first[CP_NAME_UNASSIGNED])
+		cp_reasons_add(out, line, "%s contains an unassigned or private-use character "
+			       "U+%04X", what, (unsigned)c.first[CP_NAME_UNASSIGNED]);
+	if (!c.letter)
+		cp_reasons_add(out, line, "%s has no letter", what);
 	if (cp_utf8_length(value) > CP_NAME_MAX_CHARS)
 		cp_reasons_add(out, line, "%s is longer than %d characters", what,
 			       CP_NAME_MAX_CHARS);

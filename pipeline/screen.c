@@ -1,14 +1,19 @@
 /* One byte-wise pass over an input file: size, SHA-256, line count, NUL,
- * UTF-8 validity, the encoding declaration and DOCTYPE/ENTITY markup. */
+ * UTF-8 validity, the encoding declaration and DOCTYPE/ENTITY markup; and
+ * the one way an outside file is opened (regular files only, never
+ * blocking, links refused where they must be). */
 #include "screen.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "msg.h"
 #include "banned.h"
@@ -104,23 +109,70 @@ static int check_declaration(struct cp_screen *s, const unsigned char *buf, size
 	return refuse(s, 1, "the XML declaration names an encoding other than UTF-8");
 }
 
-int cp_screen_file(const char *path, off_t max_bytes, struct cp_screen *s)
+static const char *file_type(mode_t m)
+{
+	return S_ISLNK(m) ? "a symbolic link" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m)
+	       ? "a character device" : S_ISBLK(m) ? "a block device" : S_ISSOCK(m)
+	       ? "a socket" : S_ISDIR(m) ? "a folder" : "not a file";
+}
+
+int cp_screen_open(const char *path, bool follow, struct cp_screen *s)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+	struct stat st;
+	int e = errno;
+
+	memset(s, 0, sizeof(*s));
+	if (fd < 0 && e == ELOOP && !follow) {
+		refuse(s, 0, "not a regular file (%s)", file_type(S_IFLNK));
+		return CP_SCREEN_REFUSED;
+	}
+	if (fd < 0) {
+		errno = e;
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || fcntl(fd, F_SETFL, 0) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		refuse(s, 0, "not a regular file (%s)", file_type(st.st_mode));
+		return CP_SCREEN_REFUSED;
+	}
+	return fd;
+}
+
+int cp_screen_fd(int fd, const char *path, off_t max_bytes, struct cp_screen *s, FILE *copy)
 {
 	struct matcher doctype = { "<!DOCTYPE", 0 }, entity = { "<!ENTITY", 0 };
 	struct utf8_state u = { 0, 0, 0 };
 	unsigned char buf[1 << 16];
 	struct cp_sha256 h;
 	long line = 1;
-	size_t n;
+	ssize_t got;
 	int first = 1, r = 0;
-	FILE *f;
 
 	memset(s, 0, sizeof(*s));
-	f = fopen(path, "rb");
-	if (!f)
-		return cp_error("%s: cannot open: %s", path, strerror(errno));
 	cp_sha256_init(&h);
-	while (r == 0 && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
+	for (;;) {
+		/* one byte past the limit tells a file over it, and no more */
+		off_t room = max_bytes + 1 - s->size;
+		size_t want = room < (off_t)sizeof(buf) ? (size_t)room : sizeof(buf);
+		size_t n;
+
+		got = read(fd, buf, want);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		n = (size_t)got;
+		if (copy && fwrite(buf, 1, n, copy) != n) {
+			cp_sha256_discard(&h);
+			return cp_error("%s: cannot copy: %s", path, strerror(errno));
+		}
 		cp_sha256_update(&h, buf, n);
 		s->size += (off_t)n;
 		if (s->size > max_bytes) {
@@ -153,20 +205,33 @@ int cp_screen_file(const char *path, off_t max_bytes, struct cp_screen *s)
 				break;
 			}
 		}
+		if (r)
+			break;
 	}
-	if (ferror(f)) {
+	if (got < 0) {
 		int e = errno;
 
-		fclose(f);
 		cp_sha256_discard(&h);
 		return cp_error("%s: cannot read: %s", path, strerror(e));
 	}
-	fclose(f);
 	if (r == 0 && u.need)
 		r = refuse(s, line, "invalid UTF-8 (the file ends inside a character)");
 	if (r == 0 && s->size == 0)
 		r = refuse(s, 0, "the file is empty");
 	s->lines = line;
 	cp_sha256_final_hex(&h, s->sha256);
+	return r;
+}
+
+int cp_screen_file(const char *path, off_t max_bytes, struct cp_screen *s)
+{
+	int fd = cp_screen_open(path, true, s), r;
+
+	if (fd == CP_SCREEN_REFUSED)
+		return 1;
+	if (fd < 0)
+		return cp_error("%s: cannot open: %s", path, strerror(errno));
+	r = cp_screen_fd(fd, path, max_bytes, s, NULL);
+	close(fd);
 	return r;
 }

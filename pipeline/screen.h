@@ -6,6 +6,8 @@
 #ifndef CP_SCREEN_H
 #define CP_SCREEN_H
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "digest.h"
@@ -18,8 +20,25 @@ struct cp_screen {
 	char reason[160]; /* why it was refused */
 };
 
-/* 0 if the file passed, 1 if it was refused (line and reason set), -1 if it
- * could not be read (a message was printed). */
+#define CP_SCREEN_REFUSED (-2)
+/* Open an outside file the way every input is opened: a FIFO or a device is
+ * never waited on (O_NONBLOCK, then fstat: a regular file only, then
+ * blocking again), and with follow false the last component is never
+ * followed if it is a symbolic link (O_NOFOLLOW). Returns the descriptor
+ * (close-on-exec); -1 with errno if it cannot be opened (no message); or
+ * CP_SCREEN_REFUSED with out->reason saying why ("not a regular file (a
+ * symbolic link)", "... (a FIFO)"). */
+int cp_screen_open(const char *path, bool follow, struct cp_screen *out);
+/* Screen the bytes of fd from where it stands, reading at most max_bytes + 1
+ * of them (so a device or a growing file is never read without bound);
+ * every byte read is also written to copy when it is not NULL. path names
+ * the file in messages. 0 passed, 1 refused (line and reason set), -1 a
+ * read or write failed (a message was printed). */
+int cp_screen_fd(int fd, const char *path, off_t max_bytes, struct cp_screen *out, FILE *copy);
+/* cp_screen_open (following links: for the operator's own files, the
+ * catalogue and templates) and cp_screen_fd: 0 passed, 1 refused (a file
+ * that is not a regular file too), -1 could not be read (a message was
+ * printed). */
 int cp_screen_file(const char *path, off_t max_bytes, struct cp_screen *out);
 
 #endif

@@ -23,8 +23,45 @@ size_t cp_utf8_length(const char *s);
 bool cp_utf8_is_control(uint32_t cp);
 /* True if the valid UTF-8 string holds such a character. */
 bool cp_utf8_has_control(const char *s);
-/* A copy of s without leading and trailing white space (ASCII white space
- * and U+00A0). */
+/* True for a character that shows nothing on its own: the invisible
+ * fillers and blanks that are not white space (U+2800 BRAILLE PATTERN
+ * BLANK, the Hangul fillers U+115F, U+1160, U+3164 and U+FFA0) and the
+ * default-ignorable characters that are neither formatting characters nor
+ * variation selectors (U+034F COMBINING GRAPHEME JOINER, U+17B4, U+17B5...). */
+bool cp_utf8_is_invisible(uint32_t cp);
+/* A copy of s without leading and trailing white space: every character
+ * with Unicode's White_Space property (spaces of every width, U+3000, tabs,
+ * line breaks, NEL, the line and paragraph separators) and the blank
+ * fillers above (U+2800, U+115F, U+1160, U+3164, U+FFA0). */
 char *cp_utf8_trim(const char *s);
+
+/* A file name as data: a copy of name that is printable UTF-8, at most max
+ * bytes (max at least 16). Bytes that are not UTF-8, control and formatting
+ * characters (cp_utf8_is_control, category Cf) and '%' itself become %XX
+ * for each byte ("r\xe9s\n.xml" is "r%E9s%0A.xml"); a longer result keeps
+ * its start and its extension around a '~' ("nnnn...nnn~.xml"). */
+char *cp_utf8_safe_name(const char *name, size_t max);
+
+/* The rule a name is checked against (README, validate): each class of
+ * character a name must not hold, with the first code point of that class
+ * found (0: none), and whether it has a letter (general category L that is
+ * not an invisible filler). */
+enum cp_name_class {
+	CP_NAME_CONTROL,    /* cp_utf8_is_control */
+	CP_NAME_FORMAT,     /* other format characters (Cf): soft hyphen, ZWSP,
+			     * LRM and RLM, word joiner, tags...; ZWJ and ZWNJ
+			     * only between two letters or marks of one script
+			     * that joins (Arabic, Syriac, N'Ko, Mongolian, the
+			     * Indic scripts, Sinhala, Tibetan, Myanmar, Khmer) */
+	CP_NAME_INVISIBLE,  /* cp_utf8_is_invisible */
+	CP_NAME_UNASSIGNED, /* unassigned (Cn, noncharacters) or private use (Co) */
+	CP_NAME_NCLASSES
+};
+struct cp_name_check {
+	uint32_t first[CP_NAME_NCLASSES];
+	bool letter;
+};
+/* Check a valid UTF-8 name (trimmed) against that rule. */
+void cp_utf8_name_check(const char *s, struct cp_name_check *out);
 
 #endif

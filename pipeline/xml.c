@@ -2,6 +2,7 @@
  * the schemas being compiled, and error capture instead of stderr noise. */
 #include "xml.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,10 +39,23 @@ void cp_xml_init(void)
 	xmlSetStructuredErrorFunc(NULL, quiet);
 }
 
+/* Targets nest: a parse started inside another's callback (a template
+ * loaded while the results file streams) must hand the errors back to the
+ * outer one when it ends, or the outer file's errors are lost. */
+static struct cp_xml_error *targets[8];
+static int ntargets;
+
 void cp_xml_errors_to(struct cp_xml_error *err)
 {
-	if (err)
-		xmlSetStructuredErrorFunc(err, cp_xml_capture);
+	if (err) {
+		if (ntargets == (int)(sizeof(targets) / sizeof(*targets)))
+			cp_bug("XML parses nested too deeply");
+		targets[ntargets++] = err;
+	} else if (ntargets > 0) {
+		ntargets--;
+	}
+	if (ntargets)
+		xmlSetStructuredErrorFunc(targets[ntargets - 1], cp_xml_capture);
 	else
 		xmlSetStructuredErrorFunc(NULL, quiet);
 }
@@ -120,4 +134,31 @@ xmlSchemaPtr cp_xml_schema_load(const char *path)
 		cp_error("%s:%ld: cannot compile the schema: %s", path, err.line,
 			 err.message[0] ? err.message : "unreadable");
 	return schema;
+}
+
+static bool is_text(xmlNodePtr c)
+{
+	return c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE;
+}
+
+const char *cp_xml_text(xmlNodePtr n)
+{
+	xmlNodePtr first = NULL, c, next;
+
+	if (!n)
+		return NULL;
+	for (c = n->children; c; c = next) {
+		next = c->next;
+		if (!is_text(c))
+			continue;
+		if (!first) {
+			first = c;
+			continue;
+		}
+		if (c->content)
+			xmlNodeAddContent(first, c->content);
+		xmlUnlinkNode(c);
+		xmlFreeNode(c);
+	}
+	return first && first->content ? (const char *)first->content : "";
 }

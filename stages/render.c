@@ -10,13 +10,14 @@ static const char about[] =
 	"as a digital copy (marked, permissions protected) in digital/REF.pdf and\n"
 	"a print copy in print/REF.pdf, then write rendered.xml with each file's\n"
 	"pages, size and SHA-256. Templates and every learner's characters are\n"
-	"checked before any PDF is made. After a crash, documents already made\n"
-	"are not made again. Prints \"BATCH FOLDER\".\n";
+	"checked before any PDF is made: a learner with a character no font can\n"
+	"draw is refused and its award withdrawn, the others are rendered. After\n"
+	"a crash, documents already made are not made again. Prints \"BATCH FOLDER\".\n";
 
 static const char exits[] =
-	"exit: 0 done, 64 usage, 65 a learner's name has a character no font can\n"
-	"draw, 66 no such batch or no references yet, 70 internal error, 73 an\n"
-	"output cannot be created, 74 I/O error, 75 the batch is locked by another\n"
+	"exit: 0 done, 64 usage, 65 every learner refused (nothing to render),\n"
+	"66 no such batch or no references yet, 70 internal error, 73 an output\n"
+	"cannot be created, 74 I/O error, 75 the batch is locked by another\n"
 	"process, 78 configuration (including a template error).\n";
 
 int main(int argc, char **argv)

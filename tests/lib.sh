@@ -223,3 +223,37 @@ resume() {
 	rc=$?
 	paused_pid=
 }
+
+# A results file of one course run (qualification 603/1465/5) at $1, with
+# submission id SUB-$2 and centre name $3; each line of standard input is
+# one learner "ENROLMENT|FIRST|LAST|EMAIL", written into the XML as it is
+# (EMAIL empty: none). Every learner takes 9 lines, the first at line 6.
+results_file() {
+	{
+		cat <<HEAD
+<?xml version="1.0" encoding="UTF-8"?>
+<results xmlns="urn:certpress:results:1" id="SUB-$2" submitted="2026-11-20T16:03:00Z">
+  <centre number="C05678" name="$3" email="exams@centre.example"/>
+  <course-run id="CR-TEST-1" qualification="603/1465/5" start="2026-01-10" end="2026-10-30">
+    <verification verifier="V0001" name="Val Idator" date="2026-11-18" outcome="confirmed"/>
+HEAD
+		while IFS='|' read -r enrolment first last email; do
+			[ -n "$enrolment" ] || continue
+			echo "    <learner enrolment=\"$enrolment\" candidate=\"1$enrolment\">"
+			echo "      <first-name>$first</first-name>"
+			echo "      <last-name>$last</last-name>"
+			echo "      <dob>2000-01-01</dob>"
+			if [ -n "$email" ]; then
+				echo "      <email>$email</email>"
+			else
+				echo "      <!-- no email -->"
+			fi
+			echo '      <outcome status="achieved" grade="Pass" awarded="2026-11-01"/>'
+			echo '      <unit ref="K/650/1234" grade="Pass"/>'
+			echo '      <unit ref="M/650/1235" grade="Pass"/>'
+			echo "    </learner>"
+		done
+		echo "  </course-run>"
+		echo "</results>"
+	} > "$1"
+}

@@ -5,6 +5,7 @@
 #include "concat.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdbool.h>
@@ -158,11 +159,16 @@ static int put(struct cp_concat *c, const void *p, size_t n)
 	return 0;
 }
 
-static int putf(struct cp_concat *c, const char *fmt, long a, long b)
+static int putf(struct cp_concat *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int putf(struct cp_concat *c, const char *fmt, ...)
 {
 	char buf[96];
-	int n = snprintf(buf, sizeof(buf), fmt, a, b);
+	va_list ap;
+	int n;
 
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
 	return put(c, buf, (size_t)n);
 }
 
@@ -217,7 +223,7 @@ static int copy_dict(struct cp_concat *c, const struct cp_concat_source *s, cons
 				to = num == s->pages ? 2 : s->map[num];
 				if (!to)
 					return bad(s, "a reference to the catalog or info");
-				if (put(c, from, (size_t)(p - from)) < 0 || putf(c, "%ld 0 R", to, 0) < 0)
+				if (put(c, from, (size_t)(p - from)) < 0 || putf(c, "%ld 0 R", to) < 0)
 					return -1;
 				p = from = n1 + 4;
 				continue;
@@ -321,7 +327,7 @@ int cp_concat_append(struct cp_concat *c, struct cp_concat_source *s)
 			return -1;
 		d = dict_end(b, e);
 		c->offset[s->map[i]] = c->pos;
-		if (putf(c, "%ld 0 obj", s->map[i], 0) < 0 || copy_dict(c, s, b, d) < 0 ||
+		if (putf(c, "%ld 0 obj", s->map[i]) < 0 || copy_dict(c, s, b, d) < 0 ||
 		    put(c, d, (size_t)(e - d)) < 0 || put(c, "endobj\n", 7) < 0)
 			return -1;
 	}
@@ -346,22 +352,22 @@ int cp_concat_finish(struct cp_concat *c, const char *title)
 	long long xref;
 
 	c->offset[1] = c->pos;
-	if (putf(c, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n", 0, 0) < 0)
+	if (putf(c, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n") < 0)
 		goto fail;
 	c->offset[2] = c->pos;
 	if (put(c, "2 0 obj\n<< /Type /Pages /Kids [", 31) < 0)
 		goto fail;
 	for (size_t i = 0; i < c->nkids; i++)
-		if (putf(c, i % 16 ? " %ld 0 R" : "\n%ld 0 R", c->kids[i], 0) < 0)
+		if (putf(c, i % 16 ? " %ld 0 R" : "\n%ld 0 R", c->kids[i]) < 0)
 			goto fail;
-	if (putf(c, " ] /Count %ld >>\nendobj\n", (long)c->nkids, 0) < 0)
+	if (putf(c, " ] /Count %ld >>\nendobj\n", (long)c->nkids) < 0)
 		goto fail;
 	c->offset[3] = c->pos;
 	if (put(c, "3 0 obj\n<< /Producer (certpress) /Title ", 39) < 0 ||
 	    put_string(c, title) < 0 || put(c, " >>\nendobj\n", 11) < 0)
 		goto fail;
 	xref = c->pos;
-	if (putf(c, "xref\n0 %ld\n0000000000 65535 f\r\n", (long)c->nobj, 0) < 0)
+	if (putf(c, "xref\n0 %ld\n0000000000 65535 f\r\n", (long)c->nobj) < 0)
 		goto fail;
 	for (size_t i = 1; i < c->nobj; i++) {
 		char line[24];
@@ -370,8 +376,8 @@ int cp_concat_finish(struct cp_concat *c, const char *title)
 		if (put(c, line, 20) < 0)
 			goto fail;
 	}
-	if (putf(c, "trailer\n<< /Size %ld /Root 1 0 R /Info 3 0 R >>\n", (long)c->nobj, 0) < 0 ||
-	    putf(c, "startxref\n%ld\n%%%%EOF\n", (long)xref, 0) < 0)
+	if (putf(c, "trailer\n<< /Size %ld /Root 1 0 R /Info 3 0 R >>\n", (long)c->nobj) < 0 ||
+	    putf(c, "startxref\n%ld\n%%%%EOF\n", (long)xref) < 0)
 		goto fail;
 	free(c->offset);
 	free(c->kids);

@@ -3,6 +3,7 @@
 #ifndef CP_STAGE_RENDER_H
 #define CP_STAGE_RENDER_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "../../pipeline/conf.h"
@@ -30,6 +31,11 @@ struct cp_render {
 	long learners;
 	struct cp_render_left_out *left_out; /* sorted by reference */
 	size_t nleft_out;
+	/* the learners (their places in assigned.xml, ascending) whose awards
+	 * render refused, now or in an earlier attempt: never drawn */
+	long *skip;
+	size_t nskip, askip;
+	long refused;
 };
 
 /* Read which of the batch's documents are no longer valid (select.c): they
@@ -41,9 +47,15 @@ int cp_render_select(struct cp_render *r, struct cp_registry *reg);
 const char *cp_render_left_out(const struct cp_render *r, const char *ref);
 void cp_render_select_release(struct cp_render *r);
 
-/* Load the templates the batch names, check every learner's text against
- * their fonts, and write the font subsets. Returns a sysexits code. */
-int cp_render_prepare(struct cp_render *r);
+/* Load the templates the batch names, check every learner's printed text
+ * against the fonts of their templates, and write the font subsets. A
+ * learner with a character no font can draw is refused: its award (and its
+ * documents, never issued) withdrawn from the registry in one transaction,
+ * so a corrected file can give it again; the others are rendered. Returns a
+ * sysexits code (65 if nobody is left to render). */
+int cp_render_prepare(struct cp_render *r, struct cp_registry *reg);
+/* True if the learner at that place in assigned.xml is not to be drawn. */
+bool cp_render_skipped(const struct cp_render *r, long index);
 void cp_render_release(struct cp_render *r);
 const struct cp_layout *cp_render_layout(const struct cp_render *r, const char *name);
 

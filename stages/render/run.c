@@ -24,6 +24,7 @@
 
 struct gather {
 	const struct cp_render *r;
+	long index; /* the learner's place in assigned.xml */
 	struct cp_xmlout xml;
 	struct cp_journal journal;
 	long learners, documents, pages, missing, left_out;
@@ -36,6 +37,8 @@ static int gather_learner(void *ctx, xmlNodePtr l)
 	const char *status;
 
 	if (xmlStrcmp(l->name, (const xmlChar *)"learner"))
+		return 0;
+	if (cp_render_skipped(g->r, g->index++))
 		return 0;
 	g->learners++;
 	cp_xmlout_start(&g->xml, "learner");
@@ -56,7 +59,7 @@ static int gather_learner(void *ctx, xmlNodePtr l)
 			g->left_out++;
 			continue;
 		}
-		if (!cp_journal_find(&g->journal, g->learners - 1, cp_node_attr(d, "reference"), &x)) {
+		if (!cp_journal_find(&g->journal, g->index - 1, cp_node_attr(d, "reference"), &x)) {
 			cp_error("%s: no rendering recorded", cp_node_attr(d, "reference"));
 			g->missing++;
 			continue;
@@ -128,9 +131,9 @@ static int write_rendered(struct cp_render *r, char **counts)
 		rc = CP_EX_IOERR;
 		goto free;
 	}
-	*counts = cp_xasprintf("{\"learners\":%ld,\"documents\":%ld,\"left_out\":%ld,"
-			       "\"pages\":%ld,\"bytes\":%llu}", g.learners, g.documents,
-			       g.left_out, g.pages, g.bytes);
+	*counts = cp_xasprintf("{\"learners\":%ld,\"refused\":%ld,\"documents\":%ld,"
+			       "\"left_out\":%ld,\"pages\":%ld,\"bytes\":%llu}", g.learners,
+			       r->refused, g.documents, g.left_out, g.pages, g.bytes);
 	cp_info("%ld learners: %ld documents, %ld pages, %llu KB of PDF (digital and print)",
 		g.learners, g.documents, g.pages, g.bytes / 1024);
 	rc = CP_EX_OK;
@@ -218,7 +221,7 @@ int cp_render_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 	if (rc == CP_EX_OK && cp_render_select(&r, &st.reg) < 0)
 		rc = CP_EX_IOERR;
 	if (rc == CP_EX_OK)
-		rc = cp_render_prepare(&r);
+		rc = cp_render_prepare(&r, &st.reg);
 	if (rc == CP_EX_OK) {
 		jobs = conf->render_jobs ? conf->render_jobs : sysconf(_SC_NPROCESSORS_ONLN);
 		if (jobs > 64)

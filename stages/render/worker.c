@@ -162,7 +162,8 @@ static int on_learner(void *ctx, xmlNodePtr l)
 	struct cp_record rec;
 	int rc = 0;
 
-	if (xmlStrcmp(l->name, (const xmlChar *)"learner") || w->index++ % w->n != w->k)
+	if (xmlStrcmp(l->name, (const xmlChar *)"learner") || w->index++ % w->n != w->k ||
+	    cp_render_skipped(w->r, w->index - 1))
 		return 0;
 	cp_record_values(&rec, l, w->r->conf, w->centre_name, w->centre_number, w->run_id);
 	for (xmlNodePtr d = l->children; d && rc == 0; d = d->next)

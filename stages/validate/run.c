@@ -20,6 +20,7 @@
 #include "../../pipeline/screen.h"
 #include "../../pipeline/spool.h"
 #include "../../pipeline/strmap.h"
+#include "../../pipeline/utf8.h"
 #include "../../pipeline/xalloc.h"
 #include "../../pipeline/xml.h"
 #include "../../pipeline/banned.h"
@@ -41,6 +42,13 @@ struct validate {
 	struct cp_date today;
 	long learners, withdrawn;
 	int failed; /* a callback hit an internal error */
+	int config; /* a template or the catalogue cannot print (78) */
+	long refuse_line; /* the file is unusable as a whole: where, why */
+	char *refuse;
+	struct cp_vfonts fonts;
+	const struct cp_coverage *cover; /* the course run's qualification's */
+	char *centre_name;
+	long head_line;
 	struct cp_progress progress;
 };
 
@@ -52,11 +60,12 @@ static char *path_basename(const char *path)
 	return b;
 }
 
+/* An entry at path, of any kind (a dangling link counts). */
 static bool exists(const char *path)
 {
 	struct stat st;
 
-	return stat(path, &st) == 0;
+	return lstat(path, &st) == 0;
 }
 
 static bool batch_file_exists(struct validate *v, const char *id, const char *name)
@@ -76,16 +85,56 @@ static void finish(struct validate *v, int code, const char *counts)
 		cp_registry_stage_finish(&v->reg, v->batch, "validate", v->attempt, code, counts);
 }
 
+/* The file being taken: its path, the descriptor it was screened through
+ * (-1: it is not a regular file), whether it is an inbox entry, and whether
+ * it is larger than max-file-mb. */
+struct source {
+	const char *path;
+	int fd;
+	bool inbox, too_large;
+};
+
+/* Copy the file into dest from its descriptor, at most max-file-mb + 1
+ * bytes: what was screened is what is kept, wherever the path points now.
+ * With expect (a SHA-256), bytes that are not the ones screened then are
+ * not kept: 1 (the file changed while it was taken). 0 copied, -1 failed. */
+static int copy_from(struct validate *v, const struct source *src, const char *dest,
+		     const char *expect, struct cp_screen *sc)
+{
+	struct cp_atomic out;
+	int r;
+
+	if (lseek(src->fd, 0, SEEK_SET) < 0)
+		return cp_error("%s: cannot read: %s", v->name, strerror(errno));
+	if (cp_atomic_open(&out, dest, 0640) < 0)
+		return -1;
+	r = cp_screen_fd(src->fd, v->name, (off_t)v->conf->max_results_mb << 20, sc, out.fp);
+	if (r < 0 || (expect && (r > 0 || strcmp(sc->sha256, expect)))) {
+		cp_atomic_abort(&out);
+		return r < 0 ? -1 : 1;
+	}
+	return cp_atomic_commit(&out) < 0 ? -1 : 0;
+}
+
 /* Move the whole file aside with its reason. The batch's "failed" file is
- * written first, so a crash part-way is finished by the next attempt. */
-static int fail_batch(struct validate *v, const char *source, long line, const char *reason)
+ * written first, so a crash part-way is finished by the next attempt. The
+ * batch's copy, or else the inbox entry itself (a link stays a link, a FIFO
+ * a FIFO: nothing is read through it), is moved to spool/failed/; a file
+ * elsewhere is copied from its descriptor, unless it is too large to. */
+static int fail_batch(struct validate *v, const struct source *src, long line,
+		      const char *reason)
 {
 	char *text = line > 0 ? cp_xasprintf("%s:%ld: %s\n", v->name, line, reason)
 			      : cp_xasprintf("%s: %s\n", v->name, reason);
 	char *marker = cp_xasprintf("%s/failed", v->dir);
 	char *dest = cp_xasprintf("%s/%s-%s", v->spool.failed, v->batch, v->name);
 	char *why = cp_xasprintf("%s.reason", dest);
-	char *full = cp_xasprintf("%sbatch %s\n", text, v->batch);
+	bool here = exists(v->results), keep = !here && src && !src->inbox &&
+		    (src->fd < 0 || src->too_large);
+	char *full = cp_xasprintf("%sbatch %s\n%s", text, v->batch,
+				  keep ? "not copied into spool/failed/ (larger than max-file-mb): "
+					 "the file stays where it was\n" : "");
+	struct cp_screen copied;
 	int rc = CP_EX_DATAERR;
 
 	text[strlen(text) - 1] = '\0';
@@ -95,16 +144,19 @@ static int fail_batch(struct validate *v, const char *source, long line, const c
 		rc = CP_EX_CANTCREAT;
 		goto out;
 	}
-	if (exists(v->results)) {
+	if (here) {
 		if (cp_rename_durable(v->results, dest) < 0)
 			rc = CP_EX_IOERR;
-	} else if (source && !exists(dest)) {
-		if (cp_spool_in_inbox(&v->spool, source) ? cp_take_file(source, dest, 0640) < 0
-							 : cp_atomic_copy_file(source, dest, 0640) < 0)
+	} else if (src && !keep && !exists(dest)) {
+		if (src->inbox ? cp_take_file(src->path, dest, 0640) < 0
+			       : copy_from(v, src, dest, NULL, &copied) < 0)
 			rc = CP_EX_IOERR;
 	}
 	if (rc == CP_EX_DATAERR) {
-		cp_info("%s moved to %s", v->name, dest);
+		if (keep)
+			cp_info("%s left where it was (reason in %s)", v->name, why);
+		else
+			cp_info("%s moved to %s", v->name, dest);
 		if (cp_registry_batch_set_status(&v->reg, v->batch, "failed", text) < 0)
 			rc = CP_EX_IOERR;
 	}
@@ -120,10 +172,50 @@ out:
 
 /* --- reading the file ------------------------------------------------ */
 
+/* The file cannot be used as a whole: stop reading, fail the batch. */
+static int refuse_file(struct validate *v, long line, const char *why)
+{
+	if (!v->refuse) {
+		v->refuse = cp_xstrdup(why);
+		v->refuse_line = line;
+	}
+	return -1;
+}
+
+/* The centre name is printed on every document of the file: one that
+ * cannot be printed refuses the file (each learner would be refused for it,
+ * and the centre's corrected file then gives them all again). */
+static int check_centre(struct validate *v, const struct cp_results_head *h)
+{
+	const char *name = h->centre_name ? h->centre_name : "";
+	struct cp_name_check c;
+	char why[128];
+
+	cp_utf8_name_check(name, &c);
+	if (!*name)
+		return refuse_file(v, h->centre_line, "centre name is empty");
+	if (c.first[CP_NAME_CONTROL])
+		return refuse_file(v, h->centre_line, "centre name contains a control character");
+	for (int k = CP_NAME_FORMAT; k < CP_NAME_NCLASSES; k++)
+		if (c.first[k]) {
+			snprintf(why, sizeof(why), "centre name contains %s U+%04X",
+				 k == CP_NAME_FORMAT ? "an invisible formatting character"
+				 : k == CP_NAME_INVISIBLE ? "an invisible character"
+				 : "an unassigned or private-use character", (unsigned)c.first[k]);
+			return refuse_file(v, h->centre_line, why);
+		}
+	return 0;
+}
+
 static int on_head(void *ctx, const struct cp_results_head *h)
 {
 	struct validate *v = ctx;
 
+	v->head_line = h->centre_line;
+	free(v->centre_name);
+	v->centre_name = cp_xstrdup(h->centre_name ? h->centre_name : "");
+	if (check_centre(v, h) < 0)
+		return -1;
 	cp_vout_head(&v->accepted, h);
 	cp_vout_head(&v->rejected, h);
 	cp_vout_head(&v->held, h);
@@ -136,10 +228,41 @@ static int on_run_start(void *ctx, const struct cp_run *run)
 {
 	struct validate *v = ctx;
 
+	const struct cp_qualification *q = cp_catalogue_find(&v->cat, run->qualification);
+	char why[512];
+
 	cp_reasons_clear(&v->run_reasons);
 	cp_rules_run(&v->cat, run, &v->run_reasons);
+	v->cover = NULL;
+	if (q && !(v->cover = cp_vfonts_of(&v->fonts, q)))
+		return v->config = 1, -1;
+	if (v->cover && cp_coverage_check(v->cover, "centre name", v->centre_name, why, sizeof(why)))
+		return refuse_file(v, v->head_line, why);
 	cp_vout_run_start(&v->accepted, run);
 	return 0;
+}
+
+/* The glyph rule: every character of the names is in every font the
+ * qualification's templates draw text in. A name that breaks the name rule
+ * has its reason already. */
+static void check_glyphs(struct validate *v, const struct cp_learner *l)
+{
+	const char *what[3] = { "first name", "middle names", "last name" };
+	const char *value[3] = { l->first_name, l->middle_names, l->last_name };
+	char why[512];
+
+	for (int i = 0; v->cover && i < 3; i++) {
+		struct cp_name_check c;
+		int clean = 1;
+
+		if (!value[i])
+			continue;
+		cp_utf8_name_check(value[i], &c);
+		for (int k = 0; k < CP_NAME_NCLASSES; k++)
+			clean &= !c.first[k];
+		if (clean && cp_coverage_check(v->cover, what[i], value[i], why, sizeof(why)))
+			cp_reasons_add(&v->reasons, l->line, "%s", why);
+	}
 }
 
 static int on_run_end(void *ctx, const struct cp_run *run)
@@ -164,6 +287,11 @@ static int on_learner(void *ctx, const struct cp_run *run, struct cp_learner *l)
 	cp_learner_normalise(l);
 	cp_reasons_clear(&v->reasons);
 	verdict = cp_rules_check(&v->cat, run, &v->run_reasons, l, v->today, &v->reasons);
+	if (l->status && !strcmp(l->status, "achieved")) {
+		check_glyphs(v, l);
+		if (v->reasons.n)
+			verdict = CP_REJECTED;
+	}
 	if (cp_strmap_add(&v->enrolments, enrolment, l->line, &first)) {
 		cp_reasons_add(&v->reasons, l->line,
 			       "enrolment '%s' is used again (first at line %ld)", enrolment, first);
@@ -201,7 +329,23 @@ static int on_learner(void *ctx, const struct cp_run *run, struct cp_learner *l)
 	return 0;
 }
 
-static int read_results(struct validate *v)
+/* Screen the batch's own copy (never through a link: it is certpress's). */
+static int screen_results(struct validate *v, struct cp_screen *sc)
+{
+	int fd = cp_screen_open(v->results, false, sc), s;
+
+	if (fd == CP_SCREEN_REFUSED)
+		return 1;
+	if (fd < 0)
+		return cp_error("%s: cannot read: %s", v->results, strerror(errno));
+	s = cp_screen_fd(fd, v->name, (off_t)v->conf->max_results_mb << 20, sc, NULL);
+	close(fd);
+	return s;
+}
+
+/* Read the batch's results.xml; known is its screening when it was just
+ * copied (else it is screened here). */
+static int read_results(struct validate *v, const struct cp_screen *known)
 {
 	struct cp_results_handler h = { v, on_head, on_run_start, on_learner, on_run_end };
 	struct cp_vout_head head = { v->batch, v->name, NULL, NULL };
@@ -210,10 +354,11 @@ static int read_results(struct validate *v)
 	char *acc, *rej, *hel, *counts;
 	int rc, s;
 
-	s = cp_screen_file(v->results, (off_t)v->conf->max_results_mb << 20, &sc);
-	if (s < 0)
+	if (known)
+		sc = *known;
+	else if ((s = screen_results(v, &sc)) < 0)
 		return finish(v, CP_EX_IOERR, NULL), CP_EX_IOERR;
-	if (s > 0)
+	else if (s > 0)
 		return fail_batch(v, NULL, sc.line, sc.reason);
 	head.sha256 = sc.sha256;
 	acc = cp_xasprintf("%s/accepted.xml", v->dir);
@@ -234,7 +379,11 @@ static int read_results(struct validate *v)
 		cp_vout_abort(&v->accepted);
 		cp_vout_abort(&v->rejected);
 		cp_vout_abort(&v->held);
-		if (s > 0 && !v->failed)
+		if (v->refuse)
+			rc = fail_batch(v, NULL, v->refuse_line, v->refuse);
+		else if (v->config)
+			rc = CP_EX_CONFIG, finish(v, rc, NULL);
+		else if (s > 0 && !v->failed)
 			rc = fail_batch(v, NULL, err.line, err.message);
 		else
 			rc = CP_EX_SOFTWARE, finish(v, rc, NULL);
@@ -343,7 +492,7 @@ static int resume(struct validate *v, const char *arg)
 		finish(v, CP_EX_DATAERR, NULL);
 		return CP_EX_DATAERR;
 	}
-	return read_results(v);
+	return read_results(v, NULL);
 }
 
 /* Find the batch this file belongs to, or make one, inside one registry
@@ -385,44 +534,97 @@ fail:
 	return CP_EX_IOERR;
 }
 
+/* The inbox entry is the batch's now: removed, if it is still the file that
+ * was taken (a new file dropped under the same name stays for the next
+ * run). */
+static void remove_entry(struct validate *v, const struct source *src)
+{
+	struct stat a, b;
+
+	if (fstat(src->fd, &a) == 0 && lstat(src->path, &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino && unlink(src->path) == 0)
+		cp_fsync_dir(v->spool.inbox);
+}
+
+/* The batch's own copy of the file, from the descriptor it was screened
+ * through (a link, a second name or a later write to the original never
+ * changes it), then its reading. */
+static int take_copy(struct validate *v, const struct source *src, const struct cp_screen *sc)
+{
+	struct cp_screen copied;
+	int r;
+
+	if (exists(v->results)) { /* an earlier attempt took it */
+		if (src->inbox)
+			remove_entry(v, src);
+		return read_results(v, NULL);
+	}
+	r = copy_from(v, src, v->results, sc->sha256, &copied);
+	if (r < 0)
+		return finish(v, CP_EX_IOERR, NULL), CP_EX_IOERR;
+	if (r > 0)
+		return fail_batch(v, src, 0, "the file changed while it was taken");
+	if (src->inbox)
+		remove_entry(v, src);
+	return read_results(v, &copied);
+}
+
 static int take_file(struct validate *v, const char *arg)
 {
 	struct cp_screen sc;
-	char seen[CP_BATCH_ID_MAX] = "";
+	struct source src = { arg, -1, cp_spool_in_inbox(&v->spool, arg), false };
+	off_t max = (off_t)v->conf->max_results_mb << 20;
+	char seen[CP_BATCH_ID_MAX] = "", *base = path_basename(arg);
+	char *shown = cp_utf8_safe_name(arg, 4096);
 	bool duplicate;
 	int rc, s;
 
-	if (access(arg, R_OK) < 0) {
-		cp_error("%s: cannot read: %s", arg, strerror(errno));
-		return CP_EX_NOINPUT;
+	/* file names are data: the name is kept (registry, outputs, failed/,
+	 * messages) as printable UTF-8 of a bounded length */
+	v->name = cp_utf8_safe_name(base, CP_VALIDATE_NAME_MAX);
+	free(base);
+	src.fd = cp_screen_open(arg, false, &sc);
+	if (src.fd == -1) {
+		cp_error("%s: cannot read: %s", shown, strerror(errno));
+		rc = CP_EX_NOINPUT;
+		goto out;
 	}
-	v->name = path_basename(arg);
-	s = cp_screen_file(arg, (off_t)v->conf->max_results_mb << 20, &sc);
-	if (s < 0)
-		return CP_EX_NOINPUT;
+	if (src.fd == CP_SCREEN_REFUSED) {
+		src.fd = -1;
+		if (!src.inbox) { /* nothing taken, nothing moved: the operator's */
+			cp_error("%s: %s", shown, sc.reason);
+			rc = CP_EX_NOINPUT;
+			goto out;
+		}
+		s = 1; /* an inbox entry: refused by a batch, moved aside itself */
+	} else if ((s = cp_screen_fd(src.fd, v->name, max, &sc, NULL)) < 0) {
+		rc = CP_EX_IOERR;
+		goto out;
+	}
+	src.too_large = s > 0 && sc.size > max;
 	if ((rc = claim(v, &sc, &duplicate, seen)) != 0)
-		return rc;
+		goto out;
 	cp_registry_stage_close_running(&v->reg, v->batch, "validate", CP_EX_SOFTWARE);
-	if (cp_registry_stage_start(&v->reg, v->batch, "validate", &v->attempt) < 0)
-		return CP_EX_IOERR;
+	if (cp_registry_stage_start(&v->reg, v->batch, "validate", &v->attempt) < 0) {
+		rc = CP_EX_IOERR;
+		goto out;
+	}
 	if (duplicate) {
 		char *why = cp_xasprintf("the same file (SHA-256 %.12s...) was taken by batch %s",
 					 sc.sha256, seen);
 
-		rc = fail_batch(v, arg, 0, why);
+		rc = fail_batch(v, &src, 0, why);
 		free(why);
-		return rc;
+	} else if (s > 0) {
+		rc = fail_batch(v, &src, sc.line, sc.reason);
+	} else {
+		rc = take_copy(v, &src, &sc);
 	}
-	if (s > 0)
-		return fail_batch(v, arg, sc.line, sc.reason);
-	if (!exists(v->results)) {
-		if (cp_spool_in_inbox(&v->spool, arg) ? cp_take_file(arg, v->results, 0640) < 0
-						     : cp_atomic_copy_file(arg, v->results, 0640) < 0)
-			return finish(v, CP_EX_IOERR, NULL), CP_EX_IOERR;
-	} else if (cp_spool_in_inbox(&v->spool, arg)) {
-		unlink(arg); /* the batch has its copy from an earlier attempt */
-	}
-	return read_results(v);
+out:
+	if (src.fd >= 0)
+		close(src.fd);
+	free(shown);
+	return rc;
 }
 
 static bool is_batch_arg(const struct cp_spool *spool, const char *arg)
@@ -450,6 +652,8 @@ int cp_validate_run(const struct cp_conf *conf, const char *arg, FILE *out)
 	memset(&v, 0, sizeof(v));
 	v.conf = conf;
 	v.lock_fd = -1;
+	v.fonts.layouts = conf->layouts;
+	v.fonts.catalogue = conf->catalogue;
 	cp_xml_init();
 	if (cp_spool_open(&v.spool, conf) < 0)
 		return CP_EX_CANTCREAT;
@@ -479,6 +683,9 @@ out:
 	cp_strmap_release(&v.enrolments);
 	cp_reasons_release(&v.run_reasons);
 	cp_reasons_release(&v.reasons);
+	cp_vfonts_release(&v.fonts);
+	free(v.refuse);
+	free(v.centre_name);
 	xmlSchemaFree(v.schema);
 	cp_catalogue_release(&v.cat);
 	cp_registry_close(&v.reg);

@@ -6,12 +6,17 @@
 #include <stdio.h>
 
 #include "../../pipeline/atomic.h"
+#include "../../pipeline/catalogue.h"
 #include "../../pipeline/conf.h"
+#include "../../pipeline/coverage.h"
 #include "../../pipeline/results.h"
 #include "../../pipeline/rules.h"
 #include "../../pipeline/xmlout.h"
 
 #define CP_BATCH_NS "urn:certpress:batch:1"
+/* A results file's name as the batch keeps it (cp_utf8_safe_name): short
+ * enough that spool/failed/BATCH-NAME.reason is a legal file name. */
+#define CP_VALIDATE_NAME_MAX 200
 
 /* Validate a results file (or resume the batch given by id or folder) and
  * print "BATCH FOLDER" on out. Returns a sysexits code. */
@@ -46,5 +51,23 @@ void cp_vout_held(struct cp_vout *o, const struct cp_run *run, const struct cp_l
 /* Close the root with the <end count="N"/> trailer and commit the file. */
 int cp_vout_commit(struct cp_vout *o);
 void cp_vout_abort(struct cp_vout *o);
+
+/* The fonts each qualification's templates draw text in (fonts.c). */
+struct cp_vfonts {
+	const char *layouts, *catalogue; /* the folder; the file, for messages */
+	struct cp_fontset set;
+	struct vfont_template *templates;
+	size_t ntemplates, atemplates;
+	struct vfont_qual *quals;
+	size_t nquals, aquals;
+};
+
+/* The fonts q's documents are drawn in: its templates loaded the first time
+ * (their fonts shared by name), and its titles checked against them. A
+ * template that cannot be loaded gives no fonts (a warning; render refuses
+ * it with 78). NULL after a message naming the catalogue line: a title no
+ * font of the templates can draw, a configuration error. */
+const struct cp_coverage *cp_vfonts_of(struct cp_vfonts *f, const struct cp_qualification *q);
+void cp_vfonts_release(struct cp_vfonts *f);
 
 #endif

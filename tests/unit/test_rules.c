@@ -297,6 +297,26 @@ static void names_and_email(void **state)
 	l = good();
 	set(&l.first_name, " ");
 	assert_int_equal(expect(&r, &l, "first name is empty", NULL), CP_REJECTED);
+	/* blank to the eye: other spaces, a braille blank, a zero-width space */
+	l = good();
+	set(&l.first_name, "\xe2\x80\x83\xe2\xa0\x80\xe3\x80\x80");
+	assert_int_equal(expect(&r, &l, "first name is empty", NULL), CP_REJECTED);
+	l = good();
+	set(&l.first_name, "\xe2\x80\x8b");
+	assert_int_equal(expect(&r, &l, "first name contains an invisible formatting character "
+				"U+200B", "first name has no letter", NULL), CP_REJECTED);
+	l = good();
+	set(&l.middle_names, "\xe2\x80\x83");
+	assert_int_equal(expect(&r, &l, NULL), CP_ACCEPTED); /* trimmed to none */
+	l = good();
+	set(&l.last_name, "-.'");
+	assert_int_equal(expect(&r, &l, "last name has no letter", NULL), CP_REJECTED);
+	l = good();
+	set(&l.last_name, "Lly\xc2\xadwelyn\xe3\x85\xa4x\xee\x80\x80");
+	assert_int_equal(expect(&r, &l, "last name contains an invisible formatting character U+00AD",
+				"last name contains an invisible character U+3164",
+				"last name contains an unassigned or private-use character U+E000",
+				NULL), CP_REJECTED);
 	const char *bad_emails[] = { "a@b.org,c@d.org", "a b@c.org", "a@b.org\r\nBcc: x@y.org",
 				     "<a@b.org>", "ab.org", "a@b@c.org", "a@org", "\"a\"@b.org",
 				     "a@b.org;c@d.org", "a@.org", "ä@b.org" };

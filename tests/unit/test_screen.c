@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../../pipeline/screen.h"
@@ -103,6 +105,44 @@ static void size_is_bounded(void **state)
 	free(buf);
 }
 
+/* Only regular files are opened; a link is refused where it must be; a
+ * device is read to one byte past the limit and no further. */
+static void only_regular_files_are_read(void **state)
+{
+	char link[64], fifo[64];
+	struct cp_screen s;
+	FILE *copy;
+	int fd;
+
+	(void)state;
+	snprintf(link, sizeof(link), "%s.link", path);
+	snprintf(fifo, sizeof(fifo), "%s.fifo", path);
+	assert_int_equal(symlink(path, link), 0);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(cp_screen_open(link, false, &s), CP_SCREEN_REFUSED);
+	assert_string_equal(s.reason, "not a regular file (a symbolic link)");
+	fd = cp_screen_open(link, true, &s); /* the operator's own files may be links */
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(cp_screen_open(fifo, true, &s), CP_SCREEN_REFUSED); /* no wait */
+	assert_string_equal(s.reason, "not a regular file (a FIFO)");
+	assert_int_equal(cp_screen_open("/dev/zero", true, &s), CP_SCREEN_REFUSED);
+	assert_string_equal(s.reason, "not a regular file (a character device)");
+	assert_int_equal(cp_screen_open("/nonexistent/x.xml", false, &s), -1);
+	assert_int_equal(cp_screen_file(fifo, 1 << 20, &s), 1);
+	unlink(link);
+	unlink(fifo);
+	/* whatever the descriptor, at most max + 1 bytes are read and copied */
+	fd = open("/dev/zero", O_RDONLY);
+	copy = tmpfile();
+	assert_int_equal(cp_screen_fd(fd, "/dev/zero", 100, &s, copy), 1);
+	assert_string_equal(s.reason, "the file is larger than 0 MB");
+	assert_int_equal(s.size, 101);
+	assert_int_equal(ftell(copy), 101);
+	fclose(copy);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -110,6 +150,7 @@ int main(void)
 		cmocka_unit_test(refusals_carry_their_line),
 		cmocka_unit_test(boundaries_do_not_hide_anything),
 		cmocka_unit_test(size_is_bounded),
+		cmocka_unit_test(only_regular_files_are_read),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,5 +1,6 @@
 #include "unit.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,6 +73,120 @@ static void trims_outer_space(void **state)
 	free(t);
 }
 
+static void trims_every_kind_of_white_space(void **state)
+{
+	static const char *const blanks[] = {
+		"\xe2\x80\x83", /* EM SPACE */
+		"\xe3\x80\x80", /* IDEOGRAPHIC SPACE */
+		"\xe1\x9a\x80", /* OGHAM SPACE MARK */
+		"\xe2\x81\x9f", /* MEDIUM MATHEMATICAL SPACE */
+		"\xc2\x85",     /* NEL */
+		"\xe2\x80\xa8", /* LINE SEPARATOR */
+		"\xe2\xa0\x80", /* BRAILLE PATTERN BLANK */
+		"\xe3\x85\xa4", /* HANGUL FILLER */
+		"\xe1\x85\x9f", /* HANGUL CHOSEONG FILLER */
+		"\xe1\x85\xa0", /* HANGUL JUNGSEONG FILLER */
+		"\xef\xbe\xa0", /* HALFWIDTH HANGUL FILLER */
+	};
+	char in[64], *t;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(blanks) / sizeof(*blanks); i++) {
+		snprintf(in, sizeof(in), "%s%sSi\xc3\xa2n%s %s", blanks[i], blanks[i], blanks[i],
+			 blanks[i]);
+		t = cp_utf8_trim(in);
+		assert_string_equal(t, "Si\xc3\xa2n");
+		free(t);
+		t = cp_utf8_trim(blanks[i]);
+		assert_string_equal(t, "");
+		free(t);
+	}
+	/* inside a name they stay; a zero-width space is not white space */
+	t = cp_utf8_trim("\xe2\x80\x8b" "Ann\xe2\x80\x83Marie");
+	assert_string_equal(t, "\xe2\x80\x8b" "Ann\xe2\x80\x83Marie");
+	free(t);
+}
+
+static struct cp_name_check name(const char *s)
+{
+	struct cp_name_check c;
+
+	cp_utf8_name_check(s, &c);
+	return c;
+}
+
+static void the_name_rule(void **state)
+{
+	(void)state;
+	assert_true(name("Ó Briain-O'Neill").letter);
+	assert_int_equal(name("Ó Briain-O'Neill").first[CP_NAME_FORMAT], 0);
+	assert_false(name("123 456").letter);
+	assert_false(name("\xe3\x85\xa4").letter); /* a Hangul filler is Lo, and invisible */
+	assert_int_equal(name("\xe3\x85\xa4").first[CP_NAME_INVISIBLE], 0x3164);
+	assert_int_equal(name("A\xe2\xa0\x80" "B").first[CP_NAME_INVISIBLE], 0x2800);
+	assert_int_equal(name("A\xcd\x8f" "B").first[CP_NAME_INVISIBLE], 0x34f); /* CGJ */
+	assert_int_equal(name("Win\xc2\xad" "bery").first[CP_NAME_FORMAT], 0xad);
+	assert_int_equal(name("Ann\xe2\x80\x8b").first[CP_NAME_FORMAT], 0x200b);
+	assert_int_equal(name("Smith\xe2\x80\x8f").first[CP_NAME_FORMAT], 0x200f);
+	assert_int_equal(name("\xef\xbb\xbfSmith").first[CP_NAME_CONTROL], 0xfeff);
+	assert_int_equal(name("a\xe2\x80\xae" "b").first[CP_NAME_CONTROL], 0x202e);
+	assert_int_equal(name("\xf3\xa0\x81\x81Smith").first[CP_NAME_FORMAT], 0xe0041);
+	assert_int_equal(name("\xee\x80\x80Smith").first[CP_NAME_UNASSIGNED], 0xe000);
+	assert_int_equal(name("Smith\xef\xbf\xbe").first[CP_NAME_UNASSIGNED], 0xfffe);
+	/* ZWJ and ZWNJ: inside a word of a script that joins, nowhere else */
+	assert_int_equal(name("Ann\xe2\x80\x8d" "e").first[CP_NAME_FORMAT], 0x200d);
+	assert_int_equal(name("\xe2\x80\x8c\xd9\x85").first[CP_NAME_FORMAT], 0x200c);
+	assert_int_equal(name("\xd9\x85\xe2\x80\x8c").first[CP_NAME_FORMAT], 0x200c);
+	assert_int_equal(name("\xd9\x85\xe2\x80\x8c" "A").first[CP_NAME_FORMAT], 0x200c);
+	/* Persian: mi + ZWNJ + ravad */
+	assert_int_equal(name("\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xb1\xd9\x88\xd8\xaf")
+			 .first[CP_NAME_FORMAT], 0);
+	/* Arabic with a shadda (script Inherited) before the ZWNJ */
+	assert_int_equal(name("\xd9\x85\xd9\x91\xe2\x80\x8c\xd8\xb1").first[CP_NAME_FORMAT], 0);
+	/* Devanagari: ka + virama + ZWJ + ssa (a half form) */
+	assert_int_equal(name("\xe0\xa4\x95\xe0\xa5\x8d\xe2\x80\x8d\xe0\xa4\xb7")
+			 .first[CP_NAME_FORMAT], 0);
+	assert_true(name("\xe0\xa4\x95\xe0\xa5\x8d\xe2\x80\x8d\xe0\xa4\xb7").letter);
+}
+
+static void file_names_become_safe(void **state)
+{
+	char long_name[300], *t;
+
+	(void)state;
+	t = cp_utf8_safe_name("Si\xc3\xa2n results.xml", 200);
+	assert_string_equal(t, "Si\xc3\xa2n results.xml");
+	free(t);
+	t = cp_utf8_safe_name("r\xe9sultats\x01.xml", 200);
+	assert_string_equal(t, "r%E9sultats%01.xml");
+	free(t);
+	t = cp_utf8_safe_name("two\nlines 100%.xml", 200);
+	assert_string_equal(t, "two%0Alines 100%25.xml");
+	free(t);
+	t = cp_utf8_safe_name("gpj.\xe2\x80\xaetxt", 200); /* RIGHT-TO-LEFT OVERRIDE */
+	assert_string_equal(t, "gpj.%E2%80%AEtxt");
+	free(t);
+	memset(long_name, 'n', 240);
+	memcpy(long_name + 240, ".xml", 5);
+	t = cp_utf8_safe_name(long_name, 200);
+	assert_int_equal(strlen(t), 200);
+	assert_string_equal(t + 195, "~.xml");
+	free(t);
+	/* cut at a whole character or escape, never inside one */
+	for (int i = 0; i < 120; i++)
+		memcpy(long_name + 2 * i, i % 2 ? "\xc5\x82" : "\xff\x01", 2);
+	long_name[240] = '\0';
+	for (size_t max = 16; max < 60; max++) {
+		t = cp_utf8_safe_name(long_name, max);
+		assert_true(strlen(t) <= max);
+		assert_true(cp_utf8_valid(t, strlen(t)));
+		assert_non_null(strchr(t, '~'));
+		for (const char *p = t; (p = strchr(p, '%')); p++)
+			assert_true(p[1] && p[2] && p[1] != '~' && p[2] != '~');
+		free(t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -80,6 +195,9 @@ int main(void)
 		cmocka_unit_test(counts_code_points),
 		cmocka_unit_test(finds_controls),
 		cmocka_unit_test(trims_outer_space),
+		cmocka_unit_test(trims_every_kind_of_white_space),
+		cmocka_unit_test(the_name_rule),
+		cmocka_unit_test(file_names_become_safe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
