@@ -315,25 +315,52 @@ int cp_atomic_copy_file(const char *src, const char *dst, mode_t mode)
 	return cp_atomic_commit(&a);
 }
 
+/* Copy an open file to dst atomically. */
+static int copy_fd(int fd, const char *src, const char *dst, mode_t mode)
+{
+	struct cp_atomic a;
+	char buf[1 << 16];
+	ssize_t n;
+
+	if (cp_atomic_open(&a, dst, mode) < 0)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || fwrite(buf, 1, (size_t)n, a.fp) != (size_t)n) {
+			int e = errno;
+
+			cp_atomic_abort(&a);
+			return cp_error("%s: cannot copy to '%s': %s", src, dst, strerror(e));
+		}
+	}
+	return cp_atomic_commit(&a);
+}
+
 int cp_take_file(const char *from, const char *to, mode_t mode)
 {
-	int fd = open(from, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
+	struct stat lst, st;
 	char *dir;
-	int r;
+	int fd, r;
 
+	if (lstat(from, &lst) < 0)
+		return cp_error("%s: cannot open: %s", from, strerror(errno));
+	if (!S_ISREG(lst.st_mode)) /* a link, a FIFO: the entry itself, never followed */
+		return cp_rename_durable(from, to);
+	fd = open(from, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return cp_error("%s: cannot open: %s", from, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) < 0 || st.st_ino != lst.st_ino || st.st_dev != lst.st_dev) {
 		close(fd);
-		return cp_error("%s: not a regular file", from);
+		return cp_error("%s: changed while it was taken", from);
 	}
 	if (st.st_uid == geteuid() && fchmod(fd, st.st_mode & mode & 07777) == 0) {
 		close(fd);
 		return cp_rename_durable(from, to);
 	}
+	r = copy_fd(fd, from, to, mode);
 	close(fd);
-	if (cp_atomic_copy_file(from, to, mode) < 0)
+	if (r < 0)
 		return -1;
 	if (unlink(from) < 0)
 		return cp_error("%s: cannot remove after copying it: %s", from, strerror(errno));

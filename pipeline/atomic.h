@@ -41,7 +41,8 @@ int cp_atomic_copy_file(const char *src, const char *dst, mode_t mode);
  * inbox) to the name to, as the spool's own: renamed if this process owns
  * it, with its mode cut down to mode (an uploader's 0644 becomes 0640);
  * else copied atomically with mode and the original removed, so no file of
- * the spool keeps an uploader's owner or mode. */
+ * the spool keeps an uploader's owner or mode. An entry that is not a
+ * regular file (a link, a FIFO) is renamed as it is, never followed. */
 int cp_take_file(const char *from, const char *to, mode_t mode);
 /* rename(2) then fsync of the target's folder (and of the source's folder
  * when it differs), so the move survives a power cut. */

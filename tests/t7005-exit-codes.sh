@@ -22,9 +22,10 @@ fresh() {
 	make_key
 }
 
-# The stage's message names a path under the spool and the system's reason.
+# The stage's message names the file (under the spool, or the results file
+# being copied in) and the system's reason.
 says() { # reason
-	grep -E "certpress-[a-z]+: error: .*$SCRATCH/spool/[^ ]*.*: .*$1" "$SCRATCH/err"
+	grep -E "certpress-[a-z]+: error: .*($SCRATCH/spool/[^ ]*|[a-z]+\.xml): .*$1" "$SCRATCH/err"
 }
 
 # --- disk full, for real: the spool on a 16 MB tmpfs, filled up ---
@@ -64,7 +65,13 @@ if [ "$(id -u)" = 0 ]; then
 		check "disk full in $stage: status says failed at $stage" \
 			"grep -qE \"^$batch +failed at $stage \\((ioerr|cantcreat|tempfail)\\)\" out"
 		rm -f spool/filler
-		run certpress-$stage "$batch" # with room again, on to the next stage
+		# with room again, on to the next stage (validate: the inbox file
+		# again, as the next run takes it)
+		if [ $stage = validate ] && [ -e spool/inbox/good.xml ]; then
+			run certpress-validate spool/inbox/good.xml
+		else
+			run certpress-$stage "$batch"
+		fi
 		check "disk full in $stage: with room again the stage finishes" "[ $rc = 0 ]"
 	done
 	fill 200

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #include "../child.h"
+#include "../digest.h"
 #include "../cli.h"
 #include "../exitcode.h"
 #include "../msg.h"
@@ -162,9 +164,11 @@ static int lock_batch(const char *dir, const char *batch, int *fd)
 }
 
 /* Run the batch's stages from first on, under its lock (the fd held, closed
- * here). */
+ * here). validate is given source (its results file, still in the inbox)
+ * if not NULL, else the batch. */
 static int drive(struct cp_cmd_env *e, const char *config, const struct cp_spool *spool,
-		 const char *batch, int first, int held, struct cp_summary *sum)
+		 const char *batch, int first, int held, const char *source,
+		 struct cp_summary *sum)
 {
 	char *dir = cp_spool_batch_dir(spool, batch);
 	int rc = CP_EX_OK;
@@ -176,7 +180,8 @@ static int drive(struct cp_cmd_env *e, const char *config, const struct cp_spool
 		int sig;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		rc = run_stage(cp_stage_names[i], config, batch, held, NULL, 0, &sig);
+		rc = run_stage(cp_stage_names[i], config, i == 0 && source ? source : batch, held,
+			       NULL, 0, &sig);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (sum)
 			sum->seconds[i] += (double)(t1.tv_sec - t0.tv_sec) +
@@ -200,15 +205,32 @@ static int drive(struct cp_cmd_env *e, const char *config, const struct cp_spool
 }
 
 /* Claim an inbox file: an flock on it, and it is still the same file at
- * its name (a run that held it before may have moved it into a batch). */
+ * its name (a run that held it before may have moved it into a batch).
+ * Opened without following a link and without waiting on a FIFO. An entry
+ * that is not a regular file (a link, a FIFO, a device) cannot be locked
+ * itself: its folder is, while validate refuses it and moves it aside. */
 static int claim(const char *path)
 {
 	struct stat a, b;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *copy;
+	int fd;
 
+	if (lstat(path, &b) < 0)
+		return -1;
+	if (!S_ISREG(b.st_mode)) {
+		copy = cp_xstrdup(path);
+		fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		free(copy);
+		if (fd >= 0 && (flock(fd, LOCK_EX | LOCK_NB) < 0 || lstat(path, &a) < 0)) {
+			close(fd);
+			fd = -1;
+		}
+		return fd;
+	}
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0 || fstat(fd, &a) < 0 || stat(path, &b) < 0 ||
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0 || fstat(fd, &a) < 0 || lstat(path, &b) < 0 ||
 	    a.st_ino != b.st_ino || a.st_dev != b.st_dev) {
 		close(fd);
 		return -1;
@@ -221,7 +243,9 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every regular file in the inbox not starting with a dot, sorted. */
+/* Every inbox entry not starting with a dot, sorted: regular files, and
+ * whatever else is there but a folder (a link, a FIFO...), which validate
+ * refuses with its reason instead of leaving it unseen for ever. */
 static char **inbox_files(const struct cp_spool *spool, size_t *n)
 {
 	DIR *d = opendir(spool->inbox);
@@ -236,7 +260,7 @@ static char **inbox_files(const struct cp_spool *spool, size_t *n)
 		if (de->d_name[0] == '.')
 			continue;
 		p = cp_xasprintf("%s/%s", spool->inbox, de->d_name);
-		if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+		if (lstat(p, &st) == 0 && !S_ISDIR(st.st_mode)) {
 			v = cp_xrealloc(v, (*n + 1) * sizeof(*v));
 			v[(*n)++] = p;
 		} else {
@@ -328,7 +352,7 @@ static int resume_stopped(struct cp_cmd_env *e, const char *config, const struct
 			continue;
 		}
 		cp_info("batch %s had stopped at %s: resumed", ids[i], cp_stage_names[next]);
-		one = drive(e, config, spool, ids[i], next, fd, sum);
+		one = drive(e, config, spool, ids[i], next, fd, NULL, sum);
 		cp_summary_add(sum, &e->reg, ids[i], one);
 		rc = cp_exit_worst(rc, one);
 	}
@@ -413,7 +437,7 @@ int cp_cmd_run(int argc, char **argv, const char *config)
 				close(fd);
 				continue;
 			}
-			one = got < 0 ? CP_EX_IOERR : drive(&e, config, &spool, batch, 1, lock, &sum);
+			one = got < 0 ? CP_EX_IOERR : drive(&e, config, &spool, batch, 1, lock, NULL, &sum);
 		}
 		close(fd);
 		if (one != CP_EX_OK && one != CP_EX_DATAERR && cp_batch_id_valid(batch))
@@ -472,6 +496,35 @@ static int redo_from(const char *dir, int from)
 	return 0;
 }
 
+/* The inbox file a batch stopped in validate was made from, when validate
+ * died before the batch had its own copy: found by its SHA-256 (the name
+ * the registry holds may be an escaped form). NULL if there is none. */
+static char *inbox_source(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch)
+{
+	char *results = cp_spool_batch_file(spool, batch, "results.xml"), **files, *found = NULL;
+	char sha[CP_SHA256_HEX] = "", hex[CP_SHA256_HEX];
+	sqlite3_stmt *st;
+	size_t n = 0;
+	bool have = access(results, F_OK) == 0;
+
+	free(results);
+	if (have || !(st = cp_registry_prepare(&e->reg, "SELECT results_sha256 FROM batches"
+							" WHERE id = ?1")))
+		return NULL;
+	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(sha, sizeof(sha), "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	files = inbox_files(spool, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (!found && *sha && cp_sha256_file(files[i], hex) == 0 && !strcmp(hex, sha))
+			found = cp_xstrdup(files[i]);
+		free(files[i]);
+	}
+	free(files);
+	return found;
+}
+
 int cp_cmd_retry(int argc, char **argv, const char *config)
 {
 	static const struct option opts[] = {
@@ -480,9 +533,9 @@ int cp_cmd_retry(int argc, char **argv, const char *config)
 	};
 	struct cp_cmd_env e = { 0 };
 	struct cp_spool spool = { 0 };
-	char batch[CP_BATCH_ID_MAX], *dir = NULL;
+	char batch[CP_BATCH_ID_MAX], *dir = NULL, *source = NULL;
 	const char *from = NULL;
-	int c, rc, first, got, fd = -1;
+	int c, rc, first, got, fd = -1, claimed = -1;
 
 	cp_cli_ignore_pipe_signals();
 	optind = 0; /* GNU getopt: start afresh after the global options */
@@ -535,13 +588,22 @@ int cp_cmd_retry(int argc, char **argv, const char *config)
 		goto out;
 	}
 	cp_info("batch %s: from %s", batch, cp_stage_names[first]);
-	rc = drive(&e, config, &spool, batch, first, fd, NULL);
+	if (first == 0 && (source = inbox_source(&e, &spool, batch)) &&
+	    (claimed = claim(source)) < 0) {
+		cp_error("%s: another run is taking it", source);
+		rc = CP_EX_TEMPFAIL;
+		goto out;
+	}
+	rc = drive(&e, config, &spool, batch, first, fd, source, NULL);
 	fd = -1;
 	if (rc == CP_EX_OK)
 		cp_info("batch %s is complete", batch);
 out:
 	if (fd >= 0)
 		close(fd);
+	if (claimed >= 0)
+		close(claimed);
+	free(source);
 	free(dir);
 	cp_spool_release(&spool);
 	cp_cmd_env_release(&e);
