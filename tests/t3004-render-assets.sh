@@ -171,4 +171,22 @@ rerender
 check "a font file inside the layouts folder loads and draws" \
 	"[ $rc = 0 ] && pdffonts $dir/print/\$(certs | head -1).pdf | grep -q DejaVuSerif"
 
+# Render's progress line on a terminal (script(1) gives it one) counts the
+# whole batch across its workers, and its last frame is the whole batch done.
+cp "$TOP/layouts/certificate.xml" "$TOP/layouts/letter.xml" layouts/
+python3 "$TOP/bench/gen-results.py" 500 many.xml
+printf '\n[render]\njobs = 2\n' >> certpress.conf
+validate_and_assign many.xml
+total=$(count_learners spool/batches/$batch/assigned.xml)
+script -qec "timeout 300 certpress-render $batch" typescript < /dev/null > /dev/null
+rc=$?
+tr '\r' '\n' < typescript | grep -o 'render: [0-9]* of [0-9]* learners.*' > frames
+check "render on a terminal with two workers: exit 0" "[ $rc = 0 ]"
+check "a progress line is drawn" "[ -s frames ]"
+check "every progress line counts out of the whole batch ($total learners)" \
+	"! grep -v \"of $total learners\" frames"
+check "the count only grows" "awk '{ if (\$2 < last) exit 1; last = \$2 }' frames"
+check "the final progress line shows all $total learners done" \
+	"tail -1 frames | grep -q \"^render: $total of $total learners\""
+
 done_testing

@@ -7,6 +7,7 @@
 
 #include "../../pipeline/conf.h"
 #include "../../pipeline/layout.h"
+#include "../../pipeline/progress.h"
 
 #define CP_RENDER_MAX_LAYOUTS 16
 
@@ -22,6 +23,7 @@ struct cp_render {
 	struct cp_layout layouts[CP_RENDER_MAX_LAYOUTS];
 	int nlayouts;
 	long learners;
+	struct cp_progress *progress; /* the whole batch's, every worker ticks it */
 };
 
 /* Load the templates the batch names, check every learner's text against
