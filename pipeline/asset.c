@@ -117,7 +117,10 @@ int cp_asset_open(const char *dir, const char *name, enum cp_asset_kind kind, of
 	} else if (st.st_size == 0) {
 		snprintf(why, n, "an empty file");
 	} else if (st.st_size > max) {
-		snprintf(why, n, "larger than %lld MB", (long long)(max >> 20));
+		if (max >= 1 << 20)
+			snprintf(why, n, "larger than %lld MB", (long long)(max >> 20));
+		else
+			snprintf(why, n, "larger than %lld bytes", (long long)max);
 	} else {
 		*size = st.st_size;
 		if (real) {
