@@ -78,13 +78,19 @@ static bool ours(xmlNodePtr n)
 	return n->ns && !xmlStrcmp(n->ns->href, X(CP_LAYOUT_NS));
 }
 
-/* "<x:b> (namespace 'urn:x')", "<b> (no namespace)" for messages */
+/* "<x:b> (namespace 'urn:x')" or "<b> (no namespace)" for messages; open and
+ * close mark the name: "<" and ">" for an element, "'" for an attribute. */
 static const char *qname(const char *open, const xmlChar *prefix, const xmlChar *name,
 			 const xmlChar *href, const char *close, char *buf, size_t n)
 {
-	snprintf(buf, n, "%s%s%s%s%s%s%s%s", open, prefix ? (const char *)prefix : "",
-		 prefix ? ":" : "", (const char *)name, close, href ? " (namespace '" : " (no namespace)",
-		 href ? (const char *)href : "", href ? "')" : "");
+	char ns[200];
+
+	if (href)
+		snprintf(ns, sizeof(ns), " (namespace '%s')", (const char *)href);
+	else
+		snprintf(ns, sizeof(ns), " (no namespace)");
+	snprintf(buf, n, "%s%s%s%s%s%s", open, prefix ? (const char *)prefix : "", prefix ? ":" : "",
+		 (const char *)name, close, ns);
 	return buf;
 }
 
