@@ -28,7 +28,7 @@ B ?= build
 endif
 
 PKGS = libxml-2.0 sqlite3 inih libsodium libcrypto harfbuzz harfbuzz-subset libqrencode libzip libdeflate \
-	libesmtp-1.0
+	libesmtp-1.0 libpng libjpeg
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 override CPPFLAGS += $(PKG_CFLAGS)
@@ -38,7 +38,8 @@ LDLIBS += $(PKG_LIBS) -lhpdf -lunistring -lm
 # Debian 12 packages: to build, to test, to run the demo.
 DEB_BUILD = build-essential pkg-config libxml2-dev libsqlite3-dev libinih-dev \
 	libsodium-dev libcmocka-dev libhpdf-dev libharfbuzz-dev libqrencode-dev \
-	libzip-dev libesmtp-dev libssl-dev libdeflate-dev libunistring-dev
+	libzip-dev libesmtp-dev libssl-dev libdeflate-dev libunistring-dev libpng-dev \
+	libjpeg62-turbo-dev
 DEB_RUN = fonts-dejavu-core
 DEB_TEST = sqlite3 libxml2-utils python3 qpdf poppler-utils zbar-tools bc time \
 	python3-aiosmtpd p7zip-full unzip

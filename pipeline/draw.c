@@ -399,9 +399,13 @@ int cp_draw(struct cp_pdf *p, const struct cp_layout *l, struct cp_values *v, in
 				HPDF_Page_Stroke(page);
 				break;
 			case CP_EL_IMAGE: {
-				HPDF_Image img = cp_pdf_image(p, e->src);
+				HPDF_Image img = cp_pdf_image(p, &e->image);
 
-				if (img)
+				/* checked when the template loaded: never left out quietly */
+				if (!img)
+					cp_error("%s:%ld: image '%s': libharu cannot load it", l->path,
+						 e->line, e->src);
+				else
 					HPDF_Page_DrawImage(page, img, (HPDF_REAL)e->x,
 							    (HPDF_REAL)(l->page_h - e->y - e->h),
 							    (HPDF_REAL)e->w, (HPDF_REAL)e->h);

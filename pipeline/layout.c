@@ -1,6 +1,7 @@
 /* Template parsing: the XML is read with the same hardened libxml2 set-up as
  * outside input, then every element and attribute is checked against what
- * the engine knows. */
+ * the engine knows (its namespace too: nothing is skipped as someone
+ * else's), and every file a template names is checked (asset.h, image.h). */
 #include "layout.h"
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "asset.h"
 #include "msg.h"
 #include "screen.h"
 #include "xalloc.h"
@@ -20,6 +22,7 @@
 
 #define X(s) ((const xmlChar *)(s))
 #define MM (72.0 / 25.4)
+#define FONT_MAX_BYTES (64L << 20) /* as pdffont.c reads one */
 
 struct ctx {
 	struct cp_layout *l;
@@ -27,6 +30,9 @@ struct ctx {
 	const char *dir;
 	long line;
 	int failed;
+	/* fonts declared but not loaded: already reported, not again where used */
+	char *unloaded[CP_MAX_FONTS];
+	int nunloaded;
 };
 
 static int bad(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -66,6 +72,88 @@ bool cp_length_parse(const char *s, double *pt)
 	return true;
 }
 
+/* The element is the template language's: its namespace, not only its name. */
+static bool ours(xmlNodePtr n)
+{
+	return n->ns && !xmlStrcmp(n->ns->href, X(CP_LAYOUT_NS));
+}
+
+/* "<x:b> (namespace 'urn:x')" or "<b> (no namespace)" for messages; open and
+ * close mark the name: "<" and ">" for an element, "'" for an attribute. */
+static const char *qname(const char *open, const xmlChar *prefix, const xmlChar *name,
+			 const xmlChar *href, const char *close, char *buf, size_t n)
+{
+	char ns[200];
+
+	if (href)
+		snprintf(ns, sizeof(ns), " (namespace '%s')", (const char *)href);
+	else
+		snprintf(ns, sizeof(ns), " (no namespace)");
+	snprintf(buf, n, "%s%s%s%s%s%s", open, prefix ? (const char *)prefix : "", prefix ? ":" : "",
+		 (const char *)name, close, ns);
+	return buf;
+}
+
+static const char *element_name(xmlNodePtr n, char *buf, size_t len)
+{
+	if (ours(n)) {
+		snprintf(buf, len, "<%s>", (const char *)n->name);
+		return buf;
+	}
+	return qname("<", n->ns ? n->ns->prefix : NULL, n->name, n->ns ? n->ns->href : NULL, ">",
+		     buf, len);
+}
+
+static bool blank(const xmlChar *s)
+{
+	for (; s && *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return false;
+	return true;
+}
+
+/* What an element holds besides what its parser reads: a comment, or white
+ * space between elements. Anything else would be left out of the document
+ * without a word, so it is an error: text where no text is drawn, a
+ * processing instruction, an element of another namespace inside a text.
+ * text_allowed: the element's content is a text (<text>, <paragraph>,
+ * <column>); elements_allowed: it has child elements of its own, which
+ * its parser checks. */
+static void check_content(struct ctx *c, xmlNodePtr n, bool text_allowed, bool elements_allowed)
+{
+	long line = c->line;
+	char buf[300];
+
+	for (xmlNodePtr k = n->children; k; k = k->next) {
+		c->line = xmlGetLineNo(k) > 0 ? xmlGetLineNo(k) : line;
+		switch (k->type) {
+		case XML_COMMENT_NODE:
+			break;
+		case XML_TEXT_NODE:
+		case XML_CDATA_SECTION_NODE:
+			if (!text_allowed && !blank(k->content))
+				bad(c, "<%s>: text here is not drawn (only <text>, <paragraph> and "
+				    "<column> hold text)", (const char *)n->name);
+			break;
+		case XML_ELEMENT_NODE:
+			if (text_allowed)
+				bad(c, "<%s>: element %s inside a text (a text holds only text "
+				    "and {bindings})", (const char *)n->name,
+				    element_name(k, buf, sizeof(buf)));
+			else if (!elements_allowed)
+				bad(c, "<%s>: element %s inside it (it holds nothing)",
+				    (const char *)n->name, element_name(k, buf, sizeof(buf)));
+			break;
+		default:
+			bad(c, "<%s>: %s inside it (only elements, text and comments)",
+			    (const char *)n->name,
+			    k->type == XML_PI_NODE ? "a processing instruction" : "markup");
+			break;
+		}
+	}
+	c->line = line;
+}
+
 static const char *attr(xmlNodePtr n, const char *name)
 {
 	xmlAttrPtr a = xmlHasProp(n, X(name));
@@ -73,7 +161,8 @@ static const char *attr(xmlNodePtr n, const char *name)
 	return a ? cp_xml_text((xmlNodePtr)a) : NULL;
 }
 
-/* Every attribute of n must be in the allowed list (space-separated). */
+/* Every attribute of n must be in the allowed list (space-separated), and
+ * in no namespace: x:font="..." is not font="...", nor is xml:lang known. */
 static void check_attrs(struct ctx *c, xmlNodePtr n, const char *allowed)
 {
 	for (xmlAttrPtr a = n->properties; a; a = a->next) {
@@ -81,7 +170,13 @@ static void check_attrs(struct ctx *c, xmlNodePtr n, const char *allowed)
 		const char *p = allowed;
 		size_t len = strlen(name);
 		int ok = 0;
+		char buf[300];
 
+		if (a->ns) {
+			bad(c, "<%s>: unknown attribute %s", (const char *)n->name,
+			    qname("'", a->ns->prefix, a->name, a->ns->href, "'", buf, sizeof(buf)));
+			continue;
+		}
 		while ((p = strstr(p, name))) {
 			if ((p == allowed || p[-1] == ' ') && (p[len] == ' ' || !p[len]))
 				ok = 1;
@@ -137,6 +232,11 @@ static int font_ref(struct ctx *c, xmlNodePtr n, const char *name, int need)
 	for (int i = 0; i < c->set->n; i++)
 		if (!strcmp(c->set->font[i].name, v))
 			return i;
+	for (int i = 0; i < c->nunloaded; i++)
+		if (!strcmp(c->unloaded[i], v)) {
+			c->failed = 1;
+			return 0;
+		}
 	bad(c, "<%s>: font '%s' is not declared in <fonts>", (const char *)n->name, v);
 	return 0;
 }
@@ -228,17 +328,22 @@ static void parse_table(struct ctx *c, xmlNodePtr n, struct cp_element *e)
 	e->pad = length(c, n, "padding", 2 * MM, 0);
 	e->header_fill = colour(c, n, "header-fill", 0xE8EDF3);
 	e->rule = colour(c, n, "rule", 0xB0B8C4);
+	check_content(c, n, false, true);
 	for (xmlNodePtr k = n->children; k; k = k->next) {
 		struct cp_column *col;
+
+		char buf[300];
 
 		if (k->type != XML_ELEMENT_NODE)
 			continue;
 		c->line = xmlGetLineNo(k);
-		if (xmlStrcmp(k->name, X("column"))) {
-			bad(c, "<table>: unknown element <%s> (only <column>)", (const char *)k->name);
+		if (!ours(k) || xmlStrcmp(k->name, X("column"))) {
+			bad(c, "<table>: unknown element %s (only <column>)",
+			    element_name(k, buf, sizeof(buf)));
 			continue;
 		}
 		check_attrs(c, k, "title width align");
+		check_content(c, k, true, false);
 		e->cols = cp_xrealloc(e->cols, (e->ncols + 1) * sizeof(*e->cols));
 		col = &e->cols[e->ncols++];
 		memset(col, 0, sizeof(*col));
@@ -283,6 +388,7 @@ static void parse_element(struct ctx *c, xmlNodePtr n)
 			bad(c, "<text>: min-size is larger than size");
 		if (e->min_size < e->size && e->w <= 0)
 			bad(c, "<text>: min-size needs a width to fit the text into");
+		check_content(c, n, true, false);
 		text_of(c, n, &e->text, NULL, 0);
 	} else if (!strcmp(name, "paragraph")) {
 		e->kind = CP_EL_PARAGRAPH;
@@ -295,6 +401,7 @@ static void parse_element(struct ctx *c, xmlNodePtr n)
 		e->leading = attr(n, "leading") ? atof(attr(n, "leading")) : 1.4;
 		e->space_before = length(c, n, "space-before", e->size, 0);
 		e->align = align(c, n, CP_LEFT);
+		check_content(c, n, true, false);
 		text_of(c, n, &e->text, NULL, 0);
 	} else if (!strcmp(name, "rect")) {
 		e->kind = CP_EL_RECT;
@@ -308,6 +415,7 @@ static void parse_element(struct ctx *c, xmlNodePtr n)
 		e->stroke = !attr(n, "stroke") || strcmp(attr(n, "stroke"), "none");
 		if (e->stroke && attr(n, "stroke"))
 			e->color = colour(c, n, "stroke", 0);
+		check_content(c, n, false, false);
 	} else if (!strcmp(name, "line")) {
 		e->kind = CP_EL_LINE;
 		check_attrs(c, n, COMMON " x1 y1 x2 y2");
@@ -315,9 +423,10 @@ static void parse_element(struct ctx *c, xmlNodePtr n)
 		e->y = length(c, n, "y1", 0, 1);
 		e->x2 = length(c, n, "x2", 0, 1);
 		e->y2 = length(c, n, "y2", 0, 1);
+		check_content(c, n, false, false);
 	} else if (!strcmp(name, "image")) {
 		const char *src = attr(n, "src");
-		size_t len = src ? strlen(src) : 0;
+		char why[300];
 
 		e->kind = CP_EL_IMAGE;
 		check_attrs(c, n, COMMON " src x y width height");
@@ -325,15 +434,13 @@ static void parse_element(struct ctx *c, xmlNodePtr n)
 		e->y = length(c, n, "y", 0, 1);
 		e->w = length(c, n, "width", 0, 1);
 		e->h = length(c, n, "height", 0, 1);
-		if (!src || strstr(src, "..") || src[0] == '/')
-			bad(c, "<image>: src must name a file under the layouts folder");
-		else if (len < 5 || (strcmp(src + len - 4, ".png") && strcmp(src + len - 4, ".jpg") &&
-				     (len < 6 || strcmp(src + len - 5, ".jpeg"))))
-			bad(c, "<image>: '%s' is not a .png, .jpg or .jpeg file", src);
-		else {
-			e->src = cp_xasprintf("%s/%s", c->dir, src);
-			if (access(e->src, R_OK) < 0)
-				bad(c, "<image>: cannot read '%s': %s", e->src, strerror(errno));
+		check_content(c, n, false, false);
+		if (!src) {
+			bad(c, "<image>: 'src' is required");
+		} else {
+			e->src = cp_xstrdup(src);
+			if (cp_image_load(&e->image, c->dir, src, why, sizeof(why)) < 0)
+				bad(c, "image '%s': %s", src, why);
 		}
 	} else if (!strcmp(name, "qr")) {
 		const char *lvl = attr(n, "level");
@@ -347,6 +454,7 @@ static void parse_element(struct ctx *c, xmlNodePtr n)
 			    : !strcmp(lvl, "Q") ? 2 : !strcmp(lvl, "H") ? 3 : -1;
 		if (e->qr_level < 0)
 			bad(c, "<qr>: level '%s' is not L, M, Q or H", lvl);
+		check_content(c, n, false, false);
 	} else if (!strcmp(name, "table")) {
 		e->kind = CP_EL_TABLE;
 		parse_table(c, n, e);
@@ -356,28 +464,55 @@ static void parse_element(struct ctx *c, xmlNodePtr n)
 	}
 }
 
+/* A declared font that cannot be loaded: reported once, here. */
+static void unloaded(struct ctx *c, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void unloaded(struct ctx *c, const char *name, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	bad(c, "%s", msg);
+	if (c->nunloaded < CP_MAX_FONTS)
+		c->unloaded[c->nunloaded++] = cp_xstrdup(name);
+}
+
 static void parse_fonts(struct ctx *c, xmlNodePtr n)
 {
+	check_attrs(c, n, "");
+	check_content(c, n, false, true);
 	for (xmlNodePtr f = n->children; f; f = f->next) {
 		const char *name, *file;
-		char *path;
-		int i;
+		char *path, why[300], buf[300];
+		off_t size;
+		int i, fd;
 
 		if (f->type != XML_ELEMENT_NODE)
 			continue;
 		c->line = xmlGetLineNo(f);
-		if (xmlStrcmp(f->name, X("font"))) {
-			bad(c, "<fonts>: unknown element <%s> (only <font>)", (const char *)f->name);
+		if (!ours(f) || xmlStrcmp(f->name, X("font"))) {
+			bad(c, "<fonts>: unknown element %s (only <font>)",
+			    element_name(f, buf, sizeof(buf)));
 			continue;
 		}
 		check_attrs(c, f, "name file");
+		check_content(c, f, false, false);
 		name = attr(f, "name");
 		file = attr(f, "file");
 		if (!name || !file) {
 			bad(c, "<font>: 'name' and 'file' are required");
 			continue;
 		}
-		path = file[0] == '/' ? cp_xstrdup(file) : cp_xasprintf("%s/%s", c->dir, file);
+		fd = cp_asset_open(c->dir, file, CP_ASSET_FONT, FONT_MAX_BYTES, &size, &path, why,
+				   sizeof(why));
+		if (fd < 0) {
+			unloaded(c, name, "font '%s': cannot load '%s': %s", name, file, why);
+			continue;
+		}
+		close(fd);
 		for (i = 0; i < c->set->n; i++)
 			if (!strcmp(c->set->font[i].name, name))
 				break;
@@ -387,7 +522,7 @@ static void parse_fonts(struct ctx *c, xmlNodePtr n)
 		} else if (c->set->n == CP_MAX_FONTS) {
 			bad(c, "more than %d fonts", CP_MAX_FONTS);
 		} else if (cp_font_open(&c->set->font[c->set->n], name, path) < 0) {
-			bad(c, "font '%s': cannot load '%s'", name, path);
+			unloaded(c, name, "font '%s': cannot load '%s'", name, file);
 		} else {
 			c->set->n++;
 		}
@@ -428,7 +563,7 @@ static void parse_page(struct ctx *c, xmlNodePtr root)
 int cp_layout_load(struct cp_layout *l, const char *dir, const char *name,
 		   struct cp_fontset *set)
 {
-	struct ctx c = { l, set, dir, 0, 0 };
+	struct ctx c = { .l = l, .set = set, .dir = dir };
 	struct cp_xml_error err = { 0, "" };
 	struct cp_screen sc;
 	xmlDocPtr doc = NULL;
@@ -466,17 +601,24 @@ int cp_layout_load(struct cp_layout *l, const char *dir, const char *name,
 		goto out;
 	}
 	check_attrs(&c, root, "page orientation");
+	check_content(&c, root, false, true);
 	parse_page(&c, root);
 	for (xmlNodePtr n = root->children; n; n = n->next) {
+		char buf[300];
+
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
 		c.line = xmlGetLineNo(n);
-		if (!xmlStrcmp(n->name, X("fonts")))
+		if (!ours(n))
+			bad(&c, "unknown element %s", element_name(n, buf, sizeof(buf)));
+		else if (!xmlStrcmp(n->name, X("fonts")))
 			parse_fonts(&c, n);
 		else
 			parse_element(&c, n);
 	}
 out:
+	for (int i = 0; i < c.nunloaded; i++)
+		free(c.unloaded[i]);
 	xmlFreeDoc(doc);
 	if (c.failed) {
 		cp_layout_release(l);
@@ -492,6 +634,7 @@ void cp_layout_release(struct cp_layout *l)
 
 		cp_text_release(&e->text);
 		free(e->src);
+		cp_image_release(&e->image);
 		for (size_t k = 0; k < e->ncols; k++) {
 			cp_text_release(&e->cols[k].title);
 			cp_text_release(&e->cols[k].value);

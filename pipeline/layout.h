@@ -10,6 +10,7 @@
 
 #include "bind.h"
 #include "font.h"
+#include "image.h"
 
 #define CP_LAYOUT_NS "urn:certpress:layout:1"
 #define CP_MAX_FONTS 16
@@ -41,7 +42,8 @@ struct cp_element {
 	bool stroke, filled;
 	double line_width;
 	struct cp_text text;
-	char *src;                /* image file */
+	char *src;                /* an image's file, as the template names it */
+	struct cp_image image;    /* its bytes, checked when loaded */
 	int qr_level;
 	double angle;             /* text rotation in degrees */
 	/* tables */
@@ -65,8 +67,10 @@ struct cp_layout {
 	size_t nel;
 };
 
-/* Load layouts/<name>.xml; fonts it declares join set. Returns 0, or -1
- * after a message "FILE:LINE: what". */
+/* Load layouts/<name>.xml; fonts it declares join set. Every element and
+ * attribute must be one of the template language's (no other namespace),
+ * every image must decode and every font load (image.h, asset.h). Returns
+ * 0, or -1 after a message "FILE:LINE: what" for each error found. */
 int cp_layout_load(struct cp_layout *l, const char *dir, const char *name,
 		   struct cp_fontset *set);
 void cp_layout_release(struct cp_layout *l);

@@ -13,7 +13,6 @@
 #include "msg.h"
 #include "pdfnum.h"
 #include "qr.h"
-#include "readfile.h"
 #include "utf8.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -235,37 +234,30 @@ void cp_pdf_show_justified(struct cp_pdf *p, HPDF_Page page, int i, double size,
 	text_write(p, page, "] TJ\012ET\012", 9);
 }
 
-/* An image file's bytes, read once per process. */
-static int image_file(struct cp_pdf *p, const char *path)
+HPDF_Image cp_pdf_image(struct cp_pdf *p, const struct cp_image *img)
 {
-	for (int i = 0; i < p->nfiles; i++)
-		if (!strcmp(p->file_src[i], path))
-			return i;
-	if (p->nfiles == CP_PDF_MAX_IMAGES ||
-	    cp_read_file(path, &p->file[p->nfiles], &p->file_len[p->nfiles], 16 << 20) < 0)
-		return -1;
-	p->file_src[p->nfiles] = cp_xstrdup(path);
-	return p->nfiles++;
-}
-
-HPDF_Image cp_pdf_image(struct cp_pdf *p, const char *path)
-{
-	size_t len = strlen(path);
-	int f;
+	HPDF_Image im;
 
 	for (int i = 0; i < p->nimages; i++)
-		if (!strcmp(p->image_src[i], path))
+		if (p->image_src[i] == img)
 			return p->image[i];
-	if (p->nimages == CP_PDF_MAX_IMAGES || (f = image_file(p, path)) < 0)
+	if (p->nimages == CP_PDF_MAX_IMAGES) {
+		if (!p->error)
+			p->error = HPDF_INVALID_IMAGE;
 		return NULL;
-	p->image_src[p->nimages] = path;
-	p->image[p->nimages] =
-		len > 4 && !strcmp(path + len - 4, ".png")
-			? HPDF_LoadPngImageFromMem(p->doc, (const HPDF_BYTE *)p->file[f],
-						   (HPDF_UINT)p->file_len[f])
-			: HPDF_LoadJpegImageFromMem(p->doc, (const HPDF_BYTE *)p->file[f],
-						    (HPDF_UINT)p->file_len[f]);
-	return p->image[p->nimages++];
+	}
+	im = img->type == CP_IMAGE_PNG
+		     ? HPDF_LoadPngImageFromMem(p->doc, img->data, (HPDF_UINT)img->len)
+		     : HPDF_LoadJpegImageFromMem(p->doc, img->data, (HPDF_UINT)img->len);
+	if (!im) {
+		if (!p->error)
+			p->error = HPDF_INVALID_IMAGE;
+		return NULL;
+	}
+	p->image_src[p->nimages] = img;
+	p->image[p->nimages] = im;
+	p->nimages++;
+	return im;
 }
 
 static void info_now(struct cp_pdf *p)
@@ -376,11 +368,6 @@ void cp_pdf_free(struct cp_pdf *p)
 		cp_pdffont_release(&p->font[i]);
 		cp_type0_release(&p->type0[i]);
 	}
-	for (int i = 0; i < p->nfiles; i++) {
-		free(p->file_src[i]);
-		free(p->file[i]);
-	}
-	p->nfiles = 0;
 	cp_qr_cache_release(&p->qr);
 	cp_deflate_release(&p->deflate);
 	free(p->out);

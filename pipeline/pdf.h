@@ -32,13 +32,9 @@ struct cp_pdf {
 	size_t out_len, out_cap;
 	/* this document's */
 	struct cp_type0 type0[CP_MAX_FONTS];
-	const char *image_src[CP_PDF_MAX_IMAGES];
+	const struct cp_image *image_src[CP_PDF_MAX_IMAGES];
 	HPDF_Image image[CP_PDF_MAX_IMAGES];
 	int nimages;
-	/* every document's: image files read once */
-	char *file_src[CP_PDF_MAX_IMAGES], *file[CP_PDF_MAX_IMAGES];
-	size_t file_len[CP_PDF_MAX_IMAGES];
-	int nfiles;
 };
 
 struct cp_pdf_info {
@@ -63,7 +59,10 @@ void cp_pdf_show(struct cp_pdf *p, HPDF_Page page, int font, double size, double
  * is width wide (one text object: the spaces are drawn, then moved). */
 void cp_pdf_show_justified(struct cp_pdf *p, HPDF_Page page, int font, double size, double x,
 			   double y, double width, const char *line);
-HPDF_Image cp_pdf_image(struct cp_pdf *p, const char *path);
+/* The image in this document, loaded into it on first use from the bytes
+ * its template checked (image.h). NULL, with the document's error set, if
+ * libharu fails. */
+HPDF_Image cp_pdf_image(struct cp_pdf *p, const struct cp_image *img);
 /* Save the document to memory (caller frees *buf). 0 or -1 with a message;
  * either way the next document can begin. */
 int cp_pdf_save(struct cp_pdf *p, const struct cp_pdf_info *info, unsigned char **buf,

@@ -94,6 +94,9 @@ check "render again does the same: nothing twice, nothing printed for the refuse
 	 [ \$(ls spool/batches/$third/digital | wc -l) = 3 ]"
 run certpress-pack "$third"
 check "pack takes the rest" "[ $rc = 0 ]"
+check "the certification report counts the learner render refused as rejected, not achieved" \
+	"pdftotext spool/batches/$third/pack/certification-report.pdf - | tr -s ' ' |
+	 grep -q 'Learners achieved 1 · held 0 · rejected 1'"
 sed -i 's|DejaVuSansMono.ttf|DejaVuSans.ttf|' layouts/*.xml
 results_file fourth.xml FONT-7 "Font Centre" <<'LEARNERS'
 FNT00011|&#x1C5;enan|Hodzic

@@ -4,7 +4,9 @@
  * (one page a sheet: security paper is printed on one side), each part
  * written atomically; then the job ticket (config/ticket.xsd) with each
  * part's pages and SHA-256, the sheets per paper stock and every
- * document's page range. A document is never split across parts. */
+ * document's page range. A document is never split across parts: one
+ * longer than a part is a part of its own, marked oversize in the ticket
+ * and named in a warning. */
 #include "pack.h"
 
 #include <dirent.h>
@@ -30,8 +32,9 @@ struct printing {
 	char *dir;
 	/* the part being made */
 	struct cp_concat part;
-	bool open;
+	bool open, part_oversize;
 	long part_pages, *part_total;
+	bool *oversize;      /* of each finished part: one document over the limit */
 	int nparts;
 	/* what the ticket needs, in a temp file until the parts are known */
 	FILE *docs;
@@ -67,7 +70,10 @@ static int finish_part(struct printing *pr)
 	snprintf(title, sizeof(title), "Print file %s, part %d", pr->p->batch, pr->nparts);
 	pr->part_total = cp_xrealloc(pr->part_total, (size_t)pr->nparts * sizeof(long));
 	pr->part_total[pr->nparts - 1] = pr->part_pages;
+	pr->oversize = cp_xrealloc(pr->oversize, (size_t)pr->nparts * sizeof(bool));
+	pr->oversize[pr->nparts - 1] = pr->part_oversize;
 	pr->part_pages = 0;
+	pr->part_oversize = false;
 	return cp_concat_finish(&pr->part, title);
 }
 
@@ -97,12 +103,18 @@ static int add_doc(void *ctx, const struct cp_pack_doc *d)
 	if (cp_concat_read(&src, path) < 0)
 		goto out;
 	pages = src.npages;
+	/* a document longer than a part starts one (and ends it, below) */
 	if (pr->open && pr->part_pages + pages > limit && finish_part(pr) < 0)
 		goto out;
 	if (!pr->open && start_part(pr) < 0)
 		goto out;
 	if (cp_concat_append(&pr->part, &src) < 0)
 		goto out;
+	if (pages > limit) {
+		pr->part_oversize = true;
+		cp_warn("print file: %s '%s' has %ld pages, more than sheets-per-part (%ld): it is "
+			"part %d on its own", d->type, d->reference, pages, limit, pr->nparts);
+	}
 	/* part, first page, last page, reference, type, replaces */
 	fprintf(pr->docs, "%d %ld %ld %s %s %s\n", pr->nparts, pr->part_pages + 1,
 		pr->part_pages + pages, d->reference, d->type, d->replaces ? d->replaces : "-");
@@ -112,6 +124,8 @@ static int add_doc(void *ctx, const struct cp_pack_doc *d)
 	if (d->replaces)
 		pr->reprints++;
 	rc = ferror(pr->docs) ? cp_error("cannot note a document for the ticket") : 0;
+	if (rc == 0 && pages > limit && finish_part(pr) < 0)
+		rc = -1;
 out:
 	cp_concat_source_release(&src);
 	free(path);
@@ -156,6 +170,7 @@ static int write_ticket(struct printing *pr, struct cp_xmlout *out)
 	cp_xmlout_attr(&x, "batch", pr->p->batch);
 	cp_xmlout_attr(&x, "awarding-body", pr->p->conf->awarding_body);
 	cp_xmlout_attr(&x, "created", cp_utc_stamp(cp_clock_now(), stamp, sizeof(stamp)));
+	cp_xmlout_attr_long(&x, "sheets-per-part", pr->p->conf->print_sheets_per_part);
 	for (int n = 1; n <= pr->nparts; n++) {
 		char *name = part_name(pr, n), *file = cp_xasprintf("%s/%s", pr->dir, name);
 		char sha[CP_SHA256_HEX];
@@ -177,6 +192,8 @@ static int write_ticket(struct printing *pr, struct cp_xmlout *out)
 		cp_xmlout_attr_long(&x, "pages", pages);
 		cp_xmlout_attr_long(&x, "bytes", (long)st.st_size);
 		cp_xmlout_attr(&x, "sha256", sha);
+		if (pr->oversize[n - 1])
+			cp_xmlout_attr(&x, "oversize", "true");
 		cp_xmlout_end(&x);
 		cp_xmlout_start(out, "print");
 		cp_xmlout_attr(out, "file", file);
@@ -272,6 +289,7 @@ out:
 	if (pr.open)
 		cp_concat_abort(&pr.part);
 	free(pr.part_total);
+	free(pr.oversize);
 	fclose(pr.docs);
 	free(pr.dir);
 	return rc;

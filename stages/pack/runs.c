@@ -1,5 +1,6 @@
 /* What the certification report counts: per course run, the learners
- * achieved (assigned.xml), held (held.xml) and rejected (rejected.xml). */
+ * achieved (assigned.xml), held (held.xml) and rejected (rejected.xml, and
+ * those whose award render withdrew: a name no font could print). */
 #include "pack.h"
 
 #include <stdlib.h>
@@ -62,10 +63,20 @@ static int on_run_end(void *ctx, xmlNodePtr run)
 	return 0;
 }
 
+/* 1 if the learner's award is still the batch's, 0 if render withdrew it,
+ * -1 on a registry error. */
+static int still_awarded(struct cp_pack *p, xmlNodePtr l)
+{
+	long long award = cp_node_attr_long(l, "award-id", -1);
+
+	return award < 0 ? 1 : cp_registry_award_of_batch(p->reg, award, p->batch);
+}
+
 static int on_learner(void *ctx, xmlNodePtr l)
 {
 	struct count *c = ctx;
 	struct cp_pack_run *r;
+	int mine = 1;
 	const char *id = c->run ? c->run : cp_node_attr(l, "course-run");
 
 	if (xmlStrcmp(l->name, (const xmlChar *)"learner"))
@@ -74,7 +85,12 @@ static int on_learner(void *ctx, xmlNodePtr l)
 		return cp_error("line %ld: a learner outside any course run",
 				cp_node_attr_long(l, "line", 0));
 	r = run_of(c->p, id, cp_node_attr(l, "qualification"));
-	if (c->which == 0) {
+	if (c->which == 0 && (mine = still_awarded(c->p, l)) < 0)
+		return -1;
+	if (c->which == 0 && !mine) {
+		r->rejected++;
+		c->p->rejected++;
+	} else if (c->which == 0) {
 		xmlNodePtr award = cp_node_child(l, "award");
 
 		if (!r->title && cp_node_text(award, "title"))

@@ -9,6 +9,7 @@
 #include "../../pipeline/conf.h"
 #include "../../pipeline/layout.h"
 #include "../../pipeline/registry.h"
+#include "../../pipeline/progress.h"
 
 #define CP_RENDER_MAX_LAYOUTS 16
 
@@ -36,6 +37,7 @@ struct cp_render {
 	long *skip;
 	size_t nskip, askip;
 	long refused;
+	struct cp_progress *progress; /* the whole batch's, every worker ticks it */
 };
 
 /* Read which of the batch's documents are no longer valid (select.c): they

@@ -155,6 +155,7 @@ static int run_workers(struct cp_render *r, int n)
 
 	if (n <= 1)
 		return cp_render_worker(r, 0, 1);
+	cp_progress_share(r->progress); /* the workers count the whole batch together */
 	fflush(NULL);
 	for (int k = 0; k < n; k++) {
 		pids[k] = fork();
@@ -194,6 +195,7 @@ int cp_render_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 {
 	struct cp_render r;
 	struct cp_stage st;
+	struct cp_progress progress;
 	char *counts = NULL, *sub;
 	long jobs;
 	int rc;
@@ -228,7 +230,11 @@ int cp_render_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 			jobs = 64;
 		if (jobs > r.learners)
 			jobs = r.learners;
+		cp_progress_start(&progress, "render", "learners", r.learners);
+		r.progress = &progress;
 		rc = run_workers(&r, (int)jobs);
+		cp_progress_end(&progress);
+		r.progress = NULL;
 	}
 	if (rc == CP_EX_OK && (rc = write_rendered(&r, &counts)) == CP_EX_OK)
 		cp_journal_remove(r.dir);

@@ -19,7 +19,6 @@
 #include "../../pipeline/draw.h"
 #include "../../pipeline/exitcode.h"
 #include "../../pipeline/msg.h"
-#include "../../pipeline/progress.h"
 #include "../../pipeline/xalloc.h"
 #include "journal.h"
 #include "../../pipeline/banned.h"
@@ -36,7 +35,6 @@ struct worker {
 	int k, n, fd, rc;
 	long index, unsynced;
 	char *centre_name, *centre_number, *run_id;
-	struct cp_progress progress;
 };
 
 /* Draw one copy and write it; fills bytes and sha. */
@@ -170,7 +168,8 @@ static int on_learner(void *ctx, xmlNodePtr l)
 		if (d->type == XML_ELEMENT_NODE && !xmlStrcmp(d->name, (const xmlChar *)"document"))
 			rc = document(w, l, d, &rec);
 	cp_record_release(&rec);
-	cp_progress_tick(&w->progress, 1);
+	if (w->r->progress)
+		cp_progress_tick(w->r->progress, 1);
 	if (rc < 0 && !w->rc)
 		w->rc = CP_EX_SOFTWARE;
 	return rc;
@@ -199,11 +198,8 @@ int cp_render_worker(const struct cp_render *r, int k, int n)
 		w.rc = CP_EX_CANTCREAT;
 		goto out;
 	}
-	if (k == 0)
-		cp_progress_start(&w.progress, "render", "learners", r->learners / n);
 	if (cp_batchfile_read(assigned, "assigned", &h, NULL) < 0 && !w.rc)
 		w.rc = CP_EX_DATAERR;
-	cp_progress_end(&w.progress);
 	if (checkpoint(&w) < 0 && !w.rc)
 		w.rc = CP_EX_IOERR;
 	close(w.fd);
