@@ -46,38 +46,54 @@ DEB_TEST = sqlite3 libxml2-utils python3 qpdf poppler-utils zbar-tools bc time \
 DEB_PKGS = $(DEB_BUILD) $(DEB_RUN) $(DEB_TEST)
 
 STAGES = validate assign render pack notify
-LIB_SRC = $(filter-out pipeline/certpress.c,$(wildcard pipeline/*.c))
-LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
-LIB = $(B)/libcertpress.a
 STAGE_BINS = $(STAGES:%=$(B)/certpress-%)
-CMD_OBJ = $(patsubst %.c,$(B)/%.o,pipeline/certpress.c $(wildcard pipeline/certpress/*.c))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-all: $(LIB) $(STAGE_BINS) $(B)/certpress
+# The layers of pipeline/, each its own library, each using only those below
+# it (tests/t0004-layers.sh checks): util (knows nothing of certpress), engine
+# (layout and PDF), then pipeline/ itself (certpress-wide). Headers are named
+# from the top of pipeline/: "util/msg.h", "engine/pdf.h", "registry.h".
+override CPPFLAGS += -Ipipeline
+LIB_UTIL = $(B)/libutil.a
+LIB_ENGINE = $(B)/libengine.a
+LIB_CORE = $(B)/libcertpress.a
+LIBS = $(LIB_CORE) $(LIB_ENGINE) $(LIB_UTIL)
+objs = $(patsubst %.c,$(B)/%.o,$(wildcard $(1)/*.c))
 
-$(B)/%.o: %.c $(wildcard pipeline/*.h) $(wildcard pipeline/*/*.h) $(wildcard stages/*/*.h)
+all: $(STAGE_BINS) $(B)/certpress
+
+# Header dependencies from the compiler: touching one header rebuilds only
+# what includes it.
+$(B)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
 
-$(LIB): $(LIB_OBJ)
-	rm -f $@
-	$(AR) rcs $@ $^
+# Each stage's folder and the operator command's are libraries too, so the
+# unit tests can link their modules (a library's main.o is never pulled in).
+define library
+$(1): $(call objs,$(2))
+	rm -f $$@
+	$$(AR) rcs $$@ $$^
+endef
+$(eval $(call library,$(LIB_UTIL),pipeline/util))
+$(eval $(call library,$(LIB_ENGINE),pipeline/engine))
+$(eval $(call library,$(LIB_CORE),pipeline))
+$(eval $(call library,$(B)/libcmd.a,pipeline/certpress))
+$(foreach s,$(STAGES),$(eval $(call library,$(B)/stages/lib$(s).a,stages/$(s))))
 
-# One rule for every stage: stages/X.c holds main, stages/X/*.c the rest.
-stage_objs = $(patsubst %.c,$(B)/%.o,$(wildcard stages/$(1)/*.c))
-.SECONDEXPANSION:
-$(B)/certpress-%: $(B)/stages/%.o $$(call stage_objs,$$*) $(LIB)
+$(B)/certpress-%: $(B)/stages/%/main.o $(B)/stages/lib%.a $(LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/certpress: $(CMD_OBJ) $(LIB)
+$(B)/certpress: $(B)/pipeline/certpress/certpress.o $(B)/libcmd.a $(LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# Unit tests reach a stage's own files too (tests/unit/test_stage_X.c).
-UNIT_STAGE_OBJ = $(patsubst %.c,$(B)/%.o,$(wildcard stages/*/*.c))
-$(B)/tests/%: tests/unit/%.c $(UNIT_STAGE_OBJ) $(LIB)
+# Unit tests reach a stage's own modules and the command's too.
+UNIT_LIBS = $(STAGES:%=$(B)/stages/lib%.a) $(B)/libcmd.a $(LIBS)
+$(B)/tests/%: tests/unit/%.c $(UNIT_LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(UNIT_STAGE_OBJ) $(LIB) $(LDLIBS) \
+	$(CC) $(CPPFLAGS) -I. $(CFLAGS) $(LDFLAGS) -o $@ $< $(UNIT_LIBS) $(LDLIBS) \
 		$$(pkg-config --libs cmocka)
 
 deps:
@@ -106,9 +122,9 @@ check-asan: deps
 
 # Test helpers: small programs the end-to-end tests run.
 TOOL_BINS = $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(wildcard tests/tools/*.c))
-$(B)/tests/tools/%: tests/tools/%.c $(LIB)
+$(B)/tests/tools/%: tests/tools/%.c $(LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
 
 # LD_PRELOAD libraries (tests/tools/preload/): built without the sanitizers,
 # since they are loaded ahead of every library of the program under test.

@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "msg.h"
-#include "xml.h"
-#include "banned.h"
+#include "util/msg.h"
+#include "util/xml.h"
+#include "util/banned.h"
 
 #define X(s) ((const xmlChar *)(s))
 

@@ -9,9 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "exitcode.h"
-#include "msg.h"
-#include "banned.h"
+#include "util/exitcode.h"
+#include "util/msg.h"
+#include "util/banned.h"
 
 void cp_cli_init(const char *argv0)
 {

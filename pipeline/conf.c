@@ -13,10 +13,10 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "msg.h"
-#include "secret.h"
-#include "xalloc.h"
-#include "banned.h"
+#include "util/msg.h"
+#include "util/secret.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
 
 #ifndef CP_SYSCONFDIR
 #define CP_SYSCONFDIR "/usr/local/etc"

@@ -6,11 +6,11 @@
 #include <string.h>
 
 #include "batchfile.h"
-#include "draw.h"
-#include "msg.h"
-#include "pdf.h"
-#include "xalloc.h"
-#include "banned.h"
+#include "engine/draw.h"
+#include "util/msg.h"
+#include "engine/pdf.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
 
 #define U(b) ((b) - CP_B_FIRST_UNIT)
 

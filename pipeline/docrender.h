@@ -7,10 +7,10 @@
 #include <libxml/tree.h>
 #include <stddef.h>
 
-#include "bind.h"
+#include "engine/bind.h"
 #include "conf.h"
-#include "layout.h"
-#include "pdf.h"
+#include "engine/layout.h"
+#include "engine/pdf.h"
 
 struct cp_record {
 	struct cp_values v;

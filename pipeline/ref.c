@@ -11,10 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "atomic.h"
-#include "msg.h"
-#include "secret.h"
-#include "banned.h"
+#include "util/atomic.h"
+#include "util/msg.h"
+#include "util/secret.h"
+#include "util/banned.h"
 
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 

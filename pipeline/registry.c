@@ -10,12 +10,12 @@
 #include <unistd.h>
 #include <time.h>
 
-#include "atomic.h"
-#include "date.h"
-#include "fault.h"
-#include "msg.h"
-#include "xalloc.h"
-#include "banned.h"
+#include "util/atomic.h"
+#include "util/date.h"
+#include "util/fault.h"
+#include "util/msg.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
 
 /* Migration N brings the schema from version N to N + 1. Never edit one
  * that has shipped: add the next. */

@@ -12,10 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "atomic.h"
-#include "msg.h"
-#include "xalloc.h"
-#include "banned.h"
+#include "util/atomic.h"
+#include "util/msg.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
 
 void cp_spool_names(struct cp_spool *s, const struct cp_conf *conf)
 {

@@ -6,11 +6,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "atomic.h"
-#include "exitcode.h"
-#include "msg.h"
-#include "xalloc.h"
-#include "banned.h"
+#include "util/atomic.h"
+#include "util/exitcode.h"
+#include "util/msg.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
 
 const char *const cp_stage_names[CP_NSTAGES] = { "validate", "assign", "render", "pack",
 						 "notify" };

@@ -4,9 +4,9 @@
 #include <getopt.h>
 
 #include "cli.h"
-#include "exitcode.h"
-#include "msg.h"
-#include "banned.h"
+#include "util/exitcode.h"
+#include "util/msg.h"
+#include "util/banned.h"
 
 static void usage(FILE *f, const char *about, const char *exits)
 {

@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "banned.h"
+#include "util/banned.h"
 
 /* A failed write is remembered here rather than returned: libxml2 would
  * report it through its global error handler, where it would be taken for

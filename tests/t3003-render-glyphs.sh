@@ -1,7 +1,7 @@
 #!/bin/bash
 # Every precomposed Latin, Greek, Cyrillic and Vietnamese letter of each
 # shipped font is drawn as it should be: libharu 2.3.0 drops the parts of
-# nested composite glyphs unless certpress flattens them (pipeline/glyf.c).
+# nested composite glyphs unless certpress flattens them (pipeline/engine/glyf.c).
 . "$(dirname "$0")/lib.sh"
 
 for font in $(sed -n 's/.*file="\([^"]*\.ttf\)".*/\1/p' "$TOP"/layouts/*.xml | sort -u); do

@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../card.h"
-#include "../date.h"
-#include "../exitcode.h"
-#include "../msg.h"
-#include "../banned.h"
+#include "card.h"
+#include "util/date.h"
+#include "util/exitcode.h"
+#include "util/msg.h"
+#include "util/banned.h"
 
 #define REPRINT "reprint REF --reason TEXT"
 #define REVOKE "revoke REF --reason TEXT"

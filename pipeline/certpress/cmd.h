@@ -6,9 +6,9 @@
 
 #include <stdbool.h>
 
-#include "../conf.h"
-#include "../ref.h"
-#include "../registry.h"
+#include "conf.h"
+#include "ref.h"
+#include "registry.h"
 
 struct cp_cmd {
 	const char *name;

@@ -26,16 +26,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../child.h"
-#include "../digest.h"
-#include "../cli.h"
-#include "../exitcode.h"
-#include "../msg.h"
-#include "../spool.h"
-#include "../stage.h"
-#include "../xalloc.h"
+#include "util/child.h"
+#include "util/digest.h"
+#include "cli.h"
+#include "util/exitcode.h"
+#include "util/msg.h"
+#include "spool.h"
+#include "stage.h"
+#include "util/xalloc.h"
 #include "summary.h"
-#include "../banned.h"
+#include "util/banned.h"
 
 #define RUN "run [--json] [FILE...]"
 #define RETRY "retry [--from STAGE] BATCH"

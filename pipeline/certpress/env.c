@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../exitcode.h"
-#include "../msg.h"
-#include "../utf8.h"
-#include "../banned.h"
+#include "util/exitcode.h"
+#include "util/msg.h"
+#include "util/utf8.h"
+#include "util/banned.h"
 
 int cp_cmd_conf(struct cp_cmd_env *e, const char *config)
 {

@@ -15,13 +15,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../atomic.h"
-#include "../date.h"
-#include "../exitcode.h"
-#include "../msg.h"
-#include "../spool.h"
-#include "../xalloc.h"
-#include "../banned.h"
+#include "util/atomic.h"
+#include "util/date.h"
+#include "util/exitcode.h"
+#include "util/msg.h"
+#include "spool.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
 
 #define PASSWORD "export-password CENTRE [--generate]"
 #define SWEEP "sweep"

@@ -4,11 +4,11 @@
 #include <libgen.h>
 #include <stdlib.h>
 
-#include "../atomic.h"
-#include "../exitcode.h"
-#include "../msg.h"
-#include "../xalloc.h"
-#include "../banned.h"
+#include "util/atomic.h"
+#include "util/exitcode.h"
+#include "util/msg.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
 
 int cp_cmd_keygen(int argc, char **argv, const char *config)
 {

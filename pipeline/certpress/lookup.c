@@ -6,13 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../card.h"
-#include "../date.h"
-#include "../exitcode.h"
-#include "../json.h"
-#include "../msg.h"
-#include "../xalloc.h"
-#include "../banned.h"
+#include "card.h"
+#include "util/date.h"
+#include "util/exitcode.h"
+#include "util/json.h"
+#include "util/msg.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
 
 #define VERIFY "verify [--json] REF"
 #define SHOW "show [--json] REF"

@@ -11,14 +11,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../atomic.h"
-#include "../batchfile.h"
-#include "../docrender.h"
-#include "../exitcode.h"
-#include "../msg.h"
-#include "../spool.h"
-#include "../xalloc.h"
-#include "../banned.h"
+#include "util/atomic.h"
+#include "batchfile.h"
+#include "docrender.h"
+#include "util/exitcode.h"
+#include "util/msg.h"
+#include "spool.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
 
 struct find {
 	const char *award_id;

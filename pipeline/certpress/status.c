@@ -12,17 +12,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../batchfile.h"
-#include "../date.h"
-#include "../exitcode.h"
-#include "../json.h"
-#include "../msg.h"
-#include "../spool.h"
-#include "../stage.h"
-#include "../workdays.h"
-#include "../xalloc.h"
+#include "batchfile.h"
+#include "util/date.h"
+#include "util/exitcode.h"
+#include "util/json.h"
+#include "util/msg.h"
+#include "spool.h"
+#include "stage.h"
+#include "workdays.h"
+#include "util/xalloc.h"
 #include "summary.h"
-#include "../banned.h"
+#include "util/banned.h"
 
 #define STATUS "status [--json] [--receipts | --stuck] [BATCH]"
 #define RECEIPT "receipt BATCH CENTRE [--by NAME]"

@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../exitcode.h"
-#include "../json.h"
-#include "../stage.h"
-#include "../xalloc.h"
-#include "../banned.h"
+#include "util/exitcode.h"
+#include "util/json.h"
+#include "stage.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
 
 
 void cp_summary_start(struct cp_summary *s)

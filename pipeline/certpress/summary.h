@@ -6,9 +6,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../registry.h"
-#include "../spool.h"
-#include "../stage.h"
+#include "registry.h"
+#include "spool.h"
+#include "stage.h"
 
 struct cp_summary {
 	char (*batch)[CP_BATCH_ID_MAX];

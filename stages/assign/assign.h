@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "../../pipeline/conf.h"
+#include "conf.h"
 
 /* Assign references for the batch given by id or folder; prints
  * "BATCH FOLDER" on out. Returns a sysexits code. */

@@ -9,19 +9,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../pipeline/atomic.h"
-#include "../../pipeline/batchfile.h"
-#include "../../pipeline/date.h"
-#include "../../pipeline/exitcode.h"
-#include "../../pipeline/msg.h"
-#include "../../pipeline/progress.h"
-#include "../../pipeline/ref.h"
-#include "../../pipeline/registry.h"
-#include "../../pipeline/spool.h"
-#include "../../pipeline/stage.h"
-#include "../../pipeline/xalloc.h"
-#include "../../pipeline/xmlout.h"
-#include "../../pipeline/banned.h"
+#include "util/atomic.h"
+#include "batchfile.h"
+#include "util/date.h"
+#include "util/exitcode.h"
+#include "util/msg.h"
+#include "util/progress.h"
+#include "ref.h"
+#include "registry.h"
+#include "spool.h"
+#include "stage.h"
+#include "util/xalloc.h"
+#include "xmlout.h"
+#include "util/banned.h"
 
 #define X(s) ((const xmlChar *)(s))
 

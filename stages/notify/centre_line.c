@@ -5,8 +5,8 @@
 
 #include <libxml/xmlreader.h>
 
-#include "../../pipeline/xml.h"
-#include "../../pipeline/banned.h"
+#include "util/xml.h"
+#include "util/banned.h"
 
 long cp_notify_centre_line(const char *results_path)
 {

@@ -10,10 +10,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "../../pipeline/date.h"
-#include "../../pipeline/utf8.h"
-#include "../../pipeline/xalloc.h"
-#include "../../pipeline/banned.h"
+#include "util/date.h"
+#include "util/utf8.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
 
 struct buf {
 	char *s;

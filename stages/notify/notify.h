@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../../pipeline/bind.h"
-#include "../../pipeline/conf.h"
+#include "engine/bind.h"
+#include "conf.h"
 
 int cp_notify_run(const struct cp_conf *conf, const char *batch_arg, FILE *out);
 

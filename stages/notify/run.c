@@ -15,17 +15,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../pipeline/atomic.h"
-#include "../../pipeline/batchfile.h"
-#include "../../pipeline/date.h"
-#include "../../pipeline/docrender.h"
-#include "../../pipeline/exitcode.h"
-#include "../../pipeline/msg.h"
-#include "../../pipeline/progress.h"
-#include "../../pipeline/stage.h"
-#include "../../pipeline/xalloc.h"
-#include "../../pipeline/xmlout.h"
-#include "../../pipeline/banned.h"
+#include "util/atomic.h"
+#include "batchfile.h"
+#include "util/date.h"
+#include "docrender.h"
+#include "util/exitcode.h"
+#include "util/msg.h"
+#include "util/progress.h"
+#include "stage.h"
+#include "util/xalloc.h"
+#include "xmlout.h"
+#include "util/banned.h"
 
 struct notify {
 	const struct cp_conf *conf;

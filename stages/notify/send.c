@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../pipeline/atomic.h"
-#include "../../pipeline/xalloc.h"
-#include "../../pipeline/banned.h"
+#include "util/atomic.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
 
 void cp_mail_clean_text(char *dst, size_t size, const char *text)
 {

@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../pipeline/msg.h"
-#include "../../pipeline/xalloc.h"
-#include "../../pipeline/banned.h"
+#include "util/msg.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
 
 /* What the session saw, from libesmtp's callbacks. */
 struct session {

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../pipeline/msg.h"
-#include "../../pipeline/utf8.h"
-#include "../../pipeline/xalloc.h"
-#include "../../pipeline/banned.h"
+#include "util/msg.h"
+#include "util/utf8.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
 
 #define MAX_TEMPLATE (64 * 1024)
 

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "../../pipeline/atomic.h"
+#include "util/atomic.h"
 
 /* One PDF read whole and checked, ready to append. */
 struct cp_concat_source {

@@ -8,9 +8,9 @@
 
 #include <string.h>
 
-#include "../../pipeline/date.h"
-#include "../../pipeline/msg.h"
-#include "../../pipeline/banned.h"
+#include "util/date.h"
+#include "util/msg.h"
+#include "util/banned.h"
 
 #define FIELDS \
 	"d.reference, d.type, a.enrolment, a.candidate, a.first_name, a.middle_names," \

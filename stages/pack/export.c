@@ -15,14 +15,14 @@
 #include <unistd.h>
 #include <zip.h>
 
-#include "../../pipeline/atomic.h"
-#include "../../pipeline/date.h"
-#include "../../pipeline/digest.h"
-#include "../../pipeline/exitcode.h"
-#include "../../pipeline/msg.h"
-#include "../../pipeline/ref.h"
-#include "../../pipeline/xalloc.h"
-#include "../../pipeline/banned.h"
+#include "util/atomic.h"
+#include "util/date.h"
+#include "util/digest.h"
+#include "util/exitcode.h"
+#include "util/msg.h"
+#include "ref.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
 
 struct zipping {
 	struct cp_pack *p;

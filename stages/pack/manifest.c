@@ -7,9 +7,9 @@
 
 #include <string.h>
 
-#include "../../pipeline/atomic.h"
-#include "../../pipeline/msg.h"
-#include "../../pipeline/banned.h"
+#include "util/atomic.h"
+#include "util/msg.h"
+#include "util/banned.h"
 
 static const char *const header[] = {
 	"reference", "document type", "enrolment", "candidate", "first name", "last name",

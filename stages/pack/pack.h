@@ -7,10 +7,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../../pipeline/conf.h"
-#include "../../pipeline/registry.h"
-#include "../../pipeline/spool.h"
-#include "../../pipeline/xmlout.h"
+#include "conf.h"
+#include "registry.h"
+#include "spool.h"
+#include "xmlout.h"
 
 int cp_pack_run(const struct cp_conf *conf, const char *batch_arg, FILE *out);
 

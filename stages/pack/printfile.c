@@ -16,15 +16,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../pipeline/atomic.h"
-#include "../../pipeline/date.h"
-#include "../../pipeline/digest.h"
-#include "../../pipeline/exitcode.h"
-#include "../../pipeline/msg.h"
-#include "../../pipeline/xalloc.h"
-#include "../../pipeline/xmlout.h"
+#include "util/atomic.h"
+#include "util/date.h"
+#include "util/digest.h"
+#include "util/exitcode.h"
+#include "util/msg.h"
+#include "util/xalloc.h"
+#include "xmlout.h"
 #include "concat.h"
-#include "../../pipeline/banned.h"
+#include "util/banned.h"
 
 struct printing {
 	struct cp_pack *p;

@@ -9,13 +9,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../pipeline/atomic.h"
-#include "../../pipeline/date.h"
-#include "../../pipeline/draw.h"
-#include "../../pipeline/exitcode.h"
-#include "../../pipeline/msg.h"
-#include "../../pipeline/xalloc.h"
-#include "../../pipeline/banned.h"
+#include "util/atomic.h"
+#include "util/date.h"
+#include "engine/draw.h"
+#include "util/exitcode.h"
+#include "util/msg.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
 
 #define REPORT "certification-report"
 #define SUMMARY "course-summary"

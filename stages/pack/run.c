@@ -10,13 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../pipeline/atomic.h"
-#include "../../pipeline/batchfile.h"
-#include "../../pipeline/exitcode.h"
-#include "../../pipeline/msg.h"
-#include "../../pipeline/stage.h"
-#include "../../pipeline/xalloc.h"
-#include "../../pipeline/banned.h"
+#include "util/atomic.h"
+#include "batchfile.h"
+#include "util/exitcode.h"
+#include "util/msg.h"
+#include "stage.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
 
 /* The registry's documents for the batch must be the ones render made or
  * left out (not valid when it ran). */

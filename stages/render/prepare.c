@@ -10,14 +10,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../pipeline/atomic.h"
-#include "../../pipeline/batchfile.h"
-#include "../../pipeline/coverage.h"
-#include "../../pipeline/exitcode.h"
-#include "../../pipeline/msg.h"
-#include "../../pipeline/registry.h"
-#include "../../pipeline/xalloc.h"
-#include "../../pipeline/banned.h"
+#include "util/atomic.h"
+#include "batchfile.h"
+#include "engine/coverage.h"
+#include "util/exitcode.h"
+#include "util/msg.h"
+#include "registry.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
 
 struct scan {
 	struct cp_render *r;

@@ -6,10 +6,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../../pipeline/conf.h"
-#include "../../pipeline/layout.h"
-#include "../../pipeline/registry.h"
-#include "../../pipeline/progress.h"
+#include "conf.h"
+#include "engine/layout.h"
+#include "registry.h"
+#include "util/progress.h"
 
 #define CP_RENDER_MAX_LAYOUTS 16
 

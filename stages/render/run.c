@@ -9,18 +9,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../pipeline/atomic.h"
-#include "../../pipeline/batchfile.h"
-#include "../../pipeline/child.h"
-#include "../../pipeline/exitcode.h"
-#include "../../pipeline/msg.h"
-#include "../../pipeline/registry.h"
-#include "../../pipeline/spool.h"
-#include "../../pipeline/stage.h"
-#include "../../pipeline/xalloc.h"
-#include "../../pipeline/xmlout.h"
+#include "util/atomic.h"
+#include "batchfile.h"
+#include "util/child.h"
+#include "util/exitcode.h"
+#include "util/msg.h"
+#include "registry.h"
+#include "spool.h"
+#include "stage.h"
+#include "util/xalloc.h"
+#include "xmlout.h"
 #include "journal.h"
-#include "../../pipeline/banned.h"
+#include "util/banned.h"
 
 struct gather {
 	const struct cp_render *r;

@@ -9,10 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../pipeline/msg.h"
-#include "../../pipeline/ref.h"
-#include "../../pipeline/xalloc.h"
-#include "../../pipeline/banned.h"
+#include "util/msg.h"
+#include "ref.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
 
 static int by_ref(const void *a, const void *b)
 {

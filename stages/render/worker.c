@@ -11,17 +11,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../pipeline/atomic.h"
-#include "../../pipeline/atomicgroup.h"
-#include "../../pipeline/batchfile.h"
-#include "../../pipeline/digest.h"
-#include "../../pipeline/docrender.h"
-#include "../../pipeline/draw.h"
-#include "../../pipeline/exitcode.h"
-#include "../../pipeline/msg.h"
-#include "../../pipeline/xalloc.h"
+#include "util/atomic.h"
+#include "util/atomicgroup.h"
+#include "batchfile.h"
+#include "util/digest.h"
+#include "docrender.h"
+#include "engine/draw.h"
+#include "util/exitcode.h"
+#include "util/msg.h"
+#include "util/xalloc.h"
 #include "journal.h"
-#include "../../pipeline/banned.h"
+#include "util/banned.h"
 
 #define SYNC_EVERY 64
 

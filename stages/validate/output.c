@@ -5,10 +5,10 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../../pipeline/catalogue.h"
-#include "../../pipeline/date.h"
-#include "../../pipeline/msg.h"
-#include "../../pipeline/banned.h"
+#include "catalogue.h"
+#include "util/date.h"
+#include "util/msg.h"
+#include "util/banned.h"
 
 int cp_vout_open(struct cp_vout *o, const char *path, const char *root,
 		 const struct cp_vout_head *h)

@@ -11,19 +11,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../pipeline/catalogue.h"
-#include "../../pipeline/date.h"
-#include "../../pipeline/exitcode.h"
-#include "../../pipeline/msg.h"
-#include "../../pipeline/progress.h"
-#include "../../pipeline/registry.h"
-#include "../../pipeline/screen.h"
-#include "../../pipeline/spool.h"
-#include "../../pipeline/strmap.h"
-#include "../../pipeline/utf8.h"
-#include "../../pipeline/xalloc.h"
-#include "../../pipeline/xml.h"
-#include "../../pipeline/banned.h"
+#include "catalogue.h"
+#include "util/date.h"
+#include "util/exitcode.h"
+#include "util/msg.h"
+#include "util/progress.h"
+#include "registry.h"
+#include "util/screen.h"
+#include "spool.h"
+#include "util/strmap.h"
+#include "util/utf8.h"
+#include "util/xalloc.h"
+#include "util/xml.h"
+#include "util/banned.h"
 
 struct validate {
 	const struct cp_conf *conf;

@@ -5,13 +5,13 @@
 
 #include <stdio.h>
 
-#include "../../pipeline/atomic.h"
-#include "../../pipeline/catalogue.h"
-#include "../../pipeline/conf.h"
-#include "../../pipeline/coverage.h"
-#include "../../pipeline/results.h"
-#include "../../pipeline/rules.h"
-#include "../../pipeline/xmlout.h"
+#include "util/atomic.h"
+#include "catalogue.h"
+#include "conf.h"
+#include "engine/coverage.h"
+#include "results.h"
+#include "rules.h"
+#include "xmlout.h"
 
 #define CP_BATCH_NS "urn:certpress:batch:1"
 /* A results file's name as the batch keeps it (cp_utf8_safe_name): short

@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../../pipeline/font.h"
-#include "../../pipeline/layout.h"
-#include "../../pipeline/pdf.h"
-#include "../../pipeline/utf8.h"
+#include "engine/font.h"
+#include "engine/layout.h"
+#include "engine/pdf.h"
+#include "util/utf8.h"
 
 static const unsigned ranges[][2] = {
 	{ 0x00c0, 0x024f }, { 0x0386, 0x03ce }, { 0x0400, 0x04ff }, { 0x1e00, 0x1eff },

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../pipeline/asset.h"
+#include "engine/asset.h"
 
 static char top[] = "/tmp/cp-asset-XXXXXX";
 static char layouts[64], outside[64];

@@ -7,8 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../pipeline/atomic.h"
-#include "../../pipeline/fault.h"
+#include "util/atomic.h"
+#include "util/fault.h"
 
 static char dir[] = "/tmp/cp-atomic-XXXXXX";
 

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../pipeline/conf.h"
+#include "conf.h"
 
 static char dir[] = "/tmp/cp-conf-XXXXXX";
 static char path[256];

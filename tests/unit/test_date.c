@@ -2,7 +2,7 @@
 
 #include <stdlib.h>
 
-#include "../../pipeline/date.h"
+#include "util/date.h"
 
 static struct cp_date d(const char *s)
 {

@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../pipeline/exitcode.h"
-#include "../../pipeline/msg.h"
-#include "../../pipeline/spool.h"
-#include "../../pipeline/strmap.h"
+#include "util/exitcode.h"
+#include "util/msg.h"
+#include "spool.h"
+#include "util/strmap.h"
 
 static void exit_codes(void **state)
 {

@@ -10,10 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../pipeline/font.h"
-#include "../../pipeline/layout.h"
-#include "../../pipeline/pdf.h"
-#include "../../pipeline/utf8.h"
+#include "engine/font.h"
+#include "engine/layout.h"
+#include "engine/pdf.h"
+#include "util/utf8.h"
 
 #define DEJAVU "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../pipeline/pdfnum.h"
+#include "engine/pdfnum.h"
 
 static void integers_as_printf(void **state)
 {

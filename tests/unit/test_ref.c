@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../pipeline/ref.h"
+#include "ref.h"
 
 static struct cp_ref_key key;
 

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../pipeline/fault.h"
-#include "../../pipeline/registry.h"
+#include "util/fault.h"
+#include "registry.h"
 
 static char dir[] = "/tmp/cp-registry-XXXXXX";
 static char path[256];

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../pipeline/catalogue.h"
-#include "../../pipeline/rules.h"
-#include "../../pipeline/xalloc.h"
+#include "stages/validate/catalogue.h"
+#include "stages/validate/rules.h"
+#include "util/xalloc.h"
 
 static struct cp_catalogue cat;
 static const struct cp_date today = { 2026, 11, 23 };

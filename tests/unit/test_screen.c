@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../pipeline/screen.h"
+#include "util/screen.h"
 
 static char path[] = "/tmp/cp-screen-XXXXXX";
 

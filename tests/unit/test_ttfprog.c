@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../pipeline/readfile.h"
-#include "../../pipeline/ttfprog.h"
+#include "util/readfile.h"
+#include "engine/ttfprog.h"
 
 #define DEJAVU "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../pipeline/utf8.h"
+#include "util/utf8.h"
 
 static void decodes_every_length(void **state)
 {

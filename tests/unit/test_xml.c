@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../pipeline/batchfile.h"
-#include "../../pipeline/layout.h"
-#include "../../pipeline/xml.h"
+#include "batchfile.h"
+#include "engine/layout.h"
+#include "util/xml.h"
 
 static char dir[] = "/tmp/cp-xml-XXXXXX";
 

@@ -1,0 +1,72 @@
+/* PDFs made with libharu, one after another in one libharu document object:
+ * the subset fonts are loaded on first use and stay loaded (pdffont.h),
+ * images are read once, text is measured and drawn as glyph ids (pdftype0),
+ * and each finished document is saved to memory, encrypted with an owner
+ * password for a digital copy. */
+#ifndef CP_PDF_H
+#define CP_PDF_H
+
+#include <hpdf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/layout.h"
+#include "engine/pdffont.h"
+#include "engine/pdftype0.h"
+#include "engine/qr.h"
+
+#define CP_PDF_MAX_IMAGES 16
+
+struct cp_pdf {
+	HPDF_Doc doc;
+	HPDF_STATUS error;     /* the first libharu error, 0 if none */
+	HPDF_STATUS detail;
+	bool fresh;            /* doc is new: no document begun in it yet */
+	const struct cp_fontset *fonts;
+	char *const *subset;   /* the subset file of each font */
+	struct cp_pdffont font[CP_MAX_FONTS];
+	struct cp_qr_cache qr;
+	struct cp_deflate deflate;
+	unsigned char *out;    /* the document being saved */
+	size_t out_len, out_cap;
+	/* this document's */
+	struct cp_type0 type0[CP_MAX_FONTS];
+	const struct cp_image *image_src[CP_PDF_MAX_IMAGES];
+	HPDF_Image image[CP_PDF_MAX_IMAGES];
+	int nimages;
+};
+
+struct cp_pdf_info {
+	const char *title, *subject, *author, *keywords;
+	const char *owner_password; /* NULL: no encryption (print copies) */
+};
+
+/* Ready to make documents with these fonts; then cp_pdf_begin, draw,
+ * cp_pdf_save, as many times as needed, and cp_pdf_free. */
+int cp_pdf_new(struct cp_pdf *p, const struct cp_fontset *fonts, char *const *subset);
+/* Start a new, empty document. 0 or -1 with a message. */
+int cp_pdf_begin(struct cp_pdf *p);
+/* Width of n bytes of UTF-8 text in a font, in thousandths of an em. */
+long cp_pdf_text_units(struct cp_pdf *p, int font, const char *utf8, size_t n);
+/* Width in points of UTF-8 text in a font at a size. */
+double cp_pdf_text_width(struct cp_pdf *p, int font, double size, const char *utf8);
+/* Draw UTF-8 text with its baseline starting at (x, y), PDF coordinates,
+ * rotated by angle degrees. */
+void cp_pdf_show(struct cp_pdf *p, HPDF_Page page, int font, double size, double x, double y,
+		 double angle, const char *utf8);
+/* Draw a line of words from (x, y), the gaps between them stretched so it
+ * is width wide (one text object: the spaces are drawn, then moved). */
+void cp_pdf_show_justified(struct cp_pdf *p, HPDF_Page page, int font, double size, double x,
+			   double y, double width, const char *line);
+/* The image in this document, loaded into it on first use from the bytes
+ * its template checked (image.h). NULL, with the document's error set, if
+ * libharu fails. */
+HPDF_Image cp_pdf_image(struct cp_pdf *p, const struct cp_image *img);
+/* Save the document to memory (caller frees *buf). 0 or -1 with a message;
+ * either way the next document can begin. */
+int cp_pdf_save(struct cp_pdf *p, const struct cp_pdf_info *info, unsigned char **buf,
+		size_t *len);
+void cp_pdf_free(struct cp_pdf *p);
+
+#endif

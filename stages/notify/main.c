@@ -1,0 +1,28 @@
+/* certpress-notify: learner emails (and the centre's) for a packed batch. */
+#include "stagemain.h"
+#include "notify.h"
+#include "util/banned.h"
+
+static const char about[] =
+	"usage: certpress-notify [-c FILE] [-q] BATCH\n"
+	"\n"
+	"Email every learner of a packed batch that their documents are ready\n"
+	"(layouts/learner-email.txt: enrolment number, qualification, references,\n"
+	"verification links), and the centre that its export is ready\n"
+	"(layouts/centre-email.txt), through [mail] transport: smtp://host:port or\n"
+	"file:DIR. Each recipient is mailed once: a re-run sends only what was\n"
+	"deferred. Writes notified.xml when no one is left to try. Prints\n"
+	"\"BATCH FOLDER\".\n";
+
+static const char exits[] =
+	"exit: 0 done (permanent failures are recorded, not fatal), 64 usage, 66 no\n"
+	"such batch or not packed yet, 69 the mail server cannot be reached (the\n"
+	"batch waits for retry), 70 internal error, 73 an output cannot be created,\n"
+	"74 I/O error, 75 some messages deferred or not tried yet (the per-run\n"
+	"cap, or the server ended a session early, e.g. a 421: retry sends them)\n"
+	"or the batch is locked, 78 configuration (an email template).\n";
+
+int main(int argc, char **argv)
+{
+	return cp_stage_main(argc, argv, about, exits, cp_notify_run);
+}

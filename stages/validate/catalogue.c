@@ -1,0 +1,272 @@
+/* Catalogue loading: screen, parse (no entities, no network), validate
+ * against the schema, then copy into plain structs and check what a schema
+ * cannot (duplicates, date ranges). */
+#include "catalogue.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libxml/tree.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/exitcode.h"
+#include "util/msg.h"
+#include "util/screen.h"
+#include "util/xalloc.h"
+#include "util/xml.h"
+#include "util/banned.h"
+
+#define X(s) ((const xmlChar *)(s))
+#define CATALOGUE_MAX_BYTES (64L << 20)
+
+static char *attr(xmlNodePtr n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, X(name));
+	char *s = v ? cp_xstrdup((const char *)v) : NULL;
+
+	xmlFree(v);
+	return s;
+}
+
+static int attr_int(xmlNodePtr n, const char *name, int fallback)
+{
+	char *v = attr(n, name);
+	int i = v ? atoi(v) : fallback;
+
+	free(v);
+	return i;
+}
+
+static bool is(xmlNodePtr n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, X(name)) == 0;
+}
+
+/* The trimmed text of the first child element called name. */
+static char *child_text(xmlNodePtr n, const char *name)
+{
+	for (xmlNodePtr c = n->children; c; c = c->next)
+		if (is(c, name)) {
+			const char *s = cp_xml_text(c);
+			size_t len;
+
+			s += strspn(s, " \t\r\n");
+			len = strlen(s);
+			while (len && strchr(" \t\r\n", s[len - 1]))
+				len--;
+			return cp_xstrndup(s, len);
+		}
+	return cp_xstrdup("");
+}
+
+static int cmp_qual(const void *a, const void *b)
+{
+	return strcmp(((const struct cp_qualification *)a)->number,
+		      ((const struct cp_qualification *)b)->number);
+}
+
+static int date_attr(const char *path, xmlNodePtr n, const char *name, struct cp_date *d)
+{
+	char *v = attr(n, name);
+	int ok = v && cp_date_parse(v, d);
+
+	free(v);
+	if (!ok)
+		return cp_error("%s:%ld: qualification: %s is not a date (YYYY-MM-DD)", path,
+				(long)xmlGetLineNo(n), name);
+	return 0;
+}
+
+static int load_qualification(const char *path, xmlNodePtr n, struct cp_qualification *q)
+{
+	size_t alloc = 0;
+
+	q->line = xmlGetLineNo(n);
+	q->number = attr(n, "number");
+	q->title = child_text(n, "title");
+	q->grades = attr(n, "grades");
+	q->layout = attr(n, "layout");
+	q->transcript = attr(n, "transcript");
+	q->letter = attr(n, "letter");
+	q->level = attr_int(n, "level", 0);
+	q->min_credits = attr_int(n, "min-credits", 0);
+	q->min_age = attr_int(n, "min-age", 0);
+	q->expires_after_months = attr_int(n, "expires-after-months", 0);
+	if (date_attr(path, n, "valid-from", &q->valid_from) < 0 ||
+	    date_attr(path, n, "valid-to", &q->valid_to) < 0)
+		return -1;
+	if (cp_date_cmp(q->valid_from, q->valid_to) > 0)
+		return cp_error("%s:%ld: qualification '%s': valid-to is before valid-from", path,
+				q->line, q->number);
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		struct cp_unit *u;
+
+		if (!is(c, "unit"))
+			continue;
+		q->units = cp_xgrow(q->units, &alloc, q->nunits + 1, sizeof(*q->units));
+		u = &q->units[q->nunits++];
+		memset(u, 0, sizeof(*u));
+		u->ref = attr(c, "ref");
+		u->title = child_text(c, "title");
+		u->grades = attr(c, "grades");
+		u->credits = attr_int(c, "credits", 0);
+		u->level = attr_int(c, "level", 0);
+		{
+			char *m = attr(c, "mandatory");
+
+			u->mandatory = m && (strcmp(m, "true") == 0 || strcmp(m, "1") == 0);
+			free(m);
+		}
+		for (size_t i = 0; i + 1 < q->nunits; i++)
+			if (strcmp(q->units[i].ref, u->ref) == 0)
+				return cp_error("%s:%ld: qualification '%s': unit '%s' listed twice",
+						path, (long)xmlGetLineNo(c), q->number, u->ref);
+	}
+	return 0;
+}
+
+static int load_tree(struct cp_catalogue *c, const char *path, xmlNodePtr root)
+{
+	size_t alloc = 0;
+
+	c->awarding_body = attr(root, "awarding-body");
+	for (xmlNodePtr n = root->children; n; n = n->next) {
+		if (!is(n, "qualification"))
+			continue;
+		c->quals = cp_xgrow(c->quals, &alloc, c->nquals + 1, sizeof(*c->quals));
+		memset(&c->quals[c->nquals], 0, sizeof(*c->quals));
+		if (load_qualification(path, n, &c->quals[c->nquals++]) < 0)
+			return -1;
+	}
+	qsort(c->quals, c->nquals, sizeof(*c->quals), cmp_qual);
+	for (size_t i = 1; i < c->nquals; i++)
+		if (strcmp(c->quals[i - 1].number, c->quals[i].number) == 0)
+			return cp_error("%s:%ld: qualification '%s' listed twice", path,
+					c->quals[i].line, c->quals[i].number);
+	return 0;
+}
+
+int cp_catalogue_load(struct cp_catalogue *c, const char *path, const char *schema_path)
+{
+	struct cp_xml_error err = { 0, "" };
+	struct cp_screen sc;
+	xmlSchemaValidCtxtPtr vc = NULL;
+	xmlSchemaPtr schema = NULL;
+	xmlParserCtxtPtr pc = NULL;
+	xmlDocPtr doc = NULL;
+	int rc = CP_EX_CONFIG, s, fd;
+
+	memset(c, 0, sizeof(*c));
+	cp_xml_init();
+	if (access(path, R_OK) < 0) {
+		cp_error("%s: cannot read the catalogue: %s", path, strerror(errno));
+		return CP_EX_NOINPUT;
+	}
+	s = cp_screen_file(path, CATALOGUE_MAX_BYTES, &sc);
+	if (s < 0)
+		return CP_EX_NOINPUT;
+	if (s > 0) {
+		cp_error("%s:%ld: %s", path, sc.line, sc.reason);
+		return CP_EX_CONFIG;
+	}
+	if (!(schema = cp_xml_schema_load(schema_path)))
+		return CP_EX_CONFIG;
+	pc = xmlNewParserCtxt();
+	if (!pc)
+		cp_bug("out of memory");
+	cp_xml_errors_to(&err);
+	/* By descriptor: the refusing entity loader would turn away a path. */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	doc = fd < 0 ? NULL : xmlCtxtReadFd(pc, fd, path, "UTF-8", CP_XML_PARSE_OPTIONS);
+	if (fd >= 0)
+		close(fd);
+	if (!doc) {
+		cp_error("%s:%ld: not well-formed XML: %s", path, err.line, err.message);
+		goto out;
+	}
+	vc = xmlSchemaNewValidCtxt(schema);
+	xmlSchemaSetValidStructuredErrors(vc, cp_xml_capture, &err);
+	if (xmlSchemaValidateDoc(vc, doc) != 0) {
+		cp_error("%s:%ld: not a valid catalogue: %s", path, err.line, err.message);
+		goto out;
+	}
+	if (load_tree(c, path, xmlDocGetRootElement(doc)) < 0)
+		goto out;
+	rc = 0;
+out:
+	cp_xml_errors_to(NULL);
+	if (vc)
+		xmlSchemaFreeValidCtxt(vc);
+	xmlFreeDoc(doc);
+	xmlFreeParserCtxt(pc);
+	xmlSchemaFree(schema);
+	if (rc != 0)
+		cp_catalogue_release(c);
+	return rc;
+}
+
+void cp_catalogue_release(struct cp_catalogue *c)
+{
+	for (size_t i = 0; i < c->nquals; i++) {
+		struct cp_qualification *q = &c->quals[i];
+
+		for (size_t j = 0; j < q->nunits; j++) {
+			free(q->units[j].ref);
+			free(q->units[j].title);
+			free(q->units[j].grades);
+		}
+		free(q->units);
+		free(q->number);
+		free(q->title);
+		free(q->grades);
+		free(q->layout);
+		free(q->transcript);
+		free(q->letter);
+	}
+	free(c->quals);
+	free(c->awarding_body);
+	memset(c, 0, sizeof(*c));
+}
+
+const struct cp_qualification *cp_catalogue_find(const struct cp_catalogue *c,
+						 const char *number)
+{
+	struct cp_qualification key = { .number = (char *)number };
+
+	if (!number)
+		return NULL;
+	return bsearch(&key, c->quals, c->nquals, sizeof(*c->quals), cmp_qual);
+}
+
+const struct cp_unit *cp_qualification_unit(const struct cp_qualification *q, const char *ref)
+{
+	for (size_t i = 0; ref && i < q->nunits; i++)
+		if (strcmp(q->units[i].ref, ref) == 0)
+			return &q->units[i];
+	return NULL;
+}
+
+const char *cp_unit_grades(const struct cp_qualification *q, const struct cp_unit *u)
+{
+	return u->grades ? u->grades : q->grades;
+}
+
+bool cp_grades_contain(const char *grades, const char *grade)
+{
+	size_t len = grade ? strlen(grade) : 0;
+
+	if (!grades || !len)
+		return false;
+	for (const char *p = grades; *p;) {
+		size_t word;
+
+		p += strspn(p, " \t\r\n");
+		word = strcspn(p, " \t\r\n");
+		if (word == len && strncmp(p, grade, len) == 0)
+			return true;
+		p += word;
+	}
+	return false;
+}

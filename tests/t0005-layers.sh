@@ -1,0 +1,29 @@
+#!/bin/bash
+# The layers of pipeline/ hold (tests/tools/layers.sh), and the check goes
+# red on each kind of offence put into a copy of the tree.
+. "$(dirname "$0")/lib.sh"
+
+run "$TOP/tests/tools/layers.sh" "$TOP"
+check "the tree keeps its layers" "[ $rc = 0 ] && [ ! -s out ]"
+
+# offence ~ file ~ line added after the first include ~ what the check says
+while IFS='~' read -r name file add want; do
+	[ -n "$name" ] || continue
+	rm -rf tree
+	mkdir tree
+	cp -r "$TOP/pipeline" "$TOP/stages" tree/
+	sed -i "0,/^#include/s|^#include.*|&\n$add|" "tree/$file"
+	run "$TOP/tests/tools/layers.sh" "$SCRATCH/tree"
+	check "$name: refused" "[ $rc = 1 ] && contains out \"$file:\" && contains out \"$want\""
+done <<'TABLE'
+util including the engine~pipeline/util/atomic.c~#include "engine/pdf.h"~util includes 'engine/pdf.h'
+util including pipeline/~pipeline/util/msg.c~#include "conf.h"~util includes 'conf.h'
+engine including pipeline/~pipeline/engine/layout.c~#include "registry.h"~engine includes 'registry.h'
+pipeline/ including a stage~pipeline/stage.c~#include "render.h"~not one of its own
+pipeline/ including the command~pipeline/spool.c~#include "certpress/cmd.h"~from above it
+a relative include~stages/pack/run.c~#include "../../pipeline/msg.h"~by a relative path
+libharu outside the engine~stages/render/worker.c~#include <hpdf.h>~only the engine includes
+HarfBuzz outside the engine~pipeline/docrender.c~#include <hb.h>~only the engine includes
+TABLE
+
+done_testing
