@@ -9,22 +9,49 @@ DATADIR ?= $(PREFIX)/share/certpress
 MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
 
+# The version: this file alone (--version, the man pages' .TH lines, which
+# t0003 checks).
+VERSION := $(shell cat VERSION)
+
 CC ?= cc
 CFLAGS ?= -O2 -g
 # Format strings: every printf-like function carries a format attribute, and
 # none is handed a format that is not a literal (a NULL or hostile %s is caught
-# where it is written).
-override CFLAGS += -std=c17 -Wall -Wextra -Werror -Wformat=2 -Wformat-nonliteral \
-	-Wsuggest-attribute=format
-override CPPFLAGS += -D_GNU_SOURCE -DCP_SYSCONFDIR='"$(SYSCONFDIR)"'
+# where it is written). No name hides another (-Wshadow).
+override CFLAGS += -std=c17 -Wall -Wextra -Wformat=2 -Wformat-nonliteral \
+	-Wsuggest-attribute=format -Wshadow
+# DEVELOPER=1 (make check, make check-asan, .ci/run): warnings are errors. A
+# distribution's build leaves them warnings, so a newer compiler's new
+# warning does not fail a package build (git's config.mak.dev).
+ifeq ($(DEVELOPER),1)
+WERROR = -Werror
+override CFLAGS += $(WERROR)
+endif
+override CPPFLAGS += -D_GNU_SOURCE -DCP_VERSION='"$(VERSION)"' \
+	-DCP_SYSCONFDIR='"$(SYSCONFDIR)"' -DCP_LIBEXECDIR='"$(LIBEXECDIR)"'
 
-# SANITIZE=1 builds the same tree with AddressSanitizer and UBSan elsewhere.
+# Hardening, on by default (Debian's hardening=+all): stack protector,
+# fortified libc calls, a position-independent executable, full RELRO. Each
+# can be emptied (HARDEN_LDFLAGS=) or left to a packager's own flags: a
+# _FORTIFY_SOURCE already in CPPFLAGS is not defined again.
+HARDEN_CFLAGS ?= -fstack-protector-strong -fPIE
+HARDEN_CPPFLAGS ?= -D_FORTIFY_SOURCE=2
+HARDEN_LDFLAGS ?= -pie -Wl,-z,relro,-z,now
+override CFLAGS += $(HARDEN_CFLAGS)
+override LDFLAGS += $(HARDEN_LDFLAGS)
+
+# SANITIZE=1 builds the same tree with AddressSanitizer and UBSan elsewhere,
+# without _FORTIFY_SOURCE: its checked copies of memcpy, read and the rest
+# are not the ones ASan intercepts, so they would hide what it reports.
 ifeq ($(SANITIZE),1)
 B ?= build-asan
 override CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 override LDFLAGS += -fsanitize=address,undefined
 else
 B ?= build
+ifeq ($(findstring _FORTIFY_SOURCE,$(CPPFLAGS))$(filter -O0,$(CFLAGS)),)
+override CPPFLAGS += $(HARDEN_CPPFLAGS)
+endif
 endif
 
 PKGS = libxml-2.0 sqlite3 inih libsodium libcrypto harfbuzz harfbuzz-subset libqrencode libzip libdeflate \
@@ -65,9 +92,17 @@ all: $(STAGE_BINS) $(B)/certpress
 
 # Header dependencies from the compiler: touching one header rebuilds only
 # what includes it.
-$(B)/%.o: %.c
+$(B)/%.o: %.c $(B)/BUILD-FLAGS
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# The flags a build was made with, rewritten only when they change: then
+# everything is made again (another PREFIX compiles in other paths), as
+# git's GIT-CFLAGS.
+$(B)/BUILD-FLAGS: FORCE
+	@mkdir -p $(@D)
+	@echo '$(subst ','\'',$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(LDLIBS))' > $@.new; \
+	if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # Each stage's folder and the operator command's are libraries too, so the
@@ -91,7 +126,7 @@ $(B)/certpress: $(B)/pipeline/certpress/certpress.o $(B)/libcmd.a $(LIBS)
 
 # Unit tests reach a stage's own modules and the command's too.
 UNIT_LIBS = $(STAGES:%=$(B)/stages/lib%.a) $(B)/libcmd.a $(LIBS)
-$(B)/tests/%: tests/unit/%.c $(UNIT_LIBS)
+$(B)/tests/%: tests/unit/%.c $(UNIT_LIBS) $(B)/BUILD-FLAGS
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -I. $(CFLAGS) $(LDFLAGS) -o $@ $< $(UNIT_LIBS) $(LDLIBS) \
 		$$(pkg-config --libs cmocka)
@@ -111,18 +146,19 @@ deps:
 		fi; \
 	fi
 
+# The developer's build (DEVELOPER=1: warnings are errors), then every test.
 check: deps
-	$(MAKE) all units
+	$(MAKE) DEVELOPER=1 all units
 	B=$(B) tests/run.sh
 
 check-asan: deps
-	$(MAKE) SANITIZE=1 all units
+	$(MAKE) DEVELOPER=1 SANITIZE=1 all units
 	B=build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh
 
 # Test helpers: small programs the end-to-end tests run.
 TOOL_BINS = $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(wildcard tests/tools/*.c))
-$(B)/tests/tools/%: tests/tools/%.c $(LIBS)
+$(B)/tests/tools/%: tests/tools/%.c $(LIBS) $(B)/BUILD-FLAGS
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
 
@@ -131,7 +167,7 @@ $(B)/tests/tools/%: tests/tools/%.c $(LIBS)
 PRELOAD_LIBS = $(patsubst tests/tools/preload/%.c,$(B)/tests/tools/%.so,$(wildcard tests/tools/preload/*.c))
 $(B)/tests/tools/%.so: tests/tools/preload/%.c
 	@mkdir -p $(@D)
-	$(CC) -std=c17 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -fPIC -shared -o $@ $< -ldl
+	$(CC) -std=c17 -O2 -Wall -Wextra $(WERROR) -D_GNU_SOURCE -fPIC -shared -o $@ $< -ldl
 
 units: $(UNIT_BINS) $(TOOL_BINS) $(PRELOAD_LIBS)
 
@@ -181,4 +217,4 @@ clean:
 	rm -rf build build-asan tests/scratch bench/work
 
 .SECONDARY:
-.PHONY: all deps check check-asan units demo bench install uninstall clean
+.PHONY: all deps check check-asan units demo bench install uninstall clean FORCE

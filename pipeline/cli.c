@@ -13,6 +13,10 @@
 #include "util/msg.h"
 #include "util/banned.h"
 
+#ifndef CP_VERSION
+#error "CP_VERSION comes from the VERSION file, through the Makefile"
+#endif
+
 void cp_cli_init(const char *argv0)
 {
 	for (int fd = 0; fd <= 2; fd++)

@@ -2,8 +2,6 @@
 #ifndef CP_CLI_H
 #define CP_CLI_H
 
-#define CP_VERSION "0.1.0"
-
 /* Set the program name for messages, make sure fds 0, 1 and 2 are open (on
  * /dev/null if not), so no output file can become stdout by accident, and
  * set the umask to 027. */
@@ -17,7 +15,7 @@ void cp_cli_ignore_pipe_signals(void);
 /* Flush stdout and report a failure to write it ("standard output: Broken
  * pipe"): returns rc, or 74 if rc was 0 and stdout could not be written. */
 int cp_cli_close_stdout(int rc);
-/* Print "NAME VERSION" on stdout. */
+/* Print "NAME VERSION" on stdout (the VERSION file's, compiled in). */
 void cp_cli_version(void);
 
 #endif

@@ -42,9 +42,9 @@ static int setup(void **state)
 	put(layouts, "empty.png", "");
 	put(outside, "x.png", "outside");
 	snprintf(path, sizeof(path), "%s/assets/out.png", layouts);
-	symlink("../../outside/x.png", path);
+	assert_int_equal(symlink("../../outside/x.png", path), 0);
 	snprintf(path, sizeof(path), "%s/assets/in.png", layouts);
-	symlink("a.png", path);
+	assert_int_equal(symlink("a.png", path), 0);
 	snprintf(path, sizeof(path), "%s/fifo.png", layouts);
 	mkfifo(path, 0644);
 	return 0;
