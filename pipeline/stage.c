@@ -1,6 +1,7 @@
 /* Opening, locking and recording a stage's work on one batch. */
 #include "stage.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,6 +12,10 @@
 #include "util/msg.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
+
+#ifndef CP_LIBEXECDIR
+#error "CP_LIBEXECDIR comes from the Makefile"
+#endif
 
 const char *const cp_stage_names[CP_NSTAGES] = { "validate", "assign", "render", "pack",
 						 "notify" };
@@ -28,6 +33,24 @@ int cp_stage_next(const char *dir)
 			return i;
 	}
 	return CP_NSTAGES;
+}
+
+char *cp_stage_program(const char *stage)
+{
+	char self[PATH_MAX], *slash, *p;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/'))) {
+			*slash = '\0';
+			p = cp_xasprintf("%s/certpress-%s", self, stage);
+			if (access(p, X_OK) == 0)
+				return p;
+			free(p);
+		}
+	}
+	return cp_xasprintf("%s/certpress-%s", CP_LIBEXECDIR, stage);
 }
 
 int cp_stage_open(struct cp_stage *s, const char *name, const struct cp_conf *conf,

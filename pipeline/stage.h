@@ -36,6 +36,12 @@ extern const char *const cp_stage_outputs[CP_NSTAGES];
  * CP_NSTAGES when the batch is complete. */
 int cp_stage_next(const char *dir);
 
+/* The program of a stage ("render": .../certpress-render), to exec: the
+ * one in the running executable's folder when it is there (the build tree,
+ * the tests; an installed bin/ has links to libexec), else the one in the
+ * LIBEXECDIR compiled in. Never looked up in PATH. The caller frees it. */
+char *cp_stage_program(const char *stage);
+
 /* True if validate refused the batch's results file as a whole (its
  * "failed" marker is there): nothing is left to do for it. */
 bool cp_stage_refused(const char *dir);

@@ -43,28 +43,7 @@
 
 static char *stage_program(const char *stage)
 {
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
-
-	if (n > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/'))) {
-			char *p;
-
-			*slash = '\0';
-			p = cp_xasprintf("%s/certpress-%s", self, stage);
-			if (access(p, X_OK) == 0)
-				return p;
-			free(p);
-			/* installed: the stages live in libexec beside bin */
-			p = cp_xasprintf("%s/../libexec/certpress/certpress-%s", self, stage);
-			if (access(p, X_OK) == 0)
-				return p;
-			free(p);
-		}
-	}
-	return cp_xasprintf("certpress-%s", stage); /* from PATH */
+	return cp_stage_program(stage); /* never from PATH (stage.h) */
 }
 
 /* Run certpress-STAGE [-c CONFIG] ARG, handing it the batch's lock (lock,
