@@ -10,8 +10,10 @@
 #include <time.h>
 
 #include "engine/harupriv.h"
+#include "util/date.h"
 #include "util/msg.h"
 #include "engine/pdfnum.h"
+#include "engine/pdfsave.h"
 #include "engine/qr.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
@@ -260,9 +262,10 @@ HPDF_Image cp_pdf_image(struct cp_pdf *p, const struct cp_image *img)
 	return im;
 }
 
-static void info_now(struct cp_pdf *p)
+/* The document's date: the project's clock (pdfsave.h). */
+static void info_date(struct cp_pdf *p)
 {
-	time_t now = time(NULL);
+	time_t now = cp_clock_output();
 	struct tm tm;
 	HPDF_Date d;
 
@@ -315,6 +318,8 @@ static bool out_stream(struct cp_pdf *p)
 int cp_pdf_save(struct cp_pdf *p, const struct cp_pdf_info *info, unsigned char **buf,
 		size_t *len)
 {
+	HPDF_STATUS r;
+
 	*buf = NULL;
 	*len = 0;
 	if (info->title)
@@ -326,7 +331,7 @@ int cp_pdf_save(struct cp_pdf *p, const struct cp_pdf_info *info, unsigned char 
 	if (info->keywords)
 		HPDF_SetInfoAttr(p->doc, HPDF_INFO_KEYWORDS, info->keywords);
 	HPDF_SetInfoAttr(p->doc, HPDF_INFO_CREATOR, "certpress");
-	info_now(p);
+	info_date(p);
 	if (info->owner_password) {
 		/* Readers may print (0x800: at full quality), copy text and
 		 * extract it for accessibility (0x200); they may not change the
@@ -344,8 +349,8 @@ int cp_pdf_save(struct cp_pdf *p, const struct cp_pdf_info *info, unsigned char 
 		p->error = HPDF_FAILD_TO_ALLOC_MEM;
 	if (!p->error && !out_stream(p))
 		p->error = HPDF_FAILD_TO_ALLOC_MEM;
-	if (!p->error)
-		HPDF_SaveToStream(p->doc);
+	if (!p->error && (r = cp_pdf_save_stream(p->doc)) != HPDF_OK)
+		p->error = r;
 	if (p->error) {
 		cp_error("libharu error 0x%04lX (detail %lu)", (unsigned long)p->error,
 			 (unsigned long)p->detail);

@@ -104,9 +104,11 @@ struct cp_date cp_date_today(void)
 	return d;
 }
 
-time_t cp_clock_now(void)
+/* A clock pinned by the environment variable: seconds since the epoch, or
+ * -1 if it is not set or not a number. */
+static time_t pinned(const char *var)
 {
-	const char *pin = getenv("CERTPRESS_NOW");
+	const char *pin = getenv(var);
 	char *end;
 	long long t;
 
@@ -115,7 +117,23 @@ time_t cp_clock_now(void)
 		if (!*end && t > 0)
 			return (time_t)t;
 	}
-	return time(NULL);
+	return -1;
+}
+
+time_t cp_clock_now(void)
+{
+	time_t t = pinned("CERTPRESS_NOW");
+
+	return t >= 0 ? t : time(NULL);
+}
+
+time_t cp_clock_output(void)
+{
+	time_t t = pinned("CERTPRESS_NOW");
+
+	if (t < 0)
+		t = pinned("SOURCE_DATE_EPOCH");
+	return t >= 0 ? t : time(NULL);
 }
 
 char *cp_utc_stamp(time_t t, char *buf, size_t n)

@@ -29,6 +29,11 @@ char *cp_time_stamp(char *buf, size_t n);
 /* Now, or CERTPRESS_NOW (seconds since the epoch) when set: the test clock
  * for expiry and due dates. */
 time_t cp_clock_now(void);
+/* The time written into outputs (the dates in a PDF): CERTPRESS_NOW, else
+ * SOURCE_DATE_EPOCH (reproducible-builds.org: the same inputs and clock,
+ * the same bytes), else now. Expiry, due dates and sweeps follow
+ * cp_clock_now, which never takes SOURCE_DATE_EPOCH. */
+time_t cp_clock_output(void);
 /* t as UTC "YYYY-MM-DDTHH:MM:SSZ" (buf of 21 bytes or more). */
 char *cp_utc_stamp(time_t t, char *buf, size_t n);
 bool cp_date_is_leap(int y);

@@ -69,6 +69,27 @@ static void today_can_be_pinned(void **state)
 	unsetenv("CERTPRESS_TODAY");
 }
 
+/* The dates in outputs: CERTPRESS_NOW, else SOURCE_DATE_EPOCH, else now;
+ * the clock for expiry never takes SOURCE_DATE_EPOCH. */
+static void output_clock_can_be_pinned(void **state)
+{
+	time_t before = time(NULL);
+
+	(void)state;
+	unsetenv("CERTPRESS_NOW");
+	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+	assert_int_equal(cp_clock_output(), 1700000000);
+	assert_true(cp_clock_now() >= before);
+	setenv("CERTPRESS_NOW", "1800000000", 1);
+	assert_int_equal(cp_clock_output(), 1800000000);
+	assert_int_equal(cp_clock_now(), 1800000000);
+	setenv("SOURCE_DATE_EPOCH", "soon", 1);
+	unsetenv("CERTPRESS_NOW");
+	assert_true(cp_clock_output() >= before);
+	unsetenv("SOURCE_DATE_EPOCH");
+	assert_true(cp_clock_output() >= before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -77,6 +98,7 @@ int main(void)
 		cmocka_unit_test(age_turns_on_the_birthday),
 		cmocka_unit_test(adds_months_clamping_the_day),
 		cmocka_unit_test(today_can_be_pinned),
+		cmocka_unit_test(output_clock_can_be_pinned),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
