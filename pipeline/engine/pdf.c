@@ -38,6 +38,11 @@ int cp_pdf_new(struct cp_pdf *p, const struct cp_fontset *fonts, char *const *su
 	if (!p->doc)
 		return cp_error("libharu cannot make a document");
 	p->fresh = true;
+	/* Every face now, before anything is measured or drawn: a width query
+	 * never reads a file. A face that cannot be loaded (said here, once)
+	 * fails each document that draws with it. */
+	for (int i = 0; i < fonts->n; i++)
+		cp_pdffont_load(&p->font[i], p->doc, subset[i]);
 	return 0;
 }
 
@@ -54,11 +59,11 @@ int cp_pdf_begin(struct cp_pdf *p)
 	return 0;
 }
 
-/* Loaded once; on failure the document gets an error and the text is not
- * drawn. */
+/* Loaded by cp_pdf_new; one that could not be fails the document, and its
+ * text is not drawn. */
 static struct cp_pdffont *face(struct cp_pdf *p, int i)
 {
-	if (!p->font[i].def && cp_pdffont_load(&p->font[i], p->doc, p->subset[i]) < 0) {
+	if (!p->font[i].def) {
 		if (!p->error)
 			p->error = HPDF_TTF_INVALID_FOMAT;
 		return NULL;

@@ -1,5 +1,5 @@
 /* PDFs made with libharu, one after another in one libharu document object:
- * the subset fonts are loaded on first use and stay loaded (pdffont.h),
+ * the subset fonts are loaded when it is made and stay loaded (pdffont.h),
  * images are read once, text is measured and drawn as glyph ids (pdftype0),
  * and each finished document is saved to memory, encrypted with an owner
  * password for a digital copy. */
@@ -42,8 +42,10 @@ struct cp_pdf_info {
 	const char *owner_password; /* NULL: no encryption (print copies) */
 };
 
-/* Ready to make documents with these fonts; then cp_pdf_begin, draw,
- * cp_pdf_save, as many times as needed, and cp_pdf_free. */
+/* Ready to make documents with these fonts, each loaded from its subset
+ * file now (measuring and drawing read no file); then cp_pdf_begin, draw,
+ * cp_pdf_save, as many times as needed, and cp_pdf_free. A font that cannot
+ * be loaded is reported here and fails every document drawn with it. */
 int cp_pdf_new(struct cp_pdf *p, const struct cp_fontset *fonts, char *const *subset);
 /* Start a new, empty document. 0 or -1 with a message. */
 int cp_pdf_begin(struct cp_pdf *p);

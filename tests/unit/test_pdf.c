@@ -306,6 +306,29 @@ static void justified_line_spans_the_width(void **state)
 	cp_pdf_free(&p);
 }
 
+/* The fonts are read when the maker is made: a width query, drawing and
+ * saving read no file (here the subset is gone by then). */
+static void widths_read_no_file(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_pdf p;
+	struct cp_pdf_info info = { 0 };
+	unsigned char *buf;
+	size_t len;
+	char away[80];
+
+	snprintf(away, sizeof(away), "%s.away", f->path);
+	assert_int_equal(cp_pdf_new(&p, &f->set, f->subset), 0);
+	assert_int_equal(rename(f->path, away), 0);
+	assert_int_equal(cp_pdf_begin(&p), 0);
+	assert_true(cp_pdf_text_width(&p, 0, 12, "Ada Lovelace") > 50);
+	cp_pdf_show(&p, HPDF_AddPage(p.doc), 0, 12, 50, 700, 0, "Ada Lovelace");
+	assert_int_equal(cp_pdf_save(&p, &info, &buf, &len), 0);
+	free(buf);
+	assert_int_equal(rename(away, f->path), 0);
+	cp_pdf_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +336,7 @@ int main(void)
 		cmocka_unit_test(widths_equal_the_w_array_and_the_font),
 		cmocka_unit_test(text_extracts_exactly),
 		cmocka_unit_test(justified_line_spans_the_width),
+		cmocka_unit_test(widths_read_no_file),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
