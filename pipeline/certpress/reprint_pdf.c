@@ -14,6 +14,7 @@
 #include "util/atomic.h"
 #include "batchfile.h"
 #include "docrender.h"
+#include "engine/subset.h"
 #include "util/exitcode.h"
 #include "util/msg.h"
 #include "spool.h"
@@ -75,27 +76,6 @@ static void remove_dir(const char *dir)
 	rmdir(dir);
 }
 
-/* Subsets of the template's fonts holding the batch's characters. */
-static int subsets(struct cp_fontset *fonts, const struct cp_layout *l, const char *assigned,
-		   const char *dir, char **subset)
-{
-	hb_set_t *chars = hb_set_create();
-	int rc = 0;
-
-	hb_set_add_range(chars, 0x20, 0x7e);
-	cp_font_add_file_chars(chars, assigned);
-	cp_font_add_file_chars(chars, l->path);
-	if (cp_mkdirs(dir) < 0)
-		rc = -1;
-	for (int i = 0; !rc && i < fonts->n; i++) {
-		subset[i] = cp_xasprintf("%s/%s.ttf", dir, fonts->font[i].name);
-		if (cp_font_subset(&fonts->font[i], chars, subset[i]) < 0)
-			rc = -1;
-	}
-	hb_set_destroy(chars);
-	return rc;
-}
-
 int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
 {
 	struct cp_spool spool = { 0 };
@@ -142,7 +122,8 @@ int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
 		goto out;
 	}
 	fontdir = cp_xasprintf("%s/.fonts-%s", spool.reprints, ref);
-	if (subsets(&fonts, &layout, assigned, fontdir, subset) < 0) {
+	if (cp_fontset_subset(&fonts, (const char *const[]){ assigned, layout.path }, 2, fontdir,
+			      subset) < 0) {
 		rc = CP_EX_CANTCREAT;
 		goto out;
 	}

@@ -12,6 +12,7 @@
 #include "util/atomic.h"
 #include "util/date.h"
 #include "engine/draw.h"
+#include "engine/subset.h"
 #include "util/exitcode.h"
 #include "util/msg.h"
 #include "util/xalloc.h"
@@ -203,29 +204,21 @@ static int load(struct reports *r)
 {
 	const struct cp_conf *conf = r->p->conf;
 	char *assigned, *fontdir;
-	hb_set_t *chars;
+	const char *files[3];
 	int rc = 0;
 
 	if (cp_layout_load(&r->report, conf->layouts, REPORT, &r->fonts) < 0 ||
 	    cp_layout_load(&r->summary, conf->layouts, SUMMARY, &r->fonts) < 0)
 		return CP_EX_CONFIG;
-	chars = hb_set_create();
-	hb_set_add_range(chars, 0x20, 0x7e);
 	assigned = cp_xasprintf("%s/assigned.xml", r->p->dir);
-	cp_font_add_file_chars(chars, assigned);
-	cp_font_add_file_chars(chars, r->report.path);
-	cp_font_add_file_chars(chars, r->summary.path);
-	free(assigned);
+	files[0] = assigned;
+	files[1] = r->report.path;
+	files[2] = r->summary.path;
 	fontdir = cp_xasprintf("%s/fonts", r->p->work);
-	if (cp_mkdirs(fontdir) < 0)
+	if (cp_fontset_subset(&r->fonts, files, 3, fontdir, r->subset) < 0)
 		rc = CP_EX_CANTCREAT;
-	for (int i = 0; !rc && i < r->fonts.n; i++) {
-		r->subset[i] = cp_xasprintf("%s/%s.ttf", fontdir, r->fonts.font[i].name);
-		if (cp_font_subset(&r->fonts.font[i], chars, r->subset[i]) < 0)
-			rc = CP_EX_CANTCREAT;
-	}
 	free(fontdir);
-	hb_set_destroy(chars);
+	free(assigned);
 	return rc;
 }
 

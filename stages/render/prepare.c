@@ -13,6 +13,7 @@
 #include "util/atomic.h"
 #include "batchfile.h"
 #include "engine/coverage.h"
+#include "engine/subset.h"
 #include "util/exitcode.h"
 #include "util/msg.h"
 #include "registry.h"
@@ -232,7 +233,7 @@ int cp_render_prepare(struct cp_render *r, struct cp_registry *reg)
 	struct cp_batchfile_handler templates = { &s, NULL, NULL, NULL, on_learner_templates };
 	struct cp_batchfile_handler glyphs = { &s, on_header, NULL, NULL, on_learner_glyphs };
 	char *assigned = cp_xasprintf("%s/assigned.xml", r->dir), *fontdir;
-	hb_set_t *chars;
+	const char *files[1 + CP_RENDER_MAX_LAYOUTS];
 	int rc = CP_EX_OK;
 
 	if (cp_batchfile_read(assigned, "assigned", &templates, NULL) < 0) {
@@ -253,21 +254,13 @@ int cp_render_prepare(struct cp_render *r, struct cp_registry *reg)
 		rc = CP_EX_DATAERR;
 		goto out;
 	}
-	chars = hb_set_create();
-	hb_set_add_range(chars, 0x20, 0x7e);
-	cp_font_add_file_chars(chars, assigned);
+	files[0] = assigned;
 	for (int i = 0; i < r->nlayouts; i++)
-		cp_font_add_file_chars(chars, r->layouts[i].path);
+		files[1 + i] = r->layouts[i].path;
 	fontdir = cp_xasprintf("%s/fonts", r->dir);
-	if (cp_mkdirs(fontdir) < 0)
+	if (cp_fontset_subset(&r->fonts, files, 1 + r->nlayouts, fontdir, r->subset) < 0)
 		rc = CP_EX_CANTCREAT;
-	for (int i = 0; rc == CP_EX_OK && i < r->fonts.n; i++) {
-		r->subset[i] = cp_xasprintf("%s/%s.ttf", fontdir, r->fonts.font[i].name);
-		if (cp_font_subset(&r->fonts.font[i], chars, r->subset[i]) < 0)
-			rc = CP_EX_CANTCREAT;
-	}
 	free(fontdir);
-	hb_set_destroy(chars);
 out:
 	free(s.withdraw);
 	free(s.centre_why);
