@@ -53,8 +53,8 @@ char *cp_stage_program(const char *stage)
 	return cp_xasprintf("%s/certpress-%s", CP_LIBEXECDIR, stage);
 }
 
-int cp_stage_open(struct cp_stage *s, const char *name, const struct cp_conf *conf,
-		  const char *batch_arg)
+static int stage_open(struct cp_stage *s, const char *name, const struct cp_conf *conf,
+		      const char *batch_arg)
 {
 	int r;
 
@@ -103,7 +103,7 @@ void cp_stage_reconcile(struct cp_registry *reg, const char *dir, const char *ba
 	}
 }
 
-bool cp_stage_has(const struct cp_stage *s, const char *file)
+static bool has(const struct cp_stage *s, const char *file)
 {
 	char *p = cp_xasprintf("%s/%s", s->dir, file);
 	struct stat st;
@@ -113,27 +113,41 @@ bool cp_stage_has(const struct cp_stage *s, const char *file)
 	return e;
 }
 
-int cp_stage_ready(struct cp_stage *s, const char *output, const char *input,
-		   const char *before)
+static int ready(struct cp_stage *s, const char *output, const char *input, const char *before)
 {
-	if (cp_stage_has(s, output)) {
+	if (has(s, output)) {
 		cp_registry_stage_close_running(&s->reg, s->batch, s->name, CP_EX_OK);
 		cp_info("batch %s: %s is done already (%s is there)", s->batch, s->name, output);
 		return CP_STAGE_DONE;
 	}
-	if (!cp_stage_has(s, input)) {
+	if (!has(s, input)) {
 		cp_error("batch %s has not been through %s yet: no %s", s->batch, before, input);
 		return CP_EX_NOINPUT;
 	}
 	return 0;
 }
 
-int cp_stage_begin(struct cp_stage *s)
+static int begin(struct cp_stage *s)
 {
 	if (cp_registry_stage_start(&s->reg, s->batch, s->name, &s->attempt) < 0)
 		return CP_EX_IOERR;
 	cp_atomic_sweep_tree(s->dir);
 	return 0;
+}
+
+int cp_stage_start(struct cp_stage *s, const char *name, const struct cp_conf *conf,
+		   const char *batch_arg)
+{
+	int i, rc;
+
+	for (i = 1; i < CP_NSTAGES && strcmp(cp_stage_names[i], name); i++)
+		;
+	if (i == CP_NSTAGES)
+		cp_bug("'%s' is not a stage that works on a batch", name);
+	if ((rc = stage_open(s, cp_stage_names[i], conf, batch_arg)) != 0 ||
+	    (rc = ready(s, cp_stage_outputs[i], cp_stage_outputs[i - 1], cp_stage_names[i - 1])) != 0)
+		return rc;
+	return begin(s);
 }
 
 void cp_stage_end(struct cp_stage *s, int code, const char *counts)

@@ -19,22 +19,33 @@ struct cp_stage {
 	int lock, attempt;
 };
 
-/* Open the spool and the registry, find the batch, take its lock (or the
- * one its parent handed over, see cp_batch_lock), close the attempts a dead
- * process left running. Returns 0 or the exit code (66 no such batch, 75
- * locked, 73 or 74). */
-int cp_stage_open(struct cp_stage *s, const char *name, const struct cp_conf *conf,
-		  const char *batch_arg);
-/* True if the batch folder holds the file. */
-bool cp_stage_has(const struct cp_stage *s, const char *file);
 /* The stages in order and the file each one writes last (its presence means
- * the stage is done for the batch). */
+ * the stage is done for the batch); a stage after validate reads the file
+ * the stage before it wrote. */
 #define CP_NSTAGES 5
 extern const char *const cp_stage_names[CP_NSTAGES];
 extern const char *const cp_stage_outputs[CP_NSTAGES];
 /* The first stage whose output is missing from the batch folder dir, or
  * CP_NSTAGES when the batch is complete. */
 int cp_stage_next(const char *dir);
+
+#define CP_STAGE_DONE 1
+/* The start every BATCH stage (assign, render, pack, notify: name) shares,
+ * driven by the tables above. Open the spool, find the batch (its id or
+ * folder), take its lock (or the one its parent handed over, see
+ * cp_batch_lock), open the registry and close the attempts a dead process
+ * left running (cp_stage_reconcile); then see whether the stage has work:
+ * its output there is CP_STAGE_DONE (an attempt a crash left "running" is
+ * closed as done), the stage before's output missing is 66 with a message;
+ * then record a new attempt and remove the temp files a killed attempt left
+ * in the batch folder and every folder below it (under the lock no writer
+ * is alive there).
+ * Returns 0 (the attempt is begun: end it with cp_stage_end), CP_STAGE_DONE
+ * (nothing to do: the stage succeeds), or the exit code (66 no such batch or
+ * its input missing, 75 locked, 73 or 74). Call cp_stage_close whatever it
+ * returns. */
+int cp_stage_start(struct cp_stage *s, const char *name, const struct cp_conf *conf,
+		   const char *batch_arg);
 
 /* The program of a stage ("render": .../certpress-render), to exec: the
  * one in the running executable's folder when it is there (the build tree,
@@ -51,16 +62,6 @@ bool cp_stage_refused(const char *dir);
  * no process is at work on it but the caller's own children. */
 void cp_stage_reconcile(struct cp_registry *reg, const char *dir, const char *batch);
 
-#define CP_STAGE_DONE 1
-/* Whether the stage has work on the batch: CP_STAGE_DONE if its output is
- * there (an attempt a crash left "running" is closed as done), 0 if the
- * input the stage before made is there, else 66 with a message. */
-int cp_stage_ready(struct cp_stage *s, const char *output, const char *input,
-		   const char *before);
-/* Record a new attempt and remove the temp files a killed attempt left in
- * the batch folder and every folder below it (under the lock, no writer is
- * alive there). Returns 0 or 74. */
-int cp_stage_begin(struct cp_stage *s);
 /* Record the attempt's end with its exit code and counts (JSON or NULL). */
 void cp_stage_end(struct cp_stage *s, int code, const char *counts);
 void cp_stage_close(struct cp_stage *s);

@@ -321,30 +321,26 @@ int cp_assign_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 
 	memset(&a, 0, sizeof(a));
 	cp_date_format(cp_date_today(), a.today);
-	if ((rc = cp_stage_open(&st, "assign", conf, batch_arg)) != 0)
-		goto out;
-	snprintf(a.batch, sizeof(a.batch), "%s", st.batch);
-	if ((rc = cp_stage_ready(&st, "assigned.xml", "accepted.xml", "validate")) != 0) {
+	if ((rc = cp_stage_start(&st, "assign", conf, batch_arg)) != 0) {
 		if (rc != CP_STAGE_DONE)
 			goto out;
 		rc = CP_EX_OK;
 		goto done;
 	}
+	snprintf(a.batch, sizeof(a.batch), "%s", st.batch);
 	if (cp_ref_key_load(&a.key, conf->key_file) < 0) {
 		rc = CP_EX_CONFIG;
-		goto out;
+		goto end;
 	}
 	a.reg = &st.reg;
 	for (int i = 0; i < NQ; i++)
 		if (!(a.q[i] = cp_registry_prepare(a.reg, queries[i]))) {
 			rc = CP_EX_SOFTWARE;
-			goto out;
+			goto end;
 		}
-	if ((rc = cp_stage_begin(&st)) != 0)
-		goto out;
-	cp_atomic_sweep(st.dir);
 	a.scratch = xmlNewDoc(X("1.0"));
 	rc = write_assigned(&a, st.dir, &counts);
+end:
 	cp_stage_end(&st, rc, counts);
 	if (rc == CP_EX_OK)
 		cp_info("%ld learners: %ld documents (%ld new), %ld duplicates", a.learners,

@@ -601,22 +601,17 @@ int cp_notify_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 	 * write fail: that must be an error to handle (EPIPE), never a death
 	 * by SIGPIPE with every outcome of the session unrecorded */
 	signal(SIGPIPE, SIG_IGN);
-	if ((rc = cp_stage_open(&st, "notify", conf, batch_arg)) != 0)
-		goto out;
-	/* temp files a killed notify left: in the batch folder all are dead
-	 * (the lock is ours); the outbox is shared with other batches'
-	 * notify, so only those whose writer is gone */
-	cp_atomic_sweep(st.dir);
-	if (st.spool.outbox)
-		cp_atomic_sweep_dead(st.spool.outbox);
-	if ((rc = cp_stage_ready(&st, "notified.xml", "packed.xml", "pack")) != 0) {
+	if ((rc = cp_stage_start(&st, "notify", conf, batch_arg)) != 0) {
 		if (rc != CP_STAGE_DONE)
 			goto out;
 		rc = CP_EX_OK;
 		goto done;
 	}
-	if ((rc = cp_stage_begin(&st)) != 0)
-		goto out;
+	/* temp files a killed notify left in the outbox, shared with other
+	 * batches' notify: only those whose writer is gone (the batch folder's
+	 * are swept already, by cp_stage_start: the lock is ours) */
+	if (st.spool.outbox)
+		cp_atomic_sweep_dead(st.spool.outbox);
 	if (load(&nt) < 0)
 		rc = CP_EX_CONFIG;
 	else if (learners(&nt) < 0 || (conf->mail_centre && centre(&nt) < 0))

@@ -141,25 +141,18 @@ int cp_pack_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 
 	memset(&p, 0, sizeof(p));
 	p.conf = conf;
-	if ((rc = cp_stage_open(&st, "pack", conf, batch_arg)) != 0)
-		goto out;
-	p.reg = &st.reg;
-	p.batch = st.batch;
-	p.dir = cp_xstrdup(st.dir);
-	if ((rc = cp_stage_ready(&st, "packed.xml", "rendered.xml", "render")) != 0) {
+	if ((rc = cp_stage_start(&st, "pack", conf, batch_arg)) != 0) {
 		if (rc != CP_STAGE_DONE)
 			goto out;
 		rc = CP_EX_OK;
 		goto done;
 	}
-	if ((rc = cp_stage_begin(&st)) != 0)
-		goto out;
-	cp_atomic_sweep(p.dir);
-	p.work = cp_xasprintf("%s/pack", p.dir);
+	p.reg = &st.reg;
+	p.batch = st.batch;
+	p.dir = cp_xstrdup(st.dir);
+	p.work = cp_xasprintf("%s/pack", p.dir); /* swept already, by cp_stage_start */
 	if (cp_mkdirs(p.work) < 0)
 		rc = CP_EX_CANTCREAT;
-	else
-		cp_atomic_sweep(p.work);
 	if (rc == CP_EX_OK && (cp_pack_count_runs(&p) < 0 || check_rendered(&p) < 0))
 		rc = CP_EX_DATAERR;
 	if (rc == CP_EX_OK && (reprints = claim(&p)) < 0)

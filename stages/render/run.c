@@ -202,19 +202,15 @@ int cp_render_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 
 	memset(&r, 0, sizeof(r));
 	r.conf = conf;
-	if ((rc = cp_stage_open(&st, "render", conf, batch_arg)) != 0)
-		goto out;
-	snprintf(r.batch, sizeof(r.batch), "%s", st.batch);
-	r.dir = cp_xstrdup(st.dir);
-	if ((rc = cp_stage_ready(&st, "rendered.xml", "assigned.xml", "assign")) != 0) {
+	if ((rc = cp_stage_start(&st, "render", conf, batch_arg)) != 0) {
 		if (rc != CP_STAGE_DONE)
 			goto out;
 		rc = CP_EX_OK;
 		goto done;
 	}
-	if ((rc = cp_stage_begin(&st)) != 0)
-		goto out;
-	for (int i = 0; i < 3; i++) { /* swept already, by cp_stage_begin */
+	snprintf(r.batch, sizeof(r.batch), "%s", st.batch);
+	r.dir = cp_xstrdup(st.dir);
+	for (int i = 0; i < 3; i++) { /* swept already, by cp_stage_start */
 		sub = cp_xasprintf("%s/%s", r.dir, i == 0 ? "digital" : i == 1 ? "print" : "fonts");
 		if (cp_mkdirs(sub) < 0)
 			rc = CP_EX_CANTCREAT;
