@@ -1,6 +1,7 @@
-/* The main() that every stage shares: program name, fds 0-2, getopt_long
- * for -c/-q/-h/-V, exactly one operand, the configuration, then the stage's
- * run function. Usage errors exit 64, configuration errors 78. */
+/* The main() that every stage shares: program name, fds 0-2, the options
+ * every stage has (-c/-q/-h/-V: CP_OPTS_COMMON, opts.h), exactly one
+ * operand, the configuration, then the stage's run function. Usage errors
+ * exit 64, configuration errors 78. */
 #ifndef CP_STAGEMAIN_H
 #define CP_STAGEMAIN_H
 
