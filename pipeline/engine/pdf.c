@@ -33,7 +33,6 @@ int cp_pdf_new(struct cp_pdf *p, const struct cp_fontset *fonts, char *const *su
 {
 	memset(p, 0, sizeof(*p));
 	p->fonts = fonts;
-	p->subset = subset;
 	p->doc = HPDF_New(on_error, p);
 	if (!p->doc)
 		return cp_error("libharu cannot make a document");

@@ -24,7 +24,6 @@ struct cp_pdf {
 	HPDF_STATUS detail;
 	bool fresh;            /* doc is new: no document begun in it yet */
 	const struct cp_fontset *fonts;
-	char *const *subset;   /* the subset file of each font */
 	struct cp_pdffont font[CP_MAX_FONTS];
 	struct cp_qr_cache qr;
 	struct cp_deflate deflate;
