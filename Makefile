@@ -78,7 +78,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 # The layers of pipeline/, each its own library, each using only those below
-# it (tests/t0004-layers.sh checks): util (knows nothing of certpress), engine
+# it (tests/t0005-layers.sh checks): util (knows nothing of certpress), engine
 # (layout and PDF), then pipeline/ itself (certpress-wide). Headers are named
 # from the top of pipeline/: "util/msg.h", "engine/pdf.h", "registry.h".
 override CPPFLAGS += -Ipipeline
