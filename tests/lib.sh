@@ -1,10 +1,12 @@
 # tests/lib.sh: what every end-to-end test shares. Each test runs in its own
 # scratch folder with its own config, spool and registry, and prints TAP.
+# tests/README describes every helper; the ones every test uses:
 #
 #   run CMD...          run a command; its exit code is in $rc, its output in
 #                       ./out and ./err
 #   check DESC CODE     a test: passes if the shell code CODE succeeds
 #   check_exit N DESC CMD...   run CMD, pass if it exits N
+#   skip DESC           a test that cannot run here (say why)
 #   contains FILE TEXT  FILE holds the fixed string TEXT
 #   assigned_agrees BATCH   the batch's assigned.xml and the registry agree
 #   done_testing        print the plan and exit with the result
@@ -102,6 +104,12 @@ check_exit() {
 	shift 2
 	run "$@"
 	check "$desc (exit $want)" "[ $rc = $want ]"
+}
+
+# A test that cannot run here (root needed, say): counted, and said why.
+skip() {
+	test_count=$((test_count + 1))
+	echo "ok $test_count # skip $1"
 }
 
 contains() {
