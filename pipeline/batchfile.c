@@ -101,8 +101,10 @@ int cp_batchfile_read(const char *path, const char *root, const struct cp_batchf
 				break;
 			}
 			node = xmlTextReaderExpand(r);
-			if (!node) {
-				rc = -1;
+			if (!node) { /* an element cut short: say where, never fail silently */
+				rc = cp_error("%s:%ld: %s", path,
+					      err.line ? err.line : (long)xmlTextReaderGetParserLineNumber(r),
+					      err.message[0] ? err.message : "truncated inside an element");
 				break;
 			}
 			if (depth == 1 && !strcmp(name, "end"))

@@ -1,11 +1,14 @@
 # tests/lib.sh: what every end-to-end test shares. Each test runs in its own
 # scratch folder with its own config, spool and registry, and prints TAP.
+# tests/README describes every helper; the ones every test uses:
 #
 #   run CMD...          run a command; its exit code is in $rc, its output in
 #                       ./out and ./err
 #   check DESC CODE     a test: passes if the shell code CODE succeeds
 #   check_exit N DESC CMD...   run CMD, pass if it exits N
+#   skip DESC           a test that cannot run here (say why)
 #   contains FILE TEXT  FILE holds the fixed string TEXT
+#   assigned_agrees BATCH   the batch's assigned.xml and the registry agree
 #   done_testing        print the plan and exit with the result
 set -u
 
@@ -103,6 +106,12 @@ check_exit() {
 	check "$desc (exit $want)" "[ $rc = $want ]"
 }
 
+# A test that cannot run here (root needed, say): counted, and said why.
+skip() {
+	test_count=$((test_count + 1))
+	echo "ok $test_count # skip $1"
+}
+
 contains() {
 	grep -qF -- "$2" "$1"
 }
@@ -119,6 +128,42 @@ last_batch() {
 
 sql() {
 	sqlite3 "$SCRATCH/spool/registry.sqlite" "$@"
+}
+
+# Batch $1's assigned.xml and the registry agree, both ways: every document
+# the file lists is in the registry with the same award (id, enrolment,
+# qualification, award date), type, reference, issue and dates, its award
+# and itself recorded with this batch; every document of the batch's awards
+# (replacements aside) is in the file; every learner of the file is an award
+# of the batch and the reverse; every duplicate is an award of another
+# batch; and the file's <end> counts what it holds. What differs is left in
+# ./assigned.diff. (Before render: a learner render refuses loses its award.)
+assigned_agrees() {
+	local f=$SCRATCH/spool/batches/$1/assigned.xml t=$TOP/tests/tools/assigned.py a=$SCRATCH/assigned
+	: > "$a.diff"
+	{ python3 "$t" documents "$f" && python3 "$t" learners "$f" &&
+	  python3 "$t" duplicates "$f" && python3 "$t" end "$f"; } > /dev/null || return 1
+	python3 "$t" documents "$f" | sed "s/\$/|$1|$1/" | sort > "$a.file"
+	sql "select d.award_id, a.enrolment, a.qualification, a.awarded, d.type, d.reference,
+	            d.issue, d.issued, coalesce(d.expires, ''), a.batch_id, coalesce(d.batch_id, '')
+	     from documents d join awards a on a.id = d.award_id
+	     where (a.batch_id = '$1' or d.batch_id = '$1')
+	       and d.reference not in (select replacement from reprints)" | sort > "$a.registry"
+	diff "$a.file" "$a.registry" >> "$a.diff"
+	python3 "$t" learners "$f" | sort > "$a.file"
+	sql "select id, enrolment, qualification, awarded from awards where batch_id = '$1'" |
+		sort > "$a.registry"
+	diff "$a.file" "$a.registry" >> "$a.diff"
+	python3 "$t" duplicates "$f" | sort > "$a.file"
+	python3 "$t" duplicates "$f" | while IFS='|' read -r e q w; do
+		sql "select enrolment, qualification, awarded from awards
+		     where enrolment = '$e' and qualification = '$q' and awarded = '$w' and batch_id != '$1'"
+	done | sort > "$a.registry"
+	diff "$a.file" "$a.registry" >> "$a.diff"
+	echo "$(python3 "$t" learners "$f" | wc -l)|$(python3 "$t" documents "$f" | wc -l)|$(python3 "$t" duplicates "$f" | wc -l)" > "$a.file"
+	python3 "$t" end "$f" > "$a.registry"
+	diff "$a.file" "$a.registry" >> "$a.diff"
+	[ ! -s "$a.diff" ]
 }
 
 done_testing() {

@@ -24,6 +24,7 @@ check "every reference has the NNNNNNNN-01-CCCC shape" \
 check "assigned.xml lists every document" "[ \$(grep -c '<document ' $dir/assigned.xml) = 108 ]"
 check "assigned.xml ends with its counts" "contains $dir/assigned.xml '<end count=\"40\" documents=\"108\" duplicates=\"0\"/>'"
 check "assigned.xml is well-formed" "xmllint --noout $dir/assigned.xml"
+check "assigned.xml and the registry agree, document by document" "assigned_agrees $batch"
 check "no transcript for a qualification without one (610/0001/X)" \
 	"[ \$(sql \"select count(*) from documents d join awards a on a.id = d.award_id where a.qualification = '610/0001/X' and d.type = 'transcript'\") = 0 ]"
 check "expiry follows the qualification (36 months, none, 24 months)" \
@@ -50,6 +51,7 @@ rm $dir/assigned.xml
 check_exit 0 "assign after assigned.xml is lost" certpress-assign "$batch"
 check "the same references come back" "cmp -s $dir/assigned.xml assigned.first"
 check "no new documents" "[ \$(sql 'select count(*) from documents') = 108 ]"
+check "assigned.xml and the registry still agree" "assigned_agrees $batch"
 
 # The batch folder can be named by its path too.
 check_exit 0 "assign takes the batch's folder" certpress-assign "$SCRATCH/$dir/"
@@ -72,6 +74,8 @@ run certpress-assign "$first"
 check_exit 0 "assign of the second batch" certpress-assign "$second"
 check "40 duplicates, no documents" \
 	"contains spool/batches/$second/assigned.xml '<end count=\"0\" documents=\"0\" duplicates=\"40\"/>' && [ \$(sql 'select count(*) from documents') = 108 ]"
+check "both batches' assigned.xml agree with the registry (duplicates: awards of the first)" \
+	"assigned_agrees $first && assigned_agrees $second"
 check "each duplicate is reported" \
 	"[ \$(grep -c \"was certificated in another batch\" err) = 40 ] && contains spool/batches/$second/assigned.xml '<duplicate line=\"9\" enrolment=\"AMS00009824701\"'"
 

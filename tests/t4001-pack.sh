@@ -116,10 +116,19 @@ zsha=$(sha256sum "$zip" | cut -d' ' -f1)
 check_exit 0 "pack again: already packed" certpress-pack "$batch"
 check "...and nothing changed" "[ \$(sha256sum $zip | cut -d' ' -f1) = $zsha ]"
 psha=$(sha256sum $pdir/print-$batch.pdf | cut -d' ' -f1)
-for plan in CRASH=rename:2 CRASH=rename:4 CRASH=fsync:3 FAULT=write:20; do
+# Each plan stops a re-pack at one point (pack's renames: manifest.csv 1,
+# the report fonts 2-4, the reports 5-8, the zip 9, the print file's part
+# 10, the part onto its single name 11, the ticket 12, packed.xml 13), and
+# what it left there says it did.
+tmps() { # the temp files left in a folder
+	ls -A "$1" | grep -c cptmp
+}
+while IFS='|' read -r plan left; do
+	[ -n "$plan" ] || continue
 	rm spool/batches/$batch/packed.xml
-	env "CERTPRESS_$plan" certpress-pack "$batch" > out 2> err
-	check "$plan: the attempt fails" "[ $? != 0 ] && [ ! -e spool/batches/$batch/packed.xml ]"
+	( env "CERTPRESS_$plan" certpress-pack "$batch" > out 2> err; echo $? > first.rc ) 2> /dev/null
+	check "$plan: the attempt fails" "[ $(cat first.rc) != 0 ] && [ ! -e spool/batches/$batch/packed.xml ]"
+	check "$plan: it stopped where it was meant to ($left)" "$left"
 	check_exit 0 "$plan: packing again finishes" certpress-pack "$batch"
 	check "$plan: one zip, one print file, no temp file" \
 		"[ \$(ls -A spool/exports/$batch | wc -l) = 1 ] && [ \"\$(ls -A $pdir)\" = \"print-$batch.pdf
@@ -127,7 +136,17 @@ print-$batch.ticket.xml\" ]"
 	check "$plan: the print file is the same" "[ \$(sha256sum $pdir/print-$batch.pdf | cut -d' ' -f1) = $psha ]"
 	check "$plan: the export is recorded finished once" \
 		"[ \"\$(sql \"select count(*), status from exports\")\" = '1|finished' ]"
-done
+done <<PLANS
+CRASH=rename:2|[ \$(tmps spool/batches/$batch/pack/fonts) = 1 ]
+CRASH=fsync:3|[ \$(tmps spool/batches/$batch/pack/fonts) = 1 ]
+CRASH=rename:9|[ \$(tmps spool/exports/$batch) = 1 ] && [ "\$(sql 'select status from exports')" = pending ]
+FAULT=rename:9|[ \$(tmps spool/exports/$batch) = 0 ] && [ "\$(sql 'select status from exports')" = failed ]
+CRASH=rename:10|[ \$(tmps $pdir) = 1 ] && [ \$(ls $pdir | wc -l) = 0 ]
+FAULT=write:20|[ \$(tmps $pdir) = 0 ] && contains err 'print-$batch-01.pdf: cannot write: Input/output error'
+CRASH=rename:11|[ \$(tmps $pdir) = 0 ] && [ "\$(ls $pdir)" = print-$batch-01.pdf ]
+CRASH=rename:12|[ \$(tmps $pdir) = 1 ] && [ "\$(ls $pdir)" = print-$batch.pdf ]
+CRASH=rename:13|[ \$(tmps spool/batches/$batch) = 1 ] && [ -e $pdir/print-$batch.ticket.xml ]
+PLANS
 
 # parts: a document is never split
 rm spool/batches/$batch/packed.xml

@@ -112,8 +112,11 @@ echo "421 data 1" > smtp/close
 check_exit 75 "notify when the server answers DATA with 421" certpress-notify "$batch"
 check "...one message stored and recorded sent" \
 	"[ \$(smtpd_stored | wc -l) = 1 ] && [ \$(count \"status = 'sent'\") = 1 ]"
+check "...the message refused at DATA is not charged (its data never went out)" \
+	"[ \$(count \"status = 'deferred' and attempts > 0\") = 0 ]"
 drain 40
 check "...retries mail everyone exactly once" "drained && once_each"
+check "...attempts never above one" "[ \$(max_attempts) = 1 ]"
 
 # 421 after a message's data, after 4 messages: that message was refused
 # (an attempt), the next run sends it

@@ -1,8 +1,7 @@
 #!/bin/bash
 # Killing only the parent `certpress run` or `retry` (SIGKILL or SIGTERM)
-# while a stage works never leaves that stage working a batch nobody holds
-# the lock of: the stage (and render's workers) die with the parent, or hold
-# the lock themselves. A retry then finishes the batch with every learner
+# while a stage works never leaves that stage working on: the stage (and
+# render's workers) die with the parent, and the lock is free. A retry then finishes the batch with every learner
 # mailed exactly once. A stage that is only told the lock is held (an
 # environment variable, an fd that is not the lock's) takes the lock itself.
 . "$(dirname "$0")/lib.sh"
@@ -88,25 +87,29 @@ wait_for() {
 }
 
 # After the parent is gone: within 5 s every stage process it started is
-# dead, or the batch's lock is held (by them).
-no_unlocked_orphan() {
+# dead (the kernel kills them with their parent: PR_SET_PDEATHSIG), and the
+# batch's lock is free for the next attempt. (A stage holding the lock
+# through the fd it was handed would not work unlocked either, but it would
+# go on working behind the operator's back: README, "Locking".)
+stages_died() {
 	for _ in $(seq 50); do
 		local left=0
 		for p in $stage_pids; do alive "$p" && left=1; done
-		[ $left = 0 ] && return 0
+		[ $left = 0 ] && break
 		sleep 0.1
 	done
-	! flock -n "spool/batches/$batch/lock" true
+	for p in $stage_pids; do alive "$p" && return 1; done
+	flock -n "spool/batches/$batch/lock" true
 }
 
 # Kill the parent with signal $1; stopped stage processes are left stopped
-# until the check is made, then allowed on (an orphan of the unfixed code
-# goes on working, as it would have).
+# until the check is made, then allowed on (an orphan of broken code goes
+# on working, as it would have).
 kill_parent() {
 	kill -"$1" "$run_pid"
 	wait "$run_pid" 2>/dev/null
 	run_pid=
-	check "$what: the stage does not work on unlocked after the parent's SIG$1" no_unlocked_orphan
+	check "$what: the stage (and its workers) die with the parent's SIG$1, the lock free" stages_died
 	for p in $stage_pids; do kill -CONT "$p" 2>/dev/null; done
 }
 

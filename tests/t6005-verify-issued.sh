@@ -42,6 +42,17 @@ CERTPRESS_CRASH=commit:2 run certpress-pack "$batch"
 check "pack killed before recording what it published" \
 	"[ $rc != 0 ] && [ ! -e spool/batches/$batch/packed.xml ]"
 check "pack stopped: not-issued" "not_issued $ref"
+# stopped while its outputs are made (the zip's rename, then the print
+# file's ticket): nothing is issued before all of them are out
+for at in rename:.zip rename:.ticket.xml; do
+	pause_at $at certpress-pack "$batch"
+	check "pack stopped at the $at" "[ $? = 0 ] && [ ! -e spool/batches/$batch/packed.xml ]"
+	check "...its outputs are not all out: not-issued" "not_issued $ref"
+	kill -9 "$paused_pid"
+	wait "$paused_pid" 2> /dev/null
+	paused_pid=
+	check "...and still not-issued once that pack is killed there" "not_issued $ref"
+done
 pause_at rename:/packed.xml certpress-pack "$batch"
 check "pack stopped just before packed.xml's rename" "[ $? = 0 ] && [ -e spool/exports/$batch/C09999-$batch.zip ]"
 check "...its zip and print file are out: valid" "[ \"\$(status_of $ref)\" = valid ]"

@@ -8,12 +8,9 @@ make_key
 whole() {
 	dir=spool/batches/$batch
 	[ "$(sql 'select count(*) from documents')" = 108 ] &&
-	[ "$(sql 'select count(distinct reference) from documents')" = 108 ] &&
 	[ "$(sql 'select count(*) from serials')" = 108 ] &&
-	[ "$(sql 'select count(*) from (select award_id, type from documents group by 1, 2 having count(*) > 1)')" = 0 ] &&
 	[ "$(grep -c '<document ' $dir/assigned.xml)" = 108 ] &&
-	[ "$(sed -n 's/.*reference="\([^"]*\)".*/\1/p' $dir/assigned.xml | sort | tr '\n' ' ')" = \
-	  "$(sql 'select reference from documents order by reference' | tr '\n' ' ')" ] &&
+	assigned_agrees $batch &&
 	! find spool -name '.*cptmp*' | grep -q .
 }
 

@@ -84,7 +84,7 @@ if [ "$(id -u)" = 0 ]; then
 	umount spool
 	trap - EXIT
 else
-	echo "ok # skip disk full on a tmpfs needs root"
+	skip "disk full on a tmpfs needs root"
 fi
 
 # --- a file over the size limit (ulimit -f): EFBIG, not SIGXFSZ ---

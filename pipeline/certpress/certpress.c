@@ -43,11 +43,12 @@ static void usage(FILE *f)
 	      "(not-issued, expired, superseded, revoked or unknown), show: unknown,\n"
 	      "search: nothing found, status --stuck: a batch is stuck; 64 usage; 65\n"
 	      "refused (reprint of a revoked or superseded document, a results file);\n"
-	      "66 no such document; 73 an output cannot be created; 74 I/O error (a full\n"
-	      "disk, a file too large, a broken pipe); 75 the registry is busy, a batch\n"
-	      "locked, a stage killed (retry resumes it), or sweep left a batch being\n"
-	      "worked on; 78 configuration (including the key file). run and retry:\n"
-	      "the worst of their batches' codes.\n",
+	      "66 no such document; 69 the mail server cannot be reached (run, retry:\n"
+	      "the batch waits at notify); 70 internal error; 73 an output cannot be\n"
+	      "created; 74 I/O error (a full disk, a file too large, a broken pipe);\n"
+	      "75 the registry is busy, a batch locked, a stage killed (retry resumes\n"
+	      "it), or sweep left a batch being worked on; 78 configuration (including\n"
+	      "the key file). run and retry: the worst of their batches' codes.\n",
 	      f);
 }
 

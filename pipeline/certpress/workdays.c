@@ -13,15 +13,18 @@
 int cp_holidays_load(struct cp_holidays *h, const char *path)
 {
 	FILE *f;
-	char line[256];
+	char *line = NULL;
+	size_t cap = 0;
 	long n = 0;
+	int rc = 0;
 
 	memset(h, 0, sizeof(*h));
 	if (!path)
 		return 0;
 	if (!(f = fopen(path, "r")))
 		return cp_error("%s: cannot read the holidays: %s", path, strerror(errno));
-	while (fgets(line, sizeof(line), f)) {
+	/* whole lines, however long: a long comment is one line */
+	while (getline(&line, &cap, f) >= 0) {
 		char *s = line, *e;
 		struct cp_date d;
 
@@ -34,15 +37,16 @@ int cp_holidays_load(struct cp_holidays *h, const char *path)
 		if (!*s)
 			continue;
 		if (!cp_date_parse(s, &d)) {
-			fclose(f);
 			cp_holidays_release(h);
-			return cp_error("%s:%ld: '%s' is not a date (YYYY-MM-DD)", path, n, s);
+			rc = cp_error("%s:%ld: '%s' is not a date (YYYY-MM-DD)", path, n, s);
+			break;
 		}
 		h->d = cp_xrealloc(h->d, (h->n + 1) * sizeof(*h->d));
 		h->d[h->n++] = d;
 	}
+	free(line);
 	fclose(f);
-	return 0;
+	return rc;
 }
 
 void cp_holidays_release(struct cp_holidays *h)
