@@ -121,8 +121,7 @@ void cp_stage_end(struct cp_stage *s, int code, const char *counts)
 
 void cp_stage_close(struct cp_stage *s)
 {
-	if (s->reg.db)
-		cp_registry_close(&s->reg);
+	cp_registry_close(&s->reg);
 	if (s->lock >= 0)
 		close(s->lock);
 	cp_msg_set_batch(NULL);

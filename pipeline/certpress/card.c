@@ -1,21 +1,13 @@
-/* Document cards from the registry, for people and for scripts. */
+/* Document cards for people and for scripts. */
 #include "card.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/bind.h"
-#include "util/date.h"
 #include "util/json.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
-
-const char cp_card_select[] =
-	"SELECT d.reference, d.type, d.status, a.first_name, a.middle_names, a.last_name,"
-	" a.enrolment, a.candidate, a.qualification, a.qualification_title, a.grade,"
-	" a.awarded, d.issued, a.centre, a.centre_name, d.expires, d.status_reason,"
-	" d.status_changed, a.dob, a.id, d.serial, d.issue, d.published IS NOT NULL"
-	" FROM documents d JOIN awards a ON a.id = d.award_id";
 
 static const char *const labels[CP_CARD_NFIELDS] = {
 	"reference", "document", "status", "first name", "middle names", "last name",
@@ -28,59 +20,6 @@ static const char *const keys[CP_CARD_NFIELDS] = {
 	"candidate", "qualification", "qualification_title", "grade", "awarded", "issued",
 	"centre", "centre_name", "expires", "status_reason", "status_changed", "dob",
 };
-
-void cp_card_from_row(struct cp_card *c, sqlite3_stmt *st)
-{
-	struct cp_date today = cp_date_today(), expires;
-	const char *derived = NULL;
-
-	memset(c, 0, sizeof(*c));
-	for (int i = 0; i < CP_CARD_NFIELDS; i++) {
-		const unsigned char *t = sqlite3_column_text(st, i);
-
-		c->f[i] = t ? cp_xstrdup((const char *)t) : NULL;
-	}
-	c->award_id = sqlite3_column_int64(st, CP_CARD_NFIELDS);
-	c->serial = (long)sqlite3_column_int64(st, CP_CARD_NFIELDS + 1);
-	c->issue = (long)sqlite3_column_int64(st, CP_CARD_NFIELDS + 2);
-	if (!c->f[CP_CARD_STATUS] || strcmp(c->f[CP_CARD_STATUS], "valid"))
-		return; /* superseded and revoked are stored, issued or not */
-	if (!sqlite3_column_int(st, CP_CARD_NFIELDS + 3))
-		derived = "not-issued"; /* never issued: not expired either */
-	else if (c->f[CP_CARD_EXPIRES] && cp_date_parse(c->f[CP_CARD_EXPIRES], &expires) &&
-		 cp_date_cmp(expires, today) < 0)
-		derived = "expired";
-	if (derived) {
-		free(c->f[CP_CARD_STATUS]);
-		c->f[CP_CARD_STATUS] = cp_xstrdup(derived);
-	}
-}
-
-int cp_card_find(struct cp_registry *r, const char *reference, struct cp_card *c)
-{
-	char *sql = cp_xasprintf("%s WHERE d.reference = ?1", cp_card_select);
-	sqlite3_stmt *st = cp_registry_prepare(r, sql);
-	int rc;
-
-	free(sql);
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, reference, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		cp_card_from_row(c, st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return -1;
-	return rc == SQLITE_ROW;
-}
-
-void cp_card_release(struct cp_card *c)
-{
-	for (int i = 0; i < CP_CARD_NFIELDS; i++)
-		free(c->f[i]);
-	memset(c, 0, sizeof(*c));
-}
 
 static char *full_name(const struct cp_card *c)
 {

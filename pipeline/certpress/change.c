@@ -68,24 +68,6 @@ static int begin(struct cp_cmd_env *e, const char *config, const char *typed,
 	return 0;
 }
 
-/* Run one statement with text parameters ?1..?n (NULL binds NULL). */
-static int exec_text(struct cp_registry *r, const char *sql, int n, const char *const *v)
-{
-	sqlite3_stmt *st = cp_registry_prepare(r, sql);
-	int rc;
-
-	if (!st)
-		return -1;
-	for (int k = 0; k < n; k++)
-		if (v[k])
-			sqlite3_bind_text(st, k + 1, v[k], -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return cp_error("%s: %s", r->path, sqlite3_errmsg(r->db));
-	return 0;
-}
-
 int cp_cmd_reprint(int argc, char **argv, const char *config)
 {
 	struct cp_cmd_env e = { 0 };
@@ -115,23 +97,8 @@ int cp_cmd_reprint(int argc, char **argv, const char *config)
 	cp_date_format(cp_date_today(), today);
 	cp_time_stamp(stamp, sizeof(stamp));
 	snprintf(why, sizeof(why), "replaced by %s: %s", next, reason);
-	{
-		const char *const add[] = { next, today, ref };
-		const char *const sup[] = { why, stamp, ref };
-		const char *const order[] = { ref, next, reason, stamp };
-
-		/* The replacement has no batch until a print run carries it. */
-		if (exec_text(&e.reg, "INSERT INTO documents (reference, serial, issue, award_id,"
-			      " type, issued, expires, status) SELECT ?1, serial, issue + 1,"
-			      " award_id, type, ?2, expires, 'valid' FROM documents"
-			      " WHERE reference = ?3", 3, add) < 0 ||
-		    exec_text(&e.reg, "UPDATE documents SET status = 'superseded',"
-			      " status_reason = ?1, status_changed = ?2 WHERE reference = ?3",
-			      3, sup) < 0 ||
-		    exec_text(&e.reg, "INSERT INTO reprints (original, replacement, reason, ordered)"
-			      " VALUES (?1, ?2, ?3, ?4)", 4, order) < 0)
-			goto fail;
-	}
+	if (cp_reprint_order(&e.reg, ref, next, today, reason, why, stamp) < 0)
+		goto fail;
 	/* the copies are made before the commit: no order without its PDF */
 	if ((rc = cp_reprint_render(&e, next)) != CP_EX_OK)
 		goto rollback;
@@ -172,15 +139,10 @@ int cp_cmd_revoke(int argc, char **argv, const char *config)
 		goto out;
 	}
 	cp_time_stamp(stamp, sizeof(stamp));
-	{
-		const char *const v[] = { reason, stamp, ref };
-
-		if (exec_text(&e.reg, "UPDATE documents SET status = 'revoked', status_reason = ?1,"
-			      " status_changed = ?2 WHERE reference = ?3", 3, v) < 0) {
-			cp_registry_rollback(&e.reg);
-			rc = CP_EX_IOERR;
-			goto out;
-		}
+	if (cp_document_revoke(&e.reg, ref, reason, stamp) < 0) {
+		cp_registry_rollback(&e.reg);
+		rc = CP_EX_IOERR;
+		goto out;
 	}
 	if (cp_registry_commit(&e.reg) < 0)
 		rc = CP_EX_IOERR;

@@ -282,36 +282,42 @@ static bool stopped(struct cp_cmd_env *e, const struct cp_spool *spool, const ch
 {
 	char *dir = cp_spool_batch_dir(spool, batch);
 	struct stat st;
-	long failed = 0;
 	bool r = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
 		 (*next = cp_stage_next(dir)) < CP_NSTAGES && !cp_stage_refused(dir);
 
-	if (r && *next == 0 &&
-	    cp_registry_scalar(&e->reg, "SELECT count(*) FROM batches WHERE id = ?1"
-					" AND status = 'failed'", batch, NULL, &failed) == 0 && failed)
+	if (r && *next == 0 && cp_registry_batch_failed(&e->reg, batch) == 1)
 		r = false;
 	free(dir);
 	return r;
 }
 
+struct stopped_list {
+	struct cp_cmd_env *e;
+	const struct cp_spool *spool;
+	char **v;
+	size_t n;
+};
+
+static int add_stopped(void *ctx, const char *id)
+{
+	struct stopped_list *l = ctx;
+	int next;
+
+	if (cp_batch_id_valid(id) && stopped(l->e, l->spool, id, &next)) {
+		l->v = cp_xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+		l->v[l->n++] = cp_xstrdup(id);
+	}
+	return 0;
+}
+
 /* The batches that have stopped, before this run takes anything. */
 static char **stopped_batches(struct cp_cmd_env *e, const struct cp_spool *spool, size_t *n)
 {
-	sqlite3_stmt *st = cp_registry_prepare(&e->reg, "SELECT id FROM batches ORDER BY id");
-	char **v = NULL;
-	int next;
+	struct stopped_list l = { e, spool, NULL, 0 };
 
-	*n = 0;
-	while (st && sqlite3_step(st) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(st, 0);
-
-		if (!id || !cp_batch_id_valid(id) || !stopped(e, spool, id, &next))
-			continue;
-		v = cp_xrealloc(v, (*n + 1) * sizeof(*v));
-		v[(*n)++] = cp_xstrdup(id);
-	}
-	sqlite3_finalize(st);
-	return v;
+	cp_registry_batch_ids(&e->reg, add_stopped, &l);
+	*n = l.n;
+	return l.v;
 }
 
 static bool in_summary(const struct cp_summary *sum, const char *batch)
@@ -503,18 +509,13 @@ static char *inbox_source(struct cp_cmd_env *e, const struct cp_spool *spool, co
 {
 	char *results = cp_spool_batch_file(spool, batch, "results.xml"), **files, *found = NULL;
 	char sha[CP_SHA256_HEX] = "", hex[CP_SHA256_HEX];
-	sqlite3_stmt *st;
 	size_t n = 0;
 	bool have = access(results, F_OK) == 0;
 
 	free(results);
-	if (have || !(st = cp_registry_prepare(&e->reg, "SELECT results_sha256 FROM batches"
-							" WHERE id = ?1")))
+	if (have)
 		return NULL;
-	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(sha, sizeof(sha), "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	cp_registry_batch_results_sha256(&e->reg, batch, sha);
 	files = inbox_files(spool, &n);
 	for (size_t i = 0; i < n; i++) {
 		if (!found && *sha && cp_sha256_file(files[i], hex) == 0 && !strcmp(hex, sha))

@@ -65,7 +65,6 @@ int cp_cmd_export_password(int argc, char **argv, const char *config)
 	};
 	struct cp_cmd_env e = { 0 };
 	char pw[MAX_PASSWORD + 2], stamp[32];
-	sqlite3_stmt *st;
 	bool gen = false;
 	int c, rc;
 
@@ -87,21 +86,9 @@ int cp_cmd_export_password(int argc, char **argv, const char *config)
 		return CP_EX_DATAERR;
 	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)))
 		goto out;
-	st = cp_registry_prepare(&e.reg, "INSERT INTO export_passwords (centre, password, set_at)"
-					 " VALUES (?1, ?2, ?3) ON CONFLICT (centre) DO UPDATE"
-					 " SET password = ?2, set_at = ?3");
-	if (!st) {
+	cp_time_stamp(stamp, sizeof(stamp));
+	if (cp_export_password_set(&e.reg, argv[optind], pw, stamp) < 0)
 		rc = CP_EX_IOERR;
-		goto out;
-	}
-	sqlite3_bind_text(st, 1, argv[optind], -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, pw, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, cp_time_stamp(stamp, sizeof(stamp)), -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		cp_error("%s: %s", e.reg.path, sqlite3_errmsg(e.reg.db));
-		rc = CP_EX_IOERR;
-	}
-	sqlite3_finalize(st);
 	if (!rc && gen)
 		printf("%s\n", pw); /* shown once, to give to the centre */
 	if (!rc)
@@ -113,82 +100,10 @@ out:
 	return rc;
 }
 
-/* An export sweep may delete: finished and past its expiry, or claimed by
- * a sweep that stopped before deleting it (expired, not yet swept). */
-#define SWEEPABLE \
-	"((status = 'finished' AND expires <= :now) OR (status = 'expired' AND swept IS NULL))"
-
-struct expiring {
-	char *batch, *centre, *file;
-};
-
-/* Every export to sweep, read and the statement ended before anything is
- * written (a write while a read of an older snapshot is open fails). */
-static int expiring(struct cp_registry *reg, const char *now, struct expiring **v, size_t *n)
-{
-	sqlite3_stmt *st = cp_registry_prepare(reg, "SELECT batch_id, centre, file FROM exports"
-						    " WHERE " SWEEPABLE " ORDER BY batch_id, centre");
-	int rc;
-
-	*v = NULL;
-	*n = 0;
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":now"), now, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*v = cp_xrealloc(*v, (*n + 1) * sizeof(**v));
-		(*v)[*n].batch = cp_xstrdup((const char *)sqlite3_column_text(st, 0));
-		(*v)[*n].centre = cp_xstrdup((const char *)sqlite3_column_text(st, 1));
-		(*v)[(*n)++].file = cp_xstrdup((const char *)sqlite3_column_text(st, 2));
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return cp_error("%s: reading the exports: %s", reg->path, sqlite3_errmsg(reg->db));
-	return 0;
-}
-
-/* One statement on an export's row (:batch, :centre, :now): 1 if it
- * changed the row, 0 if the row is no longer as it expects, -1 on error. */
-static int on_row(struct cp_registry *reg, const char *sql, const struct expiring *x,
-		  const char *now)
-{
-	sqlite3_stmt *st = cp_registry_prepare(reg, sql);
-	int rc;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":batch"), x->batch, -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":centre"), x->centre, -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":now"), now, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return cp_error("%s: %s", reg->path, sqlite3_errmsg(reg->db));
-	return sqlite3_changes(reg->db) > 0;
-}
-
-/* Claim the row in a transaction: expired from now on, whatever the file. */
-static int claim(struct cp_registry *reg, const struct expiring *x, const char *now)
-{
-	int got;
-
-	if (cp_registry_begin(reg) < 0)
-		return -1;
-	got = on_row(reg, "UPDATE exports SET status = 'expired', swept = NULL"
-			  " WHERE batch_id = :batch AND centre = :centre AND " SWEEPABLE, x, now);
-	if (got < 0 || cp_registry_commit(reg) < 0) {
-		cp_registry_rollback(reg);
-		return -1;
-	}
-	return got;
-}
-
 /* One export: under its batch's lock, claimed, deleted, recorded swept.
  * Returns 0, or the exit code it adds. */
 static int sweep_one(struct cp_cmd_env *e, const struct cp_spool *spool,
-		     const struct expiring *x, const char *now)
+		     const struct cp_expiring *x, const char *now)
 {
 	char *bdir, *dir = NULL, *path = NULL;
 	int fd = -1, got, rc = 0;
@@ -209,7 +124,7 @@ static int sweep_one(struct cp_cmd_env *e, const struct cp_spool *spool,
 		rc = got > 0 ? CP_EX_TEMPFAIL : CP_EX_IOERR;
 		goto out;
 	}
-	if ((got = claim(&e->reg, x, now)) <= 0) {
+	if ((got = cp_export_claim_expired(&e->reg, x, now)) <= 0) {
 		rc = got < 0 ? CP_EX_IOERR : 0; /* 0: changed since it was read */
 		goto out;
 	}
@@ -222,8 +137,7 @@ static int sweep_one(struct cp_cmd_env *e, const struct cp_spool *spool,
 	}
 	cp_fsync_dir(dir);
 	rmdir(dir); /* when it was the batch's last export */
-	if (on_row(&e->reg, "UPDATE exports SET swept = :now WHERE batch_id = :batch AND centre = :centre"
-			    " AND status = 'expired' AND swept IS NULL", x, now) < 0) {
+	if (cp_export_swept(&e->reg, x, now) < 0) {
 		rc = CP_EX_IOERR;
 		goto out;
 	}
@@ -241,7 +155,7 @@ int cp_cmd_sweep(int argc, char **argv, const char *config)
 {
 	struct cp_cmd_env e = { 0 };
 	struct cp_spool spool = { 0 };
-	struct expiring *v = NULL;
+	struct cp_expiring *v = NULL;
 	size_t n = 0;
 	char now[32];
 	long swept = 0, left = 0;
@@ -257,7 +171,7 @@ int cp_cmd_sweep(int argc, char **argv, const char *config)
 		goto out;
 	}
 	cp_utc_stamp(cp_clock_now(), now, sizeof(now));
-	if (expiring(&e.reg, now, &v, &n) < 0) {
+	if (cp_exports_expiring(&e.reg, now, &v, &n) < 0) {
 		rc = CP_EX_IOERR;
 		goto out;
 	}
@@ -273,12 +187,7 @@ int cp_cmd_sweep(int argc, char **argv, const char *config)
 	cp_info("%ld exports past their retention deleted%s", swept,
 		left ? "; some left for the next sweep (their batches are being worked on)" : "");
 out:
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].batch);
-		free(v[i].centre);
-		free(v[i].file);
-	}
-	free(v);
+	cp_exports_expiring_free(v, n);
 	cp_spool_release(&spool);
 	cp_cmd_env_release(&e);
 	return rc;

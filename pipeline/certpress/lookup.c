@@ -114,6 +114,28 @@ int cp_cmd_show(int argc, char **argv, const char *config)
 	return answer(argc, argv, config, false);
 }
 
+/* One card found by search, printed as it comes. */
+struct found {
+	bool json;
+	int n;
+};
+
+static int print_found(void *ctx, struct cp_card *card)
+{
+	struct found *f = ctx;
+
+	if (f->json) {
+		if (f->n)
+			putchar(',');
+		cp_card_print_json(stdout, card);
+	} else {
+		cp_card_print_line(stdout, card);
+	}
+	f->n++;
+	cp_card_release(card);
+	return 0;
+}
+
 int cp_cmd_search(int argc, char **argv, const char *config)
 {
 	static const struct option opts[] = {
@@ -126,18 +148,18 @@ int cp_cmd_search(int argc, char **argv, const char *config)
 		{ "dob", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const struct { int opt; const char *where; } columns[] = {
-		{ 'r', "d.reference = ?" }, { 'c', "a.candidate = ?" }, { 'e', "a.enrolment = ?" },
-		{ 'f', "a.first_name = ? COLLATE NOCASE" }, { 'l', "a.last_name = ? COLLATE NOCASE" },
-		{ 'd', "a.dob = ?" },
+	struct cp_card_query q = { 0 };
+	struct {
+		int opt;
+		const char **value;
+	} fields[] = {
+		{ 'r', &q.reference }, { 'c', &q.candidate }, { 'e', &q.enrolment },
+		{ 'f', &q.first_name }, { 'l', &q.last_name }, { 'd', &q.dob },
 	};
-	const char *value[6] = { NULL };
 	struct cp_cmd_env e = { 0 };
+	struct found found = { false, 0 };
 	char ref[CP_REF_LEN + 1];
-	char *sql, *more;
-	sqlite3_stmt *st;
-	bool json = false;
-	int c, rc, n = 0, found = 0;
+	int c, rc, n = 0;
 	struct cp_date dob;
 
 	optind = 0; /* GNU getopt: start afresh after the global options */
@@ -145,79 +167,47 @@ int cp_cmd_search(int argc, char **argv, const char *config)
 		bool known = false;
 
 		if (c == 'j') {
-			json = true;
+			found.json = true;
 			continue;
 		}
-		for (int i = 0; i < 6; i++)
-			if (columns[i].opt == c) {
-				value[i] = optarg;
+		for (size_t i = 0; i < sizeof(fields) / sizeof(*fields); i++)
+			if (fields[i].opt == c) {
+				*fields[i].value = optarg;
 				known = true;
 			}
 		if (!known)
 			return cp_cmd_usage(SEARCH);
 	}
-	for (int i = 0; i < 6; i++)
-		n += value[i] != NULL;
+	for (size_t i = 0; i < sizeof(fields) / sizeof(*fields); i++)
+		n += *fields[i].value != NULL;
 	if (optind != argc || n == 0)
 		return cp_cmd_usage(SEARCH);
-	if (value[5] && !cp_date_parse(value[5], &dob)) {
-		cp_error("--dob '%s' is not a date (YYYY-MM-DD)", value[5]);
+	if (q.dob && !cp_date_parse(q.dob, &dob)) {
+		cp_error("--dob '%s' is not a date (YYYY-MM-DD)", q.dob);
 		return CP_EX_USAGE;
 	}
 	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_key(&e)))
 		goto out;
-	if (value[0]) {
+	if (q.reference) {
 		uint32_t serial;
 		unsigned issue;
 
 		/* A mistyped reference matches nothing, but say why. */
-		if (!cp_ref_parse(value[0], ref, &serial, &issue)) {
-			cp_error("'%s' is not a reference", value[0]);
+		if (!cp_ref_parse(q.reference, ref, &serial, &issue)) {
+			cp_error("'%s' is not a reference", q.reference);
 			rc = CP_EX_USAGE;
 			goto out;
 		}
-		value[0] = ref;
+		q.reference = ref;
 	}
 	if ((rc = cp_cmd_registry_read(&e)))
 		goto out;
-	sql = cp_xasprintf("%s WHERE 1", cp_card_select);
-	for (int i = 0; i < 6; i++)
-		if (value[i]) {
-			more = cp_xasprintf("%s AND %s", sql, columns[i].where);
-			free(sql);
-			sql = more;
-		}
-	more = cp_xasprintf("%s ORDER BY a.last_name, a.first_name, a.id, d.type, d.issue", sql);
-	free(sql);
-	st = cp_registry_prepare(&e.reg, more);
-	free(more);
-	if (!st) {
-		rc = CP_EX_SOFTWARE;
-		goto out;
-	}
-	for (int i = 0, k = 1; i < 6; i++)
-		if (value[i])
-			sqlite3_bind_text(st, k++, value[i], -1, SQLITE_STATIC);
-	if (json)
+	if (found.json)
 		putchar('[');
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct cp_card card;
-
-		cp_card_from_row(&card, st);
-		if (json) {
-			if (found)
-				putchar(',');
-			cp_card_print_json(stdout, &card);
-		} else {
-			cp_card_print_line(stdout, &card);
-		}
-		found++;
-		cp_card_release(&card);
-	}
-	if (json)
+	rc = cp_card_search(&e.reg, &q, print_found, &found);
+	if (found.json)
 		puts("]");
-	sqlite3_finalize(st);
-	rc = rc != SQLITE_DONE ? CP_EX_IOERR : found ? CP_EX_OK : 1;
+	rc = rc < 0 ? CP_EX_IOERR : found.n ? CP_EX_OK : 1;
 out:
 	cp_cmd_env_release(&e);
 	return rc;

@@ -106,29 +106,17 @@ int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
 	struct cp_record rec;
 	struct cp_pdf pdf;
 	char *subset[CP_MAX_FONTS] = { 0 }, *assigned = NULL, *fontdir = NULL, award_id[24];
-	char type[16] = "", issued[11] = "", expires[11] = "", batch[CP_BATCH_ID_MAX] = "";
+	struct cp_document_source src;
 	const char *tmpl;
-	sqlite3_stmt *st;
-	int rc = CP_EX_SOFTWARE;
+	int rc = CP_EX_SOFTWARE, got;
 
-	st = cp_registry_prepare(&e->reg, "SELECT a.id, a.batch_id, d.type, d.issued,"
-					  " coalesce(d.expires, '') FROM documents d"
-					  " JOIN awards a ON a.id = d.award_id WHERE d.reference = ?1");
-	if (!st)
+	if ((got = cp_document_source(&e->reg, ref, &src)) < 0)
 		return CP_EX_IOERR;
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(award_id, sizeof(award_id), "%lld", sqlite3_column_int64(st, 0));
-		snprintf(batch, sizeof(batch), "%s", (const char *)sqlite3_column_text(st, 1));
-		snprintf(type, sizeof(type), "%s", (const char *)sqlite3_column_text(st, 2));
-		snprintf(issued, sizeof(issued), "%s", (const char *)sqlite3_column_text(st, 3));
-		snprintf(expires, sizeof(expires), "%s", (const char *)sqlite3_column_text(st, 4));
-	}
-	sqlite3_finalize(st);
+	snprintf(award_id, sizeof(award_id), "%lld", src.award_id);
 	f.award_id = award_id;
-	if (!*batch || !cp_batch_id_valid(batch) || cp_spool_open(&spool, &e->conf) < 0)
+	if (!got || !cp_batch_id_valid(src.batch) || cp_spool_open(&spool, &e->conf) < 0)
 		goto out;
-	assigned = cp_spool_batch_file(&spool, batch, "assigned.xml");
+	assigned = cp_spool_batch_file(&spool, src.batch, "assigned.xml");
 	if (access(assigned, R_OK) < 0 || cp_batchfile_read(assigned, "assigned", &h, NULL) < 0 ||
 	    !f.learner) {
 		cp_error("%s: the learner's record is not in %s: the replacement cannot be laid out",
@@ -136,7 +124,7 @@ int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
 		rc = CP_EX_NOINPUT;
 		goto out;
 	}
-	tmpl = cp_doc_template(cp_node_child(f.learner, "award"), type);
+	tmpl = cp_doc_template(cp_node_child(f.learner, "award"), src.type);
 	if (!tmpl || cp_layout_load(&layout, e->conf.layouts, tmpl, &fonts) < 0) {
 		rc = CP_EX_CONFIG;
 		goto out;
@@ -147,7 +135,8 @@ int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
 		goto out;
 	}
 	cp_record_values(&rec, f.learner, &e->conf, f.centre_name, f.centre_number, f.run_id);
-	cp_record_document(&rec, &e->conf, ref, type, issued, *expires ? expires : NULL);
+	cp_record_document(&rec, &e->conf, ref, src.type, src.issued,
+			   *src.expires ? src.expires : NULL);
 	rc = cp_pdf_new(&pdf, &fonts, subset) < 0 ? CP_EX_SOFTWARE : CP_EX_OK;
 	for (int digital = 1; digital >= 0 && rc == CP_EX_OK; digital--) {
 		unsigned char *buf;

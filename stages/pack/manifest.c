@@ -48,7 +48,7 @@ struct rows {
 	const char *centre;
 };
 
-static int row(void *ctx, const struct cp_pack_doc *d)
+static int row(void *ctx, const struct cp_batch_doc *d)
 {
 	struct rows *r = ctx;
 	char file[64];
@@ -77,7 +77,7 @@ int cp_pack_manifest(struct cp_pack *p, const char *path)
 	fputs("\xEF\xBB\xBF", a.fp);
 	for (size_t i = 0; i < NCOLS; i++)
 		field(a.fp, header[i], i + 1 == NCOLS);
-	if (cp_pack_each_doc(p->reg, p->batch, false, row, &r) < 0) {
+	if (cp_documents_chosen_each(p->reg, p->batch, false, row, &r) < 0) {
 		cp_atomic_abort(&a);
 		return -1;
 	}

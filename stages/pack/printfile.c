@@ -87,7 +87,7 @@ static int start_part(struct printing *pr)
 	return rc;
 }
 
-static int add_doc(void *ctx, const struct cp_pack_doc *d)
+static int add_doc(void *ctx, const struct cp_batch_doc *d)
 {
 	struct printing *pr = ctx;
 	struct cp_concat_source src;
@@ -265,7 +265,7 @@ int cp_pack_print(struct cp_pack *p, const struct cp_spool *spool, struct cp_xml
 		free(pr.dir);
 		return CP_EX_CANTCREAT;
 	}
-	if (cp_pack_each_doc(p->reg, p->batch, true, add_doc, &pr) < 0 || finish_part(&pr) < 0) {
+	if (cp_documents_chosen_each(p->reg, p->batch, true, add_doc, &pr) < 0 || finish_part(&pr) < 0) {
 		rc = CP_EX_CANTCREAT;
 		goto out;
 	}

@@ -168,7 +168,7 @@ static int summary(struct reports *r)
 	return rc;
 }
 
-static int on_doc(void *ctx, const struct cp_pack_doc *d)
+static int on_doc(void *ctx, const struct cp_batch_doc *d)
 {
 	struct reports *r = ctx;
 	struct cp_unit_values *row;
@@ -253,7 +253,7 @@ int cp_pack_reports(struct cp_pack *p)
 	cp_date_format(cp_date_today(), r.today);
 	if ((rc = load(&r)) == CP_EX_OK) {
 		if (certification_report(&r) < 0 ||
-		    cp_pack_each_doc(p->reg, p->batch, false, on_doc, &r) < 0 || summary(&r) < 0)
+		    cp_documents_chosen_each(p->reg, p->batch, false, on_doc, &r) < 0 || summary(&r) < 0)
 			rc = CP_EX_CANTCREAT;
 	}
 	drop_rows(&r);

@@ -1,4 +1,5 @@
-/* The registry on a real SQLite file. */
+/* The registry on a real SQLite file. A test of the module from inside:
+ * it reads the tables back through the module's own helpers. */
 #include "unit.h"
 
 #include <stdio.h>
@@ -7,7 +8,7 @@
 #include <unistd.h>
 
 #include "util/fault.h"
-#include "registry.h"
+#include "registry/internal.h"
 
 static char dir[] = "/tmp/cp-registry-XXXXXX";
 static char path[256];
@@ -32,7 +33,7 @@ static int teardown(void **state)
 
 static int scalar(struct cp_registry *r, const char *sql)
 {
-	sqlite3_stmt *st = cp_registry_prepare(r, sql);
+	sqlite3_stmt *st = cp_reg_prepare(r, sql);
 	int v = -1;
 
 	if (st && sqlite3_step(st) == SQLITE_ROW)
