@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "batchfile.h"
+#include "doctype.h"
 #include "engine/draw.h"
 #include "util/msg.h"
 #include "engine/pdf.h"
@@ -80,13 +81,9 @@ void cp_record_release(struct cp_record *r)
 
 const char *cp_doc_template(xmlNodePtr award, const char *type)
 {
-	return cp_node_attr(award, !strcmp(type, "certificate") ? "layout" : type);
-}
+	const struct cp_doctype *t = cp_doctype_find(type);
 
-const char *cp_doc_title(const char *type)
-{
-	return !strcmp(type, "certificate") ? "Certificate"
-	       : !strcmp(type, "transcript") ? "Unit transcript" : "Letter";
+	return t ? cp_node_attr(award, t->template_attr) : NULL;
 }
 
 int cp_doc_pdf(struct cp_pdf *pdf, const struct cp_layout *l, struct cp_values *v,
@@ -106,7 +103,7 @@ int cp_doc_pdf(struct cp_pdf *pdf, const struct cp_layout *l, struct cp_values *
 				type, (unsigned long)e, (unsigned long)d);
 	}
 	snprintf(subject, sizeof(subject), "Reference %s", ref);
-	info.title = cp_doc_title(type);
+	info.title = cp_doctype_of(type)->title;
 	info.subject = subject;
 	info.author = conf->awarding_body;
 	info.keywords = ref;

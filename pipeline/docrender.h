@@ -28,10 +28,8 @@ void cp_record_document(struct cp_record *r, const struct cp_conf *conf, const c
 			const char *type, const char *issued, const char *expires);
 void cp_record_release(struct cp_record *r);
 
-/* "Certificate", "Unit transcript" or "Letter": a document type as people
- * read it (PDF titles, emails). */
-const char *cp_doc_title(const char *type);
-/* The template a document type uses, from the <award> attributes. */
+/* The template a document type uses, from the <award> attributes; NULL for
+ * a type that is not one of doctype.h's, or one the award has none of. */
 const char *cp_doc_template(xmlNodePtr award, const char *type);
 
 /* Lay out one copy (digital or print) with pdf (cp_pdf_new) and save it to

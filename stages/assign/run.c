@@ -11,6 +11,7 @@
 
 #include "util/atomic.h"
 #include "batchfile.h"
+#include "doctype.h"
 #include "util/date.h"
 #include "util/exitcode.h"
 #include "util/msg.h"
@@ -180,11 +181,13 @@ static int on_learner(void *ctx, xmlNodePtr l)
 	cp_xmlout_strip_blanks(copy);
 	snprintf(id, sizeof(id), "%lld", award_id);
 	xmlSetProp(copy, X("award-id"), X(id));
-	if (document(a, award_id, "certificate", expires, copy) < 0 ||
-	    (cp_node_attr(award, "transcript") &&
-	     document(a, award_id, "transcript", expires, copy) < 0) ||
-	    (cp_node_attr(award, "letter") && document(a, award_id, "letter", expires, copy) < 0))
-		rc = -1;
+	for (int i = 0; i < CP_NDOCTYPES && rc == 0; i++) {
+		const struct cp_doctype *t = &cp_doctypes[i];
+
+		if ((t->every_award || cp_node_attr(award, t->template_attr)) &&
+		    document(a, award_id, t->name, expires, copy) < 0)
+			rc = -1;
+	}
 	if (rc == 0)
 		cp_xmlout_node(&a->xml, copy);
 	xmlFreeNode(copy);

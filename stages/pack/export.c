@@ -65,7 +65,7 @@ static int add_doc(void *ctx, const struct cp_batch_doc *d)
 	/* the reference is the only part of the name from data: it must be one */
 	if (!cp_ref_parse(d->reference, norm, &serial, &issue) || strcmp(norm, d->reference))
 		return cp_error("'%s' is not a reference: not put in a zip", d->reference);
-	snprintf(name, sizeof(name), "%s/%s.pdf", cp_pack_folder_of(d->type), d->reference);
+	snprintf(name, sizeof(name), "%s/%s.pdf", cp_doctype_of(d->type)->folder, d->reference);
 	path = cp_xasprintf("%s/digital/%s.pdf", z->p->dir, d->reference);
 	rc = add_file(z, name, path, true);
 	free(path);

@@ -8,14 +8,12 @@
 #include <stdio.h>
 
 #include "conf.h"
+#include "doctype.h"
 #include "registry.h"
 #include "spool.h"
 #include "xmlout.h"
 
 int cp_pack_run(const struct cp_conf *conf, const char *batch_arg, FILE *out);
-
-/* "certificates", "transcripts" or "letters": a document's folder in a zip. */
-const char *cp_pack_folder_of(const char *type);
 
 /* Counts of one course run for the certification report. */
 struct cp_pack_run {

@@ -193,8 +193,7 @@ static int on_doc(void *ctx, const struct cp_batch_doc *d)
 		r->last_enrolment = cp_xstrdup(d->enrolment);
 	}
 	row = &r->rows[r->nrows - 1];
-	b = !strcmp(d->type, "certificate") ? CP_B_ROW_CERTIFICATE
-	    : !strcmp(d->type, "transcript") ? CP_B_ROW_TRANSCRIPT : CP_B_ROW_LETTER;
+	b = cp_doctype_of(d->type)->report_column;
 	row->v[ROW(b)] = keep(r, cp_xstrdup(d->reference));
 	return 0;
 }
