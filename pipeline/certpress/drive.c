@@ -472,36 +472,6 @@ out:
 	return rc;
 }
 
-/* --from STAGE: remove the outputs of that stage and the later ones so they
- * are made again; references (assign) and sent emails (the registry) stay. */
-static int redo_from(const char *dir, int from)
-{
-	DIR *d;
-	struct dirent *de;
-
-	for (int i = CP_NSTAGES - 1; i >= from; i--) {
-		char *p = cp_xasprintf("%s/%s", dir, cp_stage_outputs[i]);
-
-		if (unlink(p) < 0 && errno != ENOENT) {
-			cp_error("%s: cannot remove: %s", p, strerror(errno));
-			free(p);
-			return -1;
-		}
-		free(p);
-	}
-	if (from <= 2 && (d = opendir(dir))) { /* render again: forget its journal */
-		while ((de = readdir(d)))
-			if (!strncmp(de->d_name, "render.journal.", 15)) {
-				char *p = cp_xasprintf("%s/%s", dir, de->d_name);
-
-				unlink(p);
-				free(p);
-			}
-		closedir(d);
-	}
-	return 0;
-}
-
 /* The inbox file a batch stopped in validate was made from, when validate
  * died before the batch had its own copy: found by its SHA-256 (the name
  * the registry holds may be an escaped form). NULL if there is none. */
@@ -578,7 +548,7 @@ int cp_cmd_retry(int argc, char **argv, const char *config)
 		rc = CP_EX_DATAERR;
 		goto out;
 	}
-	if (from && redo_from(dir, first) < 0) {
+	if (from && cp_stage_forget(dir, first) < 0) {
 		rc = CP_EX_IOERR;
 		goto out;
 	}

@@ -180,7 +180,7 @@ int cp_render_worker(const struct cp_render *r, int k, int n)
 	struct cp_journal earlier;
 	struct worker w = { .r = r, .journal = &earlier, .k = k, .n = n };
 	struct cp_batchfile_handler h = { &w, on_header, on_run, NULL, on_learner };
-	char *journal = cp_xasprintf("%s/render.journal.%d", r->dir, k);
+	char *journal = cp_xasprintf("%s/" CP_RENDER_JOURNAL_PREFIX "%d", r->dir, k);
 	char *assigned = cp_xasprintf("%s/assigned.xml", r->dir);
 
 	/* read before this worker appends to its own journal */
