@@ -1,8 +1,9 @@
 /* The replacement's copies, made when the reprint is ordered: the learner's
- * record is read back from the original batch's assigned.xml, laid out
- * from the template the batch used, with fonts subset for it, and written
- * to spool/reprints/{digital,print}/REF.pdf, where the next pack stage
- * takes the print copy into its print file. */
+ * record is read back from the original batch's assigned.xml, laid out by
+ * render's document code (docrender.c) from the template the batch used,
+ * with fonts subset for it, and written to spool/reprints/{digital,print}/
+ * REF.pdf, where the next pack stage takes the print copy into its print
+ * file. */
 #include "cmd.h"
 
 #include <dirent.h>
@@ -20,9 +21,11 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
+/* The learner of the award, found in its batch's assigned.xml, and its
+ * place there, as render read it. */
 struct find {
 	const char *award_id;
-	char *centre_name, *centre_number, *run_id;
+	struct cp_record_place place;
 	xmlNodePtr learner; /* a copy, once found */
 };
 
@@ -30,10 +33,8 @@ static int on_header(void *ctx, xmlNodePtr n)
 {
 	struct find *f = ctx;
 
-	if (!xmlStrcmp(n->name, (const xmlChar *)"centre") && !f->centre_number) {
-		f->centre_name = cp_xstrdup(cp_node_attr(n, "name"));
-		f->centre_number = cp_xstrdup(cp_node_attr(n, "number"));
-	}
+	if (!f->place.centre_number) /* the file's one centre */
+		cp_record_place_header(&f->place, n);
 	return 0;
 }
 
@@ -41,10 +42,8 @@ static int on_run(void *ctx, xmlNodePtr run)
 {
 	struct find *f = ctx;
 
-	if (!f->learner) {
-		free(f->run_id);
-		f->run_id = cp_xstrdup(cp_node_attr(run, "id"));
-	}
+	if (!f->learner)
+		cp_record_place_run(&f->place, run);
 	return 0;
 }
 
@@ -56,6 +55,20 @@ static int on_learner(void *ctx, xmlNodePtr l)
 	if (!f->learner && id && !strcmp(id, f->award_id))
 		f->learner = xmlCopyNode(l, 1);
 	return 0;
+}
+
+/* Read the learner's record back from assigned: 0, or 66 with a message. */
+static int find_record(struct find *f, const char *ref, const char *assigned)
+{
+	struct cp_batchfile_handler h = { f, on_header, on_run, NULL, on_learner };
+
+	if (access(assigned, R_OK) < 0 || cp_batchfile_read(assigned, "assigned", &h, NULL) < 0 ||
+	    !f->learner) {
+		cp_error("%s: the learner's record is not in %s: the replacement cannot be laid out",
+			 ref, assigned);
+		return CP_EX_NOINPUT;
+	}
+	return CP_EX_OK;
 }
 
 static void remove_dir(const char *dir)
@@ -96,15 +109,43 @@ static int subsets(struct cp_fontset *fonts, const struct cp_layout *l, const ch
 	return rc;
 }
 
+/* Both copies of the replacement into spool/reprints/{digital,print}/. */
+static int write_copies(struct cp_cmd_env *e, const struct cp_spool *spool,
+			const struct cp_layout *layout, struct cp_fontset *fonts, char **subset,
+			struct cp_record *rec)
+{
+	struct cp_pdf pdf;
+	int rc = cp_pdf_new(&pdf, fonts, subset) < 0 ? CP_EX_SOFTWARE : CP_EX_OK;
+
+	for (int digital = 1; digital >= 0 && rc == CP_EX_OK; digital--) {
+		unsigned char *buf;
+		size_t len;
+		int pages;
+		char *dir = cp_xasprintf("%s/%s", spool->reprints, digital ? "digital" : "print");
+		char *path = cp_doc_copy_path(spool->reprints, digital, rec->v.v[CP_B_REFERENCE]);
+
+		if (cp_mkdirs(dir) < 0 ||
+		    cp_doc_pdf(&pdf, layout, &rec->v, &e->conf, digital, &buf, &len, &pages) < 0)
+			rc = CP_EX_CANTCREAT;
+		else {
+			if (cp_atomic_write_file(path, buf, len, 0640) < 0)
+				rc = CP_EX_CANTCREAT;
+			free(buf);
+		}
+		free(dir);
+		free(path);
+	}
+	cp_pdf_free(&pdf);
+	return rc;
+}
+
 int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
 {
 	struct cp_spool spool = { 0 };
 	struct find f = { 0 };
-	struct cp_batchfile_handler h = { &f, on_header, on_run, NULL, on_learner };
 	struct cp_fontset fonts = { 0 };
 	struct cp_layout layout = { 0 };
 	struct cp_record rec;
-	struct cp_pdf pdf;
 	char *subset[CP_MAX_FONTS] = { 0 }, *assigned = NULL, *fontdir = NULL, award_id[24];
 	struct cp_document_source src;
 	const char *tmpl;
@@ -117,13 +158,8 @@ int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
 	if (!got || !cp_batch_id_valid(src.batch) || cp_spool_open(&spool, &e->conf) < 0)
 		goto out;
 	assigned = cp_spool_batch_file(&spool, src.batch, "assigned.xml");
-	if (access(assigned, R_OK) < 0 || cp_batchfile_read(assigned, "assigned", &h, NULL) < 0 ||
-	    !f.learner) {
-		cp_error("%s: the learner's record is not in %s: the replacement cannot be laid out",
-			 ref, assigned);
-		rc = CP_EX_NOINPUT;
+	if ((rc = find_record(&f, ref, assigned)) != CP_EX_OK)
 		goto out;
-	}
 	tmpl = cp_doc_template(cp_node_child(f.learner, "award"), src.type);
 	if (!tmpl || cp_layout_load(&layout, e->conf.layouts, tmpl, &fonts) < 0) {
 		rc = CP_EX_CONFIG;
@@ -134,29 +170,10 @@ int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
 		rc = CP_EX_CANTCREAT;
 		goto out;
 	}
-	cp_record_values(&rec, f.learner, &e->conf, f.centre_name, f.centre_number, f.run_id);
+	cp_record_values(&rec, f.learner, &e->conf, &f.place);
 	cp_record_document(&rec, &e->conf, ref, src.type, src.issued,
 			   *src.expires ? src.expires : NULL);
-	rc = cp_pdf_new(&pdf, &fonts, subset) < 0 ? CP_EX_SOFTWARE : CP_EX_OK;
-	for (int digital = 1; digital >= 0 && rc == CP_EX_OK; digital--) {
-		unsigned char *buf;
-		size_t len;
-		int pages;
-		char *dir = cp_xasprintf("%s/%s", spool.reprints, digital ? "digital" : "print");
-		char *path = cp_xasprintf("%s/%s.pdf", dir, ref);
-
-		if (cp_mkdirs(dir) < 0 ||
-		    cp_doc_pdf(&pdf, &layout, &rec.v, &e->conf, digital, &buf, &len, &pages) < 0)
-			rc = CP_EX_CANTCREAT;
-		else {
-			if (cp_atomic_write_file(path, buf, len, 0640) < 0)
-				rc = CP_EX_CANTCREAT;
-			free(buf);
-		}
-		free(dir);
-		free(path);
-	}
-	cp_pdf_free(&pdf);
+	rc = write_copies(e, &spool, &layout, &fonts, subset, &rec);
 	cp_record_release(&rec);
 out:
 	if (fontdir)
@@ -168,9 +185,7 @@ out:
 	cp_fontset_release(&fonts);
 	if (f.learner)
 		xmlFreeNode(f.learner);
-	free(f.centre_name);
-	free(f.centre_number);
-	free(f.run_id);
+	cp_record_place_release(&f.place);
 	free(assigned);
 	cp_spool_release(&spool);
 	return rc;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "docrender.h"
 #include "util/msg.h"
 #include "ref.h"
 #include "util/xalloc.h"
@@ -31,7 +32,7 @@ static void remove_copies(const struct cp_render *r, const char *ref)
 	if (!cp_ref_parse(ref, norm, &serial, &issue) || strcmp(norm, ref))
 		return;
 	for (int digital = 0; digital < 2; digital++) {
-		char *path = cp_xasprintf("%s/%s/%s.pdf", r->dir, digital ? "digital" : "print", ref);
+		char *path = cp_doc_copy_path(r->dir, digital, ref);
 
 		unlink(path);
 		free(path);
