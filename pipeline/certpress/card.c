@@ -1,13 +1,54 @@
-/* Document cards for people and for scripts. */
+/* Document cards: looked up from a typed reference, printed for people
+ * and for scripts. */
 #include "card.h"
 
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/bind.h"
+#include "util/exitcode.h"
 #include "util/json.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
+
+int cp_card_args(int argc, char **argv, const char *synopsis, const char **ref, bool *json)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*json = false;
+	optind = 0; /* GNU getopt: start afresh after the global options */
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'j')
+			return cp_cmd_usage(synopsis);
+		*json = true;
+	}
+	if (argc - optind != 1)
+		return cp_cmd_usage(synopsis);
+	*ref = argv[optind];
+	return 0;
+}
+
+int cp_card_lookup(struct cp_cmd_env *e, const char *config, const char *typed,
+		   char ref[CP_REF_LEN + 1], struct cp_card *card)
+{
+	int rc;
+
+	if ((rc = cp_cmd_conf(e, config)) || (rc = cp_cmd_key(e)))
+		return rc;
+	if (cp_cmd_reference(e, typed, ref))
+		return 1;
+	if ((rc = cp_cmd_registry_read(e)))
+		return rc;
+	rc = cp_card_find(&e->reg, ref, card);
+	if (rc < 0)
+		return CP_EX_IOERR;
+	return rc ? 0 : 1;
+}
 
 static const char *const labels[CP_CARD_NFIELDS] = {
 	"reference", "document", "status", "first name", "middle names", "last name",

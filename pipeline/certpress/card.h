@@ -1,12 +1,24 @@
-/* The document card as verify, show and search print it; the card itself
+/* The document card of verify, show and search: how it is looked up from
+ * a reference an operator typed and how it is printed. The card itself
  * (struct cp_card: the document with its award, and its status) is the
  * registry's (registry/documents.h). */
 #ifndef CP_CARD_H
 #define CP_CARD_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
+#include "cmd.h"
 #include "registry.h"
+
+/* The arguments verify and show take ([--json] REF): 0, or the usage
+ * code after the usage line. */
+int cp_card_args(int argc, char **argv, const char *synopsis, const char **ref, bool *json);
+/* The card of a typed reference, or why there is none: 0 found, 1 unknown,
+ * or an exit code. The registry is opened only for a well-made reference
+ * (ref: its normalised form). */
+int cp_card_lookup(struct cp_cmd_env *e, const char *config, const char *typed,
+		   char ref[CP_REF_LEN + 1], struct cp_card *card);
 
 /* The card for a person, one "label: value" a line. */
 void cp_card_print(FILE *f, const struct cp_card *c);
