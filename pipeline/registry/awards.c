@@ -14,24 +14,16 @@ int cp_registry_award_elsewhere(struct cp_registry *r, const char *enrolment,
 				const char *qualification, const char *awarded,
 				const char *batch, char other[CP_BATCH_ID_MAX])
 {
-	sqlite3_stmt *st = cp_reg_cached(r, CP_REG_AWARD_ELSEWHERE,
-		"SELECT batch_id FROM awards WHERE enrolment = ?1 AND qualification = ?2"
-		" AND awarded = ?3 AND batch_id <> ?4");
-	int rc;
+	char made_by[CP_BATCH_ID_MAX];
+	long long id;
+	int found = cp_award_find(r, enrolment, qualification, awarded, &id, made_by);
 
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, enrolment, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, qualification, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, awarded, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, batch, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		cp_reg_copy(other, CP_BATCH_ID_MAX, st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return cp_reg_error(r, "cannot look up an award");
-	return rc == SQLITE_ROW;
+	if (found <= 0)
+		return found;
+	if (!strcmp(made_by, batch))
+		return 0;
+	snprintf(other, CP_BATCH_ID_MAX, "%s", made_by);
+	return 1;
 }
 
 /* Both statements take the award (?1) and the batch (?2). */

@@ -14,7 +14,7 @@ struct cp_registry;
 
 /* 1 if an award for (enrolment, qualification, awarded) exists in a batch
  * other than this one (its id in other), 0 if not. Its statement is
- * prepared once per connection (validate asks per learner). */
+ * prepared once per connection (validate asks per learner): cp_award_find's. */
 int cp_registry_award_elsewhere(struct cp_registry *r, const char *enrolment,
 				const char *qualification, const char *awarded,
 				const char *batch, char other[CP_BATCH_ID_MAX]);

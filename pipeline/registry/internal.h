@@ -14,7 +14,6 @@
  * (validate's duplicate check, assign's lookups and inserts per learner):
  * prepared on first use, finalized by cp_registry_close. */
 enum cp_reg_cached {
-	CP_REG_AWARD_ELSEWHERE,
 	CP_REG_AWARD_FIND,
 	CP_REG_AWARD_ADD,
 	CP_REG_DOC_FIND,
