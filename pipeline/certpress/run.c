@@ -148,7 +148,8 @@ static int run_file(struct cp_cmd_env *e, const char *config, const struct cp_sp
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	one = cp_drive_stage("validate", config, file, -1, batch, sizeof(batch), &sig);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	sum->seconds[0] += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	sum->seconds[0] += (double)(t1.tv_sec - t0.tv_sec) +
+			   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (one == CP_EX_OK && cp_batch_id_valid(batch)) {
 		dir = cp_spool_batch_dir(spool, batch);
 		got = cp_batch_lock(dir, batch, &lock);
@@ -163,7 +164,8 @@ static int run_file(struct cp_cmd_env *e, const char *config, const struct cp_sp
 	}
 	close(fd);
 	if (one != CP_EX_OK && one != CP_EX_DATAERR && cp_batch_id_valid(batch))
-		cp_error("batch %s stopped at validate (exit %d, %s)%s", batch, one, cp_exit_name(one),
+		cp_error("batch %s stopped at validate (exit %d, %s)%s", batch, one,
+			 cp_exit_name(one),
 			 cp_exit_retryable(one) ? ": 'certpress retry' resumes it" : "");
 	if (cp_batch_id_valid(batch))
 		cp_summary_add(sum, &e->reg, batch, one);

@@ -119,7 +119,8 @@ static int flush(struct notify *nt)
 			nt->failed++;
 			/* the reply may quote the address: only its code is logged */
 			cp_warn("%s: refused by the server (%d)", m->key, m->code);
-		} else if ((tries = cp_notification_attempts(reg, nt->st->batch, m->key)) >= nt->conf->mail_max_attempts) {
+		} else if ((tries = cp_notification_attempts(reg, nt->st->batch, m->key)) >=
+			   nt->conf->mail_max_attempts) {
 			status = "failed";
 			nt->failed++;
 			snprintf(reply, sizeof(reply), "gave up after %ld attempts: %d %s", tries,
