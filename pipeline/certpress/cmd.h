@@ -1,6 +1,7 @@
-/* The certpress command's subcommands: each takes its own arguments
- * (argv[0] is the subcommand's name) and the global -c value, and returns a
- * sysexits code. */
+/* The certpress command's subcommands, as git's builtin.h: each lives in
+ * its own file (run.c, retry.c, ... export-password.c), takes its own
+ * arguments (argv[0] is the subcommand's name) and the global -c value,
+ * and returns a sysexits code; certpress.c's table dispatches to them. */
 #ifndef CP_CMD_H
 #define CP_CMD_H
 
