@@ -86,7 +86,7 @@ LIB_UTIL = $(B)/libutil.a
 LIB_ENGINE = $(B)/libengine.a
 LIB_CORE = $(B)/libcertpress.a
 LIBS = $(LIB_CORE) $(LIB_ENGINE) $(LIB_UTIL)
-objs = $(patsubst %.c,$(B)/%.o,$(wildcard $(1)/*.c))
+objs = $(patsubst %.c,$(B)/%.o,$(foreach d,$(1),$(wildcard $(d)/*.c)))
 
 all: $(STAGE_BINS) $(B)/certpress
 
@@ -114,7 +114,8 @@ $(1): $(call objs,$(2))
 endef
 $(eval $(call library,$(LIB_UTIL),pipeline/util))
 $(eval $(call library,$(LIB_ENGINE),pipeline/engine))
-$(eval $(call library,$(LIB_CORE),pipeline))
+# pipeline/registry/, the registry module's table families, is pipeline-level.
+$(eval $(call library,$(LIB_CORE),pipeline pipeline/registry))
 $(eval $(call library,$(B)/libcmd.a,pipeline/certpress))
 $(foreach s,$(STAGES),$(eval $(call library,$(B)/stages/lib$(s).a,stages/$(s))))
 

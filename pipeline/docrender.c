@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "batchfile.h"
+#include "doctype.h"
 #include "engine/draw.h"
 #include "util/msg.h"
 #include "engine/pdf.h"
@@ -14,8 +15,32 @@
 
 #define U(b) ((b) - CP_B_FIRST_UNIT)
 
+void cp_record_place_header(struct cp_record_place *p, xmlNodePtr node)
+{
+	if (xmlStrcmp(node->name, (const xmlChar *)"centre"))
+		return;
+	free(p->centre_name);
+	free(p->centre_number);
+	p->centre_name = cp_xstrdup(cp_node_attr(node, "name"));
+	p->centre_number = cp_xstrdup(cp_node_attr(node, "number"));
+}
+
+void cp_record_place_run(struct cp_record_place *p, xmlNodePtr run)
+{
+	free(p->run_id);
+	p->run_id = cp_xstrdup(cp_node_attr(run, "id"));
+}
+
+void cp_record_place_release(struct cp_record_place *p)
+{
+	free(p->centre_name);
+	free(p->centre_number);
+	free(p->run_id);
+	memset(p, 0, sizeof(*p));
+}
+
 void cp_record_values(struct cp_record *r, xmlNodePtr l, const struct cp_conf *conf,
-		      const char *centre_name, const char *centre_number, const char *run_id)
+		      const struct cp_record_place *place)
 {
 	xmlNodePtr award = cp_node_child(l, "award");
 	const char *middle = cp_node_text(l, "middle-names");
@@ -51,9 +76,9 @@ void cp_record_values(struct cp_record *r, xmlNodePtr l, const struct cp_conf *c
 	r->v.v[CP_B_QUAL_LEVEL] = cp_node_attr(award, "level");
 	r->v.v[CP_B_GRADE] = cp_node_attr(award, "grade");
 	r->v.v[CP_B_AWARDED] = cp_node_attr(award, "awarded");
-	r->v.v[CP_B_CENTRE_NAME] = centre_name;
-	r->v.v[CP_B_CENTRE_NUMBER] = centre_number;
-	r->v.v[CP_B_COURSE_RUN] = run_id;
+	r->v.v[CP_B_CENTRE_NAME] = place->centre_name;
+	r->v.v[CP_B_CENTRE_NUMBER] = place->centre_number;
+	r->v.v[CP_B_COURSE_RUN] = place->run_id;
 	r->v.v[CP_B_CREDITS_TOTAL] = r->credits;
 	r->v.v[CP_B_UNITS_COUNT] = r->count;
 	r->v.units = r->units;
@@ -80,13 +105,14 @@ void cp_record_release(struct cp_record *r)
 
 const char *cp_doc_template(xmlNodePtr award, const char *type)
 {
-	return cp_node_attr(award, !strcmp(type, "certificate") ? "layout" : type);
+	const struct cp_doctype *t = cp_doctype_find(type);
+
+	return t ? cp_node_attr(award, t->template_attr) : NULL;
 }
 
-const char *cp_doc_title(const char *type)
+char *cp_doc_copy_path(const char *dir, int digital, const char *ref)
 {
-	return !strcmp(type, "certificate") ? "Certificate"
-	       : !strcmp(type, "transcript") ? "Unit transcript" : "Letter";
+	return cp_xasprintf("%s/%s/%s.pdf", dir, digital ? "digital" : "print", ref);
 }
 
 int cp_doc_pdf(struct cp_pdf *pdf, const struct cp_layout *l, struct cp_values *v,
@@ -106,7 +132,7 @@ int cp_doc_pdf(struct cp_pdf *pdf, const struct cp_layout *l, struct cp_values *
 				type, (unsigned long)e, (unsigned long)d);
 	}
 	snprintf(subject, sizeof(subject), "Reference %s", ref);
-	info.title = cp_doc_title(type);
+	info.title = cp_doctype_of(type)->title;
 	info.subject = subject;
 	info.author = conf->awarding_body;
 	info.keywords = ref;

@@ -1,6 +1,7 @@
 /* One document drawn from a learner's record (an assigned.xml <learner>):
  * the record's template values, and a copy laid out and saved to memory.
- * The render stage and certpress reprint share these. */
+ * The render stage and certpress reprint share these: a replacement is laid
+ * out as its original was. */
 #ifndef CP_DOCRENDER_H
 #define CP_DOCRENDER_H
 
@@ -19,20 +20,35 @@ struct cp_record {
 	char credits[16], count[16], url[512];
 };
 
-/* Fill r from a learner node; the strings stay the node's (keep it alive). */
+/* Where a learner of an assigned.xml stands as the file is read: the centre
+ * of the file's header and the course run the learner is in. A batchfile
+ * handler feeds it from its on_header and on_run_start callbacks. */
+struct cp_record_place {
+	char *centre_name, *centre_number, *run_id;
+};
+/* A header element: the <centre> one is taken. */
+void cp_record_place_header(struct cp_record_place *p, xmlNodePtr node);
+/* A <run> starting. */
+void cp_record_place_run(struct cp_record_place *p, xmlNodePtr run);
+void cp_record_place_release(struct cp_record_place *p);
+
+/* Fill r from a learner node at its place (both kept alive: the strings
+ * stay theirs). */
 void cp_record_values(struct cp_record *r, xmlNodePtr learner, const struct cp_conf *conf,
-		      const char *centre_name, const char *centre_number, const char *run_id);
+		      const struct cp_record_place *place);
 /* The values of one of its documents: reference, type, issue and expiry
  * dates, and the verification URL. */
 void cp_record_document(struct cp_record *r, const struct cp_conf *conf, const char *ref,
 			const char *type, const char *issued, const char *expires);
 void cp_record_release(struct cp_record *r);
 
-/* "Certificate", "Unit transcript" or "Letter": a document type as people
- * read it (PDF titles, emails). */
-const char *cp_doc_title(const char *type);
-/* The template a document type uses, from the <award> attributes. */
+/* The template a document type uses, from the <award> attributes; NULL for
+ * a type that is not one of doctype.h's, or one the award has none of. */
 const char *cp_doc_template(xmlNodePtr award, const char *type);
+
+/* DIR/digital/REF.pdf or DIR/print/REF.pdf: where a copy is kept in a
+ * folder of copies (a batch's, the spool's reprints). Caller frees. */
+char *cp_doc_copy_path(const char *dir, int digital, const char *ref);
 
 /* Lay out one copy (digital or print) with pdf (cp_pdf_new) and save it to
  * memory (caller frees *buf). Returns 0 or -1 with a message. */

@@ -1,6 +1,8 @@
 /* Opening, locking and recording a stage's work on one batch. */
 #include "stage.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,8 +160,7 @@ void cp_stage_end(struct cp_stage *s, int code, const char *counts)
 
 void cp_stage_close(struct cp_stage *s)
 {
-	if (s->reg.db)
-		cp_registry_close(&s->reg);
+	cp_registry_close(&s->reg);
 	if (s->lock >= 0)
 		close(s->lock);
 	cp_msg_set_batch(NULL);
@@ -167,4 +168,42 @@ void cp_stage_close(struct cp_stage *s)
 	free(s->dir);
 	memset(s, 0, sizeof(*s));
 	s->lock = -1;
+}
+
+const char *const cp_stage_journals[CP_NSTAGES] = { [CP_STAGE_RENDER] = CP_RENDER_JOURNAL_PREFIX };
+_Static_assert(CP_STAGE_RENDER < CP_NSTAGES, "render is a stage");
+
+void cp_stage_remove_journals(const char *dir, int i)
+{
+	const char *prefix = cp_stage_journals[i];
+	DIR *d;
+	struct dirent *de;
+
+	if (!prefix || !(d = opendir(dir)))
+		return;
+	while ((de = readdir(d)))
+		if (!strncmp(de->d_name, prefix, strlen(prefix))) {
+			char *p = cp_xasprintf("%s/%s", dir, de->d_name);
+
+			unlink(p);
+			free(p);
+		}
+	closedir(d);
+}
+
+int cp_stage_forget(const char *dir, int from)
+{
+	for (int i = CP_NSTAGES - 1; i >= from; i--) {
+		char *p = cp_xasprintf("%s/%s", dir, cp_stage_outputs[i]);
+
+		if (unlink(p) < 0 && errno != ENOENT) {
+			cp_error("%s: cannot remove: %s", p, strerror(errno));
+			free(p);
+			return -1;
+		}
+		free(p);
+	}
+	for (int i = from; i < CP_NSTAGES; i++)
+		cp_stage_remove_journals(dir, i);
+	return 0;
 }

@@ -66,4 +66,19 @@ void cp_stage_reconcile(struct cp_registry *reg, const char *dir, const char *ba
 void cp_stage_end(struct cp_stage *s, int code, const char *counts);
 void cp_stage_close(struct cp_stage *s);
 
+/* What a stage keeps in the batch folder while it works besides its
+ * output: files whose names start with its journal prefix (render: one
+ * journal per worker, CP_RENDER_JOURNAL_PREFIX + the worker's number), or
+ * NULL for a stage without. By index, as cp_stage_names. */
+#define CP_STAGE_RENDER 2
+#define CP_RENDER_JOURNAL_PREFIX "render.journal."
+extern const char *const cp_stage_journals[CP_NSTAGES];
+/* Remove stage i's journals from the batch folder dir. */
+void cp_stage_remove_journals(const char *dir, int i);
+/* Make the stages from 'from' on do their work on the batch in dir again
+ * (retry --from): their outputs removed, the last stage's first, and their
+ * journals. What the registry holds stays (references, sent emails). 0, or
+ * -1 with a message. */
+int cp_stage_forget(const char *dir, int from);
+
 #endif

@@ -24,6 +24,10 @@ pipeline/ including the command~pipeline/spool.c~#include "certpress/cmd.h"~from
 a relative include~stages/pack/run.c~#include "../../pipeline/msg.h"~by a relative path
 libharu outside the engine~stages/render/worker.c~#include <hpdf.h>~only the engine includes
 HarfBuzz outside the engine~pipeline/docrender.c~#include <hb.h>~only the engine includes
+a stray sqlite3_exec in a stage~stages/notify/run.c~#define STRAY(db) sqlite3_exec(db, "DELETE FROM notifications", 0, 0, 0)~only the registry module (pipeline/registry*) uses SQLite
+a statement prepared in the command~pipeline/certpress/status.c~static int stray(void *db) { return sqlite3_prepare_v2(db, "SELECT 1", -1, 0, 0); }~only the registry module (pipeline/registry*) uses SQLite
+<sqlite3.h> outside the registry~pipeline/stage.c~#include <sqlite3.h>~only the registry module (pipeline/registry*) uses SQLite
+the registry's internals outside it~stages/pack/run.c~#include "registry/internal.h"~only the registry module (pipeline/registry*) includes
 TABLE
 
 done_testing

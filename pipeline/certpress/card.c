@@ -1,21 +1,54 @@
-/* Document cards from the registry, for people and for scripts. */
+/* Document cards: looked up from a typed reference, printed for people
+ * and for scripts. */
 #include "card.h"
 
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/bind.h"
-#include "util/date.h"
+#include "util/exitcode.h"
 #include "util/json.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-const char cp_card_select[] =
-	"SELECT d.reference, d.type, d.status, a.first_name, a.middle_names, a.last_name,"
-	" a.enrolment, a.candidate, a.qualification, a.qualification_title, a.grade,"
-	" a.awarded, d.issued, a.centre, a.centre_name, d.expires, d.status_reason,"
-	" d.status_changed, a.dob, a.id, d.serial, d.issue, d.published IS NOT NULL"
-	" FROM documents d JOIN awards a ON a.id = d.award_id";
+int cp_card_args(int argc, char **argv, const char *synopsis, const char **ref, bool *json)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*json = false;
+	optind = 0; /* GNU getopt: start afresh after the global options */
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'j')
+			return cp_cmd_usage(synopsis);
+		*json = true;
+	}
+	if (argc - optind != 1)
+		return cp_cmd_usage(synopsis);
+	*ref = argv[optind];
+	return 0;
+}
+
+int cp_card_lookup(struct cp_cmd_env *e, const char *config, const char *typed,
+		   char ref[CP_REF_LEN + 1], struct cp_card *card)
+{
+	int rc;
+
+	if ((rc = cp_cmd_conf(e, config)) || (rc = cp_cmd_key(e)))
+		return rc;
+	if (cp_cmd_reference(e, typed, ref))
+		return 1;
+	if ((rc = cp_cmd_registry_read(e)))
+		return rc;
+	rc = cp_card_find(&e->reg, ref, card);
+	if (rc < 0)
+		return CP_EX_IOERR;
+	return rc ? 0 : 1;
+}
 
 static const char *const labels[CP_CARD_NFIELDS] = {
 	"reference", "document", "status", "first name", "middle names", "last name",
@@ -28,59 +61,6 @@ static const char *const keys[CP_CARD_NFIELDS] = {
 	"candidate", "qualification", "qualification_title", "grade", "awarded", "issued",
 	"centre", "centre_name", "expires", "status_reason", "status_changed", "dob",
 };
-
-void cp_card_from_row(struct cp_card *c, sqlite3_stmt *st)
-{
-	struct cp_date today = cp_date_today(), expires;
-	const char *derived = NULL;
-
-	memset(c, 0, sizeof(*c));
-	for (int i = 0; i < CP_CARD_NFIELDS; i++) {
-		const unsigned char *t = sqlite3_column_text(st, i);
-
-		c->f[i] = t ? cp_xstrdup((const char *)t) : NULL;
-	}
-	c->award_id = sqlite3_column_int64(st, CP_CARD_NFIELDS);
-	c->serial = (long)sqlite3_column_int64(st, CP_CARD_NFIELDS + 1);
-	c->issue = (long)sqlite3_column_int64(st, CP_CARD_NFIELDS + 2);
-	if (!c->f[CP_CARD_STATUS] || strcmp(c->f[CP_CARD_STATUS], "valid"))
-		return; /* superseded and revoked are stored, issued or not */
-	if (!sqlite3_column_int(st, CP_CARD_NFIELDS + 3))
-		derived = "not-issued"; /* never issued: not expired either */
-	else if (c->f[CP_CARD_EXPIRES] && cp_date_parse(c->f[CP_CARD_EXPIRES], &expires) &&
-		 cp_date_cmp(expires, today) < 0)
-		derived = "expired";
-	if (derived) {
-		free(c->f[CP_CARD_STATUS]);
-		c->f[CP_CARD_STATUS] = cp_xstrdup(derived);
-	}
-}
-
-int cp_card_find(struct cp_registry *r, const char *reference, struct cp_card *c)
-{
-	char *sql = cp_xasprintf("%s WHERE d.reference = ?1", cp_card_select);
-	sqlite3_stmt *st = cp_registry_prepare(r, sql);
-	int rc;
-
-	free(sql);
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, reference, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		cp_card_from_row(c, st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return -1;
-	return rc == SQLITE_ROW;
-}
-
-void cp_card_release(struct cp_card *c)
-{
-	for (int i = 0; i < CP_CARD_NFIELDS; i++)
-		free(c->f[i]);
-	memset(c, 0, sizeof(*c));
-}
 
 static char *full_name(const struct cp_card *c)
 {

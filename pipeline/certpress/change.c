@@ -1,23 +1,15 @@
-/* certpress reprint and revoke: the registry's write side for operators.
- * Each change is one transaction; the document is read again inside it, so
- * two operators cannot both supersede the same original. */
-#include "cmd.h"
+/* The arguments and the transaction reprint and revoke share. */
+#include "change.h"
 
 #include <getopt.h>
 #include <stdio.h>
-#include <string.h>
 
-#include "card.h"
-#include "util/date.h"
 #include "util/exitcode.h"
 #include "util/msg.h"
 #include "util/banned.h"
 
-#define REPRINT "reprint REF --reason TEXT"
-#define REVOKE "revoke REF --reason TEXT"
-
-static int ref_and_reason(int argc, char **argv, const char *synopsis, const char **ref,
-			  const char **reason)
+int cp_change_args(int argc, char **argv, const char *synopsis, const char **ref,
+		    const char **reason)
 {
 	static const struct option opts[] = {
 		{ "reason", required_argument, NULL, 'r' },
@@ -42,9 +34,8 @@ static int ref_and_reason(int argc, char **argv, const char *synopsis, const cha
 	return 0;
 }
 
-/* Open everything and find the document inside a write transaction. */
-static int begin(struct cp_cmd_env *e, const char *config, const char *typed,
-		 char ref[CP_REF_LEN + 1], struct cp_card *card)
+int cp_change_begin(struct cp_cmd_env *e, const char *config, const char *typed,
+		    char ref[CP_REF_LEN + 1], struct cp_card *card)
 {
 	int rc;
 
@@ -66,128 +57,4 @@ static int begin(struct cp_cmd_env *e, const char *config, const char *typed,
 		return rc < 0 ? CP_EX_IOERR : CP_EX_NOINPUT;
 	}
 	return 0;
-}
-
-/* Run one statement with text parameters ?1..?n (NULL binds NULL). */
-static int exec_text(struct cp_registry *r, const char *sql, int n, const char *const *v)
-{
-	sqlite3_stmt *st = cp_registry_prepare(r, sql);
-	int rc;
-
-	if (!st)
-		return -1;
-	for (int k = 0; k < n; k++)
-		if (v[k])
-			sqlite3_bind_text(st, k + 1, v[k], -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return cp_error("%s: %s", r->path, sqlite3_errmsg(r->db));
-	return 0;
-}
-
-int cp_cmd_reprint(int argc, char **argv, const char *config)
-{
-	struct cp_cmd_env e = { 0 };
-	struct cp_card card = { 0 };
-	char ref[CP_REF_LEN + 1], next[CP_REF_LEN + 1], today[11], stamp[32], why[700];
-	const char *typed, *reason, *status;
-	int rc;
-
-	if ((rc = ref_and_reason(argc, argv, REPRINT, &typed, &reason)))
-		return rc;
-	if ((rc = begin(&e, config, typed, ref, &card)))
-		goto out;
-	status = card.f[CP_CARD_STATUS];
-	if (!strcmp(status, "revoked") || !strcmp(status, "superseded")) {
-		cp_error("%s is %s: %s", ref, status,
-			 !strcmp(status, "revoked") ? "a revoked document is not reprinted"
-						    : "reprint its latest issue instead");
-		rc = CP_EX_DATAERR;
-		goto rollback;
-	}
-	if (card.issue >= 99) {
-		cp_error("%s: no issue number is left after 99", ref);
-		rc = CP_EX_DATAERR;
-		goto rollback;
-	}
-	cp_ref_format(&e.key, (uint32_t)card.serial, (unsigned)card.issue + 1, next);
-	cp_date_format(cp_date_today(), today);
-	cp_time_stamp(stamp, sizeof(stamp));
-	snprintf(why, sizeof(why), "replaced by %s: %s", next, reason);
-	{
-		const char *const add[] = { next, today, ref };
-		const char *const sup[] = { why, stamp, ref };
-		const char *const order[] = { ref, next, reason, stamp };
-
-		/* The replacement has no batch until a print run carries it. */
-		if (exec_text(&e.reg, "INSERT INTO documents (reference, serial, issue, award_id,"
-			      " type, issued, expires, status) SELECT ?1, serial, issue + 1,"
-			      " award_id, type, ?2, expires, 'valid' FROM documents"
-			      " WHERE reference = ?3", 3, add) < 0 ||
-		    exec_text(&e.reg, "UPDATE documents SET status = 'superseded',"
-			      " status_reason = ?1, status_changed = ?2 WHERE reference = ?3",
-			      3, sup) < 0 ||
-		    exec_text(&e.reg, "INSERT INTO reprints (original, replacement, reason, ordered)"
-			      " VALUES (?1, ?2, ?3, ?4)", 4, order) < 0)
-			goto fail;
-	}
-	/* the copies are made before the commit: no order without its PDF */
-	if ((rc = cp_reprint_render(&e, next)) != CP_EX_OK)
-		goto rollback;
-	if (cp_registry_commit(&e.reg) < 0) {
-		rc = CP_EX_IOERR;
-		goto out;
-	}
-	cp_info("%s supersedes %s; its copies are in the spool's reprints folder, queued for"
-		" the next print file", next, ref);
-	puts(next);
-	rc = CP_EX_OK;
-	goto out;
-fail:
-	rc = CP_EX_IOERR;
-rollback:
-	cp_registry_rollback(&e.reg);
-out:
-	cp_card_release(&card);
-	cp_cmd_env_release(&e);
-	return rc;
-}
-
-int cp_cmd_revoke(int argc, char **argv, const char *config)
-{
-	struct cp_cmd_env e = { 0 };
-	struct cp_card card = { 0 };
-	char ref[CP_REF_LEN + 1], stamp[32];
-	const char *typed, *reason;
-	int rc;
-
-	if ((rc = ref_and_reason(argc, argv, REVOKE, &typed, &reason)))
-		return rc;
-	if ((rc = begin(&e, config, typed, ref, &card)))
-		goto out;
-	if (!strcmp(card.f[CP_CARD_STATUS], "revoked")) {
-		cp_info("%s was revoked already (%s)", ref, card.f[CP_CARD_STATUS_CHANGED]);
-		cp_registry_rollback(&e.reg);
-		goto out;
-	}
-	cp_time_stamp(stamp, sizeof(stamp));
-	{
-		const char *const v[] = { reason, stamp, ref };
-
-		if (exec_text(&e.reg, "UPDATE documents SET status = 'revoked', status_reason = ?1,"
-			      " status_changed = ?2 WHERE reference = ?3", 3, v) < 0) {
-			cp_registry_rollback(&e.reg);
-			rc = CP_EX_IOERR;
-			goto out;
-		}
-	}
-	if (cp_registry_commit(&e.reg) < 0)
-		rc = CP_EX_IOERR;
-	else
-		cp_info("%s revoked", ref);
-out:
-	cp_card_release(&card);
-	cp_cmd_env_release(&e);
-	return rc;
 }

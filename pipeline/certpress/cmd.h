@@ -1,6 +1,7 @@
-/* The certpress command's subcommands: each takes its own arguments
- * (argv[0] is the subcommand's name) and the global -c value, and returns a
- * sysexits code. */
+/* The certpress command's subcommands, as git's builtin.h: each lives in
+ * its own file (run.c, retry.c, ... export-password.c), takes its own
+ * arguments (argv[0] is the subcommand's name) and the global -c value,
+ * and returns a sysexits code; certpress.c's table dispatches to them. */
 #ifndef CP_CMD_H
 #define CP_CMD_H
 
@@ -44,6 +45,10 @@ int cp_cmd_registry(struct cp_cmd_env *e);
  * written (cp_registry_open_read). */
 int cp_cmd_registry_read(struct cp_cmd_env *e);
 void cp_cmd_env_release(struct cp_cmd_env *e);
+
+/* status --receipts: every export with its receipt's due date and state
+ * (receipt.c). Returns a sysexits code. */
+int cp_cmd_receipts(struct cp_cmd_env *e, bool json);
 
 /* Lay out a replacement's digital and print copies into spool/reprints/
  * from its learner's record in the original batch. Returns a sysexits code. */

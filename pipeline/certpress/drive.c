@@ -1,24 +1,21 @@
-/* run and retry: the stages as separate programs, one batch at a time. The
- * batch's lock is held here for the whole sequence and its fd handed to
- * each stage, which holds the lock through it too (cp_batch_lock checks the
- * fd is that lock's) and is killed by the kernel if this process dies
+/* The stages as separate programs, one batch at a time. The batch's lock
+ * is held by the command for the whole sequence and its fd handed to each
+ * stage, which holds the lock through it too (cp_batch_lock checks the fd
+ * is that lock's) and is killed by the kernel if this process dies
  * (cp_child_bind): a stage never works on a batch whose lock nobody holds,
- * whatever this process dies of. An inbox file is claimed with flock before
- * validate moves it into its batch, so two runs never both take it. A stage
- * that fails stops its batch there; the others go on. After the inbox, run
- * resumes every batch that had stopped (a crash, a failure) before it began
- * and that nobody holds, so a stuck batch is tried every night and keeps
- * the exit code non-zero until it is finished. The exit code is the worst. */
-#include "cmd.h"
+ * whatever this process dies of. An inbox file is claimed with flock
+ * before validate moves it into its batch, so two runs never both take
+ * it. A stage that fails stops its batch there. */
+#include "drive.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdnoreturn.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -27,38 +24,72 @@
 #include <unistd.h>
 
 #include "util/child.h"
-#include "util/digest.h"
-#include "cli.h"
 #include "util/exitcode.h"
 #include "util/msg.h"
-#include "spool.h"
 #include "stage.h"
 #include "util/xalloc.h"
-#include "summary.h"
 #include "util/banned.h"
-
-#define RUN "run [--json] [FILE...]"
-#define RETRY "retry [--from STAGE] BATCH"
-
 
 static char *stage_program(const char *stage)
 {
 	return cp_stage_program(stage); /* never from PATH (stage.h) */
 }
 
-/* Run certpress-STAGE [-c CONFIG] ARG, handing it the batch's lock (lock,
- * -1 for none) and binding its life to this process's; its first stdout
- * word goes to first (if not NULL). Returns its exit code, or for a stage
- * killed by a signal the code cp_exit_from_signal gives, with the signal in
- * *sig (else 0). */
-static int run_stage(const char *stage, const char *config, const char *arg, int lock,
-		     char *first, size_t nfirst, int *sig)
+/* The child's side of cp_drive_stage: bound to this process (parent),
+ * stdout into the pipe, the lock handed over, then the stage. */
+static noreturn void exec_stage(char *prog, char **argv, int fds[2], int lock, pid_t parent)
 {
-	char *prog = stage_program(stage), *argv[6], buf[256];
+	if (cp_child_bind(parent) < 0)
+		_exit(CP_EX_TEMPFAIL); /* this process is gone: so is the lock */
+	dup2(fds[1], STDOUT_FILENO);
+	close(fds[0]);
+	close(fds[1]);
+	if (lock >= 0 && cp_batch_lock_pass(lock) < 0)
+		_exit(CP_EX_SOFTWARE);
+	/* the stages report as this command does: -q quiets them too */
+	setenv("CERTPRESS_LOG", cp_msg_level_name(), 1);
+	execvp(prog, argv);
+	fprintf(stderr, "certpress: cannot run %s: %s\n", prog, strerror(errno));
+	_exit(CP_EX_SOFTWARE);
+}
+
+/* The first word the stage prints into first (if not NULL); the rest is
+ * read away so the stage never blocks. */
+static void first_word(int fd, char *first, size_t nfirst)
+{
+	char buf[256];
+	size_t have = 0;
+	ssize_t got;
+
+	for (;;) {
+		char rest[256];
+
+		got = have < sizeof(buf) - 1 ? read(fd, buf + have, sizeof(buf) - 1 - have)
+					     : read(fd, rest, sizeof(rest));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		if (have < sizeof(buf) - 1)
+			have += (size_t)got;
+	}
+	buf[have] = '\0';
+	if (first && nfirst) {
+		size_t n = strcspn(buf, " \n");
+
+		if (n >= nfirst)
+			n = 0; /* not a batch id */
+		memcpy(first, buf, n);
+		first[n] = '\0';
+	}
+}
+
+int cp_drive_stage(const char *stage, const char *config, const char *arg, int lock,
+		   char *first, size_t nfirst, int *sig)
+{
+	char *prog = stage_program(stage), *argv[6];
 	int fds[2], status, argc = 0, code;
 	pid_t pid, self = getpid();
-	ssize_t got;
-	size_t have = 0;
 
 	*sig = 0;
 	argv[argc++] = prog;
@@ -82,44 +113,11 @@ static int run_stage(const char *stage, const char *config, const char *arg, int
 		free(prog);
 		return CP_EX_TEMPFAIL;
 	}
-	if (pid == 0) {
-		if (cp_child_bind(self) < 0)
-			_exit(CP_EX_TEMPFAIL); /* this process is gone: so is the lock */
-		dup2(fds[1], STDOUT_FILENO);
-		close(fds[0]);
-		close(fds[1]);
-		if (lock >= 0 && cp_batch_lock_pass(lock) < 0)
-			_exit(CP_EX_SOFTWARE);
-		/* the stages report as this command does: -q quiets them too */
-		setenv("CERTPRESS_LOG", cp_msg_level_name(), 1);
-		execvp(prog, argv);
-		fprintf(stderr, "certpress: cannot run %s: %s\n", prog, strerror(errno));
-		_exit(CP_EX_SOFTWARE);
-	}
+	if (pid == 0)
+		exec_stage(prog, argv, fds, lock, self);
 	close(fds[1]);
-	/* keep the first bytes; read the rest away so the stage never blocks */
-	for (;;) {
-		char rest[256];
-
-		got = have < sizeof(buf) - 1 ? read(fds[0], buf + have, sizeof(buf) - 1 - have)
-					     : read(fds[0], rest, sizeof(rest));
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		if (have < sizeof(buf) - 1)
-			have += (size_t)got;
-	}
+	first_word(fds[0], first, nfirst);
 	close(fds[0]);
-	buf[have] = '\0';
-	if (first && nfirst) {
-		size_t n = strcspn(buf, " \n");
-
-		if (n >= nfirst)
-			n = 0; /* not a batch id */
-		memcpy(first, buf, n);
-		first[n] = '\0';
-	}
 	free(prog);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
@@ -133,21 +131,8 @@ static int run_stage(const char *stage, const char *config, const char *arg, int
 	return code;
 }
 
-static int lock_batch(const char *dir, const char *batch, int *fd)
-{
-	int got = cp_batch_lock(dir, batch, fd);
-
-	if (got > 0)
-		cp_error("batch %s is being worked on by another process: left to it", batch);
-	return got;
-}
-
-/* Run the batch's stages from first on, under its lock (the fd held, closed
- * here). validate is given source (its results file, still in the inbox)
- * if not NULL, else the batch. */
-static int drive(struct cp_cmd_env *e, const char *config, const struct cp_spool *spool,
-		 const char *batch, int first, int held, const char *source,
-		 struct cp_summary *sum)
+int cp_drive(struct cp_cmd_env *e, const char *config, const struct cp_spool *spool,
+	     const char *batch, int first, int held, const char *source, struct cp_summary *sum)
 {
 	char *dir = cp_spool_batch_dir(spool, batch);
 	int rc = CP_EX_OK;
@@ -159,8 +144,8 @@ static int drive(struct cp_cmd_env *e, const char *config, const struct cp_spool
 		int sig;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		rc = run_stage(cp_stage_names[i], config, i == 0 && source ? source : batch, held,
-			       NULL, 0, &sig);
+		rc = cp_drive_stage(cp_stage_names[i], config, i == 0 && source ? source : batch,
+				    held, NULL, 0, &sig);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (sum)
 			sum->seconds[i] += (double)(t1.tv_sec - t0.tv_sec) +
@@ -183,12 +168,10 @@ static int drive(struct cp_cmd_env *e, const char *config, const struct cp_spool
 	return rc;
 }
 
-/* Claim an inbox file: an flock on it, and it is still the same file at
- * its name (a run that held it before may have moved it into a batch).
- * Opened without following a link and without waiting on a FIFO. An entry
+/* Opened without following a link and without waiting on a FIFO. An entry
  * that is not a regular file (a link, a FIFO, a device) cannot be locked
  * itself: its folder is, while validate refuses it and moves it aside. */
-static int claim(const char *path)
+int cp_inbox_claim(const char *path)
 {
 	struct stat a, b;
 	char *copy;
@@ -222,10 +205,7 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every inbox entry not starting with a dot, sorted: regular files, and
- * whatever else is there but a folder (a link, a FIFO...), which validate
- * refuses with its reason instead of leaving it unseen for ever. */
-static char **inbox_files(const struct cp_spool *spool, size_t *n)
+char **cp_inbox_files(const struct cp_spool *spool, size_t *n)
 {
 	DIR *d = opendir(spool->inbox);
 	struct dirent *de;
@@ -251,340 +231,4 @@ static char **inbox_files(const struct cp_spool *spool, size_t *n)
 	if (*n)
 		qsort(v, *n, sizeof(*v), by_name);
 	return v;
-}
-
-/* A batch that stopped: its folder there, not finished, not refused (the
- * "failed" marker, or the registry's failed with validate not done, as
- * when its results file was missing). */
-static bool stopped(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch,
-		    int *next)
-{
-	char *dir = cp_spool_batch_dir(spool, batch);
-	struct stat st;
-	long failed = 0;
-	bool r = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
-		 (*next = cp_stage_next(dir)) < CP_NSTAGES && !cp_stage_refused(dir);
-
-	if (r && *next == 0 &&
-	    cp_registry_scalar(&e->reg, "SELECT count(*) FROM batches WHERE id = ?1"
-					" AND status = 'failed'", batch, NULL, &failed) == 0 && failed)
-		r = false;
-	free(dir);
-	return r;
-}
-
-/* The batches that have stopped, before this run takes anything. */
-static char **stopped_batches(struct cp_cmd_env *e, const struct cp_spool *spool, size_t *n)
-{
-	sqlite3_stmt *st = cp_registry_prepare(&e->reg, "SELECT id FROM batches ORDER BY id");
-	char **v = NULL;
-	int next;
-
-	*n = 0;
-	while (st && sqlite3_step(st) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(st, 0);
-
-		if (!id || !cp_batch_id_valid(id) || !stopped(e, spool, id, &next))
-			continue;
-		v = cp_xrealloc(v, (*n + 1) * sizeof(*v));
-		v[(*n)++] = cp_xstrdup(id);
-	}
-	sqlite3_finalize(st);
-	return v;
-}
-
-static bool in_summary(const struct cp_summary *sum, const char *batch)
-{
-	for (size_t i = 0; i < sum->n; i++)
-		if (!strcmp(sum->batch[i], batch))
-			return true;
-	return false;
-}
-
-/* Resume each of the batches that had stopped and that this run did not
- * take from the inbox, unless another process holds it (it is at work on
- * it, not stuck). Returns the worst exit code. */
-static int resume_stopped(struct cp_cmd_env *e, const char *config, const struct cp_spool *spool,
-			  char **ids, size_t n, struct cp_summary *sum)
-{
-	int rc = CP_EX_OK;
-
-	for (size_t i = 0; i < n; i++) {
-		char *dir;
-		int fd, got, next, one;
-
-		if (in_summary(sum, ids[i]))
-			continue;
-		dir = cp_spool_batch_dir(spool, ids[i]);
-		got = cp_batch_lock(dir, ids[i], &fd);
-		free(dir);
-		if (got > 0) {
-			cp_info("batch %s is being worked on by another process", ids[i]);
-			continue;
-		}
-		if (got < 0) {
-			rc = cp_exit_worst(rc, CP_EX_IOERR);
-			continue;
-		}
-		if (!stopped(e, spool, ids[i], &next)) { /* finished meanwhile */
-			close(fd);
-			continue;
-		}
-		cp_info("batch %s had stopped at %s: resumed", ids[i], cp_stage_names[next]);
-		one = drive(e, config, spool, ids[i], next, fd, NULL, sum);
-		cp_summary_add(sum, &e->reg, ids[i], one);
-		rc = cp_exit_worst(rc, one);
-	}
-	return rc;
-}
-
-/* run FILE... resumes nothing else, but says what is waiting. */
-static void warn_stopped(const struct cp_summary *sum, char **ids, size_t n)
-{
-	size_t left = 0;
-
-	for (size_t i = 0; i < n; i++)
-		left += !in_summary(sum, ids[i]);
-	if (left)
-		cp_warn("%zu other batches had stopped before this run: 'certpress status --stuck'"
-			" lists them, 'certpress run' without files resumes them", left);
-}
-
-int cp_cmd_run(int argc, char **argv, const char *config)
-{
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cp_cmd_env e = { 0 };
-	struct cp_spool spool = { 0 };
-	struct cp_summary sum;
-	char **files = NULL, **before = NULL;
-	size_t nfiles = 0, nbefore = 0;
-	bool json = false, from_inbox;
-	int c, rc;
-
-	cp_cli_ignore_pipe_signals(); /* a closed log pipe must not stop a run mid-batch */
-	optind = 0; /* GNU getopt: start afresh after the global options */
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'j')
-			return cp_cmd_usage(RUN);
-		json = true;
-	}
-	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)))
-		goto out;
-	if (cp_spool_open(&spool, &e.conf) < 0) {
-		rc = CP_EX_CANTCREAT;
-		goto out;
-	}
-	cp_spool_check_modes(&spool);
-	from_inbox = optind == argc;
-	before = stopped_batches(&e, &spool, &nbefore);
-	if (from_inbox) {
-		files = inbox_files(&spool, &nfiles);
-	} else {
-		nfiles = (size_t)(argc - optind);
-		files = cp_xcalloc(nfiles, sizeof(*files));
-		for (size_t i = 0; i < nfiles; i++)
-			files[i] = cp_xstrdup(argv[optind + (int)i]);
-	}
-	cp_summary_start(&sum);
-	for (size_t i = 0; i < nfiles; i++) {
-		char batch[CP_BATCH_ID_MAX] = "", *dir;
-		int fd = claim(files[i]), one, lock, got, sig;
-		struct timespec t0, t1;
-
-		if (fd < 0) {
-			if (from_inbox)
-				continue; /* another run took it */
-			cp_error("%s: cannot read or another run holds it", files[i]);
-			rc = cp_exit_worst(rc, CP_EX_NOINPUT);
-			continue;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		one = run_stage("validate", config, files[i], -1, batch, sizeof(batch), &sig);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		sum.seconds[0] += (double)(t1.tv_sec - t0.tv_sec) +
-				  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-		if (one == CP_EX_OK && cp_batch_id_valid(batch)) {
-			dir = cp_spool_batch_dir(&spool, batch);
-			got = cp_batch_lock(dir, batch, &lock);
-			free(dir);
-			if (got > 0) {
-				/* another run resumed it between validate and here */
-				cp_warn("batch %s was taken up by another process: left to it", batch);
-				close(fd);
-				continue;
-			}
-			one = got < 0 ? CP_EX_IOERR : drive(&e, config, &spool, batch, 1, lock, NULL, &sum);
-		}
-		close(fd);
-		if (one != CP_EX_OK && one != CP_EX_DATAERR && cp_batch_id_valid(batch))
-			cp_error("batch %s stopped at validate (exit %d, %s)%s", batch, one,
-				 cp_exit_name(one),
-				 cp_exit_retryable(one) ? ": 'certpress retry' resumes it" : "");
-		if (cp_batch_id_valid(batch))
-			cp_summary_add(&sum, &e.reg, batch, one);
-		rc = cp_exit_worst(rc, one);
-	}
-	if (from_inbox)
-		rc = cp_exit_worst(rc, resume_stopped(&e, config, &spool, before, nbefore, &sum));
-	else
-		warn_stopped(&sum, before, nbefore);
-	cp_summary_print(&sum, &e.reg, json, stdout);
-	cp_summary_release(&sum);
-out:
-	for (size_t i = 0; i < nfiles; i++)
-		free(files[i]);
-	free(files);
-	for (size_t i = 0; i < nbefore; i++)
-		free(before[i]);
-	free(before);
-	cp_spool_release(&spool);
-	cp_cmd_env_release(&e);
-	return rc;
-}
-
-/* --from STAGE: remove the outputs of that stage and the later ones so they
- * are made again; references (assign) and sent emails (the registry) stay. */
-static int redo_from(const char *dir, int from)
-{
-	DIR *d;
-	struct dirent *de;
-
-	for (int i = CP_NSTAGES - 1; i >= from; i--) {
-		char *p = cp_xasprintf("%s/%s", dir, cp_stage_outputs[i]);
-
-		if (unlink(p) < 0 && errno != ENOENT) {
-			cp_error("%s: cannot remove: %s", p, strerror(errno));
-			free(p);
-			return -1;
-		}
-		free(p);
-	}
-	if (from <= 2 && (d = opendir(dir))) { /* render again: forget its journal */
-		while ((de = readdir(d)))
-			if (!strncmp(de->d_name, "render.journal.", 15)) {
-				char *p = cp_xasprintf("%s/%s", dir, de->d_name);
-
-				unlink(p);
-				free(p);
-			}
-		closedir(d);
-	}
-	return 0;
-}
-
-/* The inbox file a batch stopped in validate was made from, when validate
- * died before the batch had its own copy: found by its SHA-256 (the name
- * the registry holds may be an escaped form). NULL if there is none. */
-static char *inbox_source(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch)
-{
-	char *results = cp_spool_batch_file(spool, batch, "results.xml"), **files, *found = NULL;
-	char sha[CP_SHA256_HEX] = "", hex[CP_SHA256_HEX];
-	sqlite3_stmt *st;
-	size_t n = 0;
-	bool have = access(results, F_OK) == 0;
-
-	free(results);
-	if (have || !(st = cp_registry_prepare(&e->reg, "SELECT results_sha256 FROM batches"
-							" WHERE id = ?1")))
-		return NULL;
-	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(sha, sizeof(sha), "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	files = inbox_files(spool, &n);
-	for (size_t i = 0; i < n; i++) {
-		if (!found && *sha && cp_sha256_file(files[i], hex) == 0 && !strcmp(hex, sha))
-			found = cp_xstrdup(files[i]);
-		free(files[i]);
-	}
-	free(files);
-	return found;
-}
-
-int cp_cmd_retry(int argc, char **argv, const char *config)
-{
-	static const struct option opts[] = {
-		{ "from", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cp_cmd_env e = { 0 };
-	struct cp_spool spool = { 0 };
-	char batch[CP_BATCH_ID_MAX], *dir = NULL, *source = NULL;
-	const char *from = NULL;
-	int c, rc, first, got, fd = -1, claimed = -1;
-
-	cp_cli_ignore_pipe_signals();
-	optind = 0; /* GNU getopt: start afresh after the global options */
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'f')
-			return cp_cmd_usage(RETRY);
-		from = optarg;
-	}
-	if (argc - optind != 1)
-		return cp_cmd_usage(RETRY);
-	first = -1;
-	for (int i = 1; from && i < CP_NSTAGES; i++)
-		if (!strcmp(from, cp_stage_names[i]))
-			first = i;
-	if (from && first < 0) {
-		cp_error("--from takes assign, render, pack or notify (validate makes a new "
-			 "batch: put the file in the inbox again)");
-		return CP_EX_USAGE;
-	}
-	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)))
-		goto out;
-	if (cp_spool_open(&spool, &e.conf) < 0) {
-		rc = CP_EX_CANTCREAT;
-		goto out;
-	}
-	if (cp_spool_batch_arg(&spool, argv[optind], batch) < 0) {
-		rc = CP_EX_NOINPUT;
-		goto out;
-	}
-	dir = cp_spool_batch_dir(&spool, batch);
-	/* the lock is held from here, through the stages */
-	if ((got = lock_batch(dir, batch, &fd)) != 0) {
-		rc = got > 0 ? CP_EX_TEMPFAIL : CP_EX_IOERR;
-		goto out;
-	}
-	if (cp_stage_refused(dir)) {
-		cp_error("batch %s was refused at validate (see spool/failed/): nothing to retry",
-			 batch);
-		rc = CP_EX_DATAERR;
-		goto out;
-	}
-	if (from && redo_from(dir, first) < 0) {
-		rc = CP_EX_IOERR;
-		goto out;
-	}
-	first = cp_stage_next(dir);
-	if (first == CP_NSTAGES) {
-		cp_stage_reconcile(&e.reg, dir, batch);
-		cp_info("batch %s is complete: nothing to retry", batch);
-		goto out;
-	}
-	cp_info("batch %s: from %s", batch, cp_stage_names[first]);
-	if (first == 0 && (source = inbox_source(&e, &spool, batch)) &&
-	    (claimed = claim(source)) < 0) {
-		cp_error("%s: another run is taking it", source);
-		rc = CP_EX_TEMPFAIL;
-		goto out;
-	}
-	rc = drive(&e, config, &spool, batch, first, fd, source, NULL);
-	fd = -1;
-	if (rc == CP_EX_OK)
-		cp_info("batch %s is complete", batch);
-out:
-	if (fd >= 0)
-		close(fd);
-	if (claimed >= 0)
-		close(claimed);
-	free(source);
-	free(dir);
-	cp_spool_release(&spool);
-	cp_cmd_env_release(&e);
-	return rc;
 }

@@ -1,8 +1,9 @@
 /* The replacement's copies, made when the reprint is ordered: the learner's
- * record is read back from the original batch's assigned.xml, laid out
- * from the template the batch used, with fonts subset for it, and written
- * to spool/reprints/{digital,print}/REF.pdf, where the next pack stage
- * takes the print copy into its print file. */
+ * record is read back from the original batch's assigned.xml, laid out by
+ * render's document code (docrender.c) from the template the batch used,
+ * with fonts subset for it, and written to spool/reprints/{digital,print}/
+ * REF.pdf, where the next pack stage takes the print copy into its print
+ * file. */
 #include "cmd.h"
 
 #include <dirent.h>
@@ -21,9 +22,11 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
+/* The learner of the award, found in its batch's assigned.xml, and its
+ * place there, as render read it. */
 struct find {
 	const char *award_id;
-	char *centre_name, *centre_number, *run_id;
+	struct cp_record_place place;
 	xmlNodePtr learner; /* a copy, once found */
 };
 
@@ -31,10 +34,8 @@ static int on_header(void *ctx, xmlNodePtr n)
 {
 	struct find *f = ctx;
 
-	if (!xmlStrcmp(n->name, (const xmlChar *)"centre") && !f->centre_number) {
-		f->centre_name = cp_xstrdup(cp_node_attr(n, "name"));
-		f->centre_number = cp_xstrdup(cp_node_attr(n, "number"));
-	}
+	if (!f->place.centre_number) /* the file's one centre */
+		cp_record_place_header(&f->place, n);
 	return 0;
 }
 
@@ -42,10 +43,8 @@ static int on_run(void *ctx, xmlNodePtr run)
 {
 	struct find *f = ctx;
 
-	if (!f->learner) {
-		free(f->run_id);
-		f->run_id = cp_xstrdup(cp_node_attr(run, "id"));
-	}
+	if (!f->learner)
+		cp_record_place_run(&f->place, run);
 	return 0;
 }
 
@@ -57,6 +56,20 @@ static int on_learner(void *ctx, xmlNodePtr l)
 	if (!f->learner && id && !strcmp(id, f->award_id))
 		f->learner = xmlCopyNode(l, 1);
 	return 0;
+}
+
+/* Read the learner's record back from assigned: 0, or 66 with a message. */
+static int find_record(struct find *f, const char *ref, const char *assigned)
+{
+	struct cp_batchfile_handler h = { f, on_header, on_run, NULL, on_learner };
+
+	if (access(assigned, R_OK) < 0 || cp_batchfile_read(assigned, "assigned", &h, NULL) < 0 ||
+	    !f->learner) {
+		cp_error("%s: the learner's record is not in %s: the replacement cannot be laid out",
+			 ref, assigned);
+		return CP_EX_NOINPUT;
+	}
+	return CP_EX_OK;
 }
 
 static void remove_dir(const char *dir)
@@ -76,69 +89,23 @@ static void remove_dir(const char *dir)
 	rmdir(dir);
 }
 
-int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
+/* Both copies of the replacement into spool/reprints/{digital,print}/. */
+static int write_copies(struct cp_cmd_env *e, const struct cp_spool *spool,
+			const struct cp_layout *layout, struct cp_fontset *fonts, char **subset,
+			struct cp_record *rec)
 {
-	struct cp_spool spool = { 0 };
-	struct find f = { 0 };
-	struct cp_batchfile_handler h = { &f, on_header, on_run, NULL, on_learner };
-	struct cp_fontset fonts = { 0 };
-	struct cp_layout layout = { 0 };
-	struct cp_record rec;
 	struct cp_pdf pdf;
-	char *subset[CP_MAX_FONTS] = { 0 }, *assigned = NULL, *fontdir = NULL, award_id[24];
-	char type[16] = "", issued[11] = "", expires[11] = "", batch[CP_BATCH_ID_MAX] = "";
-	const char *tmpl;
-	sqlite3_stmt *st;
-	int rc = CP_EX_SOFTWARE;
+	int rc = cp_pdf_new(&pdf, fonts, subset) < 0 ? CP_EX_SOFTWARE : CP_EX_OK;
 
-	st = cp_registry_prepare(&e->reg, "SELECT a.id, a.batch_id, d.type, d.issued,"
-					  " coalesce(d.expires, '') FROM documents d"
-					  " JOIN awards a ON a.id = d.award_id WHERE d.reference = ?1");
-	if (!st)
-		return CP_EX_IOERR;
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(award_id, sizeof(award_id), "%lld", sqlite3_column_int64(st, 0));
-		snprintf(batch, sizeof(batch), "%s", (const char *)sqlite3_column_text(st, 1));
-		snprintf(type, sizeof(type), "%s", (const char *)sqlite3_column_text(st, 2));
-		snprintf(issued, sizeof(issued), "%s", (const char *)sqlite3_column_text(st, 3));
-		snprintf(expires, sizeof(expires), "%s", (const char *)sqlite3_column_text(st, 4));
-	}
-	sqlite3_finalize(st);
-	f.award_id = award_id;
-	if (!*batch || !cp_batch_id_valid(batch) || cp_spool_open(&spool, &e->conf) < 0)
-		goto out;
-	assigned = cp_spool_batch_file(&spool, batch, "assigned.xml");
-	if (access(assigned, R_OK) < 0 || cp_batchfile_read(assigned, "assigned", &h, NULL) < 0 ||
-	    !f.learner) {
-		cp_error("%s: the learner's record is not in %s: the replacement cannot be laid out",
-			 ref, assigned);
-		rc = CP_EX_NOINPUT;
-		goto out;
-	}
-	tmpl = cp_doc_template(cp_node_child(f.learner, "award"), type);
-	if (!tmpl || cp_layout_load(&layout, e->conf.layouts, tmpl, &fonts) < 0) {
-		rc = CP_EX_CONFIG;
-		goto out;
-	}
-	fontdir = cp_xasprintf("%s/.fonts-%s", spool.reprints, ref);
-	if (cp_fontset_subset(&fonts, (const char *const[]){ assigned, layout.path }, 2, fontdir,
-			      subset) < 0) {
-		rc = CP_EX_CANTCREAT;
-		goto out;
-	}
-	cp_record_values(&rec, f.learner, &e->conf, f.centre_name, f.centre_number, f.run_id);
-	cp_record_document(&rec, &e->conf, ref, type, issued, *expires ? expires : NULL);
-	rc = cp_pdf_new(&pdf, &fonts, subset) < 0 ? CP_EX_SOFTWARE : CP_EX_OK;
 	for (int digital = 1; digital >= 0 && rc == CP_EX_OK; digital--) {
 		unsigned char *buf;
 		size_t len;
 		int pages;
-		char *dir = cp_xasprintf("%s/%s", spool.reprints, digital ? "digital" : "print");
-		char *path = cp_xasprintf("%s/%s.pdf", dir, ref);
+		char *dir = cp_xasprintf("%s/%s", spool->reprints, digital ? "digital" : "print");
+		char *path = cp_doc_copy_path(spool->reprints, digital, rec->v.v[CP_B_REFERENCE]);
 
 		if (cp_mkdirs(dir) < 0 ||
-		    cp_doc_pdf(&pdf, &layout, &rec.v, &e->conf, digital, &buf, &len, &pages) < 0)
+		    cp_doc_pdf(&pdf, layout, &rec->v, &e->conf, digital, &buf, &len, &pages) < 0)
 			rc = CP_EX_CANTCREAT;
 		else {
 			if (cp_atomic_write_file(path, buf, len, 0640) < 0)
@@ -149,6 +116,45 @@ int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
 		free(path);
 	}
 	cp_pdf_free(&pdf);
+	return rc;
+}
+
+int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
+{
+	struct cp_spool spool = { 0 };
+	struct find f = { 0 };
+	struct cp_fontset fonts = { 0 };
+	struct cp_layout layout = { 0 };
+	struct cp_record rec;
+	char *subset[CP_MAX_FONTS] = { 0 }, *assigned = NULL, *fontdir = NULL, award_id[24];
+	struct cp_document_source src;
+	const char *tmpl;
+	int rc = CP_EX_SOFTWARE, got;
+
+	if ((got = cp_document_source(&e->reg, ref, &src)) < 0)
+		return CP_EX_IOERR;
+	snprintf(award_id, sizeof(award_id), "%lld", src.award_id);
+	f.award_id = award_id;
+	if (!got || !cp_batch_id_valid(src.batch) || cp_spool_open(&spool, &e->conf) < 0)
+		goto out;
+	assigned = cp_spool_batch_file(&spool, src.batch, "assigned.xml");
+	if ((rc = find_record(&f, ref, assigned)) != CP_EX_OK)
+		goto out;
+	tmpl = cp_doc_template(cp_node_child(f.learner, "award"), src.type);
+	if (!tmpl || cp_layout_load(&layout, e->conf.layouts, tmpl, &fonts) < 0) {
+		rc = CP_EX_CONFIG;
+		goto out;
+	}
+	fontdir = cp_xasprintf("%s/.fonts-%s", spool.reprints, ref);
+	if (cp_fontset_subset(&fonts, (const char *const[]){ assigned, layout.path }, 2, fontdir,
+			      subset) < 0) {
+		rc = CP_EX_CANTCREAT;
+		goto out;
+	}
+	cp_record_values(&rec, f.learner, &e->conf, &f.place);
+	cp_record_document(&rec, &e->conf, ref, src.type, src.issued,
+			   *src.expires ? src.expires : NULL);
+	rc = write_copies(e, &spool, &layout, &fonts, subset, &rec);
 	cp_record_release(&rec);
 out:
 	if (fontdir)
@@ -160,9 +166,7 @@ out:
 	cp_fontset_release(&fonts);
 	if (f.learner)
 		xmlFreeNode(f.learner);
-	free(f.centre_name);
-	free(f.centre_number);
-	free(f.run_id);
+	cp_record_place_release(&f.place);
 	free(assigned);
 	cp_spool_release(&spool);
 	return rc;

@@ -1,9 +1,8 @@
-/* status and receipt: what an operator asks about batches. The list shows
+/* certpress status: what an operator asks about batches. The list shows
  * each batch like the portals' print-batch lists (id, status, started,
  * finished, records, emails, type); one batch in detail shows its stages,
  * its rejected and held learners with reasons and lines, documents,
- * exports and emails; --receipts lists every export with its receipt due
- * date in working days and whether it is confirmed, pending or overdue. */
+ * exports and emails; --receipts is receipt.c's list of exports. */
 #include "cmd.h"
 
 #include <getopt.h>
@@ -19,19 +18,16 @@
 #include "util/msg.h"
 #include "spool.h"
 #include "stage.h"
-#include "workdays.h"
 #include "util/xalloc.h"
 #include "summary.h"
 #include "util/banned.h"
 
 #define STATUS "status [--json] [--receipts | --stuck] [BATCH]"
-#define RECEIPT "receipt BATCH CENTRE [--by NAME]"
 
 
-static const char *col(sqlite3_stmt *st, int i)
+/* A registry string for printing: "" where there is none. */
+static const char *str(const char *s)
 {
-	const char *s = (const char *)sqlite3_column_text(st, i);
-
 	return s ? s : "";
 }
 
@@ -40,27 +36,17 @@ static const char *col(sqlite3_stmt *st, int i)
  * without a word; one run saw killed carries the signal in its counts. */
 static char *last_attempt(struct cp_registry *reg, const char *batch, const char *stage)
 {
-	sqlite3_stmt *st = cp_registry_prepare(reg,
-		"SELECT outcome, exit_code, json_extract(counts, '$.signal') FROM stage_runs"
-		" WHERE batch_id = ?1 AND stage = ?2 ORDER BY attempt DESC LIMIT 1");
-	char *out = NULL;
+	struct cp_stage_attempt a;
 
-	if (!st)
+	if (cp_registry_stage_last(reg, batch, stage, &a) != 1)
 		return NULL;
-	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, stage, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		if (!strcmp(col(st, 0), "running") ||
-		    (!strcmp(col(st, 0), "failed") && sqlite3_column_type(st, 1) == SQLITE_NULL))
-			out = cp_xasprintf("crashed at %s", stage);
-		else if (!strcmp(col(st, 0), "failed") && *col(st, 2))
-			out = cp_xasprintf("failed at %s (killed by %s)", stage, col(st, 2));
-		else if (!strcmp(col(st, 0), "failed"))
-			out = cp_xasprintf("failed at %s (%s)", stage,
-					   cp_exit_name(sqlite3_column_int(st, 1)));
-	}
-	sqlite3_finalize(st);
-	return out;
+	if (!strcmp(a.outcome, "running") || (!strcmp(a.outcome, "failed") && !a.has_exit))
+		return cp_xasprintf("crashed at %s", stage);
+	if (!strcmp(a.outcome, "failed") && *a.signal)
+		return cp_xasprintf("failed at %s (killed by %s)", stage, a.signal);
+	if (!strcmp(a.outcome, "failed"))
+		return cp_xasprintf("failed at %s (%s)", stage, cp_exit_name(a.exit_code));
+	return NULL;
 }
 
 /* Where a batch stands: "done", "refused", "running STAGE" (a process holds
@@ -75,11 +61,9 @@ static char *where(struct cp_registry *reg, const struct cp_spool *spool, const 
 	char *dir = cp_spool_batch_dir(spool, batch), *out;
 	int next = cp_stage_next(dir), held = 0, fd = -1;
 	bool refused = cp_stage_refused(dir) || (next == 0 && !strcmp(db_status, "failed"));
-	long running = 0;
+	long running = cp_registry_stage_running_count(reg, batch);
 
 	*stuck = false;
-	cp_registry_scalar(reg, "SELECT count(*) FROM stage_runs WHERE batch_id = ?1"
-				" AND outcome = 'running'", batch, NULL, &running);
 	if (running || (next < CP_NSTAGES && !refused))
 		held = cp_batch_lock_probe(dir, running && !reg->readonly ? &fd : NULL);
 	if (fd >= 0) {
@@ -98,73 +82,78 @@ static char *where(struct cp_registry *reg, const struct cp_spool *spool, const 
 	return out ? out : cp_xasprintf("waiting at %s", cp_stage_names[next]);
 }
 
+/* The batch list being printed. */
+struct listing {
+	struct cp_cmd_env *e;
+	const struct cp_spool *spool;
+	bool json, stuck_only;
+	int first;
+	long nstuck;
+};
+
+static int list_row(void *ctx, const struct cp_batch_row *b)
+{
+	struct listing *l = ctx;
+	char rec[48], mail[48], type[48], *w;
+	struct cp_batch_counts c;
+	bool stuck;
+
+	w = where(&l->e->reg, l->spool, b->id, b->status, &stuck);
+	l->nstuck += stuck;
+	if (l->stuck_only && !stuck) {
+		free(w);
+		return 0;
+	}
+	cp_registry_batch_counts(&l->e->reg, b->id, &c);
+	snprintf(rec, sizeof(rec), "%ld/%ld/%ld", c.accepted, c.rejected, c.held);
+	snprintf(mail, sizeof(mail), "%ld/%ld/%ld", c.sent, c.deferred, c.failed);
+	if (b->reprints)
+		snprintf(type, sizeof(type), "certification + %ld reprints", b->reprints);
+	else
+		snprintf(type, sizeof(type), "certification");
+	if (l->json) {
+		int f = 1;
+
+		fputs(l->first ? "{" : ",{", stdout);
+		cp_json_field(stdout, &f, "id", b->id);
+		cp_json_field(stdout, &f, "status", w);
+		printf(",\"stuck\":%s", stuck ? "true" : "false");
+		cp_json_field(stdout, &f, "started", str(b->created));
+		cp_json_field(stdout, &f, "finished", strcmp(w, "done") ? NULL : str(b->finished));
+		cp_json_field(stdout, &f, "results", str(b->results_name));
+		cp_json_field(stdout, &f, "type", type);
+		printf(",\"accepted\":%ld,\"rejected\":%ld,\"held\":%ld,\"documents\":%ld,"
+		       "\"emails_sent\":%ld,\"emails_deferred\":%ld,\"emails_failed\":%ld}",
+		       c.accepted, c.rejected, c.held, c.documents, c.sent, c.deferred, c.failed);
+	} else {
+		if (l->first)
+			printf("%-20s %-30s %-20s %-20s %-22s %-22s %s\n", "BATCH", "STATUS",
+			       "STARTED", "FINISHED", "RECORDS (ok/rej/held)",
+			       "EMAILS (sent/def/fail)", "TYPE");
+		printf("%-20s %-30s %-20s %-20s %-22s %-22s %s\n", b->id, w, str(b->created),
+		       strcmp(w, "done") ? "-" : str(b->finished), rec, mail, type);
+	}
+	l->first = 0;
+	free(w);
+	return 0;
+}
+
 /* Every batch, or (stuck_only) those nobody is at work on that are not
- * finished; *nstuck counts those. */
+ * finished; *nstuck counts those. A batch's attempts a dead process left
+ * running are closed (where) while the list is read, as they always were. */
 static int list(struct cp_cmd_env *e, const struct cp_spool *spool, bool json, bool stuck_only,
 		long *nstuck)
 {
-	sqlite3_stmt *st = cp_registry_prepare(
-		&e->reg, "SELECT b.id, b.status, b.created, b.results_name,"
-			 " (SELECT max(finished) FROM stage_runs r WHERE r.batch_id = b.id),"
-			 " (SELECT count(*) FROM reprints p WHERE p.print_batch_id = b.id)"
-			 " FROM batches b ORDER BY b.id");
-	int first = 1;
+	struct listing l = { e, spool, json, stuck_only, 1, 0 };
+	int rc;
 
-	*nstuck = 0;
-	if (!st)
-		return CP_EX_IOERR;
 	if (json)
 		fputs("[", stdout);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *id = col(st, 0);
-		char rec[48], mail[48], type[48], *w;
-		struct cp_batch_counts c;
-		long reprints = sqlite3_column_int(st, 5);
-		bool stuck;
-
-		w = where(&e->reg, spool, id, col(st, 1), &stuck);
-		*nstuck += stuck;
-		if (stuck_only && !stuck) {
-			free(w);
-			continue;
-		}
-		cp_batch_counts(&e->reg, id, &c);
-		snprintf(rec, sizeof(rec), "%ld/%ld/%ld", c.accepted, c.rejected, c.held);
-		snprintf(mail, sizeof(mail), "%ld/%ld/%ld", c.sent, c.deferred, c.failed);
-		if (reprints)
-			snprintf(type, sizeof(type), "certification + %ld reprints", reprints);
-		else
-			snprintf(type, sizeof(type), "certification");
-		if (json) {
-			int f = 1;
-
-			fputs(first ? "{" : ",{", stdout);
-			cp_json_field(stdout, &f, "id", id);
-			cp_json_field(stdout, &f, "status", w);
-			printf(",\"stuck\":%s", stuck ? "true" : "false");
-			cp_json_field(stdout, &f, "started", col(st, 2));
-			cp_json_field(stdout, &f, "finished", strcmp(w, "done") ? NULL : col(st, 4));
-			cp_json_field(stdout, &f, "results", col(st, 3));
-			cp_json_field(stdout, &f, "type", type);
-			printf(",\"accepted\":%ld,\"rejected\":%ld,\"held\":%ld,\"documents\":%ld,"
-			       "\"emails_sent\":%ld,\"emails_deferred\":%ld,\"emails_failed\":%ld}",
-			       c.accepted, c.rejected, c.held, c.documents, c.sent, c.deferred,
-			       c.failed);
-		} else {
-			if (first)
-				printf("%-20s %-30s %-20s %-20s %-22s %-22s %s\n", "BATCH", "STATUS",
-				       "STARTED", "FINISHED", "RECORDS (ok/rej/held)",
-				       "EMAILS (sent/def/fail)", "TYPE");
-			printf("%-20s %-30s %-20s %-20s %-22s %-22s %s\n", id, w, col(st, 2),
-			       strcmp(w, "done") ? "-" : col(st, 4), rec, mail, type);
-		}
-		first = 0;
-		free(w);
-	}
-	if (json)
+	rc = cp_registry_batches_each(&e->reg, list_row, &l);
+	if (json && rc == 0)
 		fputs("]\n", stdout);
-	sqlite3_finalize(st);
-	return CP_EX_OK;
+	*nstuck = l.nstuck;
+	return rc < 0 ? CP_EX_IOERR : CP_EX_OK;
 }
 
 /* Rejected or held learners of a batch file, with reasons and lines. */
@@ -235,27 +224,22 @@ static void learners_of(const struct cp_spool *spool, const char *batch, const c
 	free(path);
 }
 
-static int detail(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch,
-		  bool json)
+/* The batch's header: where it stands, its results file, its counts. */
+static int detail_header(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch,
+			 bool json, struct cp_batch_counts *c)
 {
-	sqlite3_stmt *st;
-	struct cp_batch_counts c;
-	char *w;
-	int first = 1;
+	struct cp_batch_info b;
 	bool stuck;
+	char *w;
+	int got = cp_registry_batch_find(&e->reg, batch, &b);
 
-	st = cp_registry_prepare(&e->reg, "SELECT status, created, results_name, reason"
-					  " FROM batches WHERE id = ?1");
-	if (!st)
-		return CP_EX_IOERR;
-	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		cp_error("no batch %s in the registry", batch);
-		return CP_EX_NOINPUT;
+	if (got <= 0) {
+		if (got == 0)
+			cp_error("no batch %s in the registry", batch);
+		return got < 0 ? CP_EX_IOERR : CP_EX_NOINPUT;
 	}
-	w = where(&e->reg, spool, batch, col(st, 0), &stuck);
-	cp_batch_counts(&e->reg, batch, &c);
+	w = where(&e->reg, spool, batch, b.status, &stuck);
+	cp_registry_batch_counts(&e->reg, batch, c);
 	if (json) {
 		int f = 1;
 
@@ -263,187 +247,153 @@ static int detail(struct cp_cmd_env *e, const struct cp_spool *spool, const char
 		cp_json_field(stdout, &f, "id", batch);
 		cp_json_field(stdout, &f, "status", w);
 		printf(",\"stuck\":%s", stuck ? "true" : "false");
-		cp_json_field(stdout, &f, "started", col(st, 1));
-		cp_json_field(stdout, &f, "results", col(st, 2));
-		cp_json_field(stdout, &f, "reason", sqlite3_column_text(st, 3) ? col(st, 3) : NULL);
+		cp_json_field(stdout, &f, "started", str(b.created));
+		cp_json_field(stdout, &f, "results", str(b.results_name));
+		cp_json_field(stdout, &f, "reason", b.reason);
 		printf(",\"accepted\":%ld,\"rejected\":%ld,\"held\":%ld,\"documents\":%ld,"
 		       "\"emails_sent\":%ld,\"emails_deferred\":%ld,\"emails_failed\":%ld",
-		       c.accepted, c.rejected, c.held, c.documents, c.sent, c.deferred, c.failed);
+		       c->accepted, c->rejected, c->held, c->documents, c->sent, c->deferred,
+		       c->failed);
 	} else {
-		printf("batch %s: %s\n  results file %s, started %s\n", batch, w, col(st, 2),
-		       col(st, 1));
-		if (sqlite3_column_text(st, 3))
-			printf("  reason: %s\n", col(st, 3));
+		printf("batch %s: %s\n  results file %s, started %s\n", batch, w,
+		       str(b.results_name), str(b.created));
+		if (b.reason)
+			printf("  reason: %s\n", b.reason);
 		printf("  learners: %ld accepted, %ld rejected, %ld held; %ld documents issued\n",
-		       c.accepted, c.rejected, c.held, c.documents);
+		       c->accepted, c->rejected, c->held, c->documents);
 	}
-	sqlite3_finalize(st);
 	free(w);
+	cp_batch_info_release(&b);
+	return CP_EX_OK;
+}
 
-	st = cp_registry_prepare(&e->reg, "SELECT stage, attempt, started, coalesce(finished, ''),"
-					  " coalesce(exit_code, ''), outcome, coalesce(counts, '')"
-					  " FROM stage_runs WHERE batch_id = ?1 ORDER BY started,"
-					  " CASE stage WHEN 'validate' THEN 0 WHEN 'assign' THEN 1"
-					  " WHEN 'render' THEN 2 WHEN 'pack' THEN 3 ELSE 4 END, attempt");
-	if (!st)
-		return CP_EX_IOERR;
-	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
-	fputs(json ? ",\"stages\":[" : "  stages:\n", stdout);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (json) {
-			int f = 1;
+/* One list of a batch's detail being printed. */
+struct rows {
+	bool json;
+	int first;
+};
 
-			fputs(first ? "{" : ",{", stdout);
-			cp_json_field(stdout, &f, "stage", col(st, 0));
-			printf(",\"attempt\":%d", sqlite3_column_int(st, 1));
-			cp_json_field(stdout, &f, "started", col(st, 2));
-			cp_json_field(stdout, &f, "finished", col(st, 3));
-			cp_json_field(stdout, &f, "outcome", col(st, 5));
-			printf(",\"exit\":%s,\"counts\":%s}", *col(st, 4) ? col(st, 4) : "null",
-			       *col(st, 6) ? col(st, 6) : "null");
-		} else {
-			printf("    %-8s #%d %s .. %-20s %-7s exit %-3s %s\n", col(st, 0),
-			       sqlite3_column_int(st, 1), col(st, 2), col(st, 3), col(st, 5),
-			       col(st, 4), col(st, 6));
-		}
-		first = 0;
+static int stage_row(void *ctx, const struct cp_stage_run_row *r)
+{
+	struct rows *p = ctx;
+
+	if (p->json) {
+		int f = 1;
+
+		fputs(p->first ? "{" : ",{", stdout);
+		cp_json_field(stdout, &f, "stage", r->stage);
+		printf(",\"attempt\":%d", r->attempt);
+		cp_json_field(stdout, &f, "started", r->started);
+		cp_json_field(stdout, &f, "finished", r->finished);
+		cp_json_field(stdout, &f, "outcome", r->outcome);
+		printf(",\"exit\":%s,\"counts\":%s}", *r->exit_code ? r->exit_code : "null",
+		       *r->counts ? r->counts : "null");
+	} else {
+		printf("    %-8s #%d %s .. %-20s %-7s exit %-3s %s\n", r->stage, r->attempt,
+		       r->started, r->finished, r->outcome, r->exit_code, r->counts);
 	}
-	sqlite3_finalize(st);
+	p->first = 0;
+	return 0;
+}
+
+static int export_row(void *ctx, const struct cp_export_row *x)
+{
+	struct rows *p = ctx;
+
+	if (p->json) {
+		int f = 1;
+
+		fputs(p->first ? "{" : ",{", stdout);
+		cp_json_field(stdout, &f, "centre", x->centre);
+		cp_json_field(stdout, &f, "file", x->file);
+		cp_json_field(stdout, &f, "created", x->created);
+		cp_json_field(stdout, &f, "expires", x->expires);
+		cp_json_field(stdout, &f, "status", x->status);
+		cp_json_field(stdout, &f, "receipt", *x->receipt_at ? x->receipt_at : NULL);
+		fputc('}', stdout);
+	} else {
+		printf("    %s %s: %s, made %s, expires %s%s%s\n", x->centre, x->file, x->status,
+		       x->created, x->expires, *x->receipt_at ? ", receipt " : "", x->receipt_at);
+	}
+	p->first = 0;
+	return 0;
+}
+
+static int unsent_row(void *ctx, const struct cp_notification_row *n)
+{
+	struct rows *p = ctx;
+
+	if (p->json) {
+		int f = 1;
+
+		fputs(p->first ? "{" : ",{", stdout);
+		cp_json_field(stdout, &f, "recipient", n->key);
+		cp_json_field(stdout, &f, "status", n->status);
+		printf(",\"attempts\":%d", n->attempts);
+		cp_json_field(stdout, &f, "reply", n->reply);
+		cp_json_field(stdout, &f, "updated", n->updated);
+		fputc('}', stdout);
+	} else {
+		printf("    %s %s after %d attempts: %s\n", n->key, n->status, n->attempts,
+		       n->reply);
+	}
+	p->first = 0;
+	return 0;
+}
+
+/* Its rejected and held learners, with reasons and lines. */
+static void detail_learners(const struct cp_spool *spool, const char *batch, bool json,
+			    const struct cp_batch_counts *c)
+{
 	if (json) {
 		fputs("],\"rejected_learners\":", stdout);
 		learners_of(spool, batch, "rejected.xml", true);
 		fputs(",\"held_learners\":", stdout);
 		learners_of(spool, batch, "held.xml", true);
-	} else {
-		if (c.rejected)
-			puts("  rejected learners:");
-		learners_of(spool, batch, "rejected.xml", false);
-		if (c.held)
-			puts("  held learners:");
-		learners_of(spool, batch, "held.xml", false);
+		return;
 	}
+	if (c->rejected)
+		puts("  rejected learners:");
+	learners_of(spool, batch, "rejected.xml", false);
+	if (c->held)
+		puts("  held learners:");
+	learners_of(spool, batch, "held.xml", false);
+}
 
-	st = cp_registry_prepare(&e->reg, "SELECT centre, file, created, expires, status,"
-					  " coalesce(receipt_at, '') FROM exports WHERE batch_id = ?1");
-	if (!st)
+/* One batch in detail: its header, stages, learners not accepted,
+ * exports and the emails not sent. */
+static int detail(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch,
+		  bool json)
+{
+	struct cp_batch_counts c;
+	struct rows rows = { json, 1 };
+	int rc = detail_header(e, spool, batch, json, &c);
+
+	if (rc != CP_EX_OK)
+		return rc;
+	fputs(json ? ",\"stages\":[" : "  stages:\n", stdout);
+	if (cp_registry_stage_runs_each(&e->reg, batch, stage_row, &rows) < 0)
 		return CP_EX_IOERR;
-	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
+	detail_learners(spool, batch, json, &c);
 	fputs(json ? ",\"exports\":[" : "  exports:\n", stdout);
-	first = 1;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (json) {
-			int f = 1;
-
-			fputs(first ? "{" : ",{", stdout);
-			cp_json_field(stdout, &f, "centre", col(st, 0));
-			cp_json_field(stdout, &f, "file", col(st, 1));
-			cp_json_field(stdout, &f, "created", col(st, 2));
-			cp_json_field(stdout, &f, "expires", col(st, 3));
-			cp_json_field(stdout, &f, "status", col(st, 4));
-			cp_json_field(stdout, &f, "receipt", *col(st, 5) ? col(st, 5) : NULL);
-			fputc('}', stdout);
-		} else {
-			printf("    %s %s: %s, made %s, expires %s%s%s\n", col(st, 0), col(st, 1),
-			       col(st, 4), col(st, 2), col(st, 3), *col(st, 5) ? ", receipt " : "",
-			       col(st, 5));
-		}
-		first = 0;
-	}
-	sqlite3_finalize(st);
-
-	st = cp_registry_prepare(&e->reg, "SELECT enrolment, status, attempts, coalesce(reply, ''),"
-					  " updated FROM notifications WHERE batch_id = ?1 AND status"
-					  " IN ('deferred', 'failed', 'intent') ORDER BY enrolment");
-	if (!st)
+	rows.first = 1;
+	if (cp_exports_of_batch(&e->reg, batch, export_row, &rows) < 0)
 		return CP_EX_IOERR;
-	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
 	if (json)
 		fputs("],\"emails_not_sent\":[", stdout);
 	else
 		printf("  emails: %ld sent, %ld deferred, %ld failed\n", c.sent, c.deferred,
 		       c.failed);
-	first = 1;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (json) {
-			int f = 1;
-
-			fputs(first ? "{" : ",{", stdout);
-			cp_json_field(stdout, &f, "recipient", col(st, 0));
-			cp_json_field(stdout, &f, "status", col(st, 1));
-			printf(",\"attempts\":%d", sqlite3_column_int(st, 2));
-			cp_json_field(stdout, &f, "reply", col(st, 3));
-			cp_json_field(stdout, &f, "updated", col(st, 4));
-			fputc('}', stdout);
-		} else {
-			printf("    %s %s after %d attempts: %s\n", col(st, 0), col(st, 1),
-			       sqlite3_column_int(st, 2), col(st, 3));
-		}
-		first = 0;
-	}
-	sqlite3_finalize(st);
+	rows.first = 1;
+	if (cp_notifications_unsent_each(&e->reg, batch, unsent_row, &rows) < 0)
+		return CP_EX_IOERR;
 	if (json)
 		fputs("]}\n", stdout);
 	return CP_EX_OK;
 }
 
-static int receipts(struct cp_cmd_env *e, bool json)
-{
-	struct cp_holidays h;
-	struct cp_date today = cp_date_today();
-	sqlite3_stmt *st;
-	int first = 1;
 
-	if (cp_holidays_load(&h, e->conf.holidays) < 0)
-		return CP_EX_CONFIG;
-	st = cp_registry_prepare(&e->reg, "SELECT batch_id, centre, file, created,"
-					  " coalesce(receipt_at, ''), coalesce(receipt_by, ''), status"
-					  " FROM exports ORDER BY created, batch_id, centre");
-	if (!st) {
-		cp_holidays_release(&h);
-		return CP_EX_IOERR;
-	}
-	if (json)
-		fputs("[", stdout);
-	else
-		printf("%-20s %-10s %-20s %-10s %-10s %s\n", "BATCH", "CENTRE", "SENT", "DUE",
-		       "RECEIPT", "CONFIRMED");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct cp_date sent, due;
-		char sent_s[11], due_s[11];
-		const char *state;
 
-		snprintf(sent_s, sizeof(sent_s), "%.10s", col(st, 3));
-		if (!cp_date_parse(sent_s, &sent))
-			continue;
-		due = cp_workdays_add(sent, (int)e->conf.receipt_days, &h);
-		cp_date_format(due, due_s);
-		state = *col(st, 4) ? "confirmed" : cp_date_cmp(today, due) > 0 ? "overdue" : "pending";
-		if (json) {
-			int f = 1;
-
-			fputs(first ? "{" : ",{", stdout);
-			cp_json_field(stdout, &f, "batch", col(st, 0));
-			cp_json_field(stdout, &f, "centre", col(st, 1));
-			cp_json_field(stdout, &f, "file", col(st, 2));
-			cp_json_field(stdout, &f, "sent", col(st, 3));
-			cp_json_field(stdout, &f, "due", due_s);
-			cp_json_field(stdout, &f, "receipt", state);
-			cp_json_field(stdout, &f, "confirmed_at", *col(st, 4) ? col(st, 4) : NULL);
-			cp_json_field(stdout, &f, "confirmed_by", *col(st, 5) ? col(st, 5) : NULL);
-			fputc('}', stdout);
-		} else {
-			printf("%-20s %-10s %-20s %-10s %-10s %s%s%s\n", col(st, 0), col(st, 1),
-			       col(st, 3), due_s, state, col(st, 4), *col(st, 5) ? " by " : "",
-			       col(st, 5));
-		}
-		first = 0;
-	}
-	if (json)
-		fputs("]\n", stdout);
-	sqlite3_finalize(st);
-	cp_holidays_release(&h);
-	return CP_EX_OK;
-}
 
 int cp_cmd_status(int argc, char **argv, const char *config)
 {
@@ -477,7 +427,7 @@ int cp_cmd_status(int argc, char **argv, const char *config)
 		goto out;
 	cp_spool_names(&spool, &e.conf); /* only read: a read-only spool answers too */
 	if (rec)
-		rc = receipts(&e, json);
+		rc = cp_cmd_receipts(&e, json);
 	else if (optind == argc)
 		rc = list(&e, &spool, json, stuck, &nstuck);
 	else if (cp_spool_batch_arg(&spool, argv[optind], batch) < 0)
@@ -493,49 +443,3 @@ out:
 	return rc;
 }
 
-int cp_cmd_receipt(int argc, char **argv, const char *config)
-{
-	static const struct option opts[] = {
-		{ "by", required_argument, NULL, 'b' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cp_cmd_env e = { 0 };
-	const char *by = NULL;
-	char stamp[32];
-	sqlite3_stmt *st;
-	int c, rc;
-
-	optind = 0; /* GNU getopt: start afresh after the global options */
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'b')
-			return cp_cmd_usage(RECEIPT);
-		by = optarg;
-	}
-	if (argc - optind != 2 || (by && !cp_cmd_reason_ok(by)))
-		return cp_cmd_usage(RECEIPT);
-	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)))
-		goto out;
-	st = cp_registry_prepare(&e.reg, "UPDATE exports SET receipt_at = ?3,"
-					 " receipt_by = coalesce(?4, receipt_by)"
-					 " WHERE batch_id = ?1 AND centre = ?2");
-	if (!st) {
-		rc = CP_EX_IOERR;
-		goto out;
-	}
-	sqlite3_bind_text(st, 1, argv[optind], -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, argv[optind + 1], -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, cp_time_stamp(stamp, sizeof(stamp)), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, by, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = CP_EX_IOERR;
-	else if (sqlite3_changes(e.reg.db) == 0) {
-		cp_error("no export of batch %s for centre %s", argv[optind], argv[optind + 1]);
-		rc = CP_EX_NOINPUT;
-	} else {
-		cp_info("receipt of batch %s by centre %s recorded", argv[optind], argv[optind + 1]);
-	}
-	sqlite3_finalize(st);
-out:
-	cp_cmd_env_release(&e);
-	return rc;
-}

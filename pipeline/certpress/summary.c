@@ -25,35 +25,6 @@ void cp_summary_add(struct cp_summary *s, struct cp_registry *reg, const char *b
 	s->code[s->n++] = code;
 }
 
-/* A count for the summary: 0 when the registry cannot say (it said why). */
-static long scalar(struct cp_registry *reg, const char *sql, const char *batch)
-{
-	long v;
-
-	cp_registry_scalar(reg, sql, batch, NULL, &v);
-	return v;
-}
-
-#define VALIDATE_COUNT(key) \
-	"SELECT coalesce(json_extract(counts, '$." key "'), 0) FROM stage_runs" \
-	" WHERE batch_id = ?1 AND stage = 'validate' AND outcome = 'ok'" \
-	" ORDER BY attempt DESC LIMIT 1"
-#define MAIL_COUNT(status) \
-	"SELECT count(*) FROM notifications WHERE batch_id = ?1 AND status = '" status "'" \
-	" AND enrolment NOT LIKE 'centre:%'"
-
-void cp_batch_counts(struct cp_registry *reg, const char *batch, struct cp_batch_counts *c)
-{
-	c->accepted = scalar(reg, VALIDATE_COUNT("accepted"), batch);
-	c->rejected = scalar(reg, VALIDATE_COUNT("rejected"), batch);
-	c->held = scalar(reg, VALIDATE_COUNT("held"), batch);
-	c->documents = scalar(reg, "SELECT count(*) FROM documents WHERE batch_id = ?1", batch);
-	c->sent = scalar(reg, MAIL_COUNT("sent"), batch);
-	c->deferred = scalar(reg, MAIL_COUNT("deferred"), batch) +
-		      scalar(reg, MAIL_COUNT("intent"), batch);
-	c->failed = scalar(reg, MAIL_COUNT("failed"), batch);
-}
-
 static void add(struct cp_batch_counts *t, const struct cp_batch_counts *c)
 {
 	t->accepted += c->accepted;
@@ -82,7 +53,7 @@ void cp_summary_print(const struct cp_summary *s, struct cp_registry *reg, bool 
 	for (size_t i = 0; i < s->n; i++) {
 		struct cp_batch_counts c;
 
-		cp_batch_counts(reg, s->batch[i], &c);
+		cp_registry_batch_counts(reg, s->batch[i], &c);
 		add(&t, &c);
 		done += s->code[i] == CP_EX_OK;
 		if (json) {

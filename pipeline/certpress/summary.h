@@ -22,11 +22,4 @@ void cp_summary_add(struct cp_summary *s, struct cp_registry *reg, const char *b
 void cp_summary_print(const struct cp_summary *s, struct cp_registry *reg, bool json, FILE *f);
 void cp_summary_release(struct cp_summary *s);
 
-/* A batch's counts from the registry: learners accepted, rejected and held
- * (validate), documents issued, emails sent, deferred and failed. */
-struct cp_batch_counts {
-	long accepted, rejected, held, documents, sent, deferred, failed;
-};
-void cp_batch_counts(struct cp_registry *reg, const char *batch, struct cp_batch_counts *c);
-
 #endif

@@ -11,6 +11,7 @@
 
 #include "util/atomic.h"
 #include "batchfile.h"
+#include "doctype.h"
 #include "util/date.h"
 #include "util/exitcode.h"
 #include "util/msg.h"
@@ -25,27 +26,9 @@
 
 #define X(s) ((const xmlChar *)(s))
 
-enum { Q_AWARD_FIND, Q_AWARD_ADD, Q_DOC_FIND, Q_SERIAL_ADD, Q_DOC_ADD, NQ };
-
-static const char *const queries[NQ] = {
-	[Q_AWARD_FIND] = "SELECT id, batch_id FROM awards WHERE enrolment = ?1"
-			 " AND qualification = ?2 AND awarded = ?3",
-	[Q_AWARD_ADD] = "INSERT INTO awards (enrolment, qualification, awarded,"
-			" qualification_title, level, candidate, first_name, middle_names,"
-			" last_name, dob, email, grade, centre, centre_name, course_run, batch_id)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-			" ?15, ?16)",
-	[Q_DOC_FIND] = "SELECT reference, issued, expires FROM documents"
-		       " WHERE award_id = ?1 AND type = ?2 AND issue = 1",
-	[Q_SERIAL_ADD] = "INSERT OR IGNORE INTO serials (serial) VALUES (?1)",
-	[Q_DOC_ADD] = "INSERT INTO documents (reference, serial, issue, award_id, type, issued,"
-		      " expires, batch_id) VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7)",
-};
-
 struct assign {
 	struct cp_registry *reg; /* the stage's */
 	struct cp_ref_key key;
-	sqlite3_stmt *q[NQ];
 	struct cp_atomic file;
 	struct cp_xmlout xml;
 	xmlDocPtr scratch;      /* owns the copies of learners being extended */
@@ -59,112 +42,64 @@ struct assign {
 	struct cp_progress progress;
 };
 
-static void bind_opt(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static int step_done(struct assign *a, sqlite3_stmt *st, const char *what)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return cp_error("%s: %s: %s", a->reg->path, what, sqlite3_errmsg(a->reg->db));
-	return 0;
-}
-
 /* 1: the award is this batch's (new or from an earlier attempt); 0: it was
  * made by another batch (a duplicate); -1: error. */
 static int find_or_add_award(struct assign *a, xmlNodePtr l, xmlNodePtr award, long long *id)
 {
-	sqlite3_stmt *st = a->q[Q_AWARD_FIND];
-	const char *enrolment = cp_node_attr(l, "enrolment");
-	int rc;
+	struct cp_award rec = {
+		.enrolment = cp_node_attr(l, "enrolment"),
+		.qualification = cp_node_attr(award, "qualification"),
+		.awarded = cp_node_attr(award, "awarded"),
+		.title = cp_node_text(award, "title"),
+		.level = cp_node_attr_long(award, "level", 0),
+		.candidate = cp_node_attr(l, "candidate"),
+		.first_name = cp_node_text(l, "first-name"),
+		.middle_names = cp_node_text(l, "middle-names"),
+		.last_name = cp_node_text(l, "last-name"),
+		.dob = cp_node_text(l, "dob"),
+		.email = cp_node_text(l, "email"),
+		.grade = cp_node_attr(award, "grade"),
+		.centre = a->centre,
+		.centre_name = a->centre_name,
+		.course_run = a->run_id,
+		.batch = a->batch,
+	};
+	char made_by[CP_BATCH_ID_MAX];
+	int found = cp_award_find(a->reg, rec.enrolment, rec.qualification, rec.awarded, id,
+				  made_by);
 
-	sqlite3_bind_text(st, 1, enrolment, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, cp_node_attr(award, "qualification"), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, cp_node_attr(award, "awarded"), -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		int mine = !strcmp((const char *)sqlite3_column_text(st, 1), a->batch);
-
-		*id = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-		return mine;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return cp_error("%s: cannot look up an award: %s", a->reg->path,
-				sqlite3_errmsg(a->reg->db));
-	st = a->q[Q_AWARD_ADD];
-	bind_opt(st, 1, enrolment);
-	bind_opt(st, 2, cp_node_attr(award, "qualification"));
-	bind_opt(st, 3, cp_node_attr(award, "awarded"));
-	bind_opt(st, 4, cp_node_text(award, "title"));
-	sqlite3_bind_int64(st, 5, cp_node_attr_long(award, "level", 0));
-	bind_opt(st, 6, cp_node_attr(l, "candidate"));
-	bind_opt(st, 7, cp_node_text(l, "first-name"));
-	bind_opt(st, 8, cp_node_text(l, "middle-names"));
-	bind_opt(st, 9, cp_node_text(l, "last-name"));
-	bind_opt(st, 10, cp_node_text(l, "dob"));
-	bind_opt(st, 11, cp_node_text(l, "email"));
-	bind_opt(st, 12, cp_node_attr(award, "grade"));
-	bind_opt(st, 13, a->centre);
-	bind_opt(st, 14, a->centre_name);
-	bind_opt(st, 15, a->run_id);
-	bind_opt(st, 16, a->batch);
-	if (step_done(a, st, "cannot record an award") < 0)
-		return -1;
-	*id = sqlite3_last_insert_rowid(a->reg->db);
-	return 1;
+	if (found)
+		return found < 0 ? -1 : !strcmp(made_by, a->batch);
+	return cp_award_add(a->reg, &rec, id) < 0 ? -1 : 1;
 }
 
 /* The document of this type for the award: found again, or issued now. */
 static int document(struct assign *a, long long award_id, const char *type, const char *expires,
 		    xmlNodePtr learner_copy)
 {
-	sqlite3_stmt *st = a->q[Q_DOC_FIND];
 	char ref[CP_REF_LEN + 1], issued[11];
 	xmlNodePtr doc;
-	int rc;
+	int found;
 
 	snprintf(issued, sizeof(issued), "%s", a->today);
-	sqlite3_bind_int64(st, 1, award_id);
-	sqlite3_bind_text(st, 2, type, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		snprintf(ref, sizeof(ref), "%s", (const char *)sqlite3_column_text(st, 0));
-		snprintf(issued, sizeof(issued), "%s", (const char *)sqlite3_column_text(st, 1));
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return cp_error("%s: cannot look up a document: %s", a->reg->path,
-				sqlite3_errmsg(a->reg->db));
-	if (rc == SQLITE_DONE) {
+	found = cp_award_original(a->reg, award_id, type, ref, sizeof(ref), issued,
+				  sizeof(issued));
+	if (found < 0)
+		return -1;
+	if (!found) {
 		uint32_t serial;
+		int fresh;
 
-		/* serials holds every serial ever drawn: INSERT OR IGNORE adds
-		 * nothing for one already used, so draw again. */
+		/* a serial drawn before (whatever became of its documents) is
+		 * never used again: draw again */
 		do {
 			serial = cp_ref_draw_serial(&a->key);
-			sqlite3_bind_int64(a->q[Q_SERIAL_ADD], 1, serial);
-			if (step_done(a, a->q[Q_SERIAL_ADD], "cannot record a serial") < 0)
+			if ((fresh = cp_serial_claim(a->reg, serial)) < 0)
 				return -1;
-		} while (sqlite3_changes(a->reg->db) == 0);
+		} while (!fresh);
 		cp_ref_format(&a->key, serial, 1, ref);
-		st = a->q[Q_DOC_ADD];
-		sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, serial);
-		sqlite3_bind_int64(st, 3, award_id);
-		sqlite3_bind_text(st, 4, type, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, issued, -1, SQLITE_STATIC);
-		bind_opt(st, 6, expires);
-		bind_opt(st, 7, a->batch);
-		if (step_done(a, st, "cannot record a document") < 0)
+		if (cp_award_issue(a->reg, ref, serial, award_id, type, issued, expires,
+				   a->batch) < 0)
 			return -1;
 		a->fresh++;
 	}
@@ -246,11 +181,13 @@ static int on_learner(void *ctx, xmlNodePtr l)
 	cp_xmlout_strip_blanks(copy);
 	snprintf(id, sizeof(id), "%lld", award_id);
 	xmlSetProp(copy, X("award-id"), X(id));
-	if (document(a, award_id, "certificate", expires, copy) < 0 ||
-	    (cp_node_attr(award, "transcript") &&
-	     document(a, award_id, "transcript", expires, copy) < 0) ||
-	    (cp_node_attr(award, "letter") && document(a, award_id, "letter", expires, copy) < 0))
-		rc = -1;
+	for (int i = 0; i < CP_NDOCTYPES && rc == 0; i++) {
+		const struct cp_doctype *t = &cp_doctypes[i];
+
+		if ((t->every_award || cp_node_attr(award, t->template_attr)) &&
+		    document(a, award_id, t->name, expires, copy) < 0)
+			rc = -1;
+	}
 	if (rc == 0)
 		cp_xmlout_node(&a->xml, copy);
 	xmlFreeNode(copy);
@@ -333,11 +270,6 @@ int cp_assign_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 		goto end;
 	}
 	a.reg = &st.reg;
-	for (int i = 0; i < NQ; i++)
-		if (!(a.q[i] = cp_registry_prepare(a.reg, queries[i]))) {
-			rc = CP_EX_SOFTWARE;
-			goto end;
-		}
 	a.scratch = xmlNewDoc(X("1.0"));
 	rc = write_assigned(&a, st.dir, &counts);
 end:
@@ -349,8 +281,6 @@ done:
 	if (rc == CP_EX_OK)
 		fprintf(out, "%s %s\n", st.batch, st.dir);
 out:
-	for (int i = 0; i < NQ; i++)
-		sqlite3_finalize(a.q[i]);
 	xmlFreeDoc(a.scratch);
 	free(a.centre_copy);
 	free(a.centre_name_copy);

@@ -26,7 +26,8 @@ void cp_mail_template_release(struct cp_mail_template *t);
 
 /* One message to send, and what became of it. */
 struct cp_mail {
-	char *key;        /* the learner's enrolment, or "centre:NUMBER" */
+	char *key;        /* the learner's enrolment, or the centre's key
+			   * (cp_notification_centre_key) */
 	char *to;         /* the address, checked */
 	char *message_id; /* without the angle brackets */
 	char *text;       /* the whole message, CRLF line ends */

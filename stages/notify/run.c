@@ -18,7 +18,7 @@
 #include "util/atomic.h"
 #include "batchfile.h"
 #include "util/date.h"
-#include "docrender.h"
+#include "doctype.h"
 #include "util/exitcode.h"
 #include "util/msg.h"
 #include "util/progress.h"
@@ -42,76 +42,15 @@ struct notify {
 };
 
 /* Learners are read a page at a time and the statement ended before any
- * is recorded: SQLite refuses at once (no busy wait) to turn a read that an
- * other process's commit made stale into a write, which is what writing
- * while stepping a SELECT does when two runs share the registry. */
+ * is recorded (see cp_notification_learners). */
 #define PAGE 256
-#define NCOLS 15
-#define CP_STR2(x) #x
-#define CP_STR(x) CP_STR2(x)
-
-static const char learners_sql[] =
-	"SELECT a.enrolment, a.first_name, a.middle_names, a.last_name, a.email,"
-	" a.qualification_title, a.qualification, a.grade, a.awarded, a.candidate,"
-	" a.centre, a.centre_name, a.course_run, n.status, n.attempts"
-	" FROM (SELECT min(id) AS id FROM awards WHERE batch_id = ?1 AND enrolment > ?2"
-	" GROUP BY enrolment ORDER BY enrolment LIMIT " CP_STR(PAGE) ") f"
-	" JOIN awards a ON a.id = f.id LEFT JOIN notifications n ON n.batch_id = a.batch_id"
-	" AND n.enrolment = a.enrolment ORDER BY a.enrolment";
-
-/* A learner's documents of the batch's awards that are valid and issued
- * now: never a revoked or superseded one, and a replacement once a print
- * file carried it. */
-static const char docs_sql[] =
-	"SELECT d.reference, d.type, a.qualification_title FROM documents d"
-	" JOIN awards a ON a.id = d.award_id WHERE a.batch_id = ?1 AND a.enrolment = ?2"
-	" AND d.status = 'valid' AND d.published IS NOT NULL"
-	" ORDER BY a.id, CASE d.type WHEN 'certificate' THEN 0 WHEN 'transcript' THEN 1"
-	" ELSE 2 END, d.issue";
-
-static const char *col(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
 
 /* Record a recipient's state. reply and to may be NULL. */
 static int record(struct notify *nt, const char *key, const char *to, const char *message_id,
 		  const char *status, const char *reply, int attempt)
 {
-	char stamp[32];
-	sqlite3_stmt *st = cp_registry_prepare(
-		&nt->st->reg,
-		"INSERT INTO notifications (batch_id, enrolment, recipient, message_id, status,"
-		" attempts, reply, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-		" ON CONFLICT (batch_id, enrolment) DO UPDATE SET recipient = ?3, status = ?5,"
-		" attempts = attempts + ?6, reply = coalesce(?7, reply), updated = ?8");
-	int rc;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, nt->st->batch, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, message_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, status, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 6, attempt);
-	sqlite3_bind_text(st, 7, reply, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, cp_time_stamp(stamp, sizeof(stamp)), -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	if (rc < 0)
-		cp_error("%s: recording a notification: %s", nt->st->reg.path,
-			 sqlite3_errmsg(nt->st->reg.db));
-	sqlite3_finalize(st);
-	return rc;
-}
-
-static long attempts_of(struct notify *nt, const char *key)
-{
-	long n;
-
-	cp_registry_scalar(&nt->st->reg, "SELECT attempts FROM notifications"
-			   " WHERE batch_id = ?1 AND enrolment = ?2", nt->st->batch, key, &n);
-	return n;
+	return cp_notification_record(&nt->st->reg, nt->st->batch, key, to, message_id, status,
+				      reply, attempt);
 }
 
 static void free_chunk(struct notify *nt)
@@ -180,7 +119,8 @@ static int flush(struct notify *nt)
 			nt->failed++;
 			/* the reply may quote the address: only its code is logged */
 			cp_warn("%s: refused by the server (%d)", m->key, m->code);
-		} else if ((tries = attempts_of(nt, m->key)) >= nt->conf->mail_max_attempts) {
+		} else if ((tries = cp_notification_attempts(reg, nt->st->batch, m->key)) >=
+			   nt->conf->mail_max_attempts) {
 			status = "failed";
 			nt->failed++;
 			snprintf(reply, sizeof(reply), "gave up after %ld attempts: %d %s", tries,
@@ -256,40 +196,40 @@ static int queue(struct notify *nt, const char *key, const char *to, const char 
 	return (long)nt->n >= nt->conf->mail_per_session ? flush(nt) : 0;
 }
 
+struct docs_text {
+	const struct cp_conf *conf;
+	char *out;
+};
+
+static int add_document(void *ctx, const char *ref, const char *type, const char *title)
+{
+	struct docs_text *t = ctx;
+	char *next = cp_xasprintf("%s%s  %s %s (%s)\n    check it: %s%s", t->out,
+				  *t->out ? "\n" : "", cp_doctype_of(type)->title, ref, title,
+				  t->conf->verify_url, ref);
+
+	free(t->out);
+	t->out = next;
+	return 0;
+}
+
 /* The learner's documents as the email lists them ("" if none is valid),
  * or NULL if the registry cannot be read. */
 static char *documents_text(struct notify *nt, const char *enrolment)
 {
-	sqlite3_stmt *st = cp_registry_prepare(&nt->st->reg, docs_sql);
-	char *out = cp_xstrdup(""), *next;
-	int rc;
+	struct docs_text t = { nt->conf, cp_xstrdup("") };
 
-	if (!st) {
-		free(out);
+	if (cp_documents_for_learner(&nt->st->reg, nt->st->batch, enrolment, add_document,
+				     &t) < 0) {
+		free(t.out);
 		return NULL;
 	}
-	sqlite3_bind_text(st, 1, nt->st->batch, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, enrolment, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		next = cp_xasprintf("%s%s  %s %s (%s)\n    check it: %s%s", out, *out ? "\n" : "",
-				    cp_doc_title(col(st, 1)), col(st, 0), col(st, 2),
-				    nt->conf->verify_url, col(st, 0));
-		free(out);
-		out = next;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		cp_error("%s: reading a learner's documents: %s", nt->st->reg.path,
-			 sqlite3_errmsg(nt->st->reg.db));
-		free(out);
-		return NULL;
-	}
-	return out;
+	return t.out;
 }
 
-static int learner(struct notify *nt, char *const *c)
+static int learner(struct notify *nt, const struct cp_notify_learner *l)
 {
-	const char *enrolment = c[0], *email = c[4], *status = c[13], *attempts = c[14];
+	const char *enrolment = l->enrolment, *email = l->email, *status = l->status;
 	struct cp_values v;
 	char *full, *docs;
 	int rc;
@@ -313,7 +253,7 @@ static int learner(struct notify *nt, char *const *c)
 		return record(nt, enrolment, NULL, "-", "failed",
 			      "the address is not one this sender can use", 0);
 	}
-	if ((rc = used_up(nt, enrolment, status, attempts)) != 0)
+	if ((rc = used_up(nt, enrolment, status, l->attempts)) != 0)
 		return rc < 0 ? -1 : 0;
 	if (stopped(nt)) {
 		nt->left++;
@@ -328,21 +268,21 @@ static int learner(struct notify *nt, char *const *c)
 			      "no valid document to announce", 0);
 	}
 	memset(&v, 0, sizeof(v));
-	full = cp_bind_full_name(c[1], c[2], c[3]);
+	full = cp_bind_full_name(l->first_name, l->middle_names, l->last_name);
 	v.v[CP_B_AWARDING_BODY] = nt->conf->awarding_body;
 	v.v[CP_B_FULL_NAME] = full;
-	v.v[CP_B_FIRST_NAME] = c[1];
-	v.v[CP_B_MIDDLE_NAMES] = c[2];
-	v.v[CP_B_LAST_NAME] = c[3];
-	v.v[CP_B_QUAL_TITLE] = c[5];
-	v.v[CP_B_QUAL_NUMBER] = c[6];
-	v.v[CP_B_GRADE] = c[7];
-	v.v[CP_B_AWARDED] = c[8];
+	v.v[CP_B_FIRST_NAME] = l->first_name;
+	v.v[CP_B_MIDDLE_NAMES] = l->middle_names;
+	v.v[CP_B_LAST_NAME] = l->last_name;
+	v.v[CP_B_QUAL_TITLE] = l->qualification_title;
+	v.v[CP_B_QUAL_NUMBER] = l->qualification;
+	v.v[CP_B_GRADE] = l->grade;
+	v.v[CP_B_AWARDED] = l->awarded;
 	v.v[CP_B_ENROLMENT] = enrolment;
-	v.v[CP_B_CANDIDATE] = c[9];
-	v.v[CP_B_CENTRE_NUMBER] = c[10];
-	v.v[CP_B_CENTRE_NAME] = c[11];
-	v.v[CP_B_COURSE_RUN] = c[12];
+	v.v[CP_B_CANDIDATE] = l->candidate;
+	v.v[CP_B_CENTRE_NUMBER] = l->centre;
+	v.v[CP_B_CENTRE_NAME] = l->centre_name;
+	v.v[CP_B_COURSE_RUN] = l->course_run;
 	v.v[CP_B_BATCH] = nt->st->batch;
 	v.v[CP_B_DOCUMENTS] = docs;
 	rc = queue(nt, enrolment, email, full, &nt->learner, &v);
@@ -351,53 +291,24 @@ static int learner(struct notify *nt, char *const *c)
 	return rc;
 }
 
-/* Up to PAGE learners after the enrolment 'after', copied out; -1 if the
- * registry cannot be read. */
-static int page(struct notify *nt, const char *after, char *rows[PAGE][NCOLS])
-{
-	sqlite3_stmt *st = cp_registry_prepare(&nt->st->reg, learners_sql);
-	int n = 0, step = SQLITE_DONE;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, nt->st->batch, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, after, -1, SQLITE_STATIC);
-	while (n < PAGE && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		for (int i = 0; i < NCOLS; i++)
-			rows[n][i] = col(st, i) ? cp_xstrdup(col(st, i)) : NULL;
-		n++;
-	}
-	if (n < PAGE && step != SQLITE_DONE) { /* a short page must be the last */
-		cp_error("%s: reading the batch's learners: %s", nt->st->reg.path,
-			 sqlite3_errmsg(nt->st->reg.db));
-		for (int r = 0; r < n; r++)
-			for (int i = 0; i < NCOLS; i++)
-				free(rows[r][i]);
-		n = -1;
-	}
-	sqlite3_finalize(st);
-	return n;
-}
-
 static int learners(struct notify *nt)
 {
-	static char *rows[PAGE][NCOLS];
+	static struct cp_notify_learner rows[PAGE];
 	char *after = cp_xstrdup("");
 	int rc = 0, n;
 
 	do {
-		n = page(nt, after, rows);
+		n = cp_notification_learners(&nt->st->reg, nt->st->batch, after, rows, PAGE);
 		if (n < 0)
 			rc = -1;
 		for (int r = 0; r < n; r++) {
 			if (!rc)
-				rc = learner(nt, rows[r]);
+				rc = learner(nt, &rows[r]);
 			if (r == n - 1) {
 				free(after);
-				after = cp_xstrdup(rows[r][0]);
+				after = cp_xstrdup(rows[r].enrolment);
 			}
-			for (int i = 0; i < NCOLS; i++)
-				free(rows[r][i]);
+			cp_notify_learner_release(&rows[r]);
 		}
 	} while (n == PAGE && !rc);
 	free(after);
@@ -453,8 +364,8 @@ static int centre(struct notify *nt)
 {
 	struct cp_batchfile_handler h = { nt, on_header, NULL, NULL, skip };
 	char *path = cp_spool_batch_file(&nt->st->spool, nt->st->batch, "held.xml"), *key;
-	sqlite3_stmt *st;
-	int rc = 0;
+	struct cp_centre_export e;
+	int rc = 0, got;
 
 	/* held.xml is small and carries the same header as assigned.xml */
 	if (cp_batchfile_read(path, "held", &h, NULL) < 0) {
@@ -464,53 +375,50 @@ static int centre(struct notify *nt)
 	free(path);
 	if (!nt->centre_number)
 		return 0;
-	key = cp_xasprintf("centre:%s", nt->centre_number);
-	st = cp_registry_prepare(&nt->st->reg,
-				 "SELECT e.file, e.expires, n.status, n.attempts FROM exports e LEFT JOIN"
-				 " notifications n ON n.batch_id = e.batch_id AND n.enrolment = ?3"
-				 " WHERE e.batch_id = ?1 AND e.centre = ?2 AND e.status = 'finished'");
-	if (!st) {
-		free(key);
-		return -1;
-	}
-	sqlite3_bind_text(st, 1, nt->st->batch, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, nt->centre_number, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && pending(col(st, 2))) {
+	key = cp_notification_centre_key(nt->centre_number);
+	/* read whole, the statement ended, before writing: see PAGE */
+	got = cp_notification_centre_export(&nt->st->reg, nt->st->batch, nt->centre_number, &e);
+	if (got < 0) {
+		rc = -1;
+	} else if (got && pending(e.status)) {
 		struct cp_values v;
-		char *file = cp_xstrdup(col(st, 0) ? col(st, 0) : "");
-		char *expires = cp_xstrdup(col(st, 1) ? col(st, 1) : "");
-		char *status = col(st, 2) ? cp_xstrdup(col(st, 2)) : NULL;
-		char *attempts = col(st, 3) ? cp_xstrdup(col(st, 3)) : NULL;
 
-		sqlite3_finalize(st); /* before writing: see PAGE */
-		st = NULL;
 		memset(&v, 0, sizeof(v));
 		v.v[CP_B_AWARDING_BODY] = nt->conf->awarding_body;
 		v.v[CP_B_CENTRE_NUMBER] = nt->centre_number;
 		v.v[CP_B_BATCH] = nt->st->batch;
-		v.v[CP_B_EXPORT_FILE] = file;
-		v.v[CP_B_EXPORT_EXPIRES] = expires;
+		v.v[CP_B_EXPORT_FILE] = e.file;
+		v.v[CP_B_EXPORT_EXPIRES] = e.expires;
 		if (!nt->centre_email) {
 			nt->not_notifiable++;
 			rc = record(nt, key, NULL, "-", "not-notifiable", "no centre address", 0);
 		} else if (!cp_mail_address_ok(nt->centre_email)) {
 			rc = unusable_centre(nt, key);
-		} else if ((rc = used_up(nt, key, status, attempts)) != 0) {
+		} else if ((rc = used_up(nt, key, e.status, e.attempts)) != 0) {
 			rc = rc < 0 ? -1 : 0;
 		} else if (stopped(nt)) {
 			nt->left++;
 		} else if ((rc = queue(nt, key, nt->centre_email, "", &nt->centre, &v)) == 0) {
 			rc = flush(nt);
 		}
-		free(file);
-		free(expires);
-		free(status);
-		free(attempts);
 	}
-	sqlite3_finalize(st);
+	cp_centre_export_release(&e);
 	free(key);
 	return rc;
+}
+
+static int write_recipient(void *ctx, const struct cp_notification_row *n)
+{
+	struct cp_xmlout *x = ctx;
+
+	cp_xmlout_start(x, "recipient");
+	cp_xmlout_attr(x, "key", n->key);
+	cp_xmlout_attr(x, "status", n->status);
+	cp_xmlout_attr_long(x, "attempts", n->attempts);
+	if (n->reply)
+		cp_xmlout_attr(x, "reply", n->reply);
+	cp_xmlout_end(x);
+	return 0;
 }
 
 static int write_notified(struct notify *nt)
@@ -518,13 +426,9 @@ static int write_notified(struct notify *nt)
 	struct cp_atomic a;
 	struct cp_xmlout x;
 	char *path = cp_spool_batch_file(&nt->st->spool, nt->st->batch, "notified.xml");
-	sqlite3_stmt *st = cp_registry_prepare(&nt->st->reg,
-					       "SELECT enrolment, status, attempts, reply FROM"
-					       " notifications WHERE batch_id = ?1 ORDER BY enrolment");
 	int rc;
 
-	if (!st || cp_atomic_open(&a, path, 0640) < 0) {
-		sqlite3_finalize(st);
+	if (cp_atomic_open(&a, path, 0640) < 0) {
 		free(path);
 		return -1;
 	}
@@ -532,24 +436,17 @@ static int write_notified(struct notify *nt)
 	cp_xmlout_start(&x, "notified");
 	cp_xmlout_attr(&x, "xmlns", "urn:certpress:batch:1");
 	cp_xmlout_attr(&x, "batch", nt->st->batch);
-	sqlite3_bind_text(st, 1, nt->st->batch, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		cp_xmlout_start(&x, "recipient");
-		cp_xmlout_attr(&x, "key", col(st, 0));
-		cp_xmlout_attr(&x, "status", col(st, 1));
-		cp_xmlout_attr_long(&x, "attempts", sqlite3_column_int(st, 2));
-		if (col(st, 3))
-			cp_xmlout_attr(&x, "reply", col(st, 3));
-		cp_xmlout_end(&x);
-	}
-	sqlite3_finalize(st);
+	rc = cp_notifications_each(&nt->st->reg, nt->st->batch, write_recipient, &x);
 	cp_xmlout_start(&x, "end");
 	cp_xmlout_attr_long(&x, "sent", nt->sent);
 	cp_xmlout_attr_long(&x, "failed", nt->failed);
 	cp_xmlout_attr_long(&x, "not-notifiable", nt->not_notifiable);
 	cp_xmlout_end(&x);
 	cp_xmlout_end(&x);
-	rc = cp_xmlout_finish(&x) < 0 ? -1 : cp_atomic_commit(&a);
+	if (cp_xmlout_finish(&x) < 0 || rc < 0)
+		rc = -1;
+	else
+		rc = cp_atomic_commit(&a);
 	if (rc < 0)
 		cp_atomic_abort(&a);
 	free(path);

@@ -52,7 +52,7 @@ static int add_file(struct zipping *z, const char *name, const char *path, bool 
 	return 0;
 }
 
-static int add_doc(void *ctx, const struct cp_pack_doc *d)
+static int add_doc(void *ctx, const struct cp_batch_doc *d)
 {
 	struct zipping *z = ctx;
 	char name[64], norm[CP_REF_LEN + 1], *path;
@@ -65,7 +65,7 @@ static int add_doc(void *ctx, const struct cp_pack_doc *d)
 	/* the reference is the only part of the name from data: it must be one */
 	if (!cp_ref_parse(d->reference, norm, &serial, &issue) || strcmp(norm, d->reference))
 		return cp_error("'%s' is not a reference: not put in a zip", d->reference);
-	snprintf(name, sizeof(name), "%s/%s.pdf", cp_pack_folder_of(d->type), d->reference);
+	snprintf(name, sizeof(name), "%s/%s.pdf", cp_doctype_of(d->type)->folder, d->reference);
 	path = cp_xasprintf("%s/digital/%s.pdf", z->p->dir, d->reference);
 	rc = add_file(z, name, path, true);
 	free(path);
@@ -101,16 +101,8 @@ static int add_reports(struct zipping *z)
 /* The centre's zip password, or NULL with a message. Caller frees. */
 static char *password_of(struct cp_pack *p)
 {
-	sqlite3_stmt *st = cp_registry_prepare(p->reg, "SELECT password FROM export_passwords"
-						       " WHERE centre = ?1");
-	char *pw = NULL;
+	char *pw = cp_export_password(p->reg, p->centre);
 
-	if (!st)
-		return NULL;
-	sqlite3_bind_text(st, 1, p->centre, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		pw = cp_xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
 	if (!pw)
 		cp_error("exports are encrypted ([export] encrypt = yes) but centre %s has no "
 			 "password: set one with 'certpress export-password %s'", p->centre,
@@ -123,32 +115,11 @@ static int record(struct cp_pack *p, const char *file, const char *status, const
 {
 	char created[32], expires[32];
 	time_t now = cp_clock_now();
-	sqlite3_stmt *st = cp_registry_prepare(
-		p->reg, "INSERT INTO exports (batch_id, centre, file, created, expires, status,"
-			" sha256, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-			" ON CONFLICT (batch_id, centre) DO UPDATE SET file = ?3, created = ?4,"
-			" expires = ?5, status = ?6, sha256 = ?7, bytes = ?8, swept = NULL");
-	int rc;
 
-	if (!st)
-		return -1;
 	cp_utc_stamp(now, created, sizeof(created));
 	cp_utc_stamp(now + (time_t)p->conf->retention_hours * 3600, expires, sizeof(expires));
-	sqlite3_bind_text(st, 1, p->batch, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, p->centre, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, file, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, created, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, expires, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, status, -1, SQLITE_STATIC);
-	if (sha) {
-		sqlite3_bind_text(st, 7, sha, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 8, bytes);
-	}
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	if (rc < 0)
-		cp_error("%s: recording the export: %s", p->reg->path, sqlite3_errmsg(p->reg->db));
-	sqlite3_finalize(st);
-	return rc;
+	return cp_export_record(p->reg, p->batch, p->centre, file, created, expires, status, sha,
+				bytes);
 }
 
 /* fsync the finished temp zip and rename it onto its name. */
@@ -178,7 +149,7 @@ static int build(struct zipping *z, const char *tmp)
 		zip_error_fini(&e);
 		return -1;
 	}
-	if (add_reports(z) < 0 || cp_pack_each_doc(z->p->reg, z->p->batch, false, add_doc, z) < 0) {
+	if (add_reports(z) < 0 || cp_documents_chosen_each(z->p->reg, z->p->batch, false, add_doc, z) < 0) {
 		zip_discard(z->za);
 		return -1;
 	}

@@ -37,18 +37,12 @@ static void field(FILE *f, const char *s, int last)
 	fputs(last ? "\r\n" : ",", f);
 }
 
-const char *cp_pack_folder_of(const char *type)
-{
-	return !strcmp(type, "certificate") ? "certificates"
-	       : !strcmp(type, "transcript") ? "transcripts" : "letters";
-}
-
 struct rows {
 	FILE *f;
 	const char *centre;
 };
 
-static int row(void *ctx, const struct cp_pack_doc *d)
+static int row(void *ctx, const struct cp_batch_doc *d)
 {
 	struct rows *r = ctx;
 	char file[64];
@@ -56,7 +50,7 @@ static int row(void *ctx, const struct cp_pack_doc *d)
 
 	if (strcmp(d->centre, r->centre))
 		return 0;
-	snprintf(file, sizeof(file), "%s/%s.pdf", cp_pack_folder_of(d->type), d->reference);
+	snprintf(file, sizeof(file), "%s/%s.pdf", cp_doctype_of(d->type)->folder, d->reference);
 	v[0] = d->reference, v[1] = d->type, v[2] = d->enrolment, v[3] = d->candidate;
 	v[4] = d->first_name, v[5] = d->last_name, v[6] = d->qualification, v[7] = d->title;
 	v[8] = d->grade, v[9] = d->awarded, v[10] = d->issued, v[11] = d->expires, v[12] = file;
@@ -77,7 +71,7 @@ int cp_pack_manifest(struct cp_pack *p, const char *path)
 	fputs("\xEF\xBB\xBF", a.fp);
 	for (size_t i = 0; i < NCOLS; i++)
 		field(a.fp, header[i], i + 1 == NCOLS);
-	if (cp_pack_each_doc(p->reg, p->batch, false, row, &r) < 0) {
+	if (cp_documents_chosen_each(p->reg, p->batch, false, row, &r) < 0) {
 		cp_atomic_abort(&a);
 		return -1;
 	}

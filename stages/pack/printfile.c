@@ -38,13 +38,8 @@ struct printing {
 	int nparts;
 	/* what the ticket needs, in a temp file until the parts are known */
 	FILE *docs;
-	long pages[2], documents, reprints; /* pages[0] certificate stock, [1] plain */
+	long pages[CP_NSTOCKS], documents, reprints; /* pages per paper stock */
 };
-
-static const char *stock_of(const char *type)
-{
-	return !strcmp(type, "certificate") ? "certificate" : "plain";
-}
 
 /* Parts are written as print-BATCH-NN.pdf; a print file of one part is
  * renamed print-BATCH.pdf at the end. */
@@ -87,7 +82,7 @@ static int start_part(struct printing *pr)
 	return rc;
 }
 
-static int add_doc(void *ctx, const struct cp_pack_doc *d)
+static int add_doc(void *ctx, const struct cp_batch_doc *d)
 {
 	struct printing *pr = ctx;
 	struct cp_concat_source src;
@@ -119,7 +114,7 @@ static int add_doc(void *ctx, const struct cp_pack_doc *d)
 	fprintf(pr->docs, "%d %ld %ld %s %s %s\n", pr->nparts, pr->part_pages + 1,
 		pr->part_pages + pages, d->reference, d->type, d->replaces ? d->replaces : "-");
 	pr->part_pages += pages;
-	pr->pages[!strcmp(stock_of(d->type), "certificate") ? 0 : 1] += pages;
+	pr->pages[cp_doctype_of(d->type)->stock] += pages;
 	pr->documents++;
 	if (d->replaces)
 		pr->reprints++;
@@ -158,6 +153,7 @@ static int write_ticket(struct printing *pr, struct cp_xmlout *out)
 	struct cp_xmlout x;
 	char *path = cp_xasprintf("%s/print-%s.ticket.xml", pr->dir, pr->p->batch), stamp[32];
 	char line[256];
+	long sheets = 0;
 	int rc;
 
 	if (cp_atomic_open(&a, path, 0640) < 0) {
@@ -203,16 +199,14 @@ static int write_ticket(struct printing *pr, struct cp_xmlout *out)
 		free(name);
 		free(file);
 	}
-	cp_xmlout_start(&x, "stock");
-	cp_xmlout_attr(&x, "name", "certificate");
-	cp_xmlout_attr(&x, "paper", "security");
-	cp_xmlout_attr_long(&x, "sheets", pr->pages[0]);
-	cp_xmlout_end(&x);
-	cp_xmlout_start(&x, "stock");
-	cp_xmlout_attr(&x, "name", "plain");
-	cp_xmlout_attr(&x, "paper", "plain");
-	cp_xmlout_attr_long(&x, "sheets", pr->pages[1]);
-	cp_xmlout_end(&x);
+	for (int i = 0; i < CP_NSTOCKS; i++) {
+		cp_xmlout_start(&x, "stock");
+		cp_xmlout_attr(&x, "name", cp_stocks[i].name);
+		cp_xmlout_attr(&x, "paper", cp_stocks[i].paper);
+		cp_xmlout_attr_long(&x, "sheets", pr->pages[i]);
+		cp_xmlout_end(&x);
+		sheets += pr->pages[i];
+	}
 	rewind(pr->docs);
 	while (fgets(line, sizeof(line), pr->docs)) {
 		char ref[32], type[16], replaces[32];
@@ -225,7 +219,7 @@ static int write_ticket(struct printing *pr, struct cp_xmlout *out)
 		cp_xmlout_start(&x, "document");
 		cp_xmlout_attr(&x, "reference", ref);
 		cp_xmlout_attr(&x, "type", type);
-		cp_xmlout_attr(&x, "stock", stock_of(type));
+		cp_xmlout_attr(&x, "stock", cp_stocks[cp_doctype_of(type)->stock].name);
 		cp_xmlout_attr_long(&x, "part", part);
 		cp_xmlout_attr_long(&x, "first-page", first);
 		cp_xmlout_attr_long(&x, "last-page", last);
@@ -236,7 +230,7 @@ static int write_ticket(struct printing *pr, struct cp_xmlout *out)
 	cp_xmlout_start(&x, "end");
 	cp_xmlout_attr_long(&x, "documents", pr->documents);
 	cp_xmlout_attr_long(&x, "reprints", pr->reprints);
-	cp_xmlout_attr_long(&x, "sheets", pr->pages[0] + pr->pages[1]);
+	cp_xmlout_attr_long(&x, "sheets", sheets);
 	cp_xmlout_end(&x);
 	cp_xmlout_end(&x);
 	rc = cp_xmlout_finish(&x) < 0 ? -1 : cp_atomic_commit(&a);
@@ -265,7 +259,7 @@ int cp_pack_print(struct cp_pack *p, const struct cp_spool *spool, struct cp_xml
 		free(pr.dir);
 		return CP_EX_CANTCREAT;
 	}
-	if (cp_pack_each_doc(p->reg, p->batch, true, add_doc, &pr) < 0 || finish_part(&pr) < 0) {
+	if (cp_documents_chosen_each(p->reg, p->batch, true, add_doc, &pr) < 0 || finish_part(&pr) < 0) {
 		rc = CP_EX_CANTCREAT;
 		goto out;
 	}
@@ -284,7 +278,8 @@ int cp_pack_print(struct cp_pack *p, const struct cp_spool *spool, struct cp_xml
 	if (rc == CP_EX_OK)
 		cp_info("print file: %d part%s, %ld documents (%ld reprints), %ld sheets of "
 			"certificate paper and %ld plain", pr.nparts, pr.nparts == 1 ? "" : "s",
-			pr.documents, pr.reprints, pr.pages[0], pr.pages[1]);
+			pr.documents, pr.reprints, pr.pages[CP_STOCK_CERTIFICATE],
+			pr.pages[CP_STOCK_PLAIN]);
 out:
 	if (pr.open)
 		cp_concat_abort(&pr.part);

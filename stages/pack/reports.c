@@ -169,7 +169,7 @@ static int summary(struct reports *r)
 	return rc;
 }
 
-static int on_doc(void *ctx, const struct cp_pack_doc *d)
+static int on_doc(void *ctx, const struct cp_batch_doc *d)
 {
 	struct reports *r = ctx;
 	struct cp_unit_values *row;
@@ -194,8 +194,7 @@ static int on_doc(void *ctx, const struct cp_pack_doc *d)
 		r->last_enrolment = cp_xstrdup(d->enrolment);
 	}
 	row = &r->rows[r->nrows - 1];
-	b = !strcmp(d->type, "certificate") ? CP_B_ROW_CERTIFICATE
-	    : !strcmp(d->type, "transcript") ? CP_B_ROW_TRANSCRIPT : CP_B_ROW_LETTER;
+	b = cp_doctype_of(d->type)->report_column;
 	row->v[ROW(b)] = keep(r, cp_xstrdup(d->reference));
 	return 0;
 }
@@ -246,7 +245,7 @@ int cp_pack_reports(struct cp_pack *p)
 	cp_date_format(cp_date_today(), r.today);
 	if ((rc = load(&r)) == CP_EX_OK) {
 		if (certification_report(&r) < 0 ||
-		    cp_pack_each_doc(p->reg, p->batch, false, on_doc, &r) < 0 || summary(&r) < 0)
+		    cp_documents_chosen_each(p->reg, p->batch, false, on_doc, &r) < 0 || summary(&r) < 0)
 			rc = CP_EX_CANTCREAT;
 	}
 	drop_rows(&r);

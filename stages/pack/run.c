@@ -34,8 +34,7 @@ static int check_rendered(struct cp_pack *p)
 	p->rendered = cp_node_attr_long(end, "documents", -1);
 	left_out = cp_node_attr_long(end, "left-out", 0);
 	xmlFreeNode(end);
-	if (cp_registry_scalar(p->reg, "SELECT count(*) FROM documents WHERE batch_id = ?1",
-			       p->batch, NULL, &have) < 0)
+	if (cp_documents_count(p->reg, p->batch, &have) < 0)
 		return -1;
 	if (have != p->rendered + left_out)
 		return cp_error("batch %s: the registry holds %ld documents, rendered.xml %ld "
@@ -51,8 +50,8 @@ static long claim(struct cp_pack *p)
 
 	if (cp_registry_begin(p->reg) < 0)
 		return -1;
-	n = cp_pack_claim_reprints(p->reg, p->batch);
-	if (n < 0 || cp_pack_choose(p->reg, p->batch, &p->documents) < 0 ||
+	n = cp_reprints_claim(p->reg, p->batch);
+	if (n < 0 || cp_documents_choose_for_pack(p->reg, p->batch, &p->documents) < 0 ||
 	    cp_registry_commit(p->reg) < 0) {
 		cp_registry_rollback(p->reg);
 		return -1;
@@ -63,13 +62,30 @@ static long claim(struct cp_pack *p)
 	return n;
 }
 
+/* A <left-out type reference status [replaces]/> in packed.xml for each
+ * document the batch (or a replacement it took) has that was not packed. */
+static int write_left_out(void *ctx, const char *ref, const char *type, const char *status,
+		    const char *replaces)
+{
+	struct cp_xmlout *out = ctx;
+
+	cp_xmlout_start(out, "left-out");
+	cp_xmlout_attr(out, "type", type);
+	cp_xmlout_attr(out, "reference", ref);
+	cp_xmlout_attr(out, "status", status);
+	if (replaces)
+		cp_xmlout_attr(out, "replaces", replaces);
+	cp_xmlout_end(out);
+	return 0;
+}
+
 static int write_packed(struct cp_pack *p, const struct cp_spool *spool, long reprints,
 			char **counts)
 {
 	struct cp_atomic a;
 	struct cp_xmlout x;
 	char *path = cp_xasprintf("%s/packed.xml", p->dir), *manifest;
-	long left_out = 0;
+	long nleft = 0;
 	int rc;
 
 	manifest = cp_xasprintf("%s/manifest.csv", p->work);
@@ -87,15 +103,16 @@ static int write_packed(struct cp_pack *p, const struct cp_spool *spool, long re
 	cp_xmlout_attr(&x, "batch", p->batch);
 	if ((rc = cp_pack_export(p, spool, &x)) == CP_EX_OK)
 		rc = cp_pack_print(p, spool, &x);
-	if (rc == CP_EX_OK && (left_out = cp_pack_left_out(p->reg, p->batch, &x)) < 0)
+	if (rc == CP_EX_OK &&
+	    (nleft = cp_documents_left_out(p->reg, p->batch, write_left_out, &x)) < 0)
 		rc = CP_EX_IOERR;
 	if (rc == CP_EX_OK) {
 		cp_xmlout_start(&x, "end");
 		cp_xmlout_attr_long(&x, "count", p->achieved);
 		cp_xmlout_attr_long(&x, "documents", p->documents);
 		cp_xmlout_attr_long(&x, "reprints", reprints);
-		if (left_out)
-			cp_xmlout_attr_long(&x, "left-out", left_out);
+		if (nleft)
+			cp_xmlout_attr_long(&x, "left-out", nleft);
 		cp_xmlout_end(&x);
 		cp_xmlout_end(&x);
 	}
@@ -105,7 +122,7 @@ static int write_packed(struct cp_pack *p, const struct cp_spool *spool, long re
 	}
 	/* the zip and the print file are out: their documents are issued, even
 	 * if a crash stops this attempt before packed.xml */
-	if (rc == CP_EX_OK && cp_pack_publish(p->reg) < 0)
+	if (rc == CP_EX_OK && cp_documents_publish_chosen(p->reg) < 0)
 		rc = CP_EX_IOERR;
 	if (rc == CP_EX_OK && cp_atomic_commit(&a) < 0)
 		rc = CP_EX_CANTCREAT;
@@ -113,7 +130,7 @@ static int write_packed(struct cp_pack *p, const struct cp_spool *spool, long re
 	free(path);
 	*counts = cp_xasprintf("{\"learners\":%ld,\"documents\":%ld,\"reprints\":%ld,"
 			       "\"left_out\":%ld,\"held\":%ld,\"rejected\":%ld}", p->achieved,
-			       p->documents, reprints, left_out, p->held, p->rejected);
+			       p->documents, reprints, nleft, p->held, p->rejected);
 	return rc;
 }
 

@@ -11,7 +11,7 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define PREFIX "render.journal."
+#define PREFIX CP_RENDER_JOURNAL_PREFIX
 
 /* Read the next whole line of a run; index -1 at the run's end. */
 static void advance(struct cp_journal_run *r)
@@ -141,17 +141,5 @@ void cp_journal_close(struct cp_journal *j)
 
 void cp_journal_remove(const char *dir)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (!d)
-		return;
-	while ((e = readdir(d)))
-		if (!strncmp(e->d_name, PREFIX, strlen(PREFIX))) {
-			char *p = cp_xasprintf("%s/%s", dir, e->d_name);
-
-			unlink(p);
-			free(p);
-		}
-	closedir(d);
+	cp_stage_remove_journals(dir, CP_STAGE_RENDER);
 }

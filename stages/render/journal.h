@@ -4,11 +4,14 @@
  * learner order, so every file is a few runs sorted by INDEX (one per
  * attempt); reading walks a cursor per run alongside assigned.xml, and
  * memory does not grow with the batch. A line cut short by a crash is
- * ignored. */
+ * ignored. The files are named CP_RENDER_JOURNAL_PREFIX + the worker's
+ * number (stage.c: retry --from forgets them). */
 #ifndef CP_RENDER_JOURNAL_H
 #define CP_RENDER_JOURNAL_H
 
 #include <stdio.h>
+
+#include "stage.h" /* the journals' names: CP_RENDER_JOURNAL_PREFIX */
 
 #define CP_JOURNAL_MAX_RUNS 256
 #define CP_JOURNAL_LINE 320

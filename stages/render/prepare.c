@@ -15,6 +15,7 @@
 #include "engine/coverage.h"
 #include "engine/subset.h"
 #include "util/exitcode.h"
+#include "doctype.h"
 #include "util/msg.h"
 #include "registry.h"
 #include "util/xalloc.h"
@@ -69,12 +70,10 @@ static int need_layout(struct scan *s, const char *name)
 /* The fonts the learner's documents draw text in. */
 static void learner_cover(const struct cp_render *r, xmlNodePtr award, struct cp_coverage *c)
 {
-	const char *names[3] = { cp_node_attr(award, "layout"), cp_node_attr(award, "transcript"),
-				 cp_node_attr(award, "letter") };
-
 	memset(c, 0, sizeof(*c));
-	for (int i = 0; i < 3; i++) {
-		const struct cp_layout *l = names[i] ? cp_render_layout(r, names[i]) : NULL;
+	for (int i = 0; i < CP_NDOCTYPES; i++) {
+		const char *name = cp_node_attr(award, cp_doctypes[i].template_attr);
+		const struct cp_layout *l = name ? cp_render_layout(r, name) : NULL;
 
 		if (l)
 			cp_coverage_add_layout(c, l, &r->fonts);
@@ -134,10 +133,9 @@ static int on_learner_templates(void *ctx, xmlNodePtr l)
 	if (xmlStrcmp(l->name, (const xmlChar *)"learner"))
 		return 0;
 	s->r->learners++;
-	if (need_layout(s, cp_node_attr(award, "layout")) < 0 ||
-	    need_layout(s, cp_node_attr(award, "transcript")) < 0 ||
-	    need_layout(s, cp_node_attr(award, "letter")) < 0)
-		s->failed = 1;
+	for (int i = 0; i < CP_NDOCTYPES && !s->failed; i++)
+		if (need_layout(s, cp_node_attr(award, cp_doctypes[i].template_attr)) < 0)
+			s->failed = 1;
 	return s->failed ? -1 : 0;
 }
 

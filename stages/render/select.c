@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "docrender.h"
 #include "util/msg.h"
 #include "ref.h"
 #include "util/xalloc.h"
@@ -31,34 +32,29 @@ static void remove_copies(const struct cp_render *r, const char *ref)
 	if (!cp_ref_parse(ref, norm, &serial, &issue) || strcmp(norm, ref))
 		return;
 	for (int digital = 0; digital < 2; digital++) {
-		char *path = cp_xasprintf("%s/%s/%s.pdf", r->dir, digital ? "digital" : "print", ref);
+		char *path = cp_doc_copy_path(r->dir, digital, ref);
 
 		unlink(path);
 		free(path);
 	}
 }
 
+static int add_left_out(void *ctx, const char *ref, const char *status)
+{
+	struct cp_render *r = ctx;
+	struct cp_render_left_out *l;
+
+	r->left_out = cp_xrealloc(r->left_out, (r->nleft_out + 1) * sizeof(*r->left_out));
+	l = &r->left_out[r->nleft_out++];
+	l->ref = cp_xstrdup(ref);
+	l->status = cp_xstrdup(status);
+	return 0;
+}
+
 int cp_render_select(struct cp_render *r, struct cp_registry *reg)
 {
-	sqlite3_stmt *st = cp_registry_prepare(reg, "SELECT reference, status FROM documents"
-						    " WHERE batch_id = ?1 AND status <> 'valid'");
-	int rc;
-
-	if (!st)
+	if (cp_documents_not_valid(reg, r->batch, add_left_out, r) < 0)
 		return -1;
-	sqlite3_bind_text(st, 1, r->batch, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct cp_render_left_out *l;
-
-		r->left_out = cp_xrealloc(r->left_out, (r->nleft_out + 1) * sizeof(*r->left_out));
-		l = &r->left_out[r->nleft_out++];
-		l->ref = cp_xstrdup((const char *)sqlite3_column_text(st, 0));
-		l->status = cp_xstrdup((const char *)sqlite3_column_text(st, 1));
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return cp_error("%s: reading the batch's document statuses: %s", reg->path,
-				sqlite3_errmsg(reg->db));
 	if (r->nleft_out)
 		qsort(r->left_out, r->nleft_out, sizeof(*r->left_out), by_ref);
 	for (size_t i = 0; i < r->nleft_out; i++)

@@ -34,7 +34,7 @@ struct worker {
 	size_t nlines, alines;
 	int k, n, fd, rc;
 	long index, unsynced;
-	char *centre_name, *centre_number, *run_id;
+	struct cp_record_place place;
 };
 
 /* Draw one copy and write it; fills bytes and sha. */
@@ -51,8 +51,7 @@ static int one_copy(struct worker *w, const struct cp_layout *l, struct cp_value
 	cp_sha256_init(&h);
 	cp_sha256_update(&h, buf, *bytes);
 	cp_sha256_final_hex(&h, sha);
-	path = cp_xasprintf("%s/%s/%s.pdf", w->r->dir, digital ? "digital" : "print",
-			    v->v[CP_B_REFERENCE]);
+	path = cp_doc_copy_path(w->r->dir, digital, v->v[CP_B_REFERENCE]);
 	rc = cp_atomic_group_write(&w->files, path, buf, *bytes, 0640);
 	if (rc < 0)
 		w->rc = CP_EX_IOERR; /* disk full, file too large, EIO: a retry can cure it */
@@ -63,8 +62,7 @@ static int one_copy(struct worker *w, const struct cp_layout *l, struct cp_value
 
 static bool both_files(const struct worker *w, const char *ref)
 {
-	char *d = cp_xasprintf("%s/digital/%s.pdf", w->r->dir, ref);
-	char *p = cp_xasprintf("%s/print/%s.pdf", w->r->dir, ref);
+	char *d = cp_doc_copy_path(w->r->dir, 1, ref), *p = cp_doc_copy_path(w->r->dir, 0, ref);
 	struct stat st;
 	bool ok = stat(d, &st) == 0 && stat(p, &st) == 0;
 
@@ -134,23 +132,13 @@ static int checkpoint(struct worker *w)
 
 static int on_header(void *ctx, xmlNodePtr n)
 {
-	struct worker *w = ctx;
-
-	if (!xmlStrcmp(n->name, (const xmlChar *)"centre")) {
-		free(w->centre_name);
-		free(w->centre_number);
-		w->centre_name = cp_xstrdup(cp_node_attr(n, "name"));
-		w->centre_number = cp_xstrdup(cp_node_attr(n, "number"));
-	}
+	cp_record_place_header(&((struct worker *)ctx)->place, n);
 	return 0;
 }
 
 static int on_run(void *ctx, xmlNodePtr run)
 {
-	struct worker *w = ctx;
-
-	free(w->run_id);
-	w->run_id = cp_xstrdup(cp_node_attr(run, "id"));
+	cp_record_place_run(&((struct worker *)ctx)->place, run);
 	return 0;
 }
 
@@ -163,7 +151,7 @@ static int on_learner(void *ctx, xmlNodePtr l)
 	if (xmlStrcmp(l->name, (const xmlChar *)"learner") || w->index++ % w->n != w->k ||
 	    cp_render_skipped(w->r, w->index - 1))
 		return 0;
-	cp_record_values(&rec, l, w->r->conf, w->centre_name, w->centre_number, w->run_id);
+	cp_record_values(&rec, l, w->r->conf, &w->place);
 	for (xmlNodePtr d = l->children; d && rc == 0; d = d->next)
 		if (d->type == XML_ELEMENT_NODE && !xmlStrcmp(d->name, (const xmlChar *)"document"))
 			rc = document(w, l, d, &rec);
@@ -180,7 +168,7 @@ int cp_render_worker(const struct cp_render *r, int k, int n)
 	struct cp_journal earlier;
 	struct worker w = { .r = r, .journal = &earlier, .k = k, .n = n };
 	struct cp_batchfile_handler h = { &w, on_header, on_run, NULL, on_learner };
-	char *journal = cp_xasprintf("%s/render.journal.%d", r->dir, k);
+	char *journal = cp_xasprintf("%s/" CP_RENDER_JOURNAL_PREFIX "%d", r->dir, k);
 	char *assigned = cp_xasprintf("%s/assigned.xml", r->dir);
 
 	/* read before this worker appends to its own journal */
@@ -208,9 +196,7 @@ out:
 	free(w.lines);
 	cp_pdf_free(&w.pdf);
 	cp_journal_close(&earlier);
-	free(w.centre_name);
-	free(w.centre_number);
-	free(w.run_id);
+	cp_record_place_release(&w.place);
 	free(journal);
 	free(assigned);
 	return w.rc;

@@ -87,9 +87,8 @@ static int load_qualification(const char *path, xmlNodePtr n, struct cp_qualific
 	q->number = attr(n, "number");
 	q->title = child_text(n, "title");
 	q->grades = attr(n, "grades");
-	q->layout = attr(n, "layout");
-	q->transcript = attr(n, "transcript");
-	q->letter = attr(n, "letter");
+	for (int i = 0; i < CP_NDOCTYPES; i++)
+		q->templates[i] = attr(n, cp_doctypes[i].template_attr);
 	q->level = attr_int(n, "level", 0);
 	q->min_credits = attr_int(n, "min-credits", 0);
 	q->min_age = attr_int(n, "min-age", 0);
@@ -221,9 +220,8 @@ void cp_catalogue_release(struct cp_catalogue *c)
 		free(q->number);
 		free(q->title);
 		free(q->grades);
-		free(q->layout);
-		free(q->transcript);
-		free(q->letter);
+		for (int t = 0; t < CP_NDOCTYPES; t++)
+			free(q->templates[t]);
 	}
 	free(c->quals);
 	free(c->awarding_body);

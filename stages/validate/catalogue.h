@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "doctype.h"
 #include "util/date.h"
 
 #define CP_CATALOGUE_NS "urn:certpress:catalogue:1"
@@ -20,7 +21,10 @@ struct cp_unit {
 
 struct cp_qualification {
 	char *number, *title, *grades;
-	char *layout, *transcript, *letter; /* template names; the last two may be NULL */
+	/* the template of each document type (cp_doctypes, by index): NULL
+	 * where the qualification has none of that type (a type every award
+	 * has is required) */
+	char *templates[CP_NDOCTYPES];
 	int level, min_credits, min_age;
 	int expires_after_months; /* 0: documents do not expire */
 	struct cp_date valid_from, valid_to;

@@ -70,13 +70,13 @@ static int check_titles(struct cp_vfonts *f, const struct cp_qualification *q,
 
 const struct cp_coverage *cp_vfonts_of(struct cp_vfonts *f, const struct cp_qualification *q)
 {
-	const char *names[3] = { q->layout, q->transcript, q->letter };
+	char *const *names = q->templates;
 	struct cp_coverage c = { .n = 0 };
 
 	for (size_t i = 0; i < f->nquals; i++)
 		if (f->quals[i].q == q)
 			return &f->quals[i].cover;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < CP_NDOCTYPES; i++) {
 		const struct cp_coverage *t;
 
 		if (!names[i])

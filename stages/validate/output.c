@@ -90,9 +90,11 @@ void cp_vout_accepted(struct cp_vout *o, const struct cp_learner *l,
 		cp_xmlout_attr(&o->xml, "expires",
 			       cp_date_format(cp_date_add_months(awarded, q->expires_after_months),
 					      expires));
-	cp_xmlout_attr(&o->xml, "layout", q->layout);
-	cp_xmlout_attr_opt(&o->xml, "transcript", q->transcript);
-	cp_xmlout_attr_opt(&o->xml, "letter", q->letter);
+	for (int i = 0; i < CP_NDOCTYPES; i++)
+		if (cp_doctypes[i].every_award)
+			cp_xmlout_attr(&o->xml, cp_doctypes[i].template_attr, q->templates[i]);
+		else
+			cp_xmlout_attr_opt(&o->xml, cp_doctypes[i].template_attr, q->templates[i]);
 	cp_xmlout_text_element(&o->xml, "title", q->title);
 	cp_xmlout_end(&o->xml);
 	for (size_t i = 0; i < l->nunits; i++) {

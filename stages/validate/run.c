@@ -437,22 +437,6 @@ static void set_batch(struct validate *v, const char *id)
 	cp_msg_set_batch(id);
 }
 
-/* The name the batch's results file came with. */
-static char *batch_results_name(struct validate *v)
-{
-	sqlite3_stmt *st = cp_registry_prepare(&v->reg,
-		"SELECT results_name FROM batches WHERE id = ?1");
-	char *name = NULL;
-
-	if (!st)
-		return NULL;
-	sqlite3_bind_text(st, 1, v->batch, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		name = cp_xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return name;
-}
-
 /* Validate an existing batch again (after a crash, or by operator). */
 static int resume(struct validate *v, const char *arg)
 {
@@ -464,7 +448,7 @@ static int resume(struct validate *v, const char *arg)
 	set_batch(v, id);
 	if ((r = lock_batch(v)) != 0)
 		return r > 0 ? CP_EX_TEMPFAIL : CP_EX_IOERR;
-	if (!(v->name = batch_results_name(v)))
+	if (!(v->name = cp_registry_batch_results_name(&v->reg, v->batch)))
 		return cp_error("batch %s is not in the registry", id), CP_EX_NOINPUT;
 	if (batch_file_exists(v, id, "accepted.xml")) {
 		/* An attempt that died after its last rename did finish. */

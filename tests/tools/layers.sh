@@ -31,11 +31,13 @@ quoted pipeline/engine/*.[ch] | while read -r file line h; do
 	case $h in util/*|engine/*) ;; *) echo "$file:$line: engine includes '$h' from above it" ;; esac
 done | grep . && bad=1
 
-# pipeline/ itself: util, engine and its own headers, never a command's or a
+# pipeline/ itself (with pipeline/registry/, the registry module's table
+# families): util, engine and its own headers, never a command's or a
 # stage's.
-quoted pipeline/*.[ch] | while read -r file line h; do
+quoted pipeline/*.[ch] pipeline/registry/*.[ch] | while read -r file line h; do
 	case $h in
 	util/*|engine/*) ;;
+	registry/*) [ -f "pipeline/$h" ] || echo "$file:$line: pipeline/ includes '$h', not one of its own" ;;
 	*/*) echo "$file:$line: pipeline/ includes '$h' from above it" ;;
 	*) [ -f "pipeline/$h" ] || echo "$file:$line: pipeline/ includes '$h', not one of its own" ;;
 	esac
@@ -45,5 +47,18 @@ done | grep . && bad=1
 grep -Hn '^[[:space:]]*#[[:space:]]*include[[:space:]]*<\(hpdf\|hb\|qrencode\)' \
 	$(find pipeline stages -name '*.[ch]' ! -path 'pipeline/engine/*') |
 	sed 's/$/: only the engine includes libharu, HarfBuzz or libqrencode/' | grep . && bad=1
+
+# SQLite belongs to the registry module alone (pipeline/registry.h and
+# pipeline/registry/): everything else calls its named functions, so another
+# backend is one module's change. Its internals header stays inside it too.
+outside_registry=$(find pipeline stages -name '*.[ch]' ! -path 'pipeline/registry*')
+grep -Hn 'sqlite3_\|^[[:space:]]*#[[:space:]]*include[[:space:]]*<sqlite3\.h>' $outside_registry |
+	sed 's/^\([^:]*:[0-9]*\):.*/\1: only the registry module (pipeline\/registry*) uses SQLite/' |
+	grep . && bad=1
+quoted $outside_registry | while read -r file line h; do
+	case $h in registry/internal.h)
+		echo "$file:$line: only the registry module (pipeline/registry*) includes '$h'" ;;
+	esac
+done | grep . && bad=1
 
 exit $bad

@@ -1,4 +1,5 @@
-/* The registry on a real SQLite file. */
+/* The registry on a real SQLite file. A test of the module from inside:
+ * it reads the tables back through the module's own helpers. */
 #include "unit.h"
 
 #include <stdio.h>
@@ -6,8 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "doctype.h"
 #include "util/fault.h"
-#include "registry.h"
+#include "registry/internal.h"
 
 static char dir[] = "/tmp/cp-registry-XXXXXX";
 static char path[256];
@@ -32,7 +34,7 @@ static int teardown(void **state)
 
 static int scalar(struct cp_registry *r, const char *sql)
 {
-	sqlite3_stmt *st = cp_registry_prepare(r, sql);
+	sqlite3_stmt *st = cp_reg_prepare(r, sql);
 	int v = -1;
 
 	if (st && sqlite3_step(st) == SQLITE_ROW)
@@ -121,6 +123,99 @@ static void an_injected_commit_failure_rolls_back(void **state)
 	cp_registry_close(&r);
 }
 
+/* A batch with one award, for the tests below. */
+static void one_award(struct cp_registry *r, char id[CP_BATCH_ID_MAX], long long *award)
+{
+	static int n;
+	char sha[16], enrolment[16];
+	struct cp_award a = {
+		.enrolment = enrolment, .qualification = "Q1", .awarded = "2026-01-01", .title = "T",
+		.level = 3, .candidate = "C1", .first_name = "F", .last_name = "L",
+		.dob = "2000-01-01", .grade = "Pass", .centre = "C", .centre_name = "Centre",
+		.course_run = "R1",
+	};
+	/* the registry file is the group's: a new award each time */
+	snprintf(enrolment, sizeof(enrolment), "E%d", ++n);
+	snprintf(sha, sizeof(sha), "award-%d", n);
+	assert_int_equal(cp_registry_batch_create(r, sha, "a.xml", 1, id), 0);
+	a.batch = id;
+	assert_int_equal(cp_award_add(r, &a, award), 0);
+}
+
+static void every_doctype_is_one_the_schema_allows(void **state)
+{
+	struct cp_registry r;
+	char id[CP_BATCH_ID_MAX], ref[32];
+	long long award;
+
+	(void)state;
+	assert_int_equal(cp_registry_open(&r, path), 0);
+	one_award(&r, id, &award);
+	for (int i = 0; i < CP_NDOCTYPES; i++) {
+		snprintf(ref, sizeof(ref), "DOC-%d", i);
+		assert_int_equal(cp_serial_claim(&r, 1000 + (uint32_t)i), 1);
+		assert_int_equal(cp_award_issue(&r, ref, 1000 + (uint32_t)i, award,
+						cp_doctypes[i].name, "2026-01-01", NULL, id), 0);
+	}
+	/* a serial drawn once is never drawn again */
+	assert_int_equal(cp_serial_claim(&r, 1000), 0);
+	assert_int_equal(cp_serial_claim(&r, 2000), 1);
+	assert_int_equal(cp_award_issue(&r, "DOC-X", 2000, award, "diploma", "2026-01-01", NULL,
+					id), -1);
+	/* SQL sorts by the table: doctype_rank() is its index */
+	for (int i = 0; i < CP_NDOCTYPES; i++) {
+		char sql[96];
+
+		snprintf(sql, sizeof(sql), "SELECT doctype_rank('%s')", cp_doctypes[i].name);
+		assert_int_equal(scalar(&r, sql), i);
+	}
+	assert_int_equal(scalar(&r, "SELECT doctype_rank('diploma')"), CP_NDOCTYPES);
+	assert_null(cp_doctype_find("diploma"));
+	assert_null(cp_doctype_find(NULL));
+	assert_int_equal(cp_doctype_rank(NULL), CP_NDOCTYPES);
+	assert_string_equal(cp_doctype_of("transcript")->folder, "transcripts");
+	cp_registry_close(&r);
+}
+
+/* The statements asked per learner (validate's duplicate check, assign's
+ * award and document lookups) are prepared once per connection. */
+static void per_learner_statements_are_prepared_once(void **state)
+{
+	struct cp_registry r;
+	char id[CP_BATCH_ID_MAX], other[CP_BATCH_ID_MAX], ref[32], issued[11], made[CP_BATCH_ID_MAX];
+	struct sqlite3_stmt *first[CP_REGISTRY_NCACHED];
+	long long award, found;
+
+	(void)state;
+	assert_int_equal(cp_registry_open(&r, path), 0);
+	one_award(&r, id, &award);
+	assert_int_equal(cp_registry_award_elsewhere(&r, "E2", "Q1", "2026-01-01", "none", other),
+			 1);
+	assert_string_equal(other, id);
+	assert_int_equal(cp_award_find(&r, "E2", "Q1", "2026-01-01", &found, made), 1);
+	assert_true(found == award);
+	assert_int_equal(cp_award_original(&r, award, "letter", ref, sizeof(ref), issued,
+					   sizeof(issued)), 0);
+	memcpy(first, r.cached, sizeof(first));
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(cp_registry_award_elsewhere(&r, "E2", "Q1", "2026-01-01", id,
+							     other), 0);
+		assert_int_equal(cp_award_find(&r, "E9", "Q1", "2026-01-01", &found, made), 0);
+		assert_int_equal(cp_award_original(&r, award, "letter", ref, sizeof(ref), issued,
+						   sizeof(issued)), 0);
+	}
+	assert_non_null(r.cached[CP_REG_AWARD_FIND]);
+	assert_non_null(r.cached[CP_REG_DOC_FIND]);
+	assert_memory_equal(first, r.cached, sizeof(first));
+	/* each statement ran every time from one preparation (the duplicate
+	 * check is a find) */
+	assert_int_equal(sqlite3_stmt_status(r.cached[CP_REG_AWARD_FIND], SQLITE_STMTSTATUS_RUN, 0),
+			 8);
+	assert_int_equal(sqlite3_stmt_status(r.cached[CP_REG_DOC_FIND], SQLITE_STMTSTATUS_RUN, 0),
+			 4);
+	cp_registry_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -128,6 +223,8 @@ int main(void)
 		cmocka_unit_test(batch_ids_are_unique_within_a_second),
 		cmocka_unit_test(stage_attempts_count_up),
 		cmocka_unit_test(an_injected_commit_failure_rolls_back),
+		cmocka_unit_test(every_doctype_is_one_the_schema_allows),
+		cmocka_unit_test(per_learner_statements_are_prepared_once),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,199 @@
+/* Centre exports: recorded by pack, confirmed by receipt, expired by sweep,
+ * and the centres' zip passwords. */
+#include "registry/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/msg.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+int cp_export_record(struct cp_registry *r, const char *batch, const char *centre,
+		     const char *file, const char *created, const char *expires,
+		     const char *status, const char *sha256, long long bytes)
+{
+	sqlite3_stmt *st = cp_reg_prepare(
+		r, "INSERT INTO exports (batch_id, centre, file, created, expires, status,"
+		   " sha256, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+		   " ON CONFLICT (batch_id, centre) DO UPDATE SET file = ?3, created = ?4,"
+		   " expires = ?5, status = ?6, sha256 = ?7, bytes = ?8, swept = NULL");
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, centre, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, file, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, created, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, expires, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, status, -1, SQLITE_STATIC);
+	if (sha256) {
+		sqlite3_bind_text(st, 7, sha256, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 8, bytes);
+	}
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	if (rc < 0)
+		cp_reg_error(r, "recording the export");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+char *cp_export_password(struct cp_registry *r, const char *centre)
+{
+	sqlite3_stmt *st = cp_reg_prepare(r, "SELECT password FROM export_passwords"
+					     " WHERE centre = ?1");
+	char *pw = NULL;
+
+	if (!st)
+		return NULL;
+	sqlite3_bind_text(st, 1, centre, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		pw = cp_reg_dup(st, 0);
+	sqlite3_finalize(st);
+	return pw;
+}
+
+int cp_export_password_set(struct cp_registry *r, const char *centre, const char *password,
+			   const char *stamp)
+{
+	return cp_reg_run_text(r, "INSERT INTO export_passwords (centre, password, set_at)"
+			       " VALUES (?1, ?2, ?3) ON CONFLICT (centre) DO UPDATE"
+			       " SET password = ?2, set_at = ?3", "cannot set the password", 3,
+			       centre, password, stamp);
+}
+
+int cp_export_receipt(struct cp_registry *r, const char *batch, const char *centre,
+		      const char *stamp, const char *by)
+{
+	if (cp_reg_run_text(r, "UPDATE exports SET receipt_at = ?3,"
+			    " receipt_by = coalesce(?4, receipt_by)"
+			    " WHERE batch_id = ?1 AND centre = ?2", "cannot record the receipt", 4,
+			    batch, centre, stamp, by) < 0)
+		return -1;
+	return cp_reg_changes(r) > 0;
+}
+
+static int each(struct cp_registry *r, const char *sql, const char *batch,
+		int (*fn)(void *ctx, const struct cp_export_row *e), void *ctx)
+{
+	sqlite3_stmt *st = cp_reg_prepare(r, sql);
+	int rc = SQLITE_DONE, out = 0;
+
+	if (!st)
+		return -1;
+	if (batch)
+		sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
+	while (!out && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct cp_export_row e = {
+			.batch = cp_reg_col(st, 0), .centre = cp_reg_col(st, 1),
+			.file = cp_reg_col(st, 2), .created = cp_reg_col(st, 3),
+			.expires = cp_reg_col(st, 4), .status = cp_reg_col(st, 5),
+			.receipt_at = cp_reg_col(st, 6), .receipt_by = cp_reg_col(st, 7),
+		};
+
+		out = fn(ctx, &e);
+	}
+	sqlite3_finalize(st);
+	if (!out && rc != SQLITE_DONE)
+		return cp_reg_error(r, "reading the exports");
+	return out;
+}
+
+#define EXPORT_FIELDS \
+	"SELECT batch_id, centre, file, created, expires, status, coalesce(receipt_at, '')," \
+	" coalesce(receipt_by, '') FROM exports"
+
+int cp_exports_of_batch(struct cp_registry *r, const char *batch,
+			int (*fn)(void *ctx, const struct cp_export_row *e), void *ctx)
+{
+	return each(r, EXPORT_FIELDS " WHERE batch_id = ?1", batch, fn, ctx);
+}
+
+int cp_exports_each(struct cp_registry *r, int (*fn)(void *ctx, const struct cp_export_row *e),
+		    void *ctx)
+{
+	return each(r, EXPORT_FIELDS " ORDER BY created, batch_id, centre", NULL, fn, ctx);
+}
+
+#define SWEEPABLE \
+	"((status = 'finished' AND expires <= :now) OR (status = 'expired' AND swept IS NULL))"
+
+int cp_exports_expiring(struct cp_registry *r, const char *now, struct cp_expiring **v,
+			size_t *n)
+{
+	sqlite3_stmt *st = cp_reg_prepare(r, "SELECT batch_id, centre, file FROM exports"
+					     " WHERE " SWEEPABLE " ORDER BY batch_id, centre");
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":now"), now, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*v = cp_xrealloc(*v, (*n + 1) * sizeof(**v));
+		(*v)[*n].batch = cp_xstrdup(cp_reg_col(st, 0));
+		(*v)[*n].centre = cp_xstrdup(cp_reg_col(st, 1));
+		(*v)[(*n)++].file = cp_xstrdup(cp_reg_col(st, 2));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return cp_reg_error(r, "reading the exports");
+	return 0;
+}
+
+void cp_exports_expiring_free(struct cp_expiring *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].batch);
+		free(v[i].centre);
+		free(v[i].file);
+	}
+	free(v);
+}
+
+/* One statement on an export's row (:batch, :centre, :now): 1 if it
+ * changed the row, 0 if the row is no longer as it expects, -1 on error. */
+static int on_row(struct cp_registry *r, const char *sql, const struct cp_expiring *x,
+		  const char *now)
+{
+	sqlite3_stmt *st = cp_reg_prepare(r, sql);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":batch"), x->batch, -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":centre"), x->centre, -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":now"), now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return cp_error("%s: %s", r->path, sqlite3_errmsg(r->db));
+	return sqlite3_changes(r->db) > 0;
+}
+
+int cp_export_claim_expired(struct cp_registry *r, const struct cp_expiring *x,
+			    const char *now)
+{
+	int got;
+
+	if (cp_registry_begin(r) < 0)
+		return -1;
+	got = on_row(r, "UPDATE exports SET status = 'expired', swept = NULL"
+			" WHERE batch_id = :batch AND centre = :centre AND " SWEEPABLE, x, now);
+	if (got < 0 || cp_registry_commit(r) < 0) {
+		cp_registry_rollback(r);
+		return -1;
+	}
+	return got;
+}
+
+int cp_export_swept(struct cp_registry *r, const struct cp_expiring *x, const char *now)
+{
+	return on_row(r, "UPDATE exports SET swept = :now WHERE batch_id = :batch"
+			 " AND centre = :centre AND status = 'expired' AND swept IS NULL", x,
+		      now) < 0 ? -1 : 0;
+}

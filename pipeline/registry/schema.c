@@ -1,0 +1,196 @@
+/* The registry's schema: the migrations from an empty file to this
+ * program's version, each applied in one transaction under BEGIN
+ * IMMEDIATE, and the version read back (PRAGMA user_version). */
+#include "registry/internal.h"
+
+#include <stdlib.h>
+
+#include "util/msg.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+/* Migration N brings the schema from version N to N + 1. Never edit one
+ * that has shipped: add the next. */
+static const char *const migrations[] = {
+	/* 0 -> 1 */
+	"CREATE TABLE batches ("
+	"  id TEXT PRIMARY KEY,"
+	"  results_name TEXT NOT NULL,"
+	"  results_sha256 TEXT NOT NULL,"
+	"  submission TEXT,"
+	"  centre TEXT,"
+	"  created TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','done','failed')),"
+	"  reason TEXT"
+	") STRICT;"
+	"CREATE TABLE results_files ("
+	"  sha256 TEXT NOT NULL,"
+	"  batch_id TEXT NOT NULL REFERENCES batches(id),"
+	"  name TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  received TEXT NOT NULL,"
+	"  PRIMARY KEY (sha256, batch_id)"
+	") STRICT;"
+	"CREATE TABLE stage_runs ("
+	"  batch_id TEXT NOT NULL REFERENCES batches(id),"
+	"  stage TEXT NOT NULL CHECK (stage IN ('validate','assign','render','pack','notify')),"
+	"  attempt INTEGER NOT NULL,"
+	"  started TEXT NOT NULL,"
+	"  finished TEXT,"
+	"  exit_code INTEGER,"
+	"  outcome TEXT NOT NULL DEFAULT 'running' CHECK (outcome IN ('running','ok','failed')),"
+	"  counts TEXT,"
+	"  PRIMARY KEY (batch_id, stage, attempt)"
+	") STRICT;"
+	"CREATE TABLE awards ("
+	"  id INTEGER PRIMARY KEY,"
+	"  enrolment TEXT NOT NULL,"
+	"  qualification TEXT NOT NULL,"
+	"  awarded TEXT NOT NULL,"
+	"  qualification_title TEXT NOT NULL,"
+	"  level INTEGER NOT NULL,"
+	"  candidate TEXT NOT NULL,"
+	"  first_name TEXT NOT NULL,"
+	"  middle_names TEXT,"
+	"  last_name TEXT NOT NULL,"
+	"  dob TEXT NOT NULL,"
+	"  email TEXT,"
+	"  grade TEXT NOT NULL,"
+	"  centre TEXT NOT NULL,"
+	"  centre_name TEXT NOT NULL,"
+	"  course_run TEXT NOT NULL,"
+	"  batch_id TEXT NOT NULL REFERENCES batches(id),"
+	"  UNIQUE (enrolment, qualification, awarded)"
+	") STRICT;"
+	"CREATE INDEX awards_by_name ON awards (last_name COLLATE NOCASE, dob);"
+	"CREATE INDEX awards_by_candidate ON awards (candidate);"
+	"CREATE INDEX awards_by_batch ON awards (batch_id);"
+	"CREATE INDEX awards_by_first_name ON awards (first_name COLLATE NOCASE);"
+	/* serial + issue: NNNNNNNN-II; a replacement keeps the serial. */
+	"CREATE TABLE documents ("
+	"  reference TEXT PRIMARY KEY,"
+	"  serial INTEGER NOT NULL,"
+	"  issue INTEGER NOT NULL CHECK (issue BETWEEN 1 AND 99),"
+	"  award_id INTEGER NOT NULL REFERENCES awards(id),"
+	"  type TEXT NOT NULL CHECK (type IN ('certificate','transcript','letter')),"
+	"  issued TEXT NOT NULL,"
+	"  expires TEXT,"
+	"  status TEXT NOT NULL DEFAULT 'valid' CHECK (status IN ('valid','superseded','revoked')),"
+	"  status_reason TEXT,"
+	"  status_changed TEXT,"
+	/* NULL for a replacement until a print run carries it. */
+	"  batch_id TEXT REFERENCES batches(id),"
+	"  UNIQUE (serial, issue),"
+	"  UNIQUE (award_id, type, issue)"
+	") STRICT;"
+	"CREATE INDEX documents_by_award ON documents (award_id);"
+	/* Every serial ever drawn, so none is reused whatever happens to documents. */
+	"CREATE TABLE serials ("
+	"  serial INTEGER PRIMARY KEY CHECK (serial BETWEEN 0 AND 99999999)"
+	") STRICT;"
+	"CREATE TABLE reprints ("
+	"  id INTEGER PRIMARY KEY,"
+	"  original TEXT NOT NULL REFERENCES documents(reference),"
+	"  replacement TEXT NOT NULL UNIQUE REFERENCES documents(reference),"
+	"  reason TEXT NOT NULL,"
+	"  ordered TEXT NOT NULL,"
+	"  print_batch_id TEXT REFERENCES batches(id)"
+	") STRICT;"
+	"CREATE TABLE notifications ("
+	"  batch_id TEXT NOT NULL REFERENCES batches(id),"
+	"  enrolment TEXT NOT NULL,"
+	"  recipient TEXT,"
+	"  message_id TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN"
+	"    ('intent','sent','deferred','failed','not-notifiable')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  reply TEXT,"
+	"  updated TEXT NOT NULL,"
+	"  PRIMARY KEY (batch_id, enrolment)"
+	") STRICT;"
+	"CREATE TABLE exports ("
+	"  batch_id TEXT NOT NULL REFERENCES batches(id),"
+	"  centre TEXT NOT NULL,"
+	"  file TEXT NOT NULL,"
+	"  created TEXT NOT NULL,"
+	"  expires TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('pending','finished','expired','failed')),"
+	"  receipt_by TEXT,"
+	"  receipt_at TEXT,"
+	"  PRIMARY KEY (batch_id, centre)"
+	") STRICT;",
+	/* 1 -> 2: zip passwords, set by an operator (certpress export-password);
+	 * libzip needs them in clear, so the registry file is the secret */
+	"CREATE TABLE export_passwords ("
+	"  centre TEXT PRIMARY KEY,"
+	"  password TEXT NOT NULL,"
+	"  set_at TEXT NOT NULL"
+	") STRICT;"
+	"ALTER TABLE exports ADD COLUMN sha256 TEXT;"
+	"ALTER TABLE exports ADD COLUMN bytes INTEGER;"
+	"ALTER TABLE exports ADD COLUMN swept TEXT;",
+	/* 2 -> 3: notify pages through a batch's learners by enrolment */
+	"CREATE INDEX awards_by_batch_enrolment ON awards (batch_id, enrolment);",
+	/* 3 -> 4: when a pack first published a document (its batch's zip and
+	 * print file, or the print file carrying a replacement); a document is
+	 * issued from then on. Those packed before count from their pack's end. */
+	"ALTER TABLE documents ADD COLUMN published TEXT;"
+	"UPDATE documents SET published = (SELECT min(s.finished) FROM stage_runs s"
+	"  WHERE s.batch_id = documents.batch_id AND s.stage = 'pack' AND s.outcome = 'ok')"
+	" WHERE batch_id IS NOT NULL;"
+	"UPDATE documents SET published = (SELECT min(s.finished) FROM reprints p"
+	"  JOIN stage_runs s ON s.batch_id = p.print_batch_id AND s.stage = 'pack'"
+	"  AND s.outcome = 'ok' WHERE p.replacement = documents.reference)"
+	" WHERE batch_id IS NULL;",
+};
+_Static_assert(sizeof(migrations) / sizeof(*migrations) == CP_REGISTRY_VERSION,
+	       "one migration per schema version");
+
+int cp_reg_user_version(struct cp_registry *r, int *version)
+{
+	sqlite3_stmt *st = cp_reg_prepare(r, "PRAGMA user_version");
+
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return cp_reg_error(r, "cannot read the schema version");
+	}
+	*version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int cp_reg_migrate(struct cp_registry *r)
+{
+	int version;
+	char *sql;
+
+	if (cp_reg_user_version(r, &version) < 0)
+		return -1;
+	if (version == CP_REGISTRY_VERSION)
+		return 0;
+	if (cp_registry_begin(r) < 0)
+		return -1;
+	/* Read again: another process may have migrated while we waited. */
+	if (cp_reg_user_version(r, &version) < 0)
+		goto fail;
+	if (version > CP_REGISTRY_VERSION) {
+		cp_error("%s: schema version %d is newer than this program's (%d)", r->path,
+			 version, CP_REGISTRY_VERSION);
+		goto fail;
+	}
+	for (int v = version; v < CP_REGISTRY_VERSION; v++)
+		if (cp_reg_exec(r, migrations[v]) < 0)
+			goto fail;
+	sql = cp_xasprintf("PRAGMA user_version = %d", CP_REGISTRY_VERSION);
+	if (cp_reg_exec(r, sql) < 0) {
+		free(sql);
+		goto fail;
+	}
+	free(sql);
+	return cp_registry_commit(r);
+fail:
+	cp_registry_rollback(r);
+	return -1;
+}
