@@ -2,6 +2,7 @@
  * has a type that says how its value is checked and normalised. */
 #include "conf.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <ini.h>
 #include <libgen.h>
@@ -23,7 +24,7 @@
 #endif
 
 enum type { T_TEXT, T_PATH, T_URL, T_TRANSPORT, T_FROM, T_BOOL, T_LONG, T_TLS,
-	     T_OPT_TEXT, T_OPT_PATH };
+	     T_OPT_TEXT, T_OPT_PATH, T_LISTEN };
 
 struct key {
 	const char *section, *name;
@@ -61,6 +62,18 @@ static const struct key keys[] = {
 	{ "render", "owner-password", T_TEXT, OFF(owner_password), "certpress-owner", 0, 0 },
 	{ "render", "jobs", T_LONG, OFF(render_jobs), "0", 0, 64 },
 	{ "print", "sheets-per-part", T_LONG, OFF(print_sheets_per_part), "1000", 1, 100000 },
+	{ "verify", "snapshot", T_PATH, OFF(verify_snapshot), "spool/publish", 0, 0 },
+	{ "verify", "key-file", T_PATH, OFF(verify_key_file), "keys/publish.key", 0, 0 },
+	{ "verify", "public-key", T_PATH, OFF(verify_public_key), "keys/publish.pub", 0, 0 },
+	{ "verify", "listen", T_LISTEN, OFF(verify_listen), "127.0.0.1:8080", 0, 0 },
+	{ "verify", "threads", T_LONG, OFF(verify_threads), "0", 0, 256 },
+	{ "verify", "max-age", T_LONG, OFF(verify_max_age), "48", 1, 24 * 366 },
+	{ "verify", "rate", T_LONG, OFF(verify_rate), "10", 1, 1000000 },
+	{ "verify", "burst", T_LONG, OFF(verify_burst), "40", 1, 1000000 },
+	{ "verify", "connections-per-address", T_LONG, OFF(verify_per_address), "32", 1, 100000 },
+	{ "verify", "max-connections", T_LONG, OFF(verify_connections), "4096", 1, 1000000 },
+	{ "verify", "timeout", T_LONG, OFF(verify_timeout), "15", 1, 3600 },
+	{ "verify", "access-log", T_BOOL, OFF(verify_access_log), "yes", 0, 0 },
 };
 #define NKEYS (sizeof(keys) / sizeof(*keys))
 
@@ -124,6 +137,46 @@ static int from_ok(const char *v)
 	}
 	at = strchr(v, '@');
 	return at && at > v && at[1] && !strchr(v, ' ');
+}
+
+bool cp_conf_listen_ok(const char *v)
+{
+	struct cp_listen l;
+
+	return cp_conf_listen_parse(v, &l) == 0;
+}
+
+int cp_conf_listen_parse(const char *v, struct cp_listen *l)
+{
+	const char *colon = strrchr(v, ':');
+	char *end;
+	size_t n;
+	long port;
+
+	memset(l, 0, sizeof(*l));
+	if (!colon || colon == v)
+		return -1;
+	n = (size_t)(colon - v);
+	if (v[0] == '[') {
+		if (n < 3 || v[n - 1] != ']')
+			return -1;
+		v++;
+		n -= 2;
+		l->ipv6 = true;
+	}
+	if (n >= sizeof(l->addr))
+		return -1;
+	memcpy(l->addr, v, n);
+	l->addr[n] = '\0';
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (errno || *end || end == colon + 1 || port < 0 || port > 65535)
+		return -1;
+	l->port = (int)port;
+	if (l->ipv6 ? inet_pton(AF_INET6, l->addr, &l->a6) != 1
+		    : inet_pton(AF_INET, l->addr, &l->a4) != 1)
+		return -1;
+	return 0;
 }
 
 /* Returns NULL if the value is good, else why not; stores it in conf. */
@@ -196,6 +249,13 @@ static char *set_value(struct cp_conf *conf, const struct key *k, const char *v)
 			return NULL;
 		}
 		return cp_xasprintf("'%s' is neither file:DIR nor smtp://host:port", v);
+	case T_LISTEN:
+		if (!cp_conf_listen_ok(v))
+			return cp_xasprintf("'%s' is not ADDR:PORT (an IPv4 address, or an IPv6 "
+					    "one in brackets, and a port from 0 to 65535)", v);
+		free(*sp);
+		*sp = cp_xstrdup(v);
+		return NULL;
 	case T_FROM:
 		if (!from_ok(v))
 			return cp_xasprintf("'%s' is not an address or 'Name <address>'", v);

@@ -6,6 +6,7 @@
 #define CP_CONF_H
 
 #include <stdbool.h>
+#include <netinet/in.h>
 #include <stddef.h>
 
 enum cp_tls { CP_TLS_OFF, CP_TLS_OPPORTUNISTIC, CP_TLS_REQUIRED };
@@ -50,7 +51,33 @@ struct cp_conf {
 	long render_jobs;      /* worker processes; 0: one per processor */
 	/* [print] */
 	long print_sheets_per_part; /* the print file is split into parts of this many */
+
+	/* [verify]: certpress publish and certpress-verifyd */
+	char *verify_snapshot;   /* the snapshot's folder */
+	char *verify_key_file;   /* the publish key (secret, signs snapshots) */
+	char *verify_public_key; /* its public half: what certpress-verifyd trusts */
+	char *verify_listen;     /* "ADDR:PORT" or "[ADDR]:PORT" */
+	long verify_threads;     /* 0: one per processor */
+	long verify_max_age;     /* hours: an older snapshot is not confirmed */
+	long verify_rate;        /* requests per second per client address */
+	long verify_burst;       /* requests at once per client address */
+	long verify_per_address; /* connections per client address */
+	long verify_connections; /* connections in all */
+	long verify_timeout;     /* seconds an idle connection is kept */
+	bool verify_access_log;  /* a line per request on stderr */
 };
+
+/* A listening address ([verify] listen): "127.0.0.1:8080", "[::1]:8080";
+ * port 0 lets the system choose. 0, or -1 if v is not one. */
+struct cp_listen {
+	char addr[64];
+	int port;
+	bool ipv6;
+	struct in_addr a4;
+	struct in6_addr a6;
+};
+int cp_conf_listen_parse(const char *v, struct cp_listen *l);
+bool cp_conf_listen_ok(const char *v);
 
 /* Find the file (explicit, else $CERTPRESS_CONF, else ./certpress.conf, else
  * the installed default), read and check it. explicit may be NULL. */

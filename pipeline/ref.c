@@ -32,35 +32,12 @@ void cp_ref_key_set(struct cp_ref_key *key, const unsigned char bytes[CP_REF_KEY
 
 int cp_ref_key_load(struct cp_ref_key *key, const char *path)
 {
-	char text[256], hex[2 * CP_REF_KEY_BYTES + 1];
 	unsigned char bytes[CP_REF_KEY_BYTES];
-	size_t n, h = 0, len;
 
-	if (sodium_init() < 0)
-		cp_bug("libsodium cannot start");
-	if (cp_secret_read(path, "reference key", text, sizeof(text), &n) < 0) {
-		sodium_memzero(text, sizeof(text));
+	if (cp_secret_read_hex(path, "reference key", bytes, sizeof(bytes)) < 0)
 		return -1;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (!isspace((unsigned char)text[i])) {
-			if (h == sizeof(hex) - 1) {
-				sodium_memzero(text, sizeof(text));
-				return cp_error("%s: the reference key is not 64 hex digits", path);
-			}
-			hex[h++] = text[i];
-		}
-	hex[h] = '\0';
-	if (h != sizeof(hex) - 1 ||
-	    sodium_hex2bin(bytes, sizeof(bytes), hex, h, NULL, &len, NULL) != 0 ||
-	    len != sizeof(bytes)) {
-		sodium_memzero(text, sizeof(text));
-		return cp_error("%s: the reference key is not 64 hex digits", path);
-	}
 	cp_ref_key_set(key, bytes);
 	sodium_memzero(bytes, sizeof(bytes));
-	sodium_memzero(text, sizeof(text));
-	sodium_memzero(hex, sizeof(hex));
 	return 0;
 }
 
@@ -72,20 +49,13 @@ void cp_ref_key_wipe(struct cp_ref_key *key)
 int cp_ref_key_create(const char *path)
 {
 	unsigned char bytes[CP_REF_KEY_BYTES];
-	char hex[2 * CP_REF_KEY_BYTES + 2];
 	int r;
 
 	if (sodium_init() < 0)
 		cp_bug("libsodium cannot start");
-	if (access(path, F_OK) == 0)
-		return 1;
 	randombytes_buf(bytes, sizeof(bytes));
-	sodium_bin2hex(hex, sizeof(hex) - 1, bytes, sizeof(bytes));
-	hex[2 * CP_REF_KEY_BYTES] = '\n';
-	hex[2 * CP_REF_KEY_BYTES + 1] = '\0';
-	r = cp_atomic_write_file(path, hex, strlen(hex), 0600);
+	r = cp_secret_write_hex(path, bytes, sizeof(bytes));
 	sodium_memzero(bytes, sizeof(bytes));
-	sodium_memzero(hex, sizeof(hex));
 	return r;
 }
 

@@ -43,8 +43,9 @@ check "registry: the file's SHA-256" \
 	"[ \"\$(sql 'select sha256 from results_files')\" = \"\$(sha256sum '$FIX/results/good.xml' | cut -d' ' -f1)\" ]"
 check "registry: the stage run with its counts" \
 	"[ \"\$(sql \"select stage, outcome, exit_code, counts from stage_runs\")\" = 'validate|ok|0|{\"learners\":42,\"accepted\":40,\"rejected\":0,\"held\":2,\"withdrawn\":1}' ]"
+version=$(sed -n 's/^#define CP_REGISTRY_VERSION \([0-9]*\)$/\1/p' "$TOP/pipeline/registry.h")
 check "registry: WAL, STRICT tables, schema version" \
-	"[ \"\$(sql 'pragma journal_mode')\" = wal ] && [ \"\$(sql 'pragma user_version')\" = 4 ] && sql .schema | grep -q ') STRICT'"
+	"[ \"\$(sql 'pragma journal_mode')\" = wal ] && [ \"\$(sql 'pragma user_version')\" = '$version' ] && sql .schema | grep -q ') STRICT'"
 
 # The same batch again: done already, nothing changes.
 before=$(sha256sum $dir/accepted.xml)

@@ -21,10 +21,11 @@ static const struct cp_cmd commands[] = {
 				   "[--enrolment N] [--first-name S] [--last-name S] "
 				   "[--dob YYYY-MM-DD]" },
 	{ "reprint", cp_cmd_reprint, "reprint REF --reason TEXT" },
-	{ "revoke", cp_cmd_revoke, "revoke REF --reason TEXT" },
+	{ "revoke", cp_cmd_revoke, "revoke REF [--award] [--in-error] --reason TEXT" },
 	{ "sweep", cp_cmd_sweep, "sweep" },
 	{ "export-password", cp_cmd_export_password, "export-password CENTRE [--generate]" },
-	{ "keygen", cp_cmd_keygen, "keygen" },
+	{ "keygen", cp_cmd_keygen, "keygen [--publish]" },
+	{ "publish", cp_cmd_publish, "publish [DIR]" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))
 

@@ -9,10 +9,12 @@
 #include "util/banned.h"
 
 int cp_change_args(int argc, char **argv, const char *synopsis, const char **ref,
-		    const char **reason)
+		    const char **reason, struct cp_change_flags *flags)
 {
 	static const struct option opts[] = {
 		{ "reason", required_argument, NULL, 'r' },
+		{ "award", no_argument, NULL, 'a' },
+		{ "in-error", no_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -20,9 +22,12 @@ int cp_change_args(int argc, char **argv, const char *synopsis, const char **ref
 	*reason = NULL;
 	optind = 0; /* GNU getopt: start afresh after the global options */
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'r')
+		if (c == 'r')
+			*reason = optarg;
+		else if (flags && (c == 'a' || c == 'e'))
+			*(c == 'a' ? &flags->award : &flags->in_error) = true;
+		else
 			return cp_cmd_usage(synopsis);
-		*reason = optarg;
 	}
 	if (argc - optind != 1 || !*reason)
 		return cp_cmd_usage(synopsis);

@@ -6,9 +6,15 @@
 
 #include "cmd.h"
 
-/* REF --reason TEXT: 0, or the usage code after saying why. */
+/* revoke's own options: --award (every document of the award), --in-error
+ * (the public category "issued in error"). */
+struct cp_change_flags {
+	bool award, in_error;
+};
+/* REF --reason TEXT (and, where flags is not NULL, its options): 0, or the
+ * usage code after saying why. */
 int cp_change_args(int argc, char **argv, const char *synopsis, const char **ref,
-		   const char **reason);
+		   const char **reason, struct cp_change_flags *flags);
 /* Open everything and find the typed reference's document inside a write
  * transaction (BEGIN IMMEDIATE): 0 with the transaction open, or the exit
  * code (66 no such document) with it rolled back. */

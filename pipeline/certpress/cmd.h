@@ -29,6 +29,7 @@ int cp_cmd_retry(int argc, char **argv, const char *config);
 int cp_cmd_status(int argc, char **argv, const char *config);
 int cp_cmd_receipt(int argc, char **argv, const char *config);
 int cp_cmd_export_password(int argc, char **argv, const char *config);
+int cp_cmd_publish(int argc, char **argv, const char *config);
 
 /* What most subcommands need: the configuration, then the key, then the
  * registry, each only if asked for. Returns 0 or the exit code to use. */
@@ -53,6 +54,18 @@ int cp_cmd_receipts(struct cp_cmd_env *e, bool json);
 /* Lay out a replacement's digital and print copies into spool/reprints/
  * from its learner's record in the original batch. Returns a sysexits code. */
 int cp_reprint_render(struct cp_cmd_env *e, const char *ref);
+
+/* Write the verification snapshot and its signature into dir (NULL:
+ * [verify] snapshot) from e's registry (publish.c). A sysexits code. */
+int cp_publish(struct cp_cmd_env *e, const char *dir);
+/* What run, retry, reprint and revoke do last: publish if this host has a
+ * publish key ([verify] key-file), so a change reaches the verification
+ * page at once. Returns rc, or publish's code if rc was 0. */
+int cp_publish_at_end(struct cp_cmd_env *e, int rc);
+/* Read the units and digital copies' digests of batches assigned before
+ * the registry kept them (their assigned.xml and rendered.xml, where they
+ * still exist), once (fill.c). 0 or -1. */
+int cp_fill_old_batches(struct cp_cmd_env *e);
 
 /* Parse and check a reference typed by an operator: 0 and the normalised
  * form, or 1 if it is not a reference this awarding body issued (its shape

@@ -31,6 +31,9 @@ int cp_cmd_registry(struct cp_cmd_env *e)
 	if (cp_registry_open(&e->reg, e->conf.registry) < 0)
 		return CP_EX_CANTCREAT;
 	e->have_reg = true;
+	/* a registry made before it kept units: read them once (a failure is
+	 * said and tried again next time, never a command's failure) */
+	cp_fill_old_batches(e);
 	return 0;
 }
 

@@ -22,7 +22,7 @@ int cp_cmd_reprint(int argc, char **argv, const char *config)
 	const char *typed, *reason, *status;
 	int rc;
 
-	if ((rc = cp_change_args(argc, argv, REPRINT, &typed, &reason)))
+	if ((rc = cp_change_args(argc, argv, REPRINT, &typed, &reason, NULL)))
 		return rc;
 	if ((rc = cp_change_begin(&e, config, typed, ref, &card)))
 		goto out;
@@ -55,7 +55,7 @@ int cp_cmd_reprint(int argc, char **argv, const char *config)
 	cp_info("%s supersedes %s; its copies are in the spool's reprints folder, queued for"
 		" the next print file", next, ref);
 	puts(next);
-	rc = CP_EX_OK;
+	rc = cp_publish_at_end(&e, CP_EX_OK);
 	goto out;
 fail:
 	rc = CP_EX_IOERR;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "util/atomic.h"
+#include "util/digest.h"
 #include "batchfile.h"
 #include "docrender.h"
 #include "engine/subset.h"
@@ -89,6 +90,20 @@ static void remove_dir(const char *dir)
 	rmdir(dir);
 }
 
+/* The digital copy's SHA-256, for the verification page's file check; in
+ * the reprint's transaction. */
+static int record_digest(struct cp_cmd_env *e, const char *ref, const unsigned char *buf,
+			 size_t len)
+{
+	struct cp_sha256 h;
+	char hex[CP_SHA256_HEX];
+
+	cp_sha256_init(&h);
+	cp_sha256_update(&h, buf, len);
+	cp_sha256_final_hex(&h, hex);
+	return cp_document_set_digest(&e->reg, ref, hex);
+}
+
 /* Both copies of the replacement into spool/reprints/{digital,print}/. */
 static int write_copies(struct cp_cmd_env *e, const struct cp_spool *spool,
 			const struct cp_layout *layout, struct cp_fontset *fonts, char **subset,
@@ -110,6 +125,8 @@ static int write_copies(struct cp_cmd_env *e, const struct cp_spool *spool,
 		else {
 			if (cp_atomic_write_file(path, buf, len, 0640) < 0)
 				rc = CP_EX_CANTCREAT;
+			else if (digital && record_digest(e, rec->v.v[CP_B_REFERENCE], buf, len) < 0)
+				rc = CP_EX_IOERR;
 			free(buf);
 		}
 		free(dir);

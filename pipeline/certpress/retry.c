@@ -148,6 +148,7 @@ int cp_cmd_retry(int argc, char **argv, const char *config)
 		rc = got > 0 ? CP_EX_TEMPFAIL : CP_EX_IOERR;
 	else
 		rc = retry_locked(&e, config, &spool, batch, dir, first, fd);
+	rc = cp_publish_at_end(&e, rc);
 out:
 	free(dir);
 	cp_spool_release(&spool);

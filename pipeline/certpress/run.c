@@ -226,6 +226,7 @@ int cp_cmd_run(int argc, char **argv, const char *config)
 		warn_stopped(&sum, before, nbefore);
 	cp_summary_print(&sum, &e.reg, json, stdout);
 	cp_summary_release(&sum);
+	rc = cp_publish_at_end(&e, rc);
 out:
 	free_list(files, nfiles);
 	free_list(before, nbefore);

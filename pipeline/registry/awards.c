@@ -63,6 +63,8 @@ int cp_registry_award_withdraw(struct cp_registry *r, long long award, const cha
 		" JOIN awards a ON a.id = d.award_id WHERE a.id = ?1 AND a.batch_id = ?2)"
 		" OR replacement IN (SELECT d.reference FROM documents d"
 		" JOIN awards a ON a.id = d.award_id WHERE a.id = ?1 AND a.batch_id = ?2)",
+		"DELETE FROM award_units WHERE award_id IN"
+		" (SELECT id FROM awards WHERE id = ?1 AND batch_id = ?2)",
 		"DELETE FROM documents WHERE award_id IN"
 		" (SELECT id FROM awards WHERE id = ?1 AND batch_id = ?2)",
 		"DELETE FROM awards WHERE id = ?1 AND batch_id = ?2",

@@ -198,11 +198,11 @@ int cp_document_source(struct cp_registry *r, const char *reference,
 }
 
 int cp_document_revoke(struct cp_registry *r, const char *reference, const char *reason,
-		       const char *stamp)
+		       const char *category, const char *stamp)
 {
 	return cp_reg_run_text(r, "UPDATE documents SET status = 'revoked', status_reason = ?1,"
-			       " status_changed = ?2 WHERE reference = ?3", "cannot revoke a document",
-			       3, reason, stamp, reference);
+			       " status_changed = ?2, revoke_category = ?4 WHERE reference = ?3",
+			       "cannot revoke a document", 4, reason, stamp, reference, category);
 }
 
 /* The pack set (see documents.h). */

@@ -66,9 +66,11 @@ struct cp_document_source {
 /* 1 and *s filled, 0 if there is no such document. */
 int cp_document_source(struct cp_registry *r, const char *reference,
 		       struct cp_document_source *s);
-/* Revoke it (reason, at stamp). Inside the caller's transaction. */
+/* Revoke it (reason, at stamp) with its public category: NULL for
+ * withdrawn by the awarding body, "error" for issued in error. Inside the
+ * caller's transaction. */
 int cp_document_revoke(struct cp_registry *r, const char *reference, const char *reason,
-		       const char *stamp);
+		       const char *category, const char *stamp);
 
 /* What one pack run packs is fixed once, when it starts: the references
  * valid then, in a temp table of the stage's connection (pack_set), so the

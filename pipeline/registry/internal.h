@@ -19,6 +19,8 @@ enum cp_reg_cached {
 	CP_REG_DOC_FIND,
 	CP_REG_SERIAL_ADD,
 	CP_REG_DOC_ADD,
+	CP_REG_UNIT_ADD,
+	CP_REG_DOC_DIGEST,
 	CP_REG_NCACHED
 };
 _Static_assert(CP_REG_NCACHED <= CP_REGISTRY_NCACHED, "room for the cached statements");

@@ -142,6 +142,29 @@ static const char *const migrations[] = {
 	"  JOIN stage_runs s ON s.batch_id = p.print_batch_id AND s.stage = 'pack'"
 	"  AND s.outcome = 'ok' WHERE p.replacement = documents.reference)"
 	" WHERE batch_id IS NULL;",
+	/* 4 -> 5: what the verification snapshot (certpress publish) shows,
+	 * kept so it never needs a batch folder: each award's units as assign
+	 * took them, the SHA-256 of a document's digital copy (render, reprint),
+	 * the public category of a revocation. Batches assigned before are
+	 * listed in fill_pending: their units and digests are read from their
+	 * assigned.xml and rendered.xml, where those still exist, by the next
+	 * command that opens the registry with the spool (registry/fill.h). */
+	"CREATE TABLE award_units ("
+	"  award_id INTEGER NOT NULL REFERENCES awards(id),"
+	"  position INTEGER NOT NULL,"
+	"  code TEXT NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  level INTEGER,"
+	"  credits INTEGER,"
+	"  grade TEXT NOT NULL,"
+	"  PRIMARY KEY (award_id, position)"
+	") STRICT;"
+	"ALTER TABLE documents ADD COLUMN digital_sha256 TEXT;"
+	"ALTER TABLE documents ADD COLUMN revoke_category TEXT"
+	"  CHECK (revoke_category IN ('withdrawn','error'));"
+	"CREATE INDEX documents_by_serial ON documents (serial, issue);"
+	"CREATE TABLE fill_pending (batch_id TEXT PRIMARY KEY) STRICT;"
+	"INSERT INTO fill_pending SELECT DISTINCT batch_id FROM awards;",
 };
 _Static_assert(sizeof(migrations) / sizeof(*migrations) == CP_REGISTRY_VERSION,
 	       "one migration per schema version");

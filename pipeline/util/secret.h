@@ -13,4 +13,12 @@
  * open to others, is not a regular file, or holds size bytes or more. */
 int cp_secret_read(const char *path, const char *what, char *buf, size_t size, size_t *len);
 
+/* A key file of exactly 2n hex digits (white space around them ignored),
+ * read as cp_secret_read reads it, into bytes (n): 0, or -1 with a message
+ * ("the reference key is not 64 hex digits"). Wipes what it read. */
+int cp_secret_read_hex(const char *path, const char *what, unsigned char *bytes, size_t n);
+/* Create path with bytes (n) as hex digits and a newline, mode 0600,
+ * atomically: 0, 1 if path exists (never replaced), -1 with a message. */
+int cp_secret_write_hex(const char *path, const unsigned char *bytes, size_t n);
+
 #endif

@@ -24,6 +24,7 @@
 
 struct gather {
 	const struct cp_render *r;
+	struct cp_registry *reg;
 	long index; /* the learner's place in assigned.xml */
 	struct cp_xmlout xml;
 	struct cp_journal journal;
@@ -73,6 +74,8 @@ static int gather_learner(void *ctx, xmlNodePtr l)
 		free(path);
 		cp_xmlout_attr_long(&g->xml, "digital-bytes", (long)x.dbytes);
 		cp_xmlout_attr(&g->xml, "digital-sha256", x.dsha);
+		if (cp_document_set_digest(g->reg, x.ref, x.dsha) < 0)
+			return -1;
 		path = cp_xasprintf("print/%s.pdf", x.ref);
 		cp_xmlout_attr(&g->xml, "print", path);
 		free(path);
@@ -87,9 +90,9 @@ static int gather_learner(void *ctx, xmlNodePtr l)
 	return 0;
 }
 
-static int write_rendered(struct cp_render *r, char **counts)
+static int write_rendered(struct cp_render *r, struct cp_registry *reg, char **counts)
 {
-	struct gather g = { .r = r };
+	struct gather g = { .r = r, .reg = reg };
 	struct cp_batchfile_handler h = { &g, NULL, NULL, NULL, gather_learner };
 	struct cp_atomic out;
 	char *path = cp_xasprintf("%s/rendered.xml", r->dir);
@@ -108,7 +111,11 @@ static int write_rendered(struct cp_render *r, char **counts)
 	cp_xmlout_start(&g.xml, "rendered");
 	cp_xmlout_attr(&g.xml, "xmlns", "urn:certpress:batch:1");
 	cp_xmlout_attr(&g.xml, "batch", r->batch);
-	if (cp_batchfile_read(assigned, "assigned", &h, NULL) < 0 || g.missing) {
+	/* the digital copies' digests (for the verification page) are
+	 * committed before rendered.xml: once it exists nothing is redone */
+	if (cp_registry_begin(reg) < 0 || cp_batchfile_read(assigned, "assigned", &h, NULL) < 0 ||
+	    g.missing || cp_registry_commit(reg) < 0) {
+		cp_registry_rollback(reg);
 		cp_xmlout_finish(&g.xml);
 		cp_atomic_abort(&out);
 		goto free;
@@ -232,7 +239,7 @@ int cp_render_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 		cp_progress_end(&progress);
 		r.progress = NULL;
 	}
-	if (rc == CP_EX_OK && (rc = write_rendered(&r, &counts)) == CP_EX_OK)
+	if (rc == CP_EX_OK && (rc = write_rendered(&r, &st.reg, &counts)) == CP_EX_OK)
 		cp_journal_remove(r.dir);
 	cp_stage_end(&st, rc, counts);
 done:
