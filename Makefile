@@ -66,7 +66,7 @@ LDLIBS += $(PKG_LIBS) -lhpdf -lunistring -lm
 DEB_BUILD = build-essential pkg-config libxml2-dev libsqlite3-dev libinih-dev \
 	libsodium-dev libcmocka-dev libhpdf-dev libharfbuzz-dev libqrencode-dev \
 	libzip-dev libesmtp-dev libssl-dev libdeflate-dev libunistring-dev libpng-dev \
-	libjpeg62-turbo-dev
+	libjpeg62-turbo-dev libmicrohttpd-dev
 DEB_RUN = fonts-dejavu-core
 DEB_TEST = sqlite3 libxml2-utils python3 qpdf poppler-utils zbar-tools bc time \
 	python3-aiosmtpd p7zip-full unzip
@@ -88,7 +88,7 @@ LIB_CORE = $(B)/libcertpress.a
 LIBS = $(LIB_CORE) $(LIB_ENGINE) $(LIB_UTIL)
 objs = $(patsubst %.c,$(B)/%.o,$(foreach d,$(1),$(wildcard $(d)/*.c)))
 
-all: $(STAGE_BINS) $(B)/certpress
+all: $(STAGE_BINS) $(B)/certpress $(B)/certpress-verifyd
 
 # Header dependencies from the compiler: touching one header rebuilds only
 # what includes it.
@@ -124,6 +124,16 @@ $(B)/certpress-%: $(B)/stages/%/main.o $(B)/stages/lib%.a $(LIBS)
 
 $(B)/certpress: $(B)/pipeline/certpress/certpress.o $(B)/libcmd.a $(LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The verification service (verifyd/): it links only what it uses of the
+# pipeline layer (configuration, references, the snapshot) and libutil, and
+# none of SQLite, libxml2 or the PDF engine (t0005 checks its NEEDED list),
+# so the internet-facing process can never open the registry.
+VERIFYD_PKGS = libmicrohttpd libsodium inih
+override CPPFLAGS += $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
+VERIFYD_LIBS := $(shell pkg-config --libs $(VERIFYD_PKGS) 2>/dev/null) -lunistring -lm
+$(B)/certpress-verifyd: $(call objs,verifyd) $(LIB_CORE) $(LIB_UTIL)
+	$(CC) $(LDFLAGS) -o $@ $^ $(VERIFYD_LIBS)
 
 # Unit tests reach a stage's own modules and the command's too.
 UNIT_LIBS = $(STAGES:%=$(B)/stages/lib%.a) $(B)/libcmd.a $(LIBS)

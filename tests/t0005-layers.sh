@@ -11,7 +11,7 @@ while IFS='~' read -r name file add want; do
 	[ -n "$name" ] || continue
 	rm -rf tree
 	mkdir tree
-	cp -r "$TOP/pipeline" "$TOP/stages" tree/
+	cp -r "$TOP/pipeline" "$TOP/stages" "$TOP/verifyd" tree/
 	sed -i "0,/^#include/s|^#include.*|&\n$add|" "tree/$file"
 	run "$TOP/tests/tools/layers.sh" "$SCRATCH/tree"
 	check "$name: refused" "[ $rc = 1 ] && contains out \"$file:\" && contains out \"$want\""
@@ -28,6 +28,17 @@ a stray sqlite3_exec in a stage~stages/notify/run.c~#define STRAY(db) sqlite3_ex
 a statement prepared in the command~pipeline/certpress/status.c~static int stray(void *db) { return sqlite3_prepare_v2(db, "SELECT 1", -1, 0, 0); }~only the registry module (pipeline/registry*) uses SQLite
 <sqlite3.h> outside the registry~pipeline/stage.c~#include <sqlite3.h>~only the registry module (pipeline/registry*) uses SQLite
 the registry's internals outside it~stages/pack/run.c~#include "registry/internal.h"~only the registry module (pipeline/registry*) includes
+the registry in the verification service~verifyd/http.c~#include "registry.h"~verifyd includes 'registry.h'
+a batch file in the verification service~verifyd/page.c~#include "batchfile.h"~verifyd includes 'batchfile.h'
+SQLite in the verification service~verifyd/store.c~#include <sqlite3.h>~verifyd uses neither SQLite nor libxml2
 TABLE
+
+# What the linker says, beside what the sources include: the service is
+# linked against none of SQLite, libxml2 or the PDF engine's libraries.
+readelf -d "$BIN/certpress-verifyd" > needed 2>&1
+check "certpress-verifyd links libmicrohttpd and libsodium" \
+	"grep -q 'libmicrohttpd' needed && grep -q 'libsodium' needed"
+check "certpress-verifyd links neither SQLite, libxml2 nor libharu" \
+	"! grep -Eq 'libsqlite3|libxml2|libhpdf|libharfbuzz' needed"
 
 done_testing

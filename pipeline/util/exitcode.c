@@ -22,6 +22,7 @@ static const struct {
 	{ CP_EX_CANTCREAT, "cantcreat", true },
 	{ CP_EX_IOERR, "ioerr", true },
 	{ CP_EX_TEMPFAIL, "tempfail", true },
+	{ CP_EX_NOPERM, "noperm", false },
 	{ CP_EX_CONFIG, "config", false },
 };
 

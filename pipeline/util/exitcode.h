@@ -15,6 +15,7 @@ enum {
 	CP_EX_CANTCREAT = 73,   /* an output cannot be created */
 	CP_EX_IOERR = 74,       /* an I/O error */
 	CP_EX_TEMPFAIL = 75,    /* a temporary failure (e.g. a batch is locked) */
+	CP_EX_NOPERM = 77,      /* not allowed (certpress-verifyd started as root) */
 	CP_EX_CONFIG = 78,      /* a configuration error */
 };
 

@@ -61,4 +61,22 @@ quoted $outside_registry | while read -r file line h; do
 	esac
 done | grep . && bad=1
 
+# The verification service (verifyd/) faces the internet and must never
+# reach the registry: besides util and its own headers it includes only the
+# pipeline modules that know nothing of it (the configuration, references,
+# the snapshot, options, the command-line basics).
+if [ -d verifyd ]; then
+	quoted verifyd/*.[ch] | while read -r file line h; do
+		case $h in
+		util/*) ;;
+		conf.h|cli.h|opts.h|ref.h|snapshot.h) ;;
+		*/*) echo "$file:$line: verifyd includes '$h': only util/ and conf, cli, opts, ref and snapshot of pipeline/" ;;
+		*) [ -f "verifyd/$h" ] ||
+			echo "$file:$line: verifyd includes '$h': only util/ and conf, cli, opts, ref and snapshot of pipeline/" ;;
+		esac
+	done | grep . && bad=1
+	grep -Hn 'sqlite3\|<libxml/' verifyd/*.[ch] |
+		sed 's/^\([^:]*:[0-9]*\):.*/\1: verifyd uses neither SQLite nor libxml2/' | grep . && bad=1
+fi
+
 exit $bad
