@@ -99,13 +99,13 @@ static void serve(const sigset_t *set, long max_age)
 	const struct timespec tick = { 0, 500 * 1000 * 1000 };
 	int64_t warned = -1;
 
-	for (;;) {
-		int sig = sigtimedwait(set, NULL, &tick);
+	for (int sig = 0;; sig = sigtimedwait(set, NULL, &tick)) {
 		struct vd_snapshot *s;
 
 		if (sig == SIGTERM || sig == SIGINT)
 			return;
-		vd_store_reload(sig == SIGHUP);
+		if (sig > 0 || sig == -1)
+			vd_store_reload(sig == SIGHUP);
 		if ((s = vd_store_get())) {
 			int64_t t = s->s.h->published;
 
