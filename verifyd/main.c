@@ -24,7 +24,7 @@
 #include "util/date.h"
 #include "util/exitcode.h"
 #include "util/msg.h"
-#include "util/sign.h"
+#include "util/edsign.h"
 #include "util/banned.h"
 
 #define SYNOPSIS "certpress-verifyd [-c FILE] [--listen ADDR:PORT] [--snapshot DIR] [--threads N]"
@@ -135,8 +135,8 @@ int main(int argc, char **argv)
 		  NULL, &threads_arg },
 		CP_OPTS_END,
 	};
-	unsigned char pk[CP_SIGN_PUBLIC];
-	char pem[CP_SIGN_PEM_MAX], told[128], *end;
+	unsigned char pk[CP_EDSIGN_PUBLIC];
+	char pem[CP_EDSIGN_PEM_MAX], told[128], *end;
 	struct cp_ref_key key;
 	struct cp_listen l;
 	struct cp_conf conf;
@@ -186,9 +186,9 @@ int main(int argc, char **argv)
 	if (!threads)
 		threads = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
 	if (cp_ref_key_load(&key, conf.key_file) < 0 ||
-	    cp_sign_load_public(conf.verify_public_key, pk) < 0)
+	    cp_edsign_load_public(conf.verify_public_key, pk) < 0)
 		return CP_EX_CONFIG;
-	cp_sign_pem(pk, pem);
+	cp_edsign_pem(pk, pem);
 	block_signals(&set);
 	vd_rate_init(conf.verify_rate, conf.verify_burst);
 	vd_http_init(&(struct vd_http_conf){ .key = &key, .pem = pem,

@@ -12,7 +12,7 @@
 #include "util/atomic.h"
 #include "util/exitcode.h"
 #include "util/msg.h"
-#include "util/sign.h"
+#include "util/edsign.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -31,7 +31,7 @@ static int publish_key(const struct cp_conf *conf)
 
 	if (make_dir_of(conf->verify_key_file) < 0 || make_dir_of(conf->verify_public_key) < 0)
 		return -1;
-	rc = cp_sign_keygen(conf->verify_key_file, conf->verify_public_key);
+	rc = cp_edsign_keygen(conf->verify_key_file, conf->verify_public_key);
 	if (rc > 0)
 		cp_info("%s exists: left as it is (a new key would make every verification host "
 			"refuse the snapshots until given its public key)", conf->verify_key_file);

@@ -24,7 +24,7 @@
 #include "util/date.h"
 #include "util/exitcode.h"
 #include "util/msg.h"
-#include "util/sign.h"
+#include "util/edsign.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -174,7 +174,7 @@ static int lock_dir(const char *dir)
 }
 
 static int write_snapshot(const char *dir, const unsigned char *buf, size_t len,
-			  const unsigned char sig[CP_SIGN_BYTES])
+			  const unsigned char sig[CP_EDSIGN_BYTES])
 {
 	char *snap = cp_xasprintf("%s/snapshot", dir), *sigpath = cp_xasprintf("%s/snapshot.sig", dir);
 	int rc = CP_EX_OK;
@@ -182,7 +182,7 @@ static int write_snapshot(const char *dir, const unsigned char *buf, size_t len,
 	/* the signature first: a daemon that sees the new snapshot finds its
 	 * signature there already (and one that sees only the new signature
 	 * refuses the pair and keeps serving until the snapshot follows) */
-	if (cp_atomic_write_file(sigpath, sig, CP_SIGN_BYTES, 0640) < 0 ||
+	if (cp_atomic_write_file(sigpath, sig, CP_EDSIGN_BYTES, 0640) < 0 ||
 	    cp_atomic_write_file(snap, buf, len, 0640) < 0)
 		rc = CP_EX_IOERR;
 	free(snap);
@@ -193,14 +193,14 @@ static int write_snapshot(const char *dir, const unsigned char *buf, size_t len,
 int cp_publish(struct cp_cmd_env *e, const char *dir_arg)
 {
 	const char *dir = dir_arg ? dir_arg : e->conf.verify_snapshot;
-	unsigned char sk[CP_SIGN_SECRET], sig[CP_SIGN_BYTES], *buf = NULL;
+	unsigned char sk[CP_EDSIGN_SECRET], sig[CP_EDSIGN_BYTES], *buf = NULL;
 	struct publish p = { 0 };
 	struct timespec t0, t1;
 	size_t len = 0;
 	int fd, rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (cp_sign_load_secret(e->conf.verify_key_file, "publish key", sk) < 0)
+	if (cp_edsign_load_secret(e->conf.verify_key_file, "publish key", sk) < 0)
 		return CP_EX_CONFIG;
 	if (cp_mkdirs(dir) < 0) {
 		sodium_memzero(sk, sizeof(sk));
@@ -217,7 +217,7 @@ int cp_publish(struct cp_cmd_env *e, const char *dir_arg)
 		goto out;
 	}
 	cp_snap_builder_finish(&p.b, &buf, &len);
-	cp_sign(sk, buf, len, sig);
+	cp_edsign(sk, buf, len, sig);
 	rc = write_snapshot(dir, buf, len, sig);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc == CP_EX_OK)
