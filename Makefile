@@ -3,6 +3,8 @@
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 LIBEXECDIR ?= $(PREFIX)/libexec/certpress
 SYSCONFDIR ?= $(PREFIX)/etc
 DATADIR ?= $(PREFIX)/share/certpress
@@ -190,7 +192,7 @@ demo: deps
 # Every stage timed on generated batches (BENCH_SIZES=1000,10000 by
 # default); PEERS=1 also installs and runs Apache FOP and WeasyPrint.
 bench: deps
-	$(MAKE) -s deps DEB_PKGS="gnuplot-nox p7zip-full $(if $(filter 1,$(PEERS)),fop weasyprint default-jdk-headless qrencode)"
+	$(MAKE) -s deps DEB_PKGS="gnuplot-nox p7zip-full wrk nginx curl $(if $(filter 1,$(PEERS)),fop weasyprint default-jdk-headless qrencode)"
 	$(MAKE) all
 	B=$(B) PEERS=$(PEERS) bench/bench.sh
 
@@ -213,9 +215,21 @@ install: all
 		    -e 's|^schemas *=.*|schemas = $(DATADIR)/schemas|' \
 		    -e 's|^catalogue *=.*|catalogue = $(SYSCONFDIR)/certpress/catalogue.xml|' \
 		    -e 's|^layouts *=.*|layouts = $(DATADIR)/layouts|' \
-		    -e 's|^key-file *=.*|key-file = $(SYSCONFDIR)/certpress/reference.key|' \
+		    -e '/^\[certpress\]/,/^\[/s|^key-file *=.*|key-file = $(SYSCONFDIR)/certpress/reference.key|' \
 		    -e 's|^transport *=.*|transport = file:/var/spool/certpress/outbox|' \
+		    -e 's|^snapshot *=.*|snapshot = /var/lib/certpress/publish|' \
+		    -e '/^\[verify\]/,$$s|^key-file *=.*|key-file = $(SYSCONFDIR)/certpress/publish.key|' \
+		    -e 's|^public-key *=.*|public-key = $(SYSCONFDIR)/certpress/publish.pub|' \
 		    config/certpress.conf > $(DESTDIR)$(SYSCONFDIR)/certpress/certpress.conf
+	# the verification service: a host of its own in production (verifyd.conf)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMDUNITDIR)
+	install -m 755 $(B)/certpress-verifyd $(DESTDIR)$(SBINDIR)/certpress-verifyd
+	install -m 644 man/certpress-verifyd.8 $(DESTDIR)$(MANDIR)/man8/
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		config/certpress-verifyd.service > $(DESTDIR)$(SYSTEMDUNITDIR)/certpress-verifyd.service
+	test -e $(DESTDIR)$(SYSCONFDIR)/certpress/verifyd.conf || \
+		sed -e 's|^public-key *=.*|public-key = $(SYSCONFDIR)/certpress/publish.pub|' \
+		    config/verifyd.conf > $(DESTDIR)$(SYSCONFDIR)/certpress/verifyd.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/certpress
@@ -223,6 +237,8 @@ uninstall:
 		$(DESTDIR)$(BINDIR)/certpress-$$s; done
 	rm -rf $(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(DATADIR)/layouts
 	rm -f $(DESTDIR)$(MANDIR)/man1/certpress.1 $(DESTDIR)$(MANDIR)/man5/certpress.conf.5
+	rm -f $(DESTDIR)$(SBINDIR)/certpress-verifyd $(DESTDIR)$(MANDIR)/man8/certpress-verifyd.8 \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/certpress-verifyd.service
 	-rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)
 
 clean:

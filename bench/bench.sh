@@ -10,7 +10,9 @@
 # checked (qpdf --check, pdffonts, pdftotext has the name), so a fast run
 # that writes broken files cannot look good. With PEERS=1, Apache FOP and
 # WeasyPrint lay out the same certificate and transcript for the same
-# learners (bench/peers/). Writes bench/results/<date>.md, .dat and .svg.
+# learners (bench/peers/). Then bench/verify.sh: certpress publish of a
+# million documents and certpress-verifyd beside nginx (BENCH_VERIFY=0: not).
+# Writes bench/results/<date>.md, .dat and .svg.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 B=${B:-build}
@@ -263,6 +265,8 @@ done
 	echo "60 s on 2 cores."
 } >> "$OUT"
 rm -f "$OUT.peers"
+# the verification snapshot and service (BENCH_VERIFY=0 leaves them out)
+[ "${BENCH_VERIFY:-1}" = 1 ] && B=$B "$TOP/bench/verify.sh" "$OUT"
 for n in ${SIZES//,/ }; do discard "$WORK/$n"; done
 progress "done"
 if command -v gnuplot > /dev/null; then
