@@ -16,6 +16,7 @@ umask 027 # the spool holds learners' data: its folders 0750, as certpress makes
 mkdir -p spool/inbox
 cp fixtures/results/good.xml spool/inbox/good.xml
 certpress -c "$CONF" keygen
+certpress -c "$CONF" keygen --publish # signs the verification snapshot run publishes
 
 set +e
 certpress -c "$CONF" run
@@ -47,3 +48,9 @@ echo "try:"
 echo "  $B/certpress -c config/certpress.conf status $batch"
 echo "  $B/certpress -c config/certpress.conf verify $ref"
 echo "  $B/certpress -c config/certpress.conf search --last-name Llywelyn"
+echo
+echo "the verification snapshot (certpress run published it): spool/publish/snapshot and .sig"
+echo "serve it (as a user other than root, who can read keys/; it refuses to run as root):"
+echo "  $B/certpress-verifyd -c config/certpress.conf"
+echo "then open http://127.0.0.1:8080/v/$ref (or scan the QR code of $dir/print/$ref.pdf"
+echo "and put 127.0.0.1:8080 in place of its host)"

@@ -38,6 +38,18 @@ for prog in certpress-validate certpress-assign certpress-render certpress-pack 
 	check_exit 64 "$prog -c without its FILE" $prog -c
 done
 
+# the verification service: its usage line and exit codes are the README's
+# and certpress-verifyd(8)'s
+check_exit 0 "certpress-verifyd --help" certpress-verifyd --help
+synopsis=$(readme_section certpress-verifyd | head -1 | sed 's/^### `\(.*\)`$/\1/')
+check "certpress-verifyd --help's usage line is the README's synopsis" \
+	"[ -n '$synopsis' ] && [ \"\$(head -1 out)\" = 'usage: $synopsis' ]"
+want=$(readme_section certpress-verifyd | awk '/^Exit codes:/ { e = 1 } e && /^$/ { exit } e' | codes)
+man8=$(sed -n '/^\.SH EXIT STATUS/,/^\.SH [^E]/p' "$TOP/man/certpress-verifyd.8" | codes)
+got=$(sed -n '/^exit:/,$p' out | codes)
+check "certpress-verifyd --help names every exit code of the README and its man page ($want)" \
+	"[[ '$want' == '0 64 '* ]] && [ '$got' = '$want' ] && [ '$man8' = '$want' ]"
+check_exit 64 "certpress-verifyd with an argument" certpress-verifyd stray
 check_exit 0 "certpress --help" certpress --help
 check "certpress --help lists the commands" "contains out 'verify [--json] REF' && contains out 'reprint REF --reason TEXT'"
 check "certpress --help's usage line is the README's synopsis" \
