@@ -202,6 +202,33 @@ kill -HUP "$verifyd_pid"
 verifyd_log_wait 'serving the snapshot' "$n"
 check "SIGHUP takes up the good snapshot again" "[ \$(grep -c 'serving the snapshot' verifyd.log) -gt $n ]"
 
+# a publish that fails on the way leaves the pair it found: never a new
+# signature beside the old snapshot, which every restart of the service and
+# every copy to a new host would refuse (a full disk while the snapshot is
+# written, a failing fsync). An hour later, so the new pair differs.
+cp "$snap/snapshot" pair.snap
+cp "$snap/snapshot.sig" pair.sig
+later=$(($(date +%s) + 3600))
+CERTPRESS_NOW=$later run certpress publish pair-later
+check "an hour later the pair differs (else what follows could not fail)" \
+	"[ $rc = 0 ] && ! cmp -s pair.snap pair-later/snapshot && ! cmp -s pair.sig pair-later/snapshot.sig"
+pair_checks() {
+	openssl pkeyutl -verify -pubin -inkey keys/publish.pub -rawin -in "$snap/snapshot" \
+		-sigfile "$snap/snapshot.sig" > /dev/null && [ "$(ls -A "$snap" | grep -vc '^\.lock$')" = 2 ]
+}
+# the writes and fsyncs of both files, the first rename: before any rename
+for fault in write:1 write:2 fsync:1 fsync:2 rename:1; do
+	CERTPRESS_NOW=$later CERTPRESS_FAULT=$fault run certpress publish
+	check "publish with its $fault failing: 74, the snapshot and signature as they were" \
+		"[ $rc = 74 ] && cmp -s pair.snap $snap/snapshot && cmp -s pair.sig $snap/snapshot.sig && pair_checks"
+done
+# the folder's fsync, after both renames: the new pair, whole
+CERTPRESS_NOW=$later CERTPRESS_FAULT=fsync:3 run certpress publish
+check "publish with the folder's fsync failing: 74, the new pair, whole" \
+	"[ $rc = 74 ] && cmp -s pair-later/snapshot $snap/snapshot && pair_checks"
+run certpress publish
+check "the next publish: a pair that checks" "[ $rc = 0 ] && pair_checks"
+
 # 429 under a burst
 stop_verifyd
 check "SIGTERM: exit 0" "[ $verifyd_rc = 0 ]"

@@ -1,8 +1,8 @@
 /* certpress publish [DIR]: the verification snapshot
  * (snapshot.h) of every document ever issued, as the public page shows it,
  * and its detached Ed25519 signature under the publish key ([verify]
- * key-file), written atomically into DIR ([verify] snapshot): first
- * snapshot.sig, then snapshot, each to a temp name, fsynced and renamed.
+ * key-file), written atomically into DIR ([verify] snapshot): both to
+ * temp names and fsynced, then snapshot.sig renamed, then snapshot.
  * Publishers take turns (flock on DIR/.lock). run, retry, reprint and
  * revoke publish at their end through cp_publish. */
 #include "cmd.h"
@@ -179,11 +179,12 @@ static int write_snapshot(const char *dir, const unsigned char *buf, size_t len,
 	char *snap = cp_xasprintf("%s/snapshot", dir), *sigpath = cp_xasprintf("%s/snapshot.sig", dir);
 	int rc = CP_EX_OK;
 
-	/* the signature first: a daemon that sees the new snapshot finds its
-	 * signature there already (and one that sees only the new signature
-	 * refuses the pair and keeps serving until the snapshot follows) */
-	if (cp_atomic_write_file(sigpath, sig, CP_EDSIGN_BYTES, 0640) < 0 ||
-	    cp_atomic_write_file(snap, buf, len, 0640) < 0)
+	/* both on disk before either is renamed: a full disk or a failing
+	 * fsync leaves the old pair, never a new signature beside the old
+	 * snapshot (which a restarted service or a new host would refuse). The
+	 * signature is renamed first, right before the snapshot: a service that
+	 * sees the new snapshot finds its signature there already. */
+	if (cp_atomic_write_pair(sigpath, sig, CP_EDSIGN_BYTES, snap, buf, len, 0640) < 0)
 		rc = CP_EX_IOERR;
 	free(snap);
 	free(sigpath);

@@ -273,6 +273,44 @@ int cp_atomic_write_file(const char *path, const void *buf, size_t len, mode_t m
 	return cp_atomic_commit(&a);
 }
 
+int cp_atomic_write_pair(const char *first, const void *buf1, size_t len1, const char *second,
+			 const void *buf2, size_t len2, mode_t mode)
+{
+	struct cp_atomic a = { .fd = -1 }, b = { .fd = -1 };
+	int rc = -1;
+
+	if (open_write(&a, first, buf1, len1, mode) < 0)
+		return -1;
+	if (open_write(&b, second, buf2, len2, mode) < 0) {
+		cp_atomic_abort(&a);
+		return -1;
+	}
+	if (finish(&a, true) < 0) {
+		cp_atomic_abort(&b);
+		return -1;
+	}
+	if (finish(&b, true) < 0)
+		goto out;
+	if (cp_fault_check(CP_FAULT_RENAME) < 0 || rename(a.tmp, a.path) < 0) {
+		cp_error("%s: cannot rename to '%s': %s", a.tmp, a.path, strerror(errno));
+		goto out;
+	}
+	/* renamed: no longer a temp file to remove */
+	live_remove(a.tmp);
+	free(a.tmp);
+	a.tmp = NULL;
+	rc = cp_rename_durable(b.tmp, b.path);
+out:
+	/* the temp names not renamed are removed (b: already, if finish failed) */
+	if (a.tmp)
+		unlink(a.tmp);
+	if (b.tmp)
+		unlink(b.tmp);
+	release(&a);
+	release(&b);
+	return rc;
+}
+
 int cp_atomic_write_parked(const char *path, const void *buf, size_t len, mode_t mode,
 			   char **tmp)
 {

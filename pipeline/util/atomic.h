@@ -34,6 +34,14 @@ int cp_atomic_write_file(const char *path, const void *buf, size_t len, mode_t m
  * atomicgroup.h. -1 with a message (nothing left). */
 int cp_atomic_write_parked(const char *path, const void *buf, size_t len, mode_t mode,
 			   char **tmp);
+/* Replace two files in one folder together (a file and its detached
+ * signature): both written and fsynced under temp names before either is
+ * renamed, then first renamed right before second, then the folder synced.
+ * A failure before the renames (a full disk, a failing fsync) leaves both
+ * old files; only a failing rename of second can part them. -1 with a
+ * message. */
+int cp_atomic_write_pair(const char *first, const void *buf1, size_t len1, const char *second,
+			 const void *buf2, size_t len2, mode_t mode);
 /* Copy the file src to dst atomically. */
 int cp_atomic_copy_file(const char *src, const char *dst, mode_t mode);
 
