@@ -7,6 +7,29 @@
 # snapshot's word, and a certificate's QR code opens its page.
 . "$(dirname "$0")/lib.sh"
 make_key
+
+# publish's command line and keys
+check_exit 78 "publish without a publish key" certpress publish
+check "it names the key" "contains err 'keys/publish.key: cannot read the publish key'"
+sed 's|= spool|= nokey/spool|' certpress.conf > nokey.conf
+CERTPRESS_CONF=$SCRATCH/nokey.conf run certpress run "$FIX/results/good.xml"
+check "run without a publish key: 0, and publishes nothing" \
+	"[ $rc = 0 ] && [ -d nokey/spool/batches ] && [ ! -e nokey/spool/publish ] && ! contains err published"
+check_exit 0 "keygen --publish" certpress keygen --publish
+check "the key 0600, the public key PEM" \
+	"[ \$(stat -c %a keys/publish.key) = 600 ] && grep -q 'BEGIN PUBLIC KEY' keys/publish.pub"
+cp keys/publish.key publish.key.first
+check_exit 0 "keygen --publish again" certpress keygen --publish
+check "...leaves the key as it is" "cmp -s publish.key.first keys/publish.key && contains err 'left as it is'"
+chmod 644 keys/publish.key
+check_exit 78 "a publish key others may read is refused" certpress publish
+chmod 600 keys/publish.key
+check_exit 73 "a DIR that cannot be made: 73" certpress publish /proc/no/such
+check_exit 64 "two DIRs: usage" certpress publish a b
+check_exit 0 "publish DIR" certpress publish elsewhere
+check "...writes DIR/snapshot and DIR/snapshot.sig" "[ -s elsewhere/snapshot ] && [ -s elsewhere/snapshot.sig ]"
+rm -f keys/publish.key keys/publish.pub
+
 verifyd_setup
 
 run certpress run "$FIX/results/good.xml"
