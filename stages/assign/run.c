@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "util/atomic.h"
+#include "awardunits.h"
 #include "batchfile.h"
 #include "doctype.h"
 #include "util/date.h"
@@ -114,29 +115,6 @@ static int document(struct assign *a, long long award_id, const char *type, cons
 	return 0;
 }
 
-/* The award's units, kept in the registry so the verification page, a
- * reprint or a later letter never needs this batch's files. */
-static int record_units(struct assign *a, xmlNodePtr l, long long award_id)
-{
-	long position = 0;
-
-	for (xmlNodePtr u = l->children; u; u = u->next) {
-		struct cp_unit_row row;
-
-		if (u->type != XML_ELEMENT_NODE || xmlStrcmp(u->name, X("unit")))
-			continue;
-		row = (struct cp_unit_row){
-			.code = cp_node_attr(u, "ref"), .title = cp_node_text(u, "title"),
-			.grade = cp_node_attr(u, "grade"),
-			.level = cp_node_attr_long(u, "level", 0),
-			.credits = cp_node_attr_long(u, "credits", 0),
-		};
-		if (cp_award_unit_add(a->reg, award_id, position++, &row) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 static int on_header(void *ctx, xmlNodePtr node)
 {
 	struct assign *a = ctx;
@@ -198,7 +176,9 @@ static int on_learner(void *ctx, xmlNodePtr l)
 		cp_xmlout_end(&a->xml);
 		return 0;
 	}
-	if (record_units(a, l, award_id) < 0)
+	/* the award's units, kept so the verification page, a reprint or a
+	 * later letter never needs this batch's files */
+	if (cp_award_units_record(a->reg, award_id, l) < 0)
 		return -1;
 	copy = xmlDocCopyNode(l, a->scratch, 1);
 	if (!copy)
