@@ -290,6 +290,61 @@ check "/healthz: 503 stale" "[ $code = 503 ] && grep -q '^stale' body"
 stop_verifyd
 run certpress publish
 
+# connections: a limit per address, idle ones closed
+verifyd_conf connections-per-address 3
+verifyd_conf timeout 1
+start_verifyd
+python3 - "$verifyd_port" "$tr" > conns <<'PY'
+import socket, sys, time
+port, ref = int(sys.argv[1]), sys.argv[2]
+def ask(s):
+    try:
+        s.sendall(("GET /v/%s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" % ref).encode())
+        s.settimeout(5)
+        return s.recv(12).decode() or "closed"
+    except OSError:
+        return "closed"
+held = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]
+time.sleep(0.2)
+print("fourth", ask(socket.create_connection(("127.0.0.1", port))))
+print("held", ask(held[0]))
+for s in held[1:]:
+    s.close()
+time.sleep(0.2)
+print("after", ask(socket.create_connection(("127.0.0.1", port))))
+idle = socket.create_connection(("127.0.0.1", port))
+idle.settimeout(5)
+t = time.time()
+try:
+    got = idle.recv(1)
+except OSError:
+    got = b""
+print("idle", "closed" if not got else "open", "%.0f" % (time.time() - t))
+PY
+check "a fourth connection from one address, three held: closed unanswered" "grep -qx 'fourth closed' conns"
+check "...while the three held are answered" "grep -qx 'held HTTP/1.1 200' conns"
+check "once they close, a new one is answered" "grep -qx 'after HTTP/1.1 200' conns"
+check "an idle connection is closed after [verify] timeout (1 s)" "grep -Eqx 'idle closed [12]' conns"
+stop_verifyd
+verifyd_conf connections-per-address 32
+verifyd_conf timeout 15
+
+# started with a snapshot that fails its check: nothing is served as valid
+cp "$snap/snapshot" good.snap
+cp tampered "$snap/.t" && mv "$snap/.t" "$snap/snapshot"
+start_verifyd
+get "/healthz"
+check "started on a tampered snapshot: /healthz 503" "[ $code = 503 ] && grep -q 'no snapshot to serve yet' verifyd.log"
+get "/v/$tr"
+check "...and a page says unavailable (503), never valid" \
+	"[ $code = 503 ] && [ \"\$(status)\" = unavailable ]"
+n=$(grep -c 'serving the snapshot' verifyd.log)
+run certpress publish
+verifyd_log_wait 'serving the snapshot' "$n"
+get "/v/$tr"
+check "the next good snapshot is served" "[ $code = 200 ] && [ \"\$(status)\" = valid ]"
+stop_verifyd
+
 # the QR code of a rendered certificate opens its page here
 start_verifyd
 qrref=$(doc_ref Okafor certificate)
