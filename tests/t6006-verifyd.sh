@@ -364,11 +364,27 @@ if [ "$(id -u)" = 0 ]; then
 else
 	skip "not root: the refusal to run as root is not tried"
 fi
+# a start refused after the configuration is read: its exit code, and
+# nothing left unreleased (the ASan build counts leaks)
+start_refused() {
+	start_verifyd "$@"
+	wait "$verifyd_pid" 2>/dev/null
+	refused=$?
+	verifyd_pid=
+}
+start_refused --threads 999
+check "--threads 999: exit 64" "[ $refused = 64 ] && grep -q 'threads takes 0 to 256' verifyd.log"
+start_refused --listen nonsense
+check "--listen nonsense: exit 64" "[ $refused = 64 ] && grep -q \"listen 'nonsense' is not\" verifyd.log"
+python3 -c 'import socket, time; s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(); print(s.getsockname()[1], flush=True); time.sleep(30)' > busy.port &
+busy=$!
+for _ in $(seq 50); do [ -s busy.port ] && break; sleep 0.1; done
+start_refused --listen "127.0.0.1:$(cat busy.port)"
+kill $busy
+wait $busy 2>/dev/null
+check "a port in use: exit 69" "[ $refused = 69 ] && grep -q 'cannot listen on 127.0.0.1:' verifyd.log"
 sed -i 's|^public-key = .*|public-key = keys/missing.pub|' verifyd/verifyd.conf
-start_verifyd
-wait "$verifyd_pid" 2>/dev/null
-nokey=$?
-verifyd_pid=
-check "without its public key: exit 78" "[ $nokey = 78 ] && grep -q 'missing.pub: cannot read the public key' verifyd.log"
+start_refused
+check "without its public key: exit 78" "[ $refused = 78 ] && grep -q 'missing.pub: cannot read the public key' verifyd.log"
 
 done_testing

@@ -143,7 +143,7 @@ int main(int argc, char **argv)
 	struct MHD_Daemon *d;
 	sigset_t set;
 	long threads;
-	int first, fd;
+	int first, fd, rc;
 
 	cp_cli_init(argv[0]);
 	switch (cp_opts_parse(argc, argv, opts, 0, &first)) {
@@ -168,9 +168,12 @@ int main(int argc, char **argv)
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	if (cp_conf_load(&conf, config) < 0)
 		return CP_EX_CONFIG;
+	/* every way out from here releases what it holds (no leak for ASan
+	 * to see in a refused start) */
 	if (listen_arg && cp_conf_listen_parse(listen_arg, &l) < 0) {
 		cp_error("--listen '%s' is not ADDR:PORT", listen_arg);
-		return CP_EX_USAGE;
+		rc = CP_EX_USAGE;
+		goto out_conf;
 	}
 	if (!listen_arg && cp_conf_listen_parse(conf.verify_listen, &l) < 0)
 		cp_bug("[verify] listen was checked when read");
@@ -180,14 +183,20 @@ int main(int argc, char **argv)
 		threads = strtol(threads_arg, &end, 10);
 		if (errno || *end || end == threads_arg || threads < 0 || threads > 256) {
 			cp_error("--threads takes 0 to 256");
-			return CP_EX_USAGE;
+			rc = CP_EX_USAGE;
+			goto out_conf;
 		}
 	}
 	if (!threads)
 		threads = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
-	if (cp_ref_key_load(&key, conf.key_file) < 0 ||
-	    cp_edsign_load_public(conf.verify_public_key, pk) < 0)
-		return CP_EX_CONFIG;
+	if (cp_ref_key_load(&key, conf.key_file) < 0) {
+		rc = CP_EX_CONFIG;
+		goto out_conf;
+	}
+	if (cp_edsign_load_public(conf.verify_public_key, pk) < 0) {
+		rc = CP_EX_CONFIG;
+		goto out_key;
+	}
 	cp_edsign_pem(pk, pem);
 	block_signals(&set);
 	vd_rate_init(conf.verify_rate, conf.verify_burst);
@@ -196,8 +205,10 @@ int main(int argc, char **argv)
 					     .access_log = conf.verify_access_log });
 	vd_store_init(snapshot ? snapshot : conf.verify_snapshot, pk);
 	vd_store_reload(true);
-	if ((fd = listen_on(&l, told, sizeof(told))) < 0)
-		return CP_EX_UNAVAILABLE;
+	if ((fd = listen_on(&l, told, sizeof(told))) < 0) {
+		rc = CP_EX_UNAVAILABLE;
+		goto out_store;
+	}
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO,
 			     0, NULL, NULL, vd_http_handle, NULL,
 			     MHD_OPTION_LISTEN_SOCKET, fd,
@@ -209,15 +220,21 @@ int main(int argc, char **argv)
 			     MHD_OPTION_END);
 	if (!d) {
 		cp_error("libmicrohttpd cannot start on %s", told);
-		return CP_EX_SOFTWARE;
+		rc = CP_EX_SOFTWARE;
+		goto out_fd;
 	}
 	cp_info("listening on %s", told);
 	serve(&set, conf.verify_max_age * 3600);
 	MHD_stop_daemon(d);
-	close(fd);
-	vd_store_release();
-	cp_ref_key_wipe(&key);
-	cp_conf_release(&conf);
 	cp_info("stopped");
-	return CP_EX_OK;
+	rc = CP_EX_OK;
+out_fd:
+	close(fd);
+out_store:
+	vd_store_release();
+out_key:
+	cp_ref_key_wipe(&key);
+out_conf:
+	cp_conf_release(&conf);
+	return rc;
 }
