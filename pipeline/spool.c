@@ -104,6 +104,16 @@ bool cp_batch_id_valid(const char *id)
 	return true;
 }
 
+/* Whether two paths name the same folder: a path given for a batch must
+ * be this spool's, not another spool's batch of the same name. */
+static bool same_folder(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 int cp_spool_batch_arg(const struct cp_spool *s, const char *arg, char id[CP_BATCH_ID_MAX])
 {
 	char *copy = cp_xstrdup(arg), *base;
@@ -120,7 +130,9 @@ int cp_spool_batch_arg(const struct cp_spool *s, const char *arg, char id[CP_BAT
 				arg);
 	}
 	dir = cp_spool_batch_dir(s, base);
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+	if (strchr(arg, '/') && !same_folder(arg, dir))
+		r = cp_error("'%s' is not a batch folder of this spool (%s)", arg, s->batches);
+	else if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		r = cp_error("batch '%s': no such batch in %s", base, s->batches);
 	else
 		snprintf(id, CP_BATCH_ID_MAX, "%s", base);
