@@ -1,20 +1,22 @@
 /* The certpress command's subcommands, as git's builtin.h: each lives in
  * its own file (run.c, retry.c, ... export-password.c), takes its own
  * arguments (argv[0] is the subcommand's name) and the global -c value,
- * and returns a sysexits code; certpress.c's table dispatches to them. */
+ * and returns a sysexits code; certpress.c's table dispatches to them.
+ * Each describes its command line in one table (opts.h: cp_X_line), which
+ * it parses (cp_cmd_args) and certpress --help prints. */
 #ifndef CP_CMD_H
 #define CP_CMD_H
 
 #include <stdbool.h>
 
 #include "conf.h"
+#include "opts.h"
 #include "ref.h"
 #include "registry.h"
 
 struct cp_cmd {
-	const char *name;
 	int (*run)(int argc, char **argv, const char *config);
-	const char *synopsis;
+	const struct cp_cmdline *line; /* its name, options and operands */
 };
 
 int cp_cmd_keygen(int argc, char **argv, const char *config);
@@ -29,6 +31,20 @@ int cp_cmd_retry(int argc, char **argv, const char *config);
 int cp_cmd_status(int argc, char **argv, const char *config);
 int cp_cmd_receipt(int argc, char **argv, const char *config);
 int cp_cmd_export_password(int argc, char **argv, const char *config);
+
+extern const struct cp_cmdline cp_keygen_line, cp_verify_line, cp_show_line, cp_search_line,
+	cp_reprint_line, cp_revoke_line, cp_sweep_line, cp_run_line, cp_retry_line,
+	cp_status_line, cp_receipt_line, cp_export_password_line;
+
+/* Parse a subcommand's arguments by its command line into args (the
+ * struct its table's offsets are of): CP_CMD_GO with *first the index of
+ * its first operand, or the exit code to return: 0 after --help (its
+ * usage and options on stdout), 64 after a usage error (its usage on
+ * stderr). */
+#define CP_CMD_GO (-1)
+int cp_cmd_args(const struct cp_cmdline *c, int argc, char **argv, void *args, int *first);
+/* The usage line of a subcommand on stderr; returns 64. */
+int cp_cmd_usage(const struct cp_cmdline *c);
 
 /* What most subcommands need: the configuration, then the key, then the
  * registry, each only if asked for. Returns 0 or the exit code to use. */
@@ -60,7 +76,4 @@ int cp_reprint_render(struct cp_cmd_env *e, const char *ref);
 int cp_cmd_reference(struct cp_cmd_env *e, const char *typed, char out[CP_REF_LEN + 1]);
 /* A --reason text: non-empty, at most 500 characters, no control characters. */
 bool cp_cmd_reason_ok(const char *reason);
-/* The usage line of a subcommand on stderr; returns 64. */
-int cp_cmd_usage(const char *synopsis);
-
 #endif

@@ -1,5 +1,6 @@
-/* Shared set-up for subcommands: config, key and registry, opened lazily so
- * that, for example, verify can refuse a bad reference without the registry. */
+/* Shared set-up for subcommands: their arguments; config, key and registry,
+ * opened lazily so that, for example, verify can refuse a bad reference
+ * without the registry. */
 #include "cmd.h"
 
 #include <stdio.h>
@@ -69,8 +70,23 @@ bool cp_cmd_reason_ok(const char *reason)
 	       !cp_utf8_has_control(reason) && cp_utf8_length(reason) <= 500;
 }
 
-int cp_cmd_usage(const char *synopsis)
+int cp_cmd_usage(const struct cp_cmdline *c)
 {
-	fprintf(stderr, "usage: certpress %s\n", synopsis);
+	cp_opts_synopsis(stderr, "usage: ", "certpress", c, 80);
 	return CP_EX_USAGE;
+}
+
+int cp_cmd_args(const struct cp_cmdline *c, int argc, char **argv, void *args, int *first)
+{
+	switch (cp_opts_parse(c, argc, argv, args, first)) {
+	case CP_OPTS_OK:
+		return CP_CMD_GO;
+	case CP_OPTS_HELP:
+		cp_opts_synopsis(stdout, "usage: ", "certpress", c, 80);
+		putchar('\n');
+		cp_opts_usage(stdout, c->opts);
+		return CP_EX_OK;
+	default:
+		return cp_cmd_usage(c);
+	}
 }

@@ -6,7 +6,6 @@
  * the others go on. The exit code is the worst of the batches'. */
 #include "cmd.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +23,16 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define RUN "run [--json] [FILE...]"
+struct run_args {
+	bool json;
+};
+
+static const struct cp_opt opts[] = {
+	CP_OPT_FLAG_OF(struct run_args, json, "json", "the summary in JSON, for scripts"),
+	CP_OPT_HELP_ROW,
+	CP_OPTS_END,
+};
+const struct cp_cmdline cp_run_line = { "run", NULL, opts, "[FILE...]", 0, CP_OPTS_ANY, 0 };
 
 /* A batch that stopped: its folder there, not finished, not refused (the
  * "failed" marker, or the registry's failed with validate not done, as
@@ -181,25 +189,18 @@ static void free_list(char **v, size_t n)
 
 int cp_cmd_run(int argc, char **argv, const char *config)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct run_args a = { false };
 	struct cp_cmd_env e = { 0 };
 	struct cp_spool spool = { 0 };
 	struct cp_summary sum;
 	char **files = NULL, **before = NULL;
 	size_t nfiles = 0, nbefore = 0;
-	bool json = false, from_inbox;
-	int c, rc;
+	bool from_inbox;
+	int first, rc;
 
 	cp_cli_ignore_pipe_signals(); /* a closed log pipe must not stop a run mid-batch */
-	optind = 0; /* GNU getopt: start afresh after the global options */
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'j')
-			return cp_cmd_usage(RUN);
-		json = true;
-	}
+	if ((rc = cp_cmd_args(&cp_run_line, argc, argv, &a, &first)) != CP_CMD_GO)
+		return rc;
 	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)))
 		goto out;
 	if (cp_spool_open(&spool, &e.conf) < 0) {
@@ -207,15 +208,15 @@ int cp_cmd_run(int argc, char **argv, const char *config)
 		goto out;
 	}
 	cp_spool_check_modes(&spool);
-	from_inbox = optind == argc;
+	from_inbox = first == argc;
 	before = stopped_batches(&e, &spool, &nbefore);
 	if (from_inbox) {
 		files = cp_inbox_files(&spool, &nfiles);
 	} else {
-		nfiles = (size_t)(argc - optind);
+		nfiles = (size_t)(argc - first);
 		files = cp_xcalloc(nfiles, sizeof(*files));
 		for (size_t i = 0; i < nfiles; i++)
-			files[i] = cp_xstrdup(argv[optind + (int)i]);
+			files[i] = cp_xstrdup(argv[first + (int)i]);
 	}
 	cp_summary_start(&sum);
 	for (size_t i = 0; i < nfiles; i++)
@@ -224,7 +225,7 @@ int cp_cmd_run(int argc, char **argv, const char *config)
 		rc = cp_exit_worst(rc, resume_stopped(&e, config, &spool, before, nbefore, &sum));
 	else
 		warn_stopped(&sum, before, nbefore);
-	cp_summary_print(&sum, &e.reg, json, stdout);
+	cp_summary_print(&sum, &e.reg, a.json, stdout);
 	cp_summary_release(&sum);
 out:
 	free_list(files, nfiles);

@@ -5,7 +5,6 @@
  * exports and emails; --receipts is receipt.c's list of exports. */
 #include "cmd.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +21,22 @@
 #include "summary.h"
 #include "util/banned.h"
 
-#define STATUS "status [--json] [--receipts | --stuck] [BATCH]"
+struct status_args {
+	bool json, receipts, stuck;
+};
 
+static const struct cp_opt opts[] = {
+	CP_OPT_FLAG_OF(struct status_args, json, "json", "JSON, for scripts"),
+	{ .kind = CP_OPT_FLAG, .name = "receipts", .group = 1,
+	  .help = "every export with its receipt's due date and state",
+	  .at = CP_OPT_AT(struct status_args, receipts, bool) },
+	{ .kind = CP_OPT_FLAG, .name = "stuck", .group = 1,
+	  .help = "only the stuck batches (exit 1 if there is one)",
+	  .at = CP_OPT_AT(struct status_args, stuck, bool) },
+	CP_OPT_HELP_ROW,
+	CP_OPTS_END,
+};
+const struct cp_cmdline cp_status_line = { "status", NULL, opts, "[BATCH]", 0, 1, 0 };
 
 /* A registry string for printing: "" where there is none. */
 static const char *str(const char *s)
@@ -397,45 +410,30 @@ static int detail(struct cp_cmd_env *e, const struct cp_spool *spool, const char
 
 int cp_cmd_status(int argc, char **argv, const char *config)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "receipts", no_argument, NULL, 'r' },
-		{ "stuck", no_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct status_args a = { false, false, false };
 	struct cp_cmd_env e = { 0 };
 	struct cp_spool spool = { 0 };
 	char batch[CP_BATCH_ID_MAX];
-	bool json = false, rec = false, stuck = false;
 	long nstuck = 0;
-	int c, rc;
+	int first, rc;
 
-	optind = 0; /* GNU getopt: start afresh after the global options */
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'j')
-			json = true;
-		else if (c == 'r')
-			rec = true;
-		else if (c == 's')
-			stuck = true;
-		else
-			return cp_cmd_usage(STATUS);
-	}
-	if (argc - optind > 1 || ((rec || stuck) && argc - optind) || (rec && stuck))
-		return cp_cmd_usage(STATUS);
+	if ((rc = cp_cmd_args(&cp_status_line, argc, argv, &a, &first)) != CP_CMD_GO)
+		return rc;
+	if ((a.receipts || a.stuck) && first < argc)
+		return cp_cmd_usage(&cp_status_line);
 	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry_read(&e)))
 		goto out;
 	cp_spool_names(&spool, &e.conf); /* only read: a read-only spool answers too */
-	if (rec)
-		rc = cp_cmd_receipts(&e, json);
-	else if (optind == argc)
-		rc = list(&e, &spool, json, stuck, &nstuck);
-	else if (cp_spool_batch_arg(&spool, argv[optind], batch) < 0)
+	if (a.receipts)
+		rc = cp_cmd_receipts(&e, a.json);
+	else if (first == argc)
+		rc = list(&e, &spool, a.json, a.stuck, &nstuck);
+	else if (cp_spool_batch_arg(&spool, argv[first], batch) < 0)
 		rc = CP_EX_NOINPUT;
 	else
-		rc = detail(&e, &spool, batch, json);
+		rc = detail(&e, &spool, batch, a.json);
 	/* for cron: 1 while a batch is stuck (the list says which) */
-	if (stuck && rc == CP_EX_OK && nstuck)
+	if (a.stuck && rc == CP_EX_OK && nstuck)
 		rc = 1;
 out:
 	cp_spool_release(&spool);

@@ -20,7 +20,8 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define SWEEP "sweep"
+static const struct cp_opt opts[] = { CP_OPT_HELP_ROW, CP_OPTS_END };
+const struct cp_cmdline cp_sweep_line = { "sweep", NULL, opts, NULL, 0, 0, 0 };
 
 /* One export: under its batch's lock, claimed, deleted, recorded swept.
  * Returns 0, or the exit code it adds. */
@@ -81,11 +82,10 @@ int cp_cmd_sweep(int argc, char **argv, const char *config)
 	size_t n = 0;
 	char now[32];
 	long swept = 0, left = 0;
-	int rc;
+	int first, rc;
 
-	(void)argv;
-	if (argc != 1)
-		return cp_cmd_usage(SWEEP);
+	if ((rc = cp_cmd_args(&cp_sweep_line, argc, argv, NULL, &first)) != CP_CMD_GO)
+		return rc;
 	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)))
 		goto out;
 	if (cp_spool_open(&spool, &e.conf) < 0) {
