@@ -131,6 +131,12 @@ int cp_drive_stage(const char *stage, const char *config, const char *arg, int l
 	return code;
 }
 
+void cp_drive_stopped(const char *batch, int stage, int code)
+{
+	cp_error("batch %s stopped at %s (exit %d, %s)%s", batch, cp_stage_names[stage], code,
+		 cp_exit_name(code), cp_exit_retryable(code) ? ": 'certpress retry' resumes it" : "");
+}
+
 int cp_drive(struct cp_cmd_env *e, const char *config, const struct cp_spool *spool,
 	     const char *batch, int first, int held, const char *source, struct cp_summary *sum)
 {
@@ -156,9 +162,7 @@ int cp_drive(struct cp_cmd_env *e, const char *config, const struct cp_spool *sp
 		cp_registry_stage_close_dead(&e->reg, batch, cp_stage_names[i], rc, why);
 		free(why);
 		if (rc != CP_EX_OK)
-			cp_error("batch %s stopped at %s (exit %d, %s)%s", batch, cp_stage_names[i], rc,
-				 cp_exit_name(rc),
-				 cp_exit_retryable(rc) ? ": 'certpress retry' resumes it" : "");
+			cp_drive_stopped(batch, i, rc);
 	}
 	if (rc == CP_EX_OK || !cp_stage_refused(dir)) /* validate said why it refused */
 		cp_registry_batch_set_status(&e->reg, batch, rc == CP_EX_OK ? "done" : "failed",

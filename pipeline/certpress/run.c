@@ -158,6 +158,9 @@ static int run_file(struct cp_cmd_env *e, const char *config, const struct cp_sp
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	sum->seconds[0] += (double)(t1.tv_sec - t0.tv_sec) +
 			   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (one != CP_EX_OK && one != CP_EX_DATAERR && cp_batch_id_valid(batch))
+		/* validate's own failure; a refused file (65) it explained */
+		cp_drive_stopped(batch, 0, one);
 	if (one == CP_EX_OK && cp_batch_id_valid(batch)) {
 		dir = cp_spool_batch_dir(spool, batch);
 		got = cp_batch_lock(dir, batch, &lock);
@@ -168,13 +171,10 @@ static int run_file(struct cp_cmd_env *e, const char *config, const struct cp_sp
 			close(fd);
 			return CP_EX_OK;
 		}
+		/* the stage it stops at, if any, is named by cp_drive */
 		one = got < 0 ? CP_EX_IOERR : cp_drive(e, config, spool, batch, 1, lock, NULL, sum);
 	}
 	close(fd);
-	if (one != CP_EX_OK && one != CP_EX_DATAERR && cp_batch_id_valid(batch))
-		cp_error("batch %s stopped at validate (exit %d, %s)%s", batch, one,
-			 cp_exit_name(one),
-			 cp_exit_retryable(one) ? ": 'certpress retry' resumes it" : "");
 	if (cp_batch_id_valid(batch))
 		cp_summary_add(sum, &e->reg, batch, one);
 	return one;
