@@ -104,9 +104,8 @@ struct listing {
 	long nstuck;
 };
 
-static int list_row(void *ctx, const struct cp_batch_row *b)
+static void list_row(struct listing *l, const struct cp_batch_row *b)
 {
-	struct listing *l = ctx;
 	char rec[48], mail[48], type[48], *w;
 	struct cp_batch_counts c;
 	bool stuck;
@@ -115,7 +114,7 @@ static int list_row(void *ctx, const struct cp_batch_row *b)
 	l->nstuck += stuck;
 	if (l->stuck_only && !stuck) {
 		free(w);
-		return 0;
+		return;
 	}
 	cp_registry_batch_counts(&l->e->reg, b->id, &c);
 	snprintf(rec, sizeof(rec), "%ld/%ld/%ld", c.accepted, c.rejected, c.held);
@@ -148,25 +147,30 @@ static int list_row(void *ctx, const struct cp_batch_row *b)
 	}
 	l->first = 0;
 	free(w);
-	return 0;
 }
 
 /* Every batch, or (stuck_only) those nobody is at work on that are not
- * finished; *nstuck counts those. A batch's attempts a dead process left
- * running are closed (where) while the list is read, as they always were. */
+ * finished; *nstuck counts those. The list is read whole first: then a
+ * batch's attempts a dead process left running are closed (where) with
+ * no statement of the registry's open. */
 static int list(struct cp_cmd_env *e, const struct cp_spool *spool, bool json, bool stuck_only,
 		long *nstuck)
 {
 	struct listing l = { e, spool, json, stuck_only, 1, 0 };
-	int rc;
+	struct cp_batch_row *rows;
+	size_t n;
 
+	if (cp_registry_batches_list(&e->reg, &rows, &n) < 0)
+		return CP_EX_IOERR;
 	if (json)
 		fputs("[", stdout);
-	rc = cp_registry_batches_each(&e->reg, list_row, &l);
-	if (json && rc == 0)
+	for (size_t i = 0; i < n; i++)
+		list_row(&l, &rows[i]);
+	if (json)
 		fputs("]\n", stdout);
+	cp_batch_rows_free(rows, n);
 	*nstuck = l.nstuck;
-	return rc < 0 ? CP_EX_IOERR : CP_EX_OK;
+	return CP_EX_OK;
 }
 
 /* Rejected or held learners of a batch file, with reasons and lines. */
