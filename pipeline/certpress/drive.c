@@ -30,11 +30,6 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-static char *stage_program(const char *stage)
-{
-	return cp_stage_program(stage); /* never from PATH (stage.h) */
-}
-
 /* The child's side of cp_drive_stage: bound to this process (parent),
  * stdout into the pipe, the lock handed over, then the stage. */
 static noreturn void exec_stage(char *prog, char **argv, int fds[2], int lock, pid_t parent)
@@ -87,7 +82,7 @@ static void first_word(int fd, char *first, size_t nfirst)
 int cp_drive_stage(const char *stage, const char *config, const char *arg, int lock,
 		   char *first, size_t nfirst, int *sig)
 {
-	char *prog = stage_program(stage), *argv[6];
+	char *prog = cp_stage_program(stage), *argv[6]; /* never from PATH */
 	int fds[2], status, argc = 0, code;
 	pid_t pid, self = getpid();
 
