@@ -203,14 +203,10 @@ static int write_assigned(struct assign *a, const char *dir, char **counts)
 	char *path = cp_xasprintf("%s/assigned.xml", dir);
 	int rc = CP_EX_IOERR;
 
-	if (cp_atomic_open(&a->file, path, 0640) < 0) {
+	if (cp_xmlout_create(&a->xml, &a->file, path, "assigned", a->batch) < 0) {
 		rc = CP_EX_CANTCREAT;
 		goto out;
 	}
-	cp_xmlout_open(&a->xml, a->file.fp);
-	cp_xmlout_start(&a->xml, "assigned");
-	cp_xmlout_attr(&a->xml, "xmlns", "urn:certpress:batch:1");
-	cp_xmlout_attr(&a->xml, "batch", a->batch);
 	if (cp_registry_begin(a->reg) < 0)
 		goto abort;
 	cp_progress_start(&a->progress, "assign", "learners", 0);

@@ -428,14 +428,10 @@ static int write_notified(struct notify *nt)
 	char *path = cp_spool_batch_file(&nt->st->spool, nt->st->batch, "notified.xml");
 	int rc;
 
-	if (cp_atomic_open(&a, path, 0640) < 0) {
+	if (cp_xmlout_create(&x, &a, path, "notified", nt->st->batch) < 0) {
 		free(path);
 		return -1;
 	}
-	cp_xmlout_open(&x, a.fp);
-	cp_xmlout_start(&x, "notified");
-	cp_xmlout_attr(&x, "xmlns", "urn:certpress:batch:1");
-	cp_xmlout_attr(&x, "batch", nt->st->batch);
 	rc = cp_notifications_each(&nt->st->reg, nt->st->batch, write_recipient, &x);
 	cp_xmlout_start(&x, "end");
 	cp_xmlout_attr_long(&x, "sent", nt->sent);

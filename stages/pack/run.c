@@ -93,14 +93,10 @@ static int write_packed(struct cp_pack *p, const struct cp_spool *spool, long re
 	free(manifest);
 	if (rc == CP_EX_OK)
 		rc = cp_pack_reports(p);
-	if (rc != CP_EX_OK || cp_atomic_open(&a, path, 0640) < 0) {
+	if (rc != CP_EX_OK || cp_xmlout_create(&x, &a, path, "packed", p->batch) < 0) {
 		free(path);
 		return rc != CP_EX_OK ? rc : CP_EX_CANTCREAT;
 	}
-	cp_xmlout_open(&x, a.fp);
-	cp_xmlout_start(&x, "packed");
-	cp_xmlout_attr(&x, "xmlns", "urn:certpress:batch:1");
-	cp_xmlout_attr(&x, "batch", p->batch);
 	if ((rc = cp_pack_export(p, spool, &x)) == CP_EX_OK)
 		rc = cp_pack_print(p, spool, &x);
 	if (rc == CP_EX_OK &&

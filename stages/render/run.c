@@ -100,14 +100,10 @@ static int write_rendered(struct cp_render *r, char **counts)
 		rc = CP_EX_IOERR;
 		goto free;
 	}
-	if (cp_atomic_open(&out, path, 0640) < 0) {
+	if (cp_xmlout_create(&g.xml, &out, path, "rendered", r->batch) < 0) {
 		rc = CP_EX_CANTCREAT;
 		goto free;
 	}
-	cp_xmlout_open(&g.xml, out.fp);
-	cp_xmlout_start(&g.xml, "rendered");
-	cp_xmlout_attr(&g.xml, "xmlns", "urn:certpress:batch:1");
-	cp_xmlout_attr(&g.xml, "batch", r->batch);
 	if (cp_batchfile_read(assigned, "assigned", &h, NULL) < 0 || g.missing) {
 		cp_xmlout_finish(&g.xml);
 		cp_atomic_abort(&out);
