@@ -13,6 +13,7 @@
 #include "opts.h"
 #include "ref.h"
 #include "registry.h"
+#include "spool.h"
 
 struct cp_cmd {
 	int (*run)(int argc, char **argv, const char *config);
@@ -46,17 +47,21 @@ int cp_cmd_args(const struct cp_cmdline *c, int argc, char **argv, void *args, i
 /* The usage line of a subcommand on stderr; returns 64. */
 int cp_cmd_usage(const struct cp_cmdline *c);
 
-/* What most subcommands need: the configuration, then the key, then the
- * registry, each only if asked for. Returns 0 or the exit code to use. */
+/* What most subcommands need: the configuration, then the key, the
+ * registry, the spool, each only if asked for. Returns 0 or the exit code
+ * to use. */
 struct cp_cmd_env {
 	struct cp_conf conf;
 	struct cp_ref_key key;
 	struct cp_registry reg;
-	bool have_conf, have_key, have_reg;
+	struct cp_spool spool;
+	bool have_conf, have_key, have_reg, have_spool;
 };
 int cp_cmd_conf(struct cp_cmd_env *e, const char *config);
 int cp_cmd_key(struct cp_cmd_env *e);
 int cp_cmd_registry(struct cp_cmd_env *e);
+/* The spool's folders, made where they are missing (cp_spool_open). */
+int cp_cmd_spool(struct cp_cmd_env *e);
 /* The registry for a command that only reads: read-only where it cannot be
  * written (cp_registry_open_read). */
 int cp_cmd_registry_read(struct cp_cmd_env *e);

@@ -35,6 +35,14 @@ int cp_cmd_registry(struct cp_cmd_env *e)
 	return 0;
 }
 
+int cp_cmd_spool(struct cp_cmd_env *e)
+{
+	if (cp_spool_open(&e->spool, &e->conf) < 0)
+		return CP_EX_CANTCREAT;
+	e->have_spool = true;
+	return 0;
+}
+
 int cp_cmd_registry_read(struct cp_cmd_env *e)
 {
 	if (cp_registry_open_read(&e->reg, e->conf.registry) < 0)
@@ -45,6 +53,8 @@ int cp_cmd_registry_read(struct cp_cmd_env *e)
 
 void cp_cmd_env_release(struct cp_cmd_env *e)
 {
+	if (e->have_spool)
+		cp_spool_release(&e->spool);
 	if (e->have_reg)
 		cp_registry_close(&e->reg);
 	if (e->have_key)

@@ -115,7 +115,6 @@ int cp_cmd_retry(int argc, char **argv, const char *config)
 {
 	struct retry_args a = { NULL };
 	struct cp_cmd_env e = { 0 };
-	struct cp_spool spool = { 0 };
 	char batch[CP_BATCH_ID_MAX], *dir = NULL;
 	int rc, arg, first, got, fd = -1;
 
@@ -131,25 +130,20 @@ int cp_cmd_retry(int argc, char **argv, const char *config)
 			 "batch: put the file in the inbox again)");
 		return CP_EX_USAGE;
 	}
-	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)))
+	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)) || (rc = cp_cmd_spool(&e)))
 		goto out;
-	if (cp_spool_open(&spool, &e.conf) < 0) {
-		rc = CP_EX_CANTCREAT;
-		goto out;
-	}
-	if (cp_spool_batch_arg(&spool, argv[arg], batch) < 0) {
+	if (cp_spool_batch_arg(&e.spool, argv[arg], batch) < 0) {
 		rc = CP_EX_NOINPUT;
 		goto out;
 	}
-	dir = cp_spool_batch_dir(&spool, batch);
+	dir = cp_spool_batch_dir(&e.spool, batch);
 	/* the lock is held from here, through the stages */
 	if ((got = lock_batch(dir, batch, &fd)) != 0)
 		rc = got > 0 ? CP_EX_TEMPFAIL : CP_EX_IOERR;
 	else
-		rc = retry_locked(&e, config, &spool, batch, dir, first, fd);
+		rc = retry_locked(&e, config, &e.spool, batch, dir, first, fd);
 out:
 	free(dir);
-	cp_spool_release(&spool);
 	cp_cmd_env_release(&e);
 	return rc;
 }

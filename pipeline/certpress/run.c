@@ -191,7 +191,6 @@ int cp_cmd_run(int argc, char **argv, const char *config)
 {
 	struct run_args a = { false };
 	struct cp_cmd_env e = { 0 };
-	struct cp_spool spool = { 0 };
 	struct cp_summary sum;
 	char **files = NULL, **before = NULL;
 	size_t nfiles = 0, nbefore = 0;
@@ -201,17 +200,13 @@ int cp_cmd_run(int argc, char **argv, const char *config)
 	cp_cli_ignore_pipe_signals(); /* a closed log pipe must not stop a run mid-batch */
 	if ((rc = cp_cmd_args(&cp_run_line, argc, argv, &a, &first)) != CP_CMD_GO)
 		return rc;
-	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)))
+	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)) || (rc = cp_cmd_spool(&e)))
 		goto out;
-	if (cp_spool_open(&spool, &e.conf) < 0) {
-		rc = CP_EX_CANTCREAT;
-		goto out;
-	}
-	cp_spool_check_modes(&spool);
+	cp_spool_check_modes(&e.spool);
 	from_inbox = first == argc;
-	before = stopped_batches(&e, &spool, &nbefore);
+	before = stopped_batches(&e, &e.spool, &nbefore);
 	if (from_inbox) {
-		files = cp_inbox_files(&spool, &nfiles);
+		files = cp_inbox_files(&e.spool, &nfiles);
 	} else {
 		nfiles = (size_t)(argc - first);
 		files = cp_xcalloc(nfiles, sizeof(*files));
@@ -220,9 +215,9 @@ int cp_cmd_run(int argc, char **argv, const char *config)
 	}
 	cp_summary_start(&sum);
 	for (size_t i = 0; i < nfiles; i++)
-		rc = cp_exit_worst(rc, run_file(&e, config, &spool, files[i], from_inbox, &sum));
+		rc = cp_exit_worst(rc, run_file(&e, config, &e.spool, files[i], from_inbox, &sum));
 	if (from_inbox)
-		rc = cp_exit_worst(rc, resume_stopped(&e, config, &spool, before, nbefore, &sum));
+		rc = cp_exit_worst(rc, resume_stopped(&e, config, &e.spool, before, nbefore, &sum));
 	else
 		warn_stopped(&sum, before, nbefore);
 	cp_summary_print(&sum, &e.reg, a.json, stdout);
@@ -230,7 +225,6 @@ int cp_cmd_run(int argc, char **argv, const char *config)
 out:
 	free_list(files, nfiles);
 	free_list(before, nbefore);
-	cp_spool_release(&spool);
 	cp_cmd_env_release(&e);
 	return rc;
 }
