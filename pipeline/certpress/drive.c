@@ -140,17 +140,14 @@ int cp_drive(struct cp_cmd_env *e, const char *config, const struct cp_spool *sp
 
 	cp_stage_reconcile(&e->reg, dir, batch);
 	for (int i = first; i < CP_NSTAGES && rc == CP_EX_OK; i++) {
-		struct timespec t0, t1;
+		struct timespec t0;
 		char *why = NULL;
 		int sig;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		rc = cp_drive_stage(cp_stage_names[i], config, i == 0 && source ? source : batch,
 				    held, NULL, 0, &sig);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		if (sum)
-			sum->seconds[i] += (double)(t1.tv_sec - t0.tv_sec) +
-					   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		cp_summary_time(sum, i, &t0);
 		/* a stage that died without recording its end: what was seen here */
 		if (sig)
 			why = cp_xasprintf("{\"signal\":\"%s\"}", cp_signal_name(sig));

@@ -119,7 +119,7 @@ static int resume_stopped(struct cp_cmd_env *e, const char *config, const struct
 		}
 		cp_info("batch %s had stopped at %s: resumed", ids[i], cp_stage_names[next]);
 		one = cp_drive(e, config, spool, ids[i], next, fd, NULL, sum);
-		cp_summary_add(sum, &e->reg, ids[i], one);
+		cp_summary_add(sum, ids[i], one);
 		rc = cp_exit_worst(rc, one);
 	}
 	return rc;
@@ -145,7 +145,7 @@ static int run_file(struct cp_cmd_env *e, const char *config, const struct cp_sp
 {
 	char batch[CP_BATCH_ID_MAX] = "", *dir;
 	int fd = cp_inbox_claim(file), one, lock, got, sig;
-	struct timespec t0, t1;
+	struct timespec t0;
 
 	if (fd < 0) {
 		if (from_inbox)
@@ -155,9 +155,7 @@ static int run_file(struct cp_cmd_env *e, const char *config, const struct cp_sp
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	one = cp_drive_stage("validate", config, file, -1, batch, sizeof(batch), &sig);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	sum->seconds[0] += (double)(t1.tv_sec - t0.tv_sec) +
-			   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	cp_summary_time(sum, 0, &t0);
 	if (one != CP_EX_OK && one != CP_EX_DATAERR && cp_batch_id_valid(batch))
 		/* validate's own failure; a refused file (65) it explained */
 		cp_drive_stopped(batch, 0, one);
@@ -176,7 +174,7 @@ static int run_file(struct cp_cmd_env *e, const char *config, const struct cp_sp
 	}
 	close(fd);
 	if (cp_batch_id_valid(batch))
-		cp_summary_add(sum, &e->reg, batch, one);
+		cp_summary_add(sum, batch, one);
 	return one;
 }
 

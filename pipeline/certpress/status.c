@@ -134,9 +134,9 @@ static void list_row(struct listing *l, const struct cp_batch_row *b)
 		cp_json_field(stdout, &f, "finished", strcmp(w, "done") ? NULL : str(b->finished));
 		cp_json_field(stdout, &f, "results", str(b->results_name));
 		cp_json_field(stdout, &f, "type", type);
-		printf(",\"accepted\":%ld,\"rejected\":%ld,\"held\":%ld,\"documents\":%ld,"
-		       "\"emails_sent\":%ld,\"emails_deferred\":%ld,\"emails_failed\":%ld}",
-		       c.accepted, c.rejected, c.held, c.documents, c.sent, c.deferred, c.failed);
+		putchar(',');
+		cp_summary_json_counts(stdout, &c);
+		putchar('}');
 	} else {
 		if (l->first)
 			printf("%-20s %-30s %-20s %-20s %-22s %-22s %s\n", "BATCH", "STATUS",
@@ -267,10 +267,8 @@ static int detail_header(struct cp_cmd_env *e, const struct cp_spool *spool, con
 		cp_json_field(stdout, &f, "started", str(b.created));
 		cp_json_field(stdout, &f, "results", str(b.results_name));
 		cp_json_field(stdout, &f, "reason", b.reason);
-		printf(",\"accepted\":%ld,\"rejected\":%ld,\"held\":%ld,\"documents\":%ld,"
-		       "\"emails_sent\":%ld,\"emails_deferred\":%ld,\"emails_failed\":%ld",
-		       c->accepted, c->rejected, c->held, c->documents, c->sent, c->deferred,
-		       c->failed);
+		putchar(',');
+		cp_summary_json_counts(stdout, c);
 	} else {
 		printf("batch %s: %s\n  results file %s, started %s\n", batch, w,
 		       str(b.results_name), str(b.created));
@@ -408,9 +406,6 @@ static int detail(struct cp_cmd_env *e, const struct cp_spool *spool, const char
 		fputs("]}\n", stdout);
 	return CP_EX_OK;
 }
-
-
-
 
 int cp_cmd_status(int argc, char **argv, const char *config)
 {
