@@ -104,6 +104,24 @@ static const char *element_name(xmlNodePtr n, char *buf, size_t len)
 		     buf, len);
 }
 
+/* A child of <parent>, which holds only <child> elements: true for one
+ * (c->line at it); false for text and comments, and for any other
+ * element, after saying so. */
+static bool only_child(struct ctx *c, xmlNodePtr k, const char *parent, const char *child)
+{
+	char buf[300];
+
+	if (k->type != XML_ELEMENT_NODE)
+		return false;
+	c->line = xmlGetLineNo(k);
+	if (!ours(k) || xmlStrcmp(k->name, X(child))) {
+		bad(c, "<%s>: unknown element %s (only <%s>)", parent,
+		    element_name(k, buf, sizeof(buf)), child);
+		return false;
+	}
+	return true;
+}
+
 static bool blank(const xmlChar *s)
 {
 	for (; s && *s; s++)
@@ -332,16 +350,8 @@ static void parse_table(struct ctx *c, xmlNodePtr n, struct cp_element *e)
 	for (xmlNodePtr k = n->children; k; k = k->next) {
 		struct cp_column *col;
 
-		char buf[300];
-
-		if (k->type != XML_ELEMENT_NODE)
+		if (!only_child(c, k, "table", "column"))
 			continue;
-		c->line = xmlGetLineNo(k);
-		if (!ours(k) || xmlStrcmp(k->name, X("column"))) {
-			bad(c, "<table>: unknown element %s (only <column>)",
-			    element_name(k, buf, sizeof(buf)));
-			continue;
-		}
 		check_attrs(c, k, "title width align");
 		check_content(c, k, true, false);
 		e->cols = cp_xrealloc(e->cols, (e->ncols + 1) * sizeof(*e->cols));
@@ -486,18 +496,12 @@ static void parse_fonts(struct ctx *c, xmlNodePtr n)
 	check_content(c, n, false, true);
 	for (xmlNodePtr f = n->children; f; f = f->next) {
 		const char *name, *file;
-		char *path, why[300], buf[300];
+		char *path, why[300];
 		off_t size;
 		int i, fd;
 
-		if (f->type != XML_ELEMENT_NODE)
+		if (!only_child(c, f, "fonts", "font"))
 			continue;
-		c->line = xmlGetLineNo(f);
-		if (!ours(f) || xmlStrcmp(f->name, X("font"))) {
-			bad(c, "<fonts>: unknown element %s (only <font>)",
-			    element_name(f, buf, sizeof(buf)));
-			continue;
-		}
 		check_attrs(c, f, "name file");
 		check_content(c, f, false, false);
 		name = attr(f, "name");
