@@ -126,107 +126,114 @@ static int from_ok(const char *v)
 	return at && at > v && at[1] && !strchr(v, ' ');
 }
 
+/* The new value of a string key, the old one freed; NULL (no error). */
+static char *replace(char **sp, char *value)
+{
+	free(*sp);
+	*sp = value;
+	return NULL;
+}
+
+static char *set_tls(int *ip, const char *v)
+{
+	if (!strcmp(v, "off"))
+		*ip = CP_TLS_OFF;
+	else if (!strcmp(v, "opportunistic"))
+		*ip = CP_TLS_OPPORTUNISTIC;
+	else if (!strcmp(v, "required"))
+		*ip = CP_TLS_REQUIRED;
+	else
+		return cp_xasprintf("'%s' is not off, opportunistic or required", v);
+	return NULL;
+}
+
+/* file:DIR (DIR resolved as a path is) or smtp://host:port. */
+static char *set_transport(const struct cp_conf *conf, char **sp, const char *v)
+{
+	if (strncmp(v, "file:", 5) == 0 && v[5]) {
+		char *dir = resolve(conf, v + 5);
+
+		replace(sp, cp_xasprintf("file:%s", dir));
+		free(dir);
+		return NULL;
+	}
+	if (strncmp(v, "smtp://", 7) == 0) {
+		const char *colon = strrchr(v + 7, ':');
+		char *end;
+		long port;
+
+		if (!colon || colon == v + 7)
+			return cp_xasprintf("'%s' is not smtp://host:port", v);
+		errno = 0;
+		port = strtol(colon + 1, &end, 10);
+		if (errno || *end || end == colon + 1 || port < 1 || port > 65535)
+			return cp_xasprintf("'%s' has no valid port", v);
+		return replace(sp, cp_xstrdup(v));
+	}
+	return cp_xasprintf("'%s' is neither file:DIR nor smtp://host:port", v);
+}
+
+static char *set_bool(bool *bp, const char *v)
+{
+	if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcasecmp(v, "on") ||
+	    !strcmp(v, "1"))
+		*bp = true;
+	else if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcasecmp(v, "off") ||
+		 !strcmp(v, "0"))
+		*bp = false;
+	else
+		return cp_xasprintf("'%s' is not yes or no", v);
+	return NULL;
+}
+
+static char *set_long(long *lp, const struct key *k, const char *v)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || end == v || n < k->min || n > k->max)
+		return cp_xasprintf("'%s' is not a whole number from %ld to %ld", v, k->min,
+				    k->max);
+	*lp = n;
+	return NULL;
+}
+
 /* Returns NULL if the value is good, else why not; stores it in conf. */
 static char *set_value(struct cp_conf *conf, const struct key *k, const char *v)
 {
-	char **sp = (char **)((char *)conf + k->offset);
-	char *end;
+	void *field = (char *)conf + k->offset;
+	char **sp = field;
 
 	if (has_control(v))
 		return cp_xstrdup("control characters are not allowed");
 	switch (k->type) {
 	case T_TEXT:
-		if (!*v)
-			return cp_xstrdup("must not be empty");
-		free(*sp);
-		*sp = cp_xstrdup(v);
-		return NULL;
+		return !*v ? cp_xstrdup("must not be empty") : replace(sp, cp_xstrdup(v));
 	case T_PATH:
-		if (!*v)
-			return cp_xstrdup("must not be empty");
-		free(*sp);
-		*sp = resolve(conf, v);
-		return NULL;
+		return !*v ? cp_xstrdup("must not be empty") : replace(sp, resolve(conf, v));
 	case T_OPT_TEXT:
 	case T_OPT_PATH:
-		free(*sp);
-		*sp = !*v ? NULL : k->type == T_OPT_PATH ? resolve(conf, v) : cp_xstrdup(v);
-		return NULL;
-	case T_TLS: {
-		int *ip = (int *)((char *)conf + k->offset);
-
-		if (!strcmp(v, "off"))
-			*ip = CP_TLS_OFF;
-		else if (!strcmp(v, "opportunistic"))
-			*ip = CP_TLS_OPPORTUNISTIC;
-		else if (!strcmp(v, "required"))
-			*ip = CP_TLS_REQUIRED;
-		else
-			return cp_xasprintf("'%s' is not off, opportunistic or required", v);
-		return NULL;
-	}
+		return replace(sp, !*v ? NULL : k->type == T_OPT_PATH ? resolve(conf, v)
+								       : cp_xstrdup(v));
+	case T_TLS:
+		return set_tls(field, v);
 	case T_URL:
 		if ((strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0) ||
 		    strchr(v, ' ') || !strchr(v, '.'))
 			return cp_xasprintf("'%s' is not an http or https URL", v);
-		free(*sp);
-		*sp = cp_xstrdup(v);
-		return NULL;
+		return replace(sp, cp_xstrdup(v));
 	case T_TRANSPORT:
-		if (strncmp(v, "file:", 5) == 0 && v[5]) {
-			char *dir = resolve(conf, v + 5);
-
-			free(*sp);
-			*sp = cp_xasprintf("file:%s", dir);
-			free(dir);
-			return NULL;
-		}
-		if (strncmp(v, "smtp://", 7) == 0) {
-			const char *colon = strrchr(v + 7, ':');
-			long port;
-
-			if (!colon || colon == v + 7)
-				return cp_xasprintf("'%s' is not smtp://host:port", v);
-			errno = 0;
-			port = strtol(colon + 1, &end, 10);
-			if (errno || *end || end == colon + 1 || port < 1 || port > 65535)
-				return cp_xasprintf("'%s' has no valid port", v);
-			free(*sp);
-			*sp = cp_xstrdup(v);
-			return NULL;
-		}
-		return cp_xasprintf("'%s' is neither file:DIR nor smtp://host:port", v);
+		return set_transport(conf, sp, v);
 	case T_FROM:
 		if (!from_ok(v))
 			return cp_xasprintf("'%s' is not an address or 'Name <address>'", v);
-		free(*sp);
-		*sp = cp_xstrdup(v);
-		return NULL;
-	case T_BOOL: {
-		bool *bp = (bool *)((char *)conf + k->offset);
-
-		if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcasecmp(v, "on") ||
-		    !strcmp(v, "1"))
-			*bp = true;
-		else if (!strcasecmp(v, "no") || !strcasecmp(v, "false") ||
-			 !strcasecmp(v, "off") || !strcmp(v, "0"))
-			*bp = false;
-		else
-			return cp_xasprintf("'%s' is not yes or no", v);
-		return NULL;
-	}
-	case T_LONG: {
-		long *lp = (long *)((char *)conf + k->offset);
-		long n;
-
-		errno = 0;
-		n = strtol(v, &end, 10);
-		if (errno || *end || end == v || n < k->min || n > k->max)
-			return cp_xasprintf("'%s' is not a whole number from %ld to %ld", v,
-					    k->min, k->max);
-		*lp = n;
-		return NULL;
-	}
+		return replace(sp, cp_xstrdup(v));
+	case T_BOOL:
+		return set_bool(field, v);
+	case T_LONG:
+		return set_long(field, k, v);
 	}
 	return cp_xstrdup("unknown key type");
 }

@@ -151,4 +151,44 @@ rc=$(closed_pipe certpress run)
 check "run printing its summary to a closed pipe: exit 74, the batch done" \
 	"[ $rc = 74 ] && [ -e spool/batches/$batch/notified.xml ] && grep -q 'certpress: error: standard output: Broken pipe' err"
 
+
+# --- run says once where a batch stopped: at the stage that failed ---
+# Under one `certpress run` of an inbox file, each stage in turn fails (its
+# own cause, the stages before it done): the summary's batch is named by
+# exactly one "stopped at" line, that stage's, with the code run exits.
+stopped_there() { # stage: the output of the stage before is there, its own is not
+	local outputs=(accepted assigned rendered packed notified) i
+	for i in 0 1 2 3 4; do
+		[ "${stages[i]}" = "$1" ] && break
+	done
+	[ ! -e "spool/batches/$batch/${outputs[i]}.xml" ] &&
+		{ [ "$i" = 0 ] || [ -e "spool/batches/$batch/${outputs[i - 1]}.xml" ]; }
+}
+stages=(validate assign render pack notify)
+stopped_once() { # stage
+	[ "$(grep -c "batch $batch stopped at" err)" = 1 ] &&
+		grep -q "batch $batch stopped at $1 (exit $rc, [a-z]*)" err
+}
+for stage in "${stages[@]}"; do
+	fresh
+	mkdir -p spool/inbox
+	cp "$FIX/results/good.xml" spool/inbox/
+	fault=
+	case $stage in
+	validate) fault=write:3 ;;                              # EIO: 74
+	assign) rm -f keys/reference.key ;;                     # no key: 78
+	render) mkdir -p layouts && cp -r "$TOP/layouts/"* layouts/ &&
+		sed -i "s|^layouts .*|layouts = $SCRATCH/layouts|" "$CONF" &&
+		sed -i '0,/<text/s/<text/<txet/' layouts/certificate.xml ;; # a template error: 78
+	pack) sed -i 's/^encrypt .*/encrypt = yes/' "$CONF" ;;  # no centre password: 78
+	notify) start_smtpd && stop_smtpd &&                    # nobody listening: 69
+		sed -i "s|^transport = .*|transport = smtp://127.0.0.1:$smtp_port|" "$CONF" ;;
+	esac
+	CERTPRESS_FAULT=$fault run certpress run
+	batch=$(sql "select id from batches")
+	check "run with $stage failing: the batch stops there (exit $rc)" \
+		"[ $rc != 0 ] && [ $rc != 65 ] && stopped_there $stage"
+	check "run with $stage failing: one 'stopped at' line for the batch, at $stage" "stopped_once $stage"
+done
+
 done_testing

@@ -2,7 +2,6 @@
  * and for scripts. */
 #include "card.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,25 +11,20 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-int cp_card_args(int argc, char **argv, const char *synopsis, const char **ref, bool *json)
-{
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+const struct cp_opt cp_card_opts[] = {
+	CP_OPT_FLAG_OF(struct cp_card_args, json, "json", "JSON, for scripts"),
+	CP_OPT_HELP_ROW,
+	CP_OPTS_END,
+};
 
-	*json = false;
-	optind = 0; /* GNU getopt: start afresh after the global options */
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'j')
-			return cp_cmd_usage(synopsis);
-		*json = true;
-	}
-	if (argc - optind != 1)
-		return cp_cmd_usage(synopsis);
-	*ref = argv[optind];
-	return 0;
+int cp_card_args(const struct cp_cmdline *c, int argc, char **argv, struct cp_card_args *a)
+{
+	int first, rc;
+
+	memset(a, 0, sizeof(*a));
+	if ((rc = cp_cmd_args(c, argc, argv, a, &first)) == CP_CMD_GO)
+		a->ref = argv[first];
+	return rc;
 }
 
 int cp_card_lookup(struct cp_cmd_env *e, const char *config, const char *typed,

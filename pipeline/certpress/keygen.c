@@ -10,15 +10,17 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
+static const struct cp_opt opts[] = { CP_OPT_HELP_ROW, CP_OPTS_END };
+const struct cp_cmdline cp_keygen_line = { "keygen", NULL, opts, NULL, 0, 0, 0 };
+
 int cp_cmd_keygen(int argc, char **argv, const char *config)
 {
 	struct cp_cmd_env e = { 0 };
 	char *dir;
-	int rc;
+	int first, rc;
 
-	(void)argv;
-	if (argc != 1)
-		return cp_cmd_usage("keygen");
+	if ((rc = cp_cmd_args(&cp_keygen_line, argc, argv, NULL, &first)) != CP_CMD_GO)
+		return rc;
 	if ((rc = cp_cmd_conf(&e, config)) != 0)
 		return rc;
 	dir = cp_xstrdup(e.conf.key_file);

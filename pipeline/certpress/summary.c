@@ -16,9 +16,19 @@ void cp_summary_start(struct cp_summary *s)
 	memset(s, 0, sizeof(*s));
 }
 
-void cp_summary_add(struct cp_summary *s, struct cp_registry *reg, const char *batch, int code)
+void cp_summary_time(struct cp_summary *s, int stage, const struct timespec *t0)
 {
-	(void)reg;
+	struct timespec t1;
+
+	if (!s)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	s->seconds[stage] += (double)(t1.tv_sec - t0->tv_sec) +
+			     (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+void cp_summary_add(struct cp_summary *s, const char *batch, int code)
+{
 	s->batch = cp_xrealloc(s->batch, (s->n + 1) * sizeof(*s->batch));
 	s->code = cp_xrealloc(s->code, (s->n + 1) * sizeof(*s->code));
 	snprintf(s->batch[s->n], sizeof(*s->batch), "%s", batch);
@@ -36,7 +46,7 @@ static void add(struct cp_batch_counts *t, const struct cp_batch_counts *c)
 	t->failed += c->failed;
 }
 
-static void json_counts(FILE *f, const struct cp_batch_counts *c)
+void cp_summary_json_counts(FILE *f, const struct cp_batch_counts *c)
 {
 	fprintf(f, "\"accepted\":%ld,\"rejected\":%ld,\"held\":%ld,\"documents\":%ld,"
 		   "\"emails_sent\":%ld,\"emails_deferred\":%ld,\"emails_failed\":%ld",
@@ -59,7 +69,7 @@ void cp_summary_print(const struct cp_summary *s, struct cp_registry *reg, bool 
 		if (json) {
 			fprintf(f, "%s{\"id\":\"%s\",\"exit\":%d,\"outcome\":\"%s\",", i ? "," : "",
 				s->batch[i], s->code[i], s->code[i] ? cp_exit_name(s->code[i]) : "ok");
-			json_counts(f, &c);
+			cp_summary_json_counts(f, &c);
 			fputc('}', f);
 		} else {
 			fprintf(f, "%-20s %-12s %ld accepted, %ld rejected, %ld held; %ld documents;"
@@ -71,7 +81,7 @@ void cp_summary_print(const struct cp_summary *s, struct cp_registry *reg, bool 
 	}
 	if (json) {
 		fputs("],\"totals\":{", f);
-		json_counts(f, &t);
+		cp_summary_json_counts(f, &t);
 		fputs("},\"seconds\":{", f);
 		for (int i = 0; i < CP_NSTAGES; i++)
 			fprintf(f, "%s\"%s\":%.3f", i ? "," : "", cp_stage_names[i], s->seconds[i]);

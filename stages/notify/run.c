@@ -428,14 +428,10 @@ static int write_notified(struct notify *nt)
 	char *path = cp_spool_batch_file(&nt->st->spool, nt->st->batch, "notified.xml");
 	int rc;
 
-	if (cp_atomic_open(&a, path, 0640) < 0) {
+	if (cp_xmlout_create(&x, &a, path, "notified", nt->st->batch) < 0) {
 		free(path);
 		return -1;
 	}
-	cp_xmlout_open(&x, a.fp);
-	cp_xmlout_start(&x, "notified");
-	cp_xmlout_attr(&x, "xmlns", "urn:certpress:batch:1");
-	cp_xmlout_attr(&x, "batch", nt->st->batch);
 	rc = cp_notifications_each(&nt->st->reg, nt->st->batch, write_recipient, &x);
 	cp_xmlout_start(&x, "end");
 	cp_xmlout_attr_long(&x, "sent", nt->sent);
@@ -484,62 +480,66 @@ static void release(struct notify *nt)
 	free(nt->centre_email);
 }
 
+/* What is left to do and why, for the operator (after the counts are
+ * taken: the attempt records them). */
+static void report(const struct notify *nt, int rc)
+{
+	const struct cp_conf *conf = nt->conf;
+
+	if (rc == CP_EX_UNAVAILABLE)
+		cp_error("the mail server could not be reached: the batch waits at notify; "
+			 "'certpress retry %s' sends what is left", nt->st->batch);
+	else if (rc == CP_EX_TEMPFAIL)
+		cp_warn("%s%ld messages deferred, %ld not tried yet%s: 'certpress retry %s' sends"
+			" them", nt->closed ? "the mail server ended a session early: " : "",
+			nt->deferred, nt->left,
+			conf->mail_per_run && nt->tried >= conf->mail_per_run ? " (per-run cap)" : "",
+			nt->st->batch);
+	cp_info("%ld sent, %ld deferred, %ld failed, %ld not notifiable, %ld not tried", nt->sent,
+		nt->deferred, nt->failed, nt->not_notifiable, nt->left);
+}
+
+static int notify_batch(struct cp_stage *st, void *ctx, char **counts)
+{
+	struct notify *nt = ctx;
+	int rc = CP_EX_OK;
+
+	nt->st = st;
+	/* temp files a killed notify left in the outbox, shared with other
+	 * batches' notify: only those whose writer is gone (the batch folder's
+	 * are swept already, by cp_stage_start: the lock is ours) */
+	if (st->spool.outbox)
+		cp_atomic_sweep_dead(st->spool.outbox);
+	if (load(nt) < 0)
+		rc = CP_EX_CONFIG;
+	else if (learners(nt) < 0 || (nt->conf->mail_centre && centre(nt) < 0))
+		rc = CP_EX_IOERR;
+	else if (nt->unreachable)
+		rc = CP_EX_UNAVAILABLE;
+	else if (nt->deferred || nt->left)
+		rc = CP_EX_TEMPFAIL;
+	else if (write_notified(nt) < 0)
+		rc = CP_EX_CANTCREAT;
+	*counts = cp_xasprintf("{\"sent\":%ld,\"deferred\":%ld,\"failed\":%ld,"
+			       "\"not_notifiable\":%ld,\"not_tried\":%ld}", nt->sent, nt->deferred,
+			       nt->failed, nt->not_notifiable, nt->left);
+	report(nt, rc);
+	nt->st = NULL; /* the stage's, gone after this */
+	return rc;
+}
+
 int cp_notify_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 {
 	struct notify nt;
-	struct cp_stage st;
-	char *counts = NULL;
 	int rc;
 
 	memset(&nt, 0, sizeof(nt));
 	nt.conf = conf;
-	nt.st = &st;
 	/* a server that closes the connection (a 421) makes libesmtp's next
 	 * write fail: that must be an error to handle (EPIPE), never a death
 	 * by SIGPIPE with every outcome of the session unrecorded */
 	signal(SIGPIPE, SIG_IGN);
-	if ((rc = cp_stage_start(&st, "notify", conf, batch_arg)) != 0) {
-		if (rc != CP_STAGE_DONE)
-			goto out;
-		rc = CP_EX_OK;
-		goto done;
-	}
-	/* temp files a killed notify left in the outbox, shared with other
-	 * batches' notify: only those whose writer is gone (the batch folder's
-	 * are swept already, by cp_stage_start: the lock is ours) */
-	if (st.spool.outbox)
-		cp_atomic_sweep_dead(st.spool.outbox);
-	if (load(&nt) < 0)
-		rc = CP_EX_CONFIG;
-	else if (learners(&nt) < 0 || (conf->mail_centre && centre(&nt) < 0))
-		rc = CP_EX_IOERR;
-	else if (nt.unreachable)
-		rc = CP_EX_UNAVAILABLE;
-	else if (nt.deferred || nt.left)
-		rc = CP_EX_TEMPFAIL;
-	else if (write_notified(&nt) < 0)
-		rc = CP_EX_CANTCREAT;
-	counts = cp_xasprintf("{\"sent\":%ld,\"deferred\":%ld,\"failed\":%ld,"
-			      "\"not_notifiable\":%ld,\"not_tried\":%ld}", nt.sent, nt.deferred,
-			      nt.failed, nt.not_notifiable, nt.left);
-	cp_stage_end(&st, rc, counts);
-	if (rc == CP_EX_UNAVAILABLE)
-		cp_error("the mail server could not be reached: the batch waits at notify; "
-			 "'certpress retry %s' sends what is left", st.batch);
-	else if (rc == CP_EX_TEMPFAIL)
-		cp_warn("%s%ld messages deferred, %ld not tried yet%s: 'certpress retry %s' sends"
-			" them", nt.closed ? "the mail server ended a session early: " : "",
-			nt.deferred, nt.left,
-			conf->mail_per_run && nt.tried >= conf->mail_per_run ? " (per-run cap)" : "",
-			st.batch);
-	cp_info("%ld sent, %ld deferred, %ld failed, %ld not notifiable, %ld not tried", nt.sent,
-		nt.deferred, nt.failed, nt.not_notifiable, nt.left);
-done:
-	if (rc == CP_EX_OK)
-		fprintf(out, "%s %s\n", st.batch, st.dir);
-out:
-	free(counts);
+	rc = cp_stage_run("notify", conf, batch_arg, out, notify_batch, &nt);
 	release(&nt);
-	cp_stage_close(&st);
 	return rc;
 }

@@ -100,14 +100,10 @@ static int write_rendered(struct cp_render *r, char **counts)
 		rc = CP_EX_IOERR;
 		goto free;
 	}
-	if (cp_atomic_open(&out, path, 0640) < 0) {
+	if (cp_xmlout_create(&g.xml, &out, path, "rendered", r->batch) < 0) {
 		rc = CP_EX_CANTCREAT;
 		goto free;
 	}
-	cp_xmlout_open(&g.xml, out.fp);
-	cp_xmlout_start(&g.xml, "rendered");
-	cp_xmlout_attr(&g.xml, "xmlns", "urn:certpress:batch:1");
-	cp_xmlout_attr(&g.xml, "batch", r->batch);
 	if (cp_batchfile_read(assigned, "assigned", &h, NULL) < 0 || g.missing) {
 		cp_xmlout_finish(&g.xml);
 		cp_atomic_abort(&out);
@@ -191,56 +187,51 @@ static int run_workers(struct cp_render *r, int n)
 	return rc;
 }
 
-int cp_render_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
+static int render_batch(struct cp_stage *st, void *ctx, char **counts)
 {
-	struct cp_render r;
-	struct cp_stage st;
+	struct cp_render *r = ctx;
 	struct cp_progress progress;
-	char *counts = NULL, *sub;
+	char *sub;
 	long jobs;
-	int rc;
+	int rc = CP_EX_OK;
 
-	memset(&r, 0, sizeof(r));
-	r.conf = conf;
-	if ((rc = cp_stage_start(&st, "render", conf, batch_arg)) != 0) {
-		if (rc != CP_STAGE_DONE)
-			goto out;
-		rc = CP_EX_OK;
-		goto done;
-	}
-	snprintf(r.batch, sizeof(r.batch), "%s", st.batch);
-	r.dir = cp_xstrdup(st.dir);
+	snprintf(r->batch, sizeof(r->batch), "%s", st->batch);
+	r->dir = cp_xstrdup(st->dir);
 	for (int i = 0; i < 3; i++) { /* swept already, by cp_stage_start */
-		sub = cp_xasprintf("%s/%s", r.dir, i == 0 ? "digital" : i == 1 ? "print" : "fonts");
+		sub = cp_xasprintf("%s/%s", r->dir, i == 0 ? "digital" : i == 1 ? "print" : "fonts");
 		if (cp_mkdirs(sub) < 0)
 			rc = CP_EX_CANTCREAT;
 		free(sub);
 	}
-	if (rc == CP_EX_OK && cp_render_select(&r, &st.reg) < 0)
+	if (rc == CP_EX_OK && cp_render_select(r, &st->reg) < 0)
 		rc = CP_EX_IOERR;
 	if (rc == CP_EX_OK)
-		rc = cp_render_prepare(&r, &st.reg);
+		rc = cp_render_prepare(r, &st->reg);
 	if (rc == CP_EX_OK) {
-		jobs = conf->render_jobs ? conf->render_jobs : sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = r->conf->render_jobs ? r->conf->render_jobs : sysconf(_SC_NPROCESSORS_ONLN);
 		if (jobs > 64)
 			jobs = 64;
-		if (jobs > r.learners)
-			jobs = r.learners;
-		cp_progress_start(&progress, "render", "learners", r.learners);
-		r.progress = &progress;
-		rc = run_workers(&r, (int)jobs);
+		if (jobs > r->learners)
+			jobs = r->learners;
+		cp_progress_start(&progress, "render", "learners", r->learners);
+		r->progress = &progress;
+		rc = run_workers(r, (int)jobs);
 		cp_progress_end(&progress);
-		r.progress = NULL;
+		r->progress = NULL;
 	}
-	if (rc == CP_EX_OK && (rc = write_rendered(&r, &counts)) == CP_EX_OK)
-		cp_journal_remove(r.dir);
-	cp_stage_end(&st, rc, counts);
-done:
-	if (rc == CP_EX_OK)
-		fprintf(out, "%s %s\n", st.batch, st.dir);
-out:
-	free(counts);
+	if (rc == CP_EX_OK && (rc = write_rendered(r, counts)) == CP_EX_OK)
+		cp_journal_remove(r->dir);
+	return rc;
+}
+
+int cp_render_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
+{
+	struct cp_render r;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.conf = conf;
+	rc = cp_stage_run("render", conf, batch_arg, out, render_batch, &r);
 	cp_render_release(&r);
-	cp_stage_close(&st);
 	return rc;
 }

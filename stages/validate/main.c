@@ -4,8 +4,6 @@
 #include "util/banned.h"
 
 static const char about[] =
-	"usage: certpress-validate [-c FILE] [-q] RESULTS.xml | BATCH\n"
-	"\n"
 	"Check a results file against the schema and the catalogue and make a batch\n"
 	"of it: every learner is accepted, rejected (with every reason) or held.\n"
 	"Prints \"BATCH FOLDER\" (also when it stops). Given a batch id or folder,\n"
@@ -23,5 +21,8 @@ static const char exits[] =
 
 int main(int argc, char **argv)
 {
-	return cp_stage_main(argc, argv, about, exits, cp_validate_run);
+	static const struct cp_stage_cli cli = { "certpress-validate", "RESULTS.xml | BATCH", about, exits,
+						  cp_validate_run };
+
+	return cp_stage_main(argc, argv, &cli);
 }

@@ -418,6 +418,22 @@ out:
 
 /* --- finding the batch ------------------------------------------------ */
 
+/* Validate does not start as the other stages do (cp_stage_start, stage.h):
+ * - given a file, its batch does not exist yet: it is found (the same file
+ *   taken before) or made inside one registry transaction, and locked
+ *   inside it, so two processes given one file agree on one batch. The
+ *   registry is open before there is any batch, and the lock is taken
+ *   within the transaction; cp_stage_start finds an existing batch by
+ *   name, locks it, then opens the registry;
+ * - its input is not a file of the batch folder written by a stage before
+ *   it (cp_stage_start's "not been through X yet"), but the results file,
+ *   and a batch without its copy is failed, not waiting (66);
+ * - an attempt a dead validate left running is closed as failed (70), not
+ *   as crashed (status BATCH shows it), and its "done already" message is
+ *   its own; both stay as they are.
+ * What it shares with them it takes from the same modules: the lock
+ * (cp_batch_lock), the attempts (cp_registry_stage_*), the temp-file sweep. */
+
 static int lock_batch(struct validate *v)
 {
 	int r = cp_batch_lock(v->dir, v->batch, &v->lock_fd);
@@ -435,6 +451,15 @@ static void set_batch(struct validate *v, const char *id)
 	v->dir = cp_spool_batch_dir(&v->spool, id);
 	v->results = cp_xasprintf("%s/results.xml", v->dir);
 	cp_msg_set_batch(id);
+}
+
+/* A new attempt on the batch: those that died before finishing failed. */
+static int begin_attempt(struct validate *v)
+{
+	cp_registry_stage_close_running(&v->reg, v->batch, "validate", CP_EX_SOFTWARE);
+	if (cp_registry_stage_start(&v->reg, v->batch, "validate", &v->attempt) < 0)
+		return CP_EX_IOERR;
+	return 0;
 }
 
 /* Validate an existing batch again (after a crash, or by operator). */
@@ -456,10 +481,8 @@ static int resume(struct validate *v, const char *arg)
 		cp_info("batch %s is validated already", id);
 		return CP_EX_OK;
 	}
-	/* Attempts that died before finishing failed; this one starts anew. */
-	cp_registry_stage_close_running(&v->reg, id, "validate", CP_EX_SOFTWARE);
-	if (cp_registry_stage_start(&v->reg, v->batch, "validate", &v->attempt) < 0)
-		return CP_EX_IOERR;
+	if ((r = begin_attempt(v)) != 0)
+		return r;
 	if (batch_file_exists(v, id, "failed") || !exists(v->results)) {
 		char *marker = cp_xasprintf("%s/failed", v->dir);
 		FILE *f = fopen(marker, "r");
@@ -588,11 +611,8 @@ static int take_file(struct validate *v, const char *arg)
 	src.too_large = s > 0 && sc.size > max;
 	if ((rc = claim(v, &sc, &duplicate, seen)) != 0)
 		goto out;
-	cp_registry_stage_close_running(&v->reg, v->batch, "validate", CP_EX_SOFTWARE);
-	if (cp_registry_stage_start(&v->reg, v->batch, "validate", &v->attempt) < 0) {
-		rc = CP_EX_IOERR;
+	if ((rc = begin_attempt(v)) != 0)
 		goto out;
-	}
 	if (duplicate) {
 		char *why = cp_xasprintf("the same file (SHA-256 %.12s...) was taken by batch %s",
 					 sc.sha256, seen);

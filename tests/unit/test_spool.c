@@ -25,7 +25,7 @@ static struct cp_spool spool;
 static int setup(void **state)
 {
 	(void)state;
-	if (!mkdtemp(top))
+	if (unit_dir_make(top) < 0)
 		return -1;
 	snprintf(root, sizeof(root), "%s/spool", top);
 	conf.spool = root;
@@ -41,12 +41,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[64];
-
 	(void)state;
 	cp_spool_release(&spool);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
-	return system(cmd) == 0 ? 0 : -1;
+	return unit_dir_remove(top);
 }
 
 static void the_spool_has_its_folders(void **state)
