@@ -106,7 +106,7 @@ bool cp_batch_id_valid(const char *id)
 
 int cp_spool_batch_arg(const struct cp_spool *s, const char *arg, char id[CP_BATCH_ID_MAX])
 {
-	char *copy = cp_xstrdup(arg), *base;
+	char *copy = cp_xstrdup(arg), *base, a[PATH_MAX], b[PATH_MAX];
 	struct stat st;
 	char *dir;
 	int r = 0;
@@ -122,6 +122,10 @@ int cp_spool_batch_arg(const struct cp_spool *s, const char *arg, char id[CP_BAT
 	dir = cp_spool_batch_dir(s, base);
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		r = cp_error("batch '%s': no such batch in %s", base, s->batches);
+	/* a path names a batch only if it is this spool's folder of it: the
+	 * same name in another spool is another batch */
+	else if (strchr(arg, '/') && (!realpath(arg, a) || !realpath(dir, b) || strcmp(a, b)))
+		r = cp_error("'%s' is not a batch folder of this spool (%s)", arg, s->batches);
 	else
 		snprintf(id, CP_BATCH_ID_MAX, "%s", base);
 	free(dir);

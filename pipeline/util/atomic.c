@@ -315,11 +315,13 @@ int cp_atomic_copy_file(const char *src, const char *dst, mode_t mode)
 	return cp_atomic_commit(&a);
 }
 
-/* Copy an open file to dst atomically. */
-static int copy_fd(int fd, const char *src, const char *dst, mode_t mode)
+/* Copy an open file to dst atomically, at most max bytes: 1 (nothing
+ * kept) if it holds more. */
+static int copy_fd(int fd, const char *src, const char *dst, mode_t mode, off_t max)
 {
 	struct cp_atomic a;
 	char buf[1 << 16];
+	off_t total = 0;
 	ssize_t n;
 
 	if (cp_atomic_open(&a, dst, mode) < 0)
@@ -327,6 +329,10 @@ static int copy_fd(int fd, const char *src, const char *dst, mode_t mode)
 	while ((n = read(fd, buf, sizeof(buf))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n > 0 && (total += n) > max) { /* it grew since it was measured */
+			cp_atomic_abort(&a);
+			return 1;
+		}
 		if (n < 0 || fwrite(buf, 1, (size_t)n, a.fp) != (size_t)n) {
 			int e = errno;
 
@@ -337,7 +343,7 @@ static int copy_fd(int fd, const char *src, const char *dst, mode_t mode)
 	return cp_atomic_commit(&a);
 }
 
-int cp_take_file(const char *from, const char *to, mode_t mode)
+int cp_take_file(const char *from, const char *to, mode_t mode, off_t max)
 {
 	struct stat lst, st;
 	char *dir;
@@ -358,10 +364,10 @@ int cp_take_file(const char *from, const char *to, mode_t mode)
 		close(fd);
 		return cp_rename_durable(from, to);
 	}
-	r = copy_fd(fd, from, to, mode);
+	r = st.st_size > max ? 1 : copy_fd(fd, from, to, mode, max);
 	close(fd);
-	if (r < 0)
-		return -1;
+	if (r != 0)
+		return r;
 	if (unlink(from) < 0)
 		return cp_error("%s: cannot remove after copying it: %s", from, strerror(errno));
 	dir = dir_of(from);

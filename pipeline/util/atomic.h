@@ -42,8 +42,11 @@ int cp_atomic_copy_file(const char *src, const char *dst, mode_t mode);
  * it, with its mode cut down to mode (an uploader's 0644 becomes 0640);
  * else copied atomically with mode and the original removed, so no file of
  * the spool keeps an uploader's owner or mode. An entry that is not a
- * regular file (a link, a FIFO) is renamed as it is, never followed. */
-int cp_take_file(const char *from, const char *to, mode_t mode);
+ * regular file (a link, a FIFO) is renamed as it is, never followed. A
+ * file that would have to be copied and is larger than max bytes (or
+ * grows past it) is not: 1, and nothing has changed. 0 taken, -1 failed
+ * (a message printed). */
+int cp_take_file(const char *from, const char *to, mode_t mode, off_t max);
 /* rename(2) then fsync of the target's folder (and of the source's folder
  * when it differs), so the move survives a power cut. */
 int cp_rename_durable(const char *from, const char *to);
