@@ -116,7 +116,9 @@ CERTPRESS_CRASH=rename:40 run certpress-render "$batch"
 check "a render worker killed: render exits 75 and names the signal" \
 	"[ $rc = 75 ] && grep -q 'render worker [01] was killed by SIGKILL' err"
 run certpress status
-check "...status says failed at render (tempfail)" "grep -q \"^$batch  *failed at render (tempfail) \" out"
+check "...status says failed at render, killed by SIGKILL" "grep -q \"^$batch  *failed at render (killed by SIGKILL) \" out"
+check "...and the attempt records the signal and the worker" \
+	"sql \"select counts from stage_runs where stage = 'render'\" | grep -q '\"signal\":\"SIGKILL\",\"worker\":[01]'"
 run certpress run
 check "...and run resumes it to the end (exit 0)" "[ $rc = 0 ] && whole"
 

@@ -26,6 +26,18 @@
 static char live[MAX_LIVE][4096];
 static volatile sig_atomic_t live_used[MAX_LIVE];
 static int handlers_installed;
+static int output_errno;
+
+int cp_output_errno(void)
+{
+	return output_errno;
+}
+
+void cp_output_failed(int e)
+{
+	if (e)
+		output_errno = e;
+}
 
 static void unlink_live(void)
 {
@@ -85,19 +97,27 @@ static char *dir_of(const char *path)
 	return dir;
 }
 
-int cp_fsync_dir(const char *dir)
+int cp_fsync_dir_quiet(const char *dir)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), e;
 
 	if (fd < 0)
-		return cp_error("%s: cannot open folder: %s", dir, strerror(errno));
+		return cp_output_failed(errno), -1;
 	if (cp_fault_check(CP_FAULT_FSYNC) < 0 || fsync(fd) < 0) {
-		int e = errno;
-
+		e = errno;
 		close(fd);
-		return cp_error("%s: cannot sync folder: %s", dir, strerror(e));
+		cp_output_failed(e);
+		errno = e;
+		return -1;
 	}
 	close(fd);
+	return 0;
+}
+
+int cp_fsync_dir(const char *dir)
+{
+	if (cp_fsync_dir_quiet(dir) < 0)
+		return cp_error("%s: cannot sync folder: %s", dir, strerror(errno));
 	return 0;
 }
 
@@ -106,8 +126,10 @@ int cp_rename_durable(const char *from, const char *to)
 	char *dto, *dfrom;
 	int r = 0;
 
-	if (cp_fault_check(CP_FAULT_RENAME) < 0 || rename(from, to) < 0)
+	if (cp_fault_check(CP_FAULT_RENAME) < 0 || rename(from, to) < 0) {
+		cp_output_failed(errno);
 		return cp_error("%s: cannot rename to '%s': %s", from, to, strerror(errno));
+	}
 	dto = dir_of(to);
 	dfrom = dir_of(from);
 	if (cp_fsync_dir(dto) < 0 || (strcmp(dto, dfrom) != 0 && cp_fsync_dir(dfrom) < 0))
@@ -126,14 +148,14 @@ static ssize_t cookie_write(void *cookie, const char *buf, size_t n)
 	size_t done = 0;
 
 	if (cp_fault_check(CP_FAULT_WRITE) < 0)
-		return 0;
+		return cp_output_failed(errno), 0;
 	while (done < n) {
 		ssize_t w = write(a->fd, buf + done, n - done);
 
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			return 0;
+			return cp_output_failed(errno), 0;
 		}
 		done += (size_t)w;
 	}
@@ -171,6 +193,7 @@ int cp_atomic_open(struct cp_atomic *a, const char *path, mode_t mode)
 	free(dir);
 	free(copy);
 	if (a->fd < 0) {
+		cp_output_failed(errno);
 		cp_error("%s: cannot create: %s", path, strerror(errno));
 		free(a->tmp);
 		a->tmp = NULL;
@@ -231,6 +254,7 @@ static int finish(struct cp_atomic *a, bool sync)
 	a->fp = NULL;
 	return 0;
 fail:
+	cp_output_failed(e);
 	cp_error("%s: cannot write: %s", a->path, strerror(e));
 	cp_atomic_abort(a);
 	return -1;

@@ -51,6 +51,9 @@ int cp_take_file(const char *from, const char *to, mode_t mode, off_t max);
  * when it differs), so the move survives a power cut. */
 int cp_rename_durable(const char *from, const char *to);
 int cp_fsync_dir(const char *dir);
+/* The same without a message: -1 with errno set (for a caller whose
+ * output is safe already, which says so itself). */
+int cp_fsync_dir_quiet(const char *dir);
 /* Remove temp files left in dir by a process that was killed. Only call this
  * while holding the folder's lock (no live writer can be there). */
 void cp_atomic_sweep(const char *dir);
@@ -61,6 +64,12 @@ void cp_atomic_sweep_tree(const char *dir);
  * no live process. A live writer's temp stays. The pid is only checked on
  * this host, so such a folder must not be shared between hosts. */
 void cp_atomic_sweep_dead(const char *dir);
+/* The errno of the last output of this process that failed (a temp file
+ * created, written, synced, renamed; a folder synced), 0 if none: what a
+ * stage's exit code is made from (cp_exit_for_errno). cp_output_failed
+ * records one for an output written another way (libzip's). */
+int cp_output_errno(void);
+void cp_output_failed(int e);
 /* mkdir -p with mode 0750 for new folders. */
 int cp_mkdirs(const char *path);
 

@@ -176,6 +176,7 @@ int cp_pack_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 		rc = CP_EX_IOERR;
 	if (rc == CP_EX_OK)
 		rc = write_packed(&p, &st.spool, reprints, &counts);
+	rc = cp_exit_for_errno(rc, cp_output_errno()); /* a full disk is 74 */
 	cp_stage_end(&st, rc, counts);
 done:
 	if (rc == CP_EX_OK)

@@ -118,14 +118,19 @@ static int copy_from(struct validate *v, const struct source *src, const char *d
 
 /* The inbox entry is the batch's now: removed, if it is still the file that
  * was taken (a new file dropped under the same name stays for the next
- * run). */
+ * run). The batch's copy is durable already, so a failed sync of the inbox
+ * folder is only a warning: after a crash the file may be back, and is
+ * then refused as taken by this batch. */
 static void remove_entry(struct validate *v, const struct source *src)
 {
 	struct stat a, b;
 
-	if (fstat(src->fd, &a) == 0 && lstat(src->path, &b) == 0 && a.st_dev == b.st_dev &&
-	    a.st_ino == b.st_ino && unlink(src->path) == 0)
-		cp_fsync_dir(v->spool.inbox);
+	if (src->fd >= 0 && fstat(src->fd, &a) == 0 && lstat(src->path, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino && unlink(src->path) == 0 &&
+	    cp_fsync_dir_quiet(v->spool.inbox) < 0)
+		cp_warn("%s: cannot sync folder: %s (%s is removed from it, and safe in batch %s;"
+			" after a crash it may be back, and is then refused as taken already)",
+			v->spool.inbox, strerror(errno), v->name, v->batch);
 }
 
 /* Whether an inbox entry over max-file-mb would have to be copied to be
