@@ -1,6 +1,7 @@
 /* Spool folders, batch ids and batch locks. */
 #include "spool.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -69,6 +70,42 @@ void cp_spool_release(struct cp_spool *s)
 	free(s->reprints);
 	free(s->outbox);
 	memset(s, 0, sizeof(*s));
+}
+
+#define REPRINT_FONTS ".fonts-"
+
+char *cp_spool_reprint_fonts(const struct cp_spool *s, const char *ref)
+{
+	return cp_xasprintf("%s/" REPRINT_FONTS "%s.%ld", s->reprints, ref, (long)getpid());
+}
+
+void cp_spool_sweep_reprints(const struct cp_spool *s)
+{
+	char *sub;
+	DIR *d;
+	struct dirent *e;
+
+	for (int i = 0; i < 2; i++) {
+		sub = cp_xasprintf("%s/%s", s->reprints, i ? "print" : "digital");
+		cp_atomic_sweep_dead(sub);
+		free(sub);
+	}
+	if (!(d = opendir(s->reprints)))
+		return;
+	while ((e = readdir(d))) {
+		pid_t pid;
+
+		if (strncmp(e->d_name, REPRINT_FONTS, strlen(REPRINT_FONTS)))
+			continue;
+		/* one without a pid is an older version's: its writer is gone */
+		if ((pid = cp_name_pid(e->d_name)) && cp_pid_alive(pid))
+			continue;
+		sub = cp_xasprintf("%s/%s", s->reprints, e->d_name);
+		cp_remove_files_dir(sub);
+		cp_debug("%s: removed what a killed reprint left", sub);
+		free(sub);
+	}
+	closedir(d);
 }
 
 char *cp_spool_batch_dir(const struct cp_spool *s, const char *id)

@@ -449,8 +449,7 @@ void cp_atomic_sweep_dead(const char *dir)
 
 		if (e->d_name[0] != '.' || !(pid = temp_writer(e->d_name)))
 			continue;
-		/* alive (or not ours to signal): its writer may still rename it */
-		if (kill(pid, 0) == 0 || errno != ESRCH)
+		if (cp_pid_alive(pid)) /* its writer may still rename it */
 			continue;
 		p = cp_xasprintf("%s/%s", dir, e->d_name);
 		if (unlink(p) == 0)
@@ -458,6 +457,40 @@ void cp_atomic_sweep_dead(const char *dir)
 		free(p);
 	}
 	closedir(d);
+}
+
+bool cp_pid_alive(pid_t pid)
+{
+	return kill(pid, 0) == 0 || errno != ESRCH;
+}
+
+pid_t cp_name_pid(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	char *end;
+	long pid;
+
+	if (!dot || dot == name || dot[1] < '1' || dot[1] > '9')
+		return 0;
+	pid = strtol(dot + 1, &end, 10);
+	return *end == '\0' && pid > 0 && pid == (pid_t)pid ? (pid_t)pid : 0;
+}
+
+void cp_remove_files_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			char *p = cp_xasprintf("%s/%s", dir, e->d_name);
+
+			unlink(p);
+			free(p);
+		}
+	if (d)
+		closedir(d);
+	rmdir(dir);
 }
 
 static void sweep_tree(const char *dir, int depth)

@@ -6,6 +6,7 @@
 #ifndef CP_ATOMIC_H
 #define CP_ATOMIC_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -70,6 +71,15 @@ void cp_atomic_sweep_dead(const char *dir);
  * records one for an output written another way (libzip's). */
 int cp_output_errno(void);
 void cp_output_failed(int e);
+/* Remove a folder of files (no folders inside) and every file in it, temp
+ * files (dot files) too; best effort, no message. */
+void cp_remove_files_dir(const char *dir);
+/* The pid at the end of a name "NAME.PID" (a working folder named after
+ * its writer), or 0 if it does not end so. */
+pid_t cp_name_pid(const char *name);
+/* Whether the process pid may still be at work: alive, or not ours to
+ * signal (the pid is only checked on this host). */
+bool cp_pid_alive(pid_t pid);
 /* mkdir -p with mode 0750 for new folders. */
 int cp_mkdirs(const char *path);
 

@@ -168,6 +168,7 @@ int cp_pack_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 	p.batch = st.batch;
 	p.dir = cp_xstrdup(st.dir);
 	p.work = cp_xasprintf("%s/pack", p.dir); /* swept already, by cp_stage_start */
+	cp_spool_sweep_reprints(&st.spool); /* the replacements it may take */
 	if (cp_mkdirs(p.work) < 0)
 		rc = CP_EX_CANTCREAT;
 	if (rc == CP_EX_OK && (cp_pack_count_runs(&p) < 0 || check_rendered(&p) < 0))
