@@ -228,24 +228,17 @@ static int refuse_file(struct validate *v, long line, const char *why)
  * and the centre's corrected file then gives them all again). */
 static int check_centre(struct validate *v, const struct cp_results_head *h)
 {
+	char why[CP_NAME_NREASONS][CP_NAME_REASON_MAX], line[CP_NAME_REASON_MAX + 16];
 	const char *name = h->centre_name ? h->centre_name : "";
 	struct cp_name_check c;
-	char why[128];
 
-	cp_utf8_name_check(name, &c);
 	if (!*name)
 		return refuse_file(v, h->centre_line, "centre name is empty");
-	if (c.first[CP_NAME_CONTROL])
-		return refuse_file(v, h->centre_line, "centre name contains a control character");
-	for (int k = CP_NAME_FORMAT; k < CP_NAME_NCLASSES; k++)
-		if (c.first[k]) {
-			snprintf(why, sizeof(why), "centre name contains %s U+%04X",
-				 k == CP_NAME_FORMAT ? "an invisible formatting character"
-				 : k == CP_NAME_INVISIBLE ? "an invisible character"
-				 : "an unassigned or private-use character", (unsigned)c.first[k]);
-			return refuse_file(v, h->centre_line, why);
-		}
-	return 0;
+	cp_utf8_name_check(name, &c);
+	if (cp_utf8_name_reasons(&c, why) == 0)
+		return 0;
+	snprintf(line, sizeof(line), "centre name %s", why[0]);
+	return refuse_file(v, h->centre_line, line);
 }
 
 static int on_head(void *ctx, const struct cp_results_head *h)
