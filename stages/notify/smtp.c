@@ -121,9 +121,11 @@ static int code_of(const smtp_status_t *st)
 
 /* A message's outcome from the replies it had: to its sender (MAIL), its
  * recipient (RCPT) and its data (DATA, then the end of data). A 421 judges
- * the connection, not the message; a message whose content went out and had
- * no reply may have been delivered (the documented window). A message the
- * server never judged is not attempted, for the reason why_not. */
+ * the connection, not the message: also at the end of the data it says the
+ * message was not taken (RFC 5321 4.2.2, 3.8), so it is deferred without an
+ * attempt; a message whose content went out and had no reply may have been
+ * delivered (the documented window). A message the server never judged is
+ * not attempted, for the reason why_not. */
 static void outcome(struct cp_mail *m, smtp_message_t msg, smtp_recipient_t rcpt,
 		    const char *why_not)
 {
@@ -136,7 +138,12 @@ static void outcome(struct cp_mail *m, smtp_message_t msg, smtp_recipient_t rcpt
 
 	m->attempted = true;
 	if (rc / 100 == 2) {
-		if (tc / 100 == 2 || tc / 100 == 5 || (tc / 100 == 4 && (tc != 421 || handed))) {
+		if (tc == 421) {
+			cp_mail_set_reply(m, tc, t->text);
+			m->attempted = false;
+			return;
+		}
+		if (tc / 100 == 2 || tc / 100 == 5 || tc / 100 == 4) {
 			cp_mail_set_reply(m, tc, t->text);
 			return;
 		}
