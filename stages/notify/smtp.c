@@ -50,6 +50,11 @@ struct session {
 	 * finished), not to be taken for the server's word. */
 	struct cp_mail *mails;
 	bool *replied;
+	/* the message whose content was withheld (cp_mail_remake), which ends
+	 * the session before its data: libesmtp cannot skip a message once
+	 * its envelope went out; -1: none */
+	long stopped_at;
+	bool remake_failed;   /* the registry could not be read to remake one */
 	unsigned char open_before[FD_SCAN / 8]; /* fds open before the session */
 };
 
@@ -148,6 +153,42 @@ static void on_event(smtp_session_t s, int event, void *arg, ...)
 		if (m)
 			ss->replied[m - ss->mails] = true;
 	}
+}
+
+/* One message's content for libesmtp, made again (cp_mail_remake) when
+ * libesmtp rewinds it, just before its data goes out. */
+struct content {
+	struct session *ss;
+	struct cp_mail *m;
+	bool given, stop;
+};
+
+static const char *content(void **ctx, int *len, void *arg)
+{
+	struct content *c = arg;
+
+	(void)ctx;
+	if (!len) { /* rewind: the data is about to go out */
+		int r = c->stop ? 1 : cp_mail_remake(c->m);
+
+		c->given = false;
+		if (r != 0 && !c->stop) {
+			c->stop = true;
+			c->ss->stopped_at = c->m - c->ss->mails;
+			c->ss->remake_failed = r < 0;
+		}
+		return NULL;
+	}
+	if (c->stop) {
+		/* libesmtp drops the connection on an error here, before any
+		 * of the message's data */
+		errno = ECANCELED;
+		*len = 0;
+		return NULL;
+	}
+	*len = c->given ? 0 : (int)strlen(c->m->text);
+	c->given = true;
+	return c->m->text;
 }
 
 struct auth {
@@ -298,6 +339,14 @@ static enum cp_mail_session verdict(const struct cp_conf *conf, const struct ses
 	}
 	if (refused)
 		return CP_MAIL_UNREACHABLE;
+	if (ss->stopped_at >= 0 && !ss->busy && !ss->overdue) {
+		if (ss->remake_failed) {
+			cp_warn("the registry could not be read to make a message again: the"
+				" session was ended, the rest waits for a retry");
+			return CP_MAIL_CLOSED;
+		}
+		return CP_MAIL_DONE; /* the caller sends the rest in a new session */
+	}
 	if (!answered && !ss->busy) {
 		/* libesmtp ends a session whose AUTH or required STARTTLS failed
 		 * without a message's reply */
@@ -323,7 +372,10 @@ static enum cp_mail_session verdict(const struct cp_conf *conf, const struct ses
 	return CP_MAIL_DONE;
 }
 
-enum cp_mail_session cp_mail_send_smtp(const struct cp_conf *conf, struct cp_mail *m, size_t n)
+/* One session for the n messages; *stopped_at: the message withheld that
+ * ended it (the ones after it not tried), or -1. */
+static enum cp_mail_session one_session(const struct cp_conf *conf, struct cp_mail *m,
+					size_t n, long *stopped_at)
 {
 	static const int timeouts[] = { Timeout_GREETING, Timeout_ENVELOPE, Timeout_DATA,
 					Timeout_TRANSFER, Timeout_DATA2 };
@@ -332,6 +384,7 @@ enum cp_mail_session cp_mail_send_smtp(const struct cp_conf *conf, struct cp_mai
 	smtp_session_t s = smtp_create_session();
 	smtp_recipient_t *rcpt = cp_xcalloc(n, sizeof(*rcpt));
 	smtp_message_t *msg = cp_xcalloc(n, sizeof(*msg));
+	struct content *body = cp_xcalloc(n, sizeof(*body));
 	auth_context_t actx = NULL;
 	struct auth auth = { conf->mail_user, "" };
 	struct session ss;
@@ -342,6 +395,7 @@ enum cp_mail_session cp_mail_send_smtp(const struct cp_conf *conf, struct cp_mai
 	ss.fd = -1;
 	ss.timeout = conf->mail_timeout;
 	ss.mails = m;
+	ss.stopped_at = -1;
 	ss.replied = cp_xcalloc(n ? n : 1, sizeof(*ss.replied));
 	if (!s) {
 		cp_error("cannot start an SMTP session");
@@ -375,7 +429,8 @@ enum cp_mail_session cp_mail_send_smtp(const struct cp_conf *conf, struct cp_mai
 		smtp_message_set_application_data_release(msg[i], &m[i], NULL);
 		smtp_set_reverse_path(msg[i], from);
 		rcpt[i] = smtp_add_recipient(msg[i], m[i].to);
-		smtp_set_message_str(msg[i], m[i].text);
+		body[i] = (struct content){ &ss, &m[i], false, false };
+		smtp_set_messagecb(msg[i], content, &body[i]);
 	}
 	/* false when no connection was made or the greeting was not 2xx:
 	 * verdict() tells those apart from what the callbacks saw */
@@ -392,7 +447,24 @@ out:
 	sodium_memzero(auth.password, sizeof(auth.password));
 	free(from);
 	free(ss.replied);
+	free(body);
+	*stopped_at = ss.stopped_at;
 	free(rcpt);
 	free(msg);
+	return rc;
+}
+
+enum cp_mail_session cp_mail_send_smtp(const struct cp_conf *conf, struct cp_mail *m, size_t n)
+{
+	enum cp_mail_session rc;
+	long stopped_at;
+
+	/* a message withheld ends its session: the ones after it go in the
+	 * next (each ends one session at most) */
+	while ((rc = one_session(conf, m, n, &stopped_at)) == CP_MAIL_DONE && stopped_at >= 0 &&
+	       (size_t)stopped_at + 1 < n) {
+		m += stopped_at + 1;
+		n -= (size_t)stopped_at + 1;
+	}
 	return rc;
 }
