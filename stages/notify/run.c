@@ -426,8 +426,8 @@ static int skip(void *ctx, xmlNodePtr n)
 
 /* A centre address that cannot be used (a line break, a space, not one
  * address): the results file's data, not the server's fault. The centre
- * fails without a send, visible in 'certpress status BATCH', and the
- * warning names the line to correct. */
+ * fails without a send, visible in 'certpress status BATCH' and run's
+ * summary, and the error names the line to correct. */
 static int unusable_centre(struct notify *nt, const char *key)
 {
 	char *results = cp_spool_batch_file(&nt->st->spool, nt->st->batch, "results.xml");
@@ -437,9 +437,11 @@ static int unusable_centre(struct notify *nt, const char *key)
 
 	snprintf(reply, sizeof(reply), "the centre's address (results.xml line %ld) is not one"
 		 " this sender can use", line);
-	cp_warn("%s:%ld: centre '%s': email address not usable (a control character, a space,"
-		" or not one plain address): the centre is not emailed", results, line,
-		nt->centre_number);
+	/* an error, said under -q too: nobody else tells the centre that its
+	 * export is ready (the batch is done all the same: nothing to retry) */
+	cp_error("%s:%ld: centre '%s': email address not usable (a control character, a space,"
+		 " or not one plain address): the centre is not emailed; tell it another way",
+		 results, line, nt->centre_number);
 	nt->failed++;
 	rc = record(nt, key, NULL, "-", "failed", reply, 0);
 	free(results);
