@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "util/msg.h"
+#include "util/readfile.h"
 #include "util/secret.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -34,6 +35,7 @@ struct key {
 };
 
 #define OFF(f) offsetof(struct cp_conf, f)
+#define CONF_MAX_BYTES (1 << 20)
 static const struct key keys[] = {
 	{ "certpress", "awarding-body", T_TEXT, OFF(awarding_body), "Example Awards", 0, 0 },
 	{ "certpress", "verify-url", T_URL, OFF(verify_url), "https://verify.example.org/v/", 0, 0 },
@@ -270,14 +272,14 @@ static int handler(void *user, const char *section, const char *name, const char
 int cp_conf_load_file(struct cp_conf *conf, const char *path)
 {
 	struct parse p = { .conf = conf };
-	char resolved[PATH_MAX], *copy;
-	FILE *f;
+	char resolved[PATH_MAX], *copy, *text;
+	size_t len;
 	int line;
 
 	memset(conf, 0, sizeof(*conf));
-	f = fopen(path, "r");
-	if (!f)
-		return cp_error("%s: cannot read configuration: %s", path, strerror(errno));
+	/* a FIFO or a device is refused, never waited on; at most 1 MB */
+	if (cp_read_text_file(path, "configuration", CONF_MAX_BYTES, &text, &len) < 0)
+		return -1;
 	conf->path = cp_xstrdup(path);
 	copy = cp_xstrdup(realpath(path, resolved) ? resolved : path);
 	conf->dir = cp_xstrdup(dirname(copy));
@@ -289,8 +291,8 @@ int cp_conf_load_file(struct cp_conf *conf, const char *path)
 			cp_bug("default for '%s': %s", keys[i].name, why);
 	}
 	ini_allow_multiline = false;
-	line = ini_parse_file(f, handler, &p);
-	fclose(f);
+	line = ini_parse_string(text, handler, &p);
+	free(text);
 	if (line != 0) {
 		if (line < 0)
 			cp_error("%s: cannot read configuration", path);

@@ -8,6 +8,8 @@
 #include "engine/bind.h"
 #include "util/exitcode.h"
 #include "util/json.h"
+#include "util/msg.h"
+#include "util/secret.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -30,12 +32,25 @@ int cp_card_args(const struct cp_cmdline *c, int argc, char **argv, struct cp_ca
 int cp_card_lookup(struct cp_cmd_env *e, const char *config, const char *typed,
 		   char ref[CP_REF_LEN + 1], struct cp_card *card)
 {
+	uint32_t serial;
+	unsigned issue;
 	int rc;
 
-	if ((rc = cp_cmd_conf(e, config)) || (rc = cp_cmd_key(e)))
+	if ((rc = cp_cmd_conf(e, config)))
 		return rc;
-	if (cp_cmd_reference(e, typed, ref))
+	if (!cp_secret_readable(e->conf.key_file)) {
+		/* an operator in the spool's group may not read the key: the
+		 * reference is looked up as typed (normalised), so its check
+		 * characters are checked against the registry's record of it */
+		cp_info("%s: the reference key is not this user's to read: the reference is "
+			"checked against the registry", e->conf.key_file);
+		if (!cp_ref_parse(typed, ref, &serial, &issue))
+			return 1;
+	} else if ((rc = cp_cmd_key(e))) {
+		return rc;
+	} else if (cp_cmd_reference(e, typed, ref)) {
 		return 1;
+	}
 	if ((rc = cp_cmd_registry_read(e)))
 		return rc;
 	rc = cp_card_find(&e->reg, ref, card);

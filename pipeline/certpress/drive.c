@@ -215,7 +215,7 @@ char **cp_inbox_files(const struct cp_spool *spool, size_t *n)
 		if (de->d_name[0] == '.')
 			continue;
 		p = cp_xasprintf("%s/%s", spool->inbox, de->d_name);
-		if (lstat(p, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		if (lstat(p, &st) == 0) {
 			v = cp_xrealloc(v, (*n + 1) * sizeof(*v));
 			v[(*n)++] = p;
 		} else {

@@ -32,8 +32,8 @@ int cp_drive(struct cp_cmd_env *e, const char *config, const struct cp_spool *sp
  * The fd holding the claim, or -1. */
 int cp_inbox_claim(const char *path);
 /* Every inbox entry not starting with a dot, sorted (caller frees each and
- * the array): regular files, and whatever else is there but a folder (a
- * link, a FIFO...), which validate refuses with its reason instead of
+ * the array): regular files, and whatever else is there (a link, a FIFO, a
+ * socket, a folder...), which validate refuses with its reason instead of
  * leaving it unseen for ever. */
 char **cp_inbox_files(const struct cp_spool *spool, size_t *n);
 

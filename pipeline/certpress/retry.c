@@ -11,9 +11,9 @@
 
 #include "cli.h"
 #include "drive.h"
-#include "util/digest.h"
 #include "util/exitcode.h"
 #include "util/msg.h"
+#include "util/screen.h"
 #include "spool.h"
 #include "stage.h"
 #include "util/xalloc.h"
@@ -40,13 +40,32 @@ static int lock_batch(const char *dir, const char *batch, int *fd)
 	return got;
 }
 
+/* Whether the inbox entry at path is the file whose SHA-256 validate
+ * recorded: hashed as validate hashed it (its screening, at most
+ * max-file-mb + 1 bytes), and only if it is a regular file, opened without
+ * following a link or waiting on a FIFO: an entry that would hang a reader
+ * or never end (a link to /dev/zero) is validate's to refuse, not read. */
+static bool is_source(const struct cp_cmd_env *e, const char *path, const char *sha)
+{
+	struct cp_screen sc;
+	int fd = cp_screen_open(path, false, &sc);
+	bool same;
+
+	if (fd < 0)
+		return false;
+	same = cp_screen_fd(fd, path, (off_t)e->conf.max_results_mb << 20, &sc, NULL) >= 0 &&
+	       !strcmp(sc.sha256, sha);
+	close(fd);
+	return same;
+}
+
 /* The inbox file a batch stopped in validate was made from, when validate
  * died before the batch had its own copy: found by its SHA-256 (the name
  * the registry holds may be an escaped form). NULL if there is none. */
 static char *inbox_source(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch)
 {
 	char *results = cp_spool_batch_file(spool, batch, "results.xml"), **files, *found = NULL;
-	char sha[CP_SHA256_HEX] = "", hex[CP_SHA256_HEX];
+	char sha[CP_SHA256_HEX] = "";
 	size_t n = 0;
 	bool have = access(results, F_OK) == 0;
 
@@ -56,7 +75,7 @@ static char *inbox_source(struct cp_cmd_env *e, const struct cp_spool *spool, co
 	cp_registry_batch_results_sha256(&e->reg, batch, sha);
 	files = cp_inbox_files(spool, &n);
 	for (size_t i = 0; i < n; i++) {
-		if (!found && *sha && cp_sha256_file(files[i], hex) == 0 && !strcmp(hex, sha))
+		if (!found && *sha && is_source(e, files[i], sha))
 			found = cp_xstrdup(files[i]);
 		free(files[i]);
 	}

@@ -35,6 +35,26 @@ void cp_summary_add(struct cp_summary *s, const char *batch, int code)
 	s->code[s->n++] = code;
 }
 
+/* A centre that cannot be told its export is ready (its address in the
+ * results file unusable, or the server refused it) is for the operator to
+ * tell some other way: said in the summary, which a nightly run logs. */
+struct centre_failed {
+	char centre[64], reply[256];
+};
+
+static int centre_row(void *ctx, const struct cp_notification_row *n)
+{
+	struct centre_failed *c = ctx;
+	const char *prefix = "centre:";
+
+	if (!*c->centre && !strcmp(n->status, "failed") &&
+	    !strncmp(n->key, prefix, strlen(prefix))) {
+		snprintf(c->centre, sizeof(c->centre), "%s", n->key + strlen(prefix));
+		snprintf(c->reply, sizeof(c->reply), "%s", n->reply ? n->reply : "");
+	}
+	return 0;
+}
+
 static void add(struct cp_batch_counts *t, const struct cp_batch_counts *c)
 {
 	t->accepted += c->accepted;
@@ -62,14 +82,21 @@ void cp_summary_print(const struct cp_summary *s, struct cp_registry *reg, bool 
 		fputs("{\"batches\":[", f);
 	for (size_t i = 0; i < s->n; i++) {
 		struct cp_batch_counts c;
+		struct centre_failed cf = { "", "" };
 
 		cp_registry_batch_counts(reg, s->batch[i], &c);
+		cp_notifications_unsent_each(reg, s->batch[i], centre_row, &cf);
 		add(&t, &c);
 		done += s->code[i] == CP_EX_OK;
 		if (json) {
 			fprintf(f, "%s{\"id\":\"%s\",\"exit\":%d,\"outcome\":\"%s\",", i ? "," : "",
 				s->batch[i], s->code[i], s->code[i] ? cp_exit_name(s->code[i]) : "ok");
 			cp_summary_json_counts(f, &c);
+			if (*cf.centre) {
+				int first = 0;
+
+				cp_json_field(f, &first, "centre_not_emailed", cf.reply);
+			}
 			fputc('}', f);
 		} else {
 			fprintf(f, "%-20s %-12s %ld accepted, %ld rejected, %ld held; %ld documents;"
@@ -77,6 +104,9 @@ void cp_summary_print(const struct cp_summary *s, struct cp_registry *reg, bool 
 				s->batch[i], s->code[i] ? cp_exit_name(s->code[i]) : "done",
 				c.accepted, c.rejected, c.held, c.documents, c.sent, c.deferred,
 				c.failed);
+			if (*cf.centre)
+				fprintf(f, "%-20s centre %s not emailed: %s\n", "", cf.centre,
+					cf.reply);
 		}
 	}
 	if (json) {

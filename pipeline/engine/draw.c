@@ -450,5 +450,8 @@ int cp_draw(struct cp_pdf *p, const struct cp_layout *l, struct cp_values *v, in
 	}
 	if (table)
 		table_free(&t);
+	/* they pointed at this function's buffers */
+	v->v[CP_B_PAGE] = NULL;
+	v->v[CP_B_PAGES] = NULL;
 	return p->error ? -1 : npages;
 }

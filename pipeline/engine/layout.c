@@ -616,19 +616,31 @@ int cp_layout_load(struct cp_layout *l, const char *dir, const char *name,
 	l->name = cp_xstrdup(name);
 	l->path = cp_xasprintf("%s/%s.xml", dir, name);
 	cp_xml_init();
-	s = cp_screen_file(l->path, 4 << 20, &sc);
-	if (s != 0) {
-		if (s > 0)
+	/* screened and parsed through one descriptor: a template swapped for a
+	 * FIFO or another file in between is never read */
+	fd = cp_screen_open(l->path, true, &sc);
+	if (fd == CP_SCREEN_REFUSED || fd < 0) {
+		if (fd < 0 && fd != CP_SCREEN_REFUSED)
+			snprintf(sc.reason, sizeof(sc.reason), "cannot open: %s", strerror(errno));
+		cp_error("%s: %s", l->path, sc.reason);
+		cp_layout_release(l);
+		return -1;
+	}
+	s = cp_screen_fd(fd, l->path, 4 << 20, &sc, NULL);
+	if (s != 0 || lseek(fd, 0, SEEK_SET) < 0) {
+		if (s > 0 && sc.line > 0)
 			cp_error("%s:%ld: %s", l->path, sc.line, sc.reason);
+		else if (s > 0)
+			cp_error("%s: %s", l->path, sc.reason);
+		else if (s == 0)
+			cp_error("%s: cannot read: %s", l->path, strerror(errno));
+		close(fd);
 		cp_layout_release(l);
 		return -1;
 	}
 	cp_xml_errors_to(&err);
-	fd = open(l->path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		doc = xmlReadFd(fd, l->path, "UTF-8", CP_XML_PARSE_OPTIONS);
-		close(fd);
-	}
+	doc = xmlReadFd(fd, l->path, "UTF-8", CP_XML_PARSE_OPTIONS);
+	close(fd);
 	cp_xml_errors_to(NULL);
 	if (!doc) {
 		cp_error("%s:%ld: %s", l->path, err.line, err.message);

@@ -153,13 +153,15 @@ static int pack_batch(struct cp_stage *st, void *ctx, char **counts)
 	p->batch = st->batch;
 	p->dir = cp_xstrdup(st->dir);
 	p->work = cp_xasprintf("%s/pack", p->dir); /* swept already, by cp_stage_start */
+	cp_spool_sweep_reprints(&st->spool); /* the replacements it may take */
 	if (cp_mkdirs(p->work) < 0)
 		return CP_EX_CANTCREAT;
 	if (cp_pack_count_runs(p) < 0 || check_rendered(p) < 0)
 		return CP_EX_DATAERR;
 	if ((reprints = claim(p)) < 0)
 		return CP_EX_IOERR;
-	return write_packed(p, &st->spool, reprints, counts);
+	/* a full disk is 74 */
+	return cp_exit_for_errno(write_packed(p, &st->spool, reprints, counts), cp_output_errno());
 }
 
 int cp_pack_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)

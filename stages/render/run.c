@@ -143,8 +143,9 @@ free:
 /* Run n workers; the worst of their exit codes. A worker holds the batch's
  * lock through the fd it inherits and dies with this process, so none goes
  * on after the stage is killed; one that is killed fails the stage with the
- * code of its signal (SIGKILL from the OOM killer: a retry resumes). */
-static int run_workers(struct cp_render *r, int n)
+ * code of its signal (SIGKILL from the OOM killer: a retry resumes), and
+ * *killed says which signal and worker, for the attempt's record. */
+static int run_workers(struct cp_render *r, int n, char **killed)
 {
 	pid_t pids[64], self = getpid();
 	int rc = CP_EX_OK;
@@ -168,7 +169,7 @@ static int run_workers(struct cp_render *r, int n)
 				_exit(CP_EX_TEMPFAIL);
 			code = cp_render_worker(r, k, n);
 			cp_render_release(r);
-			exit(code);
+			exit(cp_exit_for_errno(code, cp_output_errno())); /* a full disk: 74 */
 		}
 	}
 	for (int k = 0; k < n; k++) {
@@ -182,6 +183,9 @@ static int run_workers(struct cp_render *r, int n)
 			cp_error("render worker %d was killed by %s", k,
 				 cp_signal_name(WTERMSIG(status)));
 			rc = cp_exit_worst(rc, cp_exit_from_signal(WTERMSIG(status)));
+			if (!*killed)
+				*killed = cp_xasprintf("{\"signal\":\"%s\",\"worker\":%d}",
+						       cp_signal_name(WTERMSIG(status)), k);
 		}
 	}
 	return rc;
@@ -215,13 +219,13 @@ static int render_batch(struct cp_stage *st, void *ctx, char **counts)
 			jobs = r->learners;
 		cp_progress_start(&progress, "render", "learners", r->learners);
 		r->progress = &progress;
-		rc = run_workers(r, (int)jobs);
+		rc = run_workers(r, (int)jobs, counts);
 		cp_progress_end(&progress);
 		r->progress = NULL;
 	}
 	if (rc == CP_EX_OK && (rc = write_rendered(r, counts)) == CP_EX_OK)
 		cp_journal_remove(r->dir);
-	return rc;
+	return cp_exit_for_errno(rc, cp_output_errno()); /* a full disk is 74 */
 }
 
 int cp_render_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)

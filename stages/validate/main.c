@@ -17,7 +17,8 @@ static const char exits[] =
 	"64 usage, 65 the file is unusable as a whole (moved to spool/failed/),\n"
 	"66 an input is missing or not a regular file, 70 internal error, 73 an\n"
 	"output cannot be created, 74 I/O error, 75 the batch is locked by another\n"
-	"process, 78 configuration (a catalogue title no font can draw too).\n";
+	"process, 78 configuration (a catalogue title that breaks the name rule\n"
+	"or that no font can draw too).\n";
 
 int main(int argc, char **argv)
 {

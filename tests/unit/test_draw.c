@@ -263,6 +263,9 @@ static int draw_words(struct cp_values *v, struct word *words, int max)
 
 	assert_int_equal(cp_pdf_begin(&fx.pdf), 0);
 	assert_int_equal(cp_draw(&fx.pdf, &fx.layout, v, 1), 1);
+	/* the page numbers were cp_draw's own buffers: none left pointing there */
+	assert_null(v->v[CP_B_PAGE]);
+	assert_null(v->v[CP_B_PAGES]);
 	assert_int_equal(cp_pdf_save(&fx.pdf, &info, &buf, &len), 0);
 	snprintf(path, sizeof(path), "%s/out.pdf", fx.dir);
 	f = fopen(path, "wb");
