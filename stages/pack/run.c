@@ -148,6 +148,7 @@ static int pack_batch(struct cp_stage *st, void *ctx, char **counts)
 {
 	struct cp_pack *p = ctx;
 	long reprints;
+	int rc;
 
 	p->reg = &st->reg;
 	p->batch = st->batch;
@@ -160,8 +161,8 @@ static int pack_batch(struct cp_stage *st, void *ctx, char **counts)
 		return CP_EX_DATAERR;
 	if ((reprints = claim(p)) < 0)
 		return CP_EX_IOERR;
-	/* a full disk is 74 */
-	return cp_exit_for_errno(write_packed(p, &st->spool, reprints, counts), cp_output_errno());
+	rc = write_packed(p, &st->spool, reprints, counts);
+	return cp_exit_for_errno(rc, cp_output_errno()); /* a full disk is 74 */
 }
 
 int cp_pack_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
