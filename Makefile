@@ -131,8 +131,10 @@ $(B)/certpress: $(B)/pipeline/certpress/certpress.o $(B)/libcmd.a $(LIBS)
 # The verification service (verifyd/): it links only what it uses of the
 # pipeline layer (configuration, references, the snapshot) and libutil, and
 # none of SQLite, libxml2 or the PDF engine (t0005 checks its NEEDED list),
-# so the internet-facing process can never open the registry.
-VERIFYD_PKGS = libmicrohttpd libsodium inih
+# so the internet-facing process can never open the registry. libcrypto:
+# libutil's file reading screens what it reads (readfile.c, screen.c) and
+# digests it with OpenSSL's SHA-256.
+VERIFYD_PKGS = libmicrohttpd libsodium inih libcrypto
 override CPPFLAGS += $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
 VERIFYD_LIBS := $(shell pkg-config --libs $(VERIFYD_PKGS) 2>/dev/null) -lunistring -lm
 $(B)/certpress-verifyd: $(call objs,verifyd) $(LIB_CORE) $(LIB_UTIL)

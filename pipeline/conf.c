@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "util/msg.h"
+#include "util/readfile.h"
 #include "util/secret.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -35,6 +36,7 @@ struct key {
 };
 
 #define OFF(f) offsetof(struct cp_conf, f)
+#define CONF_MAX_BYTES (1 << 20)
 static const struct key keys[] = {
 	{ "certpress", "awarding-body", T_TEXT, OFF(awarding_body), "Example Awards", 0, 0 },
 	{ "certpress", "verify-url", T_URL, OFF(verify_url), "https://verify.example.org/v/", 0, 0 },
@@ -179,114 +181,119 @@ int cp_conf_listen_parse(const char *v, struct cp_listen *l)
 	return 0;
 }
 
+/* The new value of a string key, the old one freed; NULL (no error). */
+static char *replace(char **sp, char *value)
+{
+	free(*sp);
+	*sp = value;
+	return NULL;
+}
+
+static char *set_tls(int *ip, const char *v)
+{
+	if (!strcmp(v, "off"))
+		*ip = CP_TLS_OFF;
+	else if (!strcmp(v, "opportunistic"))
+		*ip = CP_TLS_OPPORTUNISTIC;
+	else if (!strcmp(v, "required"))
+		*ip = CP_TLS_REQUIRED;
+	else
+		return cp_xasprintf("'%s' is not off, opportunistic or required", v);
+	return NULL;
+}
+
+/* file:DIR (DIR resolved as a path is) or smtp://host:port. */
+static char *set_transport(const struct cp_conf *conf, char **sp, const char *v)
+{
+	if (strncmp(v, "file:", 5) == 0 && v[5]) {
+		char *dir = resolve(conf, v + 5);
+
+		replace(sp, cp_xasprintf("file:%s", dir));
+		free(dir);
+		return NULL;
+	}
+	if (strncmp(v, "smtp://", 7) == 0) {
+		const char *colon = strrchr(v + 7, ':');
+		char *end;
+		long port;
+
+		if (!colon || colon == v + 7)
+			return cp_xasprintf("'%s' is not smtp://host:port", v);
+		errno = 0;
+		port = strtol(colon + 1, &end, 10);
+		if (errno || *end || end == colon + 1 || port < 1 || port > 65535)
+			return cp_xasprintf("'%s' has no valid port", v);
+		return replace(sp, cp_xstrdup(v));
+	}
+	return cp_xasprintf("'%s' is neither file:DIR nor smtp://host:port", v);
+}
+
+static char *set_bool(bool *bp, const char *v)
+{
+	if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcasecmp(v, "on") ||
+	    !strcmp(v, "1"))
+		*bp = true;
+	else if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcasecmp(v, "off") ||
+		 !strcmp(v, "0"))
+		*bp = false;
+	else
+		return cp_xasprintf("'%s' is not yes or no", v);
+	return NULL;
+}
+
+static char *set_long(long *lp, const struct key *k, const char *v)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || end == v || n < k->min || n > k->max)
+		return cp_xasprintf("'%s' is not a whole number from %ld to %ld", v, k->min,
+				    k->max);
+	*lp = n;
+	return NULL;
+}
+
 /* Returns NULL if the value is good, else why not; stores it in conf. */
 static char *set_value(struct cp_conf *conf, const struct key *k, const char *v)
 {
-	char **sp = (char **)((char *)conf + k->offset);
-	char *end;
+	void *field = (char *)conf + k->offset;
+	char **sp = field;
 
 	if (has_control(v))
 		return cp_xstrdup("control characters are not allowed");
 	switch (k->type) {
 	case T_TEXT:
-		if (!*v)
-			return cp_xstrdup("must not be empty");
-		free(*sp);
-		*sp = cp_xstrdup(v);
-		return NULL;
+		return !*v ? cp_xstrdup("must not be empty") : replace(sp, cp_xstrdup(v));
 	case T_PATH:
-		if (!*v)
-			return cp_xstrdup("must not be empty");
-		free(*sp);
-		*sp = resolve(conf, v);
-		return NULL;
+		return !*v ? cp_xstrdup("must not be empty") : replace(sp, resolve(conf, v));
 	case T_OPT_TEXT:
 	case T_OPT_PATH:
-		free(*sp);
-		*sp = !*v ? NULL : k->type == T_OPT_PATH ? resolve(conf, v) : cp_xstrdup(v);
-		return NULL;
-	case T_TLS: {
-		int *ip = (int *)((char *)conf + k->offset);
-
-		if (!strcmp(v, "off"))
-			*ip = CP_TLS_OFF;
-		else if (!strcmp(v, "opportunistic"))
-			*ip = CP_TLS_OPPORTUNISTIC;
-		else if (!strcmp(v, "required"))
-			*ip = CP_TLS_REQUIRED;
-		else
-			return cp_xasprintf("'%s' is not off, opportunistic or required", v);
-		return NULL;
-	}
+		return replace(sp, !*v ? NULL : k->type == T_OPT_PATH ? resolve(conf, v)
+								       : cp_xstrdup(v));
+	case T_TLS:
+		return set_tls(field, v);
 	case T_URL:
 		if ((strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0) ||
 		    strchr(v, ' ') || !strchr(v, '.'))
 			return cp_xasprintf("'%s' is not an http or https URL", v);
-		free(*sp);
-		*sp = cp_xstrdup(v);
-		return NULL;
+		return replace(sp, cp_xstrdup(v));
 	case T_TRANSPORT:
-		if (strncmp(v, "file:", 5) == 0 && v[5]) {
-			char *dir = resolve(conf, v + 5);
-
-			free(*sp);
-			*sp = cp_xasprintf("file:%s", dir);
-			free(dir);
-			return NULL;
-		}
-		if (strncmp(v, "smtp://", 7) == 0) {
-			const char *colon = strrchr(v + 7, ':');
-			long port;
-
-			if (!colon || colon == v + 7)
-				return cp_xasprintf("'%s' is not smtp://host:port", v);
-			errno = 0;
-			port = strtol(colon + 1, &end, 10);
-			if (errno || *end || end == colon + 1 || port < 1 || port > 65535)
-				return cp_xasprintf("'%s' has no valid port", v);
-			free(*sp);
-			*sp = cp_xstrdup(v);
-			return NULL;
-		}
-		return cp_xasprintf("'%s' is neither file:DIR nor smtp://host:port", v);
+		return set_transport(conf, sp, v);
 	case T_LISTEN:
 		if (!cp_conf_listen_ok(v))
 			return cp_xasprintf("'%s' is not ADDR:PORT (an IPv4 address, or an IPv6 "
 					    "one in brackets, and a port from 0 to 65535)", v);
-		free(*sp);
-		*sp = cp_xstrdup(v);
-		return NULL;
+		return replace(sp, cp_xstrdup(v));
 	case T_FROM:
 		if (!from_ok(v))
 			return cp_xasprintf("'%s' is not an address or 'Name <address>'", v);
-		free(*sp);
-		*sp = cp_xstrdup(v);
-		return NULL;
-	case T_BOOL: {
-		bool *bp = (bool *)((char *)conf + k->offset);
-
-		if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcasecmp(v, "on") ||
-		    !strcmp(v, "1"))
-			*bp = true;
-		else if (!strcasecmp(v, "no") || !strcasecmp(v, "false") ||
-			 !strcasecmp(v, "off") || !strcmp(v, "0"))
-			*bp = false;
-		else
-			return cp_xasprintf("'%s' is not yes or no", v);
-		return NULL;
-	}
-	case T_LONG: {
-		long *lp = (long *)((char *)conf + k->offset);
-		long n;
-
-		errno = 0;
-		n = strtol(v, &end, 10);
-		if (errno || *end || end == v || n < k->min || n > k->max)
-			return cp_xasprintf("'%s' is not a whole number from %ld to %ld", v,
-					    k->min, k->max);
-		*lp = n;
-		return NULL;
-	}
+		return replace(sp, cp_xstrdup(v));
+	case T_BOOL:
+		return set_bool(field, v);
+	case T_LONG:
+		return set_long(field, k, v);
 	}
 	return cp_xstrdup("unknown key type");
 }
@@ -323,14 +330,14 @@ static int handler(void *user, const char *section, const char *name, const char
 int cp_conf_load_file(struct cp_conf *conf, const char *path)
 {
 	struct parse p = { .conf = conf };
-	char resolved[PATH_MAX], *copy;
-	FILE *f;
+	char resolved[PATH_MAX], *copy, *text;
+	size_t len;
 	int line;
 
 	memset(conf, 0, sizeof(*conf));
-	f = fopen(path, "r");
-	if (!f)
-		return cp_error("%s: cannot read configuration: %s", path, strerror(errno));
+	/* a FIFO or a device is refused, never waited on; at most 1 MB */
+	if (cp_read_text_file(path, "configuration", CONF_MAX_BYTES, &text, &len) < 0)
+		return -1;
 	conf->path = cp_xstrdup(path);
 	copy = cp_xstrdup(realpath(path, resolved) ? resolved : path);
 	conf->dir = cp_xstrdup(dirname(copy));
@@ -342,8 +349,8 @@ int cp_conf_load_file(struct cp_conf *conf, const char *path)
 			cp_bug("default for '%s': %s", keys[i].name, why);
 	}
 	ini_allow_multiline = false;
-	line = ini_parse_file(f, handler, &p);
-	fclose(f);
+	line = ini_parse_string(text, handler, &p);
+	free(text);
 	if (line != 0) {
 		if (line < 0)
 			cp_error("%s: cannot read configuration", path);

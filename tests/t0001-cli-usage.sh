@@ -62,6 +62,20 @@ check "certpress --help names every exit code of certpress(1) ($want)" \
 sed -n 's/^| `\([a-z-]*\)[ `].*/\1/p' "$TOP/README.md" | sort -u > commands
 check "certpress --help lists every command of the README ($(wc -l < commands))" \
 	"[ \$(wc -l < commands) -ge 12 ] && while read -r c; do grep -q \"^  \$c\\b\" out || exit 1; done < commands"
+# each command's --help and its usage errors print the line --help lists
+# for it (one table: opts.h), a long one broken under the name
+grep '^  [a-z]' out | sed 's/^  //' > synopses
+check "certpress --help lists 12 synopses" "[ \$(wc -l < synopses) -ge 12 ]"
+while read -r c rest; do
+	line="usage: certpress $c${rest:+ $rest}"
+	check_exit 0 "certpress $c --help" certpress $c --help
+	check "certpress $c --help: its usage, then its options" \
+		"[ \"\$(sed '/^\$/q' out | tr -s ' \n' ' ' | sed 's/ \$//')\" = '$line' ] && grep -q '^ *--help  *this text' out && [ ! -s err ]"
+	check "certpress $c --help's lines fit 80 columns" "! grep -q '.\{81\}' out"
+	check_exit 64 "certpress $c with an unknown option" certpress $c --frobnicate
+	check "certpress $c names it, then its usage" \
+		"contains err 'frobnicate' && [ \"\$(sed 1d err | tr -s ' \n' ' ' | sed 's/ \$//')\" = '$line' ] && [ ! -s out ]"
+done < synopses
 check_exit 0 "certpress --version" certpress --version
 check "certpress --version prints name and version" "grep -qE '^certpress [0-9]+\.[0-9]+' out"
 check_exit 64 "certpress with no command" certpress

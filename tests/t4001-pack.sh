@@ -212,6 +212,16 @@ check "the next batch's ticket lists the replacement, marked" \
 check "...and its print file ends with it" \
 	"[ \$(qpdf --show-npages spool/print/$b2/print-$b2.pdf) = 10 ] && pdftotext -f 10 -l 10 spool/print/$b2/print-$b2.pdf - | grep -q $new"
 check "the ticket with a reprint validates" "xmllint --noout --schema $TOP/config/ticket.xsd $t2"
+# the zip is one centre's batch: a replacement (of any centre's learner)
+# is never in it, nor in its manifest; its digital copy stays where reprint
+# made it, for the operator to send (README, certpress-pack)
+check "the replacement is in no zip or manifest of the batch that prints it" \
+	"python3 -c 'import sys, zipfile
+for z in sys.argv[2:]:
+    with zipfile.ZipFile(z) as f:
+        assert not [n for n in f.namelist() if sys.argv[1] in n], z
+        assert sys.argv[1].encode() not in f.read(\"manifest.csv\"), z' $new spool/exports/$b2/*.zip"
+check "...its digital copy stays in spool/reprints/digital/" "qpdf --check spool/reprints/digital/$new.pdf > /dev/null"
 python3 "$TOP/bench/gen-results.py" 2 third.xml 6 > /dev/null
 through_pack third.xml
 check "a later batch does not print it again" "! grep -q $new spool/print/$batch/print-$batch.ticket.xml"

@@ -27,15 +27,31 @@
 #include "util/edsign.h"
 #include "util/banned.h"
 
-#define SYNOPSIS "certpress-verifyd [-c FILE] [--listen ADDR:PORT] [--snapshot DIR] [--threads N]"
+struct verifyd_args {
+	const char *config, *listen, *snapshot, *threads;
+};
 
-static void usage(FILE *f, const struct cp_opt *opts)
+static const struct cp_opt opts[] = {
+	CP_OPTS_COMMON(struct verifyd_args, config),
+	CP_OPT_VALUE_OF(struct verifyd_args, listen, "listen", "ADDR:PORT",
+			"where to listen ([verify] listen)"),
+	CP_OPT_VALUE_OF(struct verifyd_args, snapshot, "snapshot", "DIR",
+			"the snapshot's folder ([verify] snapshot)"),
+	CP_OPT_VALUE_OF(struct verifyd_args, threads, "threads", "N",
+			"threads ([verify] threads; 0: one per processor)"),
+	CP_OPTS_END,
+};
+static const struct cp_cmdline line = { "certpress-verifyd", NULL, opts, NULL, 0, 0, 0 };
+
+static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s\n\n"
+	/* on one line, as README's and certpress-verifyd(8)'s synopsis */
+	cp_opts_synopsis(f, "usage: ", NULL, &line, 0);
+	fputs("\n"
 		"Serve the verification pages from the snapshot certpress publish writes\n"
 		"([verify] snapshot), checked with [verify] public-key; a new snapshot is\n"
 		"taken up on SIGHUP or when its files change. Logs 'listening on ADDR:PORT'\n"
-		"once ready; SIGTERM stops it.\n\n", SYNOPSIS);
+		"once ready; SIGTERM stops it.\n\n", f);
 	cp_opts_usage(f, opts);
 	fputs("\nexit: 0 stopped by SIGTERM or SIGINT; 64 usage; 69 cannot listen;\n"
 	      "70 internal error; 77 started as root (it runs unprivileged);\n"
@@ -124,17 +140,8 @@ static void serve(const sigset_t *set, long max_age)
 
 int main(int argc, char **argv)
 {
-	const char *config = NULL, *listen_arg = NULL, *snapshot = NULL, *threads_arg = NULL;
-	const struct cp_opt opts[] = {
-		CP_OPTS_COMMON(&config),
-		{ CP_OPT_VALUE, "listen", 0, "ADDR:PORT", "where to listen ([verify] listen)", NULL,
-		  &listen_arg },
-		{ CP_OPT_VALUE, "snapshot", 0, "DIR", "the snapshot's folder ([verify] snapshot)",
-		  NULL, &snapshot },
-		{ CP_OPT_VALUE, "threads", 0, "N", "threads ([verify] threads; 0: one per processor)",
-		  NULL, &threads_arg },
-		CP_OPTS_END,
-	};
+	struct verifyd_args a = { NULL };
+	const char *config, *listen_arg, *snapshot, *threads_arg;
 	unsigned char pk[CP_EDSIGN_PUBLIC];
 	char pem[CP_EDSIGN_PEM_MAX], told[128], *end;
 	struct cp_ref_key key;
@@ -146,20 +153,20 @@ int main(int argc, char **argv)
 	int first, fd, rc;
 
 	cp_cli_init(argv[0]);
-	switch (cp_opts_parse(argc, argv, opts, 0, &first)) {
+	switch (cp_opts_parse(&line, argc, argv, &a, &first)) {
 	case CP_OPTS_HELP:
-		usage(stdout, opts);
+		usage(stdout);
 		return CP_EX_OK;
 	case CP_OPTS_VERSION:
 		return CP_EX_OK;
 	case CP_OPTS_BAD:
-		usage(stderr, opts);
+		usage(stderr);
 		return CP_EX_USAGE;
 	}
-	if (first != argc) {
-		usage(stderr, opts);
-		return CP_EX_USAGE;
-	}
+	config = a.config;
+	listen_arg = a.listen;
+	snapshot = a.snapshot;
+	threads_arg = a.threads;
 	if (geteuid() == 0) {
 		cp_error("refusing to run as root: start it as an unprivileged user (the systemd "
 			 "unit config/certpress-verifyd.service runs it as a dynamic user)");

@@ -6,15 +6,24 @@
 
 #include "cmd.h"
 
-/* revoke's own options: --award (every document of the award), --in-error
- * (the public category "issued in error"). */
-struct cp_change_flags {
-	bool award, in_error;
+/* The arguments reprint and revoke take (REF --reason TEXT, and revoke's
+ * own --award and --in-error): reprint's options' table (cp_change_opts,
+ * of struct cp_change_args; revoke's adds its flags to the same rows,
+ * CP_CHANGE_REASON_ROW and CP_OPT_HELP_ROW) and its parse by their command
+ * line c: CP_CMD_GO, or the exit code after saying why (cp_cmd_args; 64
+ * for a reason that is not 1 to 500 characters of text). */
+struct cp_change_args {
+	const char *reason;
+	const char *ref; /* the operand */
+	bool award;      /* revoke: every document of the award */
+	bool in_error;   /* revoke: the public category "issued in error" */
 };
-/* REF --reason TEXT (and, where flags is not NULL, its options): 0, or the
- * usage code after saying why. */
-int cp_change_args(int argc, char **argv, const char *synopsis, const char **ref,
-		   const char **reason, struct cp_change_flags *flags);
+#define CP_CHANGE_REASON_ROW                                                        \
+	{ .kind = CP_OPT_VALUE, .name = "reason", .arg = "TEXT", .required = true,   \
+	  .help = "why: recorded with the document's new status",                    \
+	  .at = CP_OPT_AT(struct cp_change_args, reason, const char *) }
+extern const struct cp_opt cp_change_opts[];
+int cp_change_args(const struct cp_cmdline *c, int argc, char **argv, struct cp_change_args *a);
 /* Open everything and find the typed reference's document inside a write
  * transaction (BEGIN IMMEDIATE): 0 with the transaction open, or the exit
  * code (66 no such document) with it rolled back. */

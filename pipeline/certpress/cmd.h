@@ -1,20 +1,23 @@
 /* The certpress command's subcommands, as git's builtin.h: each lives in
  * its own file (run.c, retry.c, ... export-password.c), takes its own
  * arguments (argv[0] is the subcommand's name) and the global -c value,
- * and returns a sysexits code; certpress.c's table dispatches to them. */
+ * and returns a sysexits code; certpress.c's table dispatches to them.
+ * Each describes its command line in one table (opts.h: cp_X_line), which
+ * it parses (cp_cmd_args) and certpress --help prints. */
 #ifndef CP_CMD_H
 #define CP_CMD_H
 
 #include <stdbool.h>
 
 #include "conf.h"
+#include "opts.h"
 #include "ref.h"
 #include "registry.h"
+#include "spool.h"
 
 struct cp_cmd {
-	const char *name;
 	int (*run)(int argc, char **argv, const char *config);
-	const char *synopsis;
+	const struct cp_cmdline *line; /* its name, options and operands */
 };
 
 int cp_cmd_keygen(int argc, char **argv, const char *config);
@@ -31,17 +34,35 @@ int cp_cmd_receipt(int argc, char **argv, const char *config);
 int cp_cmd_export_password(int argc, char **argv, const char *config);
 int cp_cmd_publish(int argc, char **argv, const char *config);
 
-/* What most subcommands need: the configuration, then the key, then the
- * registry, each only if asked for. Returns 0 or the exit code to use. */
+extern const struct cp_cmdline cp_keygen_line, cp_verify_line, cp_show_line, cp_search_line,
+	cp_reprint_line, cp_revoke_line, cp_sweep_line, cp_run_line, cp_retry_line,
+	cp_status_line, cp_receipt_line, cp_export_password_line, cp_publish_line;
+
+/* Parse a subcommand's arguments by its command line into args (the
+ * struct its table's offsets are of): CP_CMD_GO with *first the index of
+ * its first operand, or the exit code to return: 0 after --help (its
+ * usage and options on stdout), 64 after a usage error (its usage on
+ * stderr). */
+#define CP_CMD_GO (-1)
+int cp_cmd_args(const struct cp_cmdline *c, int argc, char **argv, void *args, int *first);
+/* The usage line of a subcommand on stderr; returns 64. */
+int cp_cmd_usage(const struct cp_cmdline *c);
+
+/* What most subcommands need: the configuration, then the key, the
+ * registry, the spool, each only if asked for. Returns 0 or the exit code
+ * to use. */
 struct cp_cmd_env {
 	struct cp_conf conf;
 	struct cp_ref_key key;
 	struct cp_registry reg;
-	bool have_conf, have_key, have_reg;
+	struct cp_spool spool;
+	bool have_conf, have_key, have_reg, have_spool;
 };
 int cp_cmd_conf(struct cp_cmd_env *e, const char *config);
 int cp_cmd_key(struct cp_cmd_env *e);
 int cp_cmd_registry(struct cp_cmd_env *e);
+/* The spool's folders, made where they are missing (cp_spool_open). */
+int cp_cmd_spool(struct cp_cmd_env *e);
 /* The registry for a command that only reads: read-only where it cannot be
  * written (cp_registry_open_read). */
 int cp_cmd_registry_read(struct cp_cmd_env *e);
@@ -73,7 +94,4 @@ int cp_fill_old_batches(struct cp_cmd_env *e);
 int cp_cmd_reference(struct cp_cmd_env *e, const char *typed, char out[CP_REF_LEN + 1]);
 /* A --reason text: non-empty, at most 500 characters, no control characters. */
 bool cp_cmd_reason_ok(const char *reason);
-/* The usage line of a subcommand on stderr; returns 64. */
-int cp_cmd_usage(const char *synopsis);
-
 #endif

@@ -41,21 +41,29 @@ static int publish_key(const struct cp_conf *conf)
 	return rc;
 }
 
+struct keygen_args {
+	bool publish;
+};
+
+static const struct cp_opt opts[] = {
+	CP_OPT_FLAG_OF(struct keygen_args, publish, "publish",
+		       "the key pair that signs verification snapshots"),
+	CP_OPT_HELP_ROW,
+	CP_OPTS_END,
+};
+const struct cp_cmdline cp_keygen_line = { "keygen", NULL, opts, NULL, 0, 0, 0 };
+
 int cp_cmd_keygen(int argc, char **argv, const char *config)
 {
-	bool publish = false;
-	const struct cp_opt opts[] = {
-		{ CP_OPT_FLAG, "publish", 0, NULL, "the key pair that signs snapshots", &publish, NULL },
-		CP_OPTS_END,
-	};
+	struct keygen_args a = { false };
 	struct cp_cmd_env e = { 0 };
-	int rc, first;
+	int first, rc;
 
-	if (cp_opts_parse(argc, argv, opts, 0, &first) != CP_OPTS_OK || first != argc)
-		return cp_cmd_usage("keygen [--publish]");
+	if ((rc = cp_cmd_args(&cp_keygen_line, argc, argv, &a, &first)) != CP_CMD_GO)
+		return rc;
 	if ((rc = cp_cmd_conf(&e, config)) != 0)
 		return rc;
-	if (publish) {
+	if (a.publish) {
 		rc = publish_key(&e.conf);
 		cp_cmd_env_release(&e);
 		return rc < 0 ? CP_EX_CANTCREAT : CP_EX_OK;

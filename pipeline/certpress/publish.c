@@ -28,7 +28,8 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define PUBLISH "publish [DIR]"
+static const struct cp_opt opts[] = { CP_OPT_HELP_ROW, CP_OPTS_END };
+const struct cp_cmdline cp_publish_line = { "publish", NULL, opts, "[DIR]", 0, 1, 0 };
 
 static enum cp_snap_type snap_type(const char *type)
 {
@@ -247,12 +248,11 @@ int cp_publish_at_end(struct cp_cmd_env *e, int rc)
 
 int cp_cmd_publish(int argc, char **argv, const char *config)
 {
-	const struct cp_opt opts[] = { CP_OPTS_END };
 	struct cp_cmd_env e = { 0 };
 	int first, rc;
 
-	if (cp_opts_parse(argc, argv, opts, 0, &first) != CP_OPTS_OK || argc - first > 1)
-		return cp_cmd_usage(PUBLISH);
+	if ((rc = cp_cmd_args(&cp_publish_line, argc, argv, NULL, &first)) != CP_CMD_GO)
+		return rc;
 	if ((rc = cp_cmd_conf(&e, config)) == 0 && (rc = cp_cmd_registry(&e)) == 0)
 		rc = cp_publish(&e, first < argc ? argv[first] : NULL);
 	cp_cmd_env_release(&e);

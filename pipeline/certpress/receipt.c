@@ -3,7 +3,6 @@
  * working days and whether it is confirmed, pending or overdue. */
 #include "cmd.h"
 
-#include <getopt.h>
 #include <stdio.h>
 
 #include "util/date.h"
@@ -13,7 +12,16 @@
 #include "workdays.h"
 #include "util/banned.h"
 
-#define RECEIPT "receipt BATCH CENTRE [--by NAME]"
+struct receipt_args {
+	const char *by;
+};
+
+static const struct cp_opt opts[] = {
+	CP_OPT_VALUE_OF(struct receipt_args, by, "by", "NAME", "who at the centre confirmed it"),
+	CP_OPT_HELP_ROW,
+	CP_OPTS_END,
+};
+const struct cp_cmdline cp_receipt_line = { "receipt", "BATCH CENTRE", opts, NULL, 2, 2, 0 };
 
 /* The receipts list being printed. */
 struct receipts {
@@ -80,34 +88,28 @@ int cp_cmd_receipts(struct cp_cmd_env *e, bool json)
 
 int cp_cmd_receipt(int argc, char **argv, const char *config)
 {
-	static const struct option opts[] = {
-		{ "by", required_argument, NULL, 'b' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct receipt_args a = { NULL };
 	struct cp_cmd_env e = { 0 };
-	const char *by = NULL;
 	char stamp[32];
-	int c, rc, got;
+	const char *batch, *centre;
+	int first, rc, got;
 
-	optind = 0; /* GNU getopt: start afresh after the global options */
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'b')
-			return cp_cmd_usage(RECEIPT);
-		by = optarg;
-	}
-	if (argc - optind != 2 || (by && !cp_cmd_reason_ok(by)))
-		return cp_cmd_usage(RECEIPT);
+	if ((rc = cp_cmd_args(&cp_receipt_line, argc, argv, &a, &first)) != CP_CMD_GO)
+		return rc;
+	if (a.by && !cp_cmd_reason_ok(a.by))
+		return cp_cmd_usage(&cp_receipt_line);
+	batch = argv[first];
+	centre = argv[first + 1];
 	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)))
 		goto out;
-	got = cp_export_receipt(&e.reg, argv[optind], argv[optind + 1],
-				cp_time_stamp(stamp, sizeof(stamp)), by);
+	got = cp_export_receipt(&e.reg, batch, centre, cp_time_stamp(stamp, sizeof(stamp)), a.by);
 	if (got < 0) {
 		rc = CP_EX_IOERR;
 	} else if (got == 0) {
-		cp_error("no export of batch %s for centre %s", argv[optind], argv[optind + 1]);
+		cp_error("no export of batch %s for centre %s", batch, centre);
 		rc = CP_EX_NOINPUT;
 	} else {
-		cp_info("receipt of batch %s by centre %s recorded", argv[optind], argv[optind + 1]);
+		cp_info("receipt of batch %s by centre %s recorded", batch, centre);
 	}
 out:
 	cp_cmd_env_release(&e);

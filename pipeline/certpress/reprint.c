@@ -12,7 +12,7 @@
 #include "util/msg.h"
 #include "util/banned.h"
 
-#define REPRINT "reprint REF --reason TEXT"
+const struct cp_cmdline cp_reprint_line = { "reprint", "REF", cp_change_opts, NULL, 1, 1, 0 };
 
 int cp_cmd_reprint(int argc, char **argv, const char *config)
 {
@@ -20,10 +20,13 @@ int cp_cmd_reprint(int argc, char **argv, const char *config)
 	struct cp_card card = { 0 };
 	char ref[CP_REF_LEN + 1], next[CP_REF_LEN + 1], today[11], stamp[32], why[700];
 	const char *typed, *reason, *status;
+	struct cp_change_args a;
 	int rc;
 
-	if ((rc = cp_change_args(argc, argv, REPRINT, &typed, &reason, NULL)))
+	if ((rc = cp_change_args(&cp_reprint_line, argc, argv, &a)) != CP_CMD_GO)
 		return rc;
+	typed = a.ref;
+	reason = a.reason;
 	if ((rc = cp_change_begin(&e, config, typed, ref, &card)))
 		goto out;
 	status = card.f[CP_CARD_STATUS];

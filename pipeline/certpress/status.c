@@ -5,7 +5,6 @@
  * exports and emails; --receipts is receipt.c's list of exports. */
 #include "cmd.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +21,22 @@
 #include "summary.h"
 #include "util/banned.h"
 
-#define STATUS "status [--json] [--receipts | --stuck] [BATCH]"
+struct status_args {
+	bool json, receipts, stuck;
+};
 
+static const struct cp_opt opts[] = {
+	CP_OPT_FLAG_OF(struct status_args, json, "json", "JSON, for scripts"),
+	{ .kind = CP_OPT_FLAG, .name = "receipts", .group = 1,
+	  .help = "every export with its receipt's due date and state",
+	  .at = CP_OPT_AT(struct status_args, receipts, bool) },
+	{ .kind = CP_OPT_FLAG, .name = "stuck", .group = 1,
+	  .help = "only the stuck batches (exit 1 if there is one)",
+	  .at = CP_OPT_AT(struct status_args, stuck, bool) },
+	CP_OPT_HELP_ROW,
+	CP_OPTS_END,
+};
+const struct cp_cmdline cp_status_line = { "status", NULL, opts, "[BATCH]", 0, 1, 0 };
 
 /* A registry string for printing: "" where there is none. */
 static const char *str(const char *s)
@@ -91,9 +104,8 @@ struct listing {
 	long nstuck;
 };
 
-static int list_row(void *ctx, const struct cp_batch_row *b)
+static void list_row(struct listing *l, const struct cp_batch_row *b)
 {
-	struct listing *l = ctx;
 	char rec[48], mail[48], type[48], *w;
 	struct cp_batch_counts c;
 	bool stuck;
@@ -102,7 +114,7 @@ static int list_row(void *ctx, const struct cp_batch_row *b)
 	l->nstuck += stuck;
 	if (l->stuck_only && !stuck) {
 		free(w);
-		return 0;
+		return;
 	}
 	cp_registry_batch_counts(&l->e->reg, b->id, &c);
 	snprintf(rec, sizeof(rec), "%ld/%ld/%ld", c.accepted, c.rejected, c.held);
@@ -122,9 +134,9 @@ static int list_row(void *ctx, const struct cp_batch_row *b)
 		cp_json_field(stdout, &f, "finished", strcmp(w, "done") ? NULL : str(b->finished));
 		cp_json_field(stdout, &f, "results", str(b->results_name));
 		cp_json_field(stdout, &f, "type", type);
-		printf(",\"accepted\":%ld,\"rejected\":%ld,\"held\":%ld,\"documents\":%ld,"
-		       "\"emails_sent\":%ld,\"emails_deferred\":%ld,\"emails_failed\":%ld}",
-		       c.accepted, c.rejected, c.held, c.documents, c.sent, c.deferred, c.failed);
+		putchar(',');
+		cp_summary_json_counts(stdout, &c);
+		putchar('}');
 	} else {
 		if (l->first)
 			printf("%-20s %-30s %-20s %-20s %-22s %-22s %s\n", "BATCH", "STATUS",
@@ -135,25 +147,30 @@ static int list_row(void *ctx, const struct cp_batch_row *b)
 	}
 	l->first = 0;
 	free(w);
-	return 0;
 }
 
 /* Every batch, or (stuck_only) those nobody is at work on that are not
- * finished; *nstuck counts those. A batch's attempts a dead process left
- * running are closed (where) while the list is read, as they always were. */
+ * finished; *nstuck counts those. The list is read whole first: then a
+ * batch's attempts a dead process left running are closed (where) with
+ * no statement of the registry's open. */
 static int list(struct cp_cmd_env *e, const struct cp_spool *spool, bool json, bool stuck_only,
 		long *nstuck)
 {
 	struct listing l = { e, spool, json, stuck_only, 1, 0 };
-	int rc;
+	struct cp_batch_row *rows;
+	size_t n;
 
+	if (cp_registry_batches_list(&e->reg, &rows, &n) < 0)
+		return CP_EX_IOERR;
 	if (json)
 		fputs("[", stdout);
-	rc = cp_registry_batches_each(&e->reg, list_row, &l);
-	if (json && rc == 0)
+	for (size_t i = 0; i < n; i++)
+		list_row(&l, &rows[i]);
+	if (json)
 		fputs("]\n", stdout);
+	cp_batch_rows_free(rows, n);
 	*nstuck = l.nstuck;
-	return rc < 0 ? CP_EX_IOERR : CP_EX_OK;
+	return CP_EX_OK;
 }
 
 /* Rejected or held learners of a batch file, with reasons and lines. */
@@ -250,10 +267,8 @@ static int detail_header(struct cp_cmd_env *e, const struct cp_spool *spool, con
 		cp_json_field(stdout, &f, "started", str(b.created));
 		cp_json_field(stdout, &f, "results", str(b.results_name));
 		cp_json_field(stdout, &f, "reason", b.reason);
-		printf(",\"accepted\":%ld,\"rejected\":%ld,\"held\":%ld,\"documents\":%ld,"
-		       "\"emails_sent\":%ld,\"emails_deferred\":%ld,\"emails_failed\":%ld",
-		       c->accepted, c->rejected, c->held, c->documents, c->sent, c->deferred,
-		       c->failed);
+		putchar(',');
+		cp_summary_json_counts(stdout, c);
 	} else {
 		printf("batch %s: %s\n  results file %s, started %s\n", batch, w,
 		       str(b.results_name), str(b.created));
@@ -392,50 +407,32 @@ static int detail(struct cp_cmd_env *e, const struct cp_spool *spool, const char
 	return CP_EX_OK;
 }
 
-
-
-
 int cp_cmd_status(int argc, char **argv, const char *config)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "receipts", no_argument, NULL, 'r' },
-		{ "stuck", no_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct status_args a = { false, false, false };
 	struct cp_cmd_env e = { 0 };
 	struct cp_spool spool = { 0 };
 	char batch[CP_BATCH_ID_MAX];
-	bool json = false, rec = false, stuck = false;
 	long nstuck = 0;
-	int c, rc;
+	int first, rc;
 
-	optind = 0; /* GNU getopt: start afresh after the global options */
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'j')
-			json = true;
-		else if (c == 'r')
-			rec = true;
-		else if (c == 's')
-			stuck = true;
-		else
-			return cp_cmd_usage(STATUS);
-	}
-	if (argc - optind > 1 || ((rec || stuck) && argc - optind) || (rec && stuck))
-		return cp_cmd_usage(STATUS);
+	if ((rc = cp_cmd_args(&cp_status_line, argc, argv, &a, &first)) != CP_CMD_GO)
+		return rc;
+	if ((a.receipts || a.stuck) && first < argc)
+		return cp_cmd_usage(&cp_status_line);
 	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry_read(&e)))
 		goto out;
 	cp_spool_names(&spool, &e.conf); /* only read: a read-only spool answers too */
-	if (rec)
-		rc = cp_cmd_receipts(&e, json);
-	else if (optind == argc)
-		rc = list(&e, &spool, json, stuck, &nstuck);
-	else if (cp_spool_batch_arg(&spool, argv[optind], batch) < 0)
+	if (a.receipts)
+		rc = cp_cmd_receipts(&e, a.json);
+	else if (first == argc)
+		rc = list(&e, &spool, a.json, a.stuck, &nstuck);
+	else if (cp_spool_batch_arg(&spool, argv[first], batch) < 0)
 		rc = CP_EX_NOINPUT;
 	else
-		rc = detail(&e, &spool, batch, json);
+		rc = detail(&e, &spool, batch, a.json);
 	/* for cron: 1 while a batch is stuck (the list says which) */
-	if (stuck && rc == CP_EX_OK && nstuck)
+	if (a.stuck && rc == CP_EX_OK && nstuck)
 		rc = 1;
 out:
 	cp_spool_release(&spool);

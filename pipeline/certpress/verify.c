@@ -12,24 +12,25 @@
 #include "util/msg.h"
 #include "util/banned.h"
 
-#define VERIFY "verify [--json] REF"
+const struct cp_cmdline cp_verify_line = { "verify", NULL, cp_card_opts, "REF", 1, 1, 0 };
 
 int cp_cmd_verify(int argc, char **argv, const char *config)
 {
 	struct cp_cmd_env e = { 0 };
 	struct cp_card card = { 0 };
 	char ref[CP_REF_LEN + 1] = "";
-	const char *typed = NULL, *status;
-	bool json;
+	struct cp_card_args a;
+	const char *typed, *status;
 	int rc;
 
-	if ((rc = cp_card_args(argc, argv, VERIFY, &typed, &json)))
+	if ((rc = cp_card_args(&cp_verify_line, argc, argv, &a)) != CP_CMD_GO)
 		return rc;
+	typed = a.ref;
 	rc = cp_card_lookup(&e, config, typed, ref, &card);
 	if (rc != 0 && rc != 1)
 		goto out;
 	status = rc == 0 ? card.f[CP_CARD_STATUS] : "unknown";
-	if (json) {
+	if (a.json) {
 		printf("{\"reference\":");
 		cp_json_str(stdout, rc == 0 ? ref : typed);
 		printf(",\"status\":\"%s\",\"document\":", status);

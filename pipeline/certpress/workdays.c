@@ -7,22 +7,28 @@
 #include <string.h>
 
 #include "util/msg.h"
+#include "util/readfile.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
 int cp_holidays_load(struct cp_holidays *h, const char *path)
 {
 	FILE *f;
-	char *line = NULL;
-	size_t cap = 0;
+	char *line = NULL, *text;
+	size_t cap = 0, len;
 	long n = 0;
 	int rc = 0;
 
 	memset(h, 0, sizeof(*h));
 	if (!path)
 		return 0;
-	if (!(f = fopen(path, "r")))
+	/* a FIFO or a device is refused, never waited on; at most 1 MB */
+	if (cp_read_text_file(path, "holidays", 1 << 20, &text, &len) < 0)
+		return -1;
+	if (!(f = fmemopen(text, len ? len : 1, "r"))) {
+		free(text);
 		return cp_error("%s: cannot read the holidays: %s", path, strerror(errno));
+	}
 	/* whole lines, however long: a long comment is one line */
 	while (getline(&line, &cap, f) >= 0) {
 		char *s = line, *e;
@@ -46,6 +52,7 @@ int cp_holidays_load(struct cp_holidays *h, const char *path)
 	}
 	free(line);
 	fclose(f);
+	free(text);
 	return rc;
 }
 

@@ -63,8 +63,13 @@ int cp_text_parse(struct cp_text *t, const char *src, int units_allowed, char *w
 		if (open > p)
 			add_part(t, -1, 0, p, (size_t)(open - p));
 		close = strchr(open, '}');
-		if (!close || (size_t)(close - open) >= sizeof(name)) {
+		if (!close) {
 			snprintf(why, n, "'{' without its '}'");
+			goto fail;
+		}
+		if ((size_t)(close - open) >= sizeof(name)) {
+			snprintf(why, n, "binding name too long (at most %zu characters): '{%.24s...'",
+				 sizeof(name) - 2, open + 1);
 			goto fail;
 		}
 		snprintf(name, sizeof(name), "%.*s", (int)(close - open - 1), open + 1);

@@ -17,7 +17,7 @@ static char path[256];
 static int setup(void **state)
 {
 	(void)state;
-	if (!mkdtemp(dir))
+	if (unit_dir_make(dir) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/sub/registry.sqlite", dir);
 	return 0;
@@ -25,11 +25,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
+	return unit_dir_remove(dir);
 }
 
 static int scalar(struct cp_registry *r, const char *sql)
