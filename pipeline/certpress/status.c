@@ -2,7 +2,8 @@
  * each batch like the portals' print-batch lists (id, status, started,
  * finished, records, emails, type); one batch in detail shows its stages,
  * its rejected and held learners with reasons and lines, documents,
- * exports and emails; --receipts is receipt.c's list of exports. */
+ * exports, the learners not emailed and why, and the addresses operators
+ * set; --receipts is receipt.c's list of exports. */
 #include "cmd.h"
 
 #include <stdio.h>
@@ -268,9 +269,10 @@ static int detail_header(struct cp_cmd_env *e, const struct cp_spool *spool, con
 		cp_json_field(stdout, &f, "results", str(b.results_name));
 		cp_json_field(stdout, &f, "reason", b.reason);
 		printf(",\"accepted\":%ld,\"rejected\":%ld,\"held\":%ld,\"documents\":%ld,"
-		       "\"emails_sent\":%ld,\"emails_deferred\":%ld,\"emails_failed\":%ld",
+		       "\"emails_sent\":%ld,\"emails_deferred\":%ld,\"emails_failed\":%ld,"
+		       "\"emails_not_notifiable\":%ld",
 		       c->accepted, c->rejected, c->held, c->documents, c->sent, c->deferred,
-		       c->failed);
+		       c->failed, c->not_notifiable);
 	} else {
 		printf("batch %s: %s\n  results file %s, started %s\n", batch, w,
 		       str(b.results_name), str(b.created));
@@ -350,9 +352,32 @@ static int unsent_row(void *ctx, const struct cp_notification_row *n)
 		cp_json_field(stdout, &f, "reply", n->reply);
 		cp_json_field(stdout, &f, "updated", n->updated);
 		fputc('}', stdout);
+	} else if (!strcmp(n->status, "not-notifiable")) {
+		printf("    %s not notifiable: %s\n", n->key, n->reply);
 	} else {
 		printf("    %s %s after %d attempts: %s\n", n->key, n->status, n->attempts,
 		       n->reply);
+	}
+	p->first = 0;
+	return 0;
+}
+
+static int address_row(void *ctx, const struct cp_address_change_row *c)
+{
+	struct rows *p = ctx;
+
+	if (p->json) {
+		int f = 1;
+
+		fputs(p->first ? "{" : ",{", stdout);
+		cp_json_field(stdout, &f, "enrolment", c->enrolment);
+		cp_json_field(stdout, &f, "set_by", c->set_by);
+		cp_json_field(stdout, &f, "set_at", c->set_at);
+		fputc('}', stdout);
+	} else {
+		if (p->first)
+			puts("  addresses set:");
+		printf("    %s by %s at %s\n", c->enrolment, c->set_by, c->set_at);
 	}
 	p->first = 0;
 	return 0;
@@ -378,7 +403,8 @@ static void detail_learners(const struct cp_spool *spool, const char *batch, boo
 }
 
 /* One batch in detail: its header, stages, learners not accepted,
- * exports and the emails not sent. */
+ * exports, the recipients not emailed (why: no address, an address that
+ * cannot be used, the server's reply, deferred) and who set addresses. */
 static int detail(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch,
 		  bool json)
 {
@@ -399,18 +425,20 @@ static int detail(struct cp_cmd_env *e, const struct cp_spool *spool, const char
 	if (json)
 		fputs("],\"emails_not_sent\":[", stdout);
 	else
-		printf("  emails: %ld sent, %ld deferred, %ld failed\n", c.sent, c.deferred,
-		       c.failed);
+		printf("  emails: %ld sent, %ld deferred, %ld failed, %ld not notifiable\n",
+		       c.sent, c.deferred, c.failed, c.not_notifiable);
 	rows.first = 1;
 	if (cp_notifications_unsent_each(&e->reg, batch, unsent_row, &rows) < 0)
+		return CP_EX_IOERR;
+	if (json)
+		fputs("],\"addresses_set\":[", stdout);
+	rows.first = 1;
+	if (cp_address_changes_of_batch(&e->reg, batch, address_row, &rows) < 0)
 		return CP_EX_IOERR;
 	if (json)
 		fputs("]}\n", stdout);
 	return CP_EX_OK;
 }
-
-
-
 
 int cp_cmd_status(int argc, char **argv, const char *config)
 {

@@ -196,5 +196,5 @@ int cp_notifications_unsent_each(struct cp_registry *r, const char *batch,
 {
 	return each(r, "SELECT enrolment, status, attempts, coalesce(reply, ''), updated"
 		       " FROM notifications WHERE batch_id = ?1 AND status"
-		       " IN ('deferred', 'failed', 'intent') ORDER BY enrolment", batch, fn, ctx);
+		       " IN ('deferred', 'failed', 'intent', 'not-notifiable') ORDER BY enrolment", batch, fn, ctx);
 }

@@ -60,8 +60,8 @@ struct cp_notification_row {
 /* Every recipient of the batch by key. 0 or -1. */
 int cp_notifications_each(struct cp_registry *r, const char *batch,
 			  int (*fn)(void *ctx, const struct cp_notification_row *n), void *ctx);
-/* Those not sent yet or failed ('intent', 'deferred', 'failed'), by key;
- * reply "" for none. */
+/* Those not emailed: not sent yet, failed or not notifiable ('intent',
+ * 'deferred', 'failed', 'not-notifiable'), by key; reply (why) "" for none. */
 int cp_notifications_unsent_each(struct cp_registry *r, const char *batch,
 				 int (*fn)(void *ctx, const struct cp_notification_row *n),
 				 void *ctx);

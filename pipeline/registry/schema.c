@@ -142,6 +142,19 @@ static const char *const migrations[] = {
 	"  JOIN stage_runs s ON s.batch_id = p.print_batch_id AND s.stage = 'pack'"
 	"  AND s.outcome = 'ok' WHERE p.replacement = documents.reference)"
 	" WHERE batch_id IS NULL;",
+	/* 4 -> 5 (issue 19): every learner's address an operator set
+	 * (certpress set-email), kept with the one before, who and when
+	 * (IF NOT EXISTS: tests make an older schema by lowering the version) */
+	"CREATE TABLE IF NOT EXISTS address_changes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  enrolment TEXT NOT NULL,"
+	"  previous TEXT,"
+	"  address TEXT NOT NULL,"
+	"  set_by TEXT NOT NULL,"
+	"  set_at TEXT NOT NULL"
+	") STRICT;"
+	"CREATE INDEX IF NOT EXISTS address_changes_by_enrolment ON address_changes (enrolment);"
+	"CREATE INDEX IF NOT EXISTS awards_by_enrolment ON awards (enrolment);",
 };
 _Static_assert(sizeof(migrations) / sizeof(*migrations) == CP_REGISTRY_VERSION,
 	       "one migration per schema version");
