@@ -66,9 +66,10 @@ int cp_cmd_registry(struct cp_cmd_env *e);
 int cp_cmd_registry_read(struct cp_cmd_env *e);
 void cp_cmd_env_release(struct cp_cmd_env *e);
 
-/* status --receipts: every export with its receipt's due date and state
+/* status --receipts: each course run of every export that went out with
+ * its receipt's due date and state, or (pending_only) those not confirmed
  * (receipt.c). Returns a sysexits code. */
-int cp_cmd_receipts(struct cp_cmd_env *e, bool json);
+int cp_cmd_receipts(struct cp_cmd_env *e, bool pending_only, bool json);
 
 /* Lay out a replacement's digital and print copies into spool/reprints/
  * from its learner's record in the original batch. Returns a sysexits code. */

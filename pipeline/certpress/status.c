@@ -23,14 +23,16 @@
 #include "util/banned.h"
 
 struct status_args {
-	bool json, receipts, stuck;
+	bool json, receipts, pending, stuck;
 };
 
 static const struct cp_opt opts[] = {
 	CP_OPT_FLAG_OF(struct status_args, json, "json", "JSON, for scripts"),
 	{ .kind = CP_OPT_FLAG, .name = "receipts", .group = 1,
-	  .help = "every export with its receipt's due date and state",
+	  .help = "each course run sent with its receipt's due date and state",
 	  .at = CP_OPT_AT(struct status_args, receipts, bool) },
+	CP_OPT_FLAG_OF(struct status_args, pending, "pending",
+		       "with --receipts: only those still to confirm"),
 	{ .kind = CP_OPT_FLAG, .name = "stuck", .group = 1,
 	  .help = "only the stuck batches (exit 1 if there is one)",
 	  .at = CP_OPT_AT(struct status_args, stuck, bool) },
@@ -338,6 +340,32 @@ static int export_row(void *ctx, const struct cp_export_row *x)
 	return 0;
 }
 
+static int receipt_row(void *ctx, const struct cp_receipt_row *c)
+{
+	struct rows *p = ctx;
+
+	if (p->json) {
+		int f = 1;
+
+		fputs(p->first ? "{" : ",{", stdout);
+		cp_json_field(stdout, &f, "centre", c->centre);
+		cp_json_field(stdout, &f, "course_run", *c->course_run ? c->course_run : NULL);
+		cp_json_field(stdout, &f, "received", c->received);
+		cp_json_field(stdout, &f, "confirmed_by", c->by);
+		cp_json_field(stdout, &f, "recorded", c->recorded);
+		cp_json_field(stdout, &f, "note", *c->note ? c->note : NULL);
+		fputc('}', stdout);
+	} else {
+		if (p->first)
+			puts("  receipts:");
+		printf("    %s %s: received %s, confirmed by %s, recorded %s%s%s\n", c->centre,
+		       *c->course_run ? c->course_run : "all course runs", c->received, c->by,
+		       c->recorded, *c->note ? ": " : "", c->note);
+	}
+	p->first = 0;
+	return 0;
+}
+
 static int unsent_row(void *ctx, const struct cp_notification_row *n)
 {
 	struct rows *p = ctx;
@@ -423,6 +451,11 @@ static int detail(struct cp_cmd_env *e, const struct cp_spool *spool, const char
 	if (cp_exports_of_batch(&e->reg, batch, export_row, &rows) < 0)
 		return CP_EX_IOERR;
 	if (json)
+		fputs("],\"receipts\":[", stdout);
+	rows.first = 1;
+	if (cp_receipts_of_batch(&e->reg, batch, receipt_row, &rows) < 0)
+		return CP_EX_IOERR;
+	if (json)
 		fputs("],\"emails_not_sent\":[", stdout);
 	else
 		printf("  emails: %ld sent, %ld deferred, %ld failed, %ld not notifiable\n",
@@ -442,7 +475,7 @@ static int detail(struct cp_cmd_env *e, const struct cp_spool *spool, const char
 
 int cp_cmd_status(int argc, char **argv, const char *config)
 {
-	struct status_args a = { false, false, false };
+	struct status_args a = { false, false, false, false };
 	struct cp_cmd_env e = { 0 };
 	struct cp_spool spool = { 0 };
 	char batch[CP_BATCH_ID_MAX];
@@ -451,13 +484,13 @@ int cp_cmd_status(int argc, char **argv, const char *config)
 
 	if ((rc = cp_cmd_args(&cp_status_line, argc, argv, &a, &first)) != CP_CMD_GO)
 		return rc;
-	if ((a.receipts || a.stuck) && first < argc)
+	if (((a.receipts || a.stuck) && first < argc) || (a.pending && !a.receipts))
 		return cp_cmd_usage(&cp_status_line);
 	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry_read(&e)))
 		goto out;
 	cp_spool_names(&spool, &e.conf); /* only read: a read-only spool answers too */
 	if (a.receipts)
-		rc = cp_cmd_receipts(&e, a.json);
+		rc = cp_cmd_receipts(&e, a.pending, a.json);
 	else if (first == argc)
 		rc = list(&e, &spool, a.json, a.stuck, &nstuck);
 	else if (cp_spool_batch_arg(&spool, argv[first], batch) < 0)

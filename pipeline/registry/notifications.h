@@ -44,7 +44,7 @@ void cp_notify_learner_release(struct cp_notify_learner *l);
  * email, copied (statement ended, as above): status and attempts NULL
  * when it has none yet. */
 struct cp_centre_export {
-	char *file, *expires, *status, *attempts;
+	char *file, *expires, *status, *attempts, *created;
 };
 /* 1 and *e filled, 0 if the centre has no finished export of the batch. */
 int cp_notification_centre_export(struct cp_registry *r, const char *batch, const char *centre,

@@ -155,6 +155,24 @@ static const char *const migrations[] = {
 	") STRICT;"
 	"CREATE INDEX IF NOT EXISTS address_changes_by_enrolment ON address_changes (enrolment);"
 	"CREATE INDEX IF NOT EXISTS awards_by_enrolment ON awards (enrolment);",
+	/* 5 -> 6 (issue 19): receipts per course run, every confirmation kept
+	 * (course_run NULL: all of the export's); the one receipt an export
+	 * held before is carried over */
+	"CREATE TABLE IF NOT EXISTS receipts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  batch_id TEXT NOT NULL REFERENCES batches(id),"
+	"  centre TEXT NOT NULL,"
+	"  course_run TEXT,"
+	"  received TEXT NOT NULL,"
+	"  note TEXT,"
+	"  confirmed_by TEXT NOT NULL,"
+	"  recorded TEXT NOT NULL"
+	") STRICT;"
+	"CREATE INDEX IF NOT EXISTS receipts_by_export ON receipts (batch_id, centre);"
+	"INSERT INTO receipts (batch_id, centre, received, confirmed_by, recorded)"
+	" SELECT batch_id, centre, substr(receipt_at, 1, 10), coalesce(receipt_by, 'unknown'),"
+	" receipt_at FROM exports WHERE receipt_at IS NOT NULL"
+	" AND NOT EXISTS (SELECT 1 FROM receipts);",
 };
 _Static_assert(sizeof(migrations) / sizeof(*migrations) == CP_REGISTRY_VERSION,
 	       "one migration per schema version");
