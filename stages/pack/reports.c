@@ -241,7 +241,6 @@ static void remove_summaries(const struct cp_pack *p)
 int cp_pack_reports(struct cp_pack *p)
 {
 	struct reports r;
-	char stamp[32];
 	int rc;
 
 	remove_summaries(p);
@@ -249,9 +248,9 @@ int cp_pack_reports(struct cp_pack *p)
 	r.p = p;
 	cp_date_format(cp_date_today(), r.today);
 	snprintf(r.receipt_days, sizeof(r.receipt_days), "%ld", p->conf->receipt_days);
-	/* counted from the export's day: its row's created is this clock's */
-	cp_utc_stamp(cp_clock_now(), stamp, sizeof(stamp));
-	if (cp_receipt_due(p->conf, stamp, r.receipt_due) < 0)
+	/* counted from the report's own date, the export's day (and, as its
+	 * text is, the same for the same inputs and clock) */
+	if (cp_receipt_due(p->conf, r.today, r.receipt_due) < 0)
 		return CP_EX_CONFIG;
 	if ((rc = load(&r)) == CP_EX_OK) {
 		if (certification_report(&r) < 0 ||
