@@ -23,7 +23,7 @@
 #endif
 
 enum type { T_TEXT, T_PATH, T_URL, T_TRANSPORT, T_FROM, T_BOOL, T_LONG, T_TLS,
-	     T_OPT_TEXT, T_OPT_PATH };
+	     T_OPT_TEXT, T_OPT_PATH, T_APPROVAL };
 
 struct key {
 	const char *section, *name;
@@ -61,6 +61,7 @@ static const struct key keys[] = {
 	{ "render", "owner-password", T_TEXT, OFF(owner_password), "certpress-owner", 0, 0 },
 	{ "render", "jobs", T_LONG, OFF(render_jobs), "0", 0, 64 },
 	{ "print", "sheets-per-part", T_LONG, OFF(print_sheets_per_part), "1000", 1, 100000 },
+	{ "run", "approval", T_APPROVAL, OFF(approval_required), "none", 0, 0 },
 };
 #define NKEYS (sizeof(keys) / sizeof(*keys))
 
@@ -152,6 +153,14 @@ static char *set_value(struct cp_conf *conf, const struct key *k, const char *v)
 		free(*sp);
 		*sp = !*v ? NULL : k->type == T_OPT_PATH ? resolve(conf, v) : cp_xstrdup(v);
 		return NULL;
+	case T_APPROVAL: {
+		bool *bp = (bool *)((char *)conf + k->offset);
+
+		if (strcmp(v, "none") && strcmp(v, "required"))
+			return cp_xasprintf("'%s' is not none or required", v);
+		*bp = !strcmp(v, "required");
+		return NULL;
+	}
 	case T_TLS: {
 		int *ip = (int *)((char *)conf + k->offset);
 
@@ -332,7 +341,8 @@ int cp_conf_mail_password(const struct cp_conf *conf, char *buf, size_t n)
 void cp_conf_release(struct cp_conf *conf)
 {
 	for (size_t i = 0; i < NKEYS; i++)
-		if (keys[i].type != T_BOOL && keys[i].type != T_LONG && keys[i].type != T_TLS) {
+		if (keys[i].type != T_BOOL && keys[i].type != T_LONG && keys[i].type != T_TLS &&
+		    keys[i].type != T_APPROVAL) {
 			char **sp = (char **)((char *)conf + keys[i].offset);
 
 			free(*sp);

@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#define CP_REGISTRY_VERSION 6
+#define CP_REGISTRY_VERSION 7
 #define CP_REGISTRY_NCACHED 8
 
 struct sqlite3;
@@ -50,5 +50,6 @@ void cp_registry_rollback(struct cp_registry *r);
 #include "registry/exports.h"       /* centre exports, their passwords and receipts */
 #include "registry/addresses.h"     /* learners' addresses set by operators */
 #include "registry/receipts.h"      /* centres' receipts per course run */
+#include "registry/approvals.h"     /* who approved or held a batch */
 
 #endif

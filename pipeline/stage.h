@@ -26,7 +26,9 @@ struct cp_stage {
 #define CP_NSTAGES 5
 extern const char *const cp_stage_names[CP_NSTAGES];
 extern const char *const cp_stage_outputs[CP_NSTAGES];
-/* notify's index there: the last stage (certpress notify, set-email). */
+/* pack's index there (the approval gate), notify's (certpress notify,
+ * set-email). */
+#define CP_STAGE_PACK 3
 #define CP_STAGE_NOTIFY 4
 /* The first stage whose output is missing from the batch folder dir, or
  * CP_NSTAGES when the batch is complete. */

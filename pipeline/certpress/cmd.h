@@ -34,11 +34,13 @@ int cp_cmd_receipt(int argc, char **argv, const char *config);
 int cp_cmd_export_password(int argc, char **argv, const char *config);
 int cp_cmd_set_email(int argc, char **argv, const char *config);
 int cp_cmd_notify(int argc, char **argv, const char *config);
+int cp_cmd_approve(int argc, char **argv, const char *config);
+int cp_cmd_hold(int argc, char **argv, const char *config);
 
 extern const struct cp_cmdline cp_keygen_line, cp_verify_line, cp_show_line, cp_search_line,
 	cp_reprint_line, cp_revoke_line, cp_sweep_line, cp_run_line, cp_retry_line,
 	cp_status_line, cp_receipt_line, cp_export_password_line, cp_set_email_line,
-	cp_notify_line;
+	cp_notify_line, cp_approve_line, cp_hold_line;
 
 /* Parse a subcommand's arguments by its command line into args (the
  * struct its table's offsets are of): CP_CMD_GO with *first the index of

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "approval.h"
 #include "batchfile.h"
 #include "util/date.h"
 #include "util/exitcode.h"
@@ -71,8 +72,9 @@ static char *last_attempt(struct cp_registry *reg, const char *batch, const char
  * STAGE". *stuck: not done, not refused, and nobody at work on it. With the
  * lock free the attempts a dead process left "running" are closed first
  * (cp_stage_reconcile), unless the registry is read-only. */
-static char *where(struct cp_registry *reg, const struct cp_spool *spool, const char *batch,
-		   const char *db_status, bool *stuck)
+static char *where(const struct cp_conf *conf, struct cp_registry *reg,
+		   const struct cp_spool *spool, const char *batch, const char *db_status,
+		   bool *stuck)
 {
 	char *dir = cp_spool_batch_dir(spool, batch), *out;
 	int next = cp_stage_next(dir), held = 0, fd = -1;
@@ -86,13 +88,30 @@ static char *where(struct cp_registry *reg, const struct cp_spool *spool, const 
 		cp_stage_reconcile(reg, dir, batch);
 		close(fd);
 	}
-	free(dir);
-	if (next == CP_NSTAGES)
+	if (next == CP_NSTAGES) {
+		free(dir);
 		return cp_xstrdup("done");
-	if (refused)
+	}
+	if (refused) {
+		free(dir);
 		return cp_xstrdup("refused");
-	if (held == 1)
+	}
+	if (held == 1) {
+		free(dir);
 		return cp_xasprintf("running %s", cp_stage_names[next]);
+	}
+	/* waiting for a person, not stuck: approve or hold says what to do */
+	if (next == CP_STAGE_PACK) {
+		char why[512];
+		enum cp_approval_state a = cp_approval_state(conf, dir, why, sizeof(why));
+
+		if (a != CP_APPROVAL_FREE) {
+			free(dir);
+			return a == CP_APPROVAL_HELD ? cp_xasprintf("held (%s)", why)
+						     : cp_xstrdup("awaiting approval");
+		}
+	}
+	free(dir);
 	*stuck = true;
 	out = last_attempt(reg, batch, cp_stage_names[next]);
 	return out ? out : cp_xasprintf("waiting at %s", cp_stage_names[next]);
@@ -113,7 +132,7 @@ static void list_row(struct listing *l, const struct cp_batch_row *b)
 	struct cp_batch_counts c;
 	bool stuck;
 
-	w = where(&l->e->reg, l->spool, b->id, b->status, &stuck);
+	w = where(&l->e->conf, &l->e->reg, l->spool, b->id, b->status, &stuck);
 	l->nstuck += stuck;
 	if (l->stuck_only && !stuck) {
 		free(w);
@@ -258,7 +277,7 @@ static int detail_header(struct cp_cmd_env *e, const struct cp_spool *spool, con
 			cp_error("no batch %s in the registry", batch);
 		return got < 0 ? CP_EX_IOERR : CP_EX_NOINPUT;
 	}
-	w = where(&e->reg, spool, batch, b.status, &stuck);
+	w = where(&e->conf, &e->reg, spool, batch, b.status, &stuck);
 	cp_registry_batch_counts(&e->reg, batch, c);
 	if (json) {
 		int f = 1;
@@ -366,6 +385,29 @@ static int receipt_row(void *ctx, const struct cp_receipt_row *c)
 	return 0;
 }
 
+static int approval_row(void *ctx, const struct cp_approval_row *a)
+{
+	struct rows *p = ctx;
+
+	if (p->json) {
+		int f = 1;
+
+		fputs(p->first ? "{" : ",{", stdout);
+		cp_json_field(stdout, &f, "action", a->action);
+		cp_json_field(stdout, &f, "by", a->by);
+		cp_json_field(stdout, &f, "at", a->at);
+		cp_json_field(stdout, &f, "reason", *a->reason ? a->reason : NULL);
+		fputc('}', stdout);
+	} else {
+		if (p->first)
+			puts("  approval:");
+		printf("    %s by %s at %s%s%s\n", a->action, a->by, a->at, *a->reason ? ": " : "",
+		       a->reason);
+	}
+	p->first = 0;
+	return 0;
+}
+
 static int unsent_row(void *ctx, const struct cp_notification_row *n)
 {
 	struct rows *p = ctx;
@@ -444,6 +486,11 @@ static int detail(struct cp_cmd_env *e, const struct cp_spool *spool, const char
 		return rc;
 	fputs(json ? ",\"stages\":[" : "  stages:\n", stdout);
 	if (cp_registry_stage_runs_each(&e->reg, batch, stage_row, &rows) < 0)
+		return CP_EX_IOERR;
+	if (json)
+		fputs("],\"approvals\":[", stdout);
+	rows.first = 1;
+	if (cp_approvals_each(&e->reg, batch, approval_row, &rows) < 0)
 		return CP_EX_IOERR;
 	detail_learners(spool, batch, json, &c);
 	fputs(json ? ",\"exports\":[" : "  exports:\n", stdout);

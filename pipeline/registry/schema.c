@@ -173,6 +173,16 @@ static const char *const migrations[] = {
 	" SELECT batch_id, centre, substr(receipt_at, 1, 10), coalesce(receipt_by, 'unknown'),"
 	" receipt_at FROM exports WHERE receipt_at IS NOT NULL"
 	" AND NOT EXISTS (SELECT 1 FROM receipts);",
+	/* 6 -> 7 (issue 19): who approved or held a batch before pack, when */
+	"CREATE TABLE IF NOT EXISTS approvals ("
+	"  id INTEGER PRIMARY KEY,"
+	"  batch_id TEXT NOT NULL REFERENCES batches(id),"
+	"  action TEXT NOT NULL CHECK (action IN ('approved','held')),"
+	"  decided_by TEXT NOT NULL,"
+	"  decided_at TEXT NOT NULL,"
+	"  reason TEXT"
+	") STRICT;"
+	"CREATE INDEX IF NOT EXISTS approvals_by_batch ON approvals (batch_id);",
 };
 _Static_assert(sizeof(migrations) / sizeof(*migrations) == CP_REGISTRY_VERSION,
 	       "one migration per schema version");

@@ -1,0 +1,97 @@
+/* Approve or hold a batch between render and pack. The registry row is
+ * committed before the folder's file: a crash between the two leaves the
+ * batch as it was (the decision made again records it twice, never lost). */
+#include "decide.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "approval.h"
+#include "util/date.h"
+#include "util/exitcode.h"
+#include "util/msg.h"
+#include "util/xalloc.h"
+#include "spool.h"
+#include "stage.h"
+#include "util/banned.h"
+
+static int decide_locked(struct cp_cmd_env *e, const char *batch, const char *dir,
+			 const char *action, const char *by, const char *reason)
+{
+	int next = cp_stage_next(dir);
+	char stamp[32], *line;
+	int rc;
+
+	if (cp_stage_refused(dir) || next < CP_STAGE_PACK) {
+		cp_error("batch %s is not rendered yet: nothing to %s", batch,
+			 strcmp(action, "held") ? "approve" : "hold");
+		return CP_EX_NOINPUT;
+	}
+	if (next > CP_STAGE_PACK) {
+		if (!strcmp(action, "held")) {
+			cp_error("batch %s is packed already: its documents are out (revoke them)",
+				 batch);
+			return CP_EX_DATAERR;
+		}
+		cp_info("batch %s is packed already: nothing to approve", batch);
+		return CP_EX_OK;
+	}
+	cp_time_stamp(stamp, sizeof(stamp));
+	if (cp_registry_begin(&e->reg) < 0)
+		return CP_EX_TEMPFAIL;
+	if (cp_approval_record(&e->reg, batch, action, by, stamp, reason) < 0 ||
+	    cp_registry_commit(&e->reg) < 0) {
+		cp_registry_rollback(&e->reg);
+		return CP_EX_IOERR;
+	}
+	line = reason ? cp_xasprintf("%s, %s by %s at %s", reason, action, by, stamp)
+		      : cp_xasprintf("%s by %s at %s", action, by, stamp);
+	rc = strcmp(action, "held") ? cp_approval_approve(dir, line) : cp_approval_hold(dir, line);
+	free(line);
+	if (rc < 0)
+		return CP_EX_IOERR;
+	if (strcmp(action, "held"))
+		cp_info("batch %s approved by %s: 'certpress retry %s' packs and notifies it", batch,
+			by, batch);
+	else
+		cp_info("batch %s held by %s: nothing is packed until 'certpress approve %s'", batch,
+			by, batch);
+	return CP_EX_OK;
+}
+
+int cp_cmd_decide(const char *config, const char *arg, const char *action, const char *by,
+		  const char *reason)
+{
+	struct cp_cmd_env e = { 0 };
+	struct cp_spool spool = { 0 };
+	char batch[CP_BATCH_ID_MAX], *dir = NULL;
+	int rc, got, fd = -1;
+
+	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)))
+		goto out;
+	if (cp_spool_open(&spool, &e.conf) < 0) {
+		rc = CP_EX_CANTCREAT;
+		goto out;
+	}
+	if (cp_spool_batch_arg(&spool, arg, batch) < 0) {
+		rc = CP_EX_NOINPUT;
+		goto out;
+	}
+	dir = cp_spool_batch_dir(&spool, batch);
+	if ((got = cp_batch_lock(dir, batch, &fd)) != 0) {
+		if (got > 0)
+			cp_error("batch %s is being worked on by another process: nothing recorded",
+				 batch);
+		rc = got > 0 ? CP_EX_TEMPFAIL : CP_EX_IOERR;
+		goto out;
+	}
+	rc = decide_locked(&e, batch, dir, action, by, reason);
+	close(fd);
+out:
+	free(dir);
+	cp_spool_release(&spool);
+	cp_cmd_env_release(&e);
+	return rc;
+}
