@@ -111,7 +111,13 @@ void cp_card_print_line(FILE *f, const struct cp_card *c)
 {
 	char *name = full_name(c);
 
-	fprintf(f, "%s  %-11s %-10s %s  %s  %s\n", c->f[CP_CARD_REFERENCE], c->f[CP_CARD_TYPE],
-		c->f[CP_CARD_STATUS], name, c->f[CP_CARD_QUALIFICATION], c->f[CP_CARD_AWARDED]);
+	/* as the portals' search results: reference, type, status, candidate
+	 * number, name, qualification title, centre, issue date */
+	fprintf(f, "%s  %-11s %-10s %-10s %s  %s  %s  %s\n", c->f[CP_CARD_REFERENCE],
+		c->f[CP_CARD_TYPE], c->f[CP_CARD_STATUS],
+		c->f[CP_CARD_CANDIDATE] ? c->f[CP_CARD_CANDIDATE] : "", name,
+		c->f[CP_CARD_TITLE] ? c->f[CP_CARD_TITLE] : "",
+		c->f[CP_CARD_CENTRE] ? c->f[CP_CARD_CENTRE] : "",
+		c->f[CP_CARD_ISSUED] ? c->f[CP_CARD_ISSUED] : "");
 	free(name);
 }

@@ -183,6 +183,21 @@ static const char *const migrations[] = {
 	"  reason TEXT"
 	") STRICT;"
 	"CREATE INDEX IF NOT EXISTS approvals_by_batch ON approvals (batch_id);",
+	/* 7 -> 8 (issue 19): names' search keys (cp_fold: case, accents and
+	 * punctuation folded in any script), a row per award, prefix-searchable
+	 * by their indexes; every award there is gets its keys; and the dates
+	 * of birth and centres staff filter by, indexed */
+	"CREATE TABLE IF NOT EXISTS search_keys ("
+	"  award_id INTEGER PRIMARY KEY REFERENCES awards(id) ON DELETE CASCADE,"
+	"  last_key TEXT NOT NULL,"
+	"  first_key TEXT NOT NULL"
+	") STRICT;"
+	"INSERT OR IGNORE INTO search_keys (award_id, last_key, first_key)"
+	" SELECT id, cp_fold(last_name), cp_fold(first_name) FROM awards;"
+	"CREATE INDEX IF NOT EXISTS search_keys_by_last ON search_keys (last_key, first_key);"
+	"CREATE INDEX IF NOT EXISTS search_keys_by_first ON search_keys (first_key);"
+	"CREATE INDEX IF NOT EXISTS awards_by_dob ON awards (dob);"
+	"CREATE INDEX IF NOT EXISTS awards_by_centre ON awards (centre);",
 };
 _Static_assert(sizeof(migrations) / sizeof(*migrations) == CP_REGISTRY_VERSION,
 	       "one migration per schema version");
