@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#define CP_REGISTRY_VERSION 8
+#define CP_REGISTRY_VERSION 9
 #define CP_REGISTRY_NCACHED 8
 
 struct sqlite3;
@@ -51,5 +51,6 @@ void cp_registry_rollback(struct cp_registry *r);
 #include "registry/addresses.h"     /* learners' addresses set by operators */
 #include "registry/receipts.h"      /* centres' receipts per course run */
 #include "registry/approvals.h"     /* who approved or held a batch */
+#include "registry/changes.h"       /* who revoked or superseded a document */
 
 #endif

@@ -24,8 +24,8 @@ static int notify_locked(struct cp_cmd_env *e, const char *config, const struct 
 	int next = cp_stage_next(dir);
 
 	if (next == CP_NSTAGES) {
+		cp_stage_reconcile(&e->reg, dir, batch); /* under the lock */
 		close(fd);
-		cp_stage_reconcile(&e->reg, dir, batch);
 		cp_info("batch %s: every email has gone out or cannot (see certpress status %s)",
 			batch, batch);
 		return CP_EX_OK;

@@ -198,6 +198,16 @@ static const char *const migrations[] = {
 	"CREATE INDEX IF NOT EXISTS search_keys_by_first ON search_keys (first_key);"
 	"CREATE INDEX IF NOT EXISTS awards_by_dob ON awards (dob);"
 	"CREATE INDEX IF NOT EXISTS awards_by_centre ON awards (centre);",
+	/* 8 -> 9 (issue 19): who revoked a document or ordered its reprint */
+	"CREATE TABLE IF NOT EXISTS changes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  reference TEXT NOT NULL,"
+	"  action TEXT NOT NULL CHECK (action IN ('revoked','superseded')),"
+	"  changed_by TEXT NOT NULL,"
+	"  changed_at TEXT NOT NULL,"
+	"  reason TEXT"
+	") STRICT;"
+	"CREATE INDEX IF NOT EXISTS changes_by_reference ON changes (reference);",
 };
 _Static_assert(sizeof(migrations) / sizeof(*migrations) == CP_REGISTRY_VERSION,
 	       "one migration per schema version");
