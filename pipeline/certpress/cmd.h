@@ -14,6 +14,7 @@
 #include "opts.h"
 #include "ref.h"
 #include "registry.h"
+#include "spool.h"
 
 struct cp_cmd {
 	int (*run)(int argc, char **argv, const char *config);
@@ -67,6 +68,15 @@ int cp_cmd_registry(struct cp_cmd_env *e);
  * written (cp_registry_open_read). */
 int cp_cmd_registry_read(struct cp_cmd_env *e);
 void cp_cmd_env_release(struct cp_cmd_env *e);
+/* The configuration and registry opened, then the batch named by arg (its
+ * id or folder) in the spool, opened into spool, with its lock held: 0 and
+ * batch, *dir (caller frees) and *fd (to close), or the exit code after
+ * saying why (66 no such batch, 75 another process holds it: "left" says
+ * what of it is left alone, 73, 74). What retry, notify, approve and hold
+ * share. */
+int cp_cmd_batch_locked(struct cp_cmd_env *e, const char *config, struct cp_spool *spool,
+			const char *arg, const char *left, char batch[CP_BATCH_ID_MAX], char **dir,
+			int *fd);
 
 /* status --receipts: each course run of every export that went out with
  * its receipt's due date and state, or (pending_only) those not confirmed

@@ -67,29 +67,13 @@ int cp_cmd_decide(const char *config, const char *arg, const char *action, const
 	struct cp_cmd_env e = { 0 };
 	struct cp_spool spool = { 0 };
 	char batch[CP_BATCH_ID_MAX], *dir = NULL;
-	int rc, got, fd = -1;
+	int rc, fd = -1;
 
-	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)))
-		goto out;
-	if (cp_spool_open(&spool, &e.conf) < 0) {
-		rc = CP_EX_CANTCREAT;
-		goto out;
+	if (!(rc = cp_cmd_batch_locked(&e, config, &spool, arg, "nothing recorded", batch, &dir,
+				       &fd))) {
+		rc = decide_locked(&e, batch, dir, action, by, reason);
+		close(fd);
 	}
-	if (cp_spool_batch_arg(&spool, arg, batch) < 0) {
-		rc = CP_EX_NOINPUT;
-		goto out;
-	}
-	dir = cp_spool_batch_dir(&spool, batch);
-	if ((got = cp_batch_lock(dir, batch, &fd)) != 0) {
-		if (got > 0)
-			cp_error("batch %s is being worked on by another process: nothing recorded",
-				 batch);
-		rc = got > 0 ? CP_EX_TEMPFAIL : CP_EX_IOERR;
-		goto out;
-	}
-	rc = decide_locked(&e, batch, dir, action, by, reason);
-	close(fd);
-out:
 	free(dir);
 	cp_spool_release(&spool);
 	cp_cmd_env_release(&e);

@@ -44,30 +44,14 @@ int cp_cmd_notify(int argc, char **argv, const char *config)
 	struct cp_cmd_env e = { 0 };
 	struct cp_spool spool = { 0 };
 	char batch[CP_BATCH_ID_MAX], *dir = NULL;
-	int rc, first, got, fd = -1, none = 0;
+	int rc, first, fd = -1, none = 0;
 
 	cp_cli_ignore_pipe_signals();
 	if ((rc = cp_cmd_args(&cp_notify_line, argc, argv, &none, &first)) != CP_CMD_GO)
 		return rc;
-	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)))
-		goto out;
-	if (cp_spool_open(&spool, &e.conf) < 0) {
-		rc = CP_EX_CANTCREAT;
-		goto out;
-	}
-	if (cp_spool_batch_arg(&spool, argv[first], batch) < 0) {
-		rc = CP_EX_NOINPUT;
-		goto out;
-	}
-	dir = cp_spool_batch_dir(&spool, batch);
-	if ((got = cp_batch_lock(dir, batch, &fd)) != 0) {
-		if (got > 0)
-			cp_error("batch %s is being worked on by another process: left to it", batch);
-		rc = got > 0 ? CP_EX_TEMPFAIL : CP_EX_IOERR;
-	} else {
+	if (!(rc = cp_cmd_batch_locked(&e, config, &spool, argv[first], "left to it", batch, &dir,
+				       &fd)))
 		rc = notify_locked(&e, config, &spool, batch, dir, fd);
-	}
-out:
 	free(dir);
 	cp_spool_release(&spool);
 	cp_cmd_env_release(&e);

@@ -31,15 +31,6 @@ static const struct cp_opt opts[] = {
 };
 const struct cp_cmdline cp_retry_line = { "retry", NULL, opts, "BATCH", 1, 1, 0 };
 
-static int lock_batch(const char *dir, const char *batch, int *fd)
-{
-	int got = cp_batch_lock(dir, batch, fd);
-
-	if (got > 0)
-		cp_error("batch %s is being worked on by another process: left to it", batch);
-	return got;
-}
-
 /* The inbox file a batch stopped in validate was made from, when validate
  * died before the batch had its own copy: found by its SHA-256 (the name
  * the registry holds may be an escaped form). NULL if there is none. */
@@ -117,7 +108,7 @@ int cp_cmd_retry(int argc, char **argv, const char *config)
 	struct cp_cmd_env e = { 0 };
 	struct cp_spool spool = { 0 };
 	char batch[CP_BATCH_ID_MAX], *dir = NULL;
-	int rc, arg, first, got, fd = -1;
+	int rc, arg, first, fd = -1;
 
 	cp_cli_ignore_pipe_signals();
 	if ((rc = cp_cmd_args(&cp_retry_line, argc, argv, &a, &arg)) != CP_CMD_GO)
@@ -131,23 +122,10 @@ int cp_cmd_retry(int argc, char **argv, const char *config)
 			 "batch: put the file in the inbox again)");
 		return CP_EX_USAGE;
 	}
-	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)))
-		goto out;
-	if (cp_spool_open(&spool, &e.conf) < 0) {
-		rc = CP_EX_CANTCREAT;
-		goto out;
-	}
-	if (cp_spool_batch_arg(&spool, argv[arg], batch) < 0) {
-		rc = CP_EX_NOINPUT;
-		goto out;
-	}
-	dir = cp_spool_batch_dir(&spool, batch);
 	/* the lock is held from here, through the stages */
-	if ((got = lock_batch(dir, batch, &fd)) != 0)
-		rc = got > 0 ? CP_EX_TEMPFAIL : CP_EX_IOERR;
-	else
+	if (!(rc = cp_cmd_batch_locked(&e, config, &spool, argv[arg], "left to it", batch, &dir,
+				       &fd)))
 		rc = retry_locked(&e, config, &spool, batch, dir, first, fd);
-out:
 	free(dir);
 	cp_spool_release(&spool);
 	cp_cmd_env_release(&e);
