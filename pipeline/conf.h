@@ -50,6 +50,8 @@ struct cp_conf {
 	long render_jobs;      /* worker processes; 0: one per processor */
 	/* [print] */
 	long print_sheets_per_part; /* the print file is split into parts of this many */
+	/* [run] */
+	bool approval_required; /* approval = required: pack waits for certpress approve */
 };
 
 /* Find the file (explicit, else $CERTPRESS_CONF, else ./certpress.conf, else

@@ -12,6 +12,8 @@ const struct cp_opt cp_change_opts[] = {
 	{ .kind = CP_OPT_VALUE, .name = "reason", .arg = "TEXT", .required = true,
 	  .help = "why: recorded with the document's new status",
 	  .at = CP_OPT_AT(struct cp_change_args, reason, const char *) },
+	CP_OPT_VALUE_OF(struct cp_change_args, by_typed, "by", "NAME",
+			"who (else the login name): shown on the card"),
 	CP_OPT_HELP_ROW,
 	CP_OPTS_END,
 };
@@ -28,6 +30,8 @@ int cp_change_args(const struct cp_cmdline *c, int argc, char **argv, struct cp_
 		return CP_EX_USAGE;
 	}
 	a->ref = argv[first];
+	if ((rc = cp_cmd_who(a->by_typed, a->by, sizeof(a->by))))
+		return rc;
 	return CP_CMD_GO;
 }
 

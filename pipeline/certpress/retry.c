@@ -31,15 +31,6 @@ static const struct cp_opt opts[] = {
 };
 const struct cp_cmdline cp_retry_line = { "retry", NULL, opts, "BATCH", 1, 1, 0 };
 
-static int lock_batch(const char *dir, const char *batch, int *fd)
-{
-	int got = cp_batch_lock(dir, batch, fd);
-
-	if (got > 0)
-		cp_error("batch %s is being worked on by another process: left to it", batch);
-	return got;
-}
-
 /* Whether the inbox entry at path is the file whose SHA-256 validate
  * recorded: hashed as validate hashed it (its screening, at most
  * max-file-mb + 1 bytes), and only if it is a regular file, opened without
@@ -135,7 +126,7 @@ int cp_cmd_retry(int argc, char **argv, const char *config)
 	struct retry_args a = { NULL };
 	struct cp_cmd_env e = { 0 };
 	char batch[CP_BATCH_ID_MAX], *dir = NULL;
-	int rc, arg, first, got, fd = -1;
+	int rc, arg, first, fd = -1;
 
 	cp_cli_ignore_pipe_signals();
 	if ((rc = cp_cmd_args(&cp_retry_line, argc, argv, &a, &arg)) != CP_CMD_GO)
@@ -149,19 +140,9 @@ int cp_cmd_retry(int argc, char **argv, const char *config)
 			 "batch: put the file in the inbox again)");
 		return CP_EX_USAGE;
 	}
-	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)) || (rc = cp_cmd_spool(&e)))
-		goto out;
-	if (cp_spool_batch_arg(&e.spool, argv[arg], batch) < 0) {
-		rc = CP_EX_NOINPUT;
-		goto out;
-	}
-	dir = cp_spool_batch_dir(&e.spool, batch);
 	/* the lock is held from here, through the stages */
-	if ((got = lock_batch(dir, batch, &fd)) != 0)
-		rc = got > 0 ? CP_EX_TEMPFAIL : CP_EX_IOERR;
-	else
+	if (!(rc = cp_cmd_batch_locked(&e, config, argv[arg], "left to it", batch, &dir, &fd)))
 		rc = retry_locked(&e, config, &e.spool, batch, dir, first, fd);
-out:
 	free(dir);
 	cp_cmd_env_release(&e);
 	return rc;

@@ -32,7 +32,8 @@ int cp_cmd_revoke(int argc, char **argv, const char *config)
 		goto out;
 	}
 	cp_time_stamp(stamp, sizeof(stamp));
-	if (cp_document_revoke(&e.reg, ref, reason, stamp) < 0) {
+	if (cp_document_revoke(&e.reg, ref, reason, stamp) < 0 ||
+	    cp_change_record(&e.reg, ref, "revoked", a.by, stamp, reason) < 0) {
 		cp_registry_rollback(&e.reg);
 		rc = CP_EX_IOERR;
 		goto out;

@@ -269,6 +269,7 @@ void cp_registry_batch_counts(struct cp_registry *r, const char *id, struct cp_b
 	c->sent = count(r, MAIL_COUNT("sent"), id);
 	c->deferred = count(r, MAIL_COUNT("deferred"), id) + count(r, MAIL_COUNT("intent"), id);
 	c->failed = count(r, MAIL_COUNT("failed"), id);
+	c->not_notifiable = count(r, MAIL_COUNT("not-notifiable"), id);
 }
 
 int cp_registry_stage_start(struct cp_registry *r, const char *batch, const char *stage,

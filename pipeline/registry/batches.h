@@ -57,7 +57,7 @@ void cp_batch_info_release(struct cp_batch_info *b);
  * intent counts as deferred) and failed. 0 where the registry cannot say
  * (it said why). */
 struct cp_batch_counts {
-	long accepted, rejected, held, documents, sent, deferred, failed;
+	long accepted, rejected, held, documents, sent, deferred, failed, not_notifiable;
 };
 void cp_registry_batch_counts(struct cp_registry *r, const char *id, struct cp_batch_counts *c);
 
