@@ -3,7 +3,8 @@
 # libFuzzer) in turn: first its regressions (tests/fuzz/regressions/NAME/),
 # each of which must pass as it is, then SECONDS of fuzzing from its seeds,
 # its regressions and what earlier runs found ($B/fuzz/corpus/NAME/, where
-# new inputs go: the seeds in the tree are never written). A crash, a leak,
+# new inputs go: the seeds in the tree are never written), with
+# tests/fuzz/NAME.dict when there is one. A crash, a leak,
 # a broken property, a hang (10 s) or 2 GB of memory fails it; the input is
 # in $B/fuzz/artifacts/NAME/ and its report is shown. Ends with a table:
 # executions, coverage (libFuzzer's edges) and the corpus per harness.
@@ -31,8 +32,11 @@ for n; do
 		failed="$failed $n"
 		continue
 	fi
+	dict=
+	[ -f "tests/fuzz/$n.dict" ] && dict=-dict=tests/fuzz/$n.dict
+	# shellcheck disable=SC2086 # no argument without a dictionary
 	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-		-close_fd_mask=2 -artifact_prefix="$art/" \
+		-close_fd_mask=2 -artifact_prefix="$art/" $dict \
 		"$work" "tests/fuzz/corpus/$n" "tests/fuzz/regressions/$n" > "$log" 2>&1
 	status=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
