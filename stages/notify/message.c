@@ -157,9 +157,11 @@ static void qp_line(struct buf *b, const char *s)
  * several body lines. */
 static void body_line(struct buf *b, const struct cp_text *t, const struct cp_values *v)
 {
-	char *s = cp_text_expand(t, v, NULL), *line = s, *nl;
+	char *s = cp_text_expand(t, v, NULL), *nl;
 
-	do {
+	/* the next line starts after a newline only when there is one (NULL + 1
+	 * is undefined) */
+	for (char *line = s;; line = nl + 1) {
 		nl = strchr(line, '\n');
 		if (nl)
 			*nl = '\0';
@@ -167,8 +169,9 @@ static void body_line(struct buf *b, const struct cp_text *t, const struct cp_va
 			if ((unsigned char)*p < 0x20 && *p != '\t')
 				*p = ' ';
 		qp_line(b, line);
-		line = nl + 1;
-	} while (nl);
+		if (!nl)
+			break;
+	}
 	free(s);
 }
 
