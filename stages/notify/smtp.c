@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/fault.h"
 #include "util/msg.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -55,8 +56,13 @@ static void monitor(const char *buf, int len, int writing, void *arg)
 {
 	struct session *ss = arg;
 
-	if (writing)
+	if (writing) {
+		/* each command line is a kill point of the crash tests */
+		for (int i = 0; i < len; i++)
+			if (buf[i] == '\n')
+				(void)cp_fault_check(CP_FAULT_SMTP);
 		return;
+	}
 	for (int i = 0; i < len; i++) {
 		if (buf[i] == '\n')
 			server_line(ss);
