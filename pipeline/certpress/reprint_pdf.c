@@ -74,9 +74,11 @@ static int find_record(struct find *f, const char *ref, const char *assigned)
 
 static void remove_dir(const char *dir)
 {
-	DIR *d = opendir(dir);
+	DIR *d;
 	struct dirent *de;
 
+	cp_atomic_sweep(dir); /* a killed reprint's temp files */
+	d = opendir(dir);
 	while (d && (de = readdir(d)))
 		if (de->d_name[0] != '.') {
 			char *p = cp_xasprintf("%s/%s", dir, de->d_name);
@@ -87,6 +89,32 @@ static void remove_dir(const char *dir)
 	if (d)
 		closedir(d);
 	rmdir(dir);
+}
+
+/* What a killed reprint left in the reprints folder: its temp copies and
+ * its font folder. Only reprint writes there, and every reprint renders
+ * inside its registry write transaction, which the caller holds: no other
+ * reprint is at work, so any font folder is a dead one's. */
+static void sweep_reprints(const struct cp_spool *spool)
+{
+	DIR *d = opendir(spool->reprints);
+	struct dirent *de;
+
+	for (int digital = 0; digital < 2; digital++) {
+		char *dir = cp_xasprintf("%s/%s", spool->reprints, digital ? "digital" : "print");
+
+		cp_atomic_sweep_dead(dir);
+		free(dir);
+	}
+	while (d && (de = readdir(d)))
+		if (!strncmp(de->d_name, ".fonts-", 7)) {
+			char *p = cp_xasprintf("%s/%s", spool->reprints, de->d_name);
+
+			remove_dir(p);
+			free(p);
+		}
+	if (d)
+		closedir(d);
 }
 
 /* Both copies of the replacement into spool/reprints/{digital,print}/. */
@@ -137,6 +165,7 @@ int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
 	f.award_id = award_id;
 	if (!got || !cp_batch_id_valid(src.batch) || cp_spool_open(&spool, &e->conf) < 0)
 		goto out;
+	sweep_reprints(&spool);
 	assigned = cp_spool_batch_file(&spool, src.batch, "assigned.xml");
 	if ((rc = find_record(&f, ref, assigned)) != CP_EX_OK)
 		goto out;
