@@ -3,6 +3,7 @@
 
 #include "cli.h"
 #include "opts.h"
+#include "registry.h"
 #include "util/exitcode.h"
 #include "util/banned.h"
 
@@ -38,7 +39,7 @@ int cp_stage_main(int argc, char **argv, const char *about, const char *exits, c
 	}
 	if (cp_conf_load(&conf, config) < 0)
 		return CP_EX_CONFIG;
-	rc = run(&conf, argv[first], stdout);
+	rc = cp_registry_exit(run(&conf, argv[first], stdout));
 	cp_conf_release(&conf);
 	return cp_cli_close_stdout(rc);
 }

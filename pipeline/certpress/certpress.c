@@ -90,8 +90,8 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (!strcmp(argv[optind], commands[i].name))
-			return cp_cli_close_stdout(commands[i].run(argc - optind, argv + optind,
-								   config));
+			return cp_cli_close_stdout(cp_registry_exit(
+				commands[i].run(argc - optind, argv + optind, config)));
 	cp_error("'%s' is not a certpress command", argv[optind]);
 	usage(stderr);
 	return CP_EX_USAGE;
