@@ -138,6 +138,7 @@ static int run_file(struct cp_cmd_env *e, const char *config, const struct cp_sp
 	char batch[CP_BATCH_ID_MAX] = "", *dir;
 	int fd = cp_inbox_claim(file), one, lock, got, sig;
 	struct timespec t0, t1;
+	bool validated;
 
 	if (fd < 0) {
 		if (from_inbox)
@@ -150,7 +151,7 @@ static int run_file(struct cp_cmd_env *e, const char *config, const struct cp_sp
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	sum->seconds[0] += (double)(t1.tv_sec - t0.tv_sec) +
 			   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	if (one == CP_EX_OK && cp_batch_id_valid(batch)) {
+	if ((validated = one == CP_EX_OK && cp_batch_id_valid(batch))) {
 		dir = cp_spool_batch_dir(spool, batch);
 		got = cp_batch_lock(dir, batch, &lock);
 		free(dir);
@@ -163,7 +164,8 @@ static int run_file(struct cp_cmd_env *e, const char *config, const struct cp_sp
 		one = got < 0 ? CP_EX_IOERR : cp_drive(e, config, spool, batch, 1, lock, NULL, sum);
 	}
 	close(fd);
-	if (one != CP_EX_OK && one != CP_EX_DATAERR && cp_batch_id_valid(batch))
+	/* a later stage's stop is said by cp_drive */
+	if (!validated && one != CP_EX_OK && one != CP_EX_DATAERR && cp_batch_id_valid(batch))
 		cp_error("batch %s stopped at validate (exit %d, %s)%s", batch, one,
 			 cp_exit_name(one),
 			 cp_exit_retryable(one) ? ": 'certpress retry' resumes it" : "");
