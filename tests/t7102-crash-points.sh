@@ -1,7 +1,8 @@
 #!/bin/bash
 # SIGKILL at every Nth counted operation (write, fsync, rename, registry
 # commit, SMTP command: CERTPRESS_KILL_AT, pipeline/util/fault.h) of pack,
-# notify (a real SMTP server), `certpress run`, `retry`, reprint and revoke;
+# notify (a real SMTP server), `certpress run`, `retry`, reprint, revoke
+# and sweep (receipt is one autocommitted statement: no point to kill at);
 # after each, `certpress run`/`retry` (or the command again) finishes, and
 # the invariant checker finds nothing lost, nothing twice.
 . "$(dirname "$0")/lib.sh"
@@ -52,6 +53,14 @@ run certpress-render "$b"
 save rendered
 run certpress-pack "$b"
 save packed
+# run killed in validate once its batch has its copy and the inbox entry
+# is gone (the 8th operation: held.xml's first write)
+fresh inbox
+( CERTPRESS_OPS=$SCRATCH/ops CERTPRESS_KILL_AT=8 certpress run > /dev/null 2>&1; true ) 2> /dev/null
+rm -f ops
+check "run killed in validate after the batch's copy: the inbox entry is gone" \
+	"[ ! -e spool/inbox/small.xml ] && [ -e spool/batches/*/results.xml ] && [ ! -e spool/batches/*/accepted.xml ]"
+save validate-killed
 fresh inbox
 run certpress run
 check "the scenarios' batch is made (run exits 0)" "[ $rc = 0 ]"
@@ -72,6 +81,14 @@ finish() {
 		done
 	done
 	return 1
+}
+
+# by_run: what the nightly job does after a crash: `certpress run` alone
+# (it resumes every stopped batch nobody holds) finishes it
+by_run() {
+	run certpress run
+	[ -z "$(for x in $(sql "select id from batches where status != 'done'"); do
+		[ -e "spool/batches/$x/failed" ] || echo "$x"; done)" ]
 }
 
 # kill_points NAME STATE STRIDE CMD...: for N = 1, 1 + STRIDE, ... up to
@@ -121,7 +138,10 @@ kill_points() {
 
 # KILL_ONLY=NAME runs one scenario (while working on it)
 only() { [ -z "${KILL_ONLY:-}" ] || [ "$KILL_ONLY" = "$1" ]; }
-only run && after=finish kill_points "certpress run" inbox 6 certpress run
+only run && after=by_run kill_points "certpress run" inbox 6 certpress run
+# the next night's run killed again (resuming that batch): the one after
+# must still resume it
+only run2 && after=by_run kill_points "certpress run, killed again" validate-killed 6 certpress run
 only retry && after=finish kill_points "certpress retry (from assign)" validated 9 certpress retry "$b"
 only pack && after="certpress retry $b" kill_points "pack" rendered 4 certpress-pack "$b"
 only notify && after="certpress retry $b" kill_points "notify (SMTP)" packed 1 certpress-notify "$b"
@@ -129,6 +149,10 @@ only notify && after="certpress retry $b" kill_points "notify (SMTP)" packed 1 c
 only reprint && after="certpress reprint $ref --reason typo; certpress reprint $ref --reason typo; [ \$? = 65 ]" \
 	kill_points "reprint" done 2 certpress reprint "$ref" --reason typo
 only revoke && after="certpress revoke $ref --reason fraud" kill_points "revoke" done 1 certpress revoke "$ref" --reason fraud
+# sweep, two days on: the export expired, claimed, its zip deleted, swept
+later=$(( $(date +%s) + 2 * 86400 ))
+only sweep && after="CERTPRESS_NOW=$later certpress sweep" \
+	kill_points "sweep" done 1 env CERTPRESS_NOW=$later certpress sweep
 echo "# $points kill points in all"
 check "at least 60 kill points ($points)" "[ $points -ge 60 ]"
 

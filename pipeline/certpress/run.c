@@ -27,18 +27,23 @@
 #define RUN "run [--json] [FILE...]"
 
 /* A batch that stopped: its folder there, not finished, not refused (the
- * "failed" marker, or the registry's failed with validate not done, as
- * when its results file was missing). */
+ * "failed" marker, or the registry's failed with validate not done and no
+ * copy of its results file to do it from, as when that file was missing).
+ * One recorded failed in validate that has its copy was stopped by a crash
+ * or a fault (a stage killed while run resumed it): validate resumes it. */
 static bool stopped(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch,
 		    int *next)
 {
 	char *dir = cp_spool_batch_dir(spool, batch);
+	char *copy = cp_spool_batch_file(spool, batch, "results.xml");
 	struct stat st;
 	bool r = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
 		 (*next = cp_stage_next(dir)) < CP_NSTAGES && !cp_stage_refused(dir);
 
-	if (r && *next == 0 && cp_registry_batch_failed(&e->reg, batch) == 1)
+	if (r && *next == 0 && access(copy, F_OK) != 0 &&
+	    cp_registry_batch_failed(&e->reg, batch) == 1)
 		r = false;
+	free(copy);
 	free(dir);
 	return r;
 }
