@@ -142,6 +142,24 @@ only run && after=by_run kill_points "certpress run" inbox 6 certpress run
 # the next night's run killed again (resuming that batch): the one after
 # must still resume it
 only run2 && after=by_run kill_points "certpress run, killed again" validate-killed 6 certpress run
+# killed twice before the batch had its copy (run, then retry): the file
+# is still in the inbox, and the next run must resume that batch, not make
+# a second one for the same file beside a stuck first
+if only twice; then
+	fresh inbox
+	( CERTPRESS_KILL_AT=4 certpress run > /dev/null 2>&1; true ) 2> /dev/null
+	b1=$(sql "select id from batches")
+	( CERTPRESS_KILL_AT=4 certpress retry "$b1" > /dev/null 2>&1; true ) 2> /dev/null
+	check "killed twice before its copy: the file is still in the inbox" \
+		"[ -e spool/inbox/small.xml ] && [ ! -e spool/batches/$b1/results.xml ]"
+	run certpress run
+	check "...the next run finishes that batch, and makes no other" \
+		"[ $rc = 0 ] && [ \"\$(sql 'select id, status from batches')\" = '$b1|done' ]"
+	run "$inv" --smtp smtp spool
+	check "...and it is whole" "[ $rc = 0 ]"
+	run certpress status --stuck
+	check "...and nothing is left stuck" "[ $rc = 0 ]"
+fi
 only retry && after=finish kill_points "certpress retry (from assign)" validated 9 certpress retry "$b"
 only pack && after="certpress retry $b" kill_points "pack" rendered 4 certpress-pack "$b"
 only notify && after="certpress retry $b" kill_points "notify (SMTP)" packed 1 certpress-notify "$b"

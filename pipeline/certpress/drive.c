@@ -160,7 +160,12 @@ int cp_drive(struct cp_cmd_env *e, const char *config, const struct cp_spool *sp
 				 cp_exit_name(rc),
 				 cp_exit_retryable(rc) ? ": 'certpress retry' resumes it" : "");
 	}
-	if (rc == CP_EX_OK || !cp_stage_refused(dir)) /* validate said why it refused */
+	/* A stop a retry can cure (a kill, a lock, a full disk, a mail server
+	 * down) leaves the batch open: recorded failed, one stopped in
+	 * validate would read as refused, and its results file, still in the
+	 * inbox, would make a second batch beside it. Validate says itself
+	 * why it refused. */
+	if (rc == CP_EX_OK || (!cp_stage_refused(dir) && !cp_exit_retryable(rc)))
 		cp_registry_batch_set_status(&e->reg, batch, rc == CP_EX_OK ? "done" : "failed",
 					     rc == CP_EX_OK ? NULL : cp_exit_name(rc));
 	close(held);
