@@ -142,7 +142,8 @@ only run && after=by_run kill_points "certpress run" inbox 6 certpress run
 # the next night's run killed again (resuming that batch): the one after
 # must still resume it
 only run2 && after=by_run kill_points "certpress run, killed again" validate-killed 6 certpress run
-# killed twice before the batch had its copy (run, then retry): the file
+# killed twice before the batch had its copy (run, then retry), then a
+# third time as the next run begins its validate again: the file
 # is still in the inbox, and the next run must resume that batch, not make
 # a second one for the same file beside a stuck first
 if only twice; then
@@ -152,6 +153,15 @@ if only twice; then
 	( CERTPRESS_KILL_AT=4 certpress retry "$b1" > /dev/null 2>&1; true ) 2> /dev/null
 	check "killed twice before its copy: the file is still in the inbox" \
 		"[ -e spool/inbox/small.xml ] && [ ! -e spool/batches/$b1/results.xml ]"
+	# and the next run killed as it validates the inbox file again: the
+	# same run then resumes the stopped batch from that file too
+	( CERTPRESS_OPS=$SCRATCH/ops CERTPRESS_OPS_TRACE=$SCRATCH/trace CERTPRESS_KILL_AT=2 \
+		certpress run > /dev/null 2> run3.err; true ) 2> /dev/null
+	check "...and a run killed as its validate starts (precondition)" \
+		"grep -q '^2 [a-z]* certpress-validate .* killed$' trace"
+	rm -f ops trace
+	check "...does not refuse the batch it then resumes (its file is in the inbox)" \
+		"! grep -q 'results file is missing' run3.err"
 	run certpress run
 	check "...the next run finishes that batch, and makes no other" \
 		"[ $rc = 0 ] && [ \"\$(sql 'select id, status from batches')\" = '$b1|done' ]"

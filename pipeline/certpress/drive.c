@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "util/child.h"
+#include "util/digest.h"
 #include "util/exitcode.h"
 #include "util/msg.h"
 #include "stage.h"
@@ -203,6 +204,30 @@ int cp_inbox_claim(const char *path)
 		return -1;
 	}
 	return fd;
+}
+
+/* The inbox file a batch stopped in validate was made from, when validate
+ * died before the batch had its own copy: found by its SHA-256 (the name
+ * the registry holds may be an escaped form). NULL if there is none. */
+char *cp_inbox_source(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch)
+{
+	char *results = cp_spool_batch_file(spool, batch, "results.xml"), **files, *found = NULL;
+	char sha[CP_SHA256_HEX] = "", hex[CP_SHA256_HEX];
+	size_t n = 0;
+	bool have = access(results, F_OK) == 0;
+
+	free(results);
+	if (have)
+		return NULL;
+	cp_registry_batch_results_sha256(&e->reg, batch, sha);
+	files = cp_inbox_files(spool, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (!found && *sha && cp_sha256_file(files[i], hex) == 0 && !strcmp(hex, sha))
+			found = cp_xstrdup(files[i]);
+		free(files[i]);
+	}
+	free(files);
+	return found;
 }
 
 static int by_name(const void *a, const void *b)

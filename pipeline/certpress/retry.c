@@ -12,7 +12,6 @@
 
 #include "cli.h"
 #include "drive.h"
-#include "util/digest.h"
 #include "util/exitcode.h"
 #include "util/msg.h"
 #include "spool.h"
@@ -29,30 +28,6 @@ static int lock_batch(const char *dir, const char *batch, int *fd)
 	if (got > 0)
 		cp_error("batch %s is being worked on by another process: left to it", batch);
 	return got;
-}
-
-/* The inbox file a batch stopped in validate was made from, when validate
- * died before the batch had its own copy: found by its SHA-256 (the name
- * the registry holds may be an escaped form). NULL if there is none. */
-static char *inbox_source(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch)
-{
-	char *results = cp_spool_batch_file(spool, batch, "results.xml"), **files, *found = NULL;
-	char sha[CP_SHA256_HEX] = "", hex[CP_SHA256_HEX];
-	size_t n = 0;
-	bool have = access(results, F_OK) == 0;
-
-	free(results);
-	if (have)
-		return NULL;
-	cp_registry_batch_results_sha256(&e->reg, batch, sha);
-	files = cp_inbox_files(spool, &n);
-	for (size_t i = 0; i < n; i++) {
-		if (!found && *sha && cp_sha256_file(files[i], hex) == 0 && !strcmp(hex, sha))
-			found = cp_xstrdup(files[i]);
-		free(files[i]);
-	}
-	free(files);
-	return found;
 }
 
 /* The batch locked (fd held, closed here): forget what --from names
@@ -83,7 +58,7 @@ static int retry_locked(struct cp_cmd_env *e, const char *config, const struct c
 		goto out;
 	}
 	cp_info("batch %s: from %s", batch, cp_stage_names[first]);
-	if (first == 0 && (source = inbox_source(e, spool, batch)) &&
+	if (first == 0 && (source = cp_inbox_source(e, spool, batch)) &&
 	    (claimed = cp_inbox_claim(source)) < 0) {
 		cp_error("%s: another run is taking it", source);
 		rc = CP_EX_TEMPFAIL;

@@ -94,8 +94,8 @@ static int resume_stopped(struct cp_cmd_env *e, const char *config, const struct
 	int rc = CP_EX_OK;
 
 	for (size_t i = 0; i < n; i++) {
-		char *dir;
-		int fd, got, next, one;
+		char *dir, *source;
+		int fd, got, next, one, claimed = -1;
 
 		if (in_summary(sum, ids[i]))
 			continue;
@@ -114,8 +114,20 @@ static int resume_stopped(struct cp_cmd_env *e, const char *config, const struct
 			close(fd);
 			continue;
 		}
+		/* stopped in validate before it had its copy: from its file, still
+		 * in the inbox, as retry does (the batch is not the file's refusal) */
+		source = next == 0 ? cp_inbox_source(e, spool, ids[i]) : NULL;
+		if (source && (claimed = cp_inbox_claim(source)) < 0) {
+			cp_info("batch %s: %s is being taken by another run", ids[i], source);
+			free(source);
+			close(fd);
+			continue;
+		}
 		cp_info("batch %s had stopped at %s: resumed", ids[i], cp_stage_names[next]);
-		one = cp_drive(e, config, spool, ids[i], next, fd, NULL, sum);
+		one = cp_drive(e, config, spool, ids[i], next, fd, source, sum);
+		if (source)
+			close(claimed);
+		free(source);
 		cp_summary_add(sum, &e->reg, ids[i], one);
 		rc = cp_exit_worst(rc, one);
 	}
