@@ -29,7 +29,7 @@ static long kill_at;            /* 0: none */
 static long own_total;          /* without CERTPRESS_OPS */
 static int64_t *shared_total;   /* CERTPRESS_OPS, mapped */
 static int trace_fd = -1;
-static int loaded, active;
+static int loaded, active, kill_group;
 
 static void parse(const char *env, struct plan *p)
 {
@@ -76,6 +76,7 @@ void cp_fault_reload(void)
 	parse("CERTPRESS_CRASH", &crash_plan);
 	s = getenv("CERTPRESS_KILL_AT");
 	kill_at = s ? strtol(s, NULL, 10) : 0;
+	kill_group = getenv("CERTPRESS_KILL_GROUP") != NULL;
 	own_total = 0;
 	if (shared_total)
 		munmap(shared_total, sizeof(int64_t));
@@ -112,7 +113,7 @@ int cp_fault_check(enum cp_fault_op op)
 	if (trace_fd >= 0)
 		trace(n, op, kill_at > 0 && n == kill_at);
 	if (kill_at > 0 && n == kill_at)
-		kill(getpid(), SIGKILL);
+		kill(kill_group ? 0 : getpid(), SIGKILL);
 	if (crash_plan.op == (int)op && counts[op] == crash_plan.nth)
 		kill(getpid(), SIGKILL);
 	if (fail_plan.op == (int)op && counts[op] == fail_plan.nth) {

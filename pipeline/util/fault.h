@@ -10,7 +10,8 @@
  * `certpress run` starts and render's workers count into one sequence;
  * CERTPRESS_KILL_AT=N then kills (SIGKILL) whichever process is about to do
  * the Nth operation of that sequence (of its own process without
- * CERTPRESS_OPS). CERTPRESS_OPS_TRACE=FILE appends "N OP PROGRAM PID" for each (and
+ * CERTPRESS_OPS), or with CERTPRESS_KILL_GROUP set its whole process group
+ * (a power cut: run and every stage at once; start it with setsid). CERTPRESS_OPS_TRACE=FILE appends "N OP PROGRAM PID" for each (and
  * " killed" to the one it kills).
  * Unset, these cost one comparison. */
 #ifndef CP_FAULT_H
