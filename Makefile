@@ -176,6 +176,12 @@ demo: deps
 	$(MAKE) all
 	B=$(B) tests/demo.sh
 
+# The randomised soak (tests/soak.sh): 500 learners killed at random 200
+# times, then finished and checked; minutes, so not in check.
+soak: deps
+	$(MAKE) DEVELOPER=1 all units
+	B=$(B) tests/soak.sh
+
 # Every stage timed on generated batches (BENCH_SIZES=1000,10000 by
 # default); PEERS=1 also installs and runs Apache FOP and WeasyPrint.
 bench: deps
@@ -218,4 +224,4 @@ clean:
 	rm -rf build build-asan tests/scratch bench/work
 
 .SECONDARY:
-.PHONY: all deps check check-asan units demo bench install uninstall clean FORCE
+.PHONY: all deps check check-asan units demo soak bench install uninstall clean FORCE
