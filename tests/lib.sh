@@ -167,6 +167,31 @@ assigned_agrees() {
 	[ ! -s "$a.diff" ]
 }
 
+# The batches neither done nor refused at validate, one id a line.
+unfinished_batches() {
+	local x
+	for x in $(sql "select id from batches where status != 'done'"); do
+		[ -e "$SCRATCH/spool/batches/$x/failed" ] || echo "$x"
+	done
+}
+
+# Finish every batch as an operator would after a crash or a fault:
+# certpress run, then certpress retry of each batch unfinished, four rounds
+# at most. Fails, with the ids left in $left, if one is still unfinished.
+finish_batches() {
+	local x
+	run certpress run
+	for _ in 1 2 3 4; do
+		left=$(unfinished_batches)
+		[ -z "$left" ] && return 0
+		for x in $left; do
+			run certpress retry "$x"
+		done
+	done
+	left=$(unfinished_batches)
+	[ -z "$left" ]
+}
+
 done_testing() {
 	echo "1..$test_count"
 	[ "$test_failed" = 0 ]

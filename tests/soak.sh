@@ -93,13 +93,7 @@ for p in "${!at_stage[@]}"; do echo "#   ${at_stage[$p]} in $p"; done | sort -k3
 check "$want kills in a row ($kills)" "[ $kills = $want ]"
 
 # then finished as an operator would
-run certpress run
-for _ in 1 2 3; do
-	left=$(for x in $(sql "select id from batches where status != 'done'"); do
-		[ -e "spool/batches/$x/failed" ] || echo "$x"; done)
-	[ -z "$left" ] && break
-	for x in $left; do run certpress retry "$x"; done
-done
+finish_batches
 check "then the batch finishes" "[ -z \"$left\" ]"
 check "a batch a file, every accepted learner an award" \
 	"[ \$(sql \"select count(*) from batches where status = 'done'\") = $files ] &&

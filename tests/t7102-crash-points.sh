@@ -69,31 +69,16 @@ check "...and whole" "[ $rc = 0 ]"
 ref=$(doc_ref Lovelace certificate)
 save done
 
-# finish: what an operator does after a crash, until the batch is done
-finish() {
-	run certpress run
-	for _ in 1 2 3 4; do
-		left=$(for x in $(sql "select id from batches where status != 'done'"); do
-			[ -e "spool/batches/$x/failed" ] || echo "$x"; done)
-		[ -z "$left" ] && return 0
-		for x in $left; do
-			run certpress retry "$x"
-		done
-	done
-	return 1
-}
-
 # by_run: what the nightly job does after a crash: `certpress run` alone
 # (it resumes every stopped batch nobody holds) finishes it
 by_run() {
 	run certpress run
-	[ -z "$(for x in $(sql "select id from batches where status != 'done'"); do
-		[ -e "spool/batches/$x/failed" ] || echo "$x"; done)" ]
+	[ -z "$(unfinished_batches)" ]
 }
 
 # kill_points NAME STATE STRIDE CMD...: for N = 1, 1 + STRIDE, ... up to
 # the clean run's count, CMD from STATE killed before its Nth operation,
-# then AFTER (a shell command; finish by default) and the checker
+# then AFTER (a shell command; finish_batches by default) and the checker
 kill_points() {
 	local name=$1 state=$2 step=$3 n total killed=0 whole=0 tried=0 reached=0 failed=
 	shift 3
@@ -115,7 +100,7 @@ kill_points() {
 			failed="$failed $n(not-reached)"
 			continue
 		fi
-		if ! (eval "${after:-finish}") > /dev/null 2>&1; then
+		if ! (eval "${after:-finish_batches}") > /dev/null 2>&1; then
 			failed="$failed $n(not-finished:$(grep "^$n " trace | cut -d' ' -f2,3))"
 			cp -a spool "failed-$name-$n"
 			continue
@@ -155,10 +140,17 @@ if only twice; then
 		"[ -e spool/inbox/small.xml ] && [ ! -e spool/batches/$b1/results.xml ]"
 	# and the next run killed as it validates the inbox file again: the
 	# same run then resumes the stopped batch from that file too
-	( CERTPRESS_OPS=$SCRATCH/ops CERTPRESS_OPS_TRACE=$SCRATCH/trace CERTPRESS_KILL_AT=2 \
+	# (its first operation in validate, found by a run on a copy)
+	save twice
+	rm -f ops trace
+	CERTPRESS_OPS=$SCRATCH/ops CERTPRESS_OPS_TRACE=$SCRATCH/trace certpress run > /dev/null 2>&1
+	n=$(awk '$3 == "certpress-validate" { print $1; exit }' trace)
+	fresh twice
+	rm -f ops trace
+	( CERTPRESS_OPS=$SCRATCH/ops CERTPRESS_OPS_TRACE=$SCRATCH/trace CERTPRESS_KILL_AT=${n:-0} \
 		certpress run > /dev/null 2> run3.err; true ) 2> /dev/null
 	check "...and a run killed as its validate starts (precondition)" \
-		"grep -q '^2 [a-z]* certpress-validate .* killed$' trace"
+		"grep -q '^${n:-x} [a-z]* certpress-validate .* killed$' trace"
 	rm -f ops trace
 	check "...does not refuse the batch it then resumes (its file is in the inbox)" \
 		"! grep -q 'results file is missing' run3.err"
@@ -170,7 +162,7 @@ if only twice; then
 	run certpress status --stuck
 	check "...and nothing is left stuck" "[ $rc = 0 ]"
 fi
-only retry && after=finish kill_points "certpress retry (from assign)" validated 9 certpress retry "$b"
+only retry && after=finish_batches kill_points "certpress retry (from assign)" validated 9 certpress retry "$b"
 only pack && after="certpress retry $b" kill_points "pack" rendered 4 certpress-pack "$b"
 only notify && after="certpress retry $b" kill_points "notify (SMTP)" packed 1 certpress-notify "$b"
 # a reprint killed is ordered again; one that was committed says so (65)

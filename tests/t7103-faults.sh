@@ -56,15 +56,9 @@ fails() {
 # recovers KIND [CHECKER OPTIONS]: the fault gone, run and retry finish the
 # batch, and it is whole
 recovers() {
-	local kind=$1 left x
+	local kind=$1
 	shift
-	run certpress run
-	for _ in 1 2 3; do
-		left=$(for x in $(sql "select id from batches where status != 'done'"); do
-			[ -e "spool/batches/$x/failed" ] || echo "$x"; done)
-		[ -z "$left" ] && break
-		for x in $left; do run certpress retry "$x"; done
-	done
+	finish_batches
 	check "$kind: once it is gone the batch finishes" \
 		"[ -z \"$left\" ] && [ \$(sql \"select count(*) from batches where status = 'done'\") = 1 ]"
 	run "$inv" "$@" spool
