@@ -236,6 +236,12 @@ demo: deps
 	$(MAKE) all
 	B=$(B) tests/demo.sh
 
+# The randomised soak (tests/soak.sh): 500 learners killed at random 200
+# times, then finished and checked; minutes, so not in check.
+soak: deps
+	$(MAKE) DEVELOPER=1 all units
+	B=$(B) tests/soak.sh
+
 # Every stage timed on generated batches (BENCH_SIZES=1000,10000 by
 # default); PEERS=1 also installs and runs Apache FOP and WeasyPrint.
 bench: deps
@@ -278,5 +284,5 @@ clean:
 	rm -rf build build-asan build-fuzz build-cov tests/scratch bench/work
 
 .SECONDARY:
-.PHONY: all deps check check-asan units demo bench install uninstall clean FORCE \
+.PHONY: all deps check check-asan units demo soak bench install uninstall clean FORCE \
 	fuzz fuzz-smoke fuzz-coverage fuzz-bins

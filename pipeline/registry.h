@@ -24,6 +24,12 @@ struct cp_registry {
 	bool readonly; /* opened by cp_registry_open_read on a read-only spool */
 };
 
+/* Whether an operation of this process gave up waiting for another
+ * process's write transaction (SQLite's busy timeout): exit 75 then. */
+bool cp_registry_gave_up_waiting(void);
+/* A program's exit code: a failure that came of waiting for the registry
+ * in vain is 75 (temporary), whatever the caller made of it. */
+int cp_registry_exit(int rc);
 /* Open (creating the file and its folder) and bring the schema up to date. */
 int cp_registry_open(struct cp_registry *r, const char *path);
 /* Open for a command that only reads (status, verify, show, search): as

@@ -80,8 +80,8 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (!strcmp(argv[first], commands[i].line->name))
-			return cp_cli_close_stdout(commands[i].run(argc - first, argv + first,
-								   a.config));
+			return cp_cli_close_stdout(cp_registry_exit(
+				commands[i].run(argc - first, argv + first, a.config)));
 	cp_error("'%s' is not a certpress command", argv[first]);
 	usage(stderr);
 	return CP_EX_USAGE;
