@@ -45,12 +45,36 @@ override LDFLAGS += $(HARDEN_LDFLAGS)
 # SANITIZE=1 builds the same tree with AddressSanitizer and UBSan elsewhere,
 # without _FORTIFY_SOURCE: its checked copies of memcpy, read and the rest
 # are not the ones ASan intercepts, so they would hide what it reports.
-ifeq ($(SANITIZE),1)
+# FUZZ=1 (make fuzz): clang's libFuzzer with ASan and UBSan (build-fuzz/);
+# the libraries get the fuzzer's coverage hooks, each harness its main.
+# COVERAGE=1 (make fuzz-coverage): clang's source-based coverage
+# (build-cov/), to replay a corpus through and read with llvm-cov.
+ifeq ($(FUZZ),1)
+B ?= build-fuzz
+CC = clang
+override CFLAGS += -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+override LDFLAGS += -fsanitize=address,undefined
+FUZZ_MAIN = -fsanitize=fuzzer
+else ifeq ($(COVERAGE),1)
+B ?= build-cov
+CC = clang
+override CFLAGS += -O0 -fprofile-instr-generate -fcoverage-mapping
+override LDFLAGS += -fprofile-instr-generate -fcoverage-mapping
+else ifeq ($(SANITIZE),1)
 B ?= build-asan
 override CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 override LDFLAGS += -fsanitize=address,undefined
 else
 B ?= build
+endif
+# clang has no -Wsuggest-attribute (gcc's, which checks the tree anyway),
+# and takes the SQL of the registry's statement tables, one string cut over
+# lines, for a missing comma.
+ifeq ($(CC),clang)
+override CFLAGS := $(filter-out -Wsuggest-attribute=format,$(CFLAGS)) -Wno-string-concatenation
+endif
+ifeq ($(SANITIZE)$(FUZZ),)
 ifeq ($(findstring _FORTIFY_SOURCE,$(CPPFLAGS))$(filter -O0,$(CFLAGS)),)
 override CPPFLAGS += $(HARDEN_CPPFLAGS)
 endif
@@ -73,7 +97,10 @@ DEB_RUN = fonts-dejavu-core
 DEB_TEST = sqlite3 libxml2-utils python3 qpdf poppler-utils zbar-tools bc time \
 	python3-aiosmtpd p7zip-full unzip \
 	curl openssl chromium chromium-driver python3-selenium
-DEB_PKGS = $(DEB_BUILD) $(DEB_RUN) $(DEB_TEST)
+# make fuzz and fuzz-coverage: clang 14, its libFuzzer, llvm-profdata and
+# llvm-cov.
+DEB_FUZZ = clang libclang-rt-14-dev llvm-14
+DEB_PKGS = $(DEB_BUILD) $(DEB_RUN) $(DEB_TEST) $(DEB_FUZZ)
 
 STAGES = validate assign render pack notify
 STAGE_BINS = $(STAGES:%=$(B)/certpress-%)
@@ -147,6 +174,39 @@ $(B)/tests/%: tests/unit/%.c $(UNIT_LIBS) $(B)/BUILD-FLAGS
 	$(CC) $(CPPFLAGS) -I. $(CFLAGS) $(LDFLAGS) -o $@ $< $(UNIT_LIBS) $(LDLIBS) \
 		$$(pkg-config --libs cmocka)
 
+# Fuzzing harnesses (tests/fuzz/fuzz_NAME.c, one LLVMFuzzerTestOneInput
+# each): with FUZZ=1 libFuzzer is their main; in every other build
+# tests/fuzz/replay.c is, so make check replays the corpus and the
+# regressions (t8090) with gcc, ASan or coverage alike.
+FUZZ_NAMES = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS = $(FUZZ_NAMES:%=$(B)/tests/fuzz/%)
+FUZZ_MAIN ?= tests/fuzz/replay.c
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 10
+$(B)/tests/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/replay.c $(UNIT_LIBS) \
+		$(B)/BUILD-FLAGS
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -I. -DCP_FUZZ_TOP='"$(CURDIR)"' $(CFLAGS) $(LDFLAGS) -o $@ $< \
+		$(FUZZ_MAIN) $(UNIT_LIBS) $(LDLIBS)
+
+fuzz-bins: $(FUZZ_BINS)
+
+# Each harness for FUZZ_SECONDS (make fuzz-smoke: FUZZ_SMOKE_SECONDS),
+# one after another, from its seeds, its regressions and what earlier runs
+# found (build-fuzz/corpus/); a crash, leak or hang fails it.
+fuzz: deps
+	$(MAKE) FUZZ=1 DEVELOPER=1 fuzz-bins
+	B=build-fuzz tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
+
+# Line coverage per harness: the corpus (seeds, regressions, what make fuzz
+# found) replayed through a build-cov/ build, read with llvm-cov.
+fuzz-coverage: deps
+	$(MAKE) COVERAGE=1 DEVELOPER=1 fuzz-bins
+	B=build-cov tests/fuzz/coverage.sh $(FUZZ_NAMES)
+
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' \
@@ -185,11 +245,17 @@ $(B)/tests/tools/%.so: tests/tools/preload/%.c
 	@mkdir -p $(@D)
 	$(CC) -std=c17 -O2 -Wall -Wextra $(WERROR) -D_GNU_SOURCE -fPIC -shared -o $@ $< -ldl
 
-units: $(UNIT_BINS) $(TOOL_BINS) $(PRELOAD_LIBS)
+units: $(UNIT_BINS) $(TOOL_BINS) $(PRELOAD_LIBS) $(FUZZ_BINS)
 
 demo: deps
 	$(MAKE) all
 	B=$(B) tests/demo.sh
+
+# The randomised soak (tests/soak.sh): 500 learners killed at random 200
+# times, then finished and checked; minutes, so not in check.
+soak: deps
+	$(MAKE) DEVELOPER=1 all units
+	B=$(B) tests/soak.sh
 
 # Every stage timed on generated batches (BENCH_SIZES=1000,10000 by
 # default); PEERS=1 also installs and runs Apache FOP and WeasyPrint.
@@ -244,7 +310,8 @@ uninstall:
 	-rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan tests/scratch bench/work
+	rm -rf build build-asan build-fuzz build-cov tests/scratch bench/work
 
 .SECONDARY:
-.PHONY: all deps check check-asan units demo bench install uninstall clean FORCE
+.PHONY: all deps check check-asan units demo soak bench install uninstall clean FORCE \
+	fuzz fuzz-smoke fuzz-coverage fuzz-bins

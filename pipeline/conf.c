@@ -25,7 +25,7 @@
 #endif
 
 enum type { T_TEXT, T_PATH, T_URL, T_TRANSPORT, T_FROM, T_BOOL, T_LONG, T_TLS,
-	     T_OPT_TEXT, T_OPT_PATH, T_LISTEN };
+	     T_OPT_TEXT, T_OPT_PATH, T_LISTEN, T_APPROVAL };
 
 struct key {
 	const char *section, *name;
@@ -64,6 +64,7 @@ static const struct key keys[] = {
 	{ "render", "owner-password", T_TEXT, OFF(owner_password), "certpress-owner", 0, 0 },
 	{ "render", "jobs", T_LONG, OFF(render_jobs), "0", 0, 64 },
 	{ "print", "sheets-per-part", T_LONG, OFF(print_sheets_per_part), "1000", 1, 100000 },
+	{ "run", "approval", T_APPROVAL, OFF(approval_required), "none", 0, 0 },
 	{ "verify", "snapshot", T_PATH, OFF(verify_snapshot), "spool/publish", 0, 0 },
 	{ "verify", "key-file", T_PATH, OFF(verify_key_file), "keys/publish.key", 0, 0 },
 	{ "verify", "public-key", T_PATH, OFF(verify_public_key), "keys/publish.pub", 0, 0 },
@@ -202,6 +203,14 @@ static char *set_tls(int *ip, const char *v)
 	return NULL;
 }
 
+static char *set_approval(bool *bp, const char *v)
+{
+	if (strcmp(v, "none") && strcmp(v, "required"))
+		return cp_xasprintf("'%s' is not none or required", v);
+	*bp = !strcmp(v, "required");
+	return NULL;
+}
+
 /* file:DIR (DIR resolved as a path is) or smtp://host:port. */
 static char *set_transport(const struct cp_conf *conf, char **sp, const char *v)
 {
@@ -272,6 +281,8 @@ static char *set_value(struct cp_conf *conf, const struct key *k, const char *v)
 	case T_OPT_PATH:
 		return replace(sp, !*v ? NULL : k->type == T_OPT_PATH ? resolve(conf, v)
 								       : cp_xstrdup(v));
+	case T_APPROVAL:
+		return set_approval(field, v);
 	case T_TLS:
 		return set_tls(field, v);
 	case T_URL:
@@ -399,7 +410,8 @@ int cp_conf_mail_password(const struct cp_conf *conf, char *buf, size_t n)
 void cp_conf_release(struct cp_conf *conf)
 {
 	for (size_t i = 0; i < NKEYS; i++)
-		if (keys[i].type != T_BOOL && keys[i].type != T_LONG && keys[i].type != T_TLS) {
+		if (keys[i].type != T_BOOL && keys[i].type != T_LONG && keys[i].type != T_TLS &&
+		    keys[i].type != T_APPROVAL) {
 			char **sp = (char **)((char *)conf + keys[i].offset);
 
 			free(*sp);

@@ -51,6 +51,8 @@ struct cp_conf {
 	long render_jobs;      /* worker processes; 0: one per processor */
 	/* [print] */
 	long print_sheets_per_part; /* the print file is split into parts of this many */
+	/* [run] */
+	bool approval_required; /* approval = required: pack waits for certpress approve */
 
 	/* [verify]: certpress publish and certpress-verifyd */
 	char *verify_snapshot;   /* the snapshot's folder */

@@ -103,6 +103,11 @@ void cp_stage_reconcile(struct cp_registry *reg, const char *dir, const char *ba
 		cp_registry_stage_close_running(reg, batch, cp_stage_names[i],
 						done ? CP_EX_OK : CP_REGISTRY_CRASHED);
 	}
+	/* every output there: done, whatever the run that drove it recorded
+	 * (a stage killed after its output's rename, a stage run alone) */
+	if (!reg->readonly && cp_stage_next(dir) == CP_NSTAGES &&
+	    cp_registry_batch_done(reg, batch) == 0)
+		cp_registry_batch_set_status(reg, batch, "done", NULL);
 }
 
 static bool has(const struct cp_stage *s, const char *file)

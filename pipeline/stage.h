@@ -26,6 +26,10 @@ struct cp_stage {
 #define CP_NSTAGES 5
 extern const char *const cp_stage_names[CP_NSTAGES];
 extern const char *const cp_stage_outputs[CP_NSTAGES];
+/* pack's index there (the approval gate), notify's (certpress notify,
+ * set-email). */
+#define CP_STAGE_PACK 3
+#define CP_STAGE_NOTIFY 4
 /* The first stage whose output is missing from the batch folder dir, or
  * CP_NSTAGES when the batch is complete. */
 int cp_stage_next(const char *dir);

@@ -3,6 +3,7 @@
 
 #include "cli.h"
 #include "opts.h"
+#include "registry.h"
 #include "util/exitcode.h"
 #include "util/banned.h"
 
@@ -41,7 +42,7 @@ int cp_stage_main(int argc, char **argv, const struct cp_stage_cli *cli)
 	}
 	if (cp_conf_load(&conf, a.config) < 0)
 		return CP_EX_CONFIG;
-	rc = cli->run(&conf, argv[first], stdout);
+	rc = cp_registry_exit(cli->run(&conf, argv[first], stdout));
 	cp_conf_release(&conf);
 	return cp_cli_close_stdout(rc);
 }

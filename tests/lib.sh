@@ -23,7 +23,8 @@ mkdir -p "$SCRATCH"
 cd "$SCRATCH" || exit 1
 export CERTPRESS_TODAY=2026-11-23
 export CERTPRESS_CONF=$SCRATCH/certpress.conf
-unset CERTPRESS_FAULT CERTPRESS_CRASH CERTPRESS_LOCK_HELD CERTPRESS_LOCK_FD CERTPRESS_LOG
+unset CERTPRESS_FAULT CERTPRESS_CRASH CERTPRESS_LOCK_HELD CERTPRESS_LOCK_FD CERTPRESS_LOG \
+	CERTPRESS_KILL_AT CERTPRESS_KILL_GROUP CERTPRESS_OPS CERTPRESS_OPS_TRACE
 export PATH=$BIN:$PATH
 
 test_count=0
@@ -164,6 +165,31 @@ assigned_agrees() {
 	python3 "$t" end "$f" > "$a.registry"
 	diff "$a.file" "$a.registry" >> "$a.diff"
 	[ ! -s "$a.diff" ]
+}
+
+# The batches neither done nor refused at validate, one id a line.
+unfinished_batches() {
+	local x
+	for x in $(sql "select id from batches where status != 'done'"); do
+		[ -e "$SCRATCH/spool/batches/$x/failed" ] || echo "$x"
+	done
+}
+
+# Finish every batch as an operator would after a crash or a fault:
+# certpress run, then certpress retry of each batch unfinished, four rounds
+# at most. Fails, with the ids left in $left, if one is still unfinished.
+finish_batches() {
+	local x
+	run certpress run
+	for _ in 1 2 3 4; do
+		left=$(unfinished_batches)
+		[ -z "$left" ] && return 0
+		for x in $left; do
+			run certpress retry "$x"
+		done
+	done
+	left=$(unfinished_batches)
+	[ -z "$left" ]
 }
 
 done_testing() {

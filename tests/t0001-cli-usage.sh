@@ -87,7 +87,7 @@ for cmd in verify show reprint revoke; do
 done
 check_exit 64 "certpress search without a criterion" certpress search
 check_exit 64 "certpress reprint without --reason" certpress reprint 87365060-01-W34G
-check_exit 64 "certpress search with a bad --dob" certpress search --dob 19/05/1999
+check_exit 64 "certpress search with a bad --dob" certpress search --dob 31/02/1999
 check_exit 64 "certpress retry without a batch" certpress retry
 check_exit 64 "certpress retry --from a stage that is not one" certpress retry --from frob 20260101-000000-001
 check_exit 64 "certpress receipt without its centre" certpress receipt 20260101-000000-001

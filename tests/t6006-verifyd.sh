@@ -188,9 +188,13 @@ run certpress revoke "$other" --in-error --reason "wrong learner"
 for _ in $(seq 100); do get "/v/$other"; [ "$(status)" = cancelled ] && break; sleep 0.05; done
 check "revoke --in-error: issued in error" "[ \"\$(status)\" = cancelled ] && contains body ': issued in error.'"
 award_tr=$(sql "select d.reference from documents d join awards a on a.id = d.award_id where d.type = 'transcript' and a.id = (select award_id from documents where reference = '$other')")
-run certpress revoke "$award_tr" --award --reason "award withdrawn"
+n_award=$(sql "select count(*) from documents where award_id = (select award_id from documents where reference = '$other')")
+run certpress revoke "$award_tr" --award --by "Award Officer" --reason "award withdrawn"
 check "revoke --award: every document of the award" \
 	"[ $rc = 0 ] && [ \$(sql \"select count(*) from documents where award_id = (select award_id from documents where reference = '$other') and status != 'revoked'\") = 0 ]"
+check "...who is recorded for each document it revoked, not again for one revoked before" \
+	"[ \$(sql \"select count(*) from changes where changed_by = 'Award Officer'\") = $((n_award - 1)) ] &&
+	 [ \$(sql \"select count(*) from changes where reference = '$other'\") = 1 ]"
 for _ in $(seq 100); do get "/v/$award_tr"; [ "$(status)" = cancelled ] && break; sleep 0.05; done
 check "its transcript is cancelled, and says its certificate is too" \
 	"[ \"\$(status)\" = cancelled ] && contains body 'data-status=\"cancelled\">Cancelled</strong>'"

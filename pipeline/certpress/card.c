@@ -62,13 +62,15 @@ int cp_card_lookup(struct cp_cmd_env *e, const char *config, const char *typed,
 static const char *const labels[CP_CARD_NFIELDS] = {
 	"reference", "document", "status", "first name", "middle names", "last name",
 	"enrolment", "candidate", "qualification", "title", "grade", "awarded", "issued",
-	"centre", "centre name", "expires", "status reason", "status changed", "date of birth",
+	"centre", "centre name", "expires", "status reason", "status changed", "changed by",
+	"date of birth",
 };
 
 static const char *const keys[CP_CARD_NFIELDS] = {
 	"reference", "type", "status", "first_name", "middle_names", "last_name", "enrolment",
 	"candidate", "qualification", "qualification_title", "grade", "awarded", "issued",
-	"centre", "centre_name", "expires", "status_reason", "status_changed", "dob",
+	"centre", "centre_name", "expires", "status_reason", "status_changed",
+	"status_changed_by", "dob",
 };
 
 static char *full_name(const struct cp_card *c)
@@ -84,7 +86,7 @@ void cp_card_print(FILE *f, const struct cp_card *c)
 		CP_CARD_REFERENCE, CP_CARD_TYPE, CP_CARD_STATUS, -1, CP_CARD_ENROLMENT,
 		CP_CARD_CANDIDATE, CP_CARD_QUALIFICATION, CP_CARD_TITLE, CP_CARD_GRADE,
 		CP_CARD_AWARDED, CP_CARD_ISSUED, CP_CARD_EXPIRES, CP_CARD_CENTRE,
-		CP_CARD_STATUS_REASON, CP_CARD_STATUS_CHANGED,
+		CP_CARD_STATUS_REASON, CP_CARD_STATUS_CHANGED, CP_CARD_CHANGED_BY,
 	};
 	char *name = full_name(c);
 
@@ -126,7 +128,13 @@ void cp_card_print_line(FILE *f, const struct cp_card *c)
 {
 	char *name = full_name(c);
 
-	fprintf(f, "%s  %-11s %-10s %s  %s  %s\n", c->f[CP_CARD_REFERENCE], c->f[CP_CARD_TYPE],
-		c->f[CP_CARD_STATUS], name, c->f[CP_CARD_QUALIFICATION], c->f[CP_CARD_AWARDED]);
+	/* as the portals' search results: reference, type, status, candidate
+	 * number, name, qualification title, centre, issue date */
+	fprintf(f, "%s  %-11s %-10s %-10s %s  %s  %s  %s\n", c->f[CP_CARD_REFERENCE],
+		c->f[CP_CARD_TYPE], c->f[CP_CARD_STATUS],
+		c->f[CP_CARD_CANDIDATE] ? c->f[CP_CARD_CANDIDATE] : "", name,
+		c->f[CP_CARD_TITLE] ? c->f[CP_CARD_TITLE] : "",
+		c->f[CP_CARD_CENTRE] ? c->f[CP_CARD_CENTRE] : "",
+		c->f[CP_CARD_ISSUED] ? c->f[CP_CARD_ISSUED] : "");
 	free(name);
 }

@@ -15,6 +15,10 @@ static const struct cp_cmd commands[] = {
 	{ cp_cmd_retry, &cp_retry_line },
 	{ cp_cmd_status, &cp_status_line },
 	{ cp_cmd_receipt, &cp_receipt_line },
+	{ cp_cmd_set_email, &cp_set_email_line },
+	{ cp_cmd_notify, &cp_notify_line },
+	{ cp_cmd_approve, &cp_approve_line },
+	{ cp_cmd_hold, &cp_hold_line },
 	{ cp_cmd_verify, &cp_verify_line },
 	{ cp_cmd_show, &cp_show_line },
 	{ cp_cmd_search, &cp_search_line },
@@ -47,13 +51,15 @@ static void usage(FILE *f)
 	      "exit: 0 done (verify: the document is valid); 1 verify: not valid\n"
 	      "(not-issued, expired, superseded, revoked or unknown), show: unknown,\n"
 	      "search: nothing found, status --stuck: a batch is stuck; 64 usage; 65\n"
-	      "refused (reprint of a revoked or superseded document, a results file);\n"
-	      "66 no such document; 69 the mail server cannot be reached (run, retry:\n"
-	      "the batch waits at notify); 70 internal error; 73 an output cannot be\n"
-	      "created; 74 I/O error (a full disk, a file too large, a broken pipe);\n"
-	      "75 the registry is busy, a batch locked, a stage killed (retry resumes\n"
-	      "it), or sweep left a batch being worked on; 78 configuration (including\n"
-	      "the key file). run and retry: the worst of their batches' codes.\n",
+	      "refused (reprint of a revoked or superseded document, a results file,\n"
+	      "an address set-email cannot record); 66 no such document or learner;\n"
+	      "69 the mail server cannot be reached (run, retry, notify: the batch\n"
+	      "waits at notify); 70 internal error; 73 an output cannot be created;\n"
+	      "74 I/O error (a full disk, a file too large, a broken pipe);\n"
+	      "75 the registry is busy, a batch locked, awaiting approval or held, a\n"
+	      "stage killed (retry resumes it), or sweep left a batch being worked on;\n"
+	      "78 configuration (including the key file). run and retry: the worst\n"
+	      "of their batches' codes.\n",
 	      f);
 }
 
@@ -75,8 +81,8 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (!strcmp(argv[first], commands[i].line->name))
-			return cp_cli_close_stdout(commands[i].run(argc - first, argv + first,
-								   a.config));
+			return cp_cli_close_stdout(cp_registry_exit(
+				commands[i].run(argc - first, argv + first, a.config)));
 	cp_error("'%s' is not a certpress command", argv[first]);
 	usage(stderr);
 	return CP_EX_USAGE;

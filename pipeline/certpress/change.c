@@ -10,6 +10,7 @@
 
 const struct cp_opt cp_change_opts[] = {
 	CP_CHANGE_REASON_ROW,
+	CP_CHANGE_BY_ROW,
 	CP_OPT_HELP_ROW,
 	CP_OPTS_END,
 };
@@ -26,6 +27,8 @@ int cp_change_args(const struct cp_cmdline *c, int argc, char **argv, struct cp_
 		return CP_EX_USAGE;
 	}
 	a->ref = argv[first];
+	if ((rc = cp_cmd_who(a->by_typed, a->by, sizeof(a->by))))
+		return rc;
 	return CP_CMD_GO;
 }
 

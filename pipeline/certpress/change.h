@@ -6,22 +6,28 @@
 
 #include "cmd.h"
 
-/* The arguments reprint and revoke take (REF --reason TEXT, and revoke's
- * own --award and --in-error): reprint's options' table (cp_change_opts,
- * of struct cp_change_args; revoke's adds its flags to the same rows,
- * CP_CHANGE_REASON_ROW and CP_OPT_HELP_ROW) and its parse by their command
- * line c: CP_CMD_GO, or the exit code after saying why (cp_cmd_args; 64
- * for a reason that is not 1 to 500 characters of text). */
+/* The arguments reprint and revoke take (REF --reason TEXT [--by NAME], and
+ * revoke's own --award and --in-error): reprint's options' table
+ * (cp_change_opts, of struct cp_change_args; revoke's adds its flags to the
+ * same rows, CP_CHANGE_REASON_ROW, CP_CHANGE_BY_ROW and CP_OPT_HELP_ROW) and
+ * its parse by their command line c: CP_CMD_GO, or the exit code after
+ * saying why (cp_cmd_args; 64 for a reason that is not 1 to 500 characters
+ * of text). */
 struct cp_change_args {
 	const char *reason;
-	const char *ref; /* the operand */
-	bool award;      /* revoke: every document of the award */
-	bool in_error;   /* revoke: the public category "issued in error" */
+	const char *by_typed; /* --by, else NULL */
+	const char *ref;      /* the operand */
+	char by[4 * CP_CMD_WHO_MAX + 1]; /* who: --by, else the login name */
+	bool award;           /* revoke: every document of the award */
+	bool in_error;        /* revoke: the public category "issued in error" */
 };
 #define CP_CHANGE_REASON_ROW                                                        \
 	{ .kind = CP_OPT_VALUE, .name = "reason", .arg = "TEXT", .required = true,   \
 	  .help = "why: recorded with the document's new status",                    \
 	  .at = CP_OPT_AT(struct cp_change_args, reason, const char *) }
+#define CP_CHANGE_BY_ROW                                                            \
+	CP_OPT_VALUE_OF(struct cp_change_args, by_typed, "by", "NAME",               \
+			"who (else the login name): shown on the card")
 extern const struct cp_opt cp_change_opts[];
 int cp_change_args(const struct cp_cmdline *c, int argc, char **argv, struct cp_change_args *a);
 /* Open everything and find the typed reference's document inside a write

@@ -8,6 +8,7 @@
 #define CP_CMD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "conf.h"
 #include "opts.h"
@@ -32,11 +33,16 @@ int cp_cmd_retry(int argc, char **argv, const char *config);
 int cp_cmd_status(int argc, char **argv, const char *config);
 int cp_cmd_receipt(int argc, char **argv, const char *config);
 int cp_cmd_export_password(int argc, char **argv, const char *config);
+int cp_cmd_set_email(int argc, char **argv, const char *config);
+int cp_cmd_notify(int argc, char **argv, const char *config);
+int cp_cmd_approve(int argc, char **argv, const char *config);
+int cp_cmd_hold(int argc, char **argv, const char *config);
 int cp_cmd_publish(int argc, char **argv, const char *config);
 
 extern const struct cp_cmdline cp_keygen_line, cp_verify_line, cp_show_line, cp_search_line,
 	cp_reprint_line, cp_revoke_line, cp_sweep_line, cp_run_line, cp_retry_line,
-	cp_status_line, cp_receipt_line, cp_export_password_line, cp_publish_line;
+	cp_status_line, cp_receipt_line, cp_export_password_line, cp_set_email_line,
+	cp_notify_line, cp_approve_line, cp_hold_line, cp_publish_line;
 
 /* Parse a subcommand's arguments by its command line into args (the
  * struct its table's offsets are of): CP_CMD_GO with *first the index of
@@ -67,10 +73,19 @@ int cp_cmd_spool(struct cp_cmd_env *e);
  * written (cp_registry_open_read). */
 int cp_cmd_registry_read(struct cp_cmd_env *e);
 void cp_cmd_env_release(struct cp_cmd_env *e);
+/* The configuration, registry and spool opened (into e), then the batch
+ * named by arg (its id or folder) with its lock held: 0 and
+ * batch, *dir (caller frees) and *fd (to close), or the exit code after
+ * saying why (66 no such batch, 75 another process holds it: "left" says
+ * what of it is left alone, 73, 74). What retry, notify, approve and hold
+ * share. */
+int cp_cmd_batch_locked(struct cp_cmd_env *e, const char *config, const char *arg,
+			const char *left, char batch[CP_BATCH_ID_MAX], char **dir, int *fd);
 
-/* status --receipts: every export with its receipt's due date and state
+/* status --receipts: each course run of every export that went out with
+ * its receipt's due date and state, or (pending_only) those not confirmed
  * (receipt.c). Returns a sysexits code. */
-int cp_cmd_receipts(struct cp_cmd_env *e, bool json);
+int cp_cmd_receipts(struct cp_cmd_env *e, bool pending_only, bool json);
 
 /* Lay out a replacement's digital and print copies into spool/reprints/
  * from its learner's record in the original batch. Returns a sysexits code. */
@@ -94,4 +109,10 @@ int cp_fill_old_batches(struct cp_cmd_env *e);
 int cp_cmd_reference(struct cp_cmd_env *e, const char *typed, char out[CP_REF_LEN + 1]);
 /* A --reason text: non-empty, at most 500 characters, no control characters. */
 bool cp_cmd_reason_ok(const char *reason);
+/* Who does what a command records (who.c): --by's value by if not NULL,
+ * else the login name (else the account's name, else "uid N"), into out
+ * of n bytes. 0, or 64 with a message when by is empty, longer than
+ * CP_CMD_WHO_MAX characters or has a control character. */
+#define CP_CMD_WHO_MAX 100
+int cp_cmd_who(const char *by, char *out, size_t n);
 #endif

@@ -24,8 +24,10 @@
 #include <unistd.h>
 
 #include "util/child.h"
+#include "util/digest.h"
 #include "util/exitcode.h"
 #include "util/msg.h"
+#include "util/screen.h"
 #include "stage.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -156,7 +158,12 @@ int cp_drive(struct cp_cmd_env *e, const char *config, const struct cp_spool *sp
 		if (rc != CP_EX_OK)
 			cp_drive_stopped(batch, i, rc);
 	}
-	if (rc == CP_EX_OK || !cp_stage_refused(dir)) /* validate said why it refused */
+	/* A stop a retry can cure (a kill, a lock, a full disk, a mail server
+	 * down) leaves the batch open: recorded failed, one stopped in
+	 * validate would read as refused, and its results file, still in the
+	 * inbox, would make a second batch beside it. Validate says itself
+	 * why it refused. */
+	if (rc == CP_EX_OK || (!cp_stage_refused(dir) && !cp_exit_retryable(rc)))
 		cp_registry_batch_set_status(&e->reg, batch, rc == CP_EX_OK ? "done" : "failed",
 					     rc == CP_EX_OK ? NULL : cp_exit_name(rc));
 	close(held);
@@ -194,6 +201,49 @@ int cp_inbox_claim(const char *path)
 		return -1;
 	}
 	return fd;
+}
+
+/* Whether the inbox entry at path is the file whose SHA-256 validate
+ * recorded: hashed as validate hashed it (its screening, at most
+ * max-file-mb + 1 bytes), and only if it is a regular file, opened without
+ * following a link or waiting on a FIFO: an entry that would hang a reader
+ * or never end (a link to /dev/zero) is validate's to refuse, not read. */
+static bool is_source(const struct cp_cmd_env *e, const char *path, const char *sha)
+{
+	struct cp_screen sc;
+	int fd = cp_screen_open(path, false, &sc);
+	bool same;
+
+	if (fd < 0)
+		return false;
+	same = cp_screen_fd(fd, path, (off_t)e->conf.max_results_mb << 20, &sc, NULL) >= 0 &&
+	       !strcmp(sc.sha256, sha);
+	close(fd);
+	return same;
+}
+
+/* The inbox file a batch stopped in validate was made from, when validate
+ * died before the batch had its own copy: found by its SHA-256 (the name
+ * the registry holds may be an escaped form). NULL if there is none. */
+char *cp_inbox_source(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch)
+{
+	char *results = cp_spool_batch_file(spool, batch, "results.xml"), **files, *found = NULL;
+	char sha[CP_SHA256_HEX] = "";
+	size_t n = 0;
+	bool have = access(results, F_OK) == 0;
+
+	free(results);
+	if (have)
+		return NULL;
+	cp_registry_batch_results_sha256(&e->reg, batch, sha);
+	files = cp_inbox_files(spool, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (!found && *sha && is_source(e, files[i], sha))
+			found = cp_xstrdup(files[i]);
+		free(files[i]);
+	}
+	free(files);
+	return found;
 }
 
 static int by_name(const void *a, const void *b)

@@ -36,5 +36,9 @@ int cp_inbox_claim(const char *path);
  * socket, a folder...), which validate refuses with its reason instead of
  * leaving it unseen for ever. */
 char **cp_inbox_files(const struct cp_spool *spool, size_t *n);
+/* The inbox file a batch stopped in validate was made from, when validate
+ * died before the batch had its own copy: found by its SHA-256 (caller
+ * frees). NULL if the batch has its copy, or the inbox no such file. */
+char *cp_inbox_source(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch);
 
 #endif

@@ -77,6 +77,23 @@ int cp_cmd_reference(struct cp_cmd_env *e, const char *typed, char out[CP_REF_LE
 	return 0;
 }
 
+int cp_cmd_batch_locked(struct cp_cmd_env *e, const char *config, const char *arg,
+			const char *left, char batch[CP_BATCH_ID_MAX], char **dir, int *fd)
+{
+	int rc, got;
+
+	*dir = NULL;
+	*fd = -1;
+	if ((rc = cp_cmd_conf(e, config)) || (rc = cp_cmd_registry(e)) || (rc = cp_cmd_spool(e)))
+		return rc;
+	if (cp_spool_batch_arg(&e->spool, arg, batch) < 0)
+		return CP_EX_NOINPUT;
+	*dir = cp_spool_batch_dir(&e->spool, batch);
+	if ((got = cp_batch_lock(*dir, batch, fd)) > 0)
+		cp_error("batch %s is being worked on by another process: %s", batch, left);
+	return got > 0 ? CP_EX_TEMPFAIL : got < 0 ? CP_EX_IOERR : 0;
+}
+
 bool cp_cmd_reason_ok(const char *reason)
 {
 	return reason && *reason && cp_utf8_valid(reason, strlen(reason)) &&

@@ -46,7 +46,8 @@ int cp_cmd_reprint(int argc, char **argv, const char *config)
 	cp_date_format(cp_date_today(), today);
 	cp_time_stamp(stamp, sizeof(stamp));
 	snprintf(why, sizeof(why), "replaced by %s: %s", next, reason);
-	if (cp_reprint_order(&e.reg, ref, next, today, reason, why, stamp) < 0)
+	if (cp_reprint_order(&e.reg, ref, next, today, reason, why, stamp) < 0 ||
+	    cp_change_record(&e.reg, ref, "superseded", a.by, stamp, why) < 0)
 		goto fail;
 	/* the copies are made before the commit: no order without its PDF */
 	if ((rc = cp_reprint_render(&e, next)) != CP_EX_OK)

@@ -31,58 +31,6 @@ static const struct cp_opt opts[] = {
 };
 const struct cp_cmdline cp_retry_line = { "retry", NULL, opts, "BATCH", 1, 1, 0 };
 
-static int lock_batch(const char *dir, const char *batch, int *fd)
-{
-	int got = cp_batch_lock(dir, batch, fd);
-
-	if (got > 0)
-		cp_error("batch %s is being worked on by another process: left to it", batch);
-	return got;
-}
-
-/* Whether the inbox entry at path is the file whose SHA-256 validate
- * recorded: hashed as validate hashed it (its screening, at most
- * max-file-mb + 1 bytes), and only if it is a regular file, opened without
- * following a link or waiting on a FIFO: an entry that would hang a reader
- * or never end (a link to /dev/zero) is validate's to refuse, not read. */
-static bool is_source(const struct cp_cmd_env *e, const char *path, const char *sha)
-{
-	struct cp_screen sc;
-	int fd = cp_screen_open(path, false, &sc);
-	bool same;
-
-	if (fd < 0)
-		return false;
-	same = cp_screen_fd(fd, path, (off_t)e->conf.max_results_mb << 20, &sc, NULL) >= 0 &&
-	       !strcmp(sc.sha256, sha);
-	close(fd);
-	return same;
-}
-
-/* The inbox file a batch stopped in validate was made from, when validate
- * died before the batch had its own copy: found by its SHA-256 (the name
- * the registry holds may be an escaped form). NULL if there is none. */
-static char *inbox_source(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch)
-{
-	char *results = cp_spool_batch_file(spool, batch, "results.xml"), **files, *found = NULL;
-	char sha[CP_SHA256_HEX] = "";
-	size_t n = 0;
-	bool have = access(results, F_OK) == 0;
-
-	free(results);
-	if (have)
-		return NULL;
-	cp_registry_batch_results_sha256(&e->reg, batch, sha);
-	files = cp_inbox_files(spool, &n);
-	for (size_t i = 0; i < n; i++) {
-		if (!found && *sha && is_source(e, files[i], sha))
-			found = cp_xstrdup(files[i]);
-		free(files[i]);
-	}
-	free(files);
-	return found;
-}
-
 /* The batch locked (fd held, closed here): forget what --from names
  * (from >= 0), then drive it on from the first stage whose output is
  * missing, with its results file claimed again from the inbox if validate
@@ -111,7 +59,7 @@ static int retry_locked(struct cp_cmd_env *e, const char *config, const struct c
 		goto out;
 	}
 	cp_info("batch %s: from %s", batch, cp_stage_names[first]);
-	if (first == 0 && (source = inbox_source(e, spool, batch)) &&
+	if (first == 0 && (source = cp_inbox_source(e, spool, batch)) &&
 	    (claimed = cp_inbox_claim(source)) < 0) {
 		cp_error("%s: another run is taking it", source);
 		rc = CP_EX_TEMPFAIL;
@@ -135,7 +83,7 @@ int cp_cmd_retry(int argc, char **argv, const char *config)
 	struct retry_args a = { NULL };
 	struct cp_cmd_env e = { 0 };
 	char batch[CP_BATCH_ID_MAX], *dir = NULL;
-	int rc, arg, first, got, fd = -1;
+	int rc, arg, first, fd = -1;
 
 	cp_cli_ignore_pipe_signals();
 	if ((rc = cp_cmd_args(&cp_retry_line, argc, argv, &a, &arg)) != CP_CMD_GO)
@@ -149,20 +97,10 @@ int cp_cmd_retry(int argc, char **argv, const char *config)
 			 "batch: put the file in the inbox again)");
 		return CP_EX_USAGE;
 	}
-	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)) || (rc = cp_cmd_spool(&e)))
-		goto out;
-	if (cp_spool_batch_arg(&e.spool, argv[arg], batch) < 0) {
-		rc = CP_EX_NOINPUT;
-		goto out;
-	}
-	dir = cp_spool_batch_dir(&e.spool, batch);
 	/* the lock is held from here, through the stages */
-	if ((got = lock_batch(dir, batch, &fd)) != 0)
-		rc = got > 0 ? CP_EX_TEMPFAIL : CP_EX_IOERR;
-	else
+	if (!(rc = cp_cmd_batch_locked(&e, config, argv[arg], "left to it", batch, &dir, &fd)))
 		rc = retry_locked(&e, config, &e.spool, batch, dir, first, fd);
 	rc = cp_publish_at_end(&e, rc);
-out:
 	free(dir);
 	cp_cmd_env_release(&e);
 	return rc;

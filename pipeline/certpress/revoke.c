@@ -14,11 +14,14 @@
 #include "util/banned.h"
 
 static int revoke_award(struct cp_cmd_env *e, const struct cp_card *card, const char *ref,
-			const char *reason, const char *category, const char *stamp)
+			const char *reason, const char *category, const char *by,
+			const char *stamp)
 {
 	long n = 0;
 
-	if (cp_award_revoke(&e->reg, card->award_id, reason, category, stamp, &n) < 0)
+	/* who revoked each document not revoked yet, then revoke them */
+	if (cp_change_record_award(&e->reg, card->award_id, "revoked", by, stamp, reason) < 0 ||
+	    cp_award_revoke(&e->reg, card->award_id, reason, category, stamp, &n) < 0)
 		return -1;
 	if (n)
 		cp_info("%s: %ld documents of its award revoked", ref, n);
@@ -33,6 +36,7 @@ static const struct cp_opt revoke_opts[] = {
 	CP_OPT_FLAG_OF(struct cp_change_args, in_error, "in-error",
 		       "the public page says issued in error, not withdrawn"),
 	CP_CHANGE_REASON_ROW,
+	CP_CHANGE_BY_ROW,
 	CP_OPT_HELP_ROW,
 	CP_OPTS_END,
 };
@@ -56,7 +60,7 @@ int cp_cmd_revoke(int argc, char **argv, const char *config)
 	category = a.in_error ? "error" : NULL;
 	cp_time_stamp(stamp, sizeof(stamp));
 	if (a.award) {
-		if (revoke_award(&e, &card, ref, reason, category, stamp) < 0) {
+		if (revoke_award(&e, &card, ref, reason, category, a.by, stamp) < 0) {
 			cp_registry_rollback(&e.reg);
 			rc = CP_EX_IOERR;
 			goto out;
@@ -65,7 +69,8 @@ int cp_cmd_revoke(int argc, char **argv, const char *config)
 		cp_info("%s was revoked already (%s)", ref, card.f[CP_CARD_STATUS_CHANGED]);
 		cp_registry_rollback(&e.reg);
 		goto publish;
-	} else if (cp_document_revoke(&e.reg, ref, reason, category, stamp) < 0) {
+	} else if (cp_document_revoke(&e.reg, ref, reason, category, stamp) < 0 ||
+		   cp_change_record(&e.reg, ref, "revoked", a.by, stamp, reason) < 0) {
 		cp_registry_rollback(&e.reg);
 		rc = CP_EX_IOERR;
 		goto out;

@@ -35,18 +35,23 @@ static const struct cp_opt opts[] = {
 const struct cp_cmdline cp_run_line = { "run", NULL, opts, "[FILE...]", 0, CP_OPTS_ANY, 0 };
 
 /* A batch that stopped: its folder there, not finished, not refused (the
- * "failed" marker, or the registry's failed with validate not done, as
- * when its results file was missing). */
+ * "failed" marker, or the registry's failed with validate not done and no
+ * copy of its results file to do it from, as when that file was missing).
+ * One recorded failed in validate that has its copy was stopped by a crash
+ * or a fault (a stage killed while run resumed it): validate resumes it. */
 static bool stopped(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch,
 		    int *next)
 {
 	char *dir = cp_spool_batch_dir(spool, batch);
+	char *copy = cp_spool_batch_file(spool, batch, "results.xml");
 	struct stat st;
 	bool r = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
 		 (*next = cp_stage_next(dir)) < CP_NSTAGES && !cp_stage_refused(dir);
 
-	if (r && *next == 0 && cp_registry_batch_failed(&e->reg, batch) == 1)
+	if (r && *next == 0 && access(copy, F_OK) != 0 &&
+	    cp_registry_batch_failed(&e->reg, batch) == 1)
 		r = false;
+	free(copy);
 	free(dir);
 	return r;
 }
@@ -97,8 +102,8 @@ static int resume_stopped(struct cp_cmd_env *e, const char *config, const struct
 	int rc = CP_EX_OK;
 
 	for (size_t i = 0; i < n; i++) {
-		char *dir;
-		int fd, got, next, one;
+		char *dir, *source;
+		int fd, got, next, one, claimed = -1;
 
 		if (in_summary(sum, ids[i]))
 			continue;
@@ -117,8 +122,20 @@ static int resume_stopped(struct cp_cmd_env *e, const char *config, const struct
 			close(fd);
 			continue;
 		}
+		/* stopped in validate before it had its copy: from its file, still
+		 * in the inbox, as retry does (the batch is not the file's refusal) */
+		source = next == 0 ? cp_inbox_source(e, spool, ids[i]) : NULL;
+		if (source && (claimed = cp_inbox_claim(source)) < 0) {
+			cp_info("batch %s: %s is being taken by another run", ids[i], source);
+			free(source);
+			close(fd);
+			continue;
+		}
 		cp_info("batch %s had stopped at %s: resumed", ids[i], cp_stage_names[next]);
-		one = cp_drive(e, config, spool, ids[i], next, fd, NULL, sum);
+		one = cp_drive(e, config, spool, ids[i], next, fd, source, sum);
+		if (source)
+			close(claimed);
+		free(source);
 		cp_summary_add(sum, ids[i], one);
 		rc = cp_exit_worst(rc, one);
 	}

@@ -2,7 +2,8 @@
  * each batch like the portals' print-batch lists (id, status, started,
  * finished, records, emails, type); one batch in detail shows its stages,
  * its rejected and held learners with reasons and lines, documents,
- * exports and emails; --receipts is receipt.c's list of exports. */
+ * exports, the learners not emailed and why, and the addresses operators
+ * set; --receipts is receipt.c's list of exports. */
 #include "cmd.h"
 
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "approval.h"
 #include "batchfile.h"
 #include "util/date.h"
 #include "util/exitcode.h"
@@ -22,14 +24,16 @@
 #include "util/banned.h"
 
 struct status_args {
-	bool json, receipts, stuck;
+	bool json, receipts, pending, stuck;
 };
 
 static const struct cp_opt opts[] = {
 	CP_OPT_FLAG_OF(struct status_args, json, "json", "JSON, for scripts"),
 	{ .kind = CP_OPT_FLAG, .name = "receipts", .group = 1,
-	  .help = "every export with its receipt's due date and state",
+	  .help = "each course run sent with its receipt's due date and state",
 	  .at = CP_OPT_AT(struct status_args, receipts, bool) },
+	CP_OPT_FLAG_OF(struct status_args, pending, "pending",
+		       "with --receipts: only those still to confirm"),
 	{ .kind = CP_OPT_FLAG, .name = "stuck", .group = 1,
 	  .help = "only the stuck batches (exit 1 if there is one)",
 	  .at = CP_OPT_AT(struct status_args, stuck, bool) },
@@ -68,8 +72,9 @@ static char *last_attempt(struct cp_registry *reg, const char *batch, const char
  * STAGE". *stuck: not done, not refused, and nobody at work on it. With the
  * lock free the attempts a dead process left "running" are closed first
  * (cp_stage_reconcile), unless the registry is read-only. */
-static char *where(struct cp_registry *reg, const struct cp_spool *spool, const char *batch,
-		   const char *db_status, bool *stuck)
+static char *where(const struct cp_conf *conf, struct cp_registry *reg,
+		   const struct cp_spool *spool, const char *batch, const char *db_status,
+		   bool *stuck)
 {
 	char *dir = cp_spool_batch_dir(spool, batch), *out;
 	int next = cp_stage_next(dir), held = 0, fd = -1;
@@ -83,13 +88,30 @@ static char *where(struct cp_registry *reg, const struct cp_spool *spool, const 
 		cp_stage_reconcile(reg, dir, batch);
 		close(fd);
 	}
-	free(dir);
-	if (next == CP_NSTAGES)
+	if (next == CP_NSTAGES) {
+		free(dir);
 		return cp_xstrdup("done");
-	if (refused)
+	}
+	if (refused) {
+		free(dir);
 		return cp_xstrdup("refused");
-	if (held == 1)
+	}
+	if (held == 1) {
+		free(dir);
 		return cp_xasprintf("running %s", cp_stage_names[next]);
+	}
+	/* waiting for a person, not stuck: approve or hold says what to do */
+	if (next == CP_STAGE_PACK) {
+		char why[512];
+		enum cp_approval_state a = cp_approval_state(conf, dir, why, sizeof(why));
+
+		if (a != CP_APPROVAL_FREE) {
+			free(dir);
+			return a == CP_APPROVAL_HELD ? cp_xasprintf("held (%s)", why)
+						     : cp_xstrdup("awaiting approval");
+		}
+	}
+	free(dir);
 	*stuck = true;
 	out = last_attempt(reg, batch, cp_stage_names[next]);
 	return out ? out : cp_xasprintf("waiting at %s", cp_stage_names[next]);
@@ -110,7 +132,7 @@ static void list_row(struct listing *l, const struct cp_batch_row *b)
 	struct cp_batch_counts c;
 	bool stuck;
 
-	w = where(&l->e->reg, l->spool, b->id, b->status, &stuck);
+	w = where(&l->e->conf, &l->e->reg, l->spool, b->id, b->status, &stuck);
 	l->nstuck += stuck;
 	if (l->stuck_only && !stuck) {
 		free(w);
@@ -255,7 +277,7 @@ static int detail_header(struct cp_cmd_env *e, const struct cp_spool *spool, con
 			cp_error("no batch %s in the registry", batch);
 		return got < 0 ? CP_EX_IOERR : CP_EX_NOINPUT;
 	}
-	w = where(&e->reg, spool, batch, b.status, &stuck);
+	w = where(&e->conf, &e->reg, spool, batch, b.status, &stuck);
 	cp_registry_batch_counts(&e->reg, batch, c);
 	if (json) {
 		int f = 1;
@@ -269,6 +291,7 @@ static int detail_header(struct cp_cmd_env *e, const struct cp_spool *spool, con
 		cp_json_field(stdout, &f, "reason", b.reason);
 		putchar(',');
 		cp_summary_json_counts(stdout, c);
+		printf(",\"emails_not_notifiable\":%ld", c->not_notifiable);
 	} else {
 		printf("batch %s: %s\n  results file %s, started %s\n", batch, w,
 		       str(b.results_name), str(b.created));
@@ -334,6 +357,55 @@ static int export_row(void *ctx, const struct cp_export_row *x)
 	return 0;
 }
 
+static int receipt_row(void *ctx, const struct cp_receipt_row *c)
+{
+	struct rows *p = ctx;
+
+	if (p->json) {
+		int f = 1;
+
+		fputs(p->first ? "{" : ",{", stdout);
+		cp_json_field(stdout, &f, "centre", c->centre);
+		cp_json_field(stdout, &f, "course_run", *c->course_run ? c->course_run : NULL);
+		cp_json_field(stdout, &f, "received", c->received);
+		cp_json_field(stdout, &f, "confirmed_by", c->by);
+		cp_json_field(stdout, &f, "recorded", c->recorded);
+		cp_json_field(stdout, &f, "note", *c->note ? c->note : NULL);
+		fputc('}', stdout);
+	} else {
+		if (p->first)
+			puts("  receipts:");
+		printf("    %s %s: received %s, confirmed by %s, recorded %s%s%s\n", c->centre,
+		       *c->course_run ? c->course_run : "all course runs", c->received, c->by,
+		       c->recorded, *c->note ? ": " : "", c->note);
+	}
+	p->first = 0;
+	return 0;
+}
+
+static int approval_row(void *ctx, const struct cp_approval_row *a)
+{
+	struct rows *p = ctx;
+
+	if (p->json) {
+		int f = 1;
+
+		fputs(p->first ? "{" : ",{", stdout);
+		cp_json_field(stdout, &f, "action", a->action);
+		cp_json_field(stdout, &f, "by", a->by);
+		cp_json_field(stdout, &f, "at", a->at);
+		cp_json_field(stdout, &f, "reason", *a->reason ? a->reason : NULL);
+		fputc('}', stdout);
+	} else {
+		if (p->first)
+			puts("  approval:");
+		printf("    %s by %s at %s%s%s\n", a->action, a->by, a->at, *a->reason ? ": " : "",
+		       a->reason);
+	}
+	p->first = 0;
+	return 0;
+}
+
 static int unsent_row(void *ctx, const struct cp_notification_row *n)
 {
 	struct rows *p = ctx;
@@ -348,9 +420,32 @@ static int unsent_row(void *ctx, const struct cp_notification_row *n)
 		cp_json_field(stdout, &f, "reply", n->reply);
 		cp_json_field(stdout, &f, "updated", n->updated);
 		fputc('}', stdout);
+	} else if (!strcmp(n->status, "not-notifiable")) {
+		printf("    %s not notifiable: %s\n", n->key, n->reply);
 	} else {
 		printf("    %s %s after %d attempts: %s\n", n->key, n->status, n->attempts,
 		       n->reply);
+	}
+	p->first = 0;
+	return 0;
+}
+
+static int address_row(void *ctx, const struct cp_address_change_row *c)
+{
+	struct rows *p = ctx;
+
+	if (p->json) {
+		int f = 1;
+
+		fputs(p->first ? "{" : ",{", stdout);
+		cp_json_field(stdout, &f, "enrolment", c->enrolment);
+		cp_json_field(stdout, &f, "set_by", c->set_by);
+		cp_json_field(stdout, &f, "set_at", c->set_at);
+		fputc('}', stdout);
+	} else {
+		if (p->first)
+			puts("  addresses set:");
+		printf("    %s by %s at %s\n", c->enrolment, c->set_by, c->set_at);
 	}
 	p->first = 0;
 	return 0;
@@ -376,7 +471,8 @@ static void detail_learners(const struct cp_spool *spool, const char *batch, boo
 }
 
 /* One batch in detail: its header, stages, learners not accepted,
- * exports and the emails not sent. */
+ * exports, the recipients not emailed (why: no address, an address that
+ * cannot be used, the server's reply, deferred) and who set addresses. */
 static int detail(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch,
 		  bool json)
 {
@@ -389,18 +485,33 @@ static int detail(struct cp_cmd_env *e, const struct cp_spool *spool, const char
 	fputs(json ? ",\"stages\":[" : "  stages:\n", stdout);
 	if (cp_registry_stage_runs_each(&e->reg, batch, stage_row, &rows) < 0)
 		return CP_EX_IOERR;
+	if (json)
+		fputs("],\"approvals\":[", stdout);
+	rows.first = 1;
+	if (cp_approvals_each(&e->reg, batch, approval_row, &rows) < 0)
+		return CP_EX_IOERR;
 	detail_learners(spool, batch, json, &c);
 	fputs(json ? ",\"exports\":[" : "  exports:\n", stdout);
 	rows.first = 1;
 	if (cp_exports_of_batch(&e->reg, batch, export_row, &rows) < 0)
 		return CP_EX_IOERR;
 	if (json)
+		fputs("],\"receipts\":[", stdout);
+	rows.first = 1;
+	if (cp_receipts_of_batch(&e->reg, batch, receipt_row, &rows) < 0)
+		return CP_EX_IOERR;
+	if (json)
 		fputs("],\"emails_not_sent\":[", stdout);
 	else
-		printf("  emails: %ld sent, %ld deferred, %ld failed\n", c.sent, c.deferred,
-		       c.failed);
+		printf("  emails: %ld sent, %ld deferred, %ld failed, %ld not notifiable\n",
+		       c.sent, c.deferred, c.failed, c.not_notifiable);
 	rows.first = 1;
 	if (cp_notifications_unsent_each(&e->reg, batch, unsent_row, &rows) < 0)
+		return CP_EX_IOERR;
+	if (json)
+		fputs("],\"addresses_set\":[", stdout);
+	rows.first = 1;
+	if (cp_address_changes_of_batch(&e->reg, batch, address_row, &rows) < 0)
 		return CP_EX_IOERR;
 	if (json)
 		fputs("]}\n", stdout);
@@ -409,7 +520,7 @@ static int detail(struct cp_cmd_env *e, const struct cp_spool *spool, const char
 
 int cp_cmd_status(int argc, char **argv, const char *config)
 {
-	struct status_args a = { false, false, false };
+	struct status_args a = { false, false, false, false };
 	struct cp_cmd_env e = { 0 };
 	struct cp_spool spool = { 0 };
 	char batch[CP_BATCH_ID_MAX];
@@ -418,13 +529,13 @@ int cp_cmd_status(int argc, char **argv, const char *config)
 
 	if ((rc = cp_cmd_args(&cp_status_line, argc, argv, &a, &first)) != CP_CMD_GO)
 		return rc;
-	if ((a.receipts || a.stuck) && first < argc)
+	if (((a.receipts || a.stuck) && first < argc) || (a.pending && !a.receipts))
 		return cp_cmd_usage(&cp_status_line);
 	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry_read(&e)))
 		goto out;
 	cp_spool_names(&spool, &e.conf); /* only read: a read-only spool answers too */
 	if (a.receipts)
-		rc = cp_cmd_receipts(&e, a.json);
+		rc = cp_cmd_receipts(&e, a.pending, a.json);
 	else if (first == argc)
 		rc = list(&e, &spool, a.json, a.stuck, &nstuck);
 	else if (cp_spool_batch_arg(&spool, argv[first], batch) < 0)

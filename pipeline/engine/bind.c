@@ -18,7 +18,7 @@ static const char *const names[] = {
 	"document.verify_url", "centre.name", "centre.number", "course_run.id",
 	"units.credits", "units.count", "page", "pages",
 	"batch.id", "batch.achieved", "batch.held", "batch.rejected",
-	"documents", "export.file", "export.expires",
+	"documents", "export.file", "export.expires", "receipt.days", "receipt.due",
 	"unit.ref", "unit.title", "unit.level", "unit.credits", "unit.grade",
 	"row.course_run", "row.qualification_number", "row.qualification_title",
 	"row.achieved", "row.held", "row.rejected", "row.learner", "row.enrolment",

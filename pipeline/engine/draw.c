@@ -418,25 +418,45 @@ static void draw_element(struct cp_pdf *p, HPDF_Page page, const struct cp_layou
 	free(s);
 }
 
-int cp_draw(struct cp_pdf *p, const struct cp_layout *l, struct cp_values *v, int digital)
+/* Page pg of the layout's elements onto page (its table laid out in t). */
+static void draw_elements(struct cp_pdf *p, HPDF_Page page, const struct cp_layout *l,
+			  struct table *t, struct cp_values *v, int digital, int pg)
 {
-	struct table t = { 0 };
-	const struct cp_element *table = NULL;
-	char pageno[16], pages[16];
-	int npages = 1;
+	double cursor = 0;
 
+	for (size_t i = 0; i < l->nel; i++)
+		if (shown(&l->el[i], v, digital, pg))
+			draw_element(p, page, l, &l->el[i], v, t, pg, &cursor);
+}
+
+/* The layout's table laid out into t (its pages counted), if it has one. */
+static const struct cp_element *layout_table(struct cp_pdf *p, const struct cp_layout *l,
+					     struct cp_values *v, struct table *t, int *npages)
+{
+	const struct cp_element *table = NULL;
+
+	*npages = 1;
 	for (size_t i = 0; i < l->nel; i++)
 		if (l->el[i].kind == CP_EL_TABLE)
 			table = &l->el[i];
 	if (table) {
-		table_layout(p, table, v, &t);
-		npages = t.pages;
+		table_layout(p, table, v, t);
+		*npages = t->pages;
 	}
+	return table;
+}
+
+int cp_draw(struct cp_pdf *p, const struct cp_layout *l, struct cp_values *v, int digital)
+{
+	struct table t = { 0 };
+	char pageno[16], pages[16];
+	int npages;
+	const struct cp_element *table = layout_table(p, l, v, &t, &npages);
+
 	snprintf(pages, sizeof(pages), "%d", npages);
 	v->v[CP_B_PAGES] = pages;
 	for (int pg = 0; pg < npages; pg++) {
 		HPDF_Page page = HPDF_AddPage(p->doc);
-		double cursor = 0;
 
 		if (!page)
 			break;
@@ -444,9 +464,7 @@ int cp_draw(struct cp_pdf *p, const struct cp_layout *l, struct cp_values *v, in
 		HPDF_Page_SetHeight(page, (HPDF_REAL)l->page_h);
 		snprintf(pageno, sizeof(pageno), "%d", pg + 1);
 		v->v[CP_B_PAGE] = pageno;
-		for (size_t i = 0; i < l->nel; i++)
-			if (shown(&l->el[i], v, digital, pg))
-				draw_element(p, page, l, &l->el[i], v, &t, pg, &cursor);
+		draw_elements(p, page, l, &t, v, digital, pg);
 	}
 	if (table)
 		table_free(&t);
@@ -454,4 +472,28 @@ int cp_draw(struct cp_pdf *p, const struct cp_layout *l, struct cp_values *v, in
 	v->v[CP_B_PAGE] = NULL;
 	v->v[CP_B_PAGES] = NULL;
 	return p->error ? -1 : npages;
+}
+
+int cp_draw_tile(struct cp_pdf *p, HPDF_Page page, const struct cp_layout *l,
+		 struct cp_values *v, int digital, double x, double y, double scale)
+{
+	struct table t = { 0 };
+	char pages[16];
+	int npages;
+	const struct cp_element *table = layout_table(p, l, v, &t, &npages);
+
+	snprintf(pages, sizeof(pages), "%d", npages);
+	v->v[CP_B_PAGES] = pages;
+	v->v[CP_B_PAGE] = "1";
+	/* the page drawn as it is, in a coordinate system scaled and moved */
+	HPDF_Page_GSave(page);
+	HPDF_Page_Concat(page, (HPDF_REAL)scale, 0, 0, (HPDF_REAL)scale, (HPDF_REAL)x,
+			 (HPDF_REAL)y);
+	draw_elements(p, page, l, &t, v, digital, 0);
+	HPDF_Page_GRestore(page);
+	v->v[CP_B_PAGE] = NULL;
+	v->v[CP_B_PAGES] = NULL;
+	if (table)
+		table_free(&t);
+	return p->error ? -1 : 0;
 }

@@ -154,6 +154,16 @@ int cp_registry_batch_failed(struct cp_registry *r, const char *id)
 	return failed > 0;
 }
 
+int cp_registry_batch_done(struct cp_registry *r, const char *id)
+{
+	long done = 0;
+
+	if (cp_reg_scalar(r, "SELECT count(*) FROM batches WHERE id = ?1 AND status = 'done'",
+			  id, NULL, &done) < 0)
+		return -1;
+	return done > 0;
+}
+
 int cp_registry_batch_ids(struct cp_registry *r, int (*fn)(void *ctx, const char *id), void *ctx)
 {
 	sqlite3_stmt *st = cp_reg_prepare(r, "SELECT id FROM batches ORDER BY id");
@@ -269,6 +279,7 @@ void cp_registry_batch_counts(struct cp_registry *r, const char *id, struct cp_b
 	c->sent = count(r, MAIL_COUNT("sent"), id);
 	c->deferred = count(r, MAIL_COUNT("deferred"), id) + count(r, MAIL_COUNT("intent"), id);
 	c->failed = count(r, MAIL_COUNT("failed"), id);
+	c->not_notifiable = count(r, MAIL_COUNT("not-notifiable"), id);
 }
 
 int cp_registry_stage_start(struct cp_registry *r, const char *batch, const char *stage,

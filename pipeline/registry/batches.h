@@ -30,6 +30,8 @@ char *cp_registry_batch_results_name(struct cp_registry *r, const char *id);
 int cp_registry_batch_results_sha256(struct cp_registry *r, const char *id, char sha[65]);
 /* 1 if the batch is recorded failed, 0 if not (or unknown), -1 on error. */
 int cp_registry_batch_failed(struct cp_registry *r, const char *id);
+/* 1 if the batch is recorded done, 0 if not (or unknown), -1 on error. */
+int cp_registry_batch_done(struct cp_registry *r, const char *id);
 
 /* A batch as the registry holds it, copied; finished is its last stage's
  * end (NULL if none). */
@@ -57,7 +59,7 @@ void cp_batch_info_release(struct cp_batch_info *b);
  * intent counts as deferred) and failed. 0 where the registry cannot say
  * (it said why). */
 struct cp_batch_counts {
-	long accepted, rejected, held, documents, sent, deferred, failed;
+	long accepted, rejected, held, documents, sent, deferred, failed, not_notifiable;
 };
 void cp_registry_batch_counts(struct cp_registry *r, const char *id, struct cp_batch_counts *c);
 

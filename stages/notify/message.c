@@ -33,19 +33,6 @@ static void puts_(struct buf *b, const char *s)
 	put(b, s, strlen(s));
 }
 
-bool cp_mail_address_ok(const char *a)
-{
-	const char *at = a ? strchr(a, '@') : NULL;
-	size_t n = a ? strlen(a) : 0;
-
-	if (!at || at == a || !at[1] || strchr(at + 1, '@') || n > 254 || at - a > 64)
-		return false;
-	for (const char *p = a; *p; p++)
-		if (*p <= ' ' || *p >= 0x7f || strchr("<>()[]\\,;:\"", *p))
-			return false;
-	return strchr(at, '.') && at[1] != '.' && a[n - 1] != '.';
-}
-
 /* Printable ASCII only, and nothing a header parser treats specially. */
 static bool plain_phrase(const char *s)
 {
@@ -170,9 +157,11 @@ static void qp_line(struct buf *b, const char *s)
  * several body lines. */
 static void body_line(struct buf *b, const struct cp_text *t, const struct cp_values *v)
 {
-	char *s = cp_text_expand(t, v, NULL), *line = s, *nl;
+	char *s = cp_text_expand(t, v, NULL), *nl;
 
-	do {
+	/* the next line starts after a newline only when there is one (NULL + 1
+	 * is undefined) */
+	for (char *line = s;; line = nl + 1) {
 		nl = strchr(line, '\n');
 		if (nl)
 			*nl = '\0';
@@ -180,8 +169,9 @@ static void body_line(struct buf *b, const struct cp_text *t, const struct cp_va
 			if ((unsigned char)*p < 0x20 && *p != '\t')
 				*p = ' ';
 		qp_line(b, line);
-		line = nl + 1;
-	} while (nl);
+		if (!nl)
+			break;
+	}
 	free(s);
 }
 

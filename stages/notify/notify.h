@@ -10,6 +10,7 @@
 
 #include "engine/bind.h"
 #include "conf.h"
+#include "util/mailaddr.h" /* cp_mail_address_ok */
 
 int cp_notify_run(const struct cp_conf *conf, const char *batch_arg, FILE *out);
 
@@ -48,9 +49,6 @@ struct cp_mail {
 	bool withheld;
 };
 
-/* The address a message may be sent to, or NULL: one '@', printable ASCII
- * without spaces or the characters that end an address in a header. */
-bool cp_mail_address_ok(const char *addr);
 /* The message: headers (non-ASCII as RFC 2047 encoded words, nothing from
  * data can start a header line), then the body as quoted-printable UTF-8. */
 char *cp_mail_compose(const struct cp_conf *conf, const struct cp_mail_template *t,

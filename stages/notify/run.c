@@ -26,6 +26,7 @@
 #include "util/progress.h"
 #include "stage.h"
 #include "util/xalloc.h"
+#include "workdays.h"
 #include "xmlout.h"
 #include "util/banned.h"
 
@@ -472,8 +473,17 @@ static int centre(struct notify *nt)
 		rc = -1;
 	} else if (got && pending(e.status)) {
 		struct cp_values v;
+		char days[24], due[11];
 
 		memset(&v, 0, sizeof(v));
+		snprintf(days, sizeof(days), "%ld", nt->conf->receipt_days);
+		if (cp_receipt_due(nt->conf, e.created, due) < 0) {
+			cp_centre_export_release(&e);
+			free(key);
+			return -1;
+		}
+		v.v[CP_B_RECEIPT_DAYS] = days;
+		v.v[CP_B_RECEIPT_DUE] = due;
 		v.v[CP_B_AWARDING_BODY] = nt->conf->awarding_body;
 		v.v[CP_B_CENTRE_NUMBER] = nt->centre_number;
 		v.v[CP_B_BATCH] = nt->st->batch;

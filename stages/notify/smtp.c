@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/fault.h"
 #include "util/msg.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -92,6 +93,10 @@ static void monitor(const char *buf, int len, int writing, void *arg)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (writing) {
 		ss->since = now; /* a command or data went out: its reply is due */
+		/* each command line is a kill point of the crash tests */
+		for (int i = 0; i < len; i++)
+			if (buf[i] == '\n')
+				(void)cp_fault_check(CP_FAULT_SMTP);
 		return;
 	}
 	for (int i = 0; i < len; i++) {

@@ -174,6 +174,13 @@ int cp_pack_export(struct cp_pack *p, const struct cp_spool *spool, struct cp_xm
 	struct stat st;
 	int rc = CP_EX_OK;
 
+	if (p->documents == 0) {
+		/* nothing for the centre to download or confirm: no zip, no row,
+		 * so no email to the centre and no receipt asked */
+		cp_info("batch %s has no documents: no export for centre %s, no receipt asked",
+			p->batch, p->centre);
+		return CP_EX_OK;
+	}
 	if (!cp_spool_name_ok(p->centre)) {
 		cp_error("centre number '%s' cannot name a file: no export made", p->centre);
 		return CP_EX_DATAERR;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "approval.h"
 #include "util/atomic.h"
 #include "batchfile.h"
 #include "util/exitcode.h"
@@ -130,6 +131,28 @@ static int write_packed(struct cp_pack *p, const struct cp_spool *spool, long re
 	return rc;
 }
 
+/* The awarding body's check ([run] approval, certpress approve and hold):
+ * nothing is published before it. 75 while the batch waits for it. */
+static int gate(struct cp_pack *p)
+{
+	char why[512];
+
+	switch (cp_approval_state(p->conf, p->dir, why, sizeof(why))) {
+	case CP_APPROVAL_HELD:
+		cp_error("batch %s is held (%s): nothing packed; 'certpress approve %s' releases it",
+			 p->batch, why, p->batch);
+		return CP_EX_TEMPFAIL;
+	case CP_APPROVAL_AWAITING:
+		cp_error("batch %s awaits approval: check %s/" CP_PROOF_FILE ", then 'certpress"
+			 " approve %s' (or 'certpress hold %s --reason TEXT')", p->batch, p->dir,
+			 p->batch, p->batch);
+		return CP_EX_TEMPFAIL;
+	case CP_APPROVAL_FREE:
+		break;
+	}
+	return CP_EX_OK;
+}
+
 static void release(struct cp_pack *p)
 {
 	for (size_t i = 0; i < p->nruns; i++) {
@@ -153,6 +176,8 @@ static int pack_batch(struct cp_stage *st, void *ctx, char **counts)
 	p->reg = &st->reg;
 	p->batch = st->batch;
 	p->dir = cp_xstrdup(st->dir);
+	if ((rc = gate(p)) != CP_EX_OK)
+		return rc;
 	p->work = cp_xasprintf("%s/pack", p->dir); /* swept already, by cp_stage_start */
 	cp_spool_sweep_reprints(&st->spool); /* the replacements it may take */
 	if (cp_mkdirs(p->work) < 0)

@@ -230,6 +230,9 @@ static int render_batch(struct cp_stage *st, void *ctx, char **counts)
 		cp_progress_end(&progress);
 		r->progress = NULL;
 	}
+	/* before rendered.xml: a rendered batch awaiting approval has its proof */
+	if (rc == CP_EX_OK && r->conf->approval_required)
+		rc = cp_render_proof(r);
 	if (rc == CP_EX_OK && (rc = write_rendered(r, &st->reg, counts)) == CP_EX_OK)
 		cp_journal_remove(r->dir);
 	return cp_exit_for_errno(rc, cp_output_errno()); /* a full disk is 74 */

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "certpress/workdays.h"
+#include "workdays.h"
 
 static char dir[] = "/tmp/cp-workdays-XXXXXX";
 

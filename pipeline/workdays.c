@@ -1,4 +1,4 @@
-/* Working-day arithmetic for the receipt due dates. */
+/* Working-day arithmetic for the receipt due dates, and the due date. */
 #include "workdays.h"
 
 #include <errno.h>
@@ -104,4 +104,20 @@ struct cp_date cp_workdays_add(struct cp_date start, int n, const struct cp_holi
 			n--;
 	}
 	return d;
+}
+
+int cp_receipt_due(const struct cp_conf *conf, const char *created, char due[11])
+{
+	struct cp_holidays h;
+	struct cp_date from;
+	char day[11];
+
+	snprintf(day, sizeof(day), "%.10s", created ? created : "");
+	if (!cp_date_parse(day, &from))
+		return cp_error("'%s' is not a date to count a receipt's working days from", day);
+	if (cp_holidays_load(&h, conf->holidays) < 0)
+		return -1;
+	cp_date_format(cp_workdays_add(from, (int)conf->receipt_days, &h), due);
+	cp_holidays_release(&h);
+	return 0;
 }
