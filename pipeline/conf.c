@@ -23,7 +23,7 @@
 #endif
 
 enum type { T_TEXT, T_PATH, T_URL, T_TRANSPORT, T_FROM, T_BOOL, T_LONG, T_TLS,
-	     T_OPT_TEXT, T_OPT_PATH };
+	     T_OPT_TEXT, T_OPT_PATH, T_OPT_URL, T_KEY, T_PROTECTION };
 
 struct key {
 	const char *section, *name;
@@ -60,6 +60,14 @@ static const struct key keys[] = {
 	{ "validate", "max-file-mb", T_LONG, OFF(max_results_mb), "256", 1, 4096 },
 	{ "render", "owner-password", T_TEXT, OFF(owner_password), "certpress-owner", 0, 0 },
 	{ "render", "jobs", T_LONG, OFF(render_jobs), "0", 0, 64 },
+	{ "render", "protection", T_PROTECTION, OFF(protection), "sign", 0, 0 },
+	{ "render", "icc-profile", T_PATH, OFF(icc_profile), "/usr/share/color/icc/sRGB.icc", 0, 0 },
+	{ "sign", "certificate", T_OPT_PATH, OFF(sign_certificate), "", 0, 0 },
+	{ "sign", "chain", T_OPT_PATH, OFF(sign_chain), "", 0, 0 },
+	{ "sign", "key", T_KEY, OFF(sign_key), "", 0, 0 },
+	{ "sign", "pin-file", T_OPT_PATH, OFF(sign_pin_file), "", 0, 0 },
+	{ "sign", "pkcs11-module", T_OPT_PATH, OFF(sign_pkcs11_module), "", 0, 0 },
+	{ "sign", "tsa-url", T_OPT_URL, OFF(sign_tsa_url), "", 0, 0 },
 	{ "print", "sheets-per-part", T_LONG, OFF(print_sheets_per_part), "1000", 1, 100000 },
 };
 #define NKEYS (sizeof(keys) / sizeof(*keys))
@@ -152,6 +160,30 @@ static char *set_value(struct cp_conf *conf, const struct key *k, const char *v)
 		free(*sp);
 		*sp = !*v ? NULL : k->type == T_OPT_PATH ? resolve(conf, v) : cp_xstrdup(v);
 		return NULL;
+	case T_KEY: /* a file, or a key in a token named by its PKCS#11 URI */
+		free(*sp);
+		*sp = !*v ? NULL : !strncmp(v, "pkcs11:", 7) ? cp_xstrdup(v) : resolve(conf, v);
+		return NULL;
+	case T_OPT_URL:
+		if (*v && ((strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0) ||
+			   strchr(v, ' ')))
+			return cp_xasprintf("'%s' is not an http or https URL", v);
+		free(*sp);
+		*sp = *v ? cp_xstrdup(v) : NULL;
+		return NULL;
+	case T_PROTECTION: {
+		int *ip = (int *)((char *)conf + k->offset);
+
+		if (!strcmp(v, "sign"))
+			*ip = CP_PROTECT_SIGN;
+		else if (!strcmp(v, "none"))
+			*ip = CP_PROTECT_NONE;
+		else if (!strcmp(v, "encrypt"))
+			*ip = CP_PROTECT_ENCRYPT;
+		else
+			return cp_xasprintf("'%s' is not sign, none or encrypt", v);
+		return NULL;
+	}
 	case T_TLS: {
 		int *ip = (int *)((char *)conf + k->offset);
 
@@ -332,7 +364,8 @@ int cp_conf_mail_password(const struct cp_conf *conf, char *buf, size_t n)
 void cp_conf_release(struct cp_conf *conf)
 {
 	for (size_t i = 0; i < NKEYS; i++)
-		if (keys[i].type != T_BOOL && keys[i].type != T_LONG && keys[i].type != T_TLS) {
+		if (keys[i].type != T_BOOL && keys[i].type != T_LONG && keys[i].type != T_TLS &&
+		    keys[i].type != T_PROTECTION) {
 			char **sp = (char **)((char *)conf + keys[i].offset);
 
 			free(*sp);

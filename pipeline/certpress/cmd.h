@@ -29,6 +29,9 @@ int cp_cmd_retry(int argc, char **argv, const char *config);
 int cp_cmd_status(int argc, char **argv, const char *config);
 int cp_cmd_receipt(int argc, char **argv, const char *config);
 int cp_cmd_export_password(int argc, char **argv, const char *config);
+/* keygen --signing (keygen_signing.c), verify --file PDF (verify_file.c) */
+int cp_cmd_keygen_signing(const char *config);
+int cp_cmd_verify_file(const char *pdf, const char *config);
 
 /* What most subcommands need: the configuration, then the key, then the
  * registry, each only if asked for. Returns 0 or the exit code to use. */

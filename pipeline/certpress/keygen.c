@@ -3,6 +3,7 @@
 
 #include <libgen.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util/atomic.h"
 #include "util/exitcode.h"
@@ -16,7 +17,8 @@ int cp_cmd_keygen(int argc, char **argv, const char *config)
 	char *dir;
 	int rc;
 
-	(void)argv;
+	if (argc == 2 && !strcmp(argv[1], "--signing"))
+		return cp_cmd_keygen_signing(config);
 	if (argc != 1)
 		return cp_cmd_usage("keygen");
 	if ((rc = cp_cmd_conf(&e, config)) != 0)

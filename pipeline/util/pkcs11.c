@@ -1,0 +1,68 @@
+/* The pkcs11 engine (pkcs11.h). ENGINE_* is deprecated in OpenSSL 3.0 and
+ * this is the one file that calls it: the deprecation warnings are
+ * suppressed here alone, so -Werror stays on for every other use of
+ * OpenSSL. When Debian ships the pkcs11 provider, this file becomes an
+ * OSSL_STORE_open of the URI. */
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include "util/pkcs11.h"
+
+#include <openssl/engine.h>
+#include <openssl/err.h>
+#include <string.h>
+
+#include "util/msg.h"
+#include "util/secret.h"
+#include "util/banned.h"
+
+static const char *ssl_why(void)
+{
+	static char buf[256];
+	unsigned long e = ERR_peek_last_error();
+
+	if (!e)
+		return "no reason given";
+	ERR_error_string_n(e, buf, sizeof(buf));
+	ERR_clear_error();
+	return buf;
+}
+
+EVP_PKEY *cp_pkcs11_key(const char *uri, const char *pin_file, const char *module)
+{
+	ENGINE *e = ENGINE_by_id("pkcs11");
+	EVP_PKEY *k = NULL;
+	char pin[256];
+	size_t len;
+
+	if (!e) {
+		cp_error("%s: OpenSSL has no pkcs11 engine (apt-get install "
+			 "libengine-pkcs11-openssl): %s", uri, ssl_why());
+		return NULL;
+	}
+	if (module && !ENGINE_ctrl_cmd_string(e, "MODULE_PATH", module, 0)) {
+		cp_error("%s: the pkcs11 engine refuses the module: %s", module, ssl_why());
+		goto out;
+	}
+	if (pin_file) {
+		if (cp_secret_read(pin_file, "token PIN", pin, sizeof(pin), &len) < 0)
+			goto out;
+		pin[strcspn(pin, "\r\n")] = '\0';
+		if (!ENGINE_ctrl_cmd_string(e, "PIN", pin, 0)) {
+			cp_error("%s: the pkcs11 engine refuses the PIN: %s", pin_file, ssl_why());
+			OPENSSL_cleanse(pin, sizeof(pin));
+			goto out;
+		}
+		OPENSSL_cleanse(pin, sizeof(pin));
+	}
+	if (!ENGINE_init(e)) {
+		cp_error("%s: cannot start the pkcs11 engine: %s", uri, ssl_why());
+		goto out;
+	}
+	/* never finished: the engine's functional reference is what keeps the
+	 * token's session, which the key signs through, open for the process */
+	k = ENGINE_load_private_key(e, uri, NULL, NULL);
+	if (!k)
+		cp_error("%s: no such key in the token, or the PIN is wrong: %s", uri, ssl_why());
+out:
+	ENGINE_free(e);
+	return k;
+}

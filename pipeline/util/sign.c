@@ -1,0 +1,388 @@
+/* Detached CAdES signatures over byte ranges (sign.h), through OpenSSL's
+ * CMS API. CMS_sign with CMS_PARTIAL builds the SignedData and its signer
+ * (the certificates, signingCertificateV2); contentType and messageDigest
+ * are added here and the signature over the DER of the signed attributes
+ * is made here, because CMS_final would add signingTime. */
+#include "util/sign.h"
+
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs7.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/msg.h"
+#include "util/pkcs11.h"
+#include "util/secret.h"
+#include "util/tsa.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+struct cp_signer {
+	X509 *cert;
+	STACK_OF(X509) *chain;
+	EVP_PKEY *key;
+	char *tsa_url;
+	size_t reserve;
+	size_t last_sig; /* the signature value's length in the last signature */
+	char kind[32];
+};
+
+/* OpenSSL's reason for the last failure, for a message. */
+static const char *ssl_why(void)
+{
+	static char buf[256];
+	unsigned long e = ERR_peek_last_error();
+
+	if (!e)
+		return "unknown error";
+	ERR_error_string_n(e, buf, sizeof(buf));
+	ERR_clear_error();
+	return buf;
+}
+
+static X509 *read_cert(const char *path)
+{
+	BIO *b = BIO_new_file(path, "r");
+	X509 *x = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
+
+	if (!x)
+		cp_error("%s: cannot read a PEM certificate: %s", path, ssl_why());
+	BIO_free(b);
+	return x;
+}
+
+/* Every certificate of a PEM file; NULL after a message if there is none. */
+static STACK_OF(X509) *read_certs(const char *path)
+{
+	BIO *b = BIO_new_file(path, "r");
+	STACK_OF(X509) *sk = sk_X509_new_null();
+	X509 *x;
+
+	if (!b) {
+		cp_error("%s: cannot read: %s", path, ssl_why());
+		sk_X509_free(sk);
+		return NULL;
+	}
+	while ((x = PEM_read_bio_X509(b, NULL, NULL, NULL)))
+		sk_X509_push(sk, x);
+	ERR_clear_error();
+	BIO_free(b);
+	if (sk_X509_num(sk) == 0) {
+		cp_error("%s: no PEM certificate in it", path);
+		sk_X509_free(sk);
+		return NULL;
+	}
+	return sk;
+}
+
+/* A PEM key from a file only its owner may read (secret.h). */
+static EVP_PKEY *read_key(const char *path)
+{
+	static char pem[32768];
+	EVP_PKEY *k = NULL;
+	size_t len;
+	BIO *b;
+
+	if (cp_secret_read(path, "signing key", pem, sizeof(pem), &len) < 0)
+		return NULL;
+	b = BIO_new_mem_buf(pem, (int)len);
+	if (b)
+		k = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
+	if (!k)
+		cp_error("%s: cannot read a PEM private key: %s", path, ssl_why());
+	BIO_free(b);
+	OPENSSL_cleanse(pem, sizeof(pem));
+	return k;
+}
+
+/* ECDSA on P-256 or RSA of 2048 bits or more; its name in s->kind. */
+static int key_kind(struct cp_signer *s, const char *path)
+{
+	char curve[64];
+	size_t n;
+
+	switch (EVP_PKEY_get_base_id(s->key)) {
+	case EVP_PKEY_EC:
+		if (!EVP_PKEY_get_utf8_string_param(s->key, "group", curve, sizeof(curve), &n) ||
+		    strcmp(curve, "prime256v1"))
+			return cp_error("%s: an ECDSA key must be on P-256 (prime256v1)", path);
+		snprintf(s->kind, sizeof(s->kind), "ECDSA P-256");
+		return 0;
+	case EVP_PKEY_RSA:
+		if (EVP_PKEY_get_bits(s->key) < 2048)
+			return cp_error("%s: an RSA key of %d bits (2048 or more)", path,
+					EVP_PKEY_get_bits(s->key));
+		snprintf(s->kind, sizeof(s->kind), "RSA-%d", EVP_PKEY_get_bits(s->key));
+		return 0;
+	}
+	return cp_error("%s: not an ECDSA P-256 or RSA key", path);
+}
+
+void cp_signer_free(struct cp_signer *s)
+{
+	if (!s)
+		return;
+	X509_free(s->cert);
+	sk_X509_pop_free(s->chain, X509_free);
+	EVP_PKEY_free(s->key);
+	free(s->tsa_url);
+	free(s);
+}
+
+struct cp_signer *cp_signer_open(const struct cp_signer_conf *c)
+{
+	struct cp_signer *s = cp_xcalloc(1, sizeof(*s));
+	static const unsigned char probe[1];
+	struct cp_range r = { probe, 0 };
+	unsigned char *der;
+	size_t len;
+
+	if (!c->certificate || !c->key) {
+		cp_error("signing needs [sign] certificate and key (certpress keygen --signing "
+			 "makes a demonstration pair)");
+		goto fail;
+	}
+	if (!(s->cert = read_cert(c->certificate)))
+		goto fail;
+	if (c->chain && !(s->chain = read_certs(c->chain)))
+		goto fail;
+	s->key = !strncmp(c->key, "pkcs11:", 7) ? cp_pkcs11_key(c->key, c->pin_file,
+								 c->pkcs11_module)
+						 : read_key(c->key);
+	if (!s->key || key_kind(s, c->key) < 0)
+		goto fail;
+	if (X509_check_private_key(s->cert, s->key) != 1) {
+		cp_error("%s: the key is not the certificate's (%s)", c->key, c->certificate);
+		goto fail;
+	}
+	s->tsa_url = c->tsa_url ? cp_xstrdup(c->tsa_url) : NULL;
+	/* One signature made now says what one takes: the certificates and the
+	 * attributes, with the longest signature value the key makes in place
+	 * of this one's (an ECDSA value's DER is 70 to 72 bytes), so the same
+	 * for every signature of the key (the files are reproducible), and a
+	 * time-stamp token as this authority makes them, with room for one a
+	 * little longer (a stamped file is not reproducible: the token holds
+	 * the authority's time). */
+	s->reserve = 1 << 20;
+	if (cp_signer_sign(s, &r, 1, &der, &len) < 0)
+		goto fail;
+	free(der);
+	s->reserve = len - s->last_sig + (size_t)EVP_PKEY_get_size(s->key) + 8 +
+		     (s->tsa_url ? 1024 : 0);
+	return s;
+fail:
+	cp_signer_free(s);
+	return NULL;
+}
+
+size_t cp_signer_reserve(const struct cp_signer *s)
+{
+	return s->reserve;
+}
+
+const char *cp_signer_kind(const struct cp_signer *s)
+{
+	return s->kind;
+}
+
+/* The DER of the signed attributes as a SET OF, which is what the signature
+ * covers (RFC 5652 5.4): PKCS7_ATTR_SIGN sorts them as DER does, as the
+ * SignerInfo's own encoding does. */
+static int signed_attrs_der(CMS_SignerInfo *si, unsigned char **der)
+{
+	STACK_OF(X509_ATTRIBUTE) *sk = sk_X509_ATTRIBUTE_new_null();
+	int n;
+
+	for (int i = 0; i < CMS_signed_get_attr_count(si); i++)
+		sk_X509_ATTRIBUTE_push(sk, CMS_signed_get_attr(si, i));
+	*der = NULL;
+	n = ASN1_item_i2d((ASN1_VALUE *)sk, der, ASN1_ITEM_rptr(PKCS7_ATTR_SIGN));
+	sk_X509_ATTRIBUTE_free(sk);
+	return n;
+}
+
+static int sign_attrs(struct cp_signer *s, CMS_SignerInfo *si)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char *attrs = NULL, *sig = NULL;
+	size_t siglen = 0;
+	int n = signed_attrs_der(si, &attrs), rc = -1;
+
+	if (n > 0 && md && EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, s->key) == 1 &&
+	    EVP_DigestSign(md, NULL, &siglen, attrs, (size_t)n) == 1) {
+		sig = cp_xmalloc(siglen);
+		if (EVP_DigestSign(md, sig, &siglen, attrs, (size_t)n) == 1 &&
+		    ASN1_STRING_set(CMS_SignerInfo_get0_signature(si), sig, (int)siglen) == 1) {
+			s->last_sig = siglen;
+			rc = 0;
+		}
+	}
+	if (rc < 0)
+		cp_error("cannot sign: %s", ssl_why());
+	OPENSSL_free(attrs);
+	free(sig);
+	EVP_MD_CTX_free(md);
+	return rc;
+}
+
+int cp_signer_sign(struct cp_signer *s, const struct cp_range *r, size_t nr, unsigned char **der,
+		   size_t *len)
+{
+	const unsigned flags = CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_CADES | CMS_PARTIAL;
+	unsigned char digest[32];
+	unsigned int dlen = 0;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	CMS_ContentInfo *cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
+	CMS_SignerInfo *si = cms ? CMS_add1_signer(cms, s->cert, s->key, EVP_sha256(), flags) : NULL;
+	int rc = -1, n;
+
+	*der = NULL;
+	*len = 0;
+	if (!si || !md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
+		goto out;
+	for (size_t i = 0; i < nr; i++)
+		if (EVP_DigestUpdate(md, r[i].p, r[i].n) != 1)
+			goto out;
+	if (EVP_DigestFinal_ex(md, digest, &dlen) != 1)
+		goto out;
+	for (int i = 0; s->chain && i < sk_X509_num(s->chain); i++)
+		if (!CMS_add1_cert(cms, sk_X509_value(s->chain, i)))
+			goto out;
+	if (CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT,
+					OBJ_nid2obj(NID_pkcs7_data), -1) != 1 ||
+	    CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, digest,
+					(int)dlen) != 1)
+		goto out;
+	if (sign_attrs(s, si) < 0) {
+		CMS_ContentInfo_free(cms);
+		EVP_MD_CTX_free(md);
+		return -1;
+	}
+	if (s->tsa_url) {
+		ASN1_OCTET_STRING *value = CMS_SignerInfo_get0_signature(si);
+		unsigned char *token;
+		size_t tlen;
+
+		if (cp_tsa_stamp(s->tsa_url, ASN1_STRING_get0_data(value),
+				 (size_t)ASN1_STRING_length(value), &token, &tlen) < 0) {
+			CMS_ContentInfo_free(cms);
+			EVP_MD_CTX_free(md);
+			return -1;
+		}
+		n = CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken,
+						  V_ASN1_SEQUENCE, token, (int)tlen);
+		free(token);
+		if (n != 1)
+			goto out;
+	}
+	n = i2d_CMS_ContentInfo(cms, NULL);
+	if (n <= 0 || (size_t)n > s->reserve)
+		goto out;
+	*der = cp_xmalloc((size_t)n);
+	{
+		unsigned char *p = *der;
+
+		i2d_CMS_ContentInfo(cms, &p);
+	}
+	*len = (size_t)n;
+	rc = 0;
+out:
+	if (rc < 0)
+		cp_error("cannot make the CMS signature: %s", ssl_why());
+	CMS_ContentInfo_free(cms);
+	EVP_MD_CTX_free(md);
+	return rc;
+}
+
+/* Is x the configured certificate, or one the configured chain issued? */
+static bool is_ours(X509 *x, X509 *conf, STACK_OF(X509) *chain)
+{
+	X509_STORE *store;
+	X509_STORE_CTX *ctx;
+	bool ok = false;
+
+	if (!X509_cmp(x, conf))
+		return true;
+	if (!chain)
+		return false;
+	store = X509_STORE_new();
+	ctx = X509_STORE_CTX_new();
+	for (int i = 0; i < sk_X509_num(chain); i++)
+		X509_STORE_add_cert(store, sk_X509_value(chain, i));
+	/* the configured chain is the anchor, whether or not it reaches a root */
+	X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
+	X509_STORE_set_purpose(store, X509_PURPOSE_ANY);
+	if (ctx && X509_STORE_CTX_init(ctx, store, x, chain) == 1)
+		ok = X509_verify_cert(ctx) == 1;
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(store);
+	ERR_clear_error();
+	return ok;
+}
+
+int cp_signature_check(const unsigned char *der, size_t len, const struct cp_range *r, size_t nr,
+		       const char *certificate, const char *chain, struct cp_sigcheck *out)
+{
+	const unsigned char *p = der;
+	CMS_ContentInfo *cms;
+	STACK_OF(CMS_SignerInfo) *sis;
+	STACK_OF(X509) *signers = NULL, *conf_chain = NULL;
+	X509 *conf = read_cert(certificate), *signer;
+	unsigned char *data = NULL;
+	size_t total = 0;
+	BIO *content;
+
+	memset(out, 0, sizeof(*out));
+	if (!conf)
+		return -1;
+	if (chain && !(conf_chain = read_certs(chain))) {
+		X509_free(conf);
+		return -1;
+	}
+	cms = d2i_CMS_ContentInfo(NULL, &p, (long)len);
+	sis = cms && OBJ_obj2nid(CMS_get0_type(cms)) == NID_pkcs7_signed ? CMS_get0_SignerInfos(cms)
+									   : NULL;
+	if (!sis || sk_CMS_SignerInfo_num(sis) != 1) {
+		snprintf(out->why, sizeof(out->why), "not a CMS signature with one signer");
+		goto out;
+	}
+	out->cms = true;
+	out->timestamped = CMS_unsigned_get_attr_by_NID(sk_CMS_SignerInfo_value(sis, 0),
+							NID_id_smime_aa_timeStampToken, -1) >= 0;
+	for (size_t i = 0; i < nr; i++)
+		total += r[i].n;
+	data = cp_xmalloc(total ? total : 1);
+	total = 0;
+	for (size_t i = 0; i < nr; i++) {
+		memcpy(data + total, r[i].p, r[i].n);
+		total += r[i].n;
+	}
+	content = BIO_new_mem_buf(data, (int)total);
+	/* the digest and the signature alone: who signed is asked below, of
+	 * the configured certificate, not of the system's trust store */
+	out->intact = CMS_verify(cms, NULL, NULL, content, NULL,
+				 CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) == 1;
+	if (!out->intact)
+		snprintf(out->why, sizeof(out->why), "%s", ssl_why());
+	BIO_free(content);
+	signers = CMS_get0_signers(cms);
+	signer = signers && sk_X509_num(signers) == 1 ? sk_X509_value(signers, 0) : NULL;
+	if (signer) {
+		X509_NAME_oneline(X509_get_subject_name(signer), out->signer, sizeof(out->signer));
+		out->ours = is_ours(signer, conf, conf_chain);
+	}
+out:
+	ERR_clear_error();
+	sk_X509_free(signers);
+	free(data);
+	CMS_ContentInfo_free(cms);
+	X509_free(conf);
+	sk_X509_pop_free(conf_chain, X509_free);
+	return 0;
+}
