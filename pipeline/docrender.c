@@ -12,7 +12,7 @@
 #include "util/exitcode.h"
 #include "util/msg.h"
 #include "util/readfile.h"
-#include "util/sign.h"
+#include "util/cmssign.h"
 #include "engine/pdf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -121,7 +121,7 @@ char *cp_doc_copy_path(const char *dir, int digital, const char *ref)
 
 int cp_doc_output_open(struct cp_doc_output *o, const struct cp_conf *conf, struct cp_pdf *pdf)
 {
-	const struct cp_signer_conf sc = {
+	const struct cp_cms_conf sc = {
 		conf->sign_certificate, conf->sign_chain, conf->sign_key,
 		conf->sign_pin_file, conf->sign_pkcs11_module, conf->sign_tsa_url,
 	};
@@ -141,7 +141,7 @@ int cp_doc_output_open(struct cp_doc_output *o, const struct cp_conf *conf, stru
 		return CP_EX_CONFIG;
 	}
 	cp_pdf_set_icc(pdf, (const unsigned char *)o->icc, o->icc_len);
-	if (conf->protection == CP_PROTECT_SIGN && !(o->signer = cp_signer_open(&sc))) {
+	if (conf->protection == CP_PROTECT_SIGN && !(o->signer = cp_cms_signer_open(&sc))) {
 		cp_doc_output_close(o);
 		return CP_EX_CONFIG;
 	}
@@ -150,7 +150,7 @@ int cp_doc_output_open(struct cp_doc_output *o, const struct cp_conf *conf, stru
 
 void cp_doc_output_close(struct cp_doc_output *o)
 {
-	cp_signer_free(o->signer);
+	cp_cms_signer_free(o->signer);
 	free(o->icc);
 	memset(o, 0, sizeof(*o));
 }

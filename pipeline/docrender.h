@@ -59,7 +59,7 @@ struct cp_doc_output {
 	const struct cp_conf *conf;
 	char *icc;
 	size_t icc_len;
-	struct cp_signer *signer;
+	struct cp_cms_signer *signer;
 };
 /* Load them and hand the profile to pdf. 0, or a sysexits code after a
  * message (78: a configuration error, such as a key others may read). */

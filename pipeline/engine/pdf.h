@@ -44,7 +44,7 @@ struct cp_pdf_info {
 	const char *title, *subject, *author, *keywords;
 	const char *owner_password; /* NULL: no encryption (print copies) */
 	bool pdfa;                  /* PDF/A-2b (never with owner_password) */
-	struct cp_signer *signer;   /* sign it (PDF/A only), or NULL */
+	struct cp_cms_signer *signer;   /* sign it (PDF/A only), or NULL */
 };
 
 /* Ready to make documents with these fonts, each loaded from its subset

@@ -96,18 +96,18 @@ static void date(char d[32], time_t when)
 #define MAX_OBJECTS 7
 
 int cp_pdfsign_append(HPDF_Doc doc, const struct cp_pdf_saved *saved,
-		      const struct cp_pdf_seal *seal, struct cp_signer *s, time_t when,
+		      const struct cp_pdf_seal *seal, struct cp_cms_signer *s, time_t when,
 		      unsigned char **buf, size_t *len, size_t *cap)
 {
 	struct out o = { buf, len, cap };
 	HPDF_Page page = HPDF_GetPageByIndex(doc, seal->set ? seal->page : 0);
 	unsigned field = saved->size, sig = field + 1, ap = field + 2, xref = seal->set ? ap + 1 : ap;
-	size_t reserve = cp_signer_reserve(s), at[MAX_OBJECTS], range_at, contents_at, xref_at,
+	size_t reserve = cp_cms_reserve(s), at[MAX_OBJECTS], range_at, contents_at, xref_at,
 	       orig = *len, derlen;
 	unsigned ids[MAX_OBJECTS], nobj = 0;
 	unsigned char *der, entry[7];
 	char m[32], range[64];
-	struct cp_range r[2];
+	struct cp_cms_range r[2];
 
 	if (!page || HPDF_Dict_GetItem(page, "Annots", HPDF_OCLASS_ARRAY) ||
 	    HPDF_Dict_GetItem(doc->catalog, "AcroForm", HPDF_OCLASS_DICT))
@@ -187,10 +187,10 @@ int cp_pdfsign_append(HPDF_Doc doc, const struct cp_pdf_saved *saved,
 		memset(range + n, ' ', width - 1 - (size_t)n);
 		range[width - 1] = ']';
 		memcpy(*buf + range_at, range, width);
-		r[0] = (struct cp_range){ *buf, contents_at };
-		r[1] = (struct cp_range){ *buf + after, *len - after };
+		r[0] = (struct cp_cms_range){ *buf, contents_at };
+		r[1] = (struct cp_cms_range){ *buf + after, *len - after };
 	}
-	if (cp_signer_sign(s, r, 2, &der, &derlen) < 0) {
+	if (cp_cms_sign(s, r, 2, &der, &derlen) < 0) {
 		*len = orig;
 		return -1;
 	}

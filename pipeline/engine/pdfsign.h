@@ -16,7 +16,7 @@
 #include <time.h>
 
 #include "engine/pdfsave.h"
-#include "util/sign.h"
+#include "util/cmssign.h"
 
 /* Where a template placed a visible seal: the widget's rectangle on a page
  * (PDF coordinates, points). Without one the widget is invisible (a zero
@@ -32,7 +32,7 @@ struct cp_pdf_seal {
  * cross-reference section is a stream too, as the first revision's. 0, or
  * -1 with a message. */
 int cp_pdfsign_append(HPDF_Doc doc, const struct cp_pdf_saved *saved,
-		      const struct cp_pdf_seal *seal, struct cp_signer *s, time_t when,
+		      const struct cp_pdf_seal *seal, struct cp_cms_signer *s, time_t when,
 		      unsigned char **buf, size_t *len, size_t *cap);
 
 #endif

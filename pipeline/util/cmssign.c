@@ -1,9 +1,9 @@
-/* Detached CAdES signatures over byte ranges (sign.h), through OpenSSL's
+/* Detached CAdES signatures over byte ranges (cmssign.h), through OpenSSL's
  * CMS API. CMS_sign with CMS_PARTIAL builds the SignedData and its signer
  * (the certificates, signingCertificateV2); contentType and messageDigest
  * are added here and the signature over the DER of the signed attributes
  * is made here, because CMS_final would add signingTime. */
-#include "util/sign.h"
+#include "util/cmssign.h"
 
 #include <openssl/cms.h>
 #include <openssl/err.h>
@@ -23,7 +23,7 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-struct cp_signer {
+struct cp_cms_signer {
 	X509 *cert;
 	STACK_OF(X509) *chain;
 	EVP_PKEY *key;
@@ -102,7 +102,7 @@ static EVP_PKEY *read_key(const char *path)
 }
 
 /* ECDSA on P-256 or RSA of 2048 bits or more; its name in s->kind. */
-static int key_kind(struct cp_signer *s, const char *path)
+static int key_kind(struct cp_cms_signer *s, const char *path)
 {
 	char curve[64];
 	size_t n;
@@ -124,7 +124,7 @@ static int key_kind(struct cp_signer *s, const char *path)
 	return cp_error("%s: not an ECDSA P-256 or RSA key", path);
 }
 
-void cp_signer_free(struct cp_signer *s)
+void cp_cms_signer_free(struct cp_cms_signer *s)
 {
 	if (!s)
 		return;
@@ -135,11 +135,11 @@ void cp_signer_free(struct cp_signer *s)
 	free(s);
 }
 
-struct cp_signer *cp_signer_open(const struct cp_signer_conf *c)
+struct cp_cms_signer *cp_cms_signer_open(const struct cp_cms_conf *c)
 {
-	struct cp_signer *s = cp_xcalloc(1, sizeof(*s));
+	struct cp_cms_signer *s = cp_xcalloc(1, sizeof(*s));
 	static const unsigned char probe[1];
-	struct cp_range r = { probe, 0 };
+	struct cp_cms_range r = { probe, 0 };
 	unsigned char *der;
 	size_t len;
 
@@ -170,23 +170,23 @@ struct cp_signer *cp_signer_open(const struct cp_signer_conf *c)
 	 * little longer (a stamped file is not reproducible: the token holds
 	 * the authority's time). */
 	s->reserve = 1 << 20;
-	if (cp_signer_sign(s, &r, 1, &der, &len) < 0)
+	if (cp_cms_sign(s, &r, 1, &der, &len) < 0)
 		goto fail;
 	free(der);
 	s->reserve = len - s->last_sig + (size_t)EVP_PKEY_get_size(s->key) + 8 +
 		     (s->tsa_url ? 1024 : 0);
 	return s;
 fail:
-	cp_signer_free(s);
+	cp_cms_signer_free(s);
 	return NULL;
 }
 
-size_t cp_signer_reserve(const struct cp_signer *s)
+size_t cp_cms_reserve(const struct cp_cms_signer *s)
 {
 	return s->reserve;
 }
 
-const char *cp_signer_kind(const struct cp_signer *s)
+const char *cp_cms_kind(const struct cp_cms_signer *s)
 {
 	return s->kind;
 }
@@ -207,7 +207,7 @@ static int signed_attrs_der(CMS_SignerInfo *si, unsigned char **der)
 	return n;
 }
 
-static int sign_attrs(struct cp_signer *s, CMS_SignerInfo *si)
+static int sign_attrs(struct cp_cms_signer *s, CMS_SignerInfo *si)
 {
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	unsigned char *attrs = NULL, *sig = NULL;
@@ -231,8 +231,8 @@ static int sign_attrs(struct cp_signer *s, CMS_SignerInfo *si)
 	return rc;
 }
 
-int cp_signer_sign(struct cp_signer *s, const struct cp_range *r, size_t nr, unsigned char **der,
-		   size_t *len)
+int cp_cms_sign(struct cp_cms_signer *s, const struct cp_cms_range *r, size_t nr,
+		unsigned char **der, size_t *len)
 {
 	const unsigned flags = CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_CADES | CMS_PARTIAL;
 	unsigned char digest[32];
@@ -326,8 +326,8 @@ static bool is_ours(X509 *x, X509 *conf, STACK_OF(X509) *chain)
 	return ok;
 }
 
-int cp_signature_check(const unsigned char *der, size_t len, const struct cp_range *r, size_t nr,
-		       const char *certificate, const char *chain, struct cp_sigcheck *out)
+int cp_cms_check(const unsigned char *der, size_t len, const struct cp_cms_range *r, size_t nr,
+		 const char *certificate, const char *chain, struct cp_cms_result *out)
 {
 	const unsigned char *p = der;
 	CMS_ContentInfo *cms;

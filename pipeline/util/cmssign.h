@@ -12,13 +12,13 @@
  * is made here. With a time-stamp authority, its RFC 3161 token over the
  * signature value is added as the unsigned signatureTimeStampToken
  * attribute (PAdES B-T). */
-#ifndef CP_SIGN_H
-#define CP_SIGN_H
+#ifndef CP_CMSSIGN_H
+#define CP_CMSSIGN_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-struct cp_range {
+struct cp_cms_range {
 	const unsigned char *p;
 	size_t n;
 };
@@ -28,30 +28,30 @@ struct cp_range {
  * ("pkcs11:token=...;object=...") opened through the pkcs11 engine
  * (pkcs11.h) with the PIN in pin_file. chain, pin_file, pkcs11_module and
  * tsa_url may be NULL. */
-struct cp_signer_conf {
+struct cp_cms_conf {
 	const char *certificate, *chain, *key, *pin_file, *pkcs11_module, *tsa_url;
 };
 
-struct cp_signer;
+struct cp_cms_signer;
 
 /* Load the certificate, chain and key once (a process signs many
  * documents); the key must be ECDSA P-256 or RSA of 2048 bits or more and
  * match the certificate. One signature is made to measure what a signature
  * takes (with a time-stamp, when a TSA is named). NULL after a message
  * naming the file and the reason. */
-struct cp_signer *cp_signer_open(const struct cp_signer_conf *c);
-/* At most how many bytes a signature's DER takes (cp_signer_sign). */
-size_t cp_signer_reserve(const struct cp_signer *s);
+struct cp_cms_signer *cp_cms_signer_open(const struct cp_cms_conf *c);
+/* At most how many bytes a signature's DER takes (cp_cms_sign). */
+size_t cp_cms_reserve(const struct cp_cms_signer *s);
 /* "ECDSA P-256", "RSA-3072": what the key is. */
-const char *cp_signer_kind(const struct cp_signer *s);
+const char *cp_cms_kind(const struct cp_cms_signer *s);
 /* Sign the concatenation of the ranges: *der (caller frees) is a detached
  * CMS SignedData. 0, or -1 with a message. */
-int cp_signer_sign(struct cp_signer *s, const struct cp_range *r, size_t nr, unsigned char **der,
-		   size_t *len);
-void cp_signer_free(struct cp_signer *s);
+int cp_cms_sign(struct cp_cms_signer *s, const struct cp_cms_range *r, size_t nr,
+		unsigned char **der, size_t *len);
+void cp_cms_signer_free(struct cp_cms_signer *s);
 
 /* What checking a signature found. */
-struct cp_sigcheck {
+struct cp_cms_result {
 	bool cms;        /* der is a CMS SignedData with one signer */
 	bool intact;     /* the ranges' digest and the signature over it hold */
 	bool ours;       /* signed by the configured certificate, or one the
@@ -63,7 +63,7 @@ struct cp_sigcheck {
 /* Check der over the ranges against the certificate (PEM file) and chain
  * (PEM file or NULL). 0 (the answer in *out, also when it says no), or -1
  * with a message if the configured certificate cannot be read. */
-int cp_signature_check(const unsigned char *der, size_t len, const struct cp_range *r, size_t nr,
-		       const char *certificate, const char *chain, struct cp_sigcheck *out);
+int cp_cms_check(const unsigned char *der, size_t len, const struct cp_cms_range *r, size_t nr,
+		 const char *certificate, const char *chain, struct cp_cms_result *out);
 
 #endif
