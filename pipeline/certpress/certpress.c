@@ -15,7 +15,7 @@ static const struct cp_cmd commands[] = {
 	{ "retry", cp_cmd_retry, "retry [--from STAGE] BATCH" },
 	{ "status", cp_cmd_status, "status [--json] [--receipts | --stuck] [BATCH]" },
 	{ "receipt", cp_cmd_receipt, "receipt BATCH CENTRE [--by NAME]" },
-	{ "verify", cp_cmd_verify, "verify [--json] REF" },
+	{ "verify", cp_cmd_verify, "verify [--json] REF | verify --file PDF" },
 	{ "show", cp_cmd_show, "show [--json] REF" },
 	{ "search", cp_cmd_search, "search [--json] [--reference R] [--candidate N] "
 				   "[--enrolment N] [--first-name S] [--last-name S] "
@@ -24,7 +24,7 @@ static const struct cp_cmd commands[] = {
 	{ "revoke", cp_cmd_revoke, "revoke REF --reason TEXT" },
 	{ "sweep", cp_cmd_sweep, "sweep" },
 	{ "export-password", cp_cmd_export_password, "export-password CENTRE [--generate]" },
-	{ "keygen", cp_cmd_keygen, "keygen" },
+	{ "keygen", cp_cmd_keygen, "keygen [--signing]" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))
 
@@ -39,9 +39,10 @@ static void usage(FILE *f)
 	      "  -h, --help         this text\n"
 	      "  -V, --version      the version\n"
 	      "\n"
-	      "exit: 0 done (verify: the document is valid); 1 verify: not valid\n"
-	      "(not-issued, expired, superseded, revoked or unknown), show: unknown,\n"
-	      "search: nothing found, status --stuck: a batch is stuck; 64 usage; 65\n"
+	      "exit: 0 done (verify: the document is valid; --file: genuine); 1 verify:\n"
+	      "not valid (not-issued, expired, superseded, revoked or unknown) or not\n"
+	      "genuine, show: unknown, search: nothing found, status --stuck: a batch\n"
+	      "is stuck; 64 usage; 65\n"
 	      "refused (reprint of a revoked or superseded document, a results file);\n"
 	      "66 no such document; 69 the mail server cannot be reached (run, retry:\n"
 	      "the batch waits at notify); 70 internal error; 73 an output cannot be\n"

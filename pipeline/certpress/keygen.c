@@ -20,7 +20,7 @@ int cp_cmd_keygen(int argc, char **argv, const char *config)
 	if (argc == 2 && !strcmp(argv[1], "--signing"))
 		return cp_cmd_keygen_signing(config);
 	if (argc != 1)
-		return cp_cmd_usage("keygen");
+		return cp_cmd_usage("keygen [--signing]");
 	if ((rc = cp_cmd_conf(&e, config)) != 0)
 		return rc;
 	dir = cp_xstrdup(e.conf.key_file);

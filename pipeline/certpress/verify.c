@@ -1,6 +1,6 @@
 /* certpress verify REF: whether a document is valid (exit 0) or not
  * (exit 1: not-issued, expired, superseded, revoked or unknown), then its
- * card. */
+ * card. With --file PDF, a digital copy's signature instead (verify_file.c). */
 #include "cmd.h"
 
 #include <stdio.h>
@@ -12,7 +12,7 @@
 #include "util/msg.h"
 #include "util/banned.h"
 
-#define VERIFY "verify [--json] REF"
+#define VERIFY "verify [--json] REF | verify --file PDF"
 
 int cp_cmd_verify(int argc, char **argv, const char *config)
 {
@@ -23,6 +23,8 @@ int cp_cmd_verify(int argc, char **argv, const char *config)
 	bool json;
 	int rc;
 
+	if (argc == 3 && !strcmp(argv[1], "--file"))
+		return cp_cmd_verify_file(argv[2], config);
 	if ((rc = cp_card_args(argc, argv, VERIFY, &typed, &json)))
 		return rc;
 	rc = cp_card_lookup(&e, config, typed, ref, &card);
