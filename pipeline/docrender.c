@@ -125,6 +125,7 @@ int cp_doc_output_open(struct cp_doc_output *o, const struct cp_conf *conf, stru
 		conf->sign_certificate, conf->sign_chain, conf->sign_key,
 		conf->sign_pin_file, conf->sign_pkcs11_module, conf->sign_tsa_url,
 	};
+	bool down;
 
 	memset(o, 0, sizeof(*o));
 	o->conf = conf;
@@ -141,11 +142,16 @@ int cp_doc_output_open(struct cp_doc_output *o, const struct cp_conf *conf, stru
 		return CP_EX_CONFIG;
 	}
 	cp_pdf_set_icc(pdf, (const unsigned char *)o->icc, o->icc_len);
-	if (conf->protection == CP_PROTECT_SIGN && !(o->signer = cp_cms_signer_open(&sc))) {
+	if (conf->protection == CP_PROTECT_SIGN && !(o->signer = cp_cms_signer_open(&sc, &down))) {
 		cp_doc_output_close(o);
-		return CP_EX_CONFIG;
+		return down ? CP_EX_UNAVAILABLE : CP_EX_CONFIG;
 	}
 	return CP_EX_OK;
+}
+
+bool cp_doc_output_unavailable(const struct cp_doc_output *o)
+{
+	return o->signer && cp_cms_tsa_down(o->signer);
 }
 
 void cp_doc_output_close(struct cp_doc_output *o)

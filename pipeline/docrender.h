@@ -62,8 +62,12 @@ struct cp_doc_output {
 	struct cp_cms_signer *signer;
 };
 /* Load them and hand the profile to pdf. 0, or a sysexits code after a
- * message (78: a configuration error, such as a key others may read). */
+ * message (78: a configuration error, such as a key others may read; 69:
+ * the time-stamp authority gave no token). */
 int cp_doc_output_open(struct cp_doc_output *o, const struct cp_conf *conf, struct cp_pdf *pdf);
+/* Whether the last copy failed because the time-stamp authority gave no
+ * token: a service down (69), which a retry may cure. */
+bool cp_doc_output_unavailable(const struct cp_doc_output *o);
 void cp_doc_output_close(struct cp_doc_output *o);
 
 /* Lay out one copy (digital or print) with pdf (cp_pdf_new) and save it to

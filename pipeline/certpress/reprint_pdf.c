@@ -110,7 +110,7 @@ static int write_copies(struct cp_cmd_env *e, const struct cp_spool *spool,
 
 		if (cp_mkdirs(dir) < 0 ||
 		    cp_doc_pdf(&pdf, layout, &rec->v, &out, digital, &buf, &len, &pages) < 0)
-			rc = CP_EX_CANTCREAT;
+			rc = cp_doc_output_unavailable(&out) ? CP_EX_UNAVAILABLE : CP_EX_CANTCREAT;
 		else {
 			if (cp_atomic_write_file(path, buf, len, 0640) < 0)
 				rc = CP_EX_CANTCREAT;

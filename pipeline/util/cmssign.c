@@ -28,6 +28,7 @@ struct cp_cms_signer {
 	STACK_OF(X509) *chain;
 	EVP_PKEY *key;
 	char *tsa_url;
+	bool tsa_down; /* the last signature failed for want of a time-stamp */
 	size_t reserve;
 	size_t last_sig; /* the signature value's length in the last signature */
 	char kind[32];
@@ -135,7 +136,7 @@ void cp_cms_signer_free(struct cp_cms_signer *s)
 	free(s);
 }
 
-struct cp_cms_signer *cp_cms_signer_open(const struct cp_cms_conf *c)
+struct cp_cms_signer *cp_cms_signer_open(const struct cp_cms_conf *c, bool *tsa_down)
 {
 	struct cp_cms_signer *s = cp_xcalloc(1, sizeof(*s));
 	static const unsigned char probe[1];
@@ -143,6 +144,7 @@ struct cp_cms_signer *cp_cms_signer_open(const struct cp_cms_conf *c)
 	unsigned char *der;
 	size_t len;
 
+	*tsa_down = false;
 	if (!c->certificate || !c->key) {
 		cp_error("signing needs [sign] certificate and key (certpress keygen --signing "
 			 "makes a demonstration pair)");
@@ -170,15 +172,22 @@ struct cp_cms_signer *cp_cms_signer_open(const struct cp_cms_conf *c)
 	 * little longer (a stamped file is not reproducible: the token holds
 	 * the authority's time). */
 	s->reserve = 1 << 20;
-	if (cp_cms_sign(s, &r, 1, &der, &len) < 0)
+	if (cp_cms_sign(s, &r, 1, &der, &len) < 0) {
+		*tsa_down = s->tsa_down;
 		goto fail;
+	}
 	free(der);
 	s->reserve = len - s->last_sig + (size_t)EVP_PKEY_get_size(s->key) + 8 +
-		     (s->tsa_url ? 1024 : 0);
+		     (s->tsa_url ? 256 : 0);
 	return s;
 fail:
 	cp_cms_signer_free(s);
 	return NULL;
+}
+
+bool cp_cms_tsa_down(const struct cp_cms_signer *s)
+{
+	return s->tsa_down;
 }
 
 size_t cp_cms_reserve(const struct cp_cms_signer *s)
@@ -244,6 +253,7 @@ int cp_cms_sign(struct cp_cms_signer *s, const struct cp_cms_range *r, size_t nr
 
 	*der = NULL;
 	*len = 0;
+	s->tsa_down = false;
 	if (!si || !md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
 		goto out;
 	for (size_t i = 0; i < nr; i++)
@@ -251,9 +261,14 @@ int cp_cms_sign(struct cp_cms_signer *s, const struct cp_cms_range *r, size_t nr
 			goto out;
 	if (EVP_DigestFinal_ex(md, digest, &dlen) != 1)
 		goto out;
-	for (int i = 0; s->chain && i < sk_X509_num(s->chain); i++)
-		if (!CMS_add1_cert(cms, sk_X509_value(s->chain, i)))
+	/* the chain but its root: a verifier holds its trust anchors, and a
+	 * root's DER, written twice as long in hex, would cost each copy 1 KB */
+	for (int i = 0; s->chain && i < sk_X509_num(s->chain); i++) {
+		X509 *x = sk_X509_value(s->chain, i);
+
+		if (X509_check_issued(x, x) != X509_V_OK && !CMS_add1_cert(cms, x))
 			goto out;
+	}
 	if (CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT,
 					OBJ_nid2obj(NID_pkcs7_data), -1) != 1 ||
 	    CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, digest,
@@ -271,6 +286,7 @@ int cp_cms_sign(struct cp_cms_signer *s, const struct cp_cms_range *r, size_t nr
 
 		if (cp_tsa_stamp(s->tsa_url, ASN1_STRING_get0_data(value),
 				 (size_t)ASN1_STRING_length(value), &token, &tlen) < 0) {
+			s->tsa_down = true;
 			CMS_ContentInfo_free(cms);
 			EVP_MD_CTX_free(md);
 			return -1;

@@ -11,7 +11,8 @@
  * OpenSSL's CMS_final always adds one, so the signature over the attributes
  * is made here. With a time-stamp authority, its RFC 3161 token over the
  * signature value is added as the unsigned signatureTimeStampToken
- * attribute (PAdES B-T). */
+ * attribute (PAdES B-T). The SignedData carries the signer's certificate
+ * and the configured chain but for a self-signed root. */
 #ifndef CP_CMSSIGN_H
 #define CP_CMSSIGN_H
 
@@ -38,8 +39,11 @@ struct cp_cms_signer;
  * documents); the key must be ECDSA P-256 or RSA of 2048 bits or more and
  * match the certificate. One signature is made to measure what a signature
  * takes (with a time-stamp, when a TSA is named). NULL after a message
- * naming the file and the reason. */
-struct cp_cms_signer *cp_cms_signer_open(const struct cp_cms_conf *c);
+ * naming the file and the reason, *tsa_down set if the time-stamp
+ * authority did not give its token (a service down, not a setting). */
+struct cp_cms_signer *cp_cms_signer_open(const struct cp_cms_conf *c, bool *tsa_down);
+/* Whether the last cp_cms_sign failed for want of a time-stamp. */
+bool cp_cms_tsa_down(const struct cp_cms_signer *s);
 /* At most how many bytes a signature's DER takes (cp_cms_sign). */
 size_t cp_cms_reserve(const struct cp_cms_signer *s);
 /* "ECDSA P-256", "RSA-3072": what the key is. */

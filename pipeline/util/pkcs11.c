@@ -7,8 +7,11 @@
 #include "util/pkcs11.h"
 
 #include <openssl/engine.h>
+#include <fcntl.h>
 #include <openssl/err.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "util/msg.h"
 #include "util/secret.h"
@@ -26,17 +29,33 @@ static const char *ssl_why(void)
 	return buf;
 }
 
+/* One login at a time: processes that open the same token at once (the
+ * render workers) can find it "not initialized" (SoftHSM 2.6 read 3 times
+ * in 8 with two workers). The lock is the PIN file's, which each of them
+ * reads anyway; -1 if there is none to take. */
+static int login_lock(const char *pin_file)
+{
+	int fd = pin_file ? open(pin_file, O_RDONLY | O_CLOEXEC) : -1;
+
+	if (fd >= 0 && flock(fd, LOCK_EX) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 EVP_PKEY *cp_pkcs11_key(const char *uri, const char *pin_file, const char *module)
 {
 	ENGINE *e = ENGINE_by_id("pkcs11");
 	EVP_PKEY *k = NULL;
 	char pin[256];
 	size_t len;
+	int lock = login_lock(pin_file);
 
 	if (!e) {
 		cp_error("%s: OpenSSL has no pkcs11 engine (apt-get install "
 			 "libengine-pkcs11-openssl): %s", uri, ssl_why());
-		return NULL;
+		goto out;
 	}
 	if (module && !ENGINE_ctrl_cmd_string(e, "MODULE_PATH", module, 0)) {
 		cp_error("%s: the pkcs11 engine refuses the module: %s", module, ssl_why());
@@ -64,5 +83,7 @@ EVP_PKEY *cp_pkcs11_key(const char *uri, const char *pin_file, const char *modul
 		cp_error("%s: no such key in the token, or the PIN is wrong: %s", uri, ssl_why());
 out:
 	ENGINE_free(e);
+	if (lock >= 0)
+		close(lock);
 	return k;
 }
