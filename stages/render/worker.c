@@ -47,8 +47,11 @@ static int one_copy(struct worker *w, const struct cp_layout *l, struct cp_value
 	char *path;
 	int rc;
 
-	if (cp_doc_pdf(&w->pdf, l, v, &w->output, digital, &buf, bytes, pages) < 0)
+	if (cp_doc_pdf(&w->pdf, l, v, &w->output, digital, &buf, bytes, pages) < 0) {
+		if (cp_doc_output_unavailable(&w->output))
+			w->rc = CP_EX_UNAVAILABLE;
 		return -1;
+	}
 	cp_sha256_init(&h);
 	cp_sha256_update(&h, buf, *bytes);
 	cp_sha256_final_hex(&h, sha);
