@@ -101,6 +101,13 @@ check "the metadata stream is /Subtype /XML (libharu writes /SubType), not encry
 	 echo \"\$m\" | grep -q '/Subtype /XML' && ! echo \"\$m\" | grep -q SubType &&
 	 qpdf --show-encryption $one | grep -q 'File is not encrypted'"
 ref=$(doc_ref Llywelyn certificate)
+# The certificate's template places a <seal> over the signature image
+# (123.5 mm, 158 mm, 50 x 13.3 mm on A4 landscape); the transcript has none.
+check "the certificate's signature is a visible seal where its template puts it, with an appearance" \
+	"mutool show $dir/digital/$ref.pdf trailer/Root/AcroForm/Fields/1 > widget &&
+	 contains widget '/Rect [ 350.08 109.7 491.81 147.4 ]' && contains widget '/AP' && contains widget '/F 132'"
+check "the transcript's signature is invisible (a zero rectangle)" \
+	"mutool show $dir/digital/\$(doc_ref Llywelyn transcript).pdf trailer/Root/AcroForm/Fields/1 | grep -q '/Rect \[ 0 0 0 0 \]'"
 check "pdftotext reads the exact name from the signed copy" \
 	"pdftotext $dir/digital/$ref.pdf - | grep -qF 'Siân Llywelyn'"
 

@@ -419,6 +419,14 @@ int cp_draw(struct cp_pdf *p, const struct cp_layout *l, struct cp_values *v, in
 			case CP_EL_TABLE:
 				draw_table(p, page, l, &t, v, pg);
 				break;
+			case CP_EL_SEAL:
+				/* nothing drawn: the signature's widget goes there when
+				 * a digital copy is signed; the template draws the seal */
+				if (digital && !p->seal.set)
+					p->seal = (struct cp_pdf_seal){ true, (unsigned)pg, e->x,
+									l->page_h - e->y - e->h,
+									e->w, e->h };
+				break;
 			}
 			free(s);
 		}

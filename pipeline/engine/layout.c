@@ -455,6 +455,20 @@ static void parse_element(struct ctx *c, xmlNodePtr n)
 		if (e->qr_level < 0)
 			bad(c, "<qr>: level '%s' is not L, M, Q or H", lvl);
 		check_content(c, n, false, false);
+	} else if (!strcmp(name, "seal")) {
+		/* where a signed copy's signature shows (pdfsign.h): one a page */
+		e->kind = CP_EL_SEAL;
+		check_attrs(c, n, COMMON " x y width height");
+		e->x = length(c, n, "x", 0, 1);
+		e->y = length(c, n, "y", 0, 1);
+		e->w = length(c, n, "width", 0, 1);
+		e->h = length(c, n, "height", 0, 1);
+		check_content(c, n, false, false);
+		for (size_t i = 0; i + 1 < c->l->nel; i++)
+			if (c->l->el[i].kind == CP_EL_SEAL)
+				bad(c, "<seal>: a template has one seal");
+		if (e->w <= 0 || e->h <= 0)
+			bad(c, "<seal>: width and height must be more than 0");
 	} else if (!strcmp(name, "table")) {
 		e->kind = CP_EL_TABLE;
 		parse_table(c, n, e);
