@@ -164,10 +164,9 @@ static char *set_value(struct cp_conf *conf, const struct key *k, const char *v)
 		free(*sp);
 		*sp = !*v ? NULL : !strncmp(v, "pkcs11:", 7) ? cp_xstrdup(v) : resolve(conf, v);
 		return NULL;
-	case T_OPT_URL:
-		if (*v && ((strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0) ||
-			   strchr(v, ' ')))
-			return cp_xasprintf("'%s' is not an http or https URL", v);
+	case T_OPT_URL: /* a time-stamp authority's: plain HTTP, its token is signed */
+		if (*v && (strncmp(v, "http://", 7) != 0 || strchr(v, ' ')))
+			return cp_xasprintf("'%s' is not an http:// URL", v);
 		free(*sp);
 		*sp = *v ? cp_xstrdup(v) : NULL;
 		return NULL;

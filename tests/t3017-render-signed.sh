@@ -212,5 +212,9 @@ check "protection = encrypt: RC4 owner password (R3), may not be modified, no PD
 sed -i 's/^protection = encrypt/protection = stamp/' certpress.conf
 check_exit 78 "protection = stamp is refused" certpress-render "$batch"
 check "...naming the values" "contains err 'not sign, none or encrypt'"
+sed -i 's/^protection = stamp/protection = sign/; s|^key *= keys/signing.key|&\ntsa-url = https://tsa.example.org/|' certpress.conf
+check_exit 78 "an https:// time-stamp authority is refused (RFC 3161 over plain HTTP: the token is signed)" \
+	certpress-render "$batch"
+check "...naming the key" "contains err 'tsa-url' && contains err 'not an http:// URL'"
 
 done_testing
