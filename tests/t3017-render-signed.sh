@@ -9,18 +9,11 @@
 # files. Then the key's mode, an RSA key, protection = none and encrypt.
 . "$(dirname "$0")/lib.sh"
 make_key
+. "$TOP/tests/tools/testca.sh"
 # The awarding body's ECDSA P-256 key and certificate, issued by a test CA
 # (as a deployment's is by a CA readers trust), the CA as [sign] chain.
-ecdsa="-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
-openssl req -x509 $ecdsa -keyout keys/ca.key -out keys/ca.crt -days 3650 \
-	-subj "/CN=Test Root CA/O=certpress tests" -addext "basicConstraints=critical,CA:TRUE" \
-	-addext "keyUsage=critical,keyCertSign,cRLSign" 2> /dev/null
-openssl req -new $ecdsa -keyout keys/signing.key -out signing.csr \
-	-subj "/CN=Example Awards/O=Example Awards" 2> /dev/null
-printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n' > ext
-openssl x509 -req -in signing.csr -CA keys/ca.crt -CAkey keys/ca.key -CAcreateserial -days 365 \
-	-extfile ext -out keys/signing.crt 2> /dev/null
-chmod 600 keys/signing.key
+test_ca
+test_issue signing "/CN=Example Awards/O=Example Awards"
 sed -i 's|^key  *= keys/signing.key|&\nchain = keys/ca.crt|' certpress.conf
 
 through_pack "$FIX/results/good.xml"

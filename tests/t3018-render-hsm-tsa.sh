@@ -11,21 +11,10 @@
 make_key
 
 # A test CA, the awarding body's key and certificate, a TSA's.
-ecdsa="-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
-openssl req -x509 $ecdsa -keyout keys/ca.key -out keys/ca.crt -days 3650 \
-	-subj "/CN=Test Root CA/O=certpress tests" -addext "basicConstraints=critical,CA:TRUE" \
-	-addext "keyUsage=critical,keyCertSign,cRLSign" 2> /dev/null
-issue() { # NAME SUBJECT EXTENSIONS: keys/NAME.key and keys/NAME.crt, issued by the CA
-	openssl req -new $ecdsa -keyout keys/$1.key -out $1.csr -subj "$2" 2> /dev/null
-	printf "$3" > $1.ext
-	openssl x509 -req -in $1.csr -CA keys/ca.crt -CAkey keys/ca.key -CAcreateserial -days 365 \
-		-extfile $1.ext -out keys/$1.crt 2> /dev/null
-	chmod 600 keys/$1.key
-}
-issue hsm "/CN=Example Awards HSM/O=Example Awards" \
-	'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n'
-issue tsa "/CN=Test TSA/O=certpress tests" \
-	'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=critical,timeStamping\n'
+. "$TOP/tests/tools/testca.sh"
+test_ca
+test_issue hsm "/CN=Example Awards HSM/O=Example Awards"
+test_issue tsa "/CN=Test TSA/O=certpress tests" timeStamping
 
 # The key into a SoftHSM token of this scratch folder, then off the disk.
 export SOFTHSM2_CONF=$SCRATCH/softhsm2.conf

@@ -22,6 +22,7 @@
 #include "util/date.h"
 #include "util/exitcode.h"
 #include "util/msg.h"
+#include "util/sslerr.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -128,11 +129,11 @@ int cp_cmd_keygen_signing(const char *config)
 		goto out;
 	}
 	rc = CP_EX_SOFTWARE;
-	if (!kb || !cb || !(key = EVP_EC_gen("P-256")) || !(cert = self_signed(key, e.conf.awarding_body)) ||
+	if (!kb || !cb || !(key = EVP_EC_gen("P-256")) ||
+	    !(cert = self_signed(key, e.conf.awarding_body)) ||
 	    !PEM_write_bio_PrivateKey(kb, key, NULL, NULL, 0, NULL, NULL) ||
 	    !PEM_write_bio_X509(cb, cert)) {
-		cp_error("cannot make a signing key: %s",
-			 ERR_reason_error_string(ERR_get_error()) ?: "unknown error");
+		cp_error("cannot make a signing key: %s", cp_ssl_why());
 		goto out;
 	}
 	kpem = pem_of(kb, &klen);

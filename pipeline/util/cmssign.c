@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "util/msg.h"
+#include "util/sslerr.h"
 #include "util/pkcs11.h"
 #include "util/secret.h"
 #include "util/tsa.h"
@@ -34,26 +35,13 @@ struct cp_cms_signer {
 	char kind[32];
 };
 
-/* OpenSSL's reason for the last failure, for a message. */
-static const char *ssl_why(void)
-{
-	static char buf[256];
-	unsigned long e = ERR_peek_last_error();
-
-	if (!e)
-		return "unknown error";
-	ERR_error_string_n(e, buf, sizeof(buf));
-	ERR_clear_error();
-	return buf;
-}
-
 static X509 *read_cert(const char *path)
 {
 	BIO *b = BIO_new_file(path, "r");
 	X509 *x = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
 
 	if (!x)
-		cp_error("%s: cannot read a PEM certificate: %s", path, ssl_why());
+		cp_error("%s: cannot read a PEM certificate: %s", path, cp_ssl_why());
 	BIO_free(b);
 	return x;
 }
@@ -66,7 +54,7 @@ static STACK_OF(X509) *read_certs(const char *path)
 	X509 *x;
 
 	if (!b) {
-		cp_error("%s: cannot read: %s", path, ssl_why());
+		cp_error("%s: cannot read: %s", path, cp_ssl_why());
 		sk_X509_free(sk);
 		return NULL;
 	}
@@ -96,7 +84,7 @@ static EVP_PKEY *read_key(const char *path)
 	if (b)
 		k = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
 	if (!k)
-		cp_error("%s: cannot read a PEM private key: %s", path, ssl_why());
+		cp_error("%s: cannot read a PEM private key: %s", path, cp_ssl_why());
 	BIO_free(b);
 	OPENSSL_cleanse(pem, sizeof(pem));
 	return k;
@@ -233,7 +221,7 @@ static int sign_attrs(struct cp_cms_signer *s, CMS_SignerInfo *si)
 		}
 	}
 	if (rc < 0)
-		cp_error("cannot sign: %s", ssl_why());
+		cp_error("cannot sign: %s", cp_ssl_why());
 	OPENSSL_free(attrs);
 	free(sig);
 	EVP_MD_CTX_free(md);
@@ -310,7 +298,7 @@ int cp_cms_sign(struct cp_cms_signer *s, const struct cp_cms_range *r, size_t nr
 	rc = 0;
 out:
 	if (rc < 0)
-		cp_error("cannot make the CMS signature: %s", ssl_why());
+		cp_error("cannot make the CMS signature: %s", cp_ssl_why());
 	CMS_ContentInfo_free(cms);
 	EVP_MD_CTX_free(md);
 	return rc;
@@ -385,7 +373,7 @@ int cp_cms_check(const unsigned char *der, size_t len, const struct cp_cms_range
 	out->intact = CMS_verify(cms, NULL, NULL, content, NULL,
 				 CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) == 1;
 	if (!out->intact)
-		snprintf(out->why, sizeof(out->why), "%s", ssl_why());
+		snprintf(out->why, sizeof(out->why), "%s", cp_ssl_why());
 	BIO_free(content);
 	signers = CMS_get0_signers(cms);
 	signer = signers && sk_X509_num(signers) == 1 ? sk_X509_value(signers, 0) : NULL;

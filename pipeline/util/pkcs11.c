@@ -14,20 +14,9 @@
 #include <unistd.h>
 
 #include "util/msg.h"
+#include "util/sslerr.h"
 #include "util/secret.h"
 #include "util/banned.h"
-
-static const char *ssl_why(void)
-{
-	static char buf[256];
-	unsigned long e = ERR_peek_last_error();
-
-	if (!e)
-		return "no reason given";
-	ERR_error_string_n(e, buf, sizeof(buf));
-	ERR_clear_error();
-	return buf;
-}
 
 /* One login at a time: processes that open the same token at once (the
  * render workers) can find it "not initialized" (SoftHSM 2.6 read 3 times
@@ -54,11 +43,11 @@ EVP_PKEY *cp_pkcs11_key(const char *uri, const char *pin_file, const char *modul
 
 	if (!e) {
 		cp_error("%s: OpenSSL has no pkcs11 engine (apt-get install "
-			 "libengine-pkcs11-openssl): %s", uri, ssl_why());
+			 "libengine-pkcs11-openssl): %s", uri, cp_ssl_why());
 		goto out;
 	}
 	if (module && !ENGINE_ctrl_cmd_string(e, "MODULE_PATH", module, 0)) {
-		cp_error("%s: the pkcs11 engine refuses the module: %s", module, ssl_why());
+		cp_error("%s: the pkcs11 engine refuses the module: %s", module, cp_ssl_why());
 		goto out;
 	}
 	if (pin_file) {
@@ -66,21 +55,21 @@ EVP_PKEY *cp_pkcs11_key(const char *uri, const char *pin_file, const char *modul
 			goto out;
 		pin[strcspn(pin, "\r\n")] = '\0';
 		if (!ENGINE_ctrl_cmd_string(e, "PIN", pin, 0)) {
-			cp_error("%s: the pkcs11 engine refuses the PIN: %s", pin_file, ssl_why());
+			cp_error("%s: the pkcs11 engine refuses the PIN: %s", pin_file, cp_ssl_why());
 			OPENSSL_cleanse(pin, sizeof(pin));
 			goto out;
 		}
 		OPENSSL_cleanse(pin, sizeof(pin));
 	}
 	if (!ENGINE_init(e)) {
-		cp_error("%s: cannot start the pkcs11 engine: %s", uri, ssl_why());
+		cp_error("%s: cannot start the pkcs11 engine: %s", uri, cp_ssl_why());
 		goto out;
 	}
 	/* never finished: the engine's functional reference is what keeps the
 	 * token's session, which the key signs through, open for the process */
 	k = ENGINE_load_private_key(e, uri, NULL, NULL);
 	if (!k)
-		cp_error("%s: no such key in the token, or the PIN is wrong: %s", uri, ssl_why());
+		cp_error("%s: no such key in the token, or the PIN is wrong: %s", uri, cp_ssl_why());
 out:
 	ENGINE_free(e);
 	if (lock >= 0)

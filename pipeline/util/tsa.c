@@ -13,23 +13,12 @@
 #include <string.h>
 
 #include "util/msg.h"
+#include "util/sslerr.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
 #define TSA_TIMEOUT 30
 #define TSA_MAX_REPLY (1 << 20)
-
-static const char *ssl_why(void)
-{
-	static char buf[256];
-	unsigned long e = ERR_peek_last_error();
-
-	if (!e)
-		return "no reason given";
-	ERR_error_string_n(e, buf, sizeof(buf));
-	ERR_clear_error();
-	return buf;
-}
 
 static TS_REQ *request(const unsigned char *data, size_t n, ASN1_INTEGER **nonce)
 {
@@ -87,7 +76,7 @@ int cp_tsa_stamp(const char *url, const unsigned char *data, size_t n, unsigned 
 	*token = NULL;
 	*len = 0;
 	if (!req || !body || i2d_TS_REQ_bio(body, req) != 1) {
-		cp_error("%s: cannot make a time-stamp request: %s", url, ssl_why());
+		cp_error("%s: cannot make a time-stamp request: %s", url, cp_ssl_why());
 		goto out;
 	}
 	if (!OSSL_HTTP_parse_url(url, &ssl, NULL, &host, &port, NULL, &path, NULL, NULL) || ssl) {
@@ -98,13 +87,13 @@ int cp_tsa_stamp(const char *url, const unsigned char *data, size_t n, unsigned 
 				   0, NULL, "application/timestamp-query", body,
 				   "application/timestamp-reply", 1, TSA_MAX_REPLY, TSA_TIMEOUT, 0);
 	if (!reply) {
-		cp_error("%s: no time-stamp from the authority: %s", url, ssl_why());
+		cp_error("%s: no time-stamp from the authority: %s", url, cp_ssl_why());
 		goto out;
 	}
 	resp = d2i_TS_RESP_bio(reply, NULL);
 	if (!resp || !reply_ok(req, resp)) {
 		cp_error("%s: the authority's reply is not a time-stamp of this signature: %s", url,
-			 ssl_why());
+			 cp_ssl_why());
 		goto out;
 	}
 	dlen = i2d_PKCS7(TS_RESP_get_token(resp), &der);

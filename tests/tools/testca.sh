@@ -1,0 +1,23 @@
+# tests/tools/testca.sh, sourced by the signing tests (t3017, t3018): a CA
+# of the test's own, as a deployment's certificates come from a CA readers
+# trust, and certificates it issues. Keys are ECDSA P-256, mode 0600, in
+# ./keys of the scratch folder.
+TESTCA_ECDSA="-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
+
+# keys/ca.key and keys/ca.crt: "Test Root CA", self-signed, CA:TRUE.
+test_ca() {
+	openssl req -x509 $TESTCA_ECDSA -keyout keys/ca.key -out keys/ca.crt -days 3650 \
+		-subj "/CN=Test Root CA/O=certpress tests" -addext "basicConstraints=critical,CA:TRUE" \
+		-addext "keyUsage=critical,keyCertSign,cRLSign" 2> /dev/null
+}
+
+# NAME SUBJECT [EXTENDED-KEY-USAGE]: keys/NAME.key and keys/NAME.crt, a
+# certificate for signing (digitalSignature, nonRepudiation) the CA issued.
+test_issue() {
+	openssl req -new $TESTCA_ECDSA -keyout keys/$1.key -out $1.csr -subj "$2" 2> /dev/null
+	printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n' > $1.ext
+	[ -n "${3:-}" ] && printf 'extendedKeyUsage=critical,%s\n' "$3" >> $1.ext
+	openssl x509 -req -in $1.csr -CA keys/ca.crt -CAkey keys/ca.key -CAcreateserial -days 365 \
+		-extfile $1.ext -out keys/$1.crt 2> /dev/null
+	chmod 600 keys/$1.key
+}
