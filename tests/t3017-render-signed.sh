@@ -137,6 +137,9 @@ check "...modified after signing (ours no longer covers the whole file)" \
 	"[ \"\$(head -1 out)\" = 'modified after signing' ]"
 check_exit 1 "verify --file: a print copy" certpress verify --file $dir/print/$ref.pdf
 check "...not signed by us" "[ \"\$(head -1 out)\" = 'not signed by us' ] && contains out 'no signature in it'"
+sed '/^certificate/d' certpress.conf > nocert.conf
+check_exit 78 "verify --file without [sign] certificate" certpress -c nocert.conf verify --file $dir/digital/$ref.pdf
+check "...says there is nothing to check against" "contains err '[sign] certificate is not set'"
 check_exit 66 "verify --file: no such file" certpress verify --file nothere.pdf
 check "...says which" "contains err 'nothere.pdf: cannot read'"
 
