@@ -194,6 +194,18 @@ check "signed with RSA-3072: pdfsig says valid, the whole document, by its signe
 	 grep -q 'Common Name: Example Awards RSA' sig"
 cp ecdsa.conf certpress.conf
 
+# A copy signed by the body's previous certificate, since expired (valid in
+# 2020; the CA issued it, as it issued today's): checked under today's
+# [sign] certificate and chain it is still ours, and genuine. Who signed is
+# the question, not whether that certificate is current.
+test_issue_expired old "/CN=Example Awards/O=Example Awards"
+sed -i 's|^certificate *=.*|certificate = keys/old.crt|; s|^key *=.*|key = keys/old.key|' certpress.conf
+rerender
+k=$(doc_ref Brontë certificate)
+cp ecdsa.conf certpress.conf
+check_exit 0 "verify --file: signed by the previous certificate, expired since" certpress verify --file $dir/digital/$k.pdf
+check "...genuine" "[ \"\$(head -1 out)\" = genuine ] && openssl x509 -in keys/old.crt -noout -checkend 0 | grep -q 'will expire'"
+
 # protection = none: PDF/A, not signed; encrypt: RC4 as before, never PDF/A.
 printf '[render]\nprotection = none\n' >> certpress.conf
 rerender

@@ -319,8 +319,11 @@ static bool is_ours(X509 *x, X509 *conf, STACK_OF(X509) *chain)
 	ctx = X509_STORE_CTX_new();
 	for (int i = 0; i < sk_X509_num(chain); i++)
 		X509_STORE_add_cert(store, sk_X509_value(chain, i));
-	/* the configured chain is the anchor, whether or not it reaches a root */
-	X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
+	/* the configured chain is the anchor, whether or not it reaches a root;
+	 * and the question is who signed, not whether the certificate is still
+	 * current: a copy signed years ago by a certificate since expired is
+	 * still ours (a time-stamp proves when) */
+	X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_NO_CHECK_TIME);
 	X509_STORE_set_purpose(store, X509_PURPOSE_ANY);
 	if (ctx && X509_STORE_CTX_init(ctx, store, x, chain) == 1)
 		ok = X509_verify_cert(ctx) == 1;

@@ -21,3 +21,31 @@ test_issue() {
 		-extfile $1.ext -out keys/$1.crt 2> /dev/null
 	chmod 600 keys/$1.key
 }
+
+# NAME SUBJECT: as test_issue, but valid only in 2020 (openssl ca sets the
+# dates): a certificate long expired.
+test_issue_expired() {
+	mkdir -p testca && : > testca/index && echo 1000 > testca/serial
+	cat > testca/ca.cnf <<-CNF
+	[ ca ]
+	default_ca = test
+	[ test ]
+	database = testca/index
+	serial = testca/serial
+	new_certs_dir = testca
+	default_md = sha256
+	policy = any
+	unique_subject = no
+	[ any ]
+	commonName = supplied
+	organizationName = optional
+	[ ext ]
+	basicConstraints = critical,CA:FALSE
+	keyUsage = critical,digitalSignature,nonRepudiation
+	CNF
+	openssl req -new $TESTCA_ECDSA -keyout keys/$1.key -out $1.csr -subj "$2" 2> /dev/null
+	openssl ca -batch -config testca/ca.cnf -cert keys/ca.crt -keyfile keys/ca.key -in $1.csr \
+		-out keys/$1.crt -startdate 20200101000000Z -enddate 20210101000000Z -extensions ext \
+		-notext > /dev/null 2>&1
+	chmod 600 keys/$1.key
+}
