@@ -151,7 +151,7 @@ signing_rows() {
 	pk12util -d sql:nss -i rsa.p12 -W '' > /dev/null 2>&1
 	sed -i 's/^key = .*/key = signing.key/; s/^certificate = .*/certificate = signing.crt/' certpress.conf
 	restore unsigned
-	files=$(ls spool/batches/$batch/digital/*.pdf | head -"${PEER_SIGN:-500}")
+	files=$(ls spool/batches/$batch/digital | head -"${PEER_SIGN:-500}" | sed "s|^|spool/batches/$batch/digital/|")
 	k=$(echo $files | wc -w)
 	measure : bash -c 'for f in "${@:2}"; do
 		rm -f "$1" && pdfsig -nssdir sql:nss -add-signature -nick certpress "$f" "$1" > /dev/null || exit 1

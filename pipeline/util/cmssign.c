@@ -33,6 +33,9 @@ struct cp_cms_signer {
 	size_t reserve;
 	size_t last_sig; /* the signature value's length in the last signature */
 	char kind[32];
+	CMS_ContentInfo *cms; /* the template every signature is made from */
+	CMS_SignerInfo *si;   /* its signer */
+	EVP_PKEY_CTX *pctx;   /* the key's signing context */
 };
 
 static X509 *read_cert(const char *path)
@@ -117,12 +120,16 @@ void cp_cms_signer_free(struct cp_cms_signer *s)
 {
 	if (!s)
 		return;
+	CMS_ContentInfo_free(s->cms);
+	EVP_PKEY_CTX_free(s->pctx);
 	X509_free(s->cert);
 	sk_X509_pop_free(s->chain, X509_free);
 	EVP_PKEY_free(s->key);
 	free(s->tsa_url);
 	free(s);
 }
+
+static int make_template(struct cp_cms_signer *s);
 
 struct cp_cms_signer *cp_cms_signer_open(const struct cp_cms_conf *c, bool *tsa_down)
 {
@@ -149,6 +156,10 @@ struct cp_cms_signer *cp_cms_signer_open(const struct cp_cms_conf *c, bool *tsa_
 		goto fail;
 	if (X509_check_private_key(s->cert, s->key) != 1) {
 		cp_error("%s: the key is not the certificate's (%s)", c->key, c->certificate);
+		goto fail;
+	}
+	if (make_template(s) < 0) {
+		cp_error("%s: cannot make a CMS signer of the key: %s", c->key, cp_ssl_why());
 		goto fail;
 	}
 	s->tsa_url = c->tsa_url ? cp_xstrdup(c->tsa_url) : NULL;
@@ -204,102 +215,143 @@ static int signed_attrs_der(CMS_SignerInfo *si, unsigned char **der)
 	return n;
 }
 
-static int sign_attrs(struct cp_cms_signer *s, CMS_SignerInfo *si)
-{
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	unsigned char *attrs = NULL, *sig = NULL;
-	size_t siglen = 0;
-	int n = signed_attrs_der(si, &attrs), rc = -1;
-
-	if (n > 0 && md && EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, s->key) == 1 &&
-	    EVP_DigestSign(md, NULL, &siglen, attrs, (size_t)n) == 1) {
-		sig = cp_xmalloc(siglen);
-		if (EVP_DigestSign(md, sig, &siglen, attrs, (size_t)n) == 1 &&
-		    ASN1_STRING_set(CMS_SignerInfo_get0_signature(si), sig, (int)siglen) == 1) {
-			s->last_sig = siglen;
-			rc = 0;
-		}
-	}
-	if (rc < 0)
-		cp_error("cannot sign: %s", cp_ssl_why());
-	OPENSSL_free(attrs);
-	free(sig);
-	EVP_MD_CTX_free(md);
-	return rc;
-}
-
-int cp_cms_sign(struct cp_cms_signer *s, const struct cp_cms_range *r, size_t nr,
-		unsigned char **der, size_t *len)
+/* The SignedData every signature of the signer starts from, made once: its
+ * certificates, its signer with signingCertificateV2 and contentType, and
+ * a messageDigest whose value each signature sets in place (the attributes
+ * keep their order); and the key's signing context, set up once. Making
+ * them for each document (CMS_sign, CMS_add1_signer, which checks the key
+ * against the certificate again, EVP_DigestSignInit's fetches) was two
+ * thirds of what a signature cost, a tenth of render's time. */
+static int make_template(struct cp_cms_signer *s)
 {
 	const unsigned flags = CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_CADES | CMS_PARTIAL;
-	unsigned char digest[32];
-	unsigned int dlen = 0;
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	CMS_ContentInfo *cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
-	CMS_SignerInfo *si = cms ? CMS_add1_signer(cms, s->cert, s->key, EVP_sha256(), flags) : NULL;
-	int rc = -1, n;
+	static const unsigned char zero[32];
 
-	*der = NULL;
-	*len = 0;
-	s->tsa_down = false;
-	if (!si || !md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
-		goto out;
-	for (size_t i = 0; i < nr; i++)
-		if (EVP_DigestUpdate(md, r[i].p, r[i].n) != 1)
-			goto out;
-	if (EVP_DigestFinal_ex(md, digest, &dlen) != 1)
-		goto out;
+	s->cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
+	s->si = s->cms ? CMS_add1_signer(s->cms, s->cert, s->key, EVP_sha256(), flags) : NULL;
+	if (!s->si)
+		return -1;
 	/* the chain but its root: a verifier holds its trust anchors, and a
 	 * root's DER, written twice as long in hex, would cost each copy 1 KB */
 	for (int i = 0; s->chain && i < sk_X509_num(s->chain); i++) {
 		X509 *x = sk_X509_value(s->chain, i);
 
-		if (X509_check_issued(x, x) != X509_V_OK && !CMS_add1_cert(cms, x))
-			goto out;
+		if (X509_check_issued(x, x) != X509_V_OK && !CMS_add1_cert(s->cms, x))
+			return -1;
 	}
-	if (CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT,
+	if (CMS_signed_add1_attr_by_NID(s->si, NID_pkcs9_contentType, V_ASN1_OBJECT,
 					OBJ_nid2obj(NID_pkcs7_data), -1) != 1 ||
-	    CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, digest,
-					(int)dlen) != 1)
+	    CMS_signed_add1_attr_by_NID(s->si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, zero,
+					sizeof(zero)) != 1)
+		return -1;
+	s->pctx = EVP_PKEY_CTX_new(s->key, NULL);
+	if (!s->pctx || EVP_PKEY_sign_init(s->pctx) != 1 ||
+	    EVP_PKEY_CTX_set_signature_md(s->pctx, EVP_sha256()) != 1)
+		return -1;
+	return 0;
+}
+
+/* The template's messageDigest, set to digest. */
+static int set_digest(struct cp_cms_signer *s, const unsigned char digest[32])
+{
+	int i = CMS_signed_get_attr_by_NID(s->si, NID_pkcs9_messageDigest, -1);
+	ASN1_TYPE *t = i >= 0 ? X509_ATTRIBUTE_get0_type(CMS_signed_get_attr(s->si, i), 0) : NULL;
+
+	return t && t->type == V_ASN1_OCTET_STRING &&
+			       ASN1_STRING_set(t->value.octet_string, digest, 32) == 1
+		       ? 0
+		       : -1;
+}
+
+/* The signature over the signed attributes' DER: their SHA-256 signed with
+ * the context made once (RSA PKCS#1 v1.5 wraps it in a DigestInfo). */
+static int sign_attrs(struct cp_cms_signer *s)
+{
+	unsigned char *attrs = NULL, hash[32], sig[1024];
+	size_t siglen = sizeof(sig);
+	int n = signed_attrs_der(s->si, &attrs), rc = -1;
+
+	if (n > 0 && EVP_Digest(attrs, (size_t)n, hash, NULL, EVP_sha256(), NULL) == 1 &&
+	    EVP_PKEY_sign(s->pctx, sig, &siglen, hash, sizeof(hash)) == 1 &&
+	    ASN1_STRING_set(CMS_SignerInfo_get0_signature(s->si), sig, (int)siglen) == 1) {
+		s->last_sig = siglen;
+		rc = 0;
+	}
+	if (rc < 0)
+		cp_error("cannot sign: %s", cp_ssl_why());
+	OPENSSL_free(attrs);
+	return rc;
+}
+
+/* The time-stamp token over the signature value, as the unsigned
+ * attribute signatureTimeStampToken: 0, or -1 (s->tsa_down if it was the
+ * authority's doing). */
+static int stamp(struct cp_cms_signer *s)
+{
+	ASN1_OCTET_STRING *value = CMS_SignerInfo_get0_signature(s->si);
+	unsigned char *token;
+	size_t tlen;
+	int n;
+
+	if (cp_tsa_stamp(s->tsa_url, ASN1_STRING_get0_data(value),
+			 (size_t)ASN1_STRING_length(value), &token, &tlen) < 0) {
+		s->tsa_down = true;
+		return -1;
+	}
+	n = CMS_unsigned_add1_attr_by_NID(s->si, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE,
+					  token, (int)tlen);
+	free(token);
+	return n == 1 ? 0 : cp_error("cannot add the time-stamp: %s", cp_ssl_why());
+}
+
+/* Back to the template: the last signature's time-stamp taken off. */
+static void unstamp(struct cp_cms_signer *s)
+{
+	int i;
+
+	while ((i = CMS_unsigned_get_attr_by_NID(s->si, NID_id_smime_aa_timeStampToken, -1)) >= 0)
+		X509_ATTRIBUTE_free(CMS_unsigned_delete_attr(s->si, i));
+}
+
+int cp_cms_sign(struct cp_cms_signer *s, const struct cp_cms_range *r, size_t nr,
+		unsigned char **der, size_t *len)
+{
+	unsigned char digest[32];
+	unsigned int dlen = 0;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	int rc = -1, n;
+
+	*der = NULL;
+	*len = 0;
+	s->tsa_down = false;
+	if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
 		goto out;
-	if (sign_attrs(s, si) < 0) {
-		CMS_ContentInfo_free(cms);
+	for (size_t i = 0; i < nr; i++)
+		if (EVP_DigestUpdate(md, r[i].p, r[i].n) != 1)
+			goto out;
+	if (EVP_DigestFinal_ex(md, digest, &dlen) != 1 || dlen != sizeof(digest) ||
+	    set_digest(s, digest) < 0)
+		goto out;
+	if (sign_attrs(s) < 0 || (s->tsa_url && stamp(s) < 0)) {
+		unstamp(s);
 		EVP_MD_CTX_free(md);
 		return -1;
 	}
-	if (s->tsa_url) {
-		ASN1_OCTET_STRING *value = CMS_SignerInfo_get0_signature(si);
-		unsigned char *token;
-		size_t tlen;
-
-		if (cp_tsa_stamp(s->tsa_url, ASN1_STRING_get0_data(value),
-				 (size_t)ASN1_STRING_length(value), &token, &tlen) < 0) {
-			s->tsa_down = true;
-			CMS_ContentInfo_free(cms);
-			EVP_MD_CTX_free(md);
-			return -1;
-		}
-		n = CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken,
-						  V_ASN1_SEQUENCE, token, (int)tlen);
-		free(token);
-		if (n != 1)
-			goto out;
-	}
-	n = i2d_CMS_ContentInfo(cms, NULL);
+	n = i2d_CMS_ContentInfo(s->cms, NULL);
 	if (n <= 0 || (size_t)n > s->reserve)
 		goto out;
 	*der = cp_xmalloc((size_t)n);
 	{
 		unsigned char *p = *der;
 
-		i2d_CMS_ContentInfo(cms, &p);
+		i2d_CMS_ContentInfo(s->cms, &p);
 	}
 	*len = (size_t)n;
 	rc = 0;
 out:
 	if (rc < 0)
 		cp_error("cannot make the CMS signature: %s", cp_ssl_why());
-	CMS_ContentInfo_free(cms);
+	unstamp(s);
 	EVP_MD_CTX_free(md);
 	return rc;
 }
