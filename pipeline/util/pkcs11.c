@@ -33,15 +33,33 @@ static int login_lock(const char *pin_file)
 	return fd;
 }
 
+/* The engine, loaded once and kept for the process: it is a shared library
+ * that allocates its own methods when loaded, and unloading it (the last
+ * reference freed, after a refused PIN say) leaves them behind. */
+static ENGINE *engine(void)
+{
+	static ENGINE *e;
+
+	if (!e)
+		e = ENGINE_by_id("pkcs11");
+	return e;
+}
+
 EVP_PKEY *cp_pkcs11_key(const char *uri, const char *pin_file, const char *module)
 {
-	ENGINE *e = ENGINE_by_id("pkcs11");
+	ENGINE *e;
 	EVP_PKEY *k = NULL;
-	char pin[256];
+	char pin[256] = "";
 	size_t len;
 	int lock = login_lock(pin_file);
 
-	if (!e) {
+	/* the PIN first: a PIN file others may read stops before the engine */
+	if (pin_file) {
+		if (cp_secret_read(pin_file, "token PIN", pin, sizeof(pin), &len) < 0)
+			goto out;
+		pin[strcspn(pin, "\r\n")] = '\0';
+	}
+	if (!(e = engine())) {
 		cp_error("%s: OpenSSL has no pkcs11 engine (apt-get install "
 			 "libengine-pkcs11-openssl): %s", uri, cp_ssl_why());
 		goto out;
@@ -50,16 +68,9 @@ EVP_PKEY *cp_pkcs11_key(const char *uri, const char *pin_file, const char *modul
 		cp_error("%s: the pkcs11 engine refuses the module: %s", module, cp_ssl_why());
 		goto out;
 	}
-	if (pin_file) {
-		if (cp_secret_read(pin_file, "token PIN", pin, sizeof(pin), &len) < 0)
-			goto out;
-		pin[strcspn(pin, "\r\n")] = '\0';
-		if (!ENGINE_ctrl_cmd_string(e, "PIN", pin, 0)) {
-			cp_error("%s: the pkcs11 engine refuses the PIN: %s", pin_file, cp_ssl_why());
-			OPENSSL_cleanse(pin, sizeof(pin));
-			goto out;
-		}
-		OPENSSL_cleanse(pin, sizeof(pin));
+	if (pin_file && !ENGINE_ctrl_cmd_string(e, "PIN", pin, 0)) {
+		cp_error("%s: the pkcs11 engine refuses the PIN: %s", pin_file, cp_ssl_why());
+		goto out;
 	}
 	if (!ENGINE_init(e)) {
 		cp_error("%s: cannot start the pkcs11 engine: %s", uri, cp_ssl_why());
@@ -71,7 +82,7 @@ EVP_PKEY *cp_pkcs11_key(const char *uri, const char *pin_file, const char *modul
 	if (!k)
 		cp_error("%s: no such key in the token, or the PIN is wrong: %s", uri, cp_ssl_why());
 out:
-	ENGINE_free(e);
+	OPENSSL_cleanse(pin, sizeof(pin));
 	if (lock >= 0)
 		close(lock);
 	return k;
