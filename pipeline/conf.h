@@ -61,6 +61,8 @@ struct cp_conf {
 	char *sign_tsa_url;     /* an RFC 3161 time-stamp authority, or NULL */
 	/* [print] */
 	long print_sheets_per_part; /* the print file is split into parts of this many */
+	/* [run] */
+	bool approval_required; /* approval = required: pack waits for certpress approve */
 };
 
 /* Find the file (explicit, else $CERTPRESS_CONF, else ./certpress.conf, else

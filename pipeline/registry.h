@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#define CP_REGISTRY_VERSION 4
+#define CP_REGISTRY_VERSION 9
 #define CP_REGISTRY_NCACHED 8
 
 struct sqlite3;
@@ -48,5 +48,9 @@ void cp_registry_rollback(struct cp_registry *r);
 #include "registry/reprints.h"      /* reprint orders */
 #include "registry/notifications.h" /* emails to learners and centres */
 #include "registry/exports.h"       /* centre exports, their passwords and receipts */
+#include "registry/addresses.h"     /* learners' addresses set by operators */
+#include "registry/receipts.h"      /* centres' receipts per course run */
+#include "registry/approvals.h"     /* who approved or held a batch */
+#include "registry/changes.h"       /* who revoked or superseded a document */
 
 #endif

@@ -158,6 +158,26 @@ void cp_stage_end(struct cp_stage *s, int code, const char *counts)
 		cp_registry_stage_finish(&s->reg, s->batch, s->name, s->attempt, code, counts);
 }
 
+int cp_stage_run(const char *name, const struct cp_conf *conf, const char *batch_arg, FILE *out,
+		 cp_stage_work_fn work, void *ctx)
+{
+	struct cp_stage s;
+	char *counts = NULL;
+	int rc = cp_stage_start(&s, name, conf, batch_arg);
+
+	if (rc == 0) {
+		rc = work(&s, ctx, &counts);
+		cp_stage_end(&s, rc, counts);
+	} else if (rc == CP_STAGE_DONE) {
+		rc = CP_EX_OK;
+	}
+	if (rc == CP_EX_OK)
+		fprintf(out, "%s %s\n", s.batch, s.dir);
+	free(counts);
+	cp_stage_close(&s);
+	return rc;
+}
+
 void cp_stage_close(struct cp_stage *s)
 {
 	cp_registry_close(&s->reg);

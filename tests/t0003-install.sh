@@ -7,6 +7,10 @@
 # file's everywhere.
 . "$(dirname "$0")/lib.sh"
 
+# The suite may itself run under "make DEVELOPER=1 check" (CI does): a
+# distribution's build must not inherit that through MAKEFLAGS.
+unset MAKEFLAGS MFLAGS MAKELEVEL DEVELOPER
+
 # A build of its own, for this PREFIX (the paths are compiled in): the
 # tree's $B is left as the suite built it (ASan and all).
 prefix=$SCRATCH/opt/cp

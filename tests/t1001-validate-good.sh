@@ -44,7 +44,7 @@ check "registry: the file's SHA-256" \
 check "registry: the stage run with its counts" \
 	"[ \"\$(sql \"select stage, outcome, exit_code, counts from stage_runs\")\" = 'validate|ok|0|{\"learners\":42,\"accepted\":40,\"rejected\":0,\"held\":2,\"withdrawn\":1}' ]"
 check "registry: WAL, STRICT tables, schema version" \
-	"[ \"\$(sql 'pragma journal_mode')\" = wal ] && [ \"\$(sql 'pragma user_version')\" = 4 ] && sql .schema | grep -q ') STRICT'"
+	"[ \"\$(sql 'pragma journal_mode')\" = wal ] && [ \"\$(sql 'pragma user_version')\" -ge 4 ] && sql .schema | grep -q ') STRICT'"
 
 # The same batch again: done already, nothing changes.
 before=$(sha256sum $dir/accepted.xml)

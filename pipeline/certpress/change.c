@@ -1,37 +1,38 @@
 /* The arguments and the transaction reprint and revoke share. */
 #include "change.h"
 
-#include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "util/exitcode.h"
 #include "util/msg.h"
 #include "util/banned.h"
 
-int cp_change_args(int argc, char **argv, const char *synopsis, const char **ref,
-		    const char **reason)
-{
-	static const struct option opts[] = {
-		{ "reason", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+const struct cp_opt cp_change_opts[] = {
+	{ .kind = CP_OPT_VALUE, .name = "reason", .arg = "TEXT", .required = true,
+	  .help = "why: recorded with the document's new status",
+	  .at = CP_OPT_AT(struct cp_change_args, reason, const char *) },
+	CP_OPT_VALUE_OF(struct cp_change_args, by_typed, "by", "NAME",
+			"who (else the login name): shown on the card"),
+	CP_OPT_HELP_ROW,
+	CP_OPTS_END,
+};
 
-	*reason = NULL;
-	optind = 0; /* GNU getopt: start afresh after the global options */
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'r')
-			return cp_cmd_usage(synopsis);
-		*reason = optarg;
-	}
-	if (argc - optind != 1 || !*reason)
-		return cp_cmd_usage(synopsis);
-	if (!cp_cmd_reason_ok(*reason)) {
+int cp_change_args(const struct cp_cmdline *c, int argc, char **argv, struct cp_change_args *a)
+{
+	int first, rc;
+
+	memset(a, 0, sizeof(*a));
+	if ((rc = cp_cmd_args(c, argc, argv, a, &first)) != CP_CMD_GO)
+		return rc;
+	if (!cp_cmd_reason_ok(a->reason)) {
 		cp_error("--reason must be 1 to 500 characters of text, without control characters");
 		return CP_EX_USAGE;
 	}
-	*ref = argv[optind];
-	return 0;
+	a->ref = argv[first];
+	if ((rc = cp_cmd_who(a->by_typed, a->by, sizeof(a->by))))
+		return rc;
+	return CP_CMD_GO;
 }
 
 int cp_change_begin(struct cp_cmd_env *e, const char *config, const char *typed,

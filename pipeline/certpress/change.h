@@ -6,9 +6,18 @@
 
 #include "cmd.h"
 
-/* REF --reason TEXT: 0, or the usage code after saying why. */
-int cp_change_args(int argc, char **argv, const char *synopsis, const char **ref,
-		   const char **reason);
+/* The arguments reprint and revoke take (REF --reason TEXT [--by NAME]): their
+ * options' table (cp_change_opts, of struct cp_change_args) and its parse
+ * by their command line c: CP_CMD_GO, or the exit code after saying why
+ * (cp_cmd_args; 64 for a reason that is not 1 to 500 characters of text). */
+struct cp_change_args {
+	const char *reason;
+	const char *by_typed; /* --by, else NULL */
+	const char *ref;      /* the operand */
+	char by[4 * CP_CMD_WHO_MAX + 1]; /* who: --by, else the login name */
+};
+extern const struct cp_opt cp_change_opts[];
+int cp_change_args(const struct cp_cmdline *c, int argc, char **argv, struct cp_change_args *a);
 /* Open everything and find the typed reference's document inside a write
  * transaction (BEGIN IMMEDIATE): 0 with the transaction open, or the exit
  * code (66 no such document) with it rolled back. */

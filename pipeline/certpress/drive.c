@@ -30,11 +30,6 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-static char *stage_program(const char *stage)
-{
-	return cp_stage_program(stage); /* never from PATH (stage.h) */
-}
-
 /* The child's side of cp_drive_stage: bound to this process (parent),
  * stdout into the pipe, the lock handed over, then the stage. */
 static noreturn void exec_stage(char *prog, char **argv, int fds[2], int lock, pid_t parent)
@@ -87,7 +82,7 @@ static void first_word(int fd, char *first, size_t nfirst)
 int cp_drive_stage(const char *stage, const char *config, const char *arg, int lock,
 		   char *first, size_t nfirst, int *sig)
 {
-	char *prog = stage_program(stage), *argv[6];
+	char *prog = cp_stage_program(stage), *argv[6]; /* never from PATH */
 	int fds[2], status, argc = 0, code;
 	pid_t pid, self = getpid();
 
@@ -131,6 +126,12 @@ int cp_drive_stage(const char *stage, const char *config, const char *arg, int l
 	return code;
 }
 
+void cp_drive_stopped(const char *batch, int stage, int code)
+{
+	cp_error("batch %s stopped at %s (exit %d, %s)%s", batch, cp_stage_names[stage], code,
+		 cp_exit_name(code), cp_exit_retryable(code) ? ": 'certpress retry' resumes it" : "");
+}
+
 int cp_drive(struct cp_cmd_env *e, const char *config, const struct cp_spool *spool,
 	     const char *batch, int first, int held, const char *source, struct cp_summary *sum)
 {
@@ -139,26 +140,21 @@ int cp_drive(struct cp_cmd_env *e, const char *config, const struct cp_spool *sp
 
 	cp_stage_reconcile(&e->reg, dir, batch);
 	for (int i = first; i < CP_NSTAGES && rc == CP_EX_OK; i++) {
-		struct timespec t0, t1;
+		struct timespec t0;
 		char *why = NULL;
 		int sig;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		rc = cp_drive_stage(cp_stage_names[i], config, i == 0 && source ? source : batch,
 				    held, NULL, 0, &sig);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		if (sum)
-			sum->seconds[i] += (double)(t1.tv_sec - t0.tv_sec) +
-					   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		cp_summary_time(sum, i, &t0);
 		/* a stage that died without recording its end: what was seen here */
 		if (sig)
 			why = cp_xasprintf("{\"signal\":\"%s\"}", cp_signal_name(sig));
 		cp_registry_stage_close_dead(&e->reg, batch, cp_stage_names[i], rc, why);
 		free(why);
 		if (rc != CP_EX_OK)
-			cp_error("batch %s stopped at %s (exit %d, %s)%s", batch, cp_stage_names[i], rc,
-				 cp_exit_name(rc),
-				 cp_exit_retryable(rc) ? ": 'certpress retry' resumes it" : "");
+			cp_drive_stopped(batch, i, rc);
 	}
 	if (rc == CP_EX_OK || !cp_stage_refused(dir)) /* validate said why it refused */
 		cp_registry_batch_set_status(&e->reg, batch, rc == CP_EX_OK ? "done" : "failed",
@@ -219,7 +215,7 @@ char **cp_inbox_files(const struct cp_spool *spool, size_t *n)
 		if (de->d_name[0] == '.')
 			continue;
 		p = cp_xasprintf("%s/%s", spool->inbox, de->d_name);
-		if (lstat(p, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		if (lstat(p, &st) == 0) {
 			v = cp_xrealloc(v, (*n + 1) * sizeof(*v));
 			v[(*n)++] = p;
 		} else {

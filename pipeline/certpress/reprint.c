@@ -12,7 +12,7 @@
 #include "util/msg.h"
 #include "util/banned.h"
 
-#define REPRINT "reprint REF --reason TEXT"
+const struct cp_cmdline cp_reprint_line = { "reprint", "REF", cp_change_opts, NULL, 1, 1, 0 };
 
 int cp_cmd_reprint(int argc, char **argv, const char *config)
 {
@@ -20,10 +20,13 @@ int cp_cmd_reprint(int argc, char **argv, const char *config)
 	struct cp_card card = { 0 };
 	char ref[CP_REF_LEN + 1], next[CP_REF_LEN + 1], today[11], stamp[32], why[700];
 	const char *typed, *reason, *status;
+	struct cp_change_args a;
 	int rc;
 
-	if ((rc = cp_change_args(argc, argv, REPRINT, &typed, &reason)))
+	if ((rc = cp_change_args(&cp_reprint_line, argc, argv, &a)) != CP_CMD_GO)
 		return rc;
+	typed = a.ref;
+	reason = a.reason;
 	if ((rc = cp_change_begin(&e, config, typed, ref, &card)))
 		goto out;
 	status = card.f[CP_CARD_STATUS];
@@ -43,7 +46,8 @@ int cp_cmd_reprint(int argc, char **argv, const char *config)
 	cp_date_format(cp_date_today(), today);
 	cp_time_stamp(stamp, sizeof(stamp));
 	snprintf(why, sizeof(why), "replaced by %s: %s", next, reason);
-	if (cp_reprint_order(&e.reg, ref, next, today, reason, why, stamp) < 0)
+	if (cp_reprint_order(&e.reg, ref, next, today, reason, why, stamp) < 0 ||
+	    cp_change_record(&e.reg, ref, "superseded", a.by, stamp, why) < 0)
 		goto fail;
 	/* the copies are made before the commit: no order without its PDF */
 	if ((rc = cp_reprint_render(&e, next)) != CP_EX_OK)

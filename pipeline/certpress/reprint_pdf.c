@@ -6,7 +6,6 @@
  * file. */
 #include "cmd.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,23 +71,6 @@ static int find_record(struct find *f, const char *ref, const char *assigned)
 	return CP_EX_OK;
 }
 
-static void remove_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-
-	while (d && (de = readdir(d)))
-		if (de->d_name[0] != '.') {
-			char *p = cp_xasprintf("%s/%s", dir, de->d_name);
-
-			unlink(p);
-			free(p);
-		}
-	if (d)
-		closedir(d);
-	rmdir(dir);
-}
-
 /* Both copies of the replacement into spool/reprints/{digital,print}/. */
 static int write_copies(struct cp_cmd_env *e, const struct cp_spool *spool,
 			const struct cp_layout *layout, struct cp_fontset *fonts, char **subset,
@@ -142,6 +124,7 @@ int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
 	f.award_id = award_id;
 	if (!got || !cp_batch_id_valid(src.batch) || cp_spool_open(&spool, &e->conf) < 0)
 		goto out;
+	cp_spool_sweep_reprints(&spool); /* what a killed reprint left */
 	assigned = cp_spool_batch_file(&spool, src.batch, "assigned.xml");
 	if ((rc = find_record(&f, ref, assigned)) != CP_EX_OK)
 		goto out;
@@ -150,7 +133,7 @@ int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
 		rc = CP_EX_CONFIG;
 		goto out;
 	}
-	fontdir = cp_xasprintf("%s/.fonts-%s", spool.reprints, ref);
+	fontdir = cp_spool_reprint_fonts(&spool, ref);
 	if (cp_fontset_subset(&fonts, (const char *const[]){ assigned, layout.path }, 2, fontdir,
 			      subset) < 0) {
 		rc = CP_EX_CANTCREAT;
@@ -163,7 +146,7 @@ int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
 	cp_record_release(&rec);
 out:
 	if (fontdir)
-		remove_dir(fontdir);
+		cp_remove_files_dir(fontdir);
 	free(fontdir);
 	for (int i = 0; i < CP_MAX_FONTS; i++)
 		free(subset[i]);

@@ -4,7 +4,6 @@
  * holds stays (references, sent emails). */
 #include "cmd.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,23 +11,43 @@
 
 #include "cli.h"
 #include "drive.h"
-#include "util/digest.h"
 #include "util/exitcode.h"
 #include "util/msg.h"
+#include "util/screen.h"
 #include "spool.h"
 #include "stage.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define RETRY "retry [--from STAGE] BATCH"
+struct retry_args {
+	const char *from;
+};
 
-static int lock_batch(const char *dir, const char *batch, int *fd)
+static const struct cp_opt opts[] = {
+	CP_OPT_VALUE_OF(struct retry_args, from, "from", "STAGE",
+			"make this stage's output and the later ones again"),
+	CP_OPT_HELP_ROW,
+	CP_OPTS_END,
+};
+const struct cp_cmdline cp_retry_line = { "retry", NULL, opts, "BATCH", 1, 1, 0 };
+
+/* Whether the inbox entry at path is the file whose SHA-256 validate
+ * recorded: hashed as validate hashed it (its screening, at most
+ * max-file-mb + 1 bytes), and only if it is a regular file, opened without
+ * following a link or waiting on a FIFO: an entry that would hang a reader
+ * or never end (a link to /dev/zero) is validate's to refuse, not read. */
+static bool is_source(const struct cp_cmd_env *e, const char *path, const char *sha)
 {
-	int got = cp_batch_lock(dir, batch, fd);
+	struct cp_screen sc;
+	int fd = cp_screen_open(path, false, &sc);
+	bool same;
 
-	if (got > 0)
-		cp_error("batch %s is being worked on by another process: left to it", batch);
-	return got;
+	if (fd < 0)
+		return false;
+	same = cp_screen_fd(fd, path, (off_t)e->conf.max_results_mb << 20, &sc, NULL) >= 0 &&
+	       !strcmp(sc.sha256, sha);
+	close(fd);
+	return same;
 }
 
 /* The inbox file a batch stopped in validate was made from, when validate
@@ -37,7 +56,7 @@ static int lock_batch(const char *dir, const char *batch, int *fd)
 static char *inbox_source(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch)
 {
 	char *results = cp_spool_batch_file(spool, batch, "results.xml"), **files, *found = NULL;
-	char sha[CP_SHA256_HEX] = "", hex[CP_SHA256_HEX];
+	char sha[CP_SHA256_HEX] = "";
 	size_t n = 0;
 	bool have = access(results, F_OK) == 0;
 
@@ -47,7 +66,7 @@ static char *inbox_source(struct cp_cmd_env *e, const struct cp_spool *spool, co
 	cp_registry_batch_results_sha256(&e->reg, batch, sha);
 	files = cp_inbox_files(spool, &n);
 	for (size_t i = 0; i < n; i++) {
-		if (!found && *sha && cp_sha256_file(files[i], hex) == 0 && !strcmp(hex, sha))
+		if (!found && *sha && is_source(e, files[i], sha))
 			found = cp_xstrdup(files[i]);
 		free(files[i]);
 	}
@@ -104,53 +123,27 @@ out:
 
 int cp_cmd_retry(int argc, char **argv, const char *config)
 {
-	static const struct option opts[] = {
-		{ "from", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct retry_args a = { NULL };
 	struct cp_cmd_env e = { 0 };
-	struct cp_spool spool = { 0 };
 	char batch[CP_BATCH_ID_MAX], *dir = NULL;
-	const char *from = NULL;
-	int c, rc, first, got, fd = -1;
+	int rc, arg, first, fd = -1;
 
 	cp_cli_ignore_pipe_signals();
-	optind = 0; /* GNU getopt: start afresh after the global options */
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'f')
-			return cp_cmd_usage(RETRY);
-		from = optarg;
-	}
-	if (argc - optind != 1)
-		return cp_cmd_usage(RETRY);
+	if ((rc = cp_cmd_args(&cp_retry_line, argc, argv, &a, &arg)) != CP_CMD_GO)
+		return rc;
 	first = -1;
-	for (int i = 1; from && i < CP_NSTAGES; i++)
-		if (!strcmp(from, cp_stage_names[i]))
+	for (int i = 1; a.from && i < CP_NSTAGES; i++)
+		if (!strcmp(a.from, cp_stage_names[i]))
 			first = i;
-	if (from && first < 0) {
+	if (a.from && first < 0) {
 		cp_error("--from takes assign, render, pack or notify (validate makes a new "
 			 "batch: put the file in the inbox again)");
 		return CP_EX_USAGE;
 	}
-	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)))
-		goto out;
-	if (cp_spool_open(&spool, &e.conf) < 0) {
-		rc = CP_EX_CANTCREAT;
-		goto out;
-	}
-	if (cp_spool_batch_arg(&spool, argv[optind], batch) < 0) {
-		rc = CP_EX_NOINPUT;
-		goto out;
-	}
-	dir = cp_spool_batch_dir(&spool, batch);
 	/* the lock is held from here, through the stages */
-	if ((got = lock_batch(dir, batch, &fd)) != 0)
-		rc = got > 0 ? CP_EX_TEMPFAIL : CP_EX_IOERR;
-	else
-		rc = retry_locked(&e, config, &spool, batch, dir, first, fd);
-out:
+	if (!(rc = cp_cmd_batch_locked(&e, config, argv[arg], "left to it", batch, &dir, &fd)))
+		rc = retry_locked(&e, config, &e.spool, batch, dir, first, fd);
 	free(dir);
-	cp_spool_release(&spool);
 	cp_cmd_env_release(&e);
 	return rc;
 }

@@ -16,6 +16,9 @@ enum cp_binding {
 	CP_B_BATCH, CP_B_TOTAL_ACHIEVED, CP_B_TOTAL_HELD, CP_B_TOTAL_REJECTED,
 	/* emails (notify): the learner's documents, one a line; the centre's zip */
 	CP_B_DOCUMENTS, CP_B_EXPORT_FILE, CP_B_EXPORT_EXPIRES,
+	/* the centre's email and the certification report: [export]
+	 * receipt-days and the date the receipt is due */
+	CP_B_RECEIPT_DAYS, CP_B_RECEIPT_DUE,
 	/* per row, inside a table only: a unit (transcripts) */
 	CP_B_UNIT_REF, CP_B_UNIT_TITLE, CP_B_UNIT_LEVEL, CP_B_UNIT_CREDITS, CP_B_UNIT_GRADE,
 	/* a course run (certification report) or a learner (course summary) */

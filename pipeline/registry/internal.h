@@ -19,6 +19,7 @@ enum cp_reg_cached {
 	CP_REG_DOC_FIND,
 	CP_REG_SERIAL_ADD,
 	CP_REG_DOC_ADD,
+	CP_REG_KEYS_ADD,
 	CP_REG_NCACHED
 };
 _Static_assert(CP_REG_NCACHED <= CP_REGISTRY_NCACHED, "room for the cached statements");

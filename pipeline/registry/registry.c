@@ -13,6 +13,7 @@
 #include "doctype.h"
 #include "util/atomic.h"
 #include "util/fault.h"
+#include "util/fold.h"
 #include "util/msg.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -159,11 +160,27 @@ static void doctype_rank(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_int(ctx, cp_doctype_rank((const char *)sqlite3_value_text(argv[0])));
 }
 
+/* cp_fold(text): a name's search key (util/fold.h), so the registry makes
+ * keys (a migration's backfill, each award added) as search makes them. */
+static void fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char *key = cp_fold((const char *)sqlite3_value_text(argv[0]));
+
+	(void)argc;
+	if (key)
+		sqlite3_result_text(ctx, key, -1, free);
+	else
+		sqlite3_result_null(ctx);
+}
+
 static int functions(struct cp_registry *r)
 {
 	if (sqlite3_create_function_v2(r->db, "doctype_rank", 1,
 				       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-				       doctype_rank, NULL, NULL, NULL) != SQLITE_OK)
+				       doctype_rank, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function_v2(r->db, "cp_fold", 1,
+				       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				       fold, NULL, NULL, NULL) != SQLITE_OK)
 		return cp_reg_error(r, "cannot add a function");
 	return 0;
 }
@@ -205,8 +222,8 @@ int cp_registry_open(struct cp_registry *r, const char *path)
 	sqlite3_busy_timeout(r->db, 30000);
 	if (wal_mode(r) < 0 ||
 	    cp_reg_exec(r, "PRAGMA synchronous = NORMAL") < 0 ||
-	    cp_reg_exec(r, "PRAGMA foreign_keys = ON") < 0 || cp_reg_migrate(r) < 0 ||
-	    functions(r) < 0)
+	    cp_reg_exec(r, "PRAGMA foreign_keys = ON") < 0 || functions(r) < 0 ||
+	    cp_reg_migrate(r) < 0)
 		goto fail;
 	return 0;
 fail:

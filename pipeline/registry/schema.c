@@ -142,6 +142,72 @@ static const char *const migrations[] = {
 	"  JOIN stage_runs s ON s.batch_id = p.print_batch_id AND s.stage = 'pack'"
 	"  AND s.outcome = 'ok' WHERE p.replacement = documents.reference)"
 	" WHERE batch_id IS NULL;",
+	/* 4 -> 5 (issue 19): every learner's address an operator set
+	 * (certpress set-email), kept with the one before, who and when
+	 * (IF NOT EXISTS: tests make an older schema by lowering the version) */
+	"CREATE TABLE IF NOT EXISTS address_changes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  enrolment TEXT NOT NULL,"
+	"  previous TEXT,"
+	"  address TEXT NOT NULL,"
+	"  set_by TEXT NOT NULL,"
+	"  set_at TEXT NOT NULL"
+	") STRICT;"
+	"CREATE INDEX IF NOT EXISTS address_changes_by_enrolment ON address_changes (enrolment);"
+	"CREATE INDEX IF NOT EXISTS awards_by_enrolment ON awards (enrolment);",
+	/* 5 -> 6 (issue 19): receipts per course run, every confirmation kept
+	 * (course_run NULL: all of the export's); the one receipt an export
+	 * held before is carried over */
+	"CREATE TABLE IF NOT EXISTS receipts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  batch_id TEXT NOT NULL REFERENCES batches(id),"
+	"  centre TEXT NOT NULL,"
+	"  course_run TEXT,"
+	"  received TEXT NOT NULL,"
+	"  note TEXT,"
+	"  confirmed_by TEXT NOT NULL,"
+	"  recorded TEXT NOT NULL"
+	") STRICT;"
+	"CREATE INDEX IF NOT EXISTS receipts_by_export ON receipts (batch_id, centre);"
+	"INSERT INTO receipts (batch_id, centre, received, confirmed_by, recorded)"
+	" SELECT batch_id, centre, substr(receipt_at, 1, 10), coalesce(receipt_by, 'unknown'),"
+	" receipt_at FROM exports WHERE receipt_at IS NOT NULL"
+	" AND NOT EXISTS (SELECT 1 FROM receipts);",
+	/* 6 -> 7 (issue 19): who approved or held a batch before pack, when */
+	"CREATE TABLE IF NOT EXISTS approvals ("
+	"  id INTEGER PRIMARY KEY,"
+	"  batch_id TEXT NOT NULL REFERENCES batches(id),"
+	"  action TEXT NOT NULL CHECK (action IN ('approved','held')),"
+	"  decided_by TEXT NOT NULL,"
+	"  decided_at TEXT NOT NULL,"
+	"  reason TEXT"
+	") STRICT;"
+	"CREATE INDEX IF NOT EXISTS approvals_by_batch ON approvals (batch_id);",
+	/* 7 -> 8 (issue 19): names' search keys (cp_fold: case, accents and
+	 * punctuation folded in any script), a row per award, prefix-searchable
+	 * by their indexes; every award there is gets its keys; and the dates
+	 * of birth and centres staff filter by, indexed */
+	"CREATE TABLE IF NOT EXISTS search_keys ("
+	"  award_id INTEGER PRIMARY KEY REFERENCES awards(id) ON DELETE CASCADE,"
+	"  last_key TEXT NOT NULL,"
+	"  first_key TEXT NOT NULL"
+	") STRICT;"
+	"INSERT OR IGNORE INTO search_keys (award_id, last_key, first_key)"
+	" SELECT id, cp_fold(last_name), cp_fold(first_name) FROM awards;"
+	"CREATE INDEX IF NOT EXISTS search_keys_by_last ON search_keys (last_key, first_key);"
+	"CREATE INDEX IF NOT EXISTS search_keys_by_first ON search_keys (first_key);"
+	"CREATE INDEX IF NOT EXISTS awards_by_dob ON awards (dob);"
+	"CREATE INDEX IF NOT EXISTS awards_by_centre ON awards (centre);",
+	/* 8 -> 9 (issue 19): who revoked a document or ordered its reprint */
+	"CREATE TABLE IF NOT EXISTS changes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  reference TEXT NOT NULL,"
+	"  action TEXT NOT NULL CHECK (action IN ('revoked','superseded')),"
+	"  changed_by TEXT NOT NULL,"
+	"  changed_at TEXT NOT NULL,"
+	"  reason TEXT"
+	") STRICT;"
+	"CREATE INDEX IF NOT EXISTS changes_by_reference ON changes (reference);",
 };
 _Static_assert(sizeof(migrations) / sizeof(*migrations) == CP_REGISTRY_VERSION,
 	       "one migration per schema version");

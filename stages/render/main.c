@@ -4,8 +4,6 @@
 #include "util/banned.h"
 
 static const char about[] =
-	"usage: certpress-render [-c FILE] [-q] BATCH\n"
-	"\n"
 	"Lay out every document of an assigned batch from its template (layouts/)\n"
 	"as a digital copy (marked, permissions protected) in digital/REF.pdf and\n"
 	"a print copy in print/REF.pdf, then write rendered.xml with each file's\n"
@@ -24,5 +22,8 @@ static const char exits[] =
 
 int main(int argc, char **argv)
 {
-	return cp_stage_main(argc, argv, about, exits, cp_render_run);
+	static const struct cp_stage_cli cli = { "certpress-render", "BATCH", about, exits,
+						  cp_render_run };
+
+	return cp_stage_main(argc, argv, &cli);
 }
