@@ -227,4 +227,22 @@ check_exit 78 "an https:// time-stamp authority is refused (RFC 3161 over plain 
 	certpress-render "$batch"
 check "...naming the key" "contains err 'tsa-url' && contains err 'not an http:// URL'"
 
+# The certificate and its chain are the operator's files, opened as every
+# outside file is (t8003): a FIFO or a link to /dev/zero is refused at once
+# with its reason and 78, never waited on or read without end.
+sed -i 's|^tsa-url = https://tsa.example.org/$||' certpress.conf
+cp certpress.conf signed.conf
+mkfifo cert.fifo
+ln -s /dev/zero cert.zero
+for f in cert.fifo cert.zero; do
+	for k in certificate chain; do
+		sed "/^$k *=/d; s|^key *=.*|&\n$k = $SCRATCH/$f|" signed.conf > certpress.conf
+		rm -rf $dir/rendered.xml $dir/digital $dir/print
+		run timeout 20 certpress-render "$batch"
+		check "[sign] $k = $f: render refuses it at once (exit 78, not a hang)" "[ $rc = 78 ]"
+		check "...naming the file and why" "grep -q '$f: cannot read the signing $k: not a regular file' err"
+	done
+done
+cp signed.conf certpress.conf
+
 done_testing

@@ -19,6 +19,7 @@
 #include "util/msg.h"
 #include "util/sslerr.h"
 #include "util/pkcs11.h"
+#include "util/readfile.h"
 #include "util/secret.h"
 #include "util/tsa.h"
 #include "util/xalloc.h"
@@ -38,12 +39,37 @@ struct cp_cms_signer {
 	EVP_PKEY_CTX *pctx;   /* the key's signing context */
 };
 
+/* A certificate file is the operator's, opened as every outside file is
+ * (readfile.h: a FIFO or a device refused, never waited on or read without
+ * end): what names it in the message, "signing certificate". A memory BIO
+ * of its own copy, or NULL after a message. */
+#define MAX_PEM (1 << 20)
+
+static BIO *pem_file(const char *path, const char *what)
+{
+	char *text;
+	size_t len;
+	BIO *b;
+
+	if (cp_read_text_file(path, what, MAX_PEM, &text, &len) < 0)
+		return NULL;
+	b = BIO_new(BIO_s_mem());
+	if (b && BIO_write(b, text, (int)len) != (int)len) {
+		BIO_free(b);
+		b = NULL;
+	}
+	if (!b)
+		cp_error("%s: cannot read the %s: %s", path, what, cp_ssl_why());
+	free(text);
+	return b;
+}
+
 static X509 *read_cert(const char *path)
 {
-	BIO *b = BIO_new_file(path, "r");
+	BIO *b = pem_file(path, "signing certificate");
 	X509 *x = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
 
-	if (!x)
+	if (b && !x)
 		cp_error("%s: cannot read a PEM certificate: %s", path, cp_ssl_why());
 	BIO_free(b);
 	return x;
@@ -52,15 +78,13 @@ static X509 *read_cert(const char *path)
 /* Every certificate of a PEM file; NULL after a message if there is none. */
 static STACK_OF(X509) *read_certs(const char *path)
 {
-	BIO *b = BIO_new_file(path, "r");
-	STACK_OF(X509) *sk = sk_X509_new_null();
+	BIO *b = pem_file(path, "signing chain");
+	STACK_OF(X509) *sk;
 	X509 *x;
 
-	if (!b) {
-		cp_error("%s: cannot read: %s", path, cp_ssl_why());
-		sk_X509_free(sk);
+	if (!b)
 		return NULL;
-	}
+	sk = sk_X509_new_null();
 	while ((x = PEM_read_bio_X509(b, NULL, NULL, NULL)))
 		sk_X509_push(sk, x);
 	ERR_clear_error();
