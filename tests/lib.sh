@@ -44,6 +44,10 @@ layouts       = $TOP/layouts
 key-file      = keys/reference.key
 schemas       = $TOP/config
 
+[sign]
+certificate = keys/signing.crt
+key         = keys/signing.key
+
 [mail]
 transport = file:spool/outbox
 from      = Example Awards <certificates@example.org>
@@ -55,9 +59,10 @@ CONF
 }
 write_config
 
-# A reference key for this scratch folder (mode 0600).
+# A reference key for this scratch folder (mode 0600), and a signing key
+# with its self-signed certificate (keygen --signing).
 make_key() {
-	certpress keygen 2>/dev/null
+	certpress keygen 2>/dev/null && certpress keygen --signing 2>/dev/null
 }
 
 # Validate a results file and assign its references; the batch id is left

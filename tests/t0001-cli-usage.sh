@@ -39,7 +39,7 @@ for prog in certpress-validate certpress-assign certpress-render certpress-pack 
 done
 
 check_exit 0 "certpress --help" certpress --help
-check "certpress --help lists the commands" "contains out 'verify [--json] REF' && contains out 'reprint REF --reason TEXT'"
+check "certpress --help lists the commands" "contains out 'verify [--json | --file PDF] [REF]' && contains out 'reprint REF --reason TEXT'"
 check "certpress --help's usage line is the README's synopsis" \
 	"[ \"\$(head -1 out)\" = \"usage: \$(readme_section certpress | head -1 | sed 's/^### \`\(.*\)\`$/\1/') [ARGS]\" ]"
 want=$(sed -n '/^\.SH EXIT STATUS/,/^\.SH [^E]/p' "$TOP/man/certpress.1" | codes)

@@ -1,7 +1,9 @@
-/* certpress keygen: create the secret key for reference check characters. */
+/* certpress keygen: create the secret key for reference check characters;
+ * with --signing a demonstration signing key instead (keygen_signing.c). */
 #include "cmd.h"
 
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "util/atomic.h"
@@ -10,17 +12,29 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-static const struct cp_opt opts[] = { CP_OPT_HELP_ROW, CP_OPTS_END };
+struct keygen_args {
+	bool signing;
+};
+
+static const struct cp_opt opts[] = {
+	CP_OPT_FLAG_OF(struct keygen_args, signing, "signing",
+		       "instead: a [sign] key and a self-signed certificate"),
+	CP_OPT_HELP_ROW,
+	CP_OPTS_END,
+};
 const struct cp_cmdline cp_keygen_line = { "keygen", NULL, opts, NULL, 0, 0, 0 };
 
 int cp_cmd_keygen(int argc, char **argv, const char *config)
 {
 	struct cp_cmd_env e = { 0 };
+	struct keygen_args a = { 0 };
 	char *dir;
 	int first, rc;
 
-	if ((rc = cp_cmd_args(&cp_keygen_line, argc, argv, NULL, &first)) != CP_CMD_GO)
+	if ((rc = cp_cmd_args(&cp_keygen_line, argc, argv, &a, &first)) != CP_CMD_GO)
 		return rc;
+	if (a.signing)
+		return cp_cmd_keygen_signing(config);
 	if ((rc = cp_cmd_conf(&e, config)) != 0)
 		return rc;
 	dir = cp_xstrdup(e.conf.key_file);
