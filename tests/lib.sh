@@ -333,3 +333,10 @@ HEAD
 		echo "</results>"
 	} > "$1"
 }
+
+# The first string of a PDF's /ID, in hex, as the writer wrote it: read from
+# the file's bytes, since qpdf prints a string that looks like text (a few
+# in ten thousand random IDs) as a literal, not as hex.
+pdf_id() {
+	grep -ao '/ID *\[ *<[0-9A-Fa-f]*>' "$1" | tail -1 | sed 's/.*<\([0-9A-Fa-f]*\)>/\1/'
+}

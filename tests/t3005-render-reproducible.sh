@@ -81,9 +81,8 @@ check "digital/$(basename $digital): its CreationDate and its XMP's are the cloc
 	"pdfinfo -rawdates $digital > info && grep -qx \"CreationDate: *D:20261118110640Z00'00'\" info &&
 	 ! grep -q ModDate info && pdfinfo -meta $digital | grep -q '<xmp:CreateDate>2026-11-18T11:06:40Z</xmp:CreateDate>'"
 check "the digital copy is signed, not encrypted, with an /ID, and qpdf checks it" \
-	"qpdf --show-encryption $digital | grep -q 'not encrypted' && qpdf --show-object=trailer $digital | grep -q '/ID \\[ <' &&
+	"qpdf --show-encryption $digital | grep -q 'not encrypted' && [ -n \"\$(pdf_id $digital)\" ] &&
 	 pdfsig $digital | grep -q 'Total document signed' && qpdf --check $digital > /dev/null"
-pdf_id() { qpdf --show-object=trailer "$1" | sed -n 's/.*\/ID \[ <\([0-9a-f]*\)>.*/\1/p'; }
 check "two documents' identifiers differ" \
 	"[ -n \"\$(pdf_id $digital)\" ] && [ \"\$(pdf_id $digital)\" != \"\$(pdf_id \$(ls a/spool/batches/$batch/digital/*.pdf | tail -1))\" ]"
 

@@ -71,7 +71,7 @@ bad=0 fonts=0 ids=
 for f in $digital; do
 	qpdf --check "$f" > /dev/null 2>&1 || { bad=$((bad + 1)); echo "# qpdf: $f" >&2; }
 	pdffonts "$f" | awk 'NR > 2 && $(NF-4) != "yes" { exit 1 }' || fonts=$((fonts + 1))
-	ids="$ids $(qpdf --show-object=trailer "$f" | sed -n 's/.*\/ID \[ <\([0-9a-f]*\)>.*/\1/p')"
+	ids="$ids $(pdf_id "$f")"
 done
 check "qpdf --check passes for every signed copy ($bad not)" "[ $bad = 0 ]"
 check "pdffonts: every font of every digital copy embedded ($fonts not)" "[ $fonts = 0 ]"
