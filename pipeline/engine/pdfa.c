@@ -8,63 +8,46 @@
 
 #include "engine/harupriv.h"
 #include "engine/pdfdeflate.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-struct xmp {
-	char *s;
-	size_t n, cap;
-};
-
-static void put(struct xmp *x, const char *s, size_t n)
-{
-	x->s = cp_xgrow(x->s, &x->cap, x->n + n + 1, 1);
-	memcpy(x->s + x->n, s, n);
-	x->n += n;
-	x->s[x->n] = '\0';
-}
-
-static void puts_(struct xmp *x, const char *s)
-{
-	put(x, s, strlen(s));
-}
-
 /* Text as XML character data: libharu's XMP wrote it raw, so a title with
  * "&" or "<" made the packet not XML at all. */
-static void text(struct xmp *x, const char *s)
+static void text(struct cp_strbuf *x, const char *s)
 {
 	for (; *s; s++) {
 		const char *e = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : NULL;
 
 		if (e)
-			puts_(x, e);
+			cp_strbuf_puts(x, e);
 		else
-			put(x, s, 1);
+			cp_strbuf_put(x, s, 1);
 	}
 }
 
 /* One property from an Info string; none if the Info has none. */
-static void prop(struct xmp *x, HPDF_Doc doc, HPDF_InfoType what, const char *open,
+static void prop(struct cp_strbuf *x, HPDF_Doc doc, HPDF_InfoType what, const char *open,
 		 const char *close)
 {
 	const char *v = HPDF_GetInfoAttr(doc, what);
 
 	if (!v)
 		return;
-	puts_(x, open);
+	cp_strbuf_puts(x, open);
 	text(x, v);
-	puts_(x, close);
+	cp_strbuf_puts(x, close);
 }
 
 static char *packet(HPDF_Doc doc, time_t date, size_t *len)
 {
-	struct xmp x = { 0 };
+	struct cp_strbuf x = { 0 };
 	struct tm tm;
 	char when[32];
 
 	gmtime_r(&date, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	puts_(&x, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+	cp_strbuf_puts(&x, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
 		  "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
 		  "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
 		  "<rdf:Description rdf:about=\"\""
@@ -85,11 +68,11 @@ static char *packet(HPDF_Doc doc, time_t date, size_t *len)
 	prop(&x, doc, HPDF_INFO_KEYWORDS, "<pdf:Keywords>", "</pdf:Keywords>\n");
 	prop(&x, doc, HPDF_INFO_PRODUCER, "<pdf:Producer>", "</pdf:Producer>\n");
 	prop(&x, doc, HPDF_INFO_CREATOR, "<xmp:CreatorTool>", "</xmp:CreatorTool>\n");
-	puts_(&x, "<xmp:CreateDate>");
-	puts_(&x, when);
-	puts_(&x, "</xmp:CreateDate>\n</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n"
+	cp_strbuf_puts(&x, "<xmp:CreateDate>");
+	cp_strbuf_puts(&x, when);
+	cp_strbuf_puts(&x, "</xmp:CreateDate>\n</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n"
 		  "<?xpacket end=\"r\"?>");
-	*len = x.n;
+	*len = x.len;
 	return x.s;
 }
 
