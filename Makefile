@@ -93,10 +93,10 @@ DEB_BUILD = build-essential pkg-config libxml2-dev libsqlite3-dev libinih-dev \
 	libsodium-dev libcmocka-dev libhpdf-dev libharfbuzz-dev libqrencode-dev \
 	libzip-dev libesmtp-dev libssl-dev libdeflate-dev libunistring-dev libpng-dev \
 	libjpeg62-turbo-dev libmicrohttpd-dev
-DEB_RUN = fonts-dejavu-core
+DEB_RUN = fonts-dejavu-core icc-profiles-free
 DEB_TEST = sqlite3 libxml2-utils python3 qpdf poppler-utils zbar-tools bc time \
-	python3-aiosmtpd p7zip-full unzip \
-	curl openssl chromium chromium-driver python3-selenium
+	python3-aiosmtpd p7zip-full unzip mupdf-tools libnss3-tools softhsm2 openssl \
+	libengine-pkcs11-openssl curl chromium chromium-driver python3-selenium
 # make fuzz and fuzz-coverage: clang 14, its libFuzzer, llvm-profdata and
 # llvm-cov.
 DEB_FUZZ = clang libclang-rt-14-dev llvm-14
@@ -284,6 +284,8 @@ install: all
 		    -e 's|^catalogue *=.*|catalogue = $(SYSCONFDIR)/certpress/catalogue.xml|' \
 		    -e 's|^layouts *=.*|layouts = $(DATADIR)/layouts|' \
 		    -e '/^\[certpress\]/,/^\[/s|^key-file *=.*|key-file = $(SYSCONFDIR)/certpress/reference.key|' \
+		    -e 's|^certificate *=.*|certificate = $(SYSCONFDIR)/certpress/signing.crt|' \
+		    -e 's|^key  *=.*|key = $(SYSCONFDIR)/certpress/signing.key|' \
 		    -e 's|^transport *=.*|transport = file:/var/spool/certpress/outbox|' \
 		    -e 's|^snapshot *=.*|snapshot = /var/lib/certpress/publish|' \
 		    -e '/^\[verify\]/,$$s|^key-file *=.*|key-file = $(SYSCONFDIR)/certpress/publish.key|' \

@@ -25,7 +25,7 @@
 #endif
 
 enum type { T_TEXT, T_PATH, T_URL, T_TRANSPORT, T_FROM, T_BOOL, T_LONG, T_TLS,
-	     T_OPT_TEXT, T_OPT_PATH, T_LISTEN, T_APPROVAL };
+	     T_OPT_TEXT, T_OPT_PATH, T_OPT_URL, T_KEY, T_PROTECTION, T_LISTEN, T_APPROVAL };
 
 struct key {
 	const char *section, *name;
@@ -63,6 +63,14 @@ static const struct key keys[] = {
 	{ "validate", "max-file-mb", T_LONG, OFF(max_results_mb), "256", 1, 4096 },
 	{ "render", "owner-password", T_TEXT, OFF(owner_password), "certpress-owner", 0, 0 },
 	{ "render", "jobs", T_LONG, OFF(render_jobs), "0", 0, 64 },
+	{ "render", "protection", T_PROTECTION, OFF(protection), "sign", 0, 0 },
+	{ "render", "icc-profile", T_PATH, OFF(icc_profile), "/usr/share/color/icc/sRGB.icc", 0, 0 },
+	{ "sign", "certificate", T_OPT_PATH, OFF(sign_certificate), "", 0, 0 },
+	{ "sign", "chain", T_OPT_PATH, OFF(sign_chain), "", 0, 0 },
+	{ "sign", "key", T_KEY, OFF(sign_key), "", 0, 0 },
+	{ "sign", "pin-file", T_OPT_PATH, OFF(sign_pin_file), "", 0, 0 },
+	{ "sign", "pkcs11-module", T_OPT_PATH, OFF(sign_pkcs11_module), "", 0, 0 },
+	{ "sign", "tsa-url", T_OPT_URL, OFF(sign_tsa_url), "", 0, 0 },
 	{ "print", "sheets-per-part", T_LONG, OFF(print_sheets_per_part), "1000", 1, 100000 },
 	{ "run", "approval", T_APPROVAL, OFF(approval_required), "none", 0, 0 },
 	{ "verify", "snapshot", T_PATH, OFF(verify_snapshot), "spool/publish", 0, 0 },
@@ -211,6 +219,34 @@ static char *set_approval(bool *bp, const char *v)
 	return NULL;
 }
 
+static char *set_protection(int *ip, const char *v)
+{
+	if (!strcmp(v, "sign"))
+		*ip = CP_PROTECT_SIGN;
+	else if (!strcmp(v, "none"))
+		*ip = CP_PROTECT_NONE;
+	else if (!strcmp(v, "encrypt"))
+		*ip = CP_PROTECT_ENCRYPT;
+	else
+		return cp_xasprintf("'%s' is not sign, none or encrypt", v);
+	return NULL;
+}
+
+/* A file, or a key in a token named by its PKCS#11 URI; "" for none. */
+static char *set_key(const struct cp_conf *conf, char **sp, const char *v)
+{
+	return replace(sp, !*v ? NULL : !strncmp(v, "pkcs11:", 7) ? cp_xstrdup(v)
+								   : resolve(conf, v));
+}
+
+/* A time-stamp authority's: plain HTTP (its token is signed); "" for none. */
+static char *set_opt_url(char **sp, const char *v)
+{
+	if (*v && (strncmp(v, "http://", 7) != 0 || strchr(v, ' ')))
+		return cp_xasprintf("'%s' is not an http:// URL", v);
+	return replace(sp, *v ? cp_xstrdup(v) : NULL);
+}
+
 /* file:DIR (DIR resolved as a path is) or smtp://host:port. */
 static char *set_transport(const struct cp_conf *conf, char **sp, const char *v)
 {
@@ -281,6 +317,12 @@ static char *set_value(struct cp_conf *conf, const struct key *k, const char *v)
 	case T_OPT_PATH:
 		return replace(sp, !*v ? NULL : k->type == T_OPT_PATH ? resolve(conf, v)
 								       : cp_xstrdup(v));
+	case T_KEY:
+		return set_key(conf, sp, v);
+	case T_OPT_URL:
+		return set_opt_url(sp, v);
+	case T_PROTECTION:
+		return set_protection(field, v);
 	case T_APPROVAL:
 		return set_approval(field, v);
 	case T_TLS:
@@ -411,7 +453,7 @@ void cp_conf_release(struct cp_conf *conf)
 {
 	for (size_t i = 0; i < NKEYS; i++)
 		if (keys[i].type != T_BOOL && keys[i].type != T_LONG && keys[i].type != T_TLS &&
-		    keys[i].type != T_APPROVAL) {
+		    keys[i].type != T_PROTECTION && keys[i].type != T_APPROVAL) {
 			char **sp = (char **)((char *)conf + keys[i].offset);
 
 			free(*sp);

@@ -2,7 +2,9 @@
 # make demo: a fresh demo spool (./spool, as config/certpress.conf names it),
 # the bundled results file dropped in its inbox, and the whole nightly run
 # (certpress run: validate, assign, render, pack, notify) with the embedded
-# defaults: SQLite, file: mail.
+# defaults: SQLite, file: mail; digital copies signed PDF/A with a demo
+# certificate (keygen --signing: self-signed, so readers call its issuer
+# unknown; a deployment needs one from a CA readers trust).
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 B=${B:-build}
@@ -16,6 +18,7 @@ umask 027 # the spool holds learners' data: its folders 0750, as certpress makes
 mkdir -p spool/inbox
 cp fixtures/results/good.xml spool/inbox/good.xml
 certpress -c "$CONF" keygen
+certpress -c "$CONF" keygen --signing
 certpress -c "$CONF" keygen --publish # signs the verification snapshot run publishes
 
 set +e
@@ -35,7 +38,7 @@ for f in accepted rejected held; do
 	printf '  %-13s %3s learners\n' "$f.xml" "$(grep -c '<learner ' "$dir/$f.xml")"
 done
 printf '  %-13s %3s documents with references\n' assigned.xml "$(grep -c '<document ' "$dir/assigned.xml")"
-printf '  %-13s %3s PDFs (digital copies, marked and protected)\n' digital/ "$(ls "$dir/digital" | wc -l)"
+printf '  %-13s %3s PDFs (digital copies: marked, PDF/A, signed)\n' digital/ "$(ls "$dir/digital" | wc -l)"
 printf '  %-13s %3s PDFs (print copies for the security paper)\n' print/ "$(ls "$dir/print" | wc -l)"
 echo "the centre's zip:     $(ls spool/exports/"$batch"/*.zip)"
 echo "the print file:       $(ls spool/print/"$batch"/*.pdf | head -1)"
@@ -43,8 +46,13 @@ echo "its job ticket:       $(ls spool/print/"$batch"/*.ticket.xml)"
 echo "emails:               $(ls spool/outbox/*.eml | wc -l) messages in spool/outbox/ (learners and the centre)"
 ref=$(sed -n 's/.*type="certificate" reference="\([^"]*\)".*/\1/p' "$dir/assigned.xml" | head -1)
 echo
-echo "a certificate: $dir/digital/$ref.pdf"
+echo "a certificate: $dir/digital/$ref.pdf, signed:"
+pdfsig "$dir/digital/$ref.pdf" 2> /dev/null | sed -n 's/^  - \(Signer Certificate Common Name\|Signature Type\|Total document signed\|Signature Validation\|Certificate Validation\)/  \1/p'
+echo "certpress verify --file says:"
+certpress -c "$CONF" verify --file "$dir/digital/$ref.pdf" | sed 's/^/  /' || true
 echo "try:"
+echo "  pdfsig $dir/digital/$ref.pdf"
+echo "  $B/certpress -c config/certpress.conf verify --file $dir/digital/$ref.pdf"
 echo "  $B/certpress -c config/certpress.conf status $batch"
 echo "  $B/certpress -c config/certpress.conf verify $ref"
 echo "  $B/certpress -c config/certpress.conf search --last-name Llywelyn"

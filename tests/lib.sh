@@ -44,6 +44,10 @@ layouts       = $TOP/layouts
 key-file      = keys/reference.key
 schemas       = $TOP/config
 
+[sign]
+certificate = keys/signing.crt
+key         = keys/signing.key
+
 [mail]
 transport = file:spool/outbox
 from      = Example Awards <certificates@example.org>
@@ -55,9 +59,10 @@ CONF
 }
 write_config
 
-# A reference key for this scratch folder (mode 0600).
+# A reference key for this scratch folder (mode 0600), and a signing key
+# with its self-signed certificate (keygen --signing).
 make_key() {
-	certpress keygen 2>/dev/null
+	certpress keygen 2>/dev/null && certpress keygen --signing 2>/dev/null
 }
 
 # Validate a results file and assign its references; the batch id is left
@@ -424,4 +429,11 @@ v = (mac[0] << 12) | (mac[1] << 4) | (mac[2] >> 4)
 alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 print(body + "-" + "".join(alphabet[(v >> s) & 31] for s in (15, 10, 5, 0)))
 PY
+}
+
+# The first string of a PDF's /ID, in hex, as the writer wrote it: read from
+# the file's bytes, since qpdf prints a string that looks like text (a few
+# in ten thousand random IDs) as a literal, not as hex.
+pdf_id() {
+	grep -ao '/ID *\[ *<[0-9A-Fa-f]*>' "$1" | tail -1 | sed 's/.*<\([0-9A-Fa-f]*\)>/\1/'
 }

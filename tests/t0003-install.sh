@@ -77,6 +77,7 @@ for s in validate assign render pack notify; do
 done
 export PATH=$SCRATCH/decoy:$(echo "$PATH" | tr ':' '\n' | grep -vxF "$BIN" | paste -sd:)
 run "$prefix/bin/certpress" -c installed.conf keygen
+run "$prefix/bin/certpress" -c installed.conf keygen --signing
 run "$prefix/bin/certpress" -c installed.conf search --dob 2000-01-01
 check "the installed config is accepted (search finds nothing: exit 1)" "[ $rc = 1 ]"
 run "$prefix/libexec/certpress/certpress-validate" -c installed.conf "$FIX/results/good.xml"

@@ -104,10 +104,8 @@ fails "read-only spool" 73 "spool/registry.sqlite" "read-only"
 if [ "$(id -u)" = 0 ]; then umount spool && mounted=; else chmod -R u+w spool; fi
 recovers "read-only spool"
 
-# 3-5. EIO on write, fsync and rename (the fault hook): a font subset that
-# cannot be written or renamed, a folder not synced: each an I/O error
-# (74), as cp_exit_for_errno maps EIO wherever it meets an output (render
-# exits through it since issue 22's retest)
+# 3-5. EIO on write, fsync and rename (the fault hook): an I/O error is 74
+# at every step, a font subset's write or rename as a folder's sync
 declare -A want=([write:3]=74 [fsync:2]=74 [rename:2]=74)
 for plan in write:3 fsync:2 rename:2; do
 	fresh

@@ -48,18 +48,19 @@ static void usage(FILE *f)
 	fputs("\n", f);
 	cp_opts_usage(f, opts);
 	fputs("\n"
-	      "exit: 0 done (verify: the document is valid); 1 verify: not valid\n"
-	      "(not-issued, expired, superseded, revoked or unknown), show: unknown,\n"
-	      "search: nothing found, status --stuck: a batch is stuck; 64 usage; 65\n"
-	      "refused (reprint of a revoked or superseded document, a results file,\n"
-	      "an address set-email cannot record); 66 no such document or learner;\n"
-	      "69 the mail server cannot be reached (run, retry, notify: the batch\n"
-	      "waits at notify); 70 internal error; 73 an output cannot be created;\n"
-	      "74 I/O error (a full disk, a file too large, a broken pipe);\n"
-	      "75 the registry is busy, a batch locked, awaiting approval or held, a\n"
-	      "stage killed (retry resumes it), or sweep left a batch being worked on;\n"
-	      "78 configuration (including the key file). run and retry: the worst\n"
-	      "of their batches' codes.\n",
+	      "exit: 0 done (verify: the document is valid; --file: genuine); 1 verify:\n"
+	      "not valid (not-issued, expired, superseded, revoked or unknown) or not\n"
+	      "genuine, show: unknown, search: nothing found, status --stuck: a batch\n"
+	      "is stuck; 64 usage; 65 refused (reprint of a revoked or superseded\n"
+	      "document, a results file, an address set-email cannot record); 66 no\n"
+	      "such document or learner; 69 the mail server cannot be reached (run,\n"
+	      "retry, notify: the batch waits at notify), or the time-stamp authority;\n"
+	      "70 internal error; 73 an output cannot be created; 74 I/O error (a full\n"
+	      "disk, a file too large, a broken pipe); 75 the registry is busy, a batch\n"
+	      "locked, awaiting approval or held, a stage killed (retry resumes it), or\n"
+	      "sweep left a batch being worked on; 78 configuration (including the key\n"
+	      "file and the signing key). run and retry: the worst of their batches'\n"
+	      "codes.\n",
 	      f);
 }
 

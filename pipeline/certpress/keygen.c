@@ -1,11 +1,13 @@
-/* certpress keygen [--publish]: create the secret key for reference check
- * characters, or (--publish) the Ed25519 key pair that signs verification
- * snapshots: [verify] key-file (secret, mode 0600) and [verify] public-key
- * (PEM, for every verification host and the deployment's README). Neither
- * is ever replaced. */
+/* certpress keygen [--publish | --signing]: create the secret key for
+ * reference check characters, or (--publish) the Ed25519 key pair that
+ * signs verification snapshots: [verify] key-file (secret, mode 0600) and
+ * [verify] public-key (PEM, for every verification host and the
+ * deployment's README), or (--signing) a demonstration signing key and
+ * certificate (keygen_signing.c). None is ever replaced. */
 #include "cmd.h"
 
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "opts.h"
@@ -42,12 +44,14 @@ static int publish_key(const struct cp_conf *conf)
 }
 
 struct keygen_args {
-	bool publish;
+	bool publish, signing;
 };
 
 static const struct cp_opt opts[] = {
 	CP_OPT_FLAG_OF(struct keygen_args, publish, "publish",
 		       "the key pair that signs verification snapshots"),
+	CP_OPT_FLAG_OF(struct keygen_args, signing, "signing",
+		       "instead: a [sign] key and a self-signed certificate"),
 	CP_OPT_HELP_ROW,
 	CP_OPTS_END,
 };
@@ -55,12 +59,18 @@ const struct cp_cmdline cp_keygen_line = { "keygen", NULL, opts, NULL, 0, 0, 0 }
 
 int cp_cmd_keygen(int argc, char **argv, const char *config)
 {
-	struct keygen_args a = { false };
+	struct keygen_args a = { false, false };
 	struct cp_cmd_env e = { 0 };
 	int first, rc;
 
 	if ((rc = cp_cmd_args(&cp_keygen_line, argc, argv, &a, &first)) != CP_CMD_GO)
 		return rc;
+	if (a.signing && a.publish) {
+		cp_error("keygen: --signing and --publish make different keys: one at a time");
+		return CP_EX_USAGE;
+	}
+	if (a.signing)
+		return cp_cmd_keygen_signing(config);
 	if ((rc = cp_cmd_conf(&e, config)) != 0)
 		return rc;
 	if (a.publish) {

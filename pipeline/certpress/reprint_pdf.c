@@ -92,7 +92,11 @@ static int write_copies(struct cp_cmd_env *e, const struct cp_spool *spool,
 			struct cp_record *rec)
 {
 	struct cp_pdf pdf;
+	struct cp_doc_output out = { 0 };
 	int rc = cp_pdf_new(&pdf, fonts, subset) < 0 ? CP_EX_SOFTWARE : CP_EX_OK;
+
+	if (rc == CP_EX_OK)
+		rc = cp_doc_output_open(&out, &e->conf, &pdf);
 
 	for (int digital = 1; digital >= 0 && rc == CP_EX_OK; digital--) {
 		unsigned char *buf;
@@ -102,8 +106,8 @@ static int write_copies(struct cp_cmd_env *e, const struct cp_spool *spool,
 		char *path = cp_doc_copy_path(spool->reprints, digital, rec->v.v[CP_B_REFERENCE]);
 
 		if (cp_mkdirs(dir) < 0 ||
-		    cp_doc_pdf(&pdf, layout, &rec->v, &e->conf, digital, &buf, &len, &pages) < 0)
-			rc = CP_EX_CANTCREAT;
+		    cp_doc_pdf(&pdf, layout, &rec->v, &out, digital, &buf, &len, &pages) < 0)
+			rc = cp_doc_output_unavailable(&out) ? CP_EX_UNAVAILABLE : CP_EX_CANTCREAT;
 		else {
 			if (cp_atomic_write_file(path, buf, len, 0640) < 0)
 				rc = CP_EX_CANTCREAT;
@@ -114,6 +118,7 @@ static int write_copies(struct cp_cmd_env *e, const struct cp_spool *spool,
 		free(dir);
 		free(path);
 	}
+	cp_doc_output_close(&out);
 	cp_pdf_free(&pdf);
 	return rc;
 }

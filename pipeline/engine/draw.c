@@ -414,6 +414,8 @@ static void draw_element(struct cp_pdf *p, HPDF_Page page, const struct cp_layou
 	case CP_EL_TABLE:
 		draw_table(p, page, l, t, v, pg);
 		break;
+	case CP_EL_SEAL: /* nothing drawn (place_seal): the template draws the seal */
+		break;
 	}
 	free(s);
 }
@@ -427,6 +429,21 @@ static void draw_elements(struct cp_pdf *p, HPDF_Page page, const struct cp_layo
 	for (size_t i = 0; i < l->nel; i++)
 		if (shown(&l->el[i], v, digital, pg))
 			draw_element(p, page, l, &l->el[i], v, t, pg, &cursor);
+}
+
+/* Where a digital copy's signature widget goes when it is signed: the
+ * first <seal> shown, on page pg (from 0), in the page's coordinates (so
+ * not in a scaled tile: cp_draw only). */
+static void place_seal(struct cp_pdf *p, const struct cp_layout *l, const struct cp_values *v,
+		       int digital, int pg)
+{
+	for (size_t i = 0; digital && !p->seal.set && i < l->nel; i++) {
+		const struct cp_element *e = &l->el[i];
+
+		if (e->kind == CP_EL_SEAL && shown(e, v, digital, pg))
+			p->seal = (struct cp_pdf_seal){ true, (unsigned)pg, e->x,
+							l->page_h - e->y - e->h, e->w, e->h };
+	}
 }
 
 /* The layout's table laid out into t (its pages counted), if it has one. */
@@ -465,6 +482,7 @@ int cp_draw(struct cp_pdf *p, const struct cp_layout *l, struct cp_values *v, in
 		snprintf(pageno, sizeof(pageno), "%d", pg + 1);
 		v->v[CP_B_PAGE] = pageno;
 		draw_elements(p, page, l, &t, v, digital, pg);
+		place_seal(p, l, v, digital, pg);
 	}
 	if (table)
 		table_free(&t);

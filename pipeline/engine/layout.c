@@ -478,6 +478,23 @@ static void parse_qr(struct ctx *c, xmlNodePtr n, struct cp_element *e)
 	check_content(c, n, false, false);
 }
 
+/* Where a signed copy's signature shows (pdfsign.h): one a template. */
+static void parse_seal(struct ctx *c, xmlNodePtr n, struct cp_element *e)
+{
+	e->kind = CP_EL_SEAL;
+	check_attrs(c, n, COMMON " x y width height");
+	e->x = length(c, n, "x", 0, 1);
+	e->y = length(c, n, "y", 0, 1);
+	e->w = length(c, n, "width", 0, 1);
+	e->h = length(c, n, "height", 0, 1);
+	check_content(c, n, false, false);
+	for (size_t i = 0; i + 1 < c->l->nel; i++) /* e is the last one */
+		if (c->l->el[i].kind == CP_EL_SEAL)
+			bad(c, "<seal>: a template has one seal");
+	if (e->w <= 0 || e->h <= 0)
+		bad(c, "<seal>: width and height must be more than 0");
+}
+
 static const struct {
 	const char *name;
 	void (*parse)(struct ctx *c, xmlNodePtr n, struct cp_element *e);
@@ -488,6 +505,7 @@ static const struct {
 	{ "line", parse_line },
 	{ "image", parse_image },
 	{ "qr", parse_qr },
+	{ "seal", parse_seal },
 	{ "table", parse_table },
 };
 

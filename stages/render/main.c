@@ -14,9 +14,11 @@ static const char about[] =
 
 static const char exits[] =
 	"exit: 0 done, 64 usage, 65 every learner refused (nothing to render),\n"
-	"66 no such batch or no references yet, 70 internal error, 73 an output\n"
+	"66 no such batch or no references yet, 69 the time-stamp authority gave\n"
+	"no token (the batch waits for retry), 70 internal error, 73 an output\n"
 	"cannot be created, 74 I/O error, 75 the batch is locked by another\n"
-	"process, 78 configuration (including a template error).\n";
+	"process, 78 configuration (including a template error or a signing key\n"
+	"refused).\n";
 
 int main(int argc, char **argv)
 {
