@@ -14,7 +14,7 @@ struct cp_change_args {
 	const char *reason;
 	const char *by_typed; /* --by, else NULL */
 	const char *ref;      /* the operand */
-	char by[4 * CP_CMD_WHO_MAX + 1]; /* who: --by, else the login name */
+	char by[CP_WHO_SIZE]; /* who: --by, else the login name */
 };
 extern const struct cp_opt cp_change_opts[];
 int cp_change_args(const struct cp_cmdline *c, int argc, char **argv, struct cp_change_args *a);

@@ -15,6 +15,7 @@
 #include "ref.h"
 #include "registry.h"
 #include "spool.h"
+#include "who.h" /* cp_who: --by, else the login name */
 
 struct cp_cmd {
 	int (*run)(int argc, char **argv, const char *config);
@@ -99,10 +100,4 @@ int cp_reprint_render(struct cp_cmd_env *e, const char *ref);
 int cp_cmd_reference(struct cp_cmd_env *e, const char *typed, char out[CP_REF_LEN + 1]);
 /* A --reason text: non-empty, at most 500 characters, no control characters. */
 bool cp_cmd_reason_ok(const char *reason);
-/* Who does what a command records (who.c): --by's value by if not NULL,
- * else the login name (else the account's name, else "uid N"), into out
- * of n bytes. 0, or 64 with a message when by is empty, longer than
- * CP_CMD_WHO_MAX characters or has a control character. */
-#define CP_CMD_WHO_MAX 100
-int cp_cmd_who(const char *by, char *out, size_t n);
 #endif
