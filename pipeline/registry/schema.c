@@ -208,6 +208,21 @@ static const char *const migrations[] = {
 	"  reason TEXT"
 	") STRICT;"
 	"CREATE INDEX IF NOT EXISTS changes_by_reference ON changes (reference);",
+	/* 9 -> 10 (issue 19): who started a batch (certpress run --by, else
+	 * the login name) and who ran each stage attempt; tables of their own,
+	 * not columns, so that a registry made older by lowering its version
+	 * migrates again */
+	"CREATE TABLE IF NOT EXISTS batch_users ("
+	"  batch_id TEXT PRIMARY KEY REFERENCES batches(id),"
+	"  started_by TEXT NOT NULL"
+	") STRICT;"
+	"CREATE TABLE IF NOT EXISTS stage_run_users ("
+	"  batch_id TEXT NOT NULL,"
+	"  stage TEXT NOT NULL,"
+	"  attempt INTEGER NOT NULL,"
+	"  run_by TEXT NOT NULL,"
+	"  PRIMARY KEY (batch_id, stage, attempt)"
+	") STRICT;",
 };
 _Static_assert(sizeof(migrations) / sizeof(*migrations) == CP_REGISTRY_VERSION,
 	       "one migration per schema version");
