@@ -24,6 +24,8 @@ static const struct cp_cmd commands[] = {
 	{ cp_cmd_search, &cp_search_line },
 	{ cp_cmd_reprint, &cp_reprint_line },
 	{ cp_cmd_revoke, &cp_revoke_line },
+	{ cp_cmd_export, &cp_export_line },
+	{ cp_cmd_downloads, &cp_downloads_line },
 	{ cp_cmd_sweep, &cp_sweep_line },
 	{ cp_cmd_export_password, &cp_export_password_line },
 	{ cp_cmd_keygen, &cp_keygen_line },

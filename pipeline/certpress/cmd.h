@@ -38,6 +38,8 @@ int cp_cmd_set_email(int argc, char **argv, const char *config);
 int cp_cmd_notify(int argc, char **argv, const char *config);
 int cp_cmd_approve(int argc, char **argv, const char *config);
 int cp_cmd_hold(int argc, char **argv, const char *config);
+int cp_cmd_export(int argc, char **argv, const char *config);
+int cp_cmd_downloads(int argc, char **argv, const char *config);
 /* keygen --signing (keygen_signing.c), verify --file PDF (verify_file.c) */
 int cp_cmd_keygen_signing(const char *config);
 int cp_cmd_verify_file(const char *pdf, const char *config);
@@ -45,7 +47,7 @@ int cp_cmd_verify_file(const char *pdf, const char *config);
 extern const struct cp_cmdline cp_keygen_line, cp_verify_line, cp_show_line, cp_search_line,
 	cp_reprint_line, cp_revoke_line, cp_sweep_line, cp_run_line, cp_retry_line,
 	cp_status_line, cp_receipt_line, cp_export_password_line, cp_set_email_line,
-	cp_notify_line, cp_approve_line, cp_hold_line;
+	cp_notify_line, cp_approve_line, cp_hold_line, cp_export_line, cp_downloads_line;
 
 /* Parse a subcommand's arguments by its command line into args (the
  * struct its table's offsets are of): CP_CMD_GO with *first the index of

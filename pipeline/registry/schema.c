@@ -223,6 +223,27 @@ static const char *const migrations[] = {
 	"  run_by TEXT NOT NULL,"
 	"  PRIMARY KEY (batch_id, stage, attempt)"
 	") STRICT;",
+	/* 10 -> 11 (issue 19): exports made on demand (certpress export): a
+	 * centre's zip of the documents chosen, under the name given, what was
+	 * chosen kept so that running it again finishes one a crash stopped */
+	"CREATE TABLE IF NOT EXISTS downloads ("
+	"  centre TEXT NOT NULL,"
+	"  file TEXT NOT NULL,"
+	"  description TEXT,"
+	"  selection TEXT NOT NULL CHECK (selection IN"
+	"    ('batch','references','course-run','awarded')),"
+	"  chosen TEXT NOT NULL,"
+	"  created_by TEXT NOT NULL,"
+	"  created TEXT NOT NULL,"
+	"  expires TEXT,"
+	"  status TEXT NOT NULL CHECK (status IN ('pending','finished','expired','failed')),"
+	"  documents INTEGER,"
+	"  left_out INTEGER,"
+	"  sha256 TEXT,"
+	"  bytes INTEGER,"
+	"  swept TEXT,"
+	"  PRIMARY KEY (centre, file)"
+	") STRICT;",
 };
 _Static_assert(sizeof(migrations) / sizeof(*migrations) == CP_REGISTRY_VERSION,
 	       "one migration per schema version");
