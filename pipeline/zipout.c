@@ -15,6 +15,7 @@
 #include "doctype.h"
 #include "ref.h"
 #include "util/atomic.h"
+#include "util/fault.h"
 #include "util/msg.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -105,7 +106,7 @@ static int sync_tmp(const char *tmp)
 {
 	int fd = open(tmp, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0 || fchmod(fd, 0640) < 0 || fsync(fd) < 0) {
+	if (fd < 0 || fchmod(fd, 0640) < 0 || cp_fault_check(CP_FAULT_FSYNC) < 0 || fsync(fd) < 0) {
 		int e = errno;
 
 		if (fd >= 0)

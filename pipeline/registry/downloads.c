@@ -47,19 +47,33 @@ void cp_download_release(struct cp_download *d)
 	memset(d, 0, sizeof(*d));
 }
 
+/* One statement in a transaction of its own (a commit the crash tests'
+ * kill points count): 1 if it changed a row, 0 if not, -1. */
+static int in_transaction(struct cp_registry *r, int rc)
+{
+	long changed = cp_reg_changes(r);
+
+	if (rc < 0 || cp_registry_commit(r) < 0) {
+		cp_registry_rollback(r);
+		return -1;
+	}
+	return changed > 0;
+}
+
 int cp_download_begin(struct cp_registry *r, const struct cp_download *d)
 {
-	if (cp_reg_run_text(r, "INSERT INTO downloads (centre, file, description, selection,"
-			    " chosen, created_by, created, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-			    " ?7, 'pending') ON CONFLICT (centre, file) DO UPDATE SET"
-			    " description = ?3, selection = ?4, chosen = ?5, created_by = ?6,"
-			    " created = ?7, status = 'pending', expires = NULL, sha256 = NULL,"
-			    " bytes = NULL, documents = NULL, left_out = NULL, swept = NULL"
-			    " WHERE status IN ('expired', 'failed')",
-			    "cannot record a download", 7, d->centre, d->file, d->description,
-			    d->selection, d->chosen, d->created_by, d->created) < 0)
+	if (cp_registry_begin(r) < 0)
 		return -1;
-	return cp_reg_changes(r) > 0;
+	return in_transaction(
+		r, cp_reg_run_text(r, "INSERT INTO downloads (centre, file, description, selection,"
+				   " chosen, created_by, created, status) VALUES (?1, ?2, ?3, ?4, ?5,"
+				   " ?6, ?7, 'pending') ON CONFLICT (centre, file) DO UPDATE SET"
+				   " description = ?3, selection = ?4, chosen = ?5, created_by = ?6,"
+				   " created = ?7, status = 'pending', expires = NULL, sha256 = NULL,"
+				   " bytes = NULL, documents = NULL, left_out = NULL, swept = NULL"
+				   " WHERE status IN ('expired', 'failed')",
+				   "cannot record a download", 7, d->centre, d->file, d->description,
+				   d->selection, d->chosen, d->created_by, d->created));
 }
 
 int cp_download_finish(struct cp_registry *r, const char *centre, const char *file,
@@ -71,12 +85,15 @@ int cp_download_finish(struct cp_registry *r, const char *centre, const char *fi
 	snprintf(b, sizeof(b), "%lld", bytes);
 	snprintf(n, sizeof(n), "%ld", documents);
 	snprintf(l, sizeof(l), "%ld", left_out);
-	return cp_reg_run_text(r, "UPDATE downloads SET status = 'finished', expires = ?3,"
-			       " sha256 = ?4, bytes = CAST(?5 AS INTEGER),"
-			       " documents = CAST(?6 AS INTEGER), left_out = CAST(?7 AS INTEGER)"
-			       " WHERE centre = ?1 AND file = ?2 AND status = 'pending'",
-			       "cannot record a download finished", 7, centre, file, expires, sha256,
-			       b, n, l);
+	if (cp_registry_begin(r) < 0)
+		return -1;
+	return in_transaction(
+		r, cp_reg_run_text(r, "UPDATE downloads SET status = 'finished', expires = ?3,"
+				   " sha256 = ?4, bytes = CAST(?5 AS INTEGER),"
+				   " documents = CAST(?6 AS INTEGER), left_out = CAST(?7 AS INTEGER)"
+				   " WHERE centre = ?1 AND file = ?2 AND status = 'pending'",
+				   "cannot record a download finished", 7, centre, file, expires,
+				   sha256, b, n, l)) < 0 ? -1 : 0;
 }
 
 int cp_download_fail(struct cp_registry *r, const char *centre, const char *file)
