@@ -289,6 +289,7 @@ const char *cp_spool_file_name_refused(const char *name)
 {
 	static const char *const devices[] = { "CON", "PRN", "AUX", "NUL", "COM", "LPT" };
 	size_t n = strlen(name), stem = strcspn(name, ".");
+	struct cp_name_check c;
 
 	if (!*name)
 		return "it is empty";
@@ -296,8 +297,14 @@ const char *cp_spool_file_name_refused(const char *name)
 		return "it is not UTF-8";
 	if (strchr(name, '/') || strchr(name, '\\'))
 		return "it is a path: give a file name";
-	if (cp_utf8_has_control(name))
+	/* the name rule's printable and visible (util/utf8.h), so no name
+	 * hides or reorders what it shows; a letter is not needed */
+	cp_utf8_name_check(name, &c);
+	if (c.first[CP_NAME_CONTROL] || c.first[CP_NAME_FORMAT])
 		return "it has a control or formatting character";
+	if (c.first[CP_NAME_INVISIBLE] || c.first[CP_NAME_UNASSIGNED] ||
+	    c.first[CP_NAME_REPLACEMENT])
+		return "it has an invisible, unassigned or replacement character";
 	if (strpbrk(name, "<>:\"|?*"))
 		return "it has one of < > : \" | ? *";
 	if (name[0] == '.' || name[0] == '-')

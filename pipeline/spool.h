@@ -54,7 +54,8 @@ bool cp_spool_name_ok(const char *s);
 /* The name an operator gives a file that centres download (certpress
  * export --name): a file name, never a path, that every system the file
  * goes to can hold: 1 to 100 characters of UTF-8, no '/' or '\\', no
- * control or formatting character, none of < > : " | ? *, not starting
+ * control, formatting, invisible, unassigned or replacement character (the
+ * name rule's: util/utf8.h), none of < > : " | ? *, not starting
  * with '.' or '-', not ending in a space or '.', not a Windows device name
  * (CON, NUL, COM1...). NULL if it may, else why not. */
 const char *cp_spool_file_name_refused(const char *name);

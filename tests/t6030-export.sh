@@ -102,7 +102,7 @@ check "nothing recorded for what was refused" "[ \$(sql 'select count(*) from do
 # hostile names: refused with a clear message, nothing written anywhere
 n=0
 for name in ../evil /tmp/evil a/b 'a\b' .hidden -rf "" "CON" "lpt1.zip" "x<y" 'a"b' "a|b" "what?" "end." "end " \
-	"$(printf 'new\nline')" "$(printf 'tab\there')" "$(printf 'bidi\xe2\x80\xaeexe.zip')" "$(printf '\xff\xfe')" \
+	"$(printf 'new\nline')" "$(printf 'tab\there')" "$(printf 'bidi\xe2\x80\xaeexe.zip')" "$(printf 'zero\xe2\x80\x8bwidth')" "$(printf '\xff\xfe')" \
 	"$(printf 'x%.0s' $(seq 101))"; do
 	n=$((n + 1))
 	run certpress export --centre C01234 --batch "$b1" --name "$name"
@@ -171,6 +171,16 @@ check "a sweep during an export of the centre leaves its exports (75)" \
 resume
 CERTPRESS_NOW=$((t0 + 60 * 3600)) run certpress sweep
 check "...the next one expires them" "[ $rc = 0 ] && [ ! -e '$z1' ] && [ -f $dl/late.zip ]"
+
+# [export] encrypt = yes: every entry AES-256 with the centre's password,
+# as the nightly zip's
+printf 'centre-secret-42\n' | certpress export-password C01234 2> /dev/null
+sed -i 's/^encrypt *= no/encrypt = yes/' certpress.conf
+check_exit 0 "an export with encryption on" certpress export --centre C01234 --course-run CR-2026-0043 --name secret
+check "...opens with the centre's password (7z t), not without" \
+	"7z t -pcentre-secret-42 $dl/secret.zip > /dev/null && ! 7z t -pwrong $dl/secret.zip > /dev/null 2>&1"
+check "...every entry encrypted" "[ \$(7z l -slt -pcentre-secret-42 $dl/secret.zip | grep -c '^Encrypted = +') = \$(zipinfo -1 $dl/secret.zip | wc -l) ]"
+sed -i 's/^encrypt *= yes/encrypt = no/' certpress.conf
 
 # the registry and the spool agree for the nightly zips
 run "$TOP/tests/tools/invariants" spool
