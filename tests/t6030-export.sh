@@ -172,6 +172,18 @@ resume
 CERTPRESS_NOW=$((t0 + 60 * 3600)) run certpress sweep
 check "...the next one expires them" "[ $rc = 0 ] && [ ! -e '$z1' ] && [ -f $dl/late.zip ]"
 
+# killed while pending, then nothing of its choice is valid any more: the
+# export again refuses and records it failed (not pending for ever)
+r3=$(doc_ref Llywelyn letter)
+pause_at "rename:/stale.zip" certpress export --centre C01234 --ref "$r3" --name stale
+kill -9 "$paused_pid"
+wait "$paused_pid" 2> /dev/null
+paused_pid=
+check "an export killed while built is pending" "[ \"\$(status_of stale.zip)\" = pending ] && [ ! -e $dl/stale.zip ]"
+run certpress revoke "$r3" --reason "issued in error"
+check_exit 65 "...its one document revoked since, the export again" certpress export --centre C01234 --ref "$r3" --name stale
+check "...records it failed" "[ \"\$(status_of stale.zip)\" = failed ] && [ ! -e $dl/stale.zip ]"
+
 # [export] encrypt = yes: every entry AES-256 with the centre's password,
 # as the nightly zip's
 printf 'centre-secret-42\n' | certpress export-password C01234 2> /dev/null

@@ -349,8 +349,17 @@ static int export_locked(struct export *x, const struct cp_download *want)
 				       x->today, count_doc, x) < 0)
 		return CP_EX_IOERR;
 	if (!x->documents) {
+		struct cp_download had;
+
 		cp_error("no valid document of centre %s matches (%ld that are not valid): "
 			 "nothing exported", want->centre, x->left_out);
+		/* one a crash left pending has nothing left to finish with */
+		if (cp_download_find(&x->e->reg, want->centre, want->file, &had) > 0) {
+			if (!strcmp(had.status, "pending") && !strcmp(had.selection, want->selection) &&
+			    !strcmp(had.chosen, want->chosen))
+				cp_download_fail(&x->e->reg, want->centre, want->file);
+			cp_download_release(&had);
+		}
 		return CP_EX_DATAERR;
 	}
 	if ((rc = claim(x, want)))
