@@ -44,6 +44,12 @@ check "...the batch is still the starter's" "grep -q 'started .* by $me\$' out"
 check "...the attempts retry ran are Bob Retrier's" \
 	"[ \$(grep -c '^    [a-z]* *#1 .* by Bob Retrier\$' out) = 4 ] && grep -q '^    validate *#1 .* by $me\$' out"
 
+# notify --by: its attempt is the sender's
+check_exit 0 "set-email for a learner of the first batch" certpress set-email AMS00009824704 new.address@example.org
+check_exit 0 "notify --by" certpress notify --by "Nora Notifier" "$b1"
+run certpress status "$b1"
+check "...its attempt says who sent them" "grep -q '^    notify *#2 .* by Nora Notifier\$' out"
+
 check_exit 64 "run --by with a control character" certpress run --by "$(printf 'a\tb')" three.xml
 check_exit 64 "retry --by empty" certpress retry --by "" "$b3"
 
