@@ -47,25 +47,9 @@ void cp_download_release(struct cp_download *d)
 	memset(d, 0, sizeof(*d));
 }
 
-/* One statement in a transaction of its own (a commit the crash tests'
- * kill points count): 1 if it changed a row, 0 if not, -1. */
-static int in_transaction(struct cp_registry *r, int rc)
-{
-	long changed = cp_reg_changes(r);
-
-	if (rc < 0 || cp_registry_commit(r) < 0) {
-		cp_registry_rollback(r);
-		return -1;
-	}
-	return changed > 0;
-}
-
 int cp_download_begin(struct cp_registry *r, const struct cp_download *d)
 {
-	if (cp_registry_begin(r) < 0)
-		return -1;
-	return in_transaction(
-		r, cp_reg_run_text(r, "INSERT INTO downloads (centre, file, description, selection,"
+	return cp_reg_run_text_alone(r, "INSERT INTO downloads (centre, file, description, selection,"
 				   " chosen, created_by, created, status) VALUES (?1, ?2, ?3, ?4, ?5,"
 				   " ?6, ?7, 'pending') ON CONFLICT (centre, file) DO UPDATE SET"
 				   " description = ?3, selection = ?4, chosen = ?5, created_by = ?6,"
@@ -73,7 +57,7 @@ int cp_download_begin(struct cp_registry *r, const struct cp_download *d)
 				   " bytes = NULL, documents = NULL, left_out = NULL, swept = NULL"
 				   " WHERE status IN ('expired', 'failed')",
 				   "cannot record a download", 7, d->centre, d->file, d->description,
-				   d->selection, d->chosen, d->created_by, d->created));
+				   d->selection, d->chosen, d->created_by, d->created);
 }
 
 int cp_download_finish(struct cp_registry *r, const char *centre, const char *file,
@@ -85,15 +69,12 @@ int cp_download_finish(struct cp_registry *r, const char *centre, const char *fi
 	snprintf(b, sizeof(b), "%lld", bytes);
 	snprintf(n, sizeof(n), "%ld", documents);
 	snprintf(l, sizeof(l), "%ld", left_out);
-	if (cp_registry_begin(r) < 0)
-		return -1;
-	return in_transaction(
-		r, cp_reg_run_text(r, "UPDATE downloads SET status = 'finished', expires = ?3,"
+	return cp_reg_run_text_alone(r, "UPDATE downloads SET status = 'finished', expires = ?3,"
 				   " sha256 = ?4, bytes = CAST(?5 AS INTEGER),"
 				   " documents = CAST(?6 AS INTEGER), left_out = CAST(?7 AS INTEGER)"
 				   " WHERE centre = ?1 AND file = ?2 AND status = 'pending'",
 				   "cannot record a download finished", 7, centre, file, expires,
-				   sha256, b, n, l)) < 0 ? -1 : 0;
+				   sha256, b, n, l) < 0 ? -1 : 0;
 }
 
 int cp_download_fail(struct cp_registry *r, const char *centre, const char *file)
@@ -144,21 +125,22 @@ int cp_downloads_each(struct cp_registry *r, const char *centre,
 	return out;
 }
 
-#define SWEEPABLE \
-	"((status = 'finished' AND expires <= :now) OR (status = 'expired' AND swept IS NULL))"
+/* ?N: now */
+#define SWEEPABLE(N) \
+	"((status = 'finished' AND expires <= ?" #N ") OR (status = 'expired' AND swept IS NULL))"
 
 int cp_downloads_expiring(struct cp_registry *r, const char *now, struct cp_expiring **v,
 			  size_t *n)
 {
 	sqlite3_stmt *st = cp_reg_prepare(r, "SELECT centre, file FROM downloads WHERE "
-					     SWEEPABLE " ORDER BY centre, file");
+					     SWEEPABLE(1) " ORDER BY centre, file");
 	int rc;
 
 	*v = NULL;
 	*n = 0;
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":now"), now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*v = cp_xrealloc(*v, (*n + 1) * sizeof(**v));
 		(*v)[*n].batch = NULL;
@@ -171,47 +153,17 @@ int cp_downloads_expiring(struct cp_registry *r, const char *now, struct cp_expi
 	return 0;
 }
 
-/* One statement on a download's row (:centre, :file, :now): 1 if it
- * changed the row, 0 if the row is no longer as it expects, -1. */
-static int on_row(struct cp_registry *r, const char *sql, const struct cp_expiring *x,
-		  const char *now)
-{
-	sqlite3_stmt *st = cp_reg_prepare(r, sql);
-	int rc;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":centre"), x->centre, -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":file"), x->file, -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":now"), now, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return cp_reg_error(r, "recording a download's sweep");
-	return cp_reg_changes(r) > 0;
-}
-
 int cp_download_claim_expired(struct cp_registry *r, const struct cp_expiring *x,
 			      const char *now)
 {
-	int got;
-
-	if (cp_registry_begin(r) < 0)
-		return -1;
-	got = on_row(r, "UPDATE downloads SET status = 'expired', swept = NULL"
-			" WHERE centre = :centre AND file = :file AND " SWEEPABLE, x, now);
-	if (got < 0 || cp_registry_commit(r) < 0) {
-		cp_registry_rollback(r);
-		return -1;
-	}
-	return got;
+	return cp_reg_run_text_alone(r, "UPDATE downloads SET status = 'expired', swept = NULL"
+				     " WHERE centre = ?1 AND file = ?2 AND " SWEEPABLE(3),
+				     "claiming a download to sweep", 3, x->centre, x->file, now);
 }
 
 int cp_download_swept(struct cp_registry *r, const struct cp_expiring *x, const char *now)
 {
-	return on_row(r, "UPDATE downloads SET swept = :now WHERE centre = :centre"
-			 " AND file = :file AND status = 'expired' AND swept IS NULL", x,
-		      now) < 0 ? -1 : 0;
+	return cp_reg_run_text(r, "UPDATE downloads SET swept = ?3 WHERE centre = ?1"
+			       " AND file = ?2 AND status = 'expired' AND swept IS NULL",
+			       "recording a download swept", 3, x->centre, x->file, now);
 }
