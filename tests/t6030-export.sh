@@ -194,6 +194,19 @@ check "...opens with the centre's password (7z t), not without" \
 check "...every entry encrypted" "[ \$(7z l -slt -pcentre-secret-42 $dl/secret.zip | grep -c '^Encrypted = +') = \$(zipinfo -1 $dl/secret.zip | wc -l) ]"
 sed -i 's/^encrypt *= yes/encrypt = no/' certpress.conf
 
+# a replacement, once a print file carried it: its copy from spool/reprints,
+# the original it supersedes left out
+orig=$(doc_ref Llywelyn transcript)
+check_exit 0 "a reprint" certpress reprint "$orig" --reason "damaged in the post"
+new=$(head -1 out)
+printf 'OT0003|Owain|Other|\n' | results_file other2.xml OTHER2 "Other College"
+check_exit 0 "...carried by the next batch's print file" certpress run other2.xml
+check_exit 0 "export --ref of the original and its replacement" \
+	certpress export --centre C01234 --ref "$orig" --ref "$new" --name replaced
+check "...holds the replacement alone, its copy the one reprint made" \
+	"[ \"\$(entry_refs $dl/replaced.zip)\" = $new ] && unzip -p $dl/replaced.zip transcripts/$new.pdf | cmp - spool/reprints/digital/$new.pdf"
+check "...README says the original was superseded" "unzip -p $dl/replaced.zip README.txt | grep -q '^  $orig  transcript *superseded\$'"
+
 # the registry and the spool agree for the nightly zips
 run "$TOP/tests/tools/invariants" spool
 check "the invariants hold" "[ $rc = 0 ]"
