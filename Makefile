@@ -260,7 +260,7 @@ soak: deps
 # Every stage timed on generated batches (BENCH_SIZES=1000,10000 by
 # default); PEERS=1 also installs and runs Apache FOP and WeasyPrint.
 bench: deps
-	$(MAKE) -s deps DEB_PKGS="gnuplot-nox p7zip-full wrk nginx curl $(if $(filter 1,$(PEERS)),fop weasyprint default-jdk-headless qrencode)"
+	$(MAKE) -s deps DEB_PKGS="gnuplot-nox p7zip-full zip wrk nginx curl $(if $(filter 1,$(PEERS)),fop weasyprint default-jdk-headless qrencode)"
 	$(MAKE) all
 	B=$(B) PEERS=$(PEERS) bench/bench.sh
 

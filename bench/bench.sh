@@ -255,6 +255,17 @@ CONF
 	echo "| $n | pack | 1 | MB written $((bytes >> 20)) | | | $(awk -v b="$bytes" -v s="$med" 'BEGIN { printf "%.0f MB", b / 1048576 / s }') | $(awk -v b="$bytes" -v s="$cpu" 'BEGIN { printf "%.0f MB", b / 1048576 / s }') | |" >> "$OUT"
 	snapshot packed
 
+	# an export on demand of the whole batch (issue 19: certpress export, the
+	# nightly zip's code), beside plain zip storing the same digital copies
+	measure "restore packed" "$BIN/certpress" -q export --centre C09999 --batch "$batch" --name bench
+	row "$n" "certpress export --batch" 1 documents "$docs"
+	unzip -tqq "spool/downloads/C09999/bench.zip" > /dev/null 2>&1 ||
+		echo "$n learners: the export's zip fails unzip -t" >> "$WORK/checks"
+	plainzip() { discard "$WORK/plain.zip"; }
+	measure plainzip zip -q -0 -r "$WORK/plain.zip" "spool/batches/$batch/digital"
+	row "$n" "zip -0 -r of the same digital copies" 1 documents "$docs"
+	restore packed
+
 	mkdir -p smtp
 	/usr/bin/python3 "$TOP/tests/tools/smtpd.py" "$dir/smtp" > smtpd.log 2>&1 &
 	smtpd=$!

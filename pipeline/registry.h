@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#define CP_REGISTRY_VERSION 10
+#define CP_REGISTRY_VERSION 12
 #define CP_REGISTRY_NCACHED 8
 
 struct sqlite3;
@@ -59,5 +59,6 @@ void cp_registry_rollback(struct cp_registry *r);
 #include "registry/approvals.h"     /* who approved or held a batch */
 #include "registry/changes.h"       /* who revoked or superseded a document */
 #include "registry/units.h"         /* award units, digests, what publish reads */
+#include "registry/downloads.h"     /* exports on demand, the downloads list */
 
 #endif

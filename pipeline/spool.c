@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include "util/atomic.h"
 #include "util/msg.h"
 #include "util/xalloc.h"
+#include "util/utf8.h"
 #include "util/banned.h"
 
 void cp_spool_names(struct cp_spool *s, const struct cp_conf *conf)
@@ -28,6 +30,7 @@ void cp_spool_names(struct cp_spool *s, const struct cp_conf *conf)
 	s->exports = cp_xasprintf("%s/exports", s->root);
 	s->print = cp_xasprintf("%s/print", s->root);
 	s->reprints = cp_xasprintf("%s/reprints", s->root);
+	s->downloads = cp_xasprintf("%s/downloads", s->root);
 	if (strncmp(conf->mail_transport, "file:", 5) == 0)
 		s->outbox = cp_xstrdup(conf->mail_transport + 5);
 }
@@ -48,7 +51,7 @@ int cp_spool_open(struct cp_spool *s, const struct cp_conf *conf)
 void cp_spool_check_modes(const struct cp_spool *s)
 {
 	const char *dirs[] = { s->root, s->inbox, s->failed, s->batches, s->exports, s->print,
-			       s->reprints, s->outbox };
+			       s->reprints, s->downloads, s->outbox };
 
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++) {
 		struct stat st;
@@ -68,6 +71,7 @@ void cp_spool_release(struct cp_spool *s)
 	free(s->exports);
 	free(s->print);
 	free(s->reprints);
+	free(s->downloads);
 	free(s->outbox);
 	memset(s, 0, sizeof(*s));
 }
@@ -279,6 +283,42 @@ int cp_batch_lock_probe(const char *dir, int *keep)
 	else
 		close(fd);
 	return 0;
+}
+
+const char *cp_spool_file_name_refused(const char *name)
+{
+	static const char *const devices[] = { "CON", "PRN", "AUX", "NUL", "COM", "LPT" };
+	size_t n = strlen(name), stem = strcspn(name, ".");
+	struct cp_name_check c;
+
+	if (!*name)
+		return "it is empty";
+	if (!cp_utf8_valid(name, n))
+		return "it is not UTF-8";
+	if (strchr(name, '/') || strchr(name, '\\'))
+		return "it is a path: give a file name";
+	/* the name rule's printable and visible (util/utf8.h), so no name
+	 * hides or reorders what it shows; a letter is not needed */
+	cp_utf8_name_check(name, &c);
+	if (c.first[CP_NAME_CONTROL] || c.first[CP_NAME_FORMAT])
+		return "it has a control or formatting character";
+	if (c.first[CP_NAME_INVISIBLE] || c.first[CP_NAME_UNASSIGNED] ||
+	    c.first[CP_NAME_REPLACEMENT])
+		return "it has an invisible, unassigned or replacement character";
+	if (strpbrk(name, "<>:\"|?*"))
+		return "it has one of < > : \" | ? *";
+	if (name[0] == '.' || name[0] == '-')
+		return "it starts with '.' or '-'";
+	if (name[n - 1] == ' ' || name[n - 1] == '.')
+		return "it ends in a space or '.'";
+	if (cp_utf8_length(name) > 100)
+		return "it is longer than 100 characters";
+	for (size_t i = 0; i < sizeof(devices) / sizeof(*devices); i++)
+		if ((stem == 3 && !strncasecmp(name, devices[i], 3)) ||
+		    (stem == 4 && i >= 4 && !strncasecmp(name, devices[i], 3) && name[3] >= '0' &&
+		     name[3] <= '9'))
+			return "it is a device name on Windows";
+	return NULL;
 }
 
 bool cp_spool_name_ok(const char *s)

@@ -14,6 +14,7 @@
 struct cp_spool {
 	char *root, *inbox, *failed, *batches, *exports, *print;
 	char *reprints; /* replacement copies made by certpress reprint */
+	char *downloads; /* exports made on demand, a folder per centre (made on use) */
 	char *outbox; /* the file: transport's folder, or NULL for SMTP */
 };
 
@@ -50,6 +51,14 @@ bool cp_spool_in_inbox(const struct cp_spool *s, const char *path);
  * results schema's id pattern ([A-Za-z0-9][A-Za-z0-9_-]{0,39}), checked
  * again wherever a path is built from one. */
 bool cp_spool_name_ok(const char *s);
+/* The name an operator gives a file that centres download (certpress
+ * export --name): a file name, never a path, that every system the file
+ * goes to can hold: 1 to 100 characters of UTF-8, no '/' or '\\', no
+ * control, formatting, invisible, unassigned or replacement character (the
+ * name rule's: util/utf8.h), none of < > : " | ? *, not starting
+ * with '.' or '-', not ending in a space or '.', not a Windows device name
+ * (CON, NUL, COM1...). NULL if it may, else why not. */
+const char *cp_spool_file_name_refused(const char *name);
 void cp_batch_id_format(char id[CP_BATCH_ID_MAX], time_t t, int seq);
 bool cp_batch_id_valid(const char *id);
 

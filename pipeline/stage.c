@@ -13,6 +13,7 @@
 #include "util/exitcode.h"
 #include "util/msg.h"
 #include "util/xalloc.h"
+#include "who.h"
 #include "util/banned.h"
 
 #ifndef CP_LIBEXECDIR
@@ -136,7 +137,10 @@ static int ready(struct cp_stage *s, const char *output, const char *input, cons
 
 static int begin(struct cp_stage *s)
 {
-	if (cp_registry_stage_start(&s->reg, s->batch, s->name, &s->attempt) < 0)
+	char by[CP_WHO_SIZE];
+
+	cp_who_stage(by, sizeof(by));
+	if (cp_registry_stage_start(&s->reg, s->batch, s->name, by, &s->attempt) < 0)
 		return CP_EX_IOERR;
 	cp_atomic_sweep_tree(s->dir);
 	return 0;

@@ -19,12 +19,12 @@ const struct cp_cmdline cp_approve_line = { "approve", "BATCH", opts, NULL, 1, 1
 int cp_cmd_approve(int argc, char **argv, const char *config)
 {
 	struct approve_args a = { NULL };
-	char by[4 * CP_CMD_WHO_MAX + 1];
+	char by[CP_WHO_SIZE];
 	int first, rc;
 
 	if ((rc = cp_cmd_args(&cp_approve_line, argc, argv, &a, &first)) != CP_CMD_GO)
 		return rc;
-	if ((rc = cp_cmd_who(a.by, by, sizeof(by))))
+	if ((rc = cp_who(a.by, by, sizeof(by))))
 		return rc;
 	return cp_cmd_decide(config, argv[first], "approved", by, NULL);
 }

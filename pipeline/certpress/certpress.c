@@ -24,6 +24,8 @@ static const struct cp_cmd commands[] = {
 	{ cp_cmd_search, &cp_search_line },
 	{ cp_cmd_reprint, &cp_reprint_line },
 	{ cp_cmd_revoke, &cp_revoke_line },
+	{ cp_cmd_export, &cp_export_line },
+	{ cp_cmd_downloads, &cp_downloads_line },
 	{ cp_cmd_sweep, &cp_sweep_line },
 	{ cp_cmd_export_password, &cp_export_password_line },
 	{ cp_cmd_keygen, &cp_keygen_line },
@@ -52,15 +54,15 @@ static void usage(FILE *f)
 	      "not valid (not-issued, expired, superseded, revoked or unknown) or not\n"
 	      "genuine, show: unknown, search: nothing found, status --stuck: a batch\n"
 	      "is stuck; 64 usage; 65 refused (reprint of a revoked or superseded\n"
-	      "document, a results file, an address set-email cannot record); 66 no\n"
-	      "such document or learner; 69 the mail server cannot be reached (run,\n"
-	      "retry, notify: the batch waits at notify), or the time-stamp authority;\n"
-	      "70 internal error; 73 an output cannot be created; 74 I/O error (a full\n"
-	      "disk, a file too large, a broken pipe); 75 the registry is busy, a batch\n"
-	      "locked, awaiting approval or held, a stage killed (retry resumes it), or\n"
-	      "sweep left a batch being worked on; 78 configuration (including the key\n"
-	      "file and the signing key). run and retry: the worst of their batches'\n"
-	      "codes.\n",
+	      "document, a results file, an address set-email cannot record, an\n"
+	      "export's name or choice); 66 no such document or learner; 69 the mail\n"
+	      "server cannot be reached (run, retry, notify: the batch waits at\n"
+	      "notify), or the time-stamp authority; 70 internal error; 73 an output\n"
+	      "cannot be created; 74 I/O error (a full disk, a file too large, a broken\n"
+	      "pipe); 75 the registry is busy, a batch locked, awaiting approval or\n"
+	      "held, a stage killed (retry resumes it), or sweep left a batch or centre\n"
+	      "being worked on; 78 configuration (including the key file and the\n"
+	      "signing key). run and retry: the worst of their batches' codes.\n",
 	      f);
 }
 

@@ -27,7 +27,7 @@ int cp_change_args(const struct cp_cmdline *c, int argc, char **argv, struct cp_
 		return CP_EX_USAGE;
 	}
 	a->ref = argv[first];
-	if ((rc = cp_cmd_who(a->by_typed, a->by, sizeof(a->by))))
+	if ((rc = cp_who(a->by_typed, a->by, sizeof(a->by))))
 		return rc;
 	return CP_CMD_GO;
 }

@@ -17,7 +17,7 @@ struct cp_change_args {
 	const char *reason;
 	const char *by_typed; /* --by, else NULL */
 	const char *ref;      /* the operand */
-	char by[4 * CP_CMD_WHO_MAX + 1]; /* who: --by, else the login name */
+	char by[CP_WHO_SIZE]; /* who: --by, else the login name */
 	bool award;           /* revoke: every document of the award */
 	bool in_error;        /* revoke: the public category "issued in error" */
 };

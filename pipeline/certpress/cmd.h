@@ -15,6 +15,7 @@
 #include "ref.h"
 #include "registry.h"
 #include "spool.h"
+#include "who.h" /* cp_who: --by, else the login name */
 
 struct cp_cmd {
 	int (*run)(int argc, char **argv, const char *config);
@@ -38,6 +39,8 @@ int cp_cmd_notify(int argc, char **argv, const char *config);
 int cp_cmd_approve(int argc, char **argv, const char *config);
 int cp_cmd_hold(int argc, char **argv, const char *config);
 int cp_cmd_publish(int argc, char **argv, const char *config);
+int cp_cmd_export(int argc, char **argv, const char *config);
+int cp_cmd_downloads(int argc, char **argv, const char *config);
 /* keygen --signing (keygen_signing.c), verify --file PDF (verify_file.c) */
 int cp_cmd_keygen_signing(const char *config);
 int cp_cmd_verify_file(const char *pdf, const char *config);
@@ -45,7 +48,8 @@ int cp_cmd_verify_file(const char *pdf, const char *config);
 extern const struct cp_cmdline cp_keygen_line, cp_verify_line, cp_show_line, cp_search_line,
 	cp_reprint_line, cp_revoke_line, cp_sweep_line, cp_run_line, cp_retry_line,
 	cp_status_line, cp_receipt_line, cp_export_password_line, cp_set_email_line,
-	cp_notify_line, cp_approve_line, cp_hold_line, cp_publish_line;
+	cp_notify_line, cp_approve_line, cp_hold_line, cp_publish_line, cp_export_line,
+	cp_downloads_line;
 
 /* Parse a subcommand's arguments by its command line into args (the
  * struct its table's offsets are of): CP_CMD_GO with *first the index of
@@ -112,10 +116,4 @@ int cp_fill_old_batches(struct cp_cmd_env *e);
 int cp_cmd_reference(struct cp_cmd_env *e, const char *typed, char out[CP_REF_LEN + 1]);
 /* A --reason text: non-empty, at most 500 characters, no control characters. */
 bool cp_cmd_reason_ok(const char *reason);
-/* Who does what a command records (who.c): --by's value by if not NULL,
- * else the login name (else the account's name, else "uid N"), into out
- * of n bytes. 0, or 64 with a message when by is empty, longer than
- * CP_CMD_WHO_MAX characters or has a control character. */
-#define CP_CMD_WHO_MAX 100
-int cp_cmd_who(const char *by, char *out, size_t n);
 #endif

@@ -21,14 +21,14 @@ const struct cp_cmdline cp_hold_line = { "hold", "BATCH", opts, NULL, 1, 1, 0 };
 int cp_cmd_hold(int argc, char **argv, const char *config)
 {
 	struct hold_args a = { NULL, NULL };
-	char by[4 * CP_CMD_WHO_MAX + 1];
+	char by[CP_WHO_SIZE];
 	int first, rc;
 
 	if ((rc = cp_cmd_args(&cp_hold_line, argc, argv, &a, &first)) != CP_CMD_GO)
 		return rc;
 	if (!cp_cmd_reason_ok(a.reason))
 		return cp_cmd_usage(&cp_hold_line);
-	if ((rc = cp_cmd_who(a.by, by, sizeof(by))))
+	if ((rc = cp_who(a.by, by, sizeof(by))))
 		return rc;
 	return cp_cmd_decide(config, argv[first], "held", by, a.reason);
 }

@@ -15,7 +15,16 @@
 #include "stage.h"
 #include "util/banned.h"
 
-static const struct cp_opt opts[] = { CP_OPT_HELP_ROW, CP_OPTS_END };
+struct notify_args {
+	const char *by;
+};
+
+static const struct cp_opt opts[] = {
+	CP_OPT_VALUE_OF(struct notify_args, by, "by", "USER",
+			"who sends them (else the login name)"),
+	CP_OPT_HELP_ROW,
+	CP_OPTS_END,
+};
 const struct cp_cmdline cp_notify_line = { "notify", NULL, opts, "BATCH", 1, 1, 0 };
 
 static int notify_locked(struct cp_cmd_env *e, const char *config, const struct cp_spool *spool,
@@ -43,11 +52,16 @@ int cp_cmd_notify(int argc, char **argv, const char *config)
 {
 	struct cp_cmd_env e = { 0 };
 	char batch[CP_BATCH_ID_MAX], *dir = NULL;
-	int rc, first, fd = -1, none = 0;
+	struct notify_args a = { NULL };
+	char by[CP_WHO_SIZE];
+	int rc, first, fd = -1;
 
 	cp_cli_ignore_pipe_signals();
-	if ((rc = cp_cmd_args(&cp_notify_line, argc, argv, &none, &first)) != CP_CMD_GO)
+	if ((rc = cp_cmd_args(&cp_notify_line, argc, argv, &a, &first)) != CP_CMD_GO)
 		return rc;
+	if ((rc = cp_who(a.by, by, sizeof(by))))
+		return rc;
+	cp_who_pass(a.by); /* the stage's attempt records it */
 	if (!(rc = cp_cmd_batch_locked(&e, config, argv[first], "left to it", batch, &dir,
 				       &fd)))
 		rc = notify_locked(&e, config, &e.spool, batch, dir, fd);

@@ -133,7 +133,7 @@ int cp_cmd_receipt(int argc, char **argv, const char *config)
 {
 	struct receipt_args a = { NULL, NULL, NULL, NULL };
 	struct cp_cmd_env e = { 0 };
-	char stamp[32], received[11], by[4 * CP_CMD_WHO_MAX + 1];
+	char stamp[32], received[11], by[CP_WHO_SIZE];
 	const char *batch, *centre;
 	int first, rc, got;
 
@@ -142,7 +142,7 @@ int cp_cmd_receipt(int argc, char **argv, const char *config)
 	if ((a.note && !cp_cmd_reason_ok(a.note)) ||
 	    (a.course_run && !cp_cmd_reason_ok(a.course_run)))
 		return cp_cmd_usage(&cp_receipt_line);
-	if ((rc = cp_cmd_who(a.by, by, sizeof(by))) || (rc = received_date(a.date, received)))
+	if ((rc = cp_who(a.by, by, sizeof(by))) || (rc = received_date(a.date, received)))
 		return rc;
 	batch = argv[first];
 	centre = argv[first + 1];

@@ -20,12 +20,14 @@
 #include "util/banned.h"
 
 struct retry_args {
-	const char *from;
+	const char *from, *by;
 };
 
 static const struct cp_opt opts[] = {
 	CP_OPT_VALUE_OF(struct retry_args, from, "from", "STAGE",
 			"make this stage's output and the later ones again"),
+	CP_OPT_VALUE_OF(struct retry_args, by, "by", "USER",
+			"who retries it (else the login name)"),
 	CP_OPT_HELP_ROW,
 	CP_OPTS_END,
 };
@@ -80,7 +82,8 @@ out:
 
 int cp_cmd_retry(int argc, char **argv, const char *config)
 {
-	struct retry_args a = { NULL };
+	struct retry_args a = { NULL, NULL };
+	char by[CP_WHO_SIZE];
 	struct cp_cmd_env e = { 0 };
 	char batch[CP_BATCH_ID_MAX], *dir = NULL;
 	int rc, arg, first, fd = -1;
@@ -88,6 +91,9 @@ int cp_cmd_retry(int argc, char **argv, const char *config)
 	cp_cli_ignore_pipe_signals();
 	if ((rc = cp_cmd_args(&cp_retry_line, argc, argv, &a, &arg)) != CP_CMD_GO)
 		return rc;
+	if ((rc = cp_who(a.by, by, sizeof(by))))
+		return rc;
+	cp_who_pass(a.by); /* each stage attempt records it */
 	first = -1;
 	for (int i = 1; a.from && i < CP_NSTAGES; i++)
 		if (!strcmp(a.from, cp_stage_names[i]))

@@ -25,10 +25,13 @@
 
 struct run_args {
 	bool json;
+	const char *by;
 };
 
 static const struct cp_opt opts[] = {
 	CP_OPT_FLAG_OF(struct run_args, json, "json", "the summary in JSON, for scripts"),
+	CP_OPT_VALUE_OF(struct run_args, by, "by", "USER",
+			"who starts the batches (else the login name)"),
 	CP_OPT_HELP_ROW,
 	CP_OPTS_END,
 };
@@ -204,7 +207,8 @@ static void free_list(char **v, size_t n)
 
 int cp_cmd_run(int argc, char **argv, const char *config)
 {
-	struct run_args a = { false };
+	struct run_args a = { false, NULL };
+	char by[CP_WHO_SIZE];
 	struct cp_cmd_env e = { 0 };
 	struct cp_summary sum;
 	char **files = NULL, **before = NULL;
@@ -215,6 +219,9 @@ int cp_cmd_run(int argc, char **argv, const char *config)
 	cp_cli_ignore_pipe_signals(); /* a closed log pipe must not stop a run mid-batch */
 	if ((rc = cp_cmd_args(&cp_run_line, argc, argv, &a, &first)) != CP_CMD_GO)
 		return rc;
+	if ((rc = cp_who(a.by, by, sizeof(by))))
+		return rc;
+	cp_who_pass(a.by); /* each batch and stage attempt records it */
 	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)) || (rc = cp_cmd_spool(&e)))
 		goto out;
 	cp_spool_check_modes(&e.spool);

@@ -130,7 +130,7 @@ int cp_cmd_set_email(int argc, char **argv, const char *config)
 	struct set_email_args a = { NULL };
 	struct cp_cmd_env e = { 0 };
 	struct cp_spool spool = { 0 };
-	char by[4 * CP_CMD_WHO_MAX + 1];
+	char by[CP_WHO_SIZE];
 	const char *enrolment, *address;
 	int first, rc;
 
@@ -147,7 +147,7 @@ int cp_cmd_set_email(int argc, char **argv, const char *config)
 			 " recorded", enrolment);
 		return CP_EX_DATAERR;
 	}
-	if ((rc = cp_cmd_who(a.by, by, sizeof(by))))
+	if ((rc = cp_who(a.by, by, sizeof(by))))
 		return rc;
 	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)))
 		goto out;

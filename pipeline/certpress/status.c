@@ -153,6 +153,7 @@ static void list_row(struct listing *l, const struct cp_batch_row *b)
 		cp_json_field(stdout, &f, "status", w);
 		printf(",\"stuck\":%s", stuck ? "true" : "false");
 		cp_json_field(stdout, &f, "started", str(b->created));
+		cp_json_field(stdout, &f, "started_by", b->started_by);
 		cp_json_field(stdout, &f, "finished", strcmp(w, "done") ? NULL : str(b->finished));
 		cp_json_field(stdout, &f, "results", str(b->results_name));
 		cp_json_field(stdout, &f, "type", type);
@@ -161,11 +162,12 @@ static void list_row(struct listing *l, const struct cp_batch_row *b)
 		putchar('}');
 	} else {
 		if (l->first)
-			printf("%-20s %-30s %-20s %-20s %-22s %-22s %s\n", "BATCH", "STATUS",
+			printf("%-20s %-30s %-20s %-20s %-22s %-22s %-30s %s\n", "BATCH", "STATUS",
 			       "STARTED", "FINISHED", "RECORDS (ok/rej/held)",
-			       "EMAILS (sent/def/fail)", "TYPE");
-		printf("%-20s %-30s %-20s %-20s %-22s %-22s %s\n", b->id, w, str(b->created),
-		       strcmp(w, "done") ? "-" : str(b->finished), rec, mail, type);
+			       "EMAILS (sent/def/fail)", "TYPE", "STARTED BY");
+		printf("%-20s %-30s %-20s %-20s %-22s %-22s %-30s %s\n", b->id, w, str(b->created),
+		       strcmp(w, "done") ? "-" : str(b->finished), rec, mail, type,
+		       b->started_by ? b->started_by : "-");
 	}
 	l->first = 0;
 	free(w);
@@ -287,14 +289,15 @@ static int detail_header(struct cp_cmd_env *e, const struct cp_spool *spool, con
 		cp_json_field(stdout, &f, "status", w);
 		printf(",\"stuck\":%s", stuck ? "true" : "false");
 		cp_json_field(stdout, &f, "started", str(b.created));
+		cp_json_field(stdout, &f, "started_by", b.started_by);
 		cp_json_field(stdout, &f, "results", str(b.results_name));
 		cp_json_field(stdout, &f, "reason", b.reason);
 		putchar(',');
 		cp_summary_json_counts(stdout, c);
 		printf(",\"emails_not_notifiable\":%ld", c->not_notifiable);
 	} else {
-		printf("batch %s: %s\n  results file %s, started %s\n", batch, w,
-		       str(b.results_name), str(b.created));
+		printf("batch %s: %s\n  results file %s, started %s by %s\n", batch, w,
+		       str(b.results_name), str(b.created), b.started_by ? b.started_by : "-");
 		if (b.reason)
 			printf("  reason: %s\n", b.reason);
 		printf("  learners: %ld accepted, %ld rejected, %ld held; %ld documents issued\n",
@@ -324,11 +327,13 @@ static int stage_row(void *ctx, const struct cp_stage_run_row *r)
 		cp_json_field(stdout, &f, "started", r->started);
 		cp_json_field(stdout, &f, "finished", r->finished);
 		cp_json_field(stdout, &f, "outcome", r->outcome);
+		cp_json_field(stdout, &f, "by", *r->by ? r->by : NULL);
 		printf(",\"exit\":%s,\"counts\":%s}", *r->exit_code ? r->exit_code : "null",
 		       *r->counts ? r->counts : "null");
 	} else {
-		printf("    %-8s #%d %s .. %-20s %-7s exit %-3s %s\n", r->stage, r->attempt,
-		       r->started, r->finished, r->outcome, r->exit_code, r->counts);
+		printf("    %-8s #%d %s .. %-20s %-7s exit %-3s %s by %s\n", r->stage, r->attempt,
+		       r->started, r->finished, r->outcome, r->exit_code, r->counts,
+		       *r->by ? r->by : "-");
 	}
 	p->first = 0;
 	return 0;

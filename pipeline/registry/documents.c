@@ -414,3 +414,53 @@ int cp_documents_publish_chosen(struct cp_registry *r)
 	}
 	return cp_registry_commit(r);
 }
+
+/* An export's choice (documents.h). STATUS_SQL's ? is ?1 (today); the rest
+ * are numbered after it. */
+static const char selected_sql[] =
+	"SELECT " FIELDS ", r.original, a.batch_id, " STATUS_SQL ", r.replacement IS NOT NULL"
+	" FROM documents d JOIN awards a ON a.id = d.award_id"
+	" LEFT JOIN reprints r ON r.replacement = d.reference"
+	" WHERE a.centre = ?2 AND CASE ?3"
+	" WHEN 'batch' THEN a.batch_id = ?4"
+	" WHEN 'course-run' THEN a.course_run = ?4"
+	" WHEN 'awarded' THEN a.awarded BETWEEN substr(?4, 1, 10) AND substr(?4, 12, 10)"
+	" WHEN 'references' THEN instr(' ' || ?4 || ' ', ' ' || d.reference || ' ') > 0"
+	" ELSE 0 END" PRINT_ORDER ", d.issue";
+
+int cp_documents_selected_each(struct cp_registry *r, const char *centre,
+			       const char *selection, const char *chosen, const char *today,
+			       int (*fn)(void *ctx, const struct cp_selected_doc *s), void *ctx)
+{
+	sqlite3_stmt *st = cp_reg_prepare(r, selected_sql);
+	int rc = SQLITE_DONE, out = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, today, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, centre, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, selection, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, chosen, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *c[22];
+		struct cp_selected_doc x;
+
+		for (int i = 0; i < 22; i++)
+			c[i] = cp_reg_col(st, i);
+		x.d = (struct cp_batch_doc){
+			c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10],
+			c[11], c[12], c[13], c[14], c[15], c[16], c[17], c[18], NULL,
+		};
+		x.batch = c[19];
+		x.status = c[20];
+		x.replacement = sqlite3_column_int(st, 21) != 0;
+		if (fn(ctx, &x) < 0) {
+			out = -1;
+			break;
+		}
+	}
+	if (!out && rc != SQLITE_DONE)
+		out = cp_reg_error(r, "reading the documents chosen");
+	sqlite3_finalize(st);
+	return out;
+}

@@ -116,4 +116,20 @@ long cp_documents_left_out(struct cp_registry *r, const char *batch,
  * verify calls them valid. */
 int cp_documents_publish_chosen(struct cp_registry *r);
 
+/* What an export on demand chooses (certpress export): the centre's
+ * documents of a batch's awards (selection "batch", chosen the id), of
+ * references (chosen: space-separated, normalised), of a course run, or of
+ * awards made between two dates ("FROM TO", YYYY-MM-DD, inclusive). */
+struct cp_selected_doc {
+	struct cp_batch_doc d;
+	const char *status; /* a card's: valid, not-issued, expired, superseded, revoked */
+	const char *batch;  /* the batch whose folder has its digital copy (an original) */
+	bool replacement;   /* a reprint's: its digital copy is in spool/reprints/ */
+};
+/* Each of them, every issue, in print order then issue, its status as of
+ * today (YYYY-MM-DD). The callback's -1 stops the walk. 0 or -1. */
+int cp_documents_selected_each(struct cp_registry *r, const char *centre,
+			       const char *selection, const char *chosen, const char *today,
+			       int (*fn)(void *ctx, const struct cp_selected_doc *s), void *ctx);
+
 #endif

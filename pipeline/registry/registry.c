@@ -107,27 +107,54 @@ int cp_reg_scalar(struct cp_registry *r, const char *sql, const char *a1, const 
 	return 0;
 }
 
-int cp_reg_run_text(struct cp_registry *r, const char *sql, const char *what, int n, ...)
+static int run_text(struct cp_registry *r, const char *sql, const char *what, int n, va_list ap)
 {
 	sqlite3_stmt *st = cp_reg_prepare(r, sql);
-	va_list ap;
 	int rc;
 
 	if (!st)
 		return -1;
-	va_start(ap, n);
 	for (int i = 1; i <= n; i++) {
 		const char *v = va_arg(ap, const char *);
 
 		if (v)
 			sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
 	}
-	va_end(ap);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return cp_reg_error(r, what);
 	return 0;
+}
+
+int cp_reg_run_text(struct cp_registry *r, const char *sql, const char *what, int n, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, n);
+	rc = run_text(r, sql, what, n, ap);
+	va_end(ap);
+	return rc;
+}
+
+int cp_reg_run_text_alone(struct cp_registry *r, const char *sql, const char *what, int n, ...)
+{
+	va_list ap;
+	long changed;
+	int rc;
+
+	if (cp_registry_begin(r) < 0)
+		return -1;
+	va_start(ap, n);
+	rc = run_text(r, sql, what, n, ap);
+	va_end(ap);
+	changed = cp_reg_changes(r);
+	if (rc < 0 || cp_registry_commit(r) < 0) {
+		cp_registry_rollback(r);
+		return -1;
+	}
+	return changed > 0;
 }
 
 long cp_reg_changes(struct cp_registry *r)

@@ -231,6 +231,42 @@ static const char *const migrations[] = {
 	"CREATE INDEX IF NOT EXISTS documents_by_serial ON documents (serial, issue);"
 	"CREATE TABLE IF NOT EXISTS fill_pending (batch_id TEXT PRIMARY KEY) STRICT;"
 	"INSERT OR IGNORE INTO fill_pending SELECT DISTINCT batch_id FROM awards;",
+	/* 10 -> 11 (issue 19): who started a batch (certpress run --by, else
+	 * the login name) and who ran each stage attempt; tables of their own,
+	 * not columns, so that a registry made older by lowering its version
+	 * migrates again */
+	"CREATE TABLE IF NOT EXISTS batch_users ("
+	"  batch_id TEXT PRIMARY KEY REFERENCES batches(id),"
+	"  started_by TEXT NOT NULL"
+	") STRICT;"
+	"CREATE TABLE IF NOT EXISTS stage_run_users ("
+	"  batch_id TEXT NOT NULL,"
+	"  stage TEXT NOT NULL,"
+	"  attempt INTEGER NOT NULL,"
+	"  run_by TEXT NOT NULL,"
+	"  PRIMARY KEY (batch_id, stage, attempt)"
+	") STRICT;",
+	/* 11 -> 12 (issue 19): exports made on demand (certpress export): a
+	 * centre's zip of the documents chosen, under the name given, what was
+	 * chosen kept so that running it again finishes one a crash stopped */
+	"CREATE TABLE IF NOT EXISTS downloads ("
+	"  centre TEXT NOT NULL,"
+	"  file TEXT NOT NULL,"
+	"  description TEXT,"
+	"  selection TEXT NOT NULL CHECK (selection IN"
+	"    ('batch','references','course-run','awarded')),"
+	"  chosen TEXT NOT NULL,"
+	"  created_by TEXT NOT NULL,"
+	"  created TEXT NOT NULL,"
+	"  expires TEXT,"
+	"  status TEXT NOT NULL CHECK (status IN ('pending','finished','expired','failed')),"
+	"  documents INTEGER,"
+	"  left_out INTEGER,"
+	"  sha256 TEXT,"
+	"  bytes INTEGER,"
+	"  swept TEXT,"
+	"  PRIMARY KEY (centre, file)"
+	") STRICT;",
 };
 _Static_assert(sizeof(migrations) / sizeof(*migrations) == CP_REGISTRY_VERSION,
 	       "one migration per schema version");

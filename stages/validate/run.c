@@ -23,6 +23,7 @@
 #include "util/utf8.h"
 #include "util/xalloc.h"
 #include "util/xml.h"
+#include "who.h"
 #include "util/banned.h"
 
 struct validate {
@@ -490,8 +491,11 @@ static void set_batch(struct validate *v, const char *id)
 /* A new attempt on the batch: those that died before finishing failed. */
 static int begin_attempt(struct validate *v)
 {
+	char by[CP_WHO_SIZE];
+
+	cp_who_stage(by, sizeof(by));
 	cp_registry_stage_close_running(&v->reg, v->batch, "validate", CP_EX_SOFTWARE);
-	if (cp_registry_stage_start(&v->reg, v->batch, "validate", &v->attempt) < 0)
+	if (cp_registry_stage_start(&v->reg, v->batch, "validate", by, &v->attempt) < 0)
 		return CP_EX_IOERR;
 	return 0;
 }
@@ -541,10 +545,11 @@ static int resume(struct validate *v, const char *arg)
 static int claim(struct validate *v, const struct cp_screen *sc, bool *duplicate,
 		 char seen[CP_BATCH_ID_MAX])
 {
-	char id[CP_BATCH_ID_MAX];
+	char id[CP_BATCH_ID_MAX], by[CP_WHO_SIZE];
 	int r;
 
 	*duplicate = false;
+	cp_who_stage(by, sizeof(by));
 	if (cp_registry_begin(&v->reg) < 0)
 		return CP_EX_IOERR;
 	r = sc->reason[0] ? 0 : cp_registry_results_seen(&v->reg, sc->sha256, seen);
@@ -555,7 +560,7 @@ static int claim(struct validate *v, const struct cp_screen *sc, bool *duplicate
 	} else {
 		*duplicate = r > 0;
 		if (cp_registry_batch_create(&v->reg, sc->sha256, v->name, (long long)sc->size,
-					     id) < 0)
+					     by, id) < 0)
 			goto fail;
 		set_batch(v, id);
 		if (cp_mkdirs(v->dir) < 0) {

@@ -71,8 +71,8 @@ static void batch_ids_are_unique_within_a_second(void **state)
 	(void)state;
 	assert_int_equal(cp_registry_open(&r, path), 0);
 	assert_int_equal(cp_registry_begin(&r), 0);
-	assert_int_equal(cp_registry_batch_create(&r, "aa", "x.xml", 10, a), 0);
-	assert_int_equal(cp_registry_batch_create(&r, "bb", "y.xml", 10, b), 0);
+	assert_int_equal(cp_registry_batch_create(&r, "aa", "x.xml", 10, "tester", a), 0);
+	assert_int_equal(cp_registry_batch_create(&r, "bb", "y.xml", 10, "tester", b), 0);
 	assert_int_equal(cp_registry_commit(&r), 0);
 	assert_true(cp_batch_id_valid(a));
 	assert_true(strcmp(a, b) < 0);
@@ -95,16 +95,16 @@ static void stage_attempts_count_up(void **state)
 
 	(void)state;
 	assert_int_equal(cp_registry_open(&r, path), 0);
-	assert_int_equal(cp_registry_batch_create(&r, "dd", "z.xml", 1, id), 0);
-	assert_int_equal(cp_registry_stage_start(&r, id, "validate", &a1), 0);
+	assert_int_equal(cp_registry_batch_create(&r, "dd", "z.xml", 1, "tester", id), 0);
+	assert_int_equal(cp_registry_stage_start(&r, id, "validate", "tester", &a1), 0);
 	assert_int_equal(cp_registry_stage_close_running(&r, id, "validate", 70), 0);
-	assert_int_equal(cp_registry_stage_start(&r, id, "validate", &a2), 0);
+	assert_int_equal(cp_registry_stage_start(&r, id, "validate", "tester", &a2), 0);
 	assert_int_equal(a1, 1);
 	assert_int_equal(a2, 2);
 	assert_int_equal(cp_registry_stage_finish(&r, id, "validate", a2, 0, "{}"), 0);
 	assert_int_equal(scalar(&r, "SELECT count(*) FROM stage_runs WHERE outcome = 'ok'"), 1);
 	assert_int_equal(scalar(&r, "SELECT count(*) FROM stage_runs WHERE outcome = 'failed'"), 1);
-	assert_int_equal(cp_registry_stage_start(&r, id, "print", &a1), -1);
+	assert_int_equal(cp_registry_stage_start(&r, id, "print", "tester", &a1), -1);
 	cp_registry_close(&r);
 }
 
@@ -120,7 +120,7 @@ static void an_injected_commit_failure_rolls_back(void **state)
 	setenv("CERTPRESS_FAULT", "commit:1", 1);
 	cp_fault_reload();
 	assert_int_equal(cp_registry_begin(&r), 0);
-	assert_int_equal(cp_registry_batch_create(&r, "ee", "w.xml", 1, id), 0);
+	assert_int_equal(cp_registry_batch_create(&r, "ee", "w.xml", 1, "tester", id), 0);
 	assert_int_equal(cp_registry_commit(&r), -1);
 	unsetenv("CERTPRESS_FAULT");
 	cp_fault_reload();
@@ -142,7 +142,7 @@ static void one_award(struct cp_registry *r, char id[CP_BATCH_ID_MAX], long long
 	/* the registry file is the group's: a new award each time */
 	snprintf(enrolment, sizeof(enrolment), "E%d", ++n);
 	snprintf(sha, sizeof(sha), "award-%d", n);
-	assert_int_equal(cp_registry_batch_create(r, sha, "a.xml", 1, id), 0);
+	assert_int_equal(cp_registry_batch_create(r, sha, "a.xml", 1, "tester", id), 0);
 	a.batch = id;
 	assert_int_equal(cp_award_add(r, &a, award), 0);
 }

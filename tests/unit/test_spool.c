@@ -130,6 +130,37 @@ static const char *resolve(const char *arg, char **msgs)
 	return id;
 }
 
+/* An export's --name: every file name a centre's system can hold, nothing
+ * that is a path or could be mistaken for something else. */
+static void download_names(void **state)
+{
+	static const char *const good[] = {
+		"November 2026", "Batch one.zip", "Zoë Brontë's", "Ελένη", "a", "con-2026",
+		"COM10", "lptx", "x.y.z", "with (brackets) & more",
+	};
+	static const char *const bad[] = {
+		"", "../x", "/etc/passwd", "a/b", "a\\b", ".hidden", "..", ".", "-rf", "end.",
+		"end ", "CON", "con.zip", "Nul", "AUX.txt", "COM1", "lpt9.zip", "x<y", "x>y", "a:b",
+		"a\"b", "a|b", "what?", "star*", "new\nline", "tab\there", "\x7f", "\xc2\x85nel",
+		"bidi\xe2\x80\xae" "exe", "zero\xe2\x80\x8bwidth", "\xff\xfe", "\xc3", "filler\xe2\xa0\x80",
+		"private\xee\x80\x80", "bad\xef\xbf\xbd",
+	};
+	char longest[102];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++)
+		assert_null(cp_spool_file_name_refused(good[i]));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		if (!cp_spool_file_name_refused(bad[i]))
+			fail_msg("name %zu taken", i);
+	memset(longest, 'x', 100);
+	longest[100] = '\0';
+	assert_null(cp_spool_file_name_refused(longest));
+	longest[100] = 'x';
+	longest[101] = '\0';
+	assert_non_null(cp_spool_file_name_refused(longest));
+}
+
 static void batch_arguments(void **state)
 {
 	char arg[256], *msgs;
@@ -341,6 +372,7 @@ int main(void)
 		cmocka_unit_test(the_spool_has_its_folders),
 		cmocka_unit_test(batch_ids),
 		cmocka_unit_test(names_a_path_may_hold),
+		cmocka_unit_test(download_names),
 		cmocka_unit_test(batch_arguments),
 		cmocka_unit_test(files_in_the_inbox),
 		cmocka_unit_test(a_lock_has_one_holder),
