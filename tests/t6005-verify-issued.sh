@@ -101,7 +101,7 @@ check "revoked before it was issued: revoked" "[ \"\$(status_of $unissued)\" = r
 # finished pack carried as issued.
 cp spool/registry.sqlite old.sqlite
 version=4
-sqlite3 old.sqlite "alter table documents drop column published; pragma user_version = $((version - 1))" 2> sqlite.err
+sqlite3 old.sqlite "drop index if exists documents_unpublished; alter table documents drop column published; pragma user_version = $((version - 1))" 2> sqlite.err
 sed "s|^registry .*|registry = $SCRATCH/old.sqlite|" certpress.conf > old.conf
 check "an old registry (schema $((version - 1)))" "[ \$(sqlite3 old.sqlite 'pragma user_version') = $((version - 1)) ]"
 check "after the upgrade a packed batch's document is valid" \
