@@ -163,7 +163,7 @@ void cp_doc_output_close(struct cp_doc_output *o)
 
 int cp_doc_pdf(struct cp_pdf *pdf, const struct cp_layout *l, struct cp_values *v,
 	       const struct cp_doc_output *o, int digital, unsigned char **buf, size_t *len,
-	       int *pages)
+	       int *pages, char *sha)
 {
 	const struct cp_conf *conf = o->conf;
 	const char *ref = v->v[CP_B_REFERENCE], *type = v->v[CP_B_DOC_TYPE];
@@ -188,6 +188,7 @@ int cp_doc_pdf(struct cp_pdf *pdf, const struct cp_layout *l, struct cp_values *
 		info.owner_password = conf->owner_password;
 	info.pdfa = digital && conf->protection != CP_PROTECT_ENCRYPT;
 	info.signer = digital ? o->signer : NULL;
+	info.sha256 = sha;
 	if (cp_pdf_save(pdf, &info, buf, len) < 0)
 		return cp_error("%s: cannot make the %s copy of the %s", ref,
 				digital ? "digital" : "print", type);

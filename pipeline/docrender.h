@@ -73,9 +73,10 @@ void cp_doc_output_close(struct cp_doc_output *o);
 /* Lay out one copy (digital or print) with pdf (cp_pdf_new) and save it to
  * memory (caller frees *buf): the digital copy as o's protection says, and
  * signed last, so *buf is the file as it is kept and its digest the one to
- * record. Returns 0 or -1 with a message. */
+ * record, put in sha (65 bytes: hex) unless it is NULL (made as the file
+ * was). Returns 0 or -1 with a message. */
 int cp_doc_pdf(struct cp_pdf *pdf, const struct cp_layout *l, struct cp_values *v,
 	       const struct cp_doc_output *o, int digital, unsigned char **buf, size_t *len,
-	       int *pages);
+	       int *pages, char *sha);
 
 #endif

@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#define CP_REGISTRY_VERSION 12
+#define CP_REGISTRY_VERSION 13
 #define CP_REGISTRY_NCACHED 8
 
 struct sqlite3;

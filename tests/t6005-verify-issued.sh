@@ -102,7 +102,8 @@ check "revoked before it was issued: revoked" "[ \"\$(status_of $unissued)\" = r
 # carried as issued.
 cp spool/registry.sqlite old.sqlite
 version=4
-sqlite3 old.sqlite "alter table documents drop column digital_sha256;
+sqlite3 old.sqlite "drop index if exists documents_unpublished;
+	alter table documents drop column digital_sha256;
 	alter table documents drop column revoke_category;
 	alter table documents drop column published; pragma user_version = $((version - 1))" 2> sqlite.err
 sed "s|^registry .*|registry = $SCRATCH/old.sqlite|" certpress.conf > old.conf

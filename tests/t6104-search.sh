@@ -115,4 +115,77 @@ check "an older registry gets its search keys" \
 	"[ \"\$(CERTPRESS_CONF=$SCRATCH/old.conf certpress search --last-name bronte | wc -l)\" -ge 1 ] &&
 	 [ \$(sqlite3 old.sqlite 'select count(*) from search_keys') = \$(sqlite3 old.sqlite 'select count(*) from awards') ]"
 
+# The order and the pages, on a registry of 30,000 documents (made as the
+# bench makes its million: bench/gen-registry.sh): every search returns
+# what one plain query in the documented order returns (the names' keys,
+# the award, the type, the issue), whichever way certpress finds it (by a
+# field's index and sorted when few match, walking the names in order and
+# stopping at the page when many do). Names shared by many awards, three
+# documents an award and second issues (replacements not yet printed: no
+# batch of their own) make ties that only the full order breaks.
+big=$SCRATCH/big
+PATH=$BIN:$PATH bash "$TOP/bench/gen-registry.sh" "$big" 30000 > /dev/null
+sqlite3 "$big/spool/registry.sqlite" <<'SQL'
+UPDATE awards SET last_name = 'Tie', first_name = 'Same' WHERE id % 7 = 0;
+UPDATE search_keys SET last_key = 'tie', first_key = 'same' WHERE award_id % 7 = 0;
+UPDATE awards SET first_name = 'Samuel' WHERE id % 11 = 0 AND id % 7 <> 0;
+UPDATE search_keys SET first_key = 'samuel' WHERE award_id % 11 = 0 AND award_id % 7 <> 0;
+UPDATE awards SET qualification = '603/1111/1', centre = 'C00999' WHERE id % 13 = 0;
+INSERT INTO documents (reference, serial, issue, award_id, type, issued, status, batch_id)
+  SELECT printf('%08d-02-%04d', serial, serial % 10000), serial, 2, award_id, type,
+    '2026-11-21', 'valid', NULL FROM documents WHERE award_id % 5 = 0 AND issue = 1;
+UPDATE documents SET status = 'superseded' WHERE award_id % 5 = 0 AND issue = 1;
+UPDATE documents SET status = 'revoked' WHERE serial % 101 = 0 AND issue = 1;
+UPDATE documents SET expires = '2026-01-01' WHERE serial % 103 = 0;
+SQL
+# the references a search of these conditions prints, as one query in
+# the documented order finds them
+want() {
+	sqlite3 "$big/spool/registry.sqlite" "select d.reference from documents d
+		join awards a on a.id = d.award_id left join search_keys k on k.award_id = a.id
+		where $1 order by k.last_key, k.first_key, a.id, d.type, d.issue $2"
+}
+status_sql="(case when d.status <> 'valid' then d.status when d.published is null then 'not-issued'
+	when d.expires is not null and d.expires < '$(date -u +%F)' then 'expired' else 'valid' end)"
+pages() {
+	local label=$1 where=$2 n
+	shift 2
+	n=$(want "$where" "" | wc -l)
+	for page in "" "--limit 50" "--limit 50 --offset 4990" "--limit 7 --offset 12345" \
+		"--limit 3 --offset $((n > 2 ? n - 2 : 0))"; do
+		case $page in
+		"") tail= ;;
+		*) tail="limit ${page#--limit }"; tail=${tail/ --offset / offset } ;;
+		esac
+		# shellcheck disable=SC2086 # the page is words
+		check "order and page: $label ($n found) ${page:-whole}" \
+			"CERTPRESS_CONF=$big/certpress.conf certpress search $* $page > found; [ \$? -le 1 ] &&
+			 cut -d' ' -f1 found | cmp -s - <(want \"$where\" \"$tail\")"
+	done
+}
+pages "a qualification nearly all have" "a.qualification = '603/9000/1'" --qualification 603/9000/1
+pages "a qualification few have" "a.qualification = '603/1111/1'" --qualification 603/1111/1
+pages "a centre" "a.centre = 'C00999'" --centre C00999
+pages "a last name many share" "k.last_key like 'tie%'" --last-name tie
+pages "a last-name prefix" "k.last_key like 'stem%'" --last-name stem
+pages "a first-name prefix many have" "k.first_key like 'sam%'" --first-name sam
+pages "a first-name prefix few have" "k.first_key like 'samuel%'" --first-name samuel
+pages "first and last name" "k.first_key like 'same%' and k.last_key like 't%'" --first-name same --last-name t
+pages "a batch, replacements not printed with it" \
+	"coalesce(d.batch_id, a.batch_id) = '20260101-000000-001'" --batch 20260101-000000-001
+pages "--status valid" "$status_sql = 'valid'" --status valid
+pages "--status superseded" "$status_sql = 'superseded'" --status superseded
+pages "--status revoked" "$status_sql = 'revoked'" --status revoked
+pages "--status not-issued" "$status_sql = 'not-issued'" --status not-issued
+pages "--status expired" "$status_sql = 'expired'" --status expired
+pages "an award date" "a.awarded >= '2026-11-01' and a.awarded <= '2026-11-01'" \
+	--awarded-from 2026-11-01 --awarded-to 01/11/2026
+pages "a qualification and a centre" "a.qualification = '603/1111/1' and a.centre = 'C00999'" \
+	--qualification 603/1111/1 --centre C00999
+pages "a common qualification and a name" "a.qualification = '603/9000/1' and k.last_key like 'tie%'" \
+	--qualification 603/9000/1 --last-name tie
+pages "a status and a qualification" "$status_sql = 'valid' and a.qualification = '603/1111/1'" \
+	--status valid --qualification 603/1111/1
+pages "a date of birth" "a.dob = '1990-05-05'" --dob 1990-05-05
+
 done_testing

@@ -106,7 +106,7 @@ static int write_copies(struct cp_cmd_env *e, const struct cp_spool *spool,
 		char *path = cp_doc_copy_path(spool->reprints, digital, rec->v.v[CP_B_REFERENCE]);
 
 		if (cp_mkdirs(dir) < 0 ||
-		    cp_doc_pdf(&pdf, layout, &rec->v, &out, digital, &buf, &len, &pages) < 0)
+		    cp_doc_pdf(&pdf, layout, &rec->v, &out, digital, &buf, &len, &pages, NULL) < 0)
 			rc = cp_doc_output_unavailable(&out) ? CP_EX_UNAVAILABLE : CP_EX_CANTCREAT;
 		else {
 			if (cp_atomic_write_file(path, buf, len, 0640) < 0)

@@ -11,6 +11,7 @@
 
 #include "engine/harupriv.h"
 #include "util/date.h"
+#include "util/digest.h"
 #include "util/msg.h"
 #include "engine/pdfnum.h"
 #include "engine/pdfsave.h"
@@ -326,12 +327,29 @@ static bool out_stream(struct cp_pdf *p)
 	return true;
 }
 
+/* The SHA-256 of the saved file, going on from what a compact save hashed
+ * (saved), else of all of it. */
+static void file_sha256(struct cp_pdf_saved *saved, const unsigned char *buf, size_t len,
+			char sha[CP_SHA256_HEX])
+{
+	struct cp_sha256 h;
+
+	if (saved && saved->upto.ctx) {
+		cp_sha256_update(&saved->upto, buf + saved->xref, len - saved->xref);
+		cp_sha256_final_hex(&saved->upto, sha);
+		return;
+	}
+	cp_sha256_init(&h);
+	cp_sha256_update(&h, buf, len);
+	cp_sha256_final_hex(&h, sha);
+}
+
 int cp_pdf_save(struct cp_pdf *p, const struct cp_pdf_info *info, unsigned char **buf,
 		size_t *len)
 {
 	time_t now = cp_clock_output();
 	bool pdfa = info->pdfa && !info->owner_password;
-	struct cp_pdf_saved saved;
+	struct cp_pdf_saved saved = { .upto = { NULL } };
 	HPDF_STATUS r;
 
 	*buf = NULL;
@@ -372,11 +390,15 @@ int cp_pdf_save(struct cp_pdf *p, const struct cp_pdf_info *info, unsigned char 
 		p->error = r;
 	if (!p->error && pdfa && info->signer &&
 	    cp_pdfsign_append(p->doc, &saved, &p->seal, info->signer, now, &p->out, &p->out_len,
-			      &p->out_cap) < 0) {
+			      &p->out_cap, info->sha256) < 0) {
 		free(p->out);
 		p->out = NULL;
 		return -1;
 	}
+	if (!p->error && info->sha256 && !(pdfa && info->signer))
+		file_sha256(pdfa ? &saved : NULL, p->out, p->out_len, info->sha256);
+	if (pdfa && saved.upto.ctx)
+		cp_sha256_discard(&saved.upto);
 	if (p->error) {
 		cp_error("libharu error 0x%04lX (detail %lu)", (unsigned long)p->error,
 			 (unsigned long)p->detail);

@@ -45,6 +45,7 @@ struct cp_pdf_info {
 	const char *owner_password; /* NULL: no encryption (print copies) */
 	bool pdfa;                  /* PDF/A-2b (never with owner_password) */
 	struct cp_cms_signer *signer;   /* sign it (PDF/A only), or NULL */
+	char *sha256; /* where the saved file's SHA-256 goes (hex, 65 bytes), or NULL */
 };
 
 /* Ready to make documents with these fonts, each loaded from its subset

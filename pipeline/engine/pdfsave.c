@@ -178,6 +178,7 @@ HPDF_STATUS cp_pdf_save_compact(HPDF_Doc doc, struct cp_deflate *d, struct cp_pd
 	HPDF_STATUS ret = HPDF_OK;
 	int k;
 
+	saved->upto.ctx = NULL;
 	if (!ts || !bs || !HPDF_HasDoc(doc) || !doc->info || doc->encrypt_on ||
 	    (unsigned)doc->pdf_version >= sizeof(header) / sizeof(*header)) {
 		ret = HPDF_INVALID_DOCUMENT;
@@ -233,6 +234,7 @@ HPDF_STATUS cp_pdf_save_compact(HPDF_Doc doc, struct cp_deflate *d, struct cp_pd
 
 	/* the identifier: of everything before the cross-reference stream */
 	offset[xrefobj] = t.pos;
+	cp_sha256_copy(&saved->upto, &t.h);
 	cp_sha256_final_hex(&t.h, digest);
 	t.h.ctx = NULL;
 	memcpy(saved->id, digest, 32);
@@ -270,6 +272,8 @@ HPDF_STATUS cp_pdf_save_compact(HPDF_Doc doc, struct cp_deflate *d, struct cp_pd
 	goto out;
 fail:
 	ret = failed(doc);
+	if (saved->upto.ctx)
+		cp_sha256_discard(&saved->upto);
 out:
 	if (t.h.ctx)
 		cp_sha256_discard(&t.h);

@@ -12,6 +12,7 @@
 #include <hpdf.h>
 
 #include "engine/pdfdeflate.h"
+#include "util/digest.h"
 
 /* What HPDF_SaveToStream does (hpdf_doc.c: header, trailer, encryption,
  * cross-reference table and objects) into doc's own stream, with our /ID
@@ -23,6 +24,10 @@ struct cp_pdf_saved {
 	unsigned size;          /* the trailer's /Size: the next object number */
 	unsigned long xref;     /* where its cross-reference stream starts */
 	char id[33];            /* its /ID (both parts), in hex */
+	/* the SHA-256 of the file up to xref, going on: the file's digest
+	 * and the signature's are made from it (the caller ends or discards
+	 * it; its ctx is NULL if the save failed) */
+	struct cp_sha256 upto;
 };
 /* The same objects saved compactly (PDF 1.5, allowed by PDF/A-2, not by
  * PDF/A-1, never used for an encrypted document): the streams as they

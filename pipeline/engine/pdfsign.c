@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "engine/harupriv.h"
+#include "util/digest.h"
 #include "util/msg.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -95,9 +96,28 @@ static void date(char d[32], time_t when)
 #define BYTERANGE_WIDTH 10
 #define MAX_OBJECTS 7
 
-int cp_pdfsign_append(HPDF_Doc doc, const struct cp_pdf_saved *saved,
-		      const struct cp_pdf_seal *seal, struct cp_cms_signer *s, time_t when,
-		      unsigned char **buf, size_t *len, size_t *cap)
+/* The first revision's bytes from the end of what saved->upto hashed to
+ * the /Contents string (hashed), then the rest but it: the signature's
+ * digest; and, going on from the same start, the whole signed file's once
+ * the signature is in (sha). The bytes before the cross-reference stream
+ * are hashed once for the /ID, the signature and the file. */
+static int sign_ranges(struct cp_cms_signer *s, struct cp_pdf_saved *saved, unsigned char *buf,
+		       size_t contents_at, size_t after, size_t len, unsigned char **der,
+		       size_t *derlen, struct cp_sha256 *file)
+{
+	unsigned char digest[32];
+
+	cp_sha256_update(&saved->upto, buf + saved->xref, contents_at - saved->xref);
+	if (file)
+		cp_sha256_copy(file, &saved->upto);
+	cp_sha256_update(&saved->upto, buf + after, len - after);
+	cp_sha256_final(&saved->upto, digest);
+	return cp_cms_sign_digest(s, digest, der, derlen);
+}
+
+static int append(HPDF_Doc doc, struct cp_pdf_saved *saved, const struct cp_pdf_seal *seal,
+		  struct cp_cms_signer *s, time_t when, unsigned char **buf, size_t *len,
+		  size_t *cap, char *sha)
 {
 	struct out o = { buf, len, cap };
 	HPDF_Page page = HPDF_GetPageByIndex(doc, seal->set ? seal->page : 0);
@@ -107,7 +127,8 @@ int cp_pdfsign_append(HPDF_Doc doc, const struct cp_pdf_saved *saved,
 	unsigned ids[MAX_OBJECTS], nobj = 0;
 	unsigned char *der, entry[7];
 	char m[32], range[64];
-	struct cp_cms_range r[2];
+	struct cp_sha256 file = { NULL };
+	size_t after = 0;
 
 	if (!page || HPDF_Dict_GetItem(page, "Annots", HPDF_OCLASS_ARRAY) ||
 	    HPDF_Dict_GetItem(doc->catalog, "AcroForm", HPDF_OCLASS_DICT))
@@ -177,28 +198,29 @@ int cp_pdfsign_append(HPDF_Doc doc, const struct cp_pdf_saved *saved,
 
 	/* the byte ranges, now that the end is known: all but <...> */
 	{
-		size_t after = contents_at + 2 * reserve + 2;
-		int n = snprintf(range, sizeof(range), "[ 0 %zu %zu %zu", contents_at, after,
-				 *len - after);
+		int n;
 		size_t width = 4 + 3 * (BYTERANGE_WIDTH + 1) + 1;
 
+		after = contents_at + 2 * reserve + 2;
+		n = snprintf(range, sizeof(range), "[ 0 %zu %zu %zu", contents_at, after,
+			     *len - after);
 		if (n < 0 || (size_t)n > width - 1)
 			return cp_error("cannot sign: a file of %zu bytes", *len);
 		memset(range + n, ' ', width - 1 - (size_t)n);
 		range[width - 1] = ']';
 		memcpy(*buf + range_at, range, width);
-		r[0] = (struct cp_cms_range){ *buf, contents_at };
-		r[1] = (struct cp_cms_range){ *buf + after, *len - after };
 	}
-	if (cp_cms_sign(s, r, 2, &der, &derlen) < 0) {
+	if (sign_ranges(s, saved, *buf, contents_at, after, *len, &der, &derlen,
+			sha ? &file : NULL) < 0) {
 		*len = orig;
-		return -1;
+		goto fail;
 	}
 	if (derlen > reserve) {
 		free(der);
 		*len = orig;
-		return cp_error("cannot sign: a signature of %zu bytes where %zu were reserved", derlen,
-				reserve);
+		cp_error("cannot sign: a signature of %zu bytes where %zu were reserved", derlen,
+			 reserve);
+		goto fail;
 	}
 	for (size_t i = 0; i < derlen; i++) {
 		static const char hex[] = "0123456789abcdef";
@@ -207,5 +229,24 @@ int cp_pdfsign_append(HPDF_Doc doc, const struct cp_pdf_saved *saved,
 		(*buf)[contents_at + 2 + 2 * i] = (unsigned char)hex[der[i] & 15];
 	}
 	free(der);
+	if (sha) {
+		cp_sha256_update(&file, *buf + contents_at, *len - contents_at);
+		cp_sha256_final_hex(&file, sha);
+	}
 	return 0;
+fail:
+	if (file.ctx)
+		cp_sha256_discard(&file);
+	return -1;
+}
+
+int cp_pdfsign_append(HPDF_Doc doc, struct cp_pdf_saved *saved, const struct cp_pdf_seal *seal,
+		      struct cp_cms_signer *s, time_t when, unsigned char **buf, size_t *len,
+		      size_t *cap, char *sha)
+{
+	int rc = append(doc, saved, seal, s, when, buf, len, cap, sha);
+
+	if (saved->upto.ctx)
+		cp_sha256_discard(&saved->upto);
+	return rc;
 }

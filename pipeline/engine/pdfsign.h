@@ -29,10 +29,12 @@ struct cp_pdf_seal {
 
 /* Sign doc, just saved compactly (saved says how) into *buf (*len bytes,
  * *cap allocated; the buffer grows), at when (the /M date). The update's
- * cross-reference section is a stream too, as the first revision's. 0, or
- * -1 with a message. */
-int cp_pdfsign_append(HPDF_Doc doc, const struct cp_pdf_saved *saved,
-		      const struct cp_pdf_seal *seal, struct cp_cms_signer *s, time_t when,
-		      unsigned char **buf, size_t *len, size_t *cap);
+ * cross-reference section is a stream too, as the first revision's. The
+ * signature's digest goes on from saved->upto (ended here, whatever
+ * happens), and so does the signed file's, into sha when it is not NULL.
+ * 0, or -1 with a message. */
+int cp_pdfsign_append(HPDF_Doc doc, struct cp_pdf_saved *saved, const struct cp_pdf_seal *seal,
+		      struct cp_cms_signer *s, time_t when, unsigned char **buf, size_t *len,
+		      size_t *cap, char *sha);
 
 #endif

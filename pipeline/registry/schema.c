@@ -267,6 +267,16 @@ static const char *const migrations[] = {
 	"  swept TEXT,"
 	"  PRIMARY KEY (centre, file)"
 	") STRICT;",
+	/* 12 -> 13 (issue 19): the other fields staff search by, indexed, so a
+	 * search of few matches among a million documents reads only those
+	 * (by batch: replacements not yet printed, batch NULL, with them; by
+	 * status: the revoked, superseded, expired and not yet issued) */
+	"CREATE INDEX IF NOT EXISTS awards_by_qualification ON awards (qualification);"
+	"CREATE INDEX IF NOT EXISTS awards_by_awarded ON awards (awarded);"
+	"CREATE INDEX IF NOT EXISTS documents_by_batch ON documents (coalesce(batch_id, ''));"
+	"CREATE INDEX IF NOT EXISTS documents_by_status ON documents (status, expires);"
+	"CREATE INDEX IF NOT EXISTS documents_unpublished ON documents (status)"
+	" WHERE published IS NULL;",
 };
 _Static_assert(sizeof(migrations) / sizeof(*migrations) == CP_REGISTRY_VERSION,
 	       "one migration per schema version");

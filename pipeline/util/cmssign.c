@@ -25,6 +25,16 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
+/* A signature's DER as the template encodes it with a signature value of
+ * one length, and where in it the messageDigest and the value are: what
+ * differs between two signatures of the key with values of that length
+ * (no signingTime, no time-stamp). */
+struct cms_shape {
+	size_t siglen, len, digest_at, sig_at;
+	unsigned char *der;
+};
+#define MAX_SHAPES 8 /* an ECDSA P-256 value's DER is 8 to 72 bytes, mostly 70 to 72 */
+
 struct cp_cms_signer {
 	X509 *cert;
 	STACK_OF(X509) *chain;
@@ -37,6 +47,11 @@ struct cp_cms_signer {
 	CMS_ContentInfo *cms; /* the template every signature is made from */
 	CMS_SignerInfo *si;   /* its signer */
 	EVP_PKEY_CTX *pctx;   /* the key's signing context */
+	/* the signed attributes' DER and where the messageDigest is in it */
+	unsigned char *attrs;
+	size_t attrs_len, attrs_digest_at;
+	struct cms_shape shape[MAX_SHAPES];
+	size_t nshapes;
 };
 
 /* A certificate file is the operator's, opened as every outside file is
@@ -146,6 +161,9 @@ void cp_cms_signer_free(struct cp_cms_signer *s)
 		return;
 	CMS_ContentInfo_free(s->cms);
 	EVP_PKEY_CTX_free(s->pctx);
+	OPENSSL_free(s->attrs);
+	for (size_t i = 0; i < s->nshapes; i++)
+		free(s->shape[i].der);
 	X509_free(s->cert);
 	sk_X509_pop_free(s->chain, X509_free);
 	EVP_PKEY_free(s->key);
@@ -287,24 +305,108 @@ static int set_digest(struct cp_cms_signer *s, const unsigned char digest[32])
 		       : -1;
 }
 
-/* The signature over the signed attributes' DER: their SHA-256 signed with
- * the context made once (RSA PKCS#1 v1.5 wraps it in a DigestInfo). */
-static int sign_attrs(struct cp_cms_signer *s)
+/* Where the 32 bytes of digest are in der, once; SIZE_MAX if not once. */
+static size_t digest_in(const unsigned char *der, size_t len, const unsigned char digest[32])
 {
-	unsigned char *attrs = NULL, hash[32], sig[1024];
-	size_t siglen = sizeof(sig);
-	int n = signed_attrs_der(s->si, &attrs), rc = -1;
+	size_t at = SIZE_MAX;
 
-	if (n > 0 && EVP_Digest(attrs, (size_t)n, hash, NULL, EVP_sha256(), NULL) == 1 &&
-	    EVP_PKEY_sign(s->pctx, sig, &siglen, hash, sizeof(hash)) == 1 &&
-	    ASN1_STRING_set(CMS_SignerInfo_get0_signature(s->si), sig, (int)siglen) == 1) {
-		s->last_sig = siglen;
-		rc = 0;
+	for (size_t i = 0; i + 32 <= len; i++)
+		if (der[i] == digest[0] && !memcmp(der + i, digest, 32)) {
+			if (at != SIZE_MAX)
+				return SIZE_MAX;
+			at = i;
+		}
+	return at;
+}
+
+/* The signed attributes' DER with this messageDigest: encoded once, as
+ * the template holds them, then only the digest changes in it (the
+ * attributes keep their order and every length). NULL on error. */
+static const unsigned char *attrs_der(struct cp_cms_signer *s, const unsigned char digest[32],
+				      size_t *len)
+{
+	unsigned char *der = NULL;
+	int n;
+
+	if (!s->attrs) {
+		if (set_digest(s, digest) < 0 || (n = signed_attrs_der(s->si, &der)) <= 0)
+			return NULL;
+		s->attrs_digest_at = digest_in(der, (size_t)n, digest);
+		if (s->attrs_digest_at == SIZE_MAX) {
+			OPENSSL_free(der);
+			return NULL;
+		}
+		s->attrs = der;
+		s->attrs_len = (size_t)n;
 	}
-	if (rc < 0)
-		cp_error("cannot sign: %s", cp_ssl_why());
-	OPENSSL_free(attrs);
-	return rc;
+	memcpy(s->attrs + s->attrs_digest_at, digest, 32);
+	*len = s->attrs_len;
+	return s->attrs;
+}
+
+/* The signature over the signed attributes' DER: their SHA-256 signed with
+ * the context made once (RSA PKCS#1 v1.5 wraps it in a DigestInfo), into
+ * sig (*siglen: its size, then the value's length). */
+static int sign_attrs(struct cp_cms_signer *s, const unsigned char digest[32],
+		      unsigned char *sig, size_t *siglen)
+{
+	unsigned char hash[32];
+	size_t n;
+	const unsigned char *attrs = attrs_der(s, digest, &n);
+
+	if (attrs && EVP_Digest(attrs, n, hash, NULL, EVP_sha256(), NULL) == 1 &&
+	    EVP_PKEY_sign(s->pctx, sig, siglen, hash, sizeof(hash)) == 1) {
+		s->last_sig = *siglen;
+		return 0;
+	}
+	return cp_error("cannot sign: %s", cp_ssl_why());
+}
+
+/* The DER of a signature whose value has this length, when one was made
+ * before: a copy of it with this digest and value. NULL if none was. */
+static unsigned char *reshape(const struct cp_cms_signer *s, const unsigned char digest[32],
+			      const unsigned char *sig, size_t siglen, size_t *len)
+{
+	for (size_t i = 0; i < s->nshapes; i++) {
+		const struct cms_shape *sh = &s->shape[i];
+		unsigned char *der;
+
+		if (sh->siglen != siglen)
+			continue;
+		der = cp_xmalloc(sh->len);
+		memcpy(der, sh->der, sh->len);
+		memcpy(der + sh->digest_at, digest, 32);
+		memcpy(der + sh->sig_at, sig, siglen);
+		*len = sh->len;
+		return der;
+	}
+	return NULL;
+}
+
+/* Remember der, just encoded from the template, as the shape of the
+ * signatures whose value has its length (unless the places of the digest
+ * and the value in it are not certain, or there are enough shapes). */
+static void keep_shape(struct cp_cms_signer *s, const unsigned char digest[32],
+		       const unsigned char *sig, size_t siglen, const unsigned char *der,
+		       size_t len)
+{
+	struct cms_shape *sh = &s->shape[s->nshapes];
+	size_t sig_at = SIZE_MAX;
+
+	if (s->nshapes == MAX_SHAPES || siglen < 8)
+		return;
+	for (size_t i = 0; i + siglen <= len; i++)
+		if (!memcmp(der + i, sig, siglen)) {
+			if (sig_at != SIZE_MAX)
+				return;
+			sig_at = i;
+		}
+	*sh = (struct cms_shape){ siglen, len, digest_in(der, len, digest), sig_at, NULL };
+	if (sh->digest_at == SIZE_MAX || sh->sig_at == SIZE_MAX)
+		return;
+	sh->der = cp_xmalloc(len);
+	memcpy(sh->der, der, len);
+	s->nshapes++;
 }
 
 /* The time-stamp token over the signature value, as the unsigned
@@ -343,22 +445,44 @@ int cp_cms_sign(struct cp_cms_signer *s, const struct cp_cms_range *r, size_t nr
 	unsigned char digest[32];
 	unsigned int dlen = 0;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	int ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
+
+	for (size_t i = 0; ok && i < nr; i++)
+		ok = EVP_DigestUpdate(md, r[i].p, r[i].n) == 1;
+	ok = ok && EVP_DigestFinal_ex(md, digest, &dlen) == 1 && dlen == sizeof(digest);
+	EVP_MD_CTX_free(md);
+	if (!ok) {
+		*der = NULL;
+		*len = 0;
+		return cp_error("cannot make the CMS signature: %s", cp_ssl_why());
+	}
+	return cp_cms_sign_digest(s, digest, der, len);
+}
+
+/* Each signature but the first of a value's length is the DER kept of
+ * that first one with the digest and the value put in (reshape): encoding
+ * the SignedData and the attributes anew was a third of a signature's
+ * cost, the ECDSA itself half. A time-stamped one is encoded whole: its
+ * token differs each time. */
+int cp_cms_sign_digest(struct cp_cms_signer *s, const unsigned char digest[32],
+		       unsigned char **der, size_t *len)
+{
+	unsigned char sig[1024];
+	size_t siglen = sizeof(sig);
 	int rc = -1, n;
 
 	*der = NULL;
 	*len = 0;
 	s->tsa_down = false;
-	if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
+	if (sign_attrs(s, digest, sig, &siglen) < 0)
+		return -1;
+	if (!s->tsa_url && (*der = reshape(s, digest, sig, siglen, len)))
+		return 0;
+	if (set_digest(s, digest) < 0 ||
+	    ASN1_STRING_set(CMS_SignerInfo_get0_signature(s->si), sig, (int)siglen) != 1)
 		goto out;
-	for (size_t i = 0; i < nr; i++)
-		if (EVP_DigestUpdate(md, r[i].p, r[i].n) != 1)
-			goto out;
-	if (EVP_DigestFinal_ex(md, digest, &dlen) != 1 || dlen != sizeof(digest) ||
-	    set_digest(s, digest) < 0)
-		goto out;
-	if (sign_attrs(s) < 0 || (s->tsa_url && stamp(s) < 0)) {
+	if (s->tsa_url && stamp(s) < 0) {
 		unstamp(s);
-		EVP_MD_CTX_free(md);
 		return -1;
 	}
 	n = i2d_CMS_ContentInfo(s->cms, NULL);
@@ -371,12 +495,13 @@ int cp_cms_sign(struct cp_cms_signer *s, const struct cp_cms_range *r, size_t nr
 		i2d_CMS_ContentInfo(s->cms, &p);
 	}
 	*len = (size_t)n;
+	if (!s->tsa_url)
+		keep_shape(s, digest, sig, siglen, *der, *len);
 	rc = 0;
 out:
 	if (rc < 0)
 		cp_error("cannot make the CMS signature: %s", cp_ssl_why());
 	unstamp(s);
-	EVP_MD_CTX_free(md);
 	return rc;
 }
 

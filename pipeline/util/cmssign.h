@@ -52,6 +52,9 @@ const char *cp_cms_kind(const struct cp_cms_signer *s);
  * CMS SignedData. 0, or -1 with a message. */
 int cp_cms_sign(struct cp_cms_signer *s, const struct cp_cms_range *r, size_t nr,
 		unsigned char **der, size_t *len);
+/* The same, handed the ranges' SHA-256 (made as they were written). */
+int cp_cms_sign_digest(struct cp_cms_signer *s, const unsigned char digest[32],
+		       unsigned char **der, size_t *len);
 void cp_cms_signer_free(struct cp_cms_signer *s);
 
 /* What checking a signature found. */

@@ -42,19 +42,15 @@ struct worker {
 static int one_copy(struct worker *w, const struct cp_layout *l, struct cp_values *v,
 		    int digital, int *pages, size_t *bytes, char sha[CP_SHA256_HEX])
 {
-	struct cp_sha256 h;
 	unsigned char *buf;
 	char *path;
 	int rc;
 
-	if (cp_doc_pdf(&w->pdf, l, v, &w->output, digital, &buf, bytes, pages) < 0) {
+	if (cp_doc_pdf(&w->pdf, l, v, &w->output, digital, &buf, bytes, pages, sha) < 0) {
 		if (cp_doc_output_unavailable(&w->output))
 			w->rc = CP_EX_UNAVAILABLE;
 		return -1;
 	}
-	cp_sha256_init(&h);
-	cp_sha256_update(&h, buf, *bytes);
-	cp_sha256_final_hex(&h, sha);
 	path = cp_doc_copy_path(w->r->dir, digital, v->v[CP_B_REFERENCE]);
 	rc = cp_atomic_group_write(&w->files, path, buf, *bytes, 0640);
 	if (rc < 0)
