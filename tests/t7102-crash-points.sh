@@ -68,6 +68,13 @@ run "$inv" --once --smtp smtp spool
 check "...and whole" "[ $rc = 0 ]"
 ref=$(doc_ref Lovelace certificate)
 save done
+# a run killed itself after its last stage's output was renamed (before
+# it recorded the batch done): the next run records it done
+sql "update batches set status = 'open'"
+run certpress run
+check "a batch with every output, not recorded done: the next run records it" \
+	"[ $rc = 0 ] && [ \"\$(sql 'select status from batches')\" = done ]"
+fresh done
 
 # by_run: what the nightly job does after a crash: `certpress run` alone
 # (it resumes every stopped batch nobody holds) finishes it

@@ -158,6 +158,14 @@ int cp_drive(struct cp_cmd_env *e, const char *config, const struct cp_spool *sp
 		if (rc != CP_EX_OK)
 			cp_drive_stopped(batch, i, rc);
 	}
+	/* killed after its output's rename (the last stage's folder sync, its
+	 * record of the end): the batch is whole, and no later run would see
+	 * it stopped to reconcile it */
+	if (rc != CP_EX_OK && cp_stage_next(dir) == CP_NSTAGES && !cp_stage_refused(dir)) {
+		cp_stage_reconcile(&e->reg, dir, batch);
+		cp_info("batch %s: every stage's output is there: done", batch);
+		rc = CP_EX_OK;
+	}
 	/* A stop a retry can cure (a kill, a lock, a full disk, a mail server
 	 * down) leaves the batch open: recorded failed, one stopped in
 	 * validate would read as refused, and its results file, still in the

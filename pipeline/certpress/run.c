@@ -37,7 +37,8 @@ static const struct cp_opt opts[] = {
 };
 const struct cp_cmdline cp_run_line = { "run", NULL, opts, "[FILE...]", 0, CP_OPTS_ANY, 0 };
 
-/* A batch that stopped: its folder there, not finished, not refused (the
+/* A batch that stopped: its folder there, not finished (an output missing,
+ * or all there but the batch not recorded done), not refused (the
  * "failed" marker, or the registry's failed with validate not done and no
  * copy of its results file to do it from, as when that file was missing).
  * One recorded failed in validate that has its copy was stopped by a crash
@@ -49,7 +50,9 @@ static bool stopped(struct cp_cmd_env *e, const struct cp_spool *spool, const ch
 	char *copy = cp_spool_batch_file(spool, batch, "results.xml");
 	struct stat st;
 	bool r = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
-		 (*next = cp_stage_next(dir)) < CP_NSTAGES && !cp_stage_refused(dir);
+		 ((*next = cp_stage_next(dir)) < CP_NSTAGES ||
+		  cp_registry_batch_done(&e->reg, batch) == 0) &&
+		 !cp_stage_refused(dir);
 
 	if (r && *next == 0 && access(copy, F_OK) != 0 &&
 	    cp_registry_batch_failed(&e->reg, batch) == 1)
@@ -134,7 +137,10 @@ static int resume_stopped(struct cp_cmd_env *e, const char *config, const struct
 			close(fd);
 			continue;
 		}
-		cp_info("batch %s had stopped at %s: resumed", ids[i], cp_stage_names[next]);
+		if (next < CP_NSTAGES)
+			cp_info("batch %s had stopped at %s: resumed", ids[i], cp_stage_names[next]);
+		else /* a run killed after its last stage's output: only recorded */
+			cp_info("batch %s had every stage's output: recorded done", ids[i]);
 		one = cp_drive(e, config, spool, ids[i], next, fd, source, sum);
 		if (source)
 			close(claimed);
