@@ -140,7 +140,7 @@ static void serve(const sigset_t *set, long max_age)
 
 int main(int argc, char **argv)
 {
-	struct verifyd_args a = { NULL };
+	struct verifyd_args a = { 0 };
 	const char *config, *listen_arg, *snapshot, *threads_arg;
 	unsigned char pk[CP_EDSIGN_PUBLIC];
 	char pem[CP_EDSIGN_PEM_MAX], told[128], *end;
