@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +23,37 @@ void vd_http_init(const struct vd_http_conf *conf)
 {
 	cfg = *conf;
 	vd_page_init();
+}
+
+size_t vd_http_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return vd_unescape(s);
+}
+
+static enum MHD_Result framing(void *cls, enum MHD_ValueKind kind, const char *key,
+			       const char *value)
+{
+	int *seen = cls;
+
+	(void)kind;
+	(void)value;
+	if (!strcasecmp(key, "Content-Length"))
+		seen[0]++;
+	else if (!strcasecmp(key, "Transfer-Encoding"))
+		seen[1]++;
+	return MHD_YES;
+}
+
+/* Where the body ends is plain: one Content-Length, or Transfer-Encoding
+ * alone. */
+static bool framing_ok(struct MHD_Connection *c)
+{
+	int seen[2] = { 0, 0 };
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, framing, seen);
+	return seen[0] + seen[1] <= 1;
 }
 
 static void client(struct MHD_Connection *c, char *out, size_t n)
@@ -115,6 +147,14 @@ enum MHD_Result vd_http_handle(void *cls, struct MHD_Connection *c, const char *
 	(void)cls;
 	(void)version;
 	(void)upload_data;
+	if (!*con_cls && !framing_ok(c)) {
+		struct vd_response a = { .code = MHD_HTTP_BAD_REQUEST,
+					 .type = "text/plain; charset=utf-8", .method = "-" };
+
+		snprintf(a.route, sizeof(a.route), "-");
+		vd_buf_str(&a.body, "the request's length is ambiguous\n");
+		return respond(c, &a, 0);
+	}
 	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
 		return answer(c, url, method); /* 405 at once */
 	/* answered once the whole request is in (the second call): a response

@@ -224,6 +224,7 @@ int main(int argc, char **argv)
 			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)conf.verify_per_address,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)conf.verify_timeout,
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
+			     MHD_OPTION_UNESCAPE_CALLBACK, vd_http_unescape, NULL,
 			     MHD_OPTION_END);
 	if (!d) {
 		cp_error("libmicrohttpd cannot start on %s", told);

@@ -161,6 +161,36 @@ static void site_of(struct req *r, time_t now)
 	path_prefix(cp_snap_str(r->snap, r->snap->h->verify_url), r->prefix, sizeof(r->prefix));
 }
 
+static int hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+size_t vd_unescape(char *s)
+{
+	char *w = s;
+
+	for (const char *r = s; *r;) {
+		int hi, lo;
+
+		if (r[0] == '%' && (hi = hex(r[1])) >= 0 && (lo = hex(r[2])) >= 0 &&
+		    hi * 16 + lo >= 0x20 && hi * 16 + lo != 0x7f) {
+			*w++ = (char)(hi * 16 + lo);
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
 void vd_route(const struct vd_http_conf *conf, const struct cp_snap *snap, time_t now,
 	      const struct vd_request *q, struct vd_response *out)
 {

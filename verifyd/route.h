@@ -51,6 +51,12 @@ struct vd_response {
 	char route[VD_ROUTE_MAX];
 };
 
+/* Percent-decode s in place (a path or a query's argument), as
+ * libmicrohttpd would, except that a control character (%00-%1F, %7F)
+ * stays encoded: a decoded NUL would end the path early (/v/REF%00.json
+ * would be REF's page), so no route ever sees one. Its new length. */
+size_t vd_unescape(char *s);
+
 /* Answer q from snap (NULL: none loaded yet) at now; out's body is the
  * caller's to release (vd_buf_release or vd_buf_take). */
 void vd_route(const struct vd_http_conf *conf, const struct cp_snap *snap, time_t now,
