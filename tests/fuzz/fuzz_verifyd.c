@@ -5,7 +5,10 @@
  * with units, a letter) and a name that is a script. The input is lines:
  * the method, the path (as libmicrohttpd gives it: percent-decoded, no
  * query), the Accept header and the query's ref argument; a line missing
- * is no header or argument. Each request is answered fresh and stale.
+ * is no header or argument. The path is given as sent: what follows a
+ * '?' is dropped and the rest percent-decoded by vd_unescape, as
+ * libmicrohttpd does with it before the handler (the ref argument too).
+ * Each request is answered fresh and stale.
  * What must hold: a status of the routes' own; a body of valid UTF-8 in
  * which no value of the snapshot or the request is markup; the access log's
  * route only a route and a canonical reference; a redirect only to a
@@ -185,10 +188,20 @@ static char *line(char **p, char *end)
 	return s;
 }
 
+static size_t controls(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += (unsigned char)*s < 0x20 || *s == 0x7f;
+	return n;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf = fuzz_string(data, size), *p = buf, *end = buf + size;
 	struct vd_request q = { 0 };
+	size_t ctl;
 
 	q.method = line(&p, end);
 	q.url = line(&p, end);
@@ -198,6 +211,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		q.method = "GET";
 	if (!q.url)
 		q.url = "/";
+	else {
+		char *url = (char *)q.url, *query = strchr(url, '?');
+		size_t len;
+
+		if (query)
+			*query = '\0';
+		len = strlen(url);
+		ctl = controls(url);
+		FUZZ_ASSERT(vd_unescape(url) <= len && strlen(url) <= len);
+		/* decoding brings in no control character (no NUL above all) */
+		FUZZ_ASSERT(controls(url) == ctl);
+	}
+	if (q.ref_arg)
+		vd_unescape((char *)q.ref_arg);
 	if (q.accept && !*q.accept)
 		q.accept = NULL; /* an empty line: no header */
 	if (q.ref_arg && !*q.ref_arg && !strcmp(q.url, "/"))
