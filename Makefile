@@ -166,6 +166,9 @@ override CPPFLAGS += $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
 VERIFYD_LIBS := $(shell pkg-config --libs $(VERIFYD_PKGS) 2>/dev/null) -lunistring -lm
 $(B)/certpress-verifyd: $(call objs,verifyd) $(LIB_CORE) $(LIB_UTIL)
 	$(CC) $(LDFLAGS) -o $@ $^ $(VERIFYD_LIBS)
+# ... and a library, so its fuzzing harnesses link its routes, pages and
+# store (never main.o, nor http.o's libmicrohttpd glue).
+$(eval $(call library,$(B)/libverifyd.a,verifyd))
 
 # Unit tests reach a stage's own modules and the command's too.
 UNIT_LIBS = $(STAGES:%=$(B)/stages/lib%.a) $(B)/libcmd.a $(LIBS)
@@ -184,10 +187,10 @@ FUZZ_MAIN ?= tests/fuzz/replay.c
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
 $(B)/tests/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/replay.c $(UNIT_LIBS) \
-		$(B)/BUILD-FLAGS
+		$(B)/libverifyd.a $(B)/BUILD-FLAGS
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -I. -DCP_FUZZ_TOP='"$(CURDIR)"' $(CFLAGS) $(LDFLAGS) -o $@ $< \
-		$(FUZZ_MAIN) $(UNIT_LIBS) $(LDLIBS)
+		$(FUZZ_MAIN) $(B)/libverifyd.a $(UNIT_LIBS) $(LDLIBS)
 
 fuzz-bins: $(FUZZ_BINS)
 

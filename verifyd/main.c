@@ -140,7 +140,7 @@ static void serve(const sigset_t *set, long max_age)
 
 int main(int argc, char **argv)
 {
-	struct verifyd_args a = { NULL };
+	struct verifyd_args a = { 0 };
 	const char *config, *listen_arg, *snapshot, *threads_arg;
 	unsigned char pk[CP_EDSIGN_PUBLIC];
 	char pem[CP_EDSIGN_PEM_MAX], told[128], *end;
@@ -224,6 +224,7 @@ int main(int argc, char **argv)
 			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)conf.verify_per_address,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)conf.verify_timeout,
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
+			     MHD_OPTION_UNESCAPE_CALLBACK, vd_http_unescape, NULL,
 			     MHD_OPTION_END);
 	if (!d) {
 		cp_error("libmicrohttpd cannot start on %s", told);

@@ -3,7 +3,8 @@
  * and its detached Ed25519 signature under the publish key ([verify]
  * key-file), written atomically into DIR ([verify] snapshot): both to
  * temp names and fsynced, then snapshot.sig renamed, then snapshot.
- * Publishers take turns (flock on DIR/.lock). run, retry, reprint and
+ * Publishers take turns (flock on DIR/.lock); each removes the temp files
+ * one killed before it left. run, retry, reprint and
  * revoke publish at their end through cp_publish. */
 #include "cmd.h"
 
@@ -212,6 +213,8 @@ int cp_publish(struct cp_cmd_env *e, const char *dir_arg)
 		sodium_memzero(sk, sizeof(sk));
 		return CP_EX_CANTCREAT;
 	}
+	/* what a publisher killed here left: no other is writing (the lock) */
+	cp_atomic_sweep(dir);
 	cp_snap_builder_init(&p.b, cp_clock_now(), e->conf.awarding_body, e->conf.verify_url);
 	if (cp_publish_read(&e->reg, on_award, &p) < 0) {
 		cp_snap_builder_release(&p.b);

@@ -21,6 +21,9 @@ sources() {
 	ref) echo pipeline/ref.c ;;
 	mail) echo stages/notify/template.c stages/notify/message.c ;;
 	text) echo pipeline/engine/draw.c pipeline/engine/pdf.c pipeline/engine/pdftype0.c ;;
+	snapshot) echo pipeline/snapshot.c verifyd/store.c verifyd/page.c ;;
+	batchfile) echo pipeline/batchfile.c ;;
+	verifyd) echo verifyd/route.c verifyd/page.c verifyd/buf.c pipeline/ref.c ;;
 	*) echo "coverage: $1: which files is it for? (tests/fuzz/coverage.sh)" >&2; return 1 ;;
 	esac
 }
