@@ -375,8 +375,16 @@ int cp_take_file(const char *from, const char *to, mode_t mode, off_t max)
 
 	if (lstat(from, &lst) < 0)
 		return cp_error("%s: cannot open: %s", from, strerror(errno));
-	if (!S_ISREG(lst.st_mode)) /* a link, a FIFO: the entry itself, never followed */
+	if (!S_ISREG(lst.st_mode)) { /* a link, a FIFO: the entry itself, never followed */
+		/* a FIFO or socket of ours cut down as a file is (a link has
+		 * no mode of its own, a folder keeps its search bits);
+		 * AT_SYMLINK_NOFOLLOW: an entry swapped for a link since the
+		 * lstat is not followed to its target */
+		if (!S_ISLNK(lst.st_mode) && !S_ISDIR(lst.st_mode) && lst.st_uid == geteuid() &&
+		    fchmodat(AT_FDCWD, from, lst.st_mode & mode & 07777, AT_SYMLINK_NOFOLLOW) < 0)
+			cp_debug("%s: cannot cut its mode down: %s", from, strerror(errno));
 		return cp_rename_durable(from, to);
+	}
 	fd = open(from, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return cp_error("%s: cannot open: %s", from, strerror(errno));

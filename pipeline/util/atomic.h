@@ -43,7 +43,8 @@ int cp_atomic_copy_file(const char *src, const char *dst, mode_t mode);
  * it, with its mode cut down to mode (an uploader's 0644 becomes 0640);
  * else copied atomically with mode and the original removed, so no file of
  * the spool keeps an uploader's owner or mode. An entry that is not a
- * regular file (a link, a FIFO) is renamed as it is, never followed. A
+ * regular file (a link, a FIFO) is renamed as it is, never followed (a
+ * FIFO or socket of this process's with its mode cut down to mode). A
  * file that would have to be copied and is larger than max bytes (or
  * grows past it) is not: 1, and nothing has changed. 0 taken, -1 failed
  * (a message printed). */
