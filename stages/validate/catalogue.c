@@ -31,13 +31,24 @@ static char *attr(xmlNodePtr n, const char *name)
 	return s;
 }
 
+/* A number the schema has bounded (catalogue.xsd: at most 9999, 150 or
+ * 1200), or fallback if the attribute is absent. Never atoi's wrapped
+ * value: one the schema let through that is not a small number is a bug. */
 static int attr_int(xmlNodePtr n, const char *name, int fallback)
 {
-	char *v = attr(n, name);
-	int i = v ? atoi(v) : fallback;
+	char *v = attr(n, name), *end;
+	long i = fallback;
 
+	if (v) {
+		errno = 0;
+		i = strtol(v, &end, 10);
+		while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
+			end++; /* the schema collapses white space around a number */
+		if (errno || end == v || *end || i < 0 || i > 1000000)
+			cp_bug("catalogue: %s='%s' is out of the schema's bounds", name, v);
+	}
 	free(v);
-	return i;
+	return (int)i;
 }
 
 static bool is(xmlNodePtr n, const char *name)
