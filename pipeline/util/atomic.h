@@ -37,6 +37,12 @@ int cp_atomic_write_parked(const char *path, const void *buf, size_t len, mode_t
 			   char **tmp);
 /* Copy the file src to dst atomically. */
 int cp_atomic_copy_file(const char *src, const char *dst, mode_t mode);
+/* A scratch file for this process alone, in dir (never /tmp: a stage
+ * writes nothing outside its spool): nameless (O_TMPFILE), or where the
+ * file system has no such thing a temp name removed at once (a crash in
+ * between leaves a name the sweeps remove). Read and write; gone when
+ * closed. NULL with a message on failure. */
+FILE *cp_scratch_file(const char *dir);
 
 /* Take a file that someone else may have put in a folder of ours (the
  * inbox) to the name to, as the spool's own: renamed if this process owns
