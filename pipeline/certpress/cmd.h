@@ -99,6 +99,9 @@ int cp_reprint_render(struct cp_cmd_env *e, const char *ref);
 int cp_cmd_reference(struct cp_cmd_env *e, const char *typed, char out[CP_REF_LEN + 1]);
 /* A --reason text: non-empty, at most 500 characters, no control characters. */
 bool cp_cmd_reason_ok(const char *reason);
+/* cp_cmd_reason_ok for option --opt's value: 0, or 64 with a message
+ * saying what such a value must be. */
+int cp_cmd_text_arg(const char *opt, const char *value);
 /* Who does what a command records (who.c): --by's value by if not NULL,
  * else the login name (else the account's name, else "uid N"), into out
  * of n bytes. 0, or 64 with a message when by is empty, longer than
