@@ -222,7 +222,7 @@ check-asan: deps
 # render, pack, notify, run and the operator's commands) with every program
 # under valgrind (CERTPRESS_VALGRIND=1: tests/lib.sh wraps the programs, and
 # tests/run.sh the unit binaries): a memory error or a definite or indirect
-# leak fails the test. About 12 minutes on two cores: not in .ci/run.
+# leak fails the test. About 24 minutes on two shared cores: not in .ci/run.
 VALGRIND_TESTS = tests/t1001-validate-good.sh tests/t2001-assign.sh tests/t3001-render.sh \
 	tests/t4001-pack.sh tests/t5001-notify.sh tests/t6001-operator-documents.sh \
 	tests/t6002-run.sh
