@@ -96,7 +96,7 @@ DEB_BUILD = build-essential pkg-config libxml2-dev libsqlite3-dev libinih-dev \
 DEB_RUN = fonts-dejavu-core icc-profiles-free
 DEB_TEST = sqlite3 libxml2-utils python3 qpdf poppler-utils zbar-tools bc time \
 	python3-aiosmtpd p7zip-full unzip mupdf-tools libnss3-tools softhsm2 openssl \
-	libengine-pkcs11-openssl curl chromium chromium-driver python3-selenium
+	libengine-pkcs11-openssl curl chromium chromium-driver python3-selenium valgrind
 # make fuzz and fuzz-coverage: clang 14, its libFuzzer, llvm-profdata and
 # llvm-cov.
 DEB_FUZZ = clang libclang-rt-14-dev llvm-14
@@ -235,6 +235,18 @@ check-asan: deps
 	B=build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh
 
+# The unit tests and a whole batch's end-to-end tests (validate, assign,
+# render, pack, notify, run and the operator's commands) with every program
+# under valgrind (CERTPRESS_VALGRIND=1: tests/lib.sh wraps the programs, and
+# tests/run.sh the unit binaries): a memory error or a definite or indirect
+# leak fails the test. About 24 minutes on two shared cores: not in .ci/run.
+VALGRIND_TESTS = tests/t1001-validate-good.sh tests/t2001-assign.sh tests/t3001-render.sh \
+	tests/t4001-pack.sh tests/t5001-notify.sh tests/t6001-operator-documents.sh \
+	tests/t6002-run.sh
+check-valgrind: deps
+	$(MAKE) DEVELOPER=1 all units
+	B=$(B) CERTPRESS_VALGRIND=1 TESTS="$(VALGRIND_TESTS)" tests/run.sh
+
 # Test helpers: small programs the end-to-end tests run.
 TOOL_BINS = $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(wildcard tests/tools/*.c))
 $(B)/tests/tools/%: tests/tools/%.c $(LIBS) $(B)/BUILD-FLAGS
@@ -318,5 +330,5 @@ clean:
 	rm -rf build build-asan build-fuzz build-cov tests/scratch bench/work
 
 .SECONDARY:
-.PHONY: all deps check check-asan units demo soak bench install uninstall clean FORCE \
+.PHONY: all deps check check-asan check-valgrind units demo soak bench install uninstall clean FORCE \
 	fuzz fuzz-smoke fuzz-coverage fuzz-bins

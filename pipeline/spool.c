@@ -173,7 +173,12 @@ int cp_spool_batch_arg(const struct cp_spool *s, const char *arg, char id[CP_BAT
 	dir = cp_spool_batch_dir(s, base);
 	if (strchr(arg, '/') && !same_folder(arg, dir))
 		r = cp_error("'%s' is not a batch folder of this spool (%s)", arg, s->batches);
-	else if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+	/* lstat: a batch folder swapped for a link would have every stage
+	 * write wherever it points, outside the spool */
+	else if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))
+		r = cp_error("batch '%s': %s is a symbolic link, not a folder of this spool", base,
+			     dir);
+	else if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		r = cp_error("batch '%s': no such batch in %s", base, s->batches);
 	/* a path names a batch only if it is this spool's folder of it: the
 	 * same name in another spool is another batch */

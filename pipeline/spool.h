@@ -42,7 +42,8 @@ char *cp_spool_batch_dir(const struct cp_spool *s, const char *id);
 /* A file in a batch's folder (caller frees). */
 char *cp_spool_batch_file(const struct cp_spool *s, const char *id, const char *name);
 /* Resolve a BATCH argument, an id or the path of its folder, to an id that
- * exists in this spool. -1 with a message if there is no such batch. */
+ * exists in this spool as a folder (a link there is refused: the stages
+ * would write where it points). -1 with a message if there is no such batch. */
 int cp_spool_batch_arg(const struct cp_spool *s, const char *arg, char id[CP_BATCH_ID_MAX]);
 /* True if path names a file directly inside the spool's inbox. */
 bool cp_spool_in_inbox(const struct cp_spool *s, const char *path);

@@ -27,6 +27,23 @@ unset CERTPRESS_FAULT CERTPRESS_CRASH CERTPRESS_LOCK_HELD CERTPRESS_LOCK_FD CERT
 	CERTPRESS_KILL_AT CERTPRESS_KILL_GROUP CERTPRESS_OPS CERTPRESS_OPS_TRACE
 export PATH=$BIN:$PATH
 
+# CERTPRESS_VALGRIND=1 (make check-valgrind): every certpress program the test
+# runs by name runs under valgrind, and so does every stage it starts
+# (--trace-children: certpress execs its stages by path). An error or a
+# definite or indirect leak makes the program exit 99; each process's report
+# is in ./valgrind/PID.log, and done_testing fails if any names an error.
+if [ "${CERTPRESS_VALGRIND:-}" = 1 ]; then
+	mkdir -p "$SCRATCH/valgrind" "$SCRATCH/valgrind-bin"
+	vg_opts="--leak-check=full --show-leak-kinds=definite,indirect"
+	vg_opts="$vg_opts --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --trace-children=yes"
+	for p in "$BIN"/certpress "$BIN"/certpress-*; do
+		printf '#!/bin/sh\nexec valgrind %s --log-file=%s/valgrind/%%p.log "%s" "$@"\n' \
+			"$vg_opts" "$SCRATCH" "$p" > "$SCRATCH/valgrind-bin/${p##*/}"
+		chmod +x "$SCRATCH/valgrind-bin/${p##*/}"
+	done
+	export PATH=$SCRATCH/valgrind-bin:$PATH
+fi
+
 test_count=0
 test_failed=0
 rc=0
@@ -198,6 +215,10 @@ finish_batches() {
 }
 
 done_testing() {
+	if [ "${CERTPRESS_VALGRIND:-}" = 1 ]; then
+		check "valgrind: no error and no definite or indirect leak in any process" \
+			"! grep -l 'ERROR SUMMARY: [1-9]' valgrind/*.log"
+	fi
 	echo "1..$test_count"
 	[ "$test_failed" = 0 ]
 }

@@ -22,10 +22,8 @@ int cp_change_args(const struct cp_cmdline *c, int argc, char **argv, struct cp_
 	memset(a, 0, sizeof(*a));
 	if ((rc = cp_cmd_args(c, argc, argv, a, &first)) != CP_CMD_GO)
 		return rc;
-	if (!cp_cmd_reason_ok(a->reason)) {
-		cp_error("--reason must be 1 to 500 characters of text, without control characters");
-		return CP_EX_USAGE;
-	}
+	if ((rc = cp_cmd_text_arg("reason", a->reason)))
+		return rc;
 	a->ref = argv[first];
 	if ((rc = cp_who(a->by_typed, a->by, sizeof(a->by))))
 		return rc;

@@ -116,4 +116,7 @@ int cp_fill_old_batches(struct cp_cmd_env *e);
 int cp_cmd_reference(struct cp_cmd_env *e, const char *typed, char out[CP_REF_LEN + 1]);
 /* A --reason text: non-empty, at most 500 characters, no control characters. */
 bool cp_cmd_reason_ok(const char *reason);
+/* cp_cmd_reason_ok for option --opt's value: 0, or 64 with a message
+ * saying what such a value must be. */
+int cp_cmd_text_arg(const char *opt, const char *value);
 #endif

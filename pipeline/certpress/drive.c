@@ -84,7 +84,7 @@ static void first_word(int fd, char *first, size_t nfirst)
 int cp_drive_stage(const char *stage, const char *config, const char *arg, int lock,
 		   char *first, size_t nfirst, int *sig)
 {
-	char *prog = cp_stage_program(stage), *argv[6]; /* never from PATH */
+	char *prog = cp_stage_program(stage), *argv[7]; /* never from PATH */
 	int fds[2], status, argc = 0, code;
 	pid_t pid, self = getpid();
 
@@ -94,6 +94,9 @@ int cp_drive_stage(const char *stage, const char *config, const char *arg, int l
 		argv[argc++] = (char *)"-c";
 		argv[argc++] = (char *)config;
 	}
+	/* the end of the options: a results file named "-c" or "--help"
+	 * is a file */
+	argv[argc++] = (char *)"--";
 	argv[argc++] = (char *)arg;
 	argv[argc] = NULL;
 	if (pipe(fds) < 0) {

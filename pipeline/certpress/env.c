@@ -100,6 +100,14 @@ bool cp_cmd_reason_ok(const char *reason)
 	       !cp_utf8_has_control(reason) && cp_utf8_length(reason) <= 500;
 }
 
+int cp_cmd_text_arg(const char *opt, const char *value)
+{
+	if (cp_cmd_reason_ok(value))
+		return 0;
+	cp_error("--%s must be 1 to 500 characters of text, without control characters", opt);
+	return CP_EX_USAGE;
+}
+
 int cp_cmd_usage(const struct cp_cmdline *c)
 {
 	cp_opts_synopsis(stderr, "usage: ", "certpress", c, 80);

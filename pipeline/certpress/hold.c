@@ -26,9 +26,7 @@ int cp_cmd_hold(int argc, char **argv, const char *config)
 
 	if ((rc = cp_cmd_args(&cp_hold_line, argc, argv, &a, &first)) != CP_CMD_GO)
 		return rc;
-	if (!cp_cmd_reason_ok(a.reason))
-		return cp_cmd_usage(&cp_hold_line);
-	if ((rc = cp_who(a.by, by, sizeof(by))))
+	if ((rc = cp_cmd_text_arg("reason", a.reason)) || (rc = cp_who(a.by, by, sizeof(by))))
 		return rc;
 	return cp_cmd_decide(config, argv[first], "held", by, a.reason);
 }

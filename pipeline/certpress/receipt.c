@@ -139,10 +139,9 @@ int cp_cmd_receipt(int argc, char **argv, const char *config)
 
 	if ((rc = cp_cmd_args(&cp_receipt_line, argc, argv, &a, &first)) != CP_CMD_GO)
 		return rc;
-	if ((a.note && !cp_cmd_reason_ok(a.note)) ||
-	    (a.course_run && !cp_cmd_reason_ok(a.course_run)))
-		return cp_cmd_usage(&cp_receipt_line);
-	if ((rc = cp_who(a.by, by, sizeof(by))) || (rc = received_date(a.date, received)))
+	if ((a.note && (rc = cp_cmd_text_arg("note", a.note))) ||
+	    (a.course_run && (rc = cp_cmd_text_arg("course-run", a.course_run))) ||
+	    (rc = cp_who(a.by, by, sizeof(by))) || (rc = received_date(a.date, received)))
 		return rc;
 	batch = argv[first];
 	centre = argv[first + 1];

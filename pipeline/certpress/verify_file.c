@@ -136,8 +136,8 @@ int cp_cmd_verify_file(const char *pdf, const char *config)
 		rc = CP_EX_CONFIG;
 		goto out;
 	}
-	if (cp_read_file(pdf, (char **)&file, &len, MAX_PDF) < 0) {
-		cp_error("%s: cannot read: %s", pdf, strerror(errno));
+	/* a FIFO or a device refused with what it is, never waited on */
+	if (cp_read_binary_file(pdf, "PDF", MAX_PDF, (char **)&file, &len) < 0) {
 		rc = CP_EX_NOINPUT;
 		goto out;
 	}

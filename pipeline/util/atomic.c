@@ -142,6 +142,34 @@ int cp_rename_durable(const char *from, const char *to)
 /* A failure returns 0 with errno set: fopencookie(3) forbids a negative
  * result, and glibc's stream then miscounts its buffer (a short write at
  * the file size limit, EFBIG, crashed the next fwrite). */
+FILE *cp_scratch_file(const char *dir)
+{
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	FILE *f;
+
+	/* the temp names cp_atomic_open gives, which the sweeps know */
+	for (int attempt = 0; fd < 0 && attempt < 100 &&
+			      (errno == EOPNOTSUPP || errno == EISDIR || errno == EEXIST);
+	     attempt++) {
+		char *tmp = cp_xasprintf("%s/.scratch" TMP_MARK "%ld.%d", dir, (long)getpid(),
+					 attempt);
+
+		fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0 && unlink(tmp) < 0) {
+			close(fd);
+			fd = -1;
+		}
+		free(tmp);
+	}
+	if (fd < 0 || !(f = fdopen(fd, "w+"))) {
+		cp_error("%s: cannot make a scratch file: %s", dir, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	return f;
+}
+
 static ssize_t cookie_write(void *cookie, const char *buf, size_t n)
 {
 	struct cp_atomic *a = cookie;
@@ -413,8 +441,16 @@ int cp_take_file(const char *from, const char *to, mode_t mode, off_t max)
 
 	if (lstat(from, &lst) < 0)
 		return cp_error("%s: cannot open: %s", from, strerror(errno));
-	if (!S_ISREG(lst.st_mode)) /* a link, a FIFO: the entry itself, never followed */
+	if (!S_ISREG(lst.st_mode)) { /* a link, a FIFO: the entry itself, never followed */
+		/* a FIFO or socket of ours cut down as a file is (a link has
+		 * no mode of its own, a folder keeps its search bits);
+		 * AT_SYMLINK_NOFOLLOW: an entry swapped for a link since the
+		 * lstat is not followed to its target */
+		if (!S_ISLNK(lst.st_mode) && !S_ISDIR(lst.st_mode) && lst.st_uid == geteuid() &&
+		    fchmodat(AT_FDCWD, from, lst.st_mode & mode & 07777, AT_SYMLINK_NOFOLLOW) < 0)
+			cp_debug("%s: cannot cut its mode down: %s", from, strerror(errno));
 		return cp_rename_durable(from, to);
+	}
 	fd = open(from, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return cp_error("%s: cannot open: %s", from, strerror(errno));

@@ -45,13 +45,20 @@ int cp_atomic_write_pair(const char *first, const void *buf1, size_t len1, const
 			 const void *buf2, size_t len2, mode_t mode);
 /* Copy the file src to dst atomically. */
 int cp_atomic_copy_file(const char *src, const char *dst, mode_t mode);
+/* A scratch file for this process alone, in dir (never /tmp: a stage
+ * writes nothing outside its spool): nameless (O_TMPFILE), or where the
+ * file system has no such thing a temp name removed at once (a crash in
+ * between leaves a name the sweeps remove). Read and write; gone when
+ * closed. NULL with a message on failure. */
+FILE *cp_scratch_file(const char *dir);
 
 /* Take a file that someone else may have put in a folder of ours (the
  * inbox) to the name to, as the spool's own: renamed if this process owns
  * it, with its mode cut down to mode (an uploader's 0644 becomes 0640);
  * else copied atomically with mode and the original removed, so no file of
  * the spool keeps an uploader's owner or mode. An entry that is not a
- * regular file (a link, a FIFO) is renamed as it is, never followed. A
+ * regular file (a link, a FIFO) is renamed as it is, never followed (a
+ * FIFO or socket of this process's with its mode cut down to mode). A
  * file that would have to be copied and is larger than max bytes (or
  * grows past it) is not: 1, and nothing has changed. 0 taken, -1 failed
  * (a message printed). */

@@ -2,6 +2,7 @@
 #include "util/readfile.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +59,9 @@ int cp_read_file(const char *path, char **buf, size_t *len, size_t max)
 	return 0;
 }
 
-int cp_read_text_file(const char *path, const char *what, size_t max, char **buf, size_t *len)
+/* cp_read_text_file and cp_read_binary_file: text refuses a NUL byte. */
+static int read_whole(const char *path, const char *what, size_t max, char **buf, size_t *len,
+		      bool text)
 {
 	struct cp_screen sc;
 	int fd = cp_screen_open(path, true, &sc), e;
@@ -100,7 +103,7 @@ int cp_read_text_file(const char *path, const char *what, size_t max, char **buf
 		return cp_error("%s: cannot read the %s: larger than %zu KB", path, what, max >> 10);
 	}
 	b[have] = '\0';
-	if ((nul = memchr(b, '\0', have))) {
+	if (text && (nul = memchr(b, '\0', have))) {
 		long line = 1;
 
 		for (char *p = b; p < nul; p++)
@@ -111,4 +114,14 @@ int cp_read_text_file(const char *path, const char *what, size_t max, char **buf
 	*buf = b;
 	*len = have;
 	return 0;
+}
+
+int cp_read_text_file(const char *path, const char *what, size_t max, char **buf, size_t *len)
+{
+	return read_whole(path, what, max, buf, len, true);
+}
+
+int cp_read_binary_file(const char *path, const char *what, size_t max, char **buf, size_t *len)
+{
+	return read_whole(path, what, max, buf, len, false);
 }

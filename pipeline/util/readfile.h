@@ -16,5 +16,8 @@ int cp_read_file(const char *path, char **buf, size_t *len, size_t max);
  * (not a regular file (a FIFO), larger than N KB, a NUL byte at line N, or
  * the system's reason). */
 int cp_read_text_file(const char *path, const char *what, size_t max, char **buf, size_t *len);
+/* The same for a file that may hold any bytes (a PDF given to check): no
+ * NUL check; the buffer is still NUL-terminated past *len. */
+int cp_read_binary_file(const char *path, const char *what, size_t max, char **buf, size_t *len);
 
 #endif

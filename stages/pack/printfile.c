@@ -36,7 +36,7 @@ struct printing {
 	long part_pages, *part_total;
 	bool *oversize;      /* of each finished part: one document over the limit */
 	int nparts;
-	/* what the ticket needs, in a temp file until the parts are known */
+	/* what the ticket needs, in a scratch file until the parts are known */
 	FILE *docs;
 	long pages[CP_NSTOCKS], documents, reprints; /* pages per paper stock */
 };
@@ -280,8 +280,7 @@ int cp_pack_print(struct cp_pack *p, const struct cp_spool *spool, struct cp_xml
 		return CP_EX_CANTCREAT;
 	}
 	clear_earlier(&pr);
-	if (!(pr.docs = tmpfile())) {
-		cp_error("cannot make a temp file: %s", strerror(errno));
+	if (!(pr.docs = cp_scratch_file(pr.dir))) {
 		free(pr.dir);
 		return CP_EX_CANTCREAT;
 	}

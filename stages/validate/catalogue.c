@@ -31,13 +31,24 @@ static char *attr(xmlNodePtr n, const char *name)
 	return s;
 }
 
+/* A number the schema has bounded (catalogue.xsd: at most 9999, 150 or
+ * 1200), or fallback if the attribute is absent. Never atoi's wrapped
+ * value: one the schema let through that is not a small number is a bug. */
 static int attr_int(xmlNodePtr n, const char *name, int fallback)
 {
-	char *v = attr(n, name);
-	int i = v ? atoi(v) : fallback;
+	char *v = attr(n, name), *end;
+	long i = fallback;
 
+	if (v) {
+		errno = 0;
+		i = strtol(v, &end, 10);
+		while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
+			end++; /* the schema collapses white space around a number */
+		if (errno || end == v || *end || i < 0 || i > 1000000)
+			cp_bug("catalogue: %s='%s' is out of the schema's bounds", name, v);
+	}
 	free(v);
-	return i;
+	return (int)i;
 }
 
 static bool is(xmlNodePtr n, const char *name)
@@ -182,30 +193,44 @@ int cp_catalogue_load(struct cp_catalogue *c, const char *path, const char *sche
 
 	memset(c, 0, sizeof(*c));
 	cp_xml_init();
-	if (access(path, R_OK) < 0) {
+	/* One descriptor, screened and then parsed: what was screened is what
+	 * is read (a FIFO or a device is refused, never waited on). */
+	fd = cp_screen_open(path, true, &sc);
+	if (fd == CP_SCREEN_REFUSED) {
+		cp_error("%s: cannot read the catalogue: %s", path, sc.reason);
+		return CP_EX_CONFIG;
+	}
+	if (fd < 0) {
 		cp_error("%s: cannot read the catalogue: %s", path, strerror(errno));
 		return CP_EX_NOINPUT;
 	}
-	s = cp_screen_file(path, CATALOGUE_MAX_BYTES, &sc);
-	if (s < 0)
-		return CP_EX_NOINPUT;
-	if (s > 0) {
-		cp_error("%s:%ld: %s", path, sc.line, sc.reason);
+	s = cp_screen_fd(fd, path, CATALOGUE_MAX_BYTES, &sc, NULL);
+	if (s == 0 && lseek(fd, 0, SEEK_SET) < 0)
+		s = cp_error("%s: cannot read the catalogue: %s", path, strerror(errno));
+	if (s != 0) {
+		close(fd);
+		if (s < 0)
+			return CP_EX_NOINPUT;
+		if (sc.line > 0)
+			cp_error("%s:%ld: %s", path, sc.line, sc.reason);
+		else
+			cp_error("%s: cannot read the catalogue: %s", path, sc.reason);
 		return CP_EX_CONFIG;
 	}
-	if (!(schema = cp_xml_schema_load(schema_path)))
+	if (!(schema = cp_xml_schema_load(schema_path))) {
+		close(fd);
 		return CP_EX_CONFIG;
+	}
 	pc = xmlNewParserCtxt();
 	if (!pc)
 		cp_bug("out of memory");
 	cp_xml_errors_to(&err);
 	/* By descriptor: the refusing entity loader would turn away a path. */
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	doc = fd < 0 ? NULL : xmlCtxtReadFd(pc, fd, path, "UTF-8", CP_XML_PARSE_OPTIONS);
-	if (fd >= 0)
-		close(fd);
+	doc = xmlCtxtReadFd(pc, fd, path, "UTF-8", CP_XML_PARSE_OPTIONS);
+	close(fd);
 	if (!doc) {
-		cp_error("%s:%ld: not well-formed XML: %s", path, err.line, err.message);
+		/* the captured message says "not well-formed XML" itself */
+		cp_error("%s:%ld: %s", path, err.line, err.message);
 		goto out;
 	}
 	vc = xmlSchemaNewValidCtxt(schema);
