@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#define CP_REGISTRY_VERSION 5
+#define CP_REGISTRY_VERSION 6
 #define CP_REGISTRY_NCACHED 8
 
 struct sqlite3;
@@ -49,5 +49,6 @@ void cp_registry_rollback(struct cp_registry *r);
 #include "registry/notifications.h" /* emails to learners and centres */
 #include "registry/exports.h"       /* centre exports, their passwords and receipts */
 #include "registry/units.h"         /* award units, digests, what publish reads */
+#include "registry/orders.h"        /* orders: reprints and letters, their states */
 
 #endif

@@ -20,7 +20,11 @@ static const struct cp_cmd commands[] = {
 	{ "search", cp_cmd_search, "search [--json] [--reference R] [--candidate N] "
 				   "[--enrolment N] [--first-name S] [--last-name S] "
 				   "[--dob YYYY-MM-DD]" },
-	{ "reprint", cp_cmd_reprint, "reprint REF --reason TEXT" },
+	{ "reprint", cp_cmd_reprint, "reprint REF --reason TEXT [--by USER] [--delivery METHOD]\n"
+				     "          [--address TEXT]" },
+	{ "order", cp_cmd_order, "order reprint REF --reason TEXT --by USER [--delivery METHOD]\n"
+				 "          [--address TEXT]" },
+	{ "orders", cp_cmd_orders, "orders [--json] [--enrolment N] [--centre C] [--state S]" },
 	{ "revoke", cp_cmd_revoke, "revoke REF [--award] [--in-error] --reason TEXT" },
 	{ "sweep", cp_cmd_sweep, "sweep" },
 	{ "export-password", cp_cmd_export_password, "export-password CENTRE [--generate]" },

@@ -21,4 +21,24 @@ int cp_change_args(int argc, char **argv, const char *synopsis, const char **ref
 int cp_change_begin(struct cp_cmd_env *e, const char *config, const char *typed,
 		    char ref[CP_REF_LEN + 1], struct cp_card *card);
 
+/* Orders (order.c, reprint.c): the synopses, and the options every order
+ * takes beside its operand (REF, ENROLMENT). */
+#define CP_REPRINT_SYNOPSIS \
+	"reprint REF --reason TEXT [--by USER] [--delivery METHOD] [--address TEXT]"
+#define CP_ORDER_REPRINT_SYNOPSIS \
+	"order reprint REF --reason TEXT --by USER [--delivery METHOD] [--address TEXT]"
+struct cp_order_args {
+	bool reason_required, by_required;
+	const char *operand, *reason, *by, *delivery, *address;
+};
+/* Parse and check them: --by defaults to the login name where not
+ * required, --delivery to second-class-signed. 0, or the exit code. */
+int cp_order_args(int argc, char **argv, const char *synopsis, struct cp_order_args *a);
+/* Refuse (65, naming it) when the serial of ref has an open order; in the
+ * ordering transaction. */
+int cp_order_refuse_open(struct cp_cmd_env *e, const char *ref);
+/* The reprint order, argv[0] "reprint"; by_required for certpress order. */
+int cp_order_reprint(int argc, char **argv, const char *config, const char *synopsis,
+		     bool by_required);
+
 #endif

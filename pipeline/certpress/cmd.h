@@ -30,6 +30,8 @@ int cp_cmd_status(int argc, char **argv, const char *config);
 int cp_cmd_receipt(int argc, char **argv, const char *config);
 int cp_cmd_export_password(int argc, char **argv, const char *config);
 int cp_cmd_publish(int argc, char **argv, const char *config);
+int cp_cmd_order(int argc, char **argv, const char *config);
+int cp_cmd_orders(int argc, char **argv, const char *config);
 
 /* What most subcommands need: the configuration, then the key, then the
  * registry, each only if asked for. Returns 0 or the exit code to use. */

@@ -324,10 +324,11 @@ long cp_documents_left_out(struct cp_registry *r, const char *batch,
 	return n;
 }
 
-int cp_documents_publish_chosen(struct cp_registry *r)
+int cp_documents_publish_chosen(struct cp_registry *r, const char *batch)
 {
 	char stamp[32];
 	sqlite3_stmt *st;
+	long n;
 	int rc;
 
 	if (cp_registry_begin(r) < 0)
@@ -343,6 +344,11 @@ int cp_documents_publish_chosen(struct cp_registry *r)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		cp_reg_error(r, "recording the documents published");
+		cp_registry_rollback(r);
+		return -1;
+	}
+	/* the print file holding an order's document is written: to be printed */
+	if (cp_orders_taken_for_print(r, batch, stamp, &n) < 0) {
 		cp_registry_rollback(r);
 		return -1;
 	}

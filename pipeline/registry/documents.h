@@ -108,7 +108,8 @@ long cp_documents_left_out(struct cp_registry *r, const char *batch,
 			   void *ctx);
 /* Record the chosen documents as published (issued) now, in a transaction
  * of its own, once the zip and the print file are written: from then on
- * verify calls them valid. */
-int cp_documents_publish_chosen(struct cp_registry *r);
+ * verify calls them valid; the orders whose documents batch's print file
+ * carries are to be printed from then on (cp_orders_taken_for_print). */
+int cp_documents_publish_chosen(struct cp_registry *r, const char *batch);
 
 #endif

@@ -165,6 +165,64 @@ static const char *const migrations[] = {
 	"CREATE INDEX documents_by_serial ON documents (serial, issue);"
 	"CREATE TABLE fill_pending (batch_id TEXT PRIMARY KEY) STRICT;"
 	"INSERT INTO fill_pending SELECT DISTINCT batch_id FROM awards;",
+	/* 5 -> 6: orders (certpress order: reprints and proof-of-qualification
+	 * letters) with their states and each state's time; the proof letter
+	 * is a document type of its own, attached to the learner's latest
+	 * award, with the awards it lists (letter_awards). documents.type's
+	 * CHECK only widens (every row keeps satisfying it), so its text is
+	 * changed in place, as SQLite documents for loosening a constraint
+	 * (cp_reg_migrate then bumps schema_version). Reprints ordered before
+	 * become orders by "(before orders)". */
+	"PRAGMA writable_schema = ON;"
+	"UPDATE sqlite_schema SET sql = replace(sql, '''letter''))',"
+	"  '''letter'',''proof-letter''))') WHERE type = 'table' AND name = 'documents';"
+	"PRAGMA writable_schema = OFF;"
+	"CREATE TABLE orders ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('reprint','letter')),"
+	"  reference TEXT NOT NULL UNIQUE REFERENCES documents(reference),"
+	"  replaces TEXT REFERENCES documents(reference),"
+	"  serial INTEGER NOT NULL,"
+	"  enrolment TEXT NOT NULL,"
+	"  centre TEXT NOT NULL,"
+	"  ordered_by TEXT NOT NULL,"
+	"  ordered TEXT NOT NULL,"
+	"  reason TEXT,"
+	"  delivery TEXT NOT NULL CHECK (delivery IN"
+	"    ('second-class-signed','first-class-signed','courier','collection')),"
+	"  address TEXT,"
+	"  state TEXT NOT NULL CHECK (state IN"
+	"    ('to-be-generated','to-be-printed','printed','dispatched','spoiled')),"
+	"  state_changed TEXT NOT NULL,"
+	"  tracking TEXT,"
+	"  print_batch_id TEXT REFERENCES batches(id)"
+	") STRICT;"
+	"CREATE INDEX orders_by_serial ON orders (serial);"
+	"CREATE INDEX orders_by_enrolment ON orders (enrolment);"
+	"CREATE TABLE order_states ("
+	"  order_id INTEGER NOT NULL REFERENCES orders(id),"
+	"  seq INTEGER NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  at TEXT NOT NULL,"
+	"  note TEXT,"
+	"  PRIMARY KEY (order_id, seq)"
+	") STRICT;"
+	"CREATE TABLE letter_awards ("
+	"  reference TEXT NOT NULL REFERENCES documents(reference),"
+	"  position INTEGER NOT NULL,"
+	"  award_id INTEGER NOT NULL REFERENCES awards(id),"
+	"  PRIMARY KEY (reference, position)"
+	") STRICT;"
+	"INSERT INTO orders (kind, reference, replaces, serial, enrolment, centre, ordered_by,"
+	"  ordered, reason, delivery, state, state_changed, print_batch_id)"
+	" SELECT 'reprint', p.replacement, p.original, d.serial, a.enrolment, a.centre,"
+	"  '(before orders)', p.ordered, p.reason, 'second-class-signed',"
+	"  CASE WHEN p.print_batch_id IS NULL THEN 'to-be-generated' ELSE 'to-be-printed' END,"
+	"  p.ordered, p.print_batch_id"
+	" FROM reprints p JOIN documents d ON d.reference = p.replacement"
+	" JOIN awards a ON a.id = d.award_id ORDER BY p.id;"
+	"INSERT INTO order_states (order_id, seq, state, at, note)"
+	" SELECT id, 1, state, ordered, 'recorded when orders began' FROM orders;",
 };
 _Static_assert(sizeof(migrations) / sizeof(*migrations) == CP_REGISTRY_VERSION,
 	       "one migration per schema version");
@@ -182,6 +240,27 @@ int cp_reg_user_version(struct cp_registry *r, int *version)
 	*version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	return 0;
+}
+
+static int bump_schema_version(struct cp_registry *r)
+{
+	sqlite3_stmt *st = cp_reg_prepare(r, "PRAGMA schema_version");
+	long long v;
+	char *sql;
+	int rc;
+
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return cp_reg_error(r, "cannot read the schema's version");
+	}
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sql = cp_xasprintf("PRAGMA schema_version = %lld", v + 1);
+	rc = cp_reg_exec(r, sql);
+	free(sql);
+	return rc;
 }
 
 int cp_reg_migrate(struct cp_registry *r)
@@ -206,6 +285,10 @@ int cp_reg_migrate(struct cp_registry *r)
 	for (int v = version; v < CP_REGISTRY_VERSION; v++)
 		if (cp_reg_exec(r, migrations[v]) < 0)
 			goto fail;
+	/* a migration may change sqlite_schema's text itself (5 -> 6): other
+	 * connections read the schema again when its version moves */
+	if (bump_schema_version(r) < 0)
+		goto fail;
 	sql = cp_xasprintf("PRAGMA user_version = %d", CP_REGISTRY_VERSION);
 	if (cp_reg_exec(r, sql) < 0) {
 		free(sql);
