@@ -50,5 +50,6 @@ void cp_registry_rollback(struct cp_registry *r);
 #include "registry/exports.h"       /* centre exports, their passwords and receipts */
 #include "registry/units.h"         /* award units, digests, what publish reads */
 #include "registry/orders.h"        /* orders: reprints and letters, their states */
+#include "registry/records.h"       /* a document's record, to lay it out again */
 
 #endif

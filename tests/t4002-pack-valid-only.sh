@@ -51,10 +51,10 @@ email_of() {
 ORDER="order by a.centre, a.course_run, a.last_name, a.first_name, a.enrolment,
        case d.type when 'certificate' then 0 when 'transcript' then 1 else 2 end"
 
-none_in() { # FILE: it names none of A-01, B and C's documents
-	local r
+none_in() { # FILE: it names none of A-01, B and C's documents (a
+	local r   # replacement's own "replaces A-01" line aside)
 	for r in $A $B $C; do
-		grep -q "$r" "$1" && return 1
+		grep -v 'replaces ' "$1" | grep -q "$r" && return 1
 	done
 	return 0
 }

@@ -111,10 +111,43 @@ check "every filter applies" "[ \$(python3 -c 'import json; print(len(json.load(
 check_exit 64 "--state that is no state" certpress orders --state lost
 check_exit 64 "orders takes no operand" certpress orders x
 
+# A replacement says so, on the document and in the registry; a reprinted
+# covering letter claims no enclosures. Laid out from the registry alone:
+# the batch folder that made the awards is gone.
+pdftotext spool/reprints/digital/$new.pdf cert.txt
+check "the replacement certificate says it replaces its original" \
+	"tr '\n' ' ' < cert.txt | grep -q \"Replacement certificate, issued 23 November 2026; replaces $cert\""
+check "the original certificate's text is not a replacement's" \
+	"pdftotext spool/batches/$first_batch/digital/$cert.pdf orig.txt && ! contains orig.txt Replacement"
+pdftotext spool/reprints/digital/$new_trans.pdf trans.txt
+check "so does the replacement transcript" \
+	"tr '\n' ' ' < trans.txt | grep -q \"Replacement unit transcript, issued 23 November 2026; replaces $trans\""
+check_exit 0 "show the replacement" certpress show "$new"
+check "its card names what it replaces" "contains out 'replaces:       $cert'"
+check_exit 0 "show --json" certpress show --json "$new"
+check "and --json" "python3 -c 'import json; assert json.load(open(\"out\"))[\"replaces\"] == \"$cert\"'"
+rm -rf "spool/batches/$first_batch"
+letter=$(doc_ref Winbery letter)
+check_exit 0 "reprint a covering letter with its batch folder deleted" \
+	certpress order reprint "$letter" --reason "lost" --by ops1
+new_letter=$(cat out)
+pdftotext spool/reprints/digital/$new_letter.pdf letter.txt
+tr '\n' ' ' < letter.txt > letter.flat
+check "the reprinted letter says it replaces the original letter" \
+	"contains letter.flat 'Replacement letter; replaces $letter' && contains letter.flat 'it encloses no other document'"
+check "...and claims no enclosures" "! contains letter.flat 'are enclosed with this letter'"
+check "...and still carries the learner's record from the registry" \
+	"contains letter.flat 'Alison Jane Winbery' && contains letter.flat 'Fanshaws College' &&
+	 contains letter.flat 'Example Awards Level 2 Certificate in Vehicle Maintenance' && contains letter.flat 'AMS00009824701'"
+trans_w=$(doc_ref Winbery transcript)
+check_exit 0 "reprint Winbery's transcript without the batch folder" \
+	certpress order reprint "$trans_w" --reason "lost" --by ops1
+pdftotext spool/reprints/digital/$(cat out).pdf transw.txt
+check "its units are listed from the registry" \
+	"contains transw.txt 'K/650/1234' && contains transw.txt 'Health and safety in the workshop' && contains transw.txt 'Routine vehicle servicing'"
+
 # A reprint ordered now waits to be generated, and --state finds it.
-check_exit 0 "a reprint of another learner's transcript" \
-	certpress order reprint "$(doc_ref Winbery transcript)" --reason lost --by ops1
 check_exit 0 "orders --state to-be-generated" certpress orders --state to-be-generated
-check "finds the new one only" "[ \$(wc -l < out) = 1 ] && contains out 'to-be-generated'"
+check "finds the two ordered since the print file" "[ \$(wc -l < out) = 2 ] && ! contains out 'to-be-printed'"
 
 done_testing

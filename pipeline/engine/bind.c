@@ -17,6 +17,7 @@ static const char *const names[] = {
 	"document.reference", "document.type", "document.issued", "document.expires",
 	"document.verify_url", "centre.name", "centre.number", "course_run.id",
 	"units.credits", "units.count", "page", "pages",
+	"document.replaces", "document.first_issue",
 	"batch.id", "batch.achieved", "batch.held", "batch.rejected",
 	"documents", "export.file", "export.expires",
 	"unit.ref", "unit.title", "unit.level", "unit.credits", "unit.grade",

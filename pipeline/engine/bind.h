@@ -12,6 +12,8 @@ enum cp_binding {
 	CP_B_GRADE, CP_B_AWARDED, CP_B_REFERENCE, CP_B_DOC_TYPE, CP_B_ISSUED, CP_B_EXPIRES,
 	CP_B_VERIFY_URL, CP_B_CENTRE_NAME, CP_B_CENTRE_NUMBER, CP_B_COURSE_RUN,
 	CP_B_CREDITS_TOTAL, CP_B_UNITS_COUNT, CP_B_PAGE, CP_B_PAGES,
+	/* a replacement: the reference it replaces; an original: "yes" */
+	CP_B_REPLACES, CP_B_FIRST_ISSUE,
 	/* reports (pack): the batch and its totals */
 	CP_B_BATCH, CP_B_TOTAL_ACHIEVED, CP_B_TOTAL_HELD, CP_B_TOTAL_REJECTED,
 	/* emails (notify): the learner's documents, one a line; the centre's zip */

@@ -15,7 +15,9 @@ static const char card_select[] =
 	"SELECT d.reference, d.type, d.status, a.first_name, a.middle_names, a.last_name,"
 	" a.enrolment, a.candidate, a.qualification, a.qualification_title, a.grade,"
 	" a.awarded, d.issued, a.centre, a.centre_name, d.expires, d.status_reason,"
-	" d.status_changed, a.dob, a.id, d.serial, d.issue, d.published IS NOT NULL"
+	" d.status_changed, a.dob,"
+	" (SELECT p.original FROM reprints p WHERE p.replacement = d.reference),"
+	" a.id, d.serial, d.issue, d.published IS NOT NULL"
 	" FROM documents d JOIN awards a ON a.id = d.award_id";
 
 static void card_from_row(struct cp_card *c, sqlite3_stmt *st)

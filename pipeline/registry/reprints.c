@@ -7,8 +7,8 @@ int cp_reprint_order(struct cp_registry *r, const char *original, const char *re
 		     const char *today, const char *reason, const char *why, const char *stamp)
 {
 	if (cp_reg_run_text(r, "INSERT INTO documents (reference, serial, issue, award_id,"
-			    " type, issued, expires, status) SELECT ?1, serial, issue + 1,"
-			    " award_id, type, ?2, expires, 'valid' FROM documents"
+			    " type, issued, expires, status, template) SELECT ?1, serial,"
+			    " issue + 1, award_id, type, ?2, expires, 'valid', template FROM documents"
 			    " WHERE reference = ?3", "cannot record a replacement", 3,
 			    replacement, today, original) < 0 ||
 	    cp_reg_run_text(r, "UPDATE documents SET status = 'superseded',"

@@ -172,7 +172,11 @@ static const char *const migrations[] = {
 	 * CHECK only widens (every row keeps satisfying it), so its text is
 	 * changed in place, as SQLite documents for loosening a constraint
 	 * (cp_reg_migrate then bumps schema_version). Reprints ordered before
-	 * become orders by "(before orders)". */
+	 * become orders by "(before orders)". documents.template: the template
+	 * a document was laid out from (assign, reprint, letter), so it can be
+	 * laid out again from the registry alone; NULL for those assigned
+	 * before (their batch's assigned.xml names it). */
+	"ALTER TABLE documents ADD COLUMN template TEXT;"
 	"PRAGMA writable_schema = ON;"
 	"UPDATE sqlite_schema SET sql = replace(sql, '''letter''))',"
 	"  '''letter'',''proof-letter''))') WHERE type = 'table' AND name = 'documents';"
