@@ -23,6 +23,8 @@ static const struct cp_cmd commands[] = {
 	{ "reprint", cp_cmd_reprint, "reprint REF --reason TEXT [--by USER] [--delivery METHOD]\n"
 				     "          [--address TEXT]" },
 	{ "order", cp_cmd_order, "order reprint REF --reason TEXT --by USER [--delivery METHOD]\n"
+				 "          [--address TEXT]\n"
+				 "  order letter ENROLMENT --by USER [--reason TEXT] [--delivery METHOD]\n"
 				 "          [--address TEXT]" },
 	{ "orders", cp_cmd_orders, "orders [--json] [--enrolment N] [--centre C] [--state S]" },
 	{ "revoke", cp_cmd_revoke, "revoke REF [--award] [--in-error] --reason TEXT" },

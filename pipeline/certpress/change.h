@@ -27,6 +27,8 @@ int cp_change_begin(struct cp_cmd_env *e, const char *config, const char *typed,
 	"reprint REF --reason TEXT [--by USER] [--delivery METHOD] [--address TEXT]"
 #define CP_ORDER_REPRINT_SYNOPSIS \
 	"order reprint REF --reason TEXT --by USER [--delivery METHOD] [--address TEXT]"
+#define CP_ORDER_LETTER_SYNOPSIS \
+	"order letter ENROLMENT --by USER [--reason TEXT] [--delivery METHOD] [--address TEXT]"
 struct cp_order_args {
 	bool reason_required, by_required;
 	const char *operand, *reason, *by, *delivery, *address;
@@ -37,6 +39,8 @@ int cp_order_args(int argc, char **argv, const char *synopsis, struct cp_order_a
 /* Refuse (65, naming it) when the serial of ref has an open order; in the
  * ordering transaction. */
 int cp_order_refuse_open(struct cp_cmd_env *e, const char *ref);
+/* A proof of qualification letter (letter.c), argv[0] "letter". */
+int cp_order_letter(int argc, char **argv, const char *config);
 /* The reprint order, argv[0] "reprint"; by_required for certpress order. */
 int cp_order_reprint(int argc, char **argv, const char *config, const char *synopsis,
 		     bool by_required);

@@ -54,8 +54,21 @@ void cp_cmd_env_release(struct cp_cmd_env *e);
 int cp_cmd_receipts(struct cp_cmd_env *e, bool json);
 
 /* Lay out a replacement's digital and print copies into spool/reprints/
- * from its learner's record in the original batch. Returns a sysexits code. */
+ * from its learner's record in the registry (else in the original batch).
+ * Returns a sysexits code. */
 int cp_reprint_render(struct cp_cmd_env *e, const char *ref);
+/* What an order's copies share (reprint_pdf.c): both copies of v's document
+ * laid out and written to spool/reprints/{digital,print}/REF.pdf, the
+ * digital copy's digest recorded; a sysexits code. And removing the
+ * folder a copy's fonts were subset into. */
+struct cp_spool;
+struct cp_layout;
+struct cp_fontset;
+struct cp_values;
+int cp_order_write_copies(struct cp_cmd_env *e, const struct cp_spool *spool,
+			  const struct cp_layout *layout, struct cp_fontset *fonts, char **subset,
+			  struct cp_values *v);
+void cp_order_remove_dir(const char *dir);
 
 /* Write the verification snapshot and its signature into dir (NULL:
  * [verify] snapshot) from e's registry (publish.c). A sysexits code. */

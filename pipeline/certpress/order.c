@@ -3,8 +3,10 @@
  * qualification letter (letter.c). */
 #include "change.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "util/exitcode.h"
 #include "util/msg.h"
 #include "util/banned.h"
 
@@ -12,7 +14,11 @@ int cp_cmd_order(int argc, char **argv, const char *config)
 {
 	if (argc >= 2 && !strcmp(argv[1], "reprint"))
 		return cp_order_reprint(argc - 1, argv + 1, config, CP_ORDER_REPRINT_SYNOPSIS, true);
+	if (argc >= 2 && !strcmp(argv[1], "letter"))
+		return cp_order_letter(argc - 1, argv + 1, config);
 	if (argc >= 2)
-		cp_error("'%s' is not a kind of order (reprint)", argv[1]);
-	return cp_cmd_usage(CP_ORDER_REPRINT_SYNOPSIS);
+		cp_error("'%s' is not a kind of order (reprint, letter)", argv[1]);
+	fprintf(stderr, "usage: certpress %s\n       certpress %s\n", CP_ORDER_REPRINT_SYNOPSIS,
+		CP_ORDER_LETTER_SYNOPSIS);
+	return CP_EX_USAGE;
 }

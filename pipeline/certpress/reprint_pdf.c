@@ -146,7 +146,7 @@ static char *record_file(xmlNodePtr l, const char *dir)
 	return path;
 }
 
-static void remove_dir(const char *dir)
+void cp_order_remove_dir(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -177,10 +177,9 @@ static int record_digest(struct cp_cmd_env *e, const char *ref, const unsigned c
 	return cp_document_set_digest(&e->reg, ref, hex);
 }
 
-/* Both copies of the replacement into spool/reprints/{digital,print}/. */
-static int write_copies(struct cp_cmd_env *e, const struct cp_spool *spool,
-			const struct cp_layout *layout, struct cp_fontset *fonts, char **subset,
-			struct cp_record *rec)
+int cp_order_write_copies(struct cp_cmd_env *e, const struct cp_spool *spool,
+			  const struct cp_layout *layout, struct cp_fontset *fonts, char **subset,
+			  struct cp_values *v)
 {
 	struct cp_pdf pdf;
 	int rc = cp_pdf_new(&pdf, fonts, subset) < 0 ? CP_EX_SOFTWARE : CP_EX_OK;
@@ -190,15 +189,15 @@ static int write_copies(struct cp_cmd_env *e, const struct cp_spool *spool,
 		size_t len;
 		int pages;
 		char *dir = cp_xasprintf("%s/%s", spool->reprints, digital ? "digital" : "print");
-		char *path = cp_doc_copy_path(spool->reprints, digital, rec->v.v[CP_B_REFERENCE]);
+		char *path = cp_doc_copy_path(spool->reprints, digital, v->v[CP_B_REFERENCE]);
 
 		if (cp_mkdirs(dir) < 0 ||
-		    cp_doc_pdf(&pdf, layout, &rec->v, &e->conf, digital, &buf, &len, &pages) < 0)
+		    cp_doc_pdf(&pdf, layout, v, &e->conf, digital, &buf, &len, &pages) < 0)
 			rc = CP_EX_CANTCREAT;
 		else {
 			if (cp_atomic_write_file(path, buf, len, 0640) < 0)
 				rc = CP_EX_CANTCREAT;
-			else if (digital && record_digest(e, rec->v.v[CP_B_REFERENCE], buf, len) < 0)
+			else if (digital && record_digest(e, v->v[CP_B_REFERENCE], buf, len) < 0)
 				rc = CP_EX_IOERR;
 			free(buf);
 		}
@@ -260,11 +259,11 @@ int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
 			   *src.expires ? src.expires : NULL);
 	if (d.f[CP_REC_REPLACES])
 		cp_record_replaces(&rec, d.f[CP_REC_REPLACES]);
-	rc = write_copies(e, &spool, &layout, &fonts, subset, &rec);
+	rc = cp_order_write_copies(e, &spool, &layout, &fonts, subset, &rec.v);
 	cp_record_release(&rec);
 out:
 	if (fontdir)
-		remove_dir(fontdir);
+		cp_order_remove_dir(fontdir);
 	free(fontdir);
 	for (int i = 0; i < CP_MAX_FONTS; i++)
 		free(subset[i]);

@@ -24,6 +24,7 @@ static const char *const names[] = {
 	"row.course_run", "row.qualification_number", "row.qualification_title",
 	"row.achieved", "row.held", "row.rejected", "row.learner", "row.enrolment",
 	"row.candidate", "row.grade", "row.certificate", "row.transcript", "row.letter",
+	"row.awarded", "row.centre", "row.references",
 };
 
 _Static_assert(sizeof(names) / sizeof(*names) == CP_NBINDINGS, "a name for every binding");

@@ -25,6 +25,9 @@ enum cp_binding {
 	CP_B_ROW_HELD, CP_B_ROW_REJECTED, CP_B_ROW_LEARNER, CP_B_ROW_ENROLMENT,
 	CP_B_ROW_CANDIDATE, CP_B_ROW_GRADE, CP_B_ROW_CERTIFICATE, CP_B_ROW_TRANSCRIPT,
 	CP_B_ROW_LETTER,
+	/* an award of a proof of qualification letter: its date, centre and
+	 * the references of its valid documents */
+	CP_B_ROW_AWARDED, CP_B_ROW_CENTRE, CP_B_ROW_REFERENCES,
 	CP_NBINDINGS
 };
 #define CP_B_FIRST_UNIT CP_B_UNIT_REF

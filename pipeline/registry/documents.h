@@ -91,7 +91,8 @@ struct cp_batch_doc {
 		*last_name, *qualification, *title, *level, *grade, *awarded, *issued, *expires,
 		*course_run, *centre, *centre_name, *email;
 	const char *replaces;      /* a reprint: the reference it replaces, else NULL */
-	const char *reprint_batch; /* a reprint: the batch whose folder has its files */
+	const char *reprint_batch; /* a reprint or an ordered letter (its copies are in
+				    * the spool's reprints folder): its award's batch */
 };
 typedef int (*cp_batch_doc_fn)(void *ctx, const struct cp_batch_doc *d);
 /* The batch's chosen documents in print order (centre, course run, last

@@ -159,8 +159,8 @@ int cp_orders_taken_for_print(struct cp_registry *r, const char *batch, const ch
 			      long *n)
 {
 	sqlite3_stmt *st = cp_reg_prepare(r,
-		"SELECT o.id FROM orders o JOIN reprints p ON p.replacement = o.reference"
-		" WHERE p.print_batch_id = ?1 AND o.state = '" CP_ORDER_TO_BE_GENERATED "'"
+		"SELECT o.id FROM orders o"
+		" WHERE o.print_batch_id = ?1 AND o.state = '" CP_ORDER_TO_BE_GENERATED "'"
 		" AND o.reference IN (SELECT reference FROM temp.pack_set) ORDER BY o.id");
 	long long *ids = NULL;
 	size_t k = 0;
@@ -182,13 +182,8 @@ int cp_orders_taken_for_print(struct cp_registry *r, const char *batch, const ch
 	for (size_t i = 0; i < k; i++) {
 		char note[64];
 
-		char id[24];
-
 		snprintf(note, sizeof(note), "print file of batch %s", batch);
-		snprintf(id, sizeof(id), "%lld", ids[i]);
-		if (cp_order_move(r, ids[i], CP_ORDER_TO_BE_PRINTED, stamp, note) < 0 ||
-		    cp_reg_run_text(r, "UPDATE orders SET print_batch_id = ?1 WHERE id = ?2",
-				    "cannot record an order's print file", 2, batch, id) < 0) {
+		if (cp_order_move(r, ids[i], CP_ORDER_TO_BE_PRINTED, stamp, note) < 0) {
 			free(ids);
 			return -1;
 		}

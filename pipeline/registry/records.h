@@ -32,4 +32,27 @@ struct cp_doc_record {
 int cp_doc_record_read(struct cp_registry *r, const char *reference, struct cp_doc_record *d);
 void cp_doc_record_release(struct cp_doc_record *d);
 
+/* An award a proof of qualification letter lists: the learner as that
+ * award names them, the award, and the references of its valid documents
+ * (not revoked or superseded; the letters of proof themselves aside), in
+ * print order, separated by ", ". */
+struct cp_learner_award {
+	long long id;
+	const char *first_name, *middle_names, *last_name, *candidate, *qualification, *title,
+		*level, *grade, *awarded, *centre, *centre_name, *references;
+};
+/* Every award the registry holds for the enrolment with a valid document,
+ * by award date, then award; strings live until fn returns; a -1 from fn
+ * stops the walk. 0 or -1. */
+int cp_learner_awards_each(struct cp_registry *r, const char *enrolment,
+			   int (*fn)(void *ctx, const struct cp_learner_award *a), void *ctx);
+/* The latest issue of the award's document of type (a proof letter: one
+ * serial per anchor award): 1 with its reference, 0 if none, -1 error. */
+int cp_award_latest(struct cp_registry *r, long long award, const char *type, char *ref,
+		    size_t nref);
+/* The letter lists award at position (0, 1, ...). Inside the caller's
+ * transaction. */
+int cp_letter_award_add(struct cp_registry *r, const char *letter, long position,
+			long long award);
+
 #endif

@@ -28,8 +28,13 @@ long cp_reprints_claim(struct cp_registry *r, const char *batch)
 	if (cp_reg_run_text(r, "UPDATE reprints SET print_batch_id = ?1"
 			    " WHERE print_batch_id IS NULL", "claiming queued reprints", 1,
 			    batch) < 0 ||
-	    cp_reg_scalar(r, "SELECT count(*) FROM reprints WHERE print_batch_id = ?1", batch,
-			  NULL, &n) < 0)
+	    /* the orders of those, and the letters ordered since */
+	    cp_reg_run_text(r, "UPDATE orders SET print_batch_id = ?1 WHERE print_batch_id IS NULL"
+			    " AND (kind = 'letter' OR reference IN (SELECT replacement FROM reprints"
+			    " WHERE print_batch_id = ?1))", "claiming ordered letters", 1, batch) < 0 ||
+	    cp_reg_scalar(r, "SELECT (SELECT count(*) FROM reprints WHERE print_batch_id = ?1) +"
+			  " (SELECT count(*) FROM orders WHERE kind = 'letter' AND print_batch_id = ?1)",
+			  batch, NULL, &n) < 0)
 		return -1;
 	return n;
 }
