@@ -39,6 +39,9 @@ int cp_order_args(int argc, char **argv, const char *synopsis, struct cp_order_a
 /* Refuse (65, naming it) when the serial of ref has an open order; in the
  * ordering transaction. */
 int cp_order_refuse_open(struct cp_cmd_env *e, const char *ref);
+/* Send the emails orders owe now (certpress-notify orders), once an order
+ * is committed: a failure leaves them queued, with a warning. Its code. */
+int cp_order_mail_now(const char *config);
 /* A proof of qualification letter (letter.c), argv[0] "letter". */
 int cp_order_letter(int argc, char **argv, const char *config);
 /* The reprint order, argv[0] "reprint"; by_required for certpress order. */

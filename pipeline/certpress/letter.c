@@ -270,6 +270,8 @@ int cp_order_letter(int argc, char **argv, const char *config)
 		"its copies are in the spool's reprints folder, to be generated into the next "
 		"print file", id, ref, a.operand, l.n, l.n == 1 ? "" : "s");
 	puts(ref);
+	fflush(stdout);
+	cp_order_mail_now(config);
 	rc = cp_publish_at_end(&e, CP_EX_OK);
 	goto out;
 fail:

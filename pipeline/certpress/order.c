@@ -2,6 +2,7 @@
  * orders.h): a duplicate of a document (reprint.c) or a proof of
  * qualification letter (letter.c). */
 #include "change.h"
+#include "drive.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,16 @@
 #include "util/exitcode.h"
 #include "util/msg.h"
 #include "util/banned.h"
+
+int cp_order_mail_now(const char *config)
+{
+	int sig, rc = cp_drive_stage("notify", config, "orders", -1, NULL, 0, &sig);
+
+	if (rc != CP_EX_OK)
+		cp_warn("the order's email is not sent yet (exit %d): certpress-notify orders "
+			"sends it", rc);
+	return rc;
+}
 
 int cp_cmd_order(int argc, char **argv, const char *config)
 {

@@ -130,6 +130,8 @@ int cp_order_reprint(int argc, char **argv, const char *config, const char *syno
 	cp_info("order %lld: %s supersedes %s; its copies are in the spool's reprints folder, "
 		"to be generated into the next print file", id, next, ref);
 	puts(next);
+	fflush(stdout);
+	cp_order_mail_now(config);
 	rc = cp_publish_at_end(&e, CP_EX_OK);
 	goto out;
 fail:

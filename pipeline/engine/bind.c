@@ -20,6 +20,7 @@ static const char *const names[] = {
 	"document.replaces", "document.first_issue",
 	"batch.id", "batch.achieved", "batch.held", "batch.rejected",
 	"documents", "export.file", "export.expires",
+	"order.id", "order.delivery", "order.tracking",
 	"unit.ref", "unit.title", "unit.level", "unit.credits", "unit.grade",
 	"row.course_run", "row.qualification_number", "row.qualification_title",
 	"row.achieved", "row.held", "row.rejected", "row.learner", "row.enrolment",

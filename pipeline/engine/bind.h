@@ -18,6 +18,8 @@ enum cp_binding {
 	CP_B_BATCH, CP_B_TOTAL_ACHIEVED, CP_B_TOTAL_HELD, CP_B_TOTAL_REJECTED,
 	/* emails (notify): the learner's documents, one a line; the centre's zip */
 	CP_B_DOCUMENTS, CP_B_EXPORT_FILE, CP_B_EXPORT_EXPIRES,
+	/* order emails (notify orders): the order, how it goes, its tracking */
+	CP_B_ORDER_ID, CP_B_ORDER_DELIVERY, CP_B_ORDER_TRACKING,
 	/* per row, inside a table only: a unit (transcripts) */
 	CP_B_UNIT_REF, CP_B_UNIT_TITLE, CP_B_UNIT_LEVEL, CP_B_UNIT_CREDITS, CP_B_UNIT_GRADE,
 	/* a course run (certification report) or a learner (course summary) */

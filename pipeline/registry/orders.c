@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/date.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -47,6 +48,26 @@ bool cp_order_delivery_known(const char *m)
 		if (!strcmp(deliveries[i], m))
 			return true;
 	return false;
+}
+
+/* The email the event owes the learner, queued once (a second queueing of
+ * the same event changes nothing). */
+static int email_queue(struct cp_registry *r, long long id, const char *event,
+		       const char *stamp)
+{
+	sqlite3_stmt *st = cp_reg_prepare(r,
+		"INSERT OR IGNORE INTO order_emails (order_id, event, status, updated)"
+		" VALUES (?1, ?2, 'pending', ?3)");
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, event, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, stamp, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : cp_reg_error(r, "cannot queue an order's email");
 }
 
 static int history_add(struct cp_registry *r, long long id, const char *state,
@@ -95,6 +116,8 @@ int cp_order_add(struct cp_registry *r, const struct cp_order_new *o, const char
 	if (rc != SQLITE_DONE || cp_reg_changes(r) != 1)
 		return cp_reg_error(r, "cannot record an order");
 	*id = sqlite3_last_insert_rowid(r->db);
+	if (email_queue(r, *id, "placed", stamp) < 0)
+		return -1;
 	return history_add(r, *id, CP_ORDER_TO_BE_GENERATED, stamp, NULL);
 }
 
@@ -152,7 +175,68 @@ int cp_order_move(struct cp_registry *r, long long id, const char *to, const cha
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return cp_reg_error(r, "cannot change an order's state");
+	if (!strcmp(to, CP_ORDER_DISPATCHED) && email_queue(r, id, "dispatched", stamp) < 0)
+		return -1;
 	return history_add(r, id, to, stamp, note) < 0 ? -1 : 1;
+}
+
+int cp_order_emails_due(struct cp_registry *r,
+			int (*fn)(void *ctx, const struct cp_order_email *m), void *ctx)
+{
+	sqlite3_stmt *st = cp_reg_prepare(r,
+		"SELECT e.order_id, e.event, e.status, e.attempts, o.kind, o.reference,"
+		" o.replaces, d.type, o.delivery, o.tracking, o.enrolment, a.email,"
+		" a.first_name, a.middle_names, a.last_name, a.qualification_title, a.centre_name"
+		" FROM order_emails e JOIN orders o ON o.id = e.order_id"
+		" JOIN documents d ON d.reference = o.reference JOIN awards a ON a.id = d.award_id"
+		" WHERE e.status IN ('pending','intent','deferred') ORDER BY e.order_id, e.event");
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const struct cp_order_email m = {
+			sqlite3_column_int64(st, 0), cp_reg_col(st, 1), cp_reg_col(st, 2),
+			sqlite3_column_int64(st, 3), cp_reg_col(st, 4), cp_reg_col(st, 5),
+			cp_reg_col(st, 6), cp_reg_col(st, 7), cp_reg_col(st, 8), cp_reg_col(st, 9),
+			cp_reg_col(st, 10), cp_reg_col(st, 11), cp_reg_col(st, 12),
+			cp_reg_col(st, 13), cp_reg_col(st, 14), cp_reg_col(st, 15),
+			cp_reg_col(st, 16),
+		};
+
+		if (fn(ctx, &m) < 0) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : cp_reg_error(r, "cannot read the order emails due");
+}
+
+int cp_order_email_record(struct cp_registry *r, long long id, const char *event,
+			  const char *to, const char *message_id, const char *status,
+			  const char *reply, int attempt)
+{
+	sqlite3_stmt *st = cp_reg_prepare(r,
+		"UPDATE order_emails SET recipient = coalesce(?3, recipient),"
+		" message_id = coalesce(?4, message_id), status = ?5, reply = ?6,"
+		" attempts = attempts + ?7, updated = ?8 WHERE order_id = ?1 AND event = ?2");
+	char stamp[32];
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, event, -1, SQLITE_STATIC);
+	cp_reg_bind_opt(st, 3, to);
+	cp_reg_bind_opt(st, 4, message_id);
+	sqlite3_bind_text(st, 5, status, -1, SQLITE_STATIC);
+	cp_reg_bind_opt(st, 6, reply);
+	sqlite3_bind_int(st, 7, attempt);
+	sqlite3_bind_text(st, 8, cp_time_stamp(stamp, sizeof(stamp)), -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : cp_reg_error(r, "cannot record an order's email");
 }
 
 int cp_orders_taken_for_print(struct cp_registry *r, const char *batch, const char *stamp,

@@ -83,4 +83,25 @@ int cp_order_history_each(struct cp_registry *r, long long id,
 				    const char *note),
 			  void *ctx);
 
+/* The emails orders owe their learners (table order_emails): one when an
+ * order is placed (cp_order_add queues it) and one when it is dispatched
+ * (cp_order_move), each queued once, sent by certpress-notify orders with
+ * notify's exactly-once rules. One due (pending, deferred, or left at
+ * intent by a crash) with what its message says; strings live until fn
+ * returns. */
+struct cp_order_email {
+	long long order_id;
+	const char *event, *status;
+	long long attempts;
+	const char *kind, *reference, *replaces, *type, *delivery, *tracking, *enrolment,
+		*email, *first_name, *middle_names, *last_name, *title, *centre_name;
+};
+int cp_order_emails_due(struct cp_registry *r,
+			int (*fn)(void *ctx, const struct cp_order_email *m), void *ctx);
+/* Record an email's state now (to and message_id: NULL keeps them), its
+ * attempts changed by attempt (1 an intent, -1 one given back). */
+int cp_order_email_record(struct cp_registry *r, long long id, const char *event,
+			  const char *to, const char *message_id, const char *status,
+			  const char *reply, int attempt);
+
 #endif

@@ -211,6 +211,21 @@ static const char *const migrations[] = {
 	"  note TEXT,"
 	"  PRIMARY KEY (order_id, seq)"
 	") STRICT;"
+	/* the emails an order's events owe the learner, sent by certpress-notify
+	 * orders with notify's rules: intent before, outcome after */
+	"CREATE TABLE order_emails ("
+	"  order_id INTEGER NOT NULL REFERENCES orders(id),"
+	"  event TEXT NOT NULL CHECK (event IN ('placed','dispatched')),"
+	"  recipient TEXT,"
+	"  message_id TEXT,"
+	"  status TEXT NOT NULL CHECK (status IN"
+	"    ('pending','intent','sent','deferred','failed','not-notifiable')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  reply TEXT,"
+	"  updated TEXT NOT NULL,"
+	"  PRIMARY KEY (order_id, event)"
+	") STRICT;"
+	"CREATE INDEX order_emails_due ON order_emails (status);"
 	"CREATE TABLE letter_awards ("
 	"  reference TEXT NOT NULL REFERENCES documents(reference),"
 	"  position INTEGER NOT NULL,"
@@ -226,7 +241,11 @@ static const char *const migrations[] = {
 	" FROM reprints p JOIN documents d ON d.reference = p.replacement"
 	" JOIN awards a ON a.id = d.award_id ORDER BY p.id;"
 	"INSERT INTO order_states (order_id, seq, state, at, note)"
-	" SELECT id, 1, state, ordered, 'recorded when orders began' FROM orders;",
+	" SELECT id, 1, state, ordered, 'recorded when orders began' FROM orders;"
+	/* those orders were placed before there were order emails: none owed */
+	"INSERT INTO order_emails (order_id, event, status, reply, updated)"
+	" SELECT id, 'placed', 'not-notifiable', 'ordered before order emails', ordered"
+	" FROM orders;",
 };
 _Static_assert(sizeof(migrations) / sizeof(*migrations) == CP_REGISTRY_VERSION,
 	       "one migration per schema version");
