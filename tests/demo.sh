@@ -41,9 +41,25 @@ echo "the print file:       $(ls spool/print/"$batch"/*.pdf | head -1)"
 echo "its job ticket:       $(ls spool/print/"$batch"/*.ticket.xml)"
 echo "emails:               $(ls spool/outbox/*.eml | wc -l) messages in spool/outbox/ (learners and the centre)"
 ref=$(sed -n 's/.*type="certificate" reference="\([^"]*\)".*/\1/p' "$dir/assigned.xml" | head -1)
+
+# Orders: a duplicate of the certificate and a proof of qualification
+# letter for the same learner, then the order history.
+enrolment=$(sed -n 's/.*<learner [^>]*enrolment="\([^"]*\)".*/\1/p' "$dir/assigned.xml" | head -1)
+echo
+echo "orders:"
+new=$(certpress -c "$CONF" order reprint "$ref" --reason "lost in the post" --by demo \
+	--delivery first-class-signed)
+letter=$(certpress -c "$CONF" order letter "$enrolment" --by demo --reason "for an employer")
+echo "  a replacement certificate $new (replaces $ref): spool/reprints/digital/$new.pdf"
+echo "  a proof of qualification letter $letter: spool/reprints/digital/$letter.pdf"
+echo "  order emails: $(grep -l 'order [0-9]* is placed' spool/outbox/*.eml | wc -l) in spool/outbox/"
+echo "certpress orders:"
+certpress -c "$CONF" orders | sed 's/^/  /'
+
 echo
 echo "a certificate: $dir/digital/$ref.pdf"
 echo "try:"
 echo "  $B/certpress -c config/certpress.conf status $batch"
 echo "  $B/certpress -c config/certpress.conf verify $ref"
 echo "  $B/certpress -c config/certpress.conf search --last-name Llywelyn"
+echo "  $B/certpress -c config/certpress.conf orders --json --enrolment $enrolment"
