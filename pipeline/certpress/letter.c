@@ -66,9 +66,12 @@ static int add_award(void *ctx, const struct cp_learner_award *a)
 static void awards_release(struct awards *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		const char **f = &l->a[i].first_name;
+		struct cp_learner_award *a = &l->a[i];
+		const char *f[] = { a->first_name, a->middle_names, a->last_name, a->candidate,
+				    a->qualification, a->title, a->level, a->grade, a->awarded,
+				    a->centre, a->centre_name, a->references };
 
-		for (int k = 0; k < 12; k++)
+		for (size_t k = 0; k < sizeof(f) / sizeof(*f); k++)
 			free((char *)f[k]);
 	}
 	free(l->a);
