@@ -54,10 +54,10 @@ int cp_order_open_for(struct cp_registry *r, const char *reference, long long *i
  * nothing changed), -1 error. Inside the caller's transaction. */
 int cp_order_move(struct cp_registry *r, long long id, const char *to, const char *stamp,
 		  const char *note);
-/* The orders whose documents the batch's print file carries (the
- * replacements and letters it took) and that are still to be generated:
- * now to be printed, at stamp. Inside the caller's transaction; *n how
- * many. */
+/* The orders the batch took for its print file (cp_reprints_claim sets
+ * their print_batch_id) whose documents it carries (its pack set) and that
+ * are still to be generated: now to be printed, at stamp. Inside the
+ * caller's transaction; *n how many. */
 int cp_orders_taken_for_print(struct cp_registry *r, const char *batch, const char *stamp,
 			      long *n);
 

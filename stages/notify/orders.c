@@ -15,6 +15,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "doctype.h"
 #include "registry.h"
 #include "util/exitcode.h"
 #include "util/msg.h"
@@ -79,10 +80,11 @@ static int take(void *ctx, const struct cp_order_email *e)
 	v.v[CP_B_FULL_NAME] = full;
 	v.v[CP_B_FIRST_NAME] = e->first_name;
 	v.v[CP_B_ENROLMENT] = e->enrolment;
-	v.v[CP_B_QUAL_TITLE] = e->title;
+	/* a proof letter lists every award, not only the one it is kept under */
+	v.v[CP_B_QUAL_TITLE] = strcmp(e->type, "proof-letter") ? e->title : "every award on record";
 	v.v[CP_B_CENTRE_NAME] = e->centre_name;
 	v.v[CP_B_REFERENCE] = e->reference;
-	v.v[CP_B_DOC_TYPE] = e->type;
+	v.v[CP_B_DOC_TYPE] = cp_doctype_of(e->type)->title;
 	v.v[CP_B_REPLACES] = e->replaces;
 	v.v[CP_B_ORDER_ID] = id;
 	v.v[CP_B_ORDER_DELIVERY] = delivery_text(e->delivery);
