@@ -300,7 +300,9 @@ void cp_snap_builder_finish(struct cp_snap_builder *b, unsigned char **out, size
 	size_t off = align8(sizeof(b->h)), total;
 	unsigned char *buf;
 
-	qsort(b->docs, b->ndocs, sizeof(*b->docs), by_key);
+	/* an empty registry has no array at all: qsort's base must not be NULL */
+	if (b->ndocs)
+		qsort(b->docs, b->ndocs, sizeof(*b->docs), by_key);
 	b->h.ndocs = (uint32_t)b->ndocs;
 	b->h.nawards = (uint32_t)b->nawards;
 	b->h.nunits = (uint32_t)b->nunits;
@@ -321,7 +323,8 @@ void cp_snap_builder_finish(struct cp_snap_builder *b, unsigned char **out, size
 		memcpy(buf + b->h.off_awards, b->awards, b->nawards * sizeof(*b->awards));
 	if (b->nunits)
 		memcpy(buf + b->h.off_units, b->units, b->nunits * sizeof(*b->units));
-	memcpy(buf + b->h.off_strings, b->strings, b->nstrings);
+	if (b->nstrings)
+		memcpy(buf + b->h.off_strings, b->strings, b->nstrings);
 	*out = buf;
 	*len = total;
 	cp_snap_builder_release(b);

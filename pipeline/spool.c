@@ -1,6 +1,7 @@
 /* Spool folders, batch ids and batch locks. */
 #include "spool.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -71,6 +72,42 @@ void cp_spool_release(struct cp_spool *s)
 	memset(s, 0, sizeof(*s));
 }
 
+#define REPRINT_FONTS ".fonts-"
+
+char *cp_spool_reprint_fonts(const struct cp_spool *s, const char *ref)
+{
+	return cp_xasprintf("%s/" REPRINT_FONTS "%s.%ld", s->reprints, ref, (long)getpid());
+}
+
+void cp_spool_sweep_reprints(const struct cp_spool *s)
+{
+	char *sub;
+	DIR *d;
+	struct dirent *e;
+
+	for (int i = 0; i < 2; i++) {
+		sub = cp_xasprintf("%s/%s", s->reprints, i ? "print" : "digital");
+		cp_atomic_sweep_dead(sub);
+		free(sub);
+	}
+	if (!(d = opendir(s->reprints)))
+		return;
+	while ((e = readdir(d))) {
+		pid_t pid;
+
+		if (strncmp(e->d_name, REPRINT_FONTS, strlen(REPRINT_FONTS)))
+			continue;
+		/* one without a pid is an older version's: its writer is gone */
+		if ((pid = cp_name_pid(e->d_name)) && cp_pid_alive(pid))
+			continue;
+		sub = cp_xasprintf("%s/%s", s->reprints, e->d_name);
+		cp_remove_files_dir(sub);
+		cp_debug("%s: removed what a killed reprint left", sub);
+		free(sub);
+	}
+	closedir(d);
+}
+
 char *cp_spool_batch_dir(const struct cp_spool *s, const char *id)
 {
 	return cp_xasprintf("%s/%s", s->batches, id);
@@ -104,9 +141,19 @@ bool cp_batch_id_valid(const char *id)
 	return true;
 }
 
+/* Whether two paths name the same folder: a path given for a batch must
+ * be this spool's, not another spool's batch of the same name. */
+static bool same_folder(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 int cp_spool_batch_arg(const struct cp_spool *s, const char *arg, char id[CP_BATCH_ID_MAX])
 {
-	char *copy = cp_xstrdup(arg), *base;
+	char *copy = cp_xstrdup(arg), *base, a[PATH_MAX], b[PATH_MAX];
 	struct stat st;
 	char *dir;
 	int r = 0;
@@ -120,8 +167,14 @@ int cp_spool_batch_arg(const struct cp_spool *s, const char *arg, char id[CP_BAT
 				arg);
 	}
 	dir = cp_spool_batch_dir(s, base);
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+	if (strchr(arg, '/') && !same_folder(arg, dir))
+		r = cp_error("'%s' is not a batch folder of this spool (%s)", arg, s->batches);
+	else if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		r = cp_error("batch '%s': no such batch in %s", base, s->batches);
+	/* a path names a batch only if it is this spool's folder of it: the
+	 * same name in another spool is another batch */
+	else if (strchr(arg, '/') && (!realpath(arg, a) || !realpath(dir, b) || strcmp(a, b)))
+		r = cp_error("'%s' is not a batch folder of this spool (%s)", arg, s->batches);
 	else
 		snprintf(id, CP_BATCH_ID_MAX, "%s", base);
 	free(dir);

@@ -27,6 +27,15 @@ void cp_spool_release(struct cp_spool *s);
  * hand): the files in them hold personal data. */
 void cp_spool_check_modes(const struct cp_spool *s);
 
+/* Remove what a killed certpress reprint left in spool/reprints/: temp
+ * files of a dead writer in digital/ and print/, and the font folders
+ * (.fonts-REF.PID) of a reprint no longer running. The folder is shared (a
+ * reprint and any batch's pack use it), so a live writer's are left. */
+void cp_spool_sweep_reprints(const struct cp_spool *s);
+/* The working folder of a reprint of ref by this process, for its fonts
+ * (caller frees): spool/reprints/.fonts-REF.PID. */
+char *cp_spool_reprint_fonts(const struct cp_spool *s, const char *ref);
+
 /* spool/batches/<id> (caller frees). */
 char *cp_spool_batch_dir(const struct cp_spool *s, const char *id);
 /* A file in a batch's folder (caller frees). */

@@ -103,6 +103,11 @@ void cp_stage_reconcile(struct cp_registry *reg, const char *dir, const char *ba
 		cp_registry_stage_close_running(reg, batch, cp_stage_names[i],
 						done ? CP_EX_OK : CP_REGISTRY_CRASHED);
 	}
+	/* every output there: done, whatever the run that drove it recorded
+	 * (a stage killed after its output's rename, a stage run alone) */
+	if (!reg->readonly && cp_stage_next(dir) == CP_NSTAGES &&
+	    cp_registry_batch_done(reg, batch) == 0)
+		cp_registry_batch_set_status(reg, batch, "done", NULL);
 }
 
 static bool has(const struct cp_stage *s, const char *file)
@@ -156,6 +161,26 @@ void cp_stage_end(struct cp_stage *s, int code, const char *counts)
 {
 	if (s->attempt)
 		cp_registry_stage_finish(&s->reg, s->batch, s->name, s->attempt, code, counts);
+}
+
+int cp_stage_run(const char *name, const struct cp_conf *conf, const char *batch_arg, FILE *out,
+		 cp_stage_work_fn work, void *ctx)
+{
+	struct cp_stage s;
+	char *counts = NULL;
+	int rc = cp_stage_start(&s, name, conf, batch_arg);
+
+	if (rc == 0) {
+		rc = work(&s, ctx, &counts);
+		cp_stage_end(&s, rc, counts);
+	} else if (rc == CP_STAGE_DONE) {
+		rc = CP_EX_OK;
+	}
+	if (rc == CP_EX_OK)
+		fprintf(out, "%s %s\n", s.batch, s.dir);
+	free(counts);
+	cp_stage_close(&s);
+	return rc;
 }
 
 void cp_stage_close(struct cp_stage *s)

@@ -20,7 +20,8 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define SWEEP "sweep"
+static const struct cp_opt opts[] = { CP_OPT_HELP_ROW, CP_OPTS_END };
+const struct cp_cmdline cp_sweep_line = { "sweep", NULL, opts, NULL, 0, 0, 0 };
 
 /* One export: under its batch's lock, claimed, deleted, recorded swept.
  * Returns 0, or the exit code it adds. */
@@ -76,29 +77,23 @@ out:
 int cp_cmd_sweep(int argc, char **argv, const char *config)
 {
 	struct cp_cmd_env e = { 0 };
-	struct cp_spool spool = { 0 };
 	struct cp_expiring *v = NULL;
 	size_t n = 0;
 	char now[32];
 	long swept = 0, left = 0;
-	int rc;
+	int first, rc;
 
-	(void)argv;
-	if (argc != 1)
-		return cp_cmd_usage(SWEEP);
-	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)))
+	if ((rc = cp_cmd_args(&cp_sweep_line, argc, argv, NULL, &first)) != CP_CMD_GO)
+		return rc;
+	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)) || (rc = cp_cmd_spool(&e)))
 		goto out;
-	if (cp_spool_open(&spool, &e.conf) < 0) {
-		rc = CP_EX_CANTCREAT;
-		goto out;
-	}
 	cp_utc_stamp(cp_clock_now(), now, sizeof(now));
 	if (cp_exports_expiring(&e.reg, now, &v, &n) < 0) {
 		rc = CP_EX_IOERR;
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		int one = sweep_one(&e, &spool, &v[i], now);
+		int one = sweep_one(&e, &e.spool, &v[i], now);
 
 		if (one == CP_EX_TEMPFAIL)
 			left++;
@@ -110,7 +105,6 @@ int cp_cmd_sweep(int argc, char **argv, const char *config)
 		left ? "; some left for the next sweep (their batches are being worked on)" : "");
 out:
 	cp_exports_expiring_free(v, n);
-	cp_spool_release(&spool);
 	cp_cmd_env_release(&e);
 	return rc;
 }

@@ -45,6 +45,13 @@ int cp_pdf_new(struct cp_pdf *p, const struct cp_fontset *fonts, char *const *su
 	return 0;
 }
 
+void cp_pdf_set_icc(struct cp_pdf *p, const unsigned char *icc, size_t len)
+{
+	cp_pdfa_icc_release(&p->icc);
+	p->icc.data = icc;
+	p->icc.len = len;
+}
+
 int cp_pdf_begin(struct cp_pdf *p)
 {
 	if (!p->fresh && HPDF_NewDoc(p->doc) != HPDF_OK)
@@ -54,6 +61,7 @@ int cp_pdf_begin(struct cp_pdf *p)
 	for (int i = 0; i < CP_MAX_FONTS; i++)
 		cp_type0_begin(&p->type0[i]);
 	p->nimages = 0;
+	memset(&p->seal, 0, sizeof(p->seal));
 	HPDF_SetCompressionMode(p->doc, HPDF_COMP_ALL);
 	return 0;
 }
@@ -267,9 +275,8 @@ HPDF_Image cp_pdf_image(struct cp_pdf *p, const struct cp_image *img)
 }
 
 /* The document's date: the project's clock (pdfsave.h). */
-static void info_date(struct cp_pdf *p)
+static void info_date(struct cp_pdf *p, time_t now)
 {
-	time_t now = cp_clock_output();
 	struct tm tm;
 	HPDF_Date d;
 
@@ -322,6 +329,9 @@ static bool out_stream(struct cp_pdf *p)
 int cp_pdf_save(struct cp_pdf *p, const struct cp_pdf_info *info, unsigned char **buf,
 		size_t *len)
 {
+	time_t now = cp_clock_output();
+	bool pdfa = info->pdfa && !info->owner_password;
+	struct cp_pdf_saved saved;
 	HPDF_STATUS r;
 
 	*buf = NULL;
@@ -335,7 +345,11 @@ int cp_pdf_save(struct cp_pdf *p, const struct cp_pdf_info *info, unsigned char 
 	if (info->keywords)
 		HPDF_SetInfoAttr(p->doc, HPDF_INFO_KEYWORDS, info->keywords);
 	HPDF_SetInfoAttr(p->doc, HPDF_INFO_CREATOR, "certpress");
-	info_date(p);
+	info_date(p, now);
+	if (pdfa && !p->icc.data && !p->error)
+		p->error = HPDF_INVALID_ICC_COMPONENT_NUM;
+	if (pdfa && !p->error && (r = cp_pdfa_prepare(p->doc, &p->icc, now)) != HPDF_OK)
+		p->error = r;
 	if (info->owner_password) {
 		/* Readers may print (0x800: at full quality), copy text and
 		 * extract it for accessibility (0x200); they may not change the
@@ -353,8 +367,16 @@ int cp_pdf_save(struct cp_pdf *p, const struct cp_pdf_info *info, unsigned char 
 		p->error = HPDF_FAILD_TO_ALLOC_MEM;
 	if (!p->error && !out_stream(p))
 		p->error = HPDF_FAILD_TO_ALLOC_MEM;
-	if (!p->error && (r = cp_pdf_save_stream(p->doc)) != HPDF_OK)
+	if (!p->error && (r = pdfa ? cp_pdf_save_compact(p->doc, &p->deflate, &saved)
+				   : cp_pdf_save_stream(p->doc)) != HPDF_OK)
 		p->error = r;
+	if (!p->error && pdfa && info->signer &&
+	    cp_pdfsign_append(p->doc, &saved, &p->seal, info->signer, now, &p->out, &p->out_len,
+			      &p->out_cap) < 0) {
+		free(p->out);
+		p->out = NULL;
+		return -1;
+	}
 	if (p->error) {
 		cp_error("libharu error 0x%04lX (detail %lu)", (unsigned long)p->error,
 			 (unsigned long)p->detail);
@@ -379,6 +401,7 @@ void cp_pdf_free(struct cp_pdf *p)
 	}
 	cp_qr_cache_release(&p->qr);
 	cp_deflate_release(&p->deflate);
+	cp_pdfa_icc_release(&p->icc);
 	free(p->out);
 	p->out = NULL;
 }

@@ -154,6 +154,16 @@ int cp_registry_batch_failed(struct cp_registry *r, const char *id)
 	return failed > 0;
 }
 
+int cp_registry_batch_done(struct cp_registry *r, const char *id)
+{
+	long done = 0;
+
+	if (cp_reg_scalar(r, "SELECT count(*) FROM batches WHERE id = ?1 AND status = 'done'",
+			  id, NULL, &done) < 0)
+		return -1;
+	return done > 0;
+}
+
 int cp_registry_batch_ids(struct cp_registry *r, int (*fn)(void *ctx, const char *id), void *ctx)
 {
 	sqlite3_stmt *st = cp_reg_prepare(r, "SELECT id FROM batches ORDER BY id");
@@ -166,29 +176,47 @@ int cp_registry_batch_ids(struct cp_registry *r, int (*fn)(void *ctx, const char
 	return st ? rc : -1;
 }
 
-int cp_registry_batches_each(struct cp_registry *r,
-			     int (*fn)(void *ctx, const struct cp_batch_row *b), void *ctx)
+int cp_registry_batches_list(struct cp_registry *r, struct cp_batch_row **rows, size_t *n)
 {
 	sqlite3_stmt *st = cp_reg_prepare(
 		r, "SELECT b.id, b.status, b.created, b.results_name,"
 		   " (SELECT max(finished) FROM stage_runs r WHERE r.batch_id = b.id),"
 		   " (SELECT count(*) FROM reprints p WHERE p.print_batch_id = b.id)"
 		   " FROM batches b ORDER BY b.id");
-	int rc = 0;
+	int rc;
 
+	*rows = NULL;
+	*n = 0;
 	if (!st)
 		return -1;
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-		struct cp_batch_row b = {
-			.id = cp_reg_col(st, 0), .status = cp_reg_col(st, 1),
-			.created = cp_reg_col(st, 2), .results_name = cp_reg_col(st, 3),
-			.finished = cp_reg_col(st, 4), .reprints = sqlite3_column_int(st, 5),
-		};
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct cp_batch_row *b;
 
-		rc = fn(ctx, &b);
+		*rows = cp_xrealloc(*rows, (*n + 1) * sizeof(**rows));
+		b = &(*rows)[(*n)++];
+		b->id = cp_reg_dup(st, 0);
+		b->status = cp_reg_dup(st, 1);
+		b->created = cp_reg_dup(st, 2);
+		b->results_name = cp_reg_dup(st, 3);
+		b->finished = cp_reg_dup(st, 4);
+		b->reprints = sqlite3_column_int(st, 5);
 	}
+	if (rc != SQLITE_DONE)
+		cp_reg_error(r, "cannot read the batches");
 	sqlite3_finalize(st);
-	return rc;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+void cp_batch_rows_free(struct cp_batch_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].id);
+		free(rows[i].status);
+		free(rows[i].created);
+		free(rows[i].results_name);
+		free(rows[i].finished);
+	}
+	free(rows);
 }
 
 int cp_registry_batch_find(struct cp_registry *r, const char *id, struct cp_batch_info *b)
@@ -251,6 +279,7 @@ void cp_registry_batch_counts(struct cp_registry *r, const char *id, struct cp_b
 	c->sent = count(r, MAIL_COUNT("sent"), id);
 	c->deferred = count(r, MAIL_COUNT("deferred"), id) + count(r, MAIL_COUNT("intent"), id);
 	c->failed = count(r, MAIL_COUNT("failed"), id);
+	c->not_notifiable = count(r, MAIL_COUNT("not-notifiable"), id);
 }
 
 int cp_registry_stage_start(struct cp_registry *r, const char *batch, const char *stage,

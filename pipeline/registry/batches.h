@@ -30,21 +30,23 @@ char *cp_registry_batch_results_name(struct cp_registry *r, const char *id);
 int cp_registry_batch_results_sha256(struct cp_registry *r, const char *id, char sha[65]);
 /* 1 if the batch is recorded failed, 0 if not (or unknown), -1 on error. */
 int cp_registry_batch_failed(struct cp_registry *r, const char *id);
+/* 1 if the batch is recorded done, 0 if not (or unknown), -1 on error. */
+int cp_registry_batch_done(struct cp_registry *r, const char *id);
 
-/* A batch as the registry holds it. Strings live until the callback
- * returns; reason may be NULL, finished is its last stage's end (NULL if
- * none). */
+/* A batch as the registry holds it, copied; finished is its last stage's
+ * end (NULL if none). */
 struct cp_batch_row {
-	const char *id, *status, *created, *results_name, *reason, *finished;
+	char *id, *status, *created, *results_name, *finished;
 	long reprints; /* the reprints its print file carried */
 };
 /* Every batch id in order. The callback may read the registry; a -1 from
  * it stops the walk and is returned. */
 int cp_registry_batch_ids(struct cp_registry *r, int (*fn)(void *ctx, const char *id), void *ctx);
-/* Every batch in order, with finished and reprints (no reason). The
- * callback runs while the rows are read. */
-int cp_registry_batches_each(struct cp_registry *r,
-			     int (*fn)(void *ctx, const struct cp_batch_row *b), void *ctx);
+/* Every batch in order, with finished and reprints, read whole into *rows
+ * (*n of them; cp_batch_rows_free) before the caller sees one, so it may
+ * write the registry as it goes through them. 0 or -1. */
+int cp_registry_batches_list(struct cp_registry *r, struct cp_batch_row **rows, size_t *n);
+void cp_batch_rows_free(struct cp_batch_row *rows, size_t n);
 /* One batch (no finished, no reprints), copied: 1 found, 0 not, -1. */
 struct cp_batch_info {
 	char *status, *created, *results_name, *reason;
@@ -57,7 +59,7 @@ void cp_batch_info_release(struct cp_batch_info *b);
  * intent counts as deferred) and failed. 0 where the registry cannot say
  * (it said why). */
 struct cp_batch_counts {
-	long accepted, rejected, held, documents, sent, deferred, failed;
+	long accepted, rejected, held, documents, sent, deferred, failed, not_notifiable;
 };
 void cp_registry_batch_counts(struct cp_registry *r, const char *id, struct cp_batch_counts *c);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/date.h"
+#include "util/fold.h"
 #include "util/msg.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -15,7 +16,8 @@ static const char card_select[] =
 	"SELECT d.reference, d.type, d.status, a.first_name, a.middle_names, a.last_name,"
 	" a.enrolment, a.candidate, a.qualification, a.qualification_title, a.grade,"
 	" a.awarded, d.issued, a.centre, a.centre_name, d.expires, d.status_reason,"
-	" d.status_changed, a.dob,"
+	" d.status_changed, (SELECT c.changed_by FROM changes c WHERE c.reference ="
+	" d.reference ORDER BY c.id DESC LIMIT 1), a.dob,"
 	" (SELECT p.original FROM reprints p WHERE p.replacement = d.reference),"
 	" a.id, d.serial, d.issue, d.published IS NOT NULL"
 	" FROM documents d JOIN awards a ON a.id = d.award_id";
@@ -81,46 +83,107 @@ void cp_card_release(struct cp_card *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* The search's statement: a condition for each field given, bound in the
- * order of the query's fields. */
-static sqlite3_stmt *search_statement(struct cp_registry *r, const struct cp_card_query *q)
+/* Above every key that starts with a prefix: U+10FFFF, the last code
+ * point, in UTF-8 (keys compare as bytes, which is code point order). */
+#define KEY_TOP "\xf4\x8f\xbf\xbf"
+
+/* A document's status as cards show it (card_from_row), in SQL, for
+ * --status; ?T is today. */
+#define STATUS_SQL                                                                   \
+	"(CASE WHEN d.status <> 'valid' THEN d.status WHEN d.published IS NULL"        \
+	" THEN 'not-issued' WHEN d.expires IS NOT NULL AND d.expires < ? THEN 'expired'" \
+	" ELSE 'valid' END)"
+
+/* One condition of a search and its values (one or two). */
+struct cond {
+	const char *sql;
+	const char *v[2];
+	int n;
+};
+
+static void add_cond(struct cond *c, size_t *n, const char *sql, const char *v1, const char *v2)
 {
-	const struct { const char *value, *where; } cond[] = {
-		{ q->reference, "d.reference = ?" },
-		{ q->candidate, "a.candidate = ?" },
-		{ q->enrolment, "a.enrolment = ?" },
-		{ q->first_name, "a.first_name = ? COLLATE NOCASE" },
-		{ q->last_name, "a.last_name = ? COLLATE NOCASE" },
-		{ q->dob, "a.dob = ?" },
-	};
-	char *sql = cp_xasprintf("%s WHERE 1", card_select), *more;
+	c[*n] = (struct cond){ sql, { v1, v2 }, v2 ? 2 : 1 };
+	(*n)++;
+}
+
+/* The search's statement: a condition for each field given, names by the
+ * prefix of their search keys (registry/schema.c, cp_fold), in the order
+ * of the keys' index, a page of it. keys[] holds the folded names and
+ * their tops, alive as long as the statement. */
+static sqlite3_stmt *search_statement(struct cp_registry *r, const struct cp_card_query *q,
+				      char *keys[4], char today[11])
+{
+	struct cond c[16];
+	size_t n = 0;
+	char *sql, *more;
 	sqlite3_stmt *st;
 	int k = 1;
 
-	for (size_t i = 0; i < sizeof(cond) / sizeof(*cond); i++)
-		if (cond[i].value) {
-			more = cp_xasprintf("%s AND %s", sql, cond[i].where);
-			free(sql);
-			sql = more;
-		}
-	more = cp_xasprintf("%s ORDER BY a.last_name, a.first_name, a.id, d.type, d.issue", sql);
+	cp_date_format(cp_date_today(), today);
+	if (q->reference)
+		add_cond(c, &n, "d.reference = ?", q->reference, NULL);
+	if (q->candidate)
+		add_cond(c, &n, "a.candidate = ?", q->candidate, NULL);
+	if (q->enrolment)
+		add_cond(c, &n, "a.enrolment = ?", q->enrolment, NULL);
+	if (q->last_name) {
+		keys[0] = cp_fold(q->last_name);
+		keys[1] = cp_xasprintf("%s" KEY_TOP, keys[0]);
+		add_cond(c, &n, "k.last_key >= ? AND k.last_key < ?", keys[0], keys[1]);
+	}
+	if (q->first_name) {
+		keys[2] = cp_fold(q->first_name);
+		keys[3] = cp_xasprintf("%s" KEY_TOP, keys[2]);
+		add_cond(c, &n, "k.first_key >= ? AND k.first_key < ?", keys[2], keys[3]);
+	}
+	if (q->dob)
+		add_cond(c, &n, "a.dob = ?", q->dob, NULL);
+	if (q->qualification)
+		add_cond(c, &n, "a.qualification = ?", q->qualification, NULL);
+	if (q->centre)
+		add_cond(c, &n, "a.centre = ?", q->centre, NULL);
+	if (q->batch)
+		add_cond(c, &n, "coalesce(d.batch_id, a.batch_id) = ?", q->batch, NULL);
+	if (q->status)
+		add_cond(c, &n, STATUS_SQL " = ?", today, q->status);
+	if (q->awarded_from)
+		add_cond(c, &n, "a.awarded >= ?", q->awarded_from, NULL);
+	if (q->awarded_to)
+		add_cond(c, &n, "a.awarded <= ?", q->awarded_to, NULL);
+	sql = cp_xasprintf("%s LEFT JOIN search_keys k ON k.award_id = a.id WHERE 1", card_select);
+	for (size_t i = 0; i < n; i++) {
+		more = cp_xasprintf("%s AND %s", sql, c[i].sql);
+		free(sql);
+		sql = more;
+	}
+	more = cp_xasprintf("%s ORDER BY k.last_key, k.first_key, a.id, d.type, d.issue"
+			    " LIMIT ? OFFSET ?", sql);
 	free(sql);
 	st = cp_reg_prepare(r, more);
 	free(more);
-	for (size_t i = 0; st && i < sizeof(cond) / sizeof(*cond); i++)
-		if (cond[i].value)
-			sqlite3_bind_text(st, k++, cond[i].value, -1, SQLITE_STATIC);
+	for (size_t i = 0; st && i < n; i++)
+		for (int j = 0; j < c[i].n; j++)
+			sqlite3_bind_text(st, k++, c[i].v[j], -1, SQLITE_STATIC);
+	if (st) {
+		sqlite3_bind_int64(st, k++, q->limit > 0 ? q->limit : -1);
+		sqlite3_bind_int64(st, k, q->offset > 0 ? q->offset : 0);
+	}
 	return st;
 }
 
 int cp_card_search(struct cp_registry *r, const struct cp_card_query *q,
 		   int (*fn)(void *ctx, struct cp_card *c), void *ctx)
 {
-	sqlite3_stmt *st = search_statement(r, q);
+	char *keys[4] = { NULL, NULL, NULL, NULL }, today[11];
+	sqlite3_stmt *st = search_statement(r, q, keys, today);
 	int rc = SQLITE_DONE, out = 0;
 
-	if (!st)
+	if (!st) {
+		for (int i = 0; i < 4; i++)
+			free(keys[i]);
 		return -1;
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct cp_card card;
 
@@ -133,6 +196,8 @@ int cp_card_search(struct cp_registry *r, const struct cp_card_query *q,
 	if (!out && rc != SQLITE_DONE)
 		out = cp_reg_error(r, "cannot search the documents");
 	sqlite3_finalize(st);
+	for (int i = 0; i < 4; i++)
+		free(keys[i]);
 	return out;
 }
 

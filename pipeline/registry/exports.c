@@ -63,17 +63,6 @@ int cp_export_password_set(struct cp_registry *r, const char *centre, const char
 			       centre, password, stamp);
 }
 
-int cp_export_receipt(struct cp_registry *r, const char *batch, const char *centre,
-		      const char *stamp, const char *by)
-{
-	if (cp_reg_run_text(r, "UPDATE exports SET receipt_at = ?3,"
-			    " receipt_by = coalesce(?4, receipt_by)"
-			    " WHERE batch_id = ?1 AND centre = ?2", "cannot record the receipt", 4,
-			    batch, centre, stamp, by) < 0)
-		return -1;
-	return cp_reg_changes(r) > 0;
-}
-
 static int each(struct cp_registry *r, const char *sql, const char *batch,
 		int (*fn)(void *ctx, const struct cp_export_row *e), void *ctx)
 {
@@ -100,9 +89,13 @@ static int each(struct cp_registry *r, const char *sql, const char *batch,
 	return out;
 }
 
-#define EXPORT_FIELDS \
-	"SELECT batch_id, centre, file, created, expires, status, coalesce(receipt_at, '')," \
-	" coalesce(receipt_by, '') FROM exports"
+/* receipt_at, receipt_by: the latest confirmation (receipts.c) */
+#define EXPORT_FIELDS                                                                 \
+	"SELECT batch_id, centre, file, created, expires, status,"                      \
+	" coalesce((SELECT recorded FROM receipts c WHERE c.batch_id = exports.batch_id"  \
+	" AND c.centre = exports.centre ORDER BY c.id DESC LIMIT 1), ''),"               \
+	" coalesce((SELECT confirmed_by FROM receipts c WHERE c.batch_id = exports.batch_id" \
+	" AND c.centre = exports.centre ORDER BY c.id DESC LIMIT 1), '') FROM exports"
 
 int cp_exports_of_batch(struct cp_registry *r, const char *batch,
 			int (*fn)(void *ctx, const struct cp_export_row *e), void *ctx)

@@ -26,6 +26,18 @@
 static char live[MAX_LIVE][4096];
 static volatile sig_atomic_t live_used[MAX_LIVE];
 static int handlers_installed;
+static int output_errno;
+
+int cp_output_errno(void)
+{
+	return output_errno;
+}
+
+void cp_output_failed(int e)
+{
+	if (e)
+		output_errno = e;
+}
 
 static void unlink_live(void)
 {
@@ -85,19 +97,27 @@ static char *dir_of(const char *path)
 	return dir;
 }
 
-int cp_fsync_dir(const char *dir)
+int cp_fsync_dir_quiet(const char *dir)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), e;
 
 	if (fd < 0)
-		return cp_error("%s: cannot open folder: %s", dir, strerror(errno));
+		return cp_output_failed(errno), -1;
 	if (cp_fault_check(CP_FAULT_FSYNC) < 0 || fsync(fd) < 0) {
-		int e = errno;
-
+		e = errno;
 		close(fd);
-		return cp_error("%s: cannot sync folder: %s", dir, strerror(e));
+		cp_output_failed(e);
+		errno = e;
+		return -1;
 	}
 	close(fd);
+	return 0;
+}
+
+int cp_fsync_dir(const char *dir)
+{
+	if (cp_fsync_dir_quiet(dir) < 0)
+		return cp_error("%s: cannot sync folder: %s", dir, strerror(errno));
 	return 0;
 }
 
@@ -106,8 +126,10 @@ int cp_rename_durable(const char *from, const char *to)
 	char *dto, *dfrom;
 	int r = 0;
 
-	if (cp_fault_check(CP_FAULT_RENAME) < 0 || rename(from, to) < 0)
+	if (cp_fault_check(CP_FAULT_RENAME) < 0 || rename(from, to) < 0) {
+		cp_output_failed(errno);
 		return cp_error("%s: cannot rename to '%s': %s", from, to, strerror(errno));
+	}
 	dto = dir_of(to);
 	dfrom = dir_of(from);
 	if (cp_fsync_dir(dto) < 0 || (strcmp(dto, dfrom) != 0 && cp_fsync_dir(dfrom) < 0))
@@ -126,14 +148,14 @@ static ssize_t cookie_write(void *cookie, const char *buf, size_t n)
 	size_t done = 0;
 
 	if (cp_fault_check(CP_FAULT_WRITE) < 0)
-		return 0;
+		return cp_output_failed(errno), 0;
 	while (done < n) {
 		ssize_t w = write(a->fd, buf + done, n - done);
 
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			return 0;
+			return cp_output_failed(errno), 0;
 		}
 		done += (size_t)w;
 	}
@@ -171,6 +193,7 @@ int cp_atomic_open(struct cp_atomic *a, const char *path, mode_t mode)
 	free(dir);
 	free(copy);
 	if (a->fd < 0) {
+		cp_output_failed(errno);
 		cp_error("%s: cannot create: %s", path, strerror(errno));
 		free(a->tmp);
 		a->tmp = NULL;
@@ -231,6 +254,7 @@ static int finish(struct cp_atomic *a, bool sync)
 	a->fp = NULL;
 	return 0;
 fail:
+	cp_output_failed(e);
 	cp_error("%s: cannot write: %s", a->path, strerror(e));
 	cp_atomic_abort(a);
 	return -1;
@@ -271,6 +295,44 @@ int cp_atomic_write_file(const char *path, const void *buf, size_t len, mode_t m
 	if (open_write(&a, path, buf, len, mode) < 0)
 		return -1;
 	return cp_atomic_commit(&a);
+}
+
+int cp_atomic_write_pair(const char *first, const void *buf1, size_t len1, const char *second,
+			 const void *buf2, size_t len2, mode_t mode)
+{
+	struct cp_atomic a = { .fd = -1 }, b = { .fd = -1 };
+	int rc = -1;
+
+	if (open_write(&a, first, buf1, len1, mode) < 0)
+		return -1;
+	if (open_write(&b, second, buf2, len2, mode) < 0) {
+		cp_atomic_abort(&a);
+		return -1;
+	}
+	if (finish(&a, true) < 0) {
+		cp_atomic_abort(&b);
+		return -1;
+	}
+	if (finish(&b, true) < 0)
+		goto out;
+	if (cp_fault_check(CP_FAULT_RENAME) < 0 || rename(a.tmp, a.path) < 0) {
+		cp_error("%s: cannot rename to '%s': %s", a.tmp, a.path, strerror(errno));
+		goto out;
+	}
+	/* renamed: no longer a temp file to remove */
+	live_remove(a.tmp);
+	free(a.tmp);
+	a.tmp = NULL;
+	rc = cp_rename_durable(b.tmp, b.path);
+out:
+	/* the temp names not renamed are removed (b: already, if finish failed) */
+	if (a.tmp)
+		unlink(a.tmp);
+	if (b.tmp)
+		unlink(b.tmp);
+	release(&a);
+	release(&b);
+	return rc;
 }
 
 int cp_atomic_write_parked(const char *path, const void *buf, size_t len, mode_t mode,
@@ -315,11 +377,13 @@ int cp_atomic_copy_file(const char *src, const char *dst, mode_t mode)
 	return cp_atomic_commit(&a);
 }
 
-/* Copy an open file to dst atomically. */
-static int copy_fd(int fd, const char *src, const char *dst, mode_t mode)
+/* Copy an open file to dst atomically, at most max bytes: 1 (nothing
+ * kept) if it holds more. */
+static int copy_fd(int fd, const char *src, const char *dst, mode_t mode, off_t max)
 {
 	struct cp_atomic a;
 	char buf[1 << 16];
+	off_t total = 0;
 	ssize_t n;
 
 	if (cp_atomic_open(&a, dst, mode) < 0)
@@ -327,6 +391,10 @@ static int copy_fd(int fd, const char *src, const char *dst, mode_t mode)
 	while ((n = read(fd, buf, sizeof(buf))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n > 0 && (total += n) > max) { /* it grew since it was measured */
+			cp_atomic_abort(&a);
+			return 1;
+		}
 		if (n < 0 || fwrite(buf, 1, (size_t)n, a.fp) != (size_t)n) {
 			int e = errno;
 
@@ -337,7 +405,7 @@ static int copy_fd(int fd, const char *src, const char *dst, mode_t mode)
 	return cp_atomic_commit(&a);
 }
 
-int cp_take_file(const char *from, const char *to, mode_t mode)
+int cp_take_file(const char *from, const char *to, mode_t mode, off_t max)
 {
 	struct stat lst, st;
 	char *dir;
@@ -358,10 +426,10 @@ int cp_take_file(const char *from, const char *to, mode_t mode)
 		close(fd);
 		return cp_rename_durable(from, to);
 	}
-	r = copy_fd(fd, from, to, mode);
+	r = st.st_size > max ? 1 : copy_fd(fd, from, to, mode, max);
 	close(fd);
-	if (r < 0)
-		return -1;
+	if (r != 0)
+		return r;
 	if (unlink(from) < 0)
 		return cp_error("%s: cannot remove after copying it: %s", from, strerror(errno));
 	dir = dir_of(from);
@@ -419,8 +487,7 @@ void cp_atomic_sweep_dead(const char *dir)
 
 		if (e->d_name[0] != '.' || !(pid = temp_writer(e->d_name)))
 			continue;
-		/* alive (or not ours to signal): its writer may still rename it */
-		if (kill(pid, 0) == 0 || errno != ESRCH)
+		if (cp_pid_alive(pid)) /* its writer may still rename it */
 			continue;
 		p = cp_xasprintf("%s/%s", dir, e->d_name);
 		if (unlink(p) == 0)
@@ -428,6 +495,40 @@ void cp_atomic_sweep_dead(const char *dir)
 		free(p);
 	}
 	closedir(d);
+}
+
+bool cp_pid_alive(pid_t pid)
+{
+	return kill(pid, 0) == 0 || errno != ESRCH;
+}
+
+pid_t cp_name_pid(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	char *end;
+	long pid;
+
+	if (!dot || dot == name || dot[1] < '1' || dot[1] > '9')
+		return 0;
+	pid = strtol(dot + 1, &end, 10);
+	return *end == '\0' && pid > 0 && pid == (pid_t)pid ? (pid_t)pid : 0;
+}
+
+void cp_remove_files_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			char *p = cp_xasprintf("%s/%s", dir, e->d_name);
+
+			unlink(p);
+			free(p);
+		}
+	if (d)
+		closedir(d);
+	rmdir(dir);
 }
 
 static void sweep_tree(const char *dir, int depth)

@@ -128,9 +128,12 @@ static int publish(const char *tmp, const char *final)
 	int fd = open(tmp, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0 || fchmod(fd, 0640) < 0 || fsync(fd) < 0) {
+		int e = errno;
+
 		if (fd >= 0)
 			close(fd);
-		return cp_error("%s: cannot sync: %s", tmp, strerror(errno));
+		cp_output_failed(e);
+		return cp_error("%s: cannot sync: %s", tmp, strerror(e));
 	}
 	close(fd);
 	return cp_rename_durable(tmp, final);
@@ -145,6 +148,7 @@ static int build(struct zipping *z, const char *tmp)
 		zip_error_t e;
 
 		zip_error_init_with_code(&e, err);
+		cp_output_failed(zip_error_code_system(&e));
 		cp_error("%s: cannot create: %s", tmp, zip_error_strerror(&e));
 		zip_error_fini(&e);
 		return -1;
@@ -154,6 +158,7 @@ static int build(struct zipping *z, const char *tmp)
 		return -1;
 	}
 	if (zip_close(z->za) < 0) {
+		cp_output_failed(zip_error_code_system(zip_get_error(z->za)));
 		cp_error("%s: cannot write: %s", tmp, zip_strerror(z->za));
 		zip_discard(z->za);
 		return -1;
@@ -169,6 +174,13 @@ int cp_pack_export(struct cp_pack *p, const struct cp_spool *spool, struct cp_xm
 	struct stat st;
 	int rc = CP_EX_OK;
 
+	if (p->documents == 0) {
+		/* nothing for the centre to download or confirm: no zip, no row,
+		 * so no email to the centre and no receipt asked */
+		cp_info("batch %s has no documents: no export for centre %s, no receipt asked",
+			p->batch, p->centre);
+		return CP_EX_OK;
+	}
 	if (!cp_spool_name_ok(p->centre)) {
 		cp_error("centre number '%s' cannot name a file: no export made", p->centre);
 		return CP_EX_DATAERR;

@@ -147,13 +147,91 @@ static void clear_earlier(struct printing *pr)
 	cp_atomic_sweep(pr->dir);
 }
 
+/* A <part> in the ticket for every part file, and a <print> for it in
+ * packed.xml (out). -1 after a message when a part cannot be read back. */
+static int ticket_parts(struct printing *pr, struct cp_xmlout *x, struct cp_xmlout *out)
+{
+	for (int n = 1; n <= pr->nparts; n++) {
+		char *name = part_name(pr, n), *file = cp_xasprintf("%s/%s", pr->dir, name);
+		char sha[CP_SHA256_HEX];
+		long pages = pr->part_total[n - 1];
+		struct stat st;
+
+		if (cp_sha256_file(file, sha) < 0 || stat(file, &st) < 0) {
+			cp_error("%s: cannot read back the part", file);
+			free(name);
+			free(file);
+			return -1;
+		}
+		cp_xmlout_start(x, "part");
+		cp_xmlout_attr_long(x, "number", n);
+		cp_xmlout_attr(x, "file", name);
+		cp_xmlout_attr_long(x, "pages", pages);
+		cp_xmlout_attr_long(x, "bytes", (long)st.st_size);
+		cp_xmlout_attr(x, "sha256", sha);
+		if (pr->oversize[n - 1])
+			cp_xmlout_attr(x, "oversize", "true");
+		cp_xmlout_end(x);
+		cp_xmlout_start(out, "print");
+		cp_xmlout_attr(out, "file", file);
+		cp_xmlout_attr_long(out, "pages", pages);
+		cp_xmlout_attr(out, "sha256", sha);
+		cp_xmlout_end(out);
+		free(name);
+		free(file);
+	}
+	return 0;
+}
+
+/* A <stock> for each paper stock; the sheets of all. */
+static long ticket_stocks(struct printing *pr, struct cp_xmlout *x)
+{
+	long sheets = 0;
+
+	for (int i = 0; i < CP_NSTOCKS; i++) {
+		cp_xmlout_start(x, "stock");
+		cp_xmlout_attr(x, "name", cp_stocks[i].name);
+		cp_xmlout_attr(x, "paper", cp_stocks[i].paper);
+		cp_xmlout_attr_long(x, "sheets", pr->pages[i]);
+		cp_xmlout_end(x);
+		sheets += pr->pages[i];
+	}
+	return sheets;
+}
+
+/* A <document> for each line of the documents list, in print order. */
+static void ticket_documents(struct printing *pr, struct cp_xmlout *x)
+{
+	char line[256];
+
+	rewind(pr->docs);
+	while (fgets(line, sizeof(line), pr->docs)) {
+		char ref[32], type[16], replaces[32];
+		long first, last;
+		int part;
+
+		if (sscanf(line, "%d %ld %ld %31s %15s %31s", &part, &first, &last, ref, type,
+			   replaces) != 6)
+			continue;
+		cp_xmlout_start(x, "document");
+		cp_xmlout_attr(x, "reference", ref);
+		cp_xmlout_attr(x, "type", type);
+		cp_xmlout_attr(x, "stock", cp_stocks[cp_doctype_of(type)->stock].name);
+		cp_xmlout_attr_long(x, "part", part);
+		cp_xmlout_attr_long(x, "first-page", first);
+		cp_xmlout_attr_long(x, "last-page", last);
+		if (strcmp(replaces, "-"))
+			cp_xmlout_attr(x, "replaces", replaces);
+		cp_xmlout_end(x);
+	}
+}
+
 static int write_ticket(struct printing *pr, struct cp_xmlout *out)
 {
 	struct cp_atomic a;
 	struct cp_xmlout x;
 	char *path = cp_xasprintf("%s/print-%s.ticket.xml", pr->dir, pr->p->batch), stamp[32];
-	char line[256];
-	long sheets = 0;
+	long sheets;
 	int rc;
 
 	if (cp_atomic_open(&a, path, 0640) < 0) {
@@ -167,66 +245,14 @@ static int write_ticket(struct printing *pr, struct cp_xmlout *out)
 	cp_xmlout_attr(&x, "awarding-body", pr->p->conf->awarding_body);
 	cp_xmlout_attr(&x, "created", cp_utc_stamp(cp_clock_now(), stamp, sizeof(stamp)));
 	cp_xmlout_attr_long(&x, "sheets-per-part", pr->p->conf->print_sheets_per_part);
-	for (int n = 1; n <= pr->nparts; n++) {
-		char *name = part_name(pr, n), *file = cp_xasprintf("%s/%s", pr->dir, name);
-		char sha[CP_SHA256_HEX];
-		long pages = pr->part_total[n - 1];
-		struct stat st;
-
-		if (cp_sha256_file(file, sha) < 0 || stat(file, &st) < 0) {
-			cp_error("%s: cannot read back the part", file);
-			free(name);
-			free(file);
-			cp_xmlout_finish(&x);
-			cp_atomic_abort(&a);
-			free(path);
-			return -1;
-		}
-		cp_xmlout_start(&x, "part");
-		cp_xmlout_attr_long(&x, "number", n);
-		cp_xmlout_attr(&x, "file", name);
-		cp_xmlout_attr_long(&x, "pages", pages);
-		cp_xmlout_attr_long(&x, "bytes", (long)st.st_size);
-		cp_xmlout_attr(&x, "sha256", sha);
-		if (pr->oversize[n - 1])
-			cp_xmlout_attr(&x, "oversize", "true");
-		cp_xmlout_end(&x);
-		cp_xmlout_start(out, "print");
-		cp_xmlout_attr(out, "file", file);
-		cp_xmlout_attr_long(out, "pages", pages);
-		cp_xmlout_attr(out, "sha256", sha);
-		cp_xmlout_end(out);
-		free(name);
-		free(file);
+	if (ticket_parts(pr, &x, out) < 0) {
+		cp_xmlout_finish(&x);
+		cp_atomic_abort(&a);
+		free(path);
+		return -1;
 	}
-	for (int i = 0; i < CP_NSTOCKS; i++) {
-		cp_xmlout_start(&x, "stock");
-		cp_xmlout_attr(&x, "name", cp_stocks[i].name);
-		cp_xmlout_attr(&x, "paper", cp_stocks[i].paper);
-		cp_xmlout_attr_long(&x, "sheets", pr->pages[i]);
-		cp_xmlout_end(&x);
-		sheets += pr->pages[i];
-	}
-	rewind(pr->docs);
-	while (fgets(line, sizeof(line), pr->docs)) {
-		char ref[32], type[16], replaces[32];
-		long first, last;
-		int part;
-
-		if (sscanf(line, "%d %ld %ld %31s %15s %31s", &part, &first, &last, ref, type,
-			   replaces) != 6)
-			continue;
-		cp_xmlout_start(&x, "document");
-		cp_xmlout_attr(&x, "reference", ref);
-		cp_xmlout_attr(&x, "type", type);
-		cp_xmlout_attr(&x, "stock", cp_stocks[cp_doctype_of(type)->stock].name);
-		cp_xmlout_attr_long(&x, "part", part);
-		cp_xmlout_attr_long(&x, "first-page", first);
-		cp_xmlout_attr_long(&x, "last-page", last);
-		if (strcmp(replaces, "-"))
-			cp_xmlout_attr(&x, "replaces", replaces);
-		cp_xmlout_end(&x);
-	}
+	sheets = ticket_stocks(pr, &x);
+	ticket_documents(pr, &x);
 	cp_xmlout_start(&x, "end");
 	cp_xmlout_attr_long(&x, "documents", pr->documents);
 	cp_xmlout_attr_long(&x, "reprints", pr->reprints);

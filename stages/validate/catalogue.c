@@ -14,6 +14,7 @@
 #include "util/exitcode.h"
 #include "util/msg.h"
 #include "util/screen.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 #include "util/xml.h"
 #include "util/banned.h"
@@ -44,21 +45,39 @@ static bool is(xmlNodePtr n, const char *name)
 	return n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, X(name)) == 0;
 }
 
-/* The trimmed text of the first child element called name. */
-static char *child_text(xmlNodePtr n, const char *name)
+/* The trimmed text of the first child element called name, and its line
+ * (that of n if there is none). */
+static char *child_text(xmlNodePtr n, const char *name, long *line)
 {
+	*line = xmlGetLineNo(n);
 	for (xmlNodePtr c = n->children; c; c = c->next)
 		if (is(c, name)) {
-			const char *s = cp_xml_text(c);
-			size_t len;
-
-			s += strspn(s, " \t\r\n");
-			len = strlen(s);
-			while (len && strchr(" \t\r\n", s[len - 1]))
-				len--;
-			return cp_xstrndup(s, len);
+			*line = xmlGetLineNo(c);
+			return cp_utf8_trim(cp_xml_text(c));
 		}
 	return cp_xstrdup("");
+}
+
+/* A title is printed on every document of its qualification: the name rule
+ * (README, validate) holds for it too, but for its length. */
+static int check_title(const char *path, long line, const struct cp_qualification *q,
+		       const struct cp_unit *u, const char *title)
+{
+	char why[CP_NAME_NREASONS][CP_NAME_REASON_MAX];
+	struct cp_name_check c;
+	int n;
+
+	if (!*title) {
+		n = 1;
+		snprintf(why[0], sizeof(why[0]), "is empty");
+	} else {
+		cp_utf8_name_check(title, &c);
+		n = cp_utf8_name_reasons(&c, why);
+	}
+	for (int i = 0; i < n; i++)
+		cp_error("%s:%ld: qualification '%s': %s%s%stitle %s", path, line, q->number,
+			 u ? "unit '" : "", u ? u->ref : "", u ? "': " : "", why[i]);
+	return n ? -1 : 0;
 }
 
 static int cmp_qual(const void *a, const void *b)
@@ -85,7 +104,7 @@ static int load_qualification(const char *path, xmlNodePtr n, struct cp_qualific
 
 	q->line = xmlGetLineNo(n);
 	q->number = attr(n, "number");
-	q->title = child_text(n, "title");
+	q->title = child_text(n, "title", &q->title_line);
 	q->grades = attr(n, "grades");
 	for (int i = 0; i < CP_NDOCTYPES; i++)
 		q->templates[i] = attr(n, cp_doctypes[i].template_attr);
@@ -95,6 +114,8 @@ static int load_qualification(const char *path, xmlNodePtr n, struct cp_qualific
 	q->expires_after_months = attr_int(n, "expires-after-months", 0);
 	if (date_attr(path, n, "valid-from", &q->valid_from) < 0 ||
 	    date_attr(path, n, "valid-to", &q->valid_to) < 0)
+		return -1;
+	if (check_title(path, q->title_line, q, NULL, q->title) < 0)
 		return -1;
 	if (cp_date_cmp(q->valid_from, q->valid_to) > 0)
 		return cp_error("%s:%ld: qualification '%s': valid-to is before valid-from", path,
@@ -108,7 +129,7 @@ static int load_qualification(const char *path, xmlNodePtr n, struct cp_qualific
 		u = &q->units[q->nunits++];
 		memset(u, 0, sizeof(*u));
 		u->ref = attr(c, "ref");
-		u->title = child_text(c, "title");
+		u->title = child_text(c, "title", &u->title_line);
 		u->grades = attr(c, "grades");
 		u->credits = attr_int(c, "credits", 0);
 		u->level = attr_int(c, "level", 0);
@@ -118,6 +139,8 @@ static int load_qualification(const char *path, xmlNodePtr n, struct cp_qualific
 			u->mandatory = m && (strcmp(m, "true") == 0 || strcmp(m, "1") == 0);
 			free(m);
 		}
+		if (check_title(path, u->title_line, q, u, u->title) < 0)
+			return -1;
 		for (size_t i = 0; i + 1 < q->nunits; i++)
 			if (strcmp(q->units[i].ref, u->ref) == 0)
 				return cp_error("%s:%ld: qualification '%s': unit '%s' listed twice",

@@ -25,7 +25,7 @@ static struct cp_spool spool;
 static int setup(void **state)
 {
 	(void)state;
-	if (!mkdtemp(top))
+	if (unit_dir_make(top) < 0)
 		return -1;
 	snprintf(root, sizeof(root), "%s/spool", top);
 	conf.spool = root;
@@ -41,12 +41,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[64];
-
 	(void)state;
 	cp_spool_release(&spool);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
-	return system(cmd) == 0 ? 0 : -1;
+	return unit_dir_remove(top);
 }
 
 static void the_spool_has_its_folders(void **state)
@@ -160,6 +157,28 @@ static void batch_arguments(void **state)
 	assert_non_null(strstr(msgs, "no such batch"));
 	free(msgs);
 	unlink(arg);
+	/* a folder of another spool named like one of ours is not ours */
+	snprintf(arg, sizeof(arg), "mkdir -p %s/other/batches/" A " %s/links", top, top);
+	assert_int_equal(system(arg), 0);
+	snprintf(arg, sizeof(arg), "%s/other/batches/" A, top);
+	assert_string_equal(resolve(arg, &msgs), "");
+	assert_non_null(strstr(msgs, "is not a batch folder of this spool"));
+	free(msgs);
+	snprintf(arg, sizeof(arg), "%s/other/batches/" A "/", top);
+	assert_string_equal(resolve(arg, &msgs), "");
+	free(msgs);
+	/* nor one that does not exist, whatever its last name */
+	snprintf(arg, sizeof(arg), "%s/gone/" B, top);
+	assert_string_equal(resolve(arg, &msgs), "");
+	free(msgs);
+	/* this spool's folder by another path (a link, ..) is ours */
+	snprintf(arg, sizeof(arg), "%s/links/" A, top);
+	assert_int_equal(symlink(batch_a, arg), 0);
+	assert_string_equal(resolve(arg, &msgs), A);
+	free(msgs);
+	snprintf(arg, sizeof(arg), "%s/../batches/" B, spool.inbox);
+	assert_string_equal(resolve(arg, &msgs), B);
+	free(msgs);
 }
 
 static void files_in_the_inbox(void **state)

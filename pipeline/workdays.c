@@ -1,4 +1,4 @@
-/* Working-day arithmetic for the receipt due dates. */
+/* Working-day arithmetic for the receipt due dates, and the due date. */
 #include "workdays.h"
 
 #include <errno.h>
@@ -7,22 +7,28 @@
 #include <string.h>
 
 #include "util/msg.h"
+#include "util/readfile.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
 int cp_holidays_load(struct cp_holidays *h, const char *path)
 {
 	FILE *f;
-	char *line = NULL;
-	size_t cap = 0;
+	char *line = NULL, *text;
+	size_t cap = 0, len;
 	long n = 0;
 	int rc = 0;
 
 	memset(h, 0, sizeof(*h));
 	if (!path)
 		return 0;
-	if (!(f = fopen(path, "r")))
+	/* a FIFO or a device is refused, never waited on; at most 1 MB */
+	if (cp_read_text_file(path, "holidays", 1 << 20, &text, &len) < 0)
+		return -1;
+	if (!(f = fmemopen(text, len ? len : 1, "r"))) {
+		free(text);
 		return cp_error("%s: cannot read the holidays: %s", path, strerror(errno));
+	}
 	/* whole lines, however long: a long comment is one line */
 	while (getline(&line, &cap, f) >= 0) {
 		char *s = line, *e;
@@ -46,6 +52,7 @@ int cp_holidays_load(struct cp_holidays *h, const char *path)
 	}
 	free(line);
 	fclose(f);
+	free(text);
 	return rc;
 }
 
@@ -97,4 +104,20 @@ struct cp_date cp_workdays_add(struct cp_date start, int n, const struct cp_holi
 			n--;
 	}
 	return d;
+}
+
+int cp_receipt_due(const struct cp_conf *conf, const char *created, char due[11])
+{
+	struct cp_holidays h;
+	struct cp_date from;
+	char day[11];
+
+	snprintf(day, sizeof(day), "%.10s", created ? created : "");
+	if (!cp_date_parse(day, &from))
+		return cp_error("'%s' is not a date to count a receipt's working days from", day);
+	if (cp_holidays_load(&h, conf->holidays) < 0)
+		return -1;
+	cp_date_format(cp_workdays_add(from, (int)conf->receipt_days, &h), due);
+	cp_holidays_release(&h);
+	return 0;
 }

@@ -1,5 +1,5 @@
-/* Ed25519 key files and detached signatures through libsodium (sign.h). */
-#include "util/sign.h"
+/* Ed25519 key files and detached signatures through libsodium (edsign.h). */
+#include "util/edsign.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -29,27 +29,27 @@ static void start(void)
 		cp_bug("libsodium cannot start");
 }
 
-void cp_sign_pem(const unsigned char pk[CP_SIGN_PUBLIC], char pem[CP_SIGN_PEM_MAX])
+void cp_edsign_pem(const unsigned char pk[CP_EDSIGN_PUBLIC], char pem[CP_EDSIGN_PEM_MAX])
 {
-	unsigned char der[sizeof(spki) + CP_SIGN_PUBLIC];
+	unsigned char der[sizeof(spki) + CP_EDSIGN_PUBLIC];
 	char b64[64];
 
 	memcpy(der, spki, sizeof(spki));
-	memcpy(der + sizeof(spki), pk, CP_SIGN_PUBLIC);
+	memcpy(der + sizeof(spki), pk, CP_EDSIGN_PUBLIC);
 	sodium_bin2base64(b64, sizeof(b64), der, sizeof(der), sodium_base64_VARIANT_ORIGINAL);
-	snprintf(pem, CP_SIGN_PEM_MAX, PEM_BEGIN "%s\n" PEM_END, b64);
+	snprintf(pem, CP_EDSIGN_PEM_MAX, PEM_BEGIN "%s\n" PEM_END, b64);
 }
 
-void cp_sign_public_of(const unsigned char sk[CP_SIGN_SECRET], unsigned char pk[CP_SIGN_PUBLIC])
+void cp_edsign_public_of(const unsigned char sk[CP_EDSIGN_SECRET], unsigned char pk[CP_EDSIGN_PUBLIC])
 {
 	start();
 	crypto_sign_ed25519_sk_to_pk(pk, sk);
 }
 
-int cp_sign_keygen(const char *secret_path, const char *public_path)
+int cp_edsign_keygen(const char *secret_path, const char *public_path)
 {
-	unsigned char seed[crypto_sign_SEEDBYTES], pk[CP_SIGN_PUBLIC], sk[CP_SIGN_SECRET];
-	char pem[CP_SIGN_PEM_MAX];
+	unsigned char seed[crypto_sign_SEEDBYTES], pk[CP_EDSIGN_PUBLIC], sk[CP_EDSIGN_SECRET];
+	char pem[CP_EDSIGN_PEM_MAX];
 	int rc;
 
 	start();
@@ -57,7 +57,7 @@ int cp_sign_keygen(const char *secret_path, const char *public_path)
 		return 1;
 	randombytes_buf(seed, sizeof(seed));
 	crypto_sign_seed_keypair(pk, sk, seed);
-	cp_sign_pem(pk, pem);
+	cp_edsign_pem(pk, pem);
 	/* the public key first: a secret without its public half is no use */
 	rc = cp_atomic_write_file(public_path, pem, strlen(pem), 0644);
 	if (rc == 0 && chmod(public_path, 0644) < 0)
@@ -69,9 +69,9 @@ int cp_sign_keygen(const char *secret_path, const char *public_path)
 	return rc;
 }
 
-int cp_sign_load_secret(const char *path, const char *what, unsigned char sk[CP_SIGN_SECRET])
+int cp_edsign_load_secret(const char *path, const char *what, unsigned char sk[CP_EDSIGN_SECRET])
 {
-	unsigned char seed[crypto_sign_SEEDBYTES], pk[CP_SIGN_PUBLIC];
+	unsigned char seed[crypto_sign_SEEDBYTES], pk[CP_EDSIGN_PUBLIC];
 
 	start();
 	if (cp_secret_read_hex(path, what, seed, sizeof(seed)) < 0)
@@ -81,9 +81,9 @@ int cp_sign_load_secret(const char *path, const char *what, unsigned char sk[CP_
 	return 0;
 }
 
-int cp_sign_load_public(const char *path, unsigned char pk[CP_SIGN_PUBLIC])
+int cp_edsign_load_public(const char *path, unsigned char pk[CP_EDSIGN_PUBLIC])
 {
-	unsigned char der[sizeof(spki) + CP_SIGN_PUBLIC];
+	unsigned char der[sizeof(spki) + CP_EDSIGN_PUBLIC];
 	char *text, *b, *e;
 	size_t len, got;
 	int rc = -1;
@@ -98,7 +98,7 @@ int cp_sign_load_public(const char *path, unsigned char pk[CP_SIGN_PUBLIC])
 		if (sodium_base642bin(der, sizeof(der), b, (size_t)(e - b), " \t\r\n", &got, NULL,
 				      sodium_base64_VARIANT_ORIGINAL) == 0 &&
 		    got == sizeof(der) && !memcmp(der, spki, sizeof(spki))) {
-			memcpy(pk, der + sizeof(spki), CP_SIGN_PUBLIC);
+			memcpy(pk, der + sizeof(spki), CP_EDSIGN_PUBLIC);
 			rc = 0;
 		}
 	}
@@ -108,15 +108,15 @@ int cp_sign_load_public(const char *path, unsigned char pk[CP_SIGN_PUBLIC])
 	return rc;
 }
 
-void cp_sign(const unsigned char sk[CP_SIGN_SECRET], const void *data, size_t len,
-	     unsigned char sig[CP_SIGN_BYTES])
+void cp_edsign(const unsigned char sk[CP_EDSIGN_SECRET], const void *data, size_t len,
+	     unsigned char sig[CP_EDSIGN_BYTES])
 {
 	start();
 	crypto_sign_detached(sig, NULL, data, len, sk);
 }
 
-int cp_sign_verify(const unsigned char pk[CP_SIGN_PUBLIC], const void *data, size_t len,
-		   const unsigned char sig[CP_SIGN_BYTES])
+int cp_edsign_verify(const unsigned char pk[CP_EDSIGN_PUBLIC], const void *data, size_t len,
+		   const unsigned char sig[CP_EDSIGN_BYTES])
 {
 	start();
 	return crypto_sign_verify_detached(sig, data, len, pk) == 0 ? 0 : -1;
