@@ -84,6 +84,8 @@ through_pack r4.xml
 check "the next pack printed the letter" \
 	"grep -q \"reference=\\\"$letter\\\" type=\\\"proof-letter\\\"\" spool/print/$batch/print-$batch.ticket.xml &&
 	 pdftotext spool/print/$batch/print-$batch.pdf print.txt && contains print.txt '$letter'"
+check "the ticket with a letter validates against config/ticket.xsd (the printer's schema)" \
+	"xmllint --noout --schema $TOP/config/ticket.xsd spool/print/$batch/print-$batch.ticket.xml"
 check "the order is to be printed, in that batch's print file" \
 	"[ \"\$(sql \"select state||' '||print_batch_id from orders where reference = '$letter'\")\" = \"to-be-printed $batch\" ]"
 check_exit 0 "verify the letter" certpress verify "$letter"
