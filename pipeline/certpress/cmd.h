@@ -97,6 +97,14 @@ int cp_cmd_receipts(struct cp_cmd_env *e, bool pending_only, bool json);
  * from its learner's record in the registry (else in the original batch).
  * Returns a sysexits code. */
 int cp_reprint_render(struct cp_cmd_env *e, const char *ref);
+/* What killed orders left in spool/reprints (reprint_pdf.c): the spool's
+ * sweep (temp files, dead writers' font folders), then every copy of a
+ * reference the registry does not hold: an order killed before its commit
+ * (a letter's fresh reference is never drawn again, so nothing would
+ * replace it). Called inside the ordering transaction, which holds the
+ * registry's write lock: no other order is writing copies meanwhile. */
+struct cp_spool;
+void cp_order_sweep(struct cp_cmd_env *e, const struct cp_spool *spool);
 /* What an order's copies share (reprint_pdf.c): both copies of v's document
  * laid out and written to spool/reprints/{digital,print}/REF.pdf, the
  * digital copy made as [render] protection says and its digest recorded;

@@ -149,7 +149,7 @@ static int render(struct cp_cmd_env *e, const struct awards *l, const char *enro
 		rc = CP_EX_CONFIG;
 		goto out;
 	}
-	cp_spool_sweep_reprints(&spool); /* what a killed order left */
+	cp_order_sweep(e, &spool); /* what a killed order left */
 	fontdir = cp_spool_reprint_fonts(&spool, ref);
 	if (!(text = text_file(fontdir, &v, rows, l->n)) ||
 	    cp_fontset_subset(&fonts, (const char *const[]){ text, layout.path }, 2, fontdir,

@@ -8,6 +8,7 @@
  * where the next pack stage takes the print copy into its print file. */
 #include "cmd.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,41 @@ static char *record_file(xmlNodePtr l, const char *dir)
 	return path;
 }
 
+/* Remove dir/NAME if NAME is REF.pdf of a reference the registry does not
+ * hold. */
+static void remove_unrecorded(struct cp_cmd_env *e, const char *dir, const char *name)
+{
+	struct cp_document_source src;
+	char ref[CP_REF_LEN + 1], *path;
+
+	if (strlen(name) != CP_REF_LEN + 4 || strcmp(name + CP_REF_LEN, ".pdf"))
+		return;
+	memcpy(ref, name, CP_REF_LEN);
+	ref[CP_REF_LEN] = '\0';
+	if (cp_document_source(&e->reg, ref, &src) != 0)
+		return; /* recorded, or the registry cannot say: kept */
+	path = cp_xasprintf("%s/%s", dir, name);
+	if (unlink(path) == 0)
+		cp_info("%s: removed, a copy of an order that was never recorded", path);
+	free(path);
+}
+
+void cp_order_sweep(struct cp_cmd_env *e, const struct cp_spool *spool)
+{
+	cp_spool_sweep_reprints(spool);
+	for (int digital = 0; digital < 2; digital++) {
+		char *dir = cp_xasprintf("%s/%s", spool->reprints, digital ? "digital" : "print");
+		DIR *d = opendir(dir);
+		struct dirent *de;
+
+		while (d && (de = readdir(d)))
+			remove_unrecorded(e, dir, de->d_name);
+		if (d)
+			closedir(d);
+		free(dir);
+	}
+}
+
 /* The digital copy's SHA-256, for the verification page's file check; in
  * the reprint's transaction. */
 static int record_digest(struct cp_cmd_env *e, const char *ref, const unsigned char *buf,
@@ -234,7 +270,7 @@ int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
 	f.award_id = award_id;
 	if (!got || !cp_batch_id_valid(src.batch) || cp_spool_open(&spool, &e->conf) < 0)
 		goto out;
-	cp_spool_sweep_reprints(&spool); /* what a killed reprint left */
+	cp_order_sweep(e, &spool); /* what a killed order left */
 	fontdir = cp_spool_reprint_fonts(&spool, ref);
 	if ((rc = read_record(&spool, ref, &src, &d, &f, fontdir, &assigned)) != CP_EX_OK)
 		goto out;
