@@ -55,6 +55,9 @@ int cp_order_refuse_open(struct cp_cmd_env *e, const char *ref);
 /* Send the emails orders owe now (certpress-notify orders), once an order
  * is committed: a failure leaves them queued, with a warning. Its code. */
 int cp_order_mail_now(const char *config);
+/* After an order's commit: its reference on stdout, the email it owes
+ * sent, the verification snapshot published. A sysexits code. */
+int cp_order_finish(struct cp_cmd_env *e, const char *config, const char *ref);
 /* A proof of qualification letter (letter.c), argv[0] "letter". */
 int cp_order_letter(int argc, char **argv, const char *config);
 /* The reprint order by its command line c (reprint, or order reprint with

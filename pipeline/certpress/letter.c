@@ -291,10 +291,7 @@ int cp_order_letter(int argc, char **argv, const char *config)
 	cp_info("order %lld: proof of qualification letter %s for enrolment '%s', %zu award%s; "
 		"its copies are in the spool's reprints folder, to be generated into the next "
 		"print file", id, ref, a.operand, l.n, l.n == 1 ? "" : "s");
-	puts(ref);
-	fflush(stdout);
-	cp_order_mail_now(config);
-	rc = cp_publish_at_end(&e, CP_EX_OK);
+	rc = cp_order_finish(&e, config, ref);
 	goto out;
 rollback:
 	cp_registry_rollback(&e.reg);

@@ -96,6 +96,14 @@ int cp_order_mail_now(const char *config)
 	return rc;
 }
 
+int cp_order_finish(struct cp_cmd_env *e, const char *config, const char *ref)
+{
+	puts(ref);
+	fflush(stdout);
+	cp_order_mail_now(config);
+	return cp_publish_at_end(e, CP_EX_OK);
+}
+
 /* Both kinds' usage, on stdout for --help (0), else on stderr (64). */
 static int usage(bool help)
 {

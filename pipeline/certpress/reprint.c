@@ -74,10 +74,7 @@ int cp_order_reprint(const struct cp_cmdline *c, int argc, char **argv, const ch
 	}
 	cp_info("order %lld: %s supersedes %s; its copies are in the spool's reprints folder, "
 		"to be generated into the next print file", id, next, ref);
-	puts(next);
-	fflush(stdout);
-	cp_order_mail_now(config);
-	rc = cp_publish_at_end(&e, CP_EX_OK);
+	rc = cp_order_finish(&e, config, next);
 	goto out;
 fail:
 	rc = CP_EX_IOERR;
