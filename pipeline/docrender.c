@@ -98,6 +98,14 @@ void cp_record_document(struct cp_record *r, const struct cp_conf *conf, const c
 	r->v.v[CP_B_ISSUED] = issued;
 	r->v.v[CP_B_EXPIRES] = expires;
 	r->v.v[CP_B_VERIFY_URL] = r->url;
+	r->v.v[CP_B_FIRST_ISSUE] = "yes";
+	r->v.v[CP_B_REPLACES] = NULL;
+}
+
+void cp_record_replaces(struct cp_record *r, const char *original)
+{
+	r->v.v[CP_B_FIRST_ISSUE] = NULL;
+	r->v.v[CP_B_REPLACES] = original;
 }
 
 void cp_record_release(struct cp_record *r)

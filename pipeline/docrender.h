@@ -40,6 +40,10 @@ void cp_record_values(struct cp_record *r, xmlNodePtr learner, const struct cp_c
  * dates, and the verification URL. */
 void cp_record_document(struct cp_record *r, const struct cp_conf *conf, const char *ref,
 			const char *type, const char *issued, const char *expires);
+/* After cp_record_document: the document is a replacement of original
+ * (kept alive by the caller): {document.replaces} is set and
+ * {document.first_issue} is not. */
+void cp_record_replaces(struct cp_record *r, const char *original);
 void cp_record_release(struct cp_record *r);
 
 /* The template a document type uses, from the <award> attributes; NULL for

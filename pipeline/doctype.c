@@ -18,6 +18,8 @@ const struct cp_doctype cp_doctypes[CP_NDOCTYPES] = {
 	{ "transcript", "transcript", false, "transcripts", "Unit transcript", CP_STOCK_PLAIN,
 	  CP_B_ROW_TRANSCRIPT },
 	{ "letter", "letter", false, "letters", "Letter", CP_STOCK_PLAIN, CP_B_ROW_LETTER },
+	{ "proof-letter", "proof-letter", false, "letters", "Proof of qualification letter",
+	  CP_STOCK_PLAIN, CP_B_ROW_LETTER },
 };
 
 int cp_doctype_rank(const char *name)

@@ -30,8 +30,11 @@ struct cp_doctype {
 	enum cp_binding report_column; /* the certification report's row binding */
 };
 
-#define CP_NDOCTYPES 3
-/* In print order: a learner's certificate, then transcript, then letter. */
+#define CP_NDOCTYPES 4
+/* In print order: a learner's certificate, then transcript, then letter;
+ * then the proof of qualification letter (certpress order letter), one for
+ * every award of a learner, made only when ordered: its template attribute
+ * is none the catalogue has, so the stages never issue one. */
 extern const struct cp_doctype cp_doctypes[CP_NDOCTYPES];
 
 /* The type called name, or NULL (a name from outside: a batch file). */

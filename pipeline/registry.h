@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#define CP_REGISTRY_VERSION 13
+#define CP_REGISTRY_VERSION 14
 #define CP_REGISTRY_NCACHED 8
 
 struct sqlite3;
@@ -60,5 +60,7 @@ void cp_registry_rollback(struct cp_registry *r);
 #include "registry/changes.h"       /* who revoked or superseded a document */
 #include "registry/units.h"         /* award units, digests, what publish reads */
 #include "registry/downloads.h"     /* exports on demand, the downloads list */
+#include "registry/orders.h"        /* orders: reprints and letters, their states */
+#include "registry/records.h"       /* a document's record, to lay it out again */
 
 #endif

@@ -45,6 +45,23 @@ echo "the print file:       $(ls spool/print/"$batch"/*.pdf | head -1)"
 echo "its job ticket:       $(ls spool/print/"$batch"/*.ticket.xml)"
 echo "emails:               $(ls spool/outbox/*.eml | wc -l) messages in spool/outbox/ (learners and the centre)"
 ref=$(sed -n 's/.*type="certificate" reference="\([^"]*\)".*/\1/p' "$dir/assigned.xml" | head -1)
+
+# Orders: a duplicate of the certificate and a proof of qualification
+# letter for the same learner, then the order history.
+enrolment=$(sed -n 's/.*<learner [^>]*enrolment="\([^"]*\)".*/\1/p' "$dir/assigned.xml" | head -1)
+echo
+echo "orders:"
+new=$(certpress -c "$CONF" order reprint "$ref" --reason "lost in the post" --by demo \
+	--delivery first-class-signed)
+letter=$(certpress -c "$CONF" order letter "$enrolment" --by demo --reason "for an employer")
+echo "  a replacement certificate $new (replaces $ref): spool/reprints/digital/$new.pdf"
+echo "  a proof of qualification letter $letter: spool/reprints/digital/$letter.pdf"
+echo "  the replacement's digital copy, signed like every other: certpress verify --file says"
+certpress -c "$CONF" verify --file "spool/reprints/digital/$new.pdf" | sed 's/^/    /' || true
+echo "  order emails: $(grep -l 'order [0-9]* is placed' spool/outbox/*.eml | wc -l) in spool/outbox/"
+echo "certpress orders:"
+certpress -c "$CONF" orders | sed 's/^/  /'
+
 echo
 echo "a certificate: $dir/digital/$ref.pdf, signed:"
 pdfsig "$dir/digital/$ref.pdf" 2> /dev/null | sed -n 's/^  - \(Signer Certificate Common Name\|Signature Type\|Total document signed\|Signature Validation\|Certificate Validation\)/  \1/p'
@@ -56,6 +73,7 @@ echo "  $B/certpress -c config/certpress.conf verify --file $dir/digital/$ref.pd
 echo "  $B/certpress -c config/certpress.conf status $batch"
 echo "  $B/certpress -c config/certpress.conf verify $ref"
 echo "  $B/certpress -c config/certpress.conf search --last-name Llywelyn"
+echo "  $B/certpress -c config/certpress.conf orders --json --enrolment $enrolment"
 echo
 echo "the verification snapshot (certpress run published it): spool/publish/snapshot and .sig"
 echo "serve it (as a user other than root, who can read keys/; it refuses to run as root):"

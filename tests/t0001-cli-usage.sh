@@ -67,6 +67,8 @@ check "certpress --help lists every command of the README ($(wc -l < commands))"
 grep '^  [a-z]' out | sed 's/^  //' > synopses
 check "certpress --help lists 12 synopses" "[ \$(wc -l < synopses) -ge 12 ]"
 while read -r c rest; do
+	# a command of kinds (order reprint, order letter): the kind is in its name
+	case $rest in [a-z]*) c="$c ${rest%% *}"; rest=${rest#* } ;; esac
 	line="usage: certpress $c${rest:+ $rest}"
 	check_exit 0 "certpress $c --help" certpress $c --help
 	check "certpress $c --help: its usage, then its options" \

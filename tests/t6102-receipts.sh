@@ -109,8 +109,7 @@ check "...and pack says why" "contains none.err \"batch $none has no documents: 
 cp spool/registry.sqlite old.sqlite
 sqlite3 old.sqlite "delete from receipts; update exports set receipt_at = '2026-11-24T09:00:00Z',
 	receipt_by = 'Old Officer' where batch_id = '$batch';
-	alter table documents drop column digital_sha256;
-	alter table documents drop column revoke_category; pragma user_version = 5"
+	$UNDO_SCHEMA_LATER pragma user_version = 5"
 sed "s|^registry .*|registry = $SCRATCH/old.sqlite|" certpress.conf > old.conf
 CERTPRESS_CONF=$SCRATCH/old.conf run certpress status --receipts --pending
 check "an export's receipt from before is carried over: nothing pending" "[ $rc = 0 ] && [ ! -s out ]"

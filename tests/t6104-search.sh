@@ -108,8 +108,7 @@ check "the line: reference, type, status, candidate, name, qualification title, 
 
 # a registry from before the search keys: they are made when it is opened
 cp spool/registry.sqlite old.sqlite
-sqlite3 old.sqlite "drop table search_keys; alter table documents drop column digital_sha256;
-	alter table documents drop column revoke_category; pragma user_version = 7"
+sqlite3 old.sqlite "drop table search_keys; $UNDO_SCHEMA_LATER pragma user_version = 7"
 sed "s|^registry .*|registry = $SCRATCH/old.sqlite|" certpress.conf > old.conf
 check "an older registry gets its search keys" \
 	"[ \"\$(CERTPRESS_CONF=$SCRATCH/old.conf certpress search --last-name bronte | wc -l)\" -ge 1 ] &&

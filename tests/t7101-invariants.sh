@@ -92,4 +92,33 @@ check "two copies after two recorded attempts are within the window" "[ $rc = 0 
 run "$inv" --once --smtp smtp spool
 check "...and refused with --once" "[ $rc = 1 ]"
 
+# Orders (issue 17) belong to a whole spool too: a reprint and a proof of
+# qualification letter queued, their emails sent once, then a second batch's
+# print file carrying both; the checker knows the orders' emails, and the
+# letter's document, which no batch's assigned.xml lists.
+rm -rf spool smtp
+cp -a pristine/spool .
+start_smtpd
+for f in pristine/smtp/*.eml pristine/smtp/*.rcpt; do # the server numbers afresh
+	cp -a "$f" "smtp/batch-${f##*/}"
+done
+run certpress order reprint "$ref" --reason "lost in the post" --by ops1
+run certpress order letter E0001 --by ops1
+letter=$(cat out)
+run "$inv" --once --smtp smtp spool
+cp out orders-queued.out
+check "with a reprint and a letter queued and their emails sent, the checker passes" \
+	"[ $rc = 0 ] && [ \$(grep -l 'order-placed@' smtp/*.eml | wc -l) = 2 ]"
+results_file spool/inbox/second.xml 2 "Second Centre" <<'L'
+E0009|Ida|Second|ida@example.org
+L
+run certpress run
+stop_smtpd
+check "...a second batch's print file takes them" \
+	"[ \$(sql \"select count(*) from orders where print_batch_id is not null\") = 2 ] &&
+	 grep -q 'reference=\"$letter\"' spool/print/*/print-*.ticket.xml"
+run "$inv" --once --smtp smtp spool
+cp out orders-printed.out
+check "...and then the checker passes" "[ $rc = 0 ]"
+
 done_testing

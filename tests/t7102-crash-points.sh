@@ -1,7 +1,8 @@
 #!/bin/bash
 # SIGKILL at every Nth counted operation (write, fsync, rename, registry
 # commit, SMTP command: CERTPRESS_KILL_AT, pipeline/util/fault.h) of pack,
-# notify (a real SMTP server), `certpress run`, `retry`, reprint, revoke
+# notify (a real SMTP server), `certpress run`, `retry`, reprint, order
+# letter, revoke
 # and sweep (receipt is one autocommitted statement: no point to kill at);
 # after each, `certpress run`/`retry` (or the command again) finishes, and
 # the invariant checker finds nothing lost, nothing twice.
@@ -175,6 +176,10 @@ only notify && after="certpress retry $b" kill_points "notify (SMTP)" packed 1 c
 # a reprint killed is ordered again; one that was committed says so (65)
 only reprint && after="certpress reprint $ref --reason typo; certpress reprint $ref --reason typo; [ \$? = 65 ]" \
 	kill_points "reprint" done 2 certpress reprint "$ref" --reason typo
+# a proof letter likewise: ordered again after a kill, refused (65) once
+# its order is committed and open; its email sent once
+only letter && after="certpress order letter E0001 --by ops; certpress order letter E0001 --by ops; [ \$? = 65 ]" \
+	kill_points "order letter" done 2 certpress order letter E0001 --by ops
 only revoke && after="certpress revoke $ref --reason fraud" kill_points "revoke" done 1 certpress revoke "$ref" --reason fraud
 # sweep, two days on: the export expired, claimed, its zip deleted, swept
 later=$(( $(date +%s) + 2 * 86400 ))

@@ -23,6 +23,10 @@ static const struct cp_cmd commands[] = {
 	{ cp_cmd_show, &cp_show_line },
 	{ cp_cmd_search, &cp_search_line },
 	{ cp_cmd_reprint, &cp_reprint_line },
+	/* two lines, one command: order.c takes the kind */
+	{ cp_cmd_order, &cp_order_reprint_line },
+	{ cp_cmd_order, &cp_order_letter_line },
+	{ cp_cmd_orders, &cp_orders_line },
 	{ cp_cmd_revoke, &cp_revoke_line },
 	{ cp_cmd_export, &cp_export_line },
 	{ cp_cmd_downloads, &cp_downloads_line },
@@ -54,9 +58,10 @@ static void usage(FILE *f)
 	      "not valid (not-issued, expired, superseded, revoked or unknown) or not\n"
 	      "genuine, show: unknown, search: nothing found, status --stuck: a batch\n"
 	      "is stuck; 64 usage; 65 refused (reprint of a revoked or superseded\n"
-	      "document, a results file, an address set-email cannot record, an\n"
-	      "export's name or choice); 66 no such document or learner; 69 the mail\n"
-	      "server cannot be reached (run, retry, notify: the batch waits at\n"
+	      "document, an order while one is open for the document, a results file,\n"
+	      "an address set-email cannot record, an export's name or choice); 66 no\n"
+	      "such document or learner (order letter: no award on record); 69 the\n"
+	      "mail server cannot be reached (run, retry, notify: the batch waits at\n"
 	      "notify), or the time-stamp authority; 70 internal error; 73 an output\n"
 	      "cannot be created; 74 I/O error (a full disk, a file too large, a broken\n"
 	      "pipe); 75 the registry is busy, a batch locked, awaiting approval or\n"

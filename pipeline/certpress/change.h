@@ -36,4 +36,32 @@ int cp_change_args(const struct cp_cmdline *c, int argc, char **argv, struct cp_
 int cp_change_begin(struct cp_cmd_env *e, const char *config, const char *typed,
 		    char ref[CP_REF_LEN + 1], struct cp_card *card);
 
+/* Orders (order.c, reprint.c, letter.c): what every order takes beside its
+ * operand (REF, ENROLMENT): --reason, --by (else the login name), and how
+ * and where it is sent, --delivery (else second-class-signed) and
+ * --address. The command lines: reprint (--by optional, as before orders),
+ * order reprint and order letter (--by required; a letter's --reason
+ * optional), tables of struct cp_order_args. */
+struct cp_order_args {
+	const char *reason, *by_typed, *delivery, *address;
+	const char *operand;
+	char by[CP_WHO_SIZE]; /* who: --by, else the login name */
+};
+/* Parse by c and check them: CP_CMD_GO, or the exit code after saying why. */
+int cp_order_args(const struct cp_cmdline *c, int argc, char **argv, struct cp_order_args *a);
+/* Refuse (65, naming it) when the serial of ref has an open order; in the
+ * ordering transaction. */
+int cp_order_refuse_open(struct cp_cmd_env *e, const char *ref);
+/* Send the emails orders owe now (certpress-notify orders), once an order
+ * is committed: a failure leaves them queued, with a warning. Its code. */
+int cp_order_mail_now(const char *config);
+/* After an order's commit: its reference on stdout, the email it owes
+ * sent, the verification snapshot published. A sysexits code. */
+int cp_order_finish(struct cp_cmd_env *e, const char *config, const char *ref);
+/* A proof of qualification letter (letter.c), argv[0] "letter". */
+int cp_order_letter(int argc, char **argv, const char *config);
+/* The reprint order by its command line c (reprint, or order reprint with
+ * argv[0] "reprint"). */
+int cp_order_reprint(const struct cp_cmdline *c, int argc, char **argv, const char *config);
+
 #endif

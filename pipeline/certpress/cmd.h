@@ -41,6 +41,8 @@ int cp_cmd_hold(int argc, char **argv, const char *config);
 int cp_cmd_publish(int argc, char **argv, const char *config);
 int cp_cmd_export(int argc, char **argv, const char *config);
 int cp_cmd_downloads(int argc, char **argv, const char *config);
+int cp_cmd_order(int argc, char **argv, const char *config);
+int cp_cmd_orders(int argc, char **argv, const char *config);
 /* keygen --signing (keygen_signing.c), verify --file PDF (verify_file.c) */
 int cp_cmd_keygen_signing(const char *config);
 int cp_cmd_verify_file(const char *pdf, const char *config);
@@ -49,7 +51,7 @@ extern const struct cp_cmdline cp_keygen_line, cp_verify_line, cp_show_line, cp_
 	cp_reprint_line, cp_revoke_line, cp_sweep_line, cp_run_line, cp_retry_line,
 	cp_status_line, cp_receipt_line, cp_export_password_line, cp_set_email_line,
 	cp_notify_line, cp_approve_line, cp_hold_line, cp_publish_line, cp_export_line,
-	cp_downloads_line;
+	cp_downloads_line, cp_order_reprint_line, cp_order_letter_line, cp_orders_line;
 
 /* Parse a subcommand's arguments by its command line into args (the
  * struct its table's offsets are of): CP_CMD_GO with *first the index of
@@ -95,13 +97,33 @@ int cp_cmd_batch_locked(struct cp_cmd_env *e, const char *config, const char *ar
 int cp_cmd_receipts(struct cp_cmd_env *e, bool pending_only, bool json);
 
 /* Lay out a replacement's digital and print copies into spool/reprints/
- * from its learner's record in the original batch. Returns a sysexits code. */
+ * from its learner's record in the registry (else in the original batch).
+ * Returns a sysexits code. */
 int cp_reprint_render(struct cp_cmd_env *e, const char *ref);
+/* What killed orders left in spool/reprints (reprint_pdf.c): the spool's
+ * sweep (temp files, dead writers' font folders), then every copy of a
+ * reference the registry does not hold: an order killed before its commit
+ * (a letter's fresh reference is never drawn again, so nothing would
+ * replace it). Called inside the ordering transaction, which holds the
+ * registry's write lock: no other order is writing copies meanwhile. */
+struct cp_spool;
+void cp_order_sweep(struct cp_cmd_env *e, const struct cp_spool *spool);
+/* What an order's copies share (reprint_pdf.c): both copies of v's document
+ * laid out and written to spool/reprints/{digital,print}/REF.pdf, the
+ * digital copy made as [render] protection says and its digest recorded;
+ * a sysexits code. */
+struct cp_spool;
+struct cp_layout;
+struct cp_fontset;
+struct cp_values;
+int cp_order_write_copies(struct cp_cmd_env *e, const struct cp_spool *spool,
+			  const struct cp_layout *layout, struct cp_fontset *fonts, char **subset,
+			  struct cp_values *v);
 
 /* Write the verification snapshot and its signature into dir (NULL:
  * [verify] snapshot) from e's registry (publish.c). A sysexits code. */
 int cp_publish(struct cp_cmd_env *e, const char *dir);
-/* What run, retry, reprint and revoke do last: publish if this host has a
+/* What run, retry, reprint, revoke and order do last: publish if this host has a
  * publish key ([verify] key-file), so a change reaches the verification
  * page at once. Returns rc, or publish's code if rc was 0. */
 int cp_publish_at_end(struct cp_cmd_env *e, int rc);

@@ -38,7 +38,9 @@ static enum cp_snap_type snap_type(const char *type)
 		return CP_SNAP_CERTIFICATE;
 	if (!strcmp(type, "transcript"))
 		return CP_SNAP_TRANSCRIPT;
-	if (!strcmp(type, "letter"))
+	/* a proof of qualification letter is shown as a letter of the
+	 * learner's latest award until the snapshot has a type of its own */
+	if (!strcmp(type, "letter") || !strcmp(type, "proof-letter"))
 		return CP_SNAP_LETTER;
 	cp_bug("a document type the snapshot does not know: '%s'", type);
 }

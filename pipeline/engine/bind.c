@@ -17,12 +17,15 @@ static const char *const names[] = {
 	"document.reference", "document.type", "document.issued", "document.expires",
 	"document.verify_url", "centre.name", "centre.number", "course_run.id",
 	"units.credits", "units.count", "page", "pages",
+	"document.replaces", "document.first_issue",
 	"batch.id", "batch.achieved", "batch.held", "batch.rejected",
 	"documents", "export.file", "export.expires", "receipt.days", "receipt.due",
+	"order.id", "order.delivery", "order.tracking",
 	"unit.ref", "unit.title", "unit.level", "unit.credits", "unit.grade",
 	"row.course_run", "row.qualification_number", "row.qualification_title",
 	"row.achieved", "row.held", "row.rejected", "row.learner", "row.enrolment",
 	"row.candidate", "row.grade", "row.certificate", "row.transcript", "row.letter",
+	"row.awarded", "row.centre", "row.references",
 };
 
 _Static_assert(sizeof(names) / sizeof(*names) == CP_NBINDINGS, "a name for every binding");

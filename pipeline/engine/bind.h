@@ -12,6 +12,8 @@ enum cp_binding {
 	CP_B_GRADE, CP_B_AWARDED, CP_B_REFERENCE, CP_B_DOC_TYPE, CP_B_ISSUED, CP_B_EXPIRES,
 	CP_B_VERIFY_URL, CP_B_CENTRE_NAME, CP_B_CENTRE_NUMBER, CP_B_COURSE_RUN,
 	CP_B_CREDITS_TOTAL, CP_B_UNITS_COUNT, CP_B_PAGE, CP_B_PAGES,
+	/* a replacement: the reference it replaces; an original: "yes" */
+	CP_B_REPLACES, CP_B_FIRST_ISSUE,
 	/* reports (pack): the batch and its totals */
 	CP_B_BATCH, CP_B_TOTAL_ACHIEVED, CP_B_TOTAL_HELD, CP_B_TOTAL_REJECTED,
 	/* emails (notify): the learner's documents, one a line; the centre's zip */
@@ -19,6 +21,8 @@ enum cp_binding {
 	/* the centre's email and the certification report: [export]
 	 * receipt-days and the date the receipt is due */
 	CP_B_RECEIPT_DAYS, CP_B_RECEIPT_DUE,
+	/* order emails (notify orders): the order, how it goes, its tracking */
+	CP_B_ORDER_ID, CP_B_ORDER_DELIVERY, CP_B_ORDER_TRACKING,
 	/* per row, inside a table only: a unit (transcripts) */
 	CP_B_UNIT_REF, CP_B_UNIT_TITLE, CP_B_UNIT_LEVEL, CP_B_UNIT_CREDITS, CP_B_UNIT_GRADE,
 	/* a course run (certification report) or a learner (course summary) */
@@ -26,6 +30,9 @@ enum cp_binding {
 	CP_B_ROW_HELD, CP_B_ROW_REJECTED, CP_B_ROW_LEARNER, CP_B_ROW_ENROLMENT,
 	CP_B_ROW_CANDIDATE, CP_B_ROW_GRADE, CP_B_ROW_CERTIFICATE, CP_B_ROW_TRANSCRIPT,
 	CP_B_ROW_LETTER,
+	/* an award of a proof of qualification letter: its date, centre and
+	 * the references of its valid documents */
+	CP_B_ROW_AWARDED, CP_B_ROW_CENTRE, CP_B_ROW_REFERENCES,
 	CP_NBINDINGS
 };
 #define CP_B_FIRST_UNIT CP_B_UNIT_REF

@@ -193,11 +193,12 @@ int cp_serial_claim(struct cp_registry *r, uint32_t serial)
 }
 
 int cp_award_issue(struct cp_registry *r, const char *ref, uint32_t serial, long long award,
-		   const char *type, const char *issued, const char *expires, const char *batch)
+		   const char *type, const char *issued, const char *expires, const char *batch,
+		   const char *template)
 {
 	sqlite3_stmt *st = cp_reg_cached(r, CP_REG_DOC_ADD,
 		"INSERT INTO documents (reference, serial, issue, award_id, type, issued,"
-		" expires, batch_id) VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7)");
+		" expires, batch_id, template) VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8)");
 
 	if (!st)
 		return -1;
@@ -208,5 +209,6 @@ int cp_award_issue(struct cp_registry *r, const char *ref, uint32_t serial, long
 	sqlite3_bind_text(st, 5, issued, -1, SQLITE_STATIC);
 	cp_reg_bind_opt(st, 6, expires);
 	cp_reg_bind_opt(st, 7, batch);
+	cp_reg_bind_opt(st, 8, template);
 	return step_done(r, st, "cannot record a document");
 }

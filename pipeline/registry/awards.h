@@ -48,9 +48,11 @@ int cp_award_original(struct cp_registry *r, long long award, const char *type, 
 		      size_t nref, char *issued, size_t nissued);
 /* Record a serial as drawn: 1, or 0 if it was drawn before (draw again). */
 int cp_serial_claim(struct cp_registry *r, uint32_t serial);
-/* Record the award's original document of this type (issue 1). expires
- * may be NULL. */
+/* Record the award's original document of this type (issue 1), laid out
+ * from template (kept so it can be laid out again from the registry).
+ * expires and template may be NULL. */
 int cp_award_issue(struct cp_registry *r, const char *ref, uint32_t serial, long long award,
-		   const char *type, const char *issued, const char *expires, const char *batch);
+		   const char *type, const char *issued, const char *expires, const char *batch,
+		   const char *template);
 
 #endif

@@ -17,8 +17,9 @@
 	" a.enrolment, a.candidate, a.qualification, a.qualification_title, a.grade,"      \
 	" a.awarded, d.issued, a.centre, a.centre_name, d.expires, d.status_reason,"       \
 	" d.status_changed, (SELECT c.changed_by FROM changes c WHERE c.reference ="       \
-	" d.reference ORDER BY c.id DESC LIMIT 1), a.dob, a.id, d.serial, d.issue,"        \
-	" d.published IS NOT NULL"
+	" d.reference ORDER BY c.id DESC LIMIT 1), a.dob,"                                 \
+	" (SELECT p.original FROM reprints p WHERE p.replacement = d.reference),"          \
+	" a.id, d.serial, d.issue, d.published IS NOT NULL"
 /* ... and its FROM clause; callers add WHERE. */
 static const char card_select[] =
 	CARD_COLUMNS " FROM documents d JOIN awards a ON a.id = d.award_id";
@@ -34,6 +35,17 @@ static void card_from_row(struct cp_card *c, sqlite3_stmt *st)
 	c->award_id = sqlite3_column_int64(st, CP_CARD_NFIELDS);
 	c->serial = (long)sqlite3_column_int64(st, CP_CARD_NFIELDS + 1);
 	c->issue = (long)sqlite3_column_int64(st, CP_CARD_NFIELDS + 2);
+	if (c->f[CP_CARD_TYPE] && !strcmp(c->f[CP_CARD_TYPE], "proof-letter")) {
+		/* it lists every award: not only the one it is kept under */
+		static const int award_only[] = { CP_CARD_QUALIFICATION, CP_CARD_TITLE,
+						  CP_CARD_GRADE, CP_CARD_AWARDED };
+
+		for (size_t i = 0; i < sizeof(award_only) / sizeof(*award_only); i++) {
+			free(c->f[award_only[i]]);
+			c->f[award_only[i]] = NULL;
+		}
+		c->f[CP_CARD_TITLE] = cp_xstrdup("Proof of qualification: every award on record");
+	}
 	if (!c->f[CP_CARD_STATUS] || strcmp(c->f[CP_CARD_STATUS], "valid"))
 		return; /* superseded and revoked are stored, issued or not */
 	if (!sqlite3_column_int(st, CP_CARD_NFIELDS + 3))
@@ -481,18 +493,28 @@ static const char own_sql[] =
 	" JOIN documents d ON d.reference = s.reference JOIN awards a ON a.id = d.award_id"
 	" WHERE d.batch_id = ?1" PRINT_ORDER;
 
+/* The replacements, then the letters ordered that are not replacements of
+ * an earlier letter, in print order. */
 static const char reprint_sql[] =
-	"SELECT " FIELDS ", r.original, a.batch_id FROM reprints r"
-	" JOIN temp.pack_set s ON s.reference = r.replacement"
+	"SELECT * FROM (SELECT " FIELDS ", r.original AS replaces, a.batch_id AS award_batch"
+	" FROM reprints r JOIN temp.pack_set s ON s.reference = r.replacement"
 	" JOIN documents d ON d.reference = r.replacement JOIN awards a ON a.id = d.award_id"
-	" WHERE r.print_batch_id = ?1" PRINT_ORDER;
+	" WHERE r.print_batch_id = ?1"
+	" UNION ALL SELECT " FIELDS ", NULL, a.batch_id FROM orders o"
+	" JOIN temp.pack_set s ON s.reference = o.reference"
+	" JOIN documents d ON d.reference = o.reference JOIN awards a ON a.id = d.award_id"
+	" WHERE o.kind = 'letter' AND o.print_batch_id = ?1"
+	" AND o.reference NOT IN (SELECT replacement FROM reprints))"
+	" ORDER BY centre, course_run, last_name, first_name, enrolment, doctype_rank(type)";
 
 /* The batch's own documents and the replacements it took, valid now. */
 static const char choose_sql[] =
 	"INSERT INTO temp.pack_set SELECT reference FROM documents"
 	" WHERE batch_id = ?1 AND status = 'valid'"
 	" UNION SELECT d.reference FROM reprints r JOIN documents d ON d.reference = r.replacement"
-	" WHERE r.print_batch_id = ?1 AND d.status = 'valid'";
+	" WHERE r.print_batch_id = ?1 AND d.status = 'valid'"
+	" UNION SELECT d.reference FROM orders o JOIN documents d ON d.reference = o.reference"
+	" WHERE o.kind = 'letter' AND o.print_batch_id = ?1 AND d.status = 'valid'";
 
 /* What the batch would have packed but for a revoke or a reprint. */
 static const char left_out_sql[] =
@@ -500,6 +522,10 @@ static const char left_out_sql[] =
 	" WHERE d.batch_id = ?1 AND d.reference NOT IN (SELECT reference FROM temp.pack_set)"
 	" UNION ALL SELECT d.reference, d.type, d.status, r.original FROM reprints r"
 	" JOIN documents d ON d.reference = r.replacement WHERE r.print_batch_id = ?1"
+	" AND d.reference NOT IN (SELECT reference FROM temp.pack_set)"
+	" UNION ALL SELECT d.reference, d.type, d.status, NULL FROM orders o"
+	" JOIN documents d ON d.reference = o.reference WHERE o.kind = 'letter'"
+	" AND o.print_batch_id = ?1 AND o.reference NOT IN (SELECT replacement FROM reprints)"
 	" AND d.reference NOT IN (SELECT reference FROM temp.pack_set) ORDER BY 1";
 
 int cp_documents_choose_for_pack(struct cp_registry *r, const char *batch, long *own)
@@ -584,10 +610,11 @@ long cp_documents_left_out(struct cp_registry *r, const char *batch,
 	return n;
 }
 
-int cp_documents_publish_chosen(struct cp_registry *r)
+int cp_documents_publish_chosen(struct cp_registry *r, const char *batch)
 {
 	char stamp[32];
 	sqlite3_stmt *st;
+	long n;
 	int rc;
 
 	if (cp_registry_begin(r) < 0)
@@ -603,6 +630,11 @@ int cp_documents_publish_chosen(struct cp_registry *r)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		cp_reg_error(r, "recording the documents published");
+		cp_registry_rollback(r);
+		return -1;
+	}
+	/* the print file holding an order's document is written: to be printed */
+	if (cp_orders_taken_for_print(r, batch, stamp, &n) < 0) {
 		cp_registry_rollback(r);
 		return -1;
 	}

@@ -22,7 +22,9 @@ enum cp_card_field {
 	CP_CARD_MIDDLE_NAMES, CP_CARD_LAST_NAME, CP_CARD_ENROLMENT, CP_CARD_CANDIDATE,
 	CP_CARD_QUALIFICATION, CP_CARD_TITLE, CP_CARD_GRADE, CP_CARD_AWARDED, CP_CARD_ISSUED,
 	CP_CARD_CENTRE, CP_CARD_CENTRE_NAME, CP_CARD_EXPIRES, CP_CARD_STATUS_REASON,
-	CP_CARD_STATUS_CHANGED, CP_CARD_CHANGED_BY, CP_CARD_DOB, CP_CARD_NFIELDS
+	CP_CARD_STATUS_CHANGED, CP_CARD_CHANGED_BY, CP_CARD_DOB,
+	CP_CARD_REPLACES, /* a replacement: the reference it replaces */
+	CP_CARD_NFIELDS
 };
 struct cp_card {
 	char *f[CP_CARD_NFIELDS]; /* NULL where the registry has nothing */
@@ -94,7 +96,8 @@ struct cp_batch_doc {
 		*last_name, *qualification, *title, *level, *grade, *awarded, *issued, *expires,
 		*course_run, *centre, *centre_name, *email;
 	const char *replaces;      /* a reprint: the reference it replaces, else NULL */
-	const char *reprint_batch; /* a reprint: the batch whose folder has its files */
+	const char *reprint_batch; /* a reprint or an ordered letter (its copies are in
+				    * the spool's reprints folder): its award's batch */
 };
 typedef int (*cp_batch_doc_fn)(void *ctx, const struct cp_batch_doc *d);
 /* The batch's chosen documents in print order (centre, course run, last
@@ -113,8 +116,9 @@ long cp_documents_left_out(struct cp_registry *r, const char *batch,
 			   void *ctx);
 /* Record the chosen documents as published (issued) now, in a transaction
  * of its own, once the zip and the print file are written: from then on
- * verify calls them valid. */
-int cp_documents_publish_chosen(struct cp_registry *r);
+ * verify calls them valid; the orders whose documents batch's print file
+ * carries are to be printed from then on (cp_orders_taken_for_print). */
+int cp_documents_publish_chosen(struct cp_registry *r, const char *batch);
 
 /* What an export on demand chooses (certpress export): the centre's
  * documents of a batch's awards (selection "batch", chosen the id), of

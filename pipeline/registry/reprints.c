@@ -7,8 +7,8 @@ int cp_reprint_order(struct cp_registry *r, const char *original, const char *re
 		     const char *today, const char *reason, const char *why, const char *stamp)
 {
 	if (cp_reg_run_text(r, "INSERT INTO documents (reference, serial, issue, award_id,"
-			    " type, issued, expires, status) SELECT ?1, serial, issue + 1,"
-			    " award_id, type, ?2, expires, 'valid' FROM documents"
+			    " type, issued, expires, status, template) SELECT ?1, serial,"
+			    " issue + 1, award_id, type, ?2, expires, 'valid', template FROM documents"
 			    " WHERE reference = ?3", "cannot record a replacement", 3,
 			    replacement, today, original) < 0 ||
 	    cp_reg_run_text(r, "UPDATE documents SET status = 'superseded',"
@@ -28,8 +28,13 @@ long cp_reprints_claim(struct cp_registry *r, const char *batch)
 	if (cp_reg_run_text(r, "UPDATE reprints SET print_batch_id = ?1"
 			    " WHERE print_batch_id IS NULL", "claiming queued reprints", 1,
 			    batch) < 0 ||
-	    cp_reg_scalar(r, "SELECT count(*) FROM reprints WHERE print_batch_id = ?1", batch,
-			  NULL, &n) < 0)
+	    /* the orders of those, and the letters ordered since */
+	    cp_reg_run_text(r, "UPDATE orders SET print_batch_id = ?1 WHERE print_batch_id IS NULL"
+			    " AND (kind = 'letter' OR reference IN (SELECT replacement FROM reprints"
+			    " WHERE print_batch_id = ?1))", "claiming ordered letters", 1, batch) < 0 ||
+	    cp_reg_scalar(r, "SELECT (SELECT count(*) FROM reprints WHERE print_batch_id = ?1) +"
+			  " (SELECT count(*) FROM orders WHERE kind = 'letter' AND print_batch_id = ?1)",
+			  batch, NULL, &n) < 0)
 		return -1;
 	return n;
 }

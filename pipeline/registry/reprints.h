@@ -13,8 +13,9 @@ struct cp_registry;
  * transaction. */
 int cp_reprint_order(struct cp_registry *r, const char *original, const char *replacement,
 		     const char *today, const char *reason, const char *why, const char *stamp);
-/* Take the reprints queued since the last print file into this batch (a
- * re-run keeps those it took). Returns how many it has, or -1. */
+/* Take the reprints and the letters (orders) queued since the last print
+ * file into this batch (a re-run keeps those it took). Returns how many it
+ * has, or -1. */
 long cp_reprints_claim(struct cp_registry *r, const char *batch);
 
 #endif

@@ -277,6 +277,87 @@ static const char *const migrations[] = {
 	"CREATE INDEX IF NOT EXISTS documents_by_status ON documents (status, expires);"
 	"CREATE INDEX IF NOT EXISTS documents_unpublished ON documents (status)"
 	" WHERE published IS NULL;",
+	/* 13 -> 14 (issue 17): orders (certpress order: reprints and
+	 * proof-of-qualification letters) with their states and each state's
+	 * time; the proof letter is a document type of its own, attached to the learner's latest
+	 * award, with the awards it lists (letter_awards). documents.type's
+	 * CHECK only widens (every row keeps satisfying it), so its text is
+	 * changed in place, as SQLite documents for loosening a constraint
+	 * (cp_reg_migrate then bumps schema_version). Reprints ordered before
+	 * become orders by "(before orders)". documents.template: the template
+	 * a document was laid out from (assign, reprint, letter), so it can be
+	 * laid out again from the registry alone; NULL for those assigned
+	 * before (their batch's assigned.xml names it). */
+	"ALTER TABLE documents ADD COLUMN template TEXT;"
+	"PRAGMA writable_schema = ON;"
+	"UPDATE sqlite_schema SET sql = replace(sql, '''letter''))',"
+	"  '''letter'',''proof-letter''))') WHERE type = 'table' AND name = 'documents';"
+	"PRAGMA writable_schema = OFF;"
+	"CREATE TABLE orders ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('reprint','letter')),"
+	"  reference TEXT NOT NULL UNIQUE REFERENCES documents(reference),"
+	"  replaces TEXT REFERENCES documents(reference),"
+	"  serial INTEGER NOT NULL,"
+	"  enrolment TEXT NOT NULL,"
+	"  centre TEXT NOT NULL,"
+	"  ordered_by TEXT NOT NULL,"
+	"  ordered TEXT NOT NULL,"
+	"  reason TEXT,"
+	"  delivery TEXT NOT NULL CHECK (delivery IN"
+	"    ('second-class-signed','first-class-signed','courier','collection')),"
+	"  address TEXT,"
+	"  state TEXT NOT NULL CHECK (state IN"
+	"    ('to-be-generated','to-be-printed','printed','dispatched','spoiled')),"
+	"  state_changed TEXT NOT NULL,"
+	"  tracking TEXT,"
+	"  print_batch_id TEXT REFERENCES batches(id)"
+	") STRICT;"
+	"CREATE INDEX orders_by_serial ON orders (serial);"
+	"CREATE INDEX orders_by_enrolment ON orders (enrolment);"
+	"CREATE TABLE order_states ("
+	"  order_id INTEGER NOT NULL REFERENCES orders(id),"
+	"  seq INTEGER NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  at TEXT NOT NULL,"
+	"  note TEXT,"
+	"  PRIMARY KEY (order_id, seq)"
+	") STRICT;"
+	/* the emails an order's events owe the learner, sent by certpress-notify
+	 * orders with notify's rules: intent before, outcome after */
+	"CREATE TABLE order_emails ("
+	"  order_id INTEGER NOT NULL REFERENCES orders(id),"
+	"  event TEXT NOT NULL CHECK (event IN ('placed','dispatched')),"
+	"  recipient TEXT,"
+	"  message_id TEXT,"
+	"  status TEXT NOT NULL CHECK (status IN"
+	"    ('pending','intent','sent','deferred','failed','not-notifiable')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  reply TEXT,"
+	"  updated TEXT NOT NULL,"
+	"  PRIMARY KEY (order_id, event)"
+	") STRICT;"
+	"CREATE INDEX order_emails_due ON order_emails (status);"
+	"CREATE TABLE letter_awards ("
+	"  reference TEXT NOT NULL REFERENCES documents(reference),"
+	"  position INTEGER NOT NULL,"
+	"  award_id INTEGER NOT NULL REFERENCES awards(id),"
+	"  PRIMARY KEY (reference, position)"
+	") STRICT;"
+	"INSERT INTO orders (kind, reference, replaces, serial, enrolment, centre, ordered_by,"
+	"  ordered, reason, delivery, state, state_changed, print_batch_id)"
+	" SELECT 'reprint', p.replacement, p.original, d.serial, a.enrolment, a.centre,"
+	"  '(before orders)', p.ordered, p.reason, 'second-class-signed',"
+	"  CASE WHEN p.print_batch_id IS NULL THEN 'to-be-generated' ELSE 'to-be-printed' END,"
+	"  p.ordered, p.print_batch_id"
+	" FROM reprints p JOIN documents d ON d.reference = p.replacement"
+	" JOIN awards a ON a.id = d.award_id ORDER BY p.id;"
+	"INSERT INTO order_states (order_id, seq, state, at, note)"
+	" SELECT id, 1, state, ordered, 'recorded when orders began' FROM orders;"
+	/* those orders were placed before there were order emails: none owed */
+	"INSERT INTO order_emails (order_id, event, status, reply, updated)"
+	" SELECT id, 'placed', 'not-notifiable', 'ordered before order emails', ordered"
+	" FROM orders;",
 };
 _Static_assert(sizeof(migrations) / sizeof(*migrations) == CP_REGISTRY_VERSION,
 	       "one migration per schema version");
@@ -294,6 +375,27 @@ int cp_reg_user_version(struct cp_registry *r, int *version)
 	*version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	return 0;
+}
+
+static int bump_schema_version(struct cp_registry *r)
+{
+	sqlite3_stmt *st = cp_reg_prepare(r, "PRAGMA schema_version");
+	long long v;
+	char *sql;
+	int rc;
+
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return cp_reg_error(r, "cannot read the schema's version");
+	}
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sql = cp_xasprintf("PRAGMA schema_version = %lld", v + 1);
+	rc = cp_reg_exec(r, sql);
+	free(sql);
+	return rc;
 }
 
 int cp_reg_migrate(struct cp_registry *r)
@@ -318,6 +420,10 @@ int cp_reg_migrate(struct cp_registry *r)
 	for (int v = version; v < CP_REGISTRY_VERSION; v++)
 		if (cp_reg_exec(r, migrations[v]) < 0)
 			goto fail;
+	/* a migration may change sqlite_schema's text itself (5 -> 6): other
+	 * connections read the schema again when its version moves */
+	if (bump_schema_version(r) < 0)
+		goto fail;
 	sql = cp_xasprintf("PRAGMA user_version = %d", CP_REGISTRY_VERSION);
 	if (cp_reg_exec(r, sql) < 0) {
 		free(sql);

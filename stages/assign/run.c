@@ -101,7 +101,9 @@ static int document(struct assign *a, long long award_id, const char *type, cons
 		} while (!fresh);
 		cp_ref_format(&a->key, serial, 1, ref);
 		if (cp_award_issue(a->reg, ref, serial, award_id, type, issued, expires,
-				   a->batch) < 0)
+				   a->batch,
+				   cp_node_attr(cp_node_child(learner_copy, "award"),
+						cp_doctype_of(type)->template_attr)) < 0)
 			return -1;
 		a->fresh++;
 	}

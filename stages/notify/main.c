@@ -10,7 +10,12 @@ static const char about[] =
 	"(layouts/centre-email.txt), through [mail] transport: smtp://host:port or\n"
 	"file:DIR. Each recipient is mailed once: a re-run sends only what was\n"
 	"deferred. Writes notified.xml when no one is left to try. Prints\n"
-	"\"BATCH FOLDER\".\n";
+	"\"BATCH FOLDER\".\n"
+	"\n"
+	"With \"orders\" instead of a batch: the emails orders owe their learners\n"
+	"(layouts/order-placed.txt when an order is placed, order-dispatched.txt\n"
+	"when it is dispatched), each sent once by the same rules; prints\n"
+	"\"orders N sent\". certpress order runs it once the order is recorded.\n";
 
 static const char exits[] =
 	"exit: 0 done (permanent failures are recorded, not fatal), 64 usage, 66 no\n"
@@ -18,12 +23,13 @@ static const char exits[] =
 	"batch waits for retry), 70 internal error, 73 an output cannot be created,\n"
 	"74 I/O error, 75 some messages deferred or not tried yet (the per-run\n"
 	"cap, or the server ended a session early, e.g. a 421: retry sends them)\n"
-	"or the batch is locked, 78 configuration (an email template).\n";
+	"or the batch (orders: another notify orders) is locked,\n"
+	"78 configuration (an email template).\n";
 
 int main(int argc, char **argv)
 {
-	static const struct cp_stage_cli cli = { "certpress-notify", "BATCH", about, exits,
-						  cp_notify_run };
+	static const struct cp_stage_cli cli = { "certpress-notify", "BATCH | orders", about,
+						  exits, cp_notify_run };
 
 	return cp_stage_main(argc, argv, &cli);
 }

@@ -13,6 +13,8 @@
 #include "util/mailaddr.h" /* cp_mail_address_ok */
 
 int cp_notify_run(const struct cp_conf *conf, const char *batch_arg, FILE *out);
+/* certpress-notify orders: the emails orders owe (orders.c). */
+int cp_notify_orders(const struct cp_conf *conf, FILE *out);
 
 /* An email template (layouts/NAME.txt): a "Subject:" line, a blank line,
  * then the body, each with bindings; errors name the file and line. */

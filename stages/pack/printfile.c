@@ -90,7 +90,7 @@ static int add_doc(void *ctx, const struct cp_batch_doc *d)
 	char *path;
 	int rc = -1;
 
-	if (d->replaces)
+	if (d->reprint_batch) /* an order's copy: a replacement or a letter */
 		path = cp_xasprintf("%s/print/%s.pdf", pr->spool->reprints, d->reference);
 	else
 		path = cp_xasprintf("%s/%s/print/%s.pdf", pr->spool->batches, pr->p->batch,

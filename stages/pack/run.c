@@ -119,7 +119,7 @@ static int write_packed(struct cp_pack *p, const struct cp_spool *spool, long re
 	}
 	/* the zip and the print file are out: their documents are issued, even
 	 * if a crash stops this attempt before packed.xml */
-	if (rc == CP_EX_OK && cp_documents_publish_chosen(p->reg) < 0)
+	if (rc == CP_EX_OK && cp_documents_publish_chosen(p->reg, p->batch) < 0)
 		rc = CP_EX_IOERR;
 	if (rc == CP_EX_OK && cp_atomic_commit(&a) < 0)
 		rc = CP_EX_CANTCREAT;

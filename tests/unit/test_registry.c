@@ -40,6 +40,40 @@ static int scalar(struct cp_registry *r, const char *sql)
 	return v;
 }
 
+/* The order states' diagram (registry/orders.h), every pair tried. */
+static void order_transitions(void **state)
+{
+	static const char *const st[] = {
+		CP_ORDER_TO_BE_GENERATED, CP_ORDER_TO_BE_PRINTED, CP_ORDER_PRINTED,
+		CP_ORDER_DISPATCHED, CP_ORDER_SPOILED,
+	};
+	static const char *const allowed[] = {
+		"to-be-generated>to-be-printed", "to-be-printed>printed", "to-be-printed>spoiled",
+		"spoiled>to-be-printed", "printed>dispatched",
+	};
+	int n = 0;
+
+	(void)state;
+	for (size_t i = 0; i < 5; i++) {
+		assert_true(cp_order_state_known(st[i]));
+		for (size_t j = 0; j < 5; j++) {
+			char pair[64];
+			bool want = false;
+
+			snprintf(pair, sizeof(pair), "%s>%s", st[i], st[j]);
+			for (size_t k = 0; k < 5; k++)
+				want |= !strcmp(pair, allowed[k]);
+			assert_int_equal(cp_order_transition_ok(st[i], st[j]), want);
+			n += want;
+		}
+	}
+	assert_int_equal(n, 5);
+	assert_false(cp_order_state_known("lost"));
+	assert_false(cp_order_state_known(NULL));
+	assert_true(cp_order_delivery_known("courier"));
+	assert_false(cp_order_delivery_known("pigeon"));
+}
+
 static void creates_and_migrates_once(void **state)
 {
 	struct cp_registry r;
@@ -48,7 +82,7 @@ static void creates_and_migrates_once(void **state)
 	assert_int_equal(cp_registry_open(&r, path), 0);
 	assert_int_equal(scalar(&r, "PRAGMA user_version"), CP_REGISTRY_VERSION);
 	/* at least these (later migrations add theirs) */
-	assert_true(scalar(&r, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'") >= 13);
+	assert_true(scalar(&r, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'") >= 17);
 	assert_int_equal(scalar(&r, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
 				" AND name = 'address_changes'"), 1);
 	/* schema 10: what the verification snapshot reads */
@@ -56,6 +90,14 @@ static void creates_and_migrates_once(void **state)
 				    " AND name IN ('award_units', 'fill_pending')"), 2);
 	assert_int_equal(scalar(&r, "SELECT count(*) FROM pragma_table_info('documents')"
 				    " WHERE name IN ('digital_sha256', 'revoke_category')"), 2);
+	/* schema 11: orders, and the proof letter is a type documents.type allows */
+	assert_int_equal(scalar(&r, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
+				    " AND name IN ('orders', 'order_states', 'order_emails',"
+				    " 'letter_awards')"), 4);
+	assert_int_equal(scalar(&r, "SELECT count(*) FROM sqlite_schema WHERE name = 'documents'"
+				    " AND sql LIKE '%''proof-letter''%'"), 1);
+	assert_int_equal(scalar(&r, "SELECT count(*) FROM pragma_table_info('documents')"
+				    " WHERE name = 'template'"), 1);
 	assert_int_equal(scalar(&r, "SELECT count(*) FROM pragma_table_info('exports') WHERE name = 'swept'"), 1);
 	cp_registry_close(&r);
 	assert_int_equal(cp_registry_open(&r, path), 0);
@@ -160,13 +202,13 @@ static void every_doctype_is_one_the_schema_allows(void **state)
 		snprintf(ref, sizeof(ref), "DOC-%d", i);
 		assert_int_equal(cp_serial_claim(&r, 1000 + (uint32_t)i), 1);
 		assert_int_equal(cp_award_issue(&r, ref, 1000 + (uint32_t)i, award,
-						cp_doctypes[i].name, "2026-01-01", NULL, id), 0);
+						cp_doctypes[i].name, "2026-01-01", NULL, id, NULL), 0);
 	}
 	/* a serial drawn once is never drawn again */
 	assert_int_equal(cp_serial_claim(&r, 1000), 0);
 	assert_int_equal(cp_serial_claim(&r, 2000), 1);
 	assert_int_equal(cp_award_issue(&r, "DOC-X", 2000, award, "diploma", "2026-01-01", NULL,
-					id), -1);
+					id, NULL), -1);
 	/* SQL sorts by the table: doctype_rank() is its index */
 	for (int i = 0; i < CP_NDOCTYPES; i++) {
 		char sql[96];
@@ -225,6 +267,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(creates_and_migrates_once),
+		cmocka_unit_test(order_transitions),
 		cmocka_unit_test(batch_ids_are_unique_within_a_second),
 		cmocka_unit_test(stage_attempts_count_up),
 		cmocka_unit_test(an_injected_commit_failure_rolls_back),

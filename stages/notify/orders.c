@@ -1,0 +1,248 @@
+/* certpress-notify orders: the emails orders owe their learners (an order
+ * placed, an order dispatched: registry/orders.h), with the batch emails'
+ * rules: the intent recorded (one more attempt) before a message is handed
+ * to the transport and its outcome after, in chunks of per-session; a
+ * message recorded sent, failed or not notifiable is never sent again, and
+ * one whose attempts are used up fails unsent. One run at a time (an flock
+ * on the spool's orders.lock). The centres' addresses come with the
+ * centres register (the print loop): the learner is mailed for now. */
+#include "notify.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "doctype.h"
+#include "registry.h"
+#include "util/exitcode.h"
+#include "util/msg.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+struct order_mail {
+	long long id;
+	char *event;
+	struct cp_mail m;
+};
+
+struct orders {
+	const struct cp_conf *conf;
+	struct cp_registry reg;
+	struct cp_mail_template placed, dispatched;
+	char *domain;
+	struct order_mail *due;
+	size_t n;
+	long sent, deferred, failed, not_notifiable;
+	bool unreachable, closed;
+};
+
+static const char *const delivery_words[][2] = {
+	{ "second-class-signed", "second class signed for post" },
+	{ "first-class-signed", "first class signed for post" },
+	{ "courier", "courier" },
+	{ "collection", "collection from your centre" },
+};
+
+static const char *delivery_text(const char *m)
+{
+	for (size_t i = 0; m && i < sizeof(delivery_words) / sizeof(*delivery_words); i++)
+		if (!strcmp(delivery_words[i][0], m))
+			return delivery_words[i][1];
+	return m;
+}
+
+/* One email due: composed now, or recorded as never to be sent. */
+static int take(void *ctx, const struct cp_order_email *e)
+{
+	struct orders *o = ctx;
+	struct cp_values v = { 0 };
+	char id[24], *full;
+	const struct cp_mail_template *t = !strcmp(e->event, "placed") ? &o->placed
+									 : &o->dispatched;
+	struct order_mail *om;
+
+	if (!e->email || !*e->email || !cp_mail_address_ok(e->email)) {
+		o->not_notifiable++;
+		return cp_order_email_record(&o->reg, e->order_id, e->event, NULL, NULL,
+					     "not-notifiable", "no usable address", 0);
+	}
+	if (!strcmp(e->status, "intent") && e->attempts >= o->conf->mail_max_attempts) {
+		o->failed++; /* crashes used its attempts up: never sent twice more */
+		return cp_order_email_record(&o->reg, e->order_id, e->event, NULL, NULL, "failed",
+					     "gave up: attempts used up", 0);
+	}
+	snprintf(id, sizeof(id), "%lld", e->order_id);
+	full = cp_bind_full_name(e->first_name, e->middle_names, e->last_name);
+	v.v[CP_B_AWARDING_BODY] = o->conf->awarding_body;
+	v.v[CP_B_FULL_NAME] = full;
+	v.v[CP_B_FIRST_NAME] = e->first_name;
+	v.v[CP_B_ENROLMENT] = e->enrolment;
+	/* a proof letter lists every award, not only the one it is kept under */
+	v.v[CP_B_QUAL_TITLE] = strcmp(e->type, "proof-letter") ? e->title : "every award on record";
+	v.v[CP_B_CENTRE_NAME] = e->centre_name;
+	v.v[CP_B_REFERENCE] = e->reference;
+	v.v[CP_B_DOC_TYPE] = cp_doctype_of(e->type)->title;
+	v.v[CP_B_REPLACES] = e->replaces;
+	v.v[CP_B_ORDER_ID] = id;
+	v.v[CP_B_ORDER_DELIVERY] = delivery_text(e->delivery);
+	v.v[CP_B_ORDER_TRACKING] = e->tracking;
+	o->due = cp_xrealloc(o->due, (o->n + 1) * sizeof(*o->due));
+	om = &o->due[o->n++];
+	memset(om, 0, sizeof(*om));
+	om->id = e->order_id;
+	om->event = cp_xstrdup(e->event);
+	om->m.key = cp_xasprintf("order %lld (%s)", e->order_id, e->event);
+	om->m.to = cp_xstrdup(e->email);
+	/* stable: a resend of the same message carries the same id */
+	om->m.message_id = cp_xasprintf("%s.order-%s@%s", e->reference, e->event, o->domain);
+	om->m.text = cp_mail_compose(o->conf, t, &v, full, e->email, om->m.message_id);
+	free(full);
+	return 0;
+}
+
+static void release_due(struct orders *o)
+{
+	for (size_t i = 0; i < o->n; i++) {
+		free(o->due[i].event);
+		free(o->due[i].m.key);
+		free(o->due[i].m.to);
+		free(o->due[i].m.message_id);
+		free(o->due[i].m.text);
+	}
+	free(o->due);
+	o->due = NULL;
+	o->n = 0;
+}
+
+/* Intent, send, outcome for due[from, from + k). */
+static int send_chunk(struct orders *o, size_t from, size_t k)
+{
+	struct cp_mail *m = cp_xcalloc(k, sizeof(*m));
+	int rc = 0;
+
+	if (cp_registry_begin(&o->reg) < 0) {
+		free(m);
+		return -1;
+	}
+	for (size_t i = 0; i < k && !rc; i++)
+		rc = cp_order_email_record(&o->reg, o->due[from + i].id, o->due[from + i].event,
+					   o->due[from + i].m.to, o->due[from + i].m.message_id,
+					   "intent", NULL, 1);
+	if (rc || cp_registry_commit(&o->reg) < 0) {
+		cp_registry_rollback(&o->reg);
+		free(m);
+		return -1;
+	}
+	for (size_t i = 0; i < k; i++)
+		m[i] = o->due[from + i].m;
+	switch (cp_mail_send(o->conf, m, k)) {
+	case CP_MAIL_UNREACHABLE:
+		o->unreachable = true;
+		break;
+	case CP_MAIL_CLOSED:
+		o->closed = true;
+		break;
+	case CP_MAIL_DONE:
+		break;
+	}
+	if (cp_registry_begin(&o->reg) < 0) {
+		free(m);
+		return -1;
+	}
+	for (size_t i = 0; i < k && !rc; i++) {
+		const char *status = "deferred";
+		char reply[300];
+		int attempt = 0;
+
+		snprintf(reply, sizeof(reply), "%d %s", m[i].code, m[i].reply);
+		if (!m[i].attempted) {
+			attempt = -1; /* never handed over: the attempt is given back */
+			o->deferred++;
+		} else if (m[i].code / 100 == 2) {
+			status = "sent";
+			o->sent++;
+		} else if (m[i].code / 100 == 5) {
+			status = "failed";
+			o->failed++;
+			cp_warn("%s: refused by the server (%d)", m[i].key, m[i].code);
+		} else {
+			o->deferred++;
+		}
+		rc = cp_order_email_record(&o->reg, o->due[from + i].id, o->due[from + i].event,
+					   NULL, NULL, status, reply, attempt);
+	}
+	free(m);
+	if (rc || cp_registry_commit(&o->reg) < 0) {
+		cp_registry_rollback(&o->reg);
+		return -1;
+	}
+	return 0;
+}
+
+static int lock_orders(const struct cp_conf *conf)
+{
+	char *path = cp_xasprintf("%s/orders.lock", conf->spool);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+
+	if (fd < 0)
+		cp_error("%s: cannot open: %m", path);
+	else if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		cp_error("%s: another certpress-notify orders is at work", path);
+		close(fd);
+		fd = -2;
+	}
+	free(path);
+	return fd;
+}
+
+int cp_notify_orders(const struct cp_conf *conf, FILE *out)
+{
+	struct orders o = { .conf = conf };
+	const char *at = strrchr(conf->mail_from, '@');
+	int rc = CP_EX_OK, lock;
+	size_t per = conf->mail_per_session > 0 ? (size_t)conf->mail_per_session : 100;
+
+	signal(SIGPIPE, SIG_IGN);
+	if ((lock = lock_orders(conf)) < 0)
+		return lock == -2 ? CP_EX_TEMPFAIL : CP_EX_CANTCREAT;
+	o.domain = cp_xstrdup(at ? at + 1 : "certpress.invalid");
+	o.domain[strcspn(o.domain, ">")] = '\0';
+	if (cp_mail_template_load(&o.placed, conf->layouts, "order-placed") < 0 ||
+	    cp_mail_template_load(&o.dispatched, conf->layouts, "order-dispatched") < 0) {
+		rc = CP_EX_CONFIG;
+		goto out;
+	}
+	if (cp_registry_open(&o.reg, conf->registry) < 0) {
+		rc = CP_EX_CANTCREAT;
+		goto out;
+	}
+	if (cp_registry_begin(&o.reg) < 0 || cp_order_emails_due(&o.reg, take, &o) < 0 ||
+	    cp_registry_commit(&o.reg) < 0) {
+		cp_registry_rollback(&o.reg);
+		rc = CP_EX_IOERR;
+		goto out;
+	}
+	for (size_t i = 0; i < o.n && !o.unreachable && !o.closed; i += per)
+		if (send_chunk(&o, i, o.n - i < per ? o.n - i : per) < 0) {
+			rc = CP_EX_IOERR;
+			goto out;
+		}
+	if (o.unreachable)
+		rc = CP_EX_UNAVAILABLE;
+	else if (o.closed || o.deferred)
+		rc = CP_EX_TEMPFAIL;
+	cp_info("order emails: %ld sent, %ld deferred, %ld failed, %ld not notifiable", o.sent,
+		o.deferred, o.failed, o.not_notifiable);
+	fprintf(out, "orders %ld sent\n", o.sent);
+out:
+	release_due(&o);
+	cp_mail_template_release(&o.placed);
+	cp_mail_template_release(&o.dispatched);
+	cp_registry_close(&o.reg);
+	free(o.domain);
+	close(lock);
+	return rc;
+}
