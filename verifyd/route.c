@@ -6,6 +6,7 @@
 
 #include "page.h"
 #include "util/date.h"
+#include "util/hex.h"
 #include "util/banned.h"
 
 #define MAX_REF_TEXT 64 /* longer is not a reference however typed */
@@ -161,17 +162,6 @@ static void site_of(struct req *r, time_t now)
 	path_prefix(cp_snap_str(r->snap, r->snap->h->verify_url), r->prefix, sizeof(r->prefix));
 }
 
-static int hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 size_t vd_unescape(char *s)
 {
 	char *w = s;
@@ -179,7 +169,7 @@ size_t vd_unescape(char *s)
 	for (const char *r = s; *r;) {
 		int hi, lo;
 
-		if (r[0] == '%' && (hi = hex(r[1])) >= 0 && (lo = hex(r[2])) >= 0 &&
+		if (r[0] == '%' && (hi = cp_hex_digit(r[1])) >= 0 && (lo = cp_hex_digit(r[2])) >= 0 &&
 		    hi * 16 + lo >= 0x20 && hi * 16 + lo != 0x7f) {
 			*w++ = (char)(hi * 16 + lo);
 			r += 3;

@@ -5,22 +5,12 @@
 #include <string.h>
 
 #include "util/xalloc.h"
+#include "util/hex.h"
 #include "util/banned.h"
 
 static const unsigned char *find(const unsigned char *p, size_t n, const char *s)
 {
 	return memmem(p, n, s, strlen(s));
-}
-
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* "[ a b c d ]" at p (up to end): 0 and the four numbers, or -1. */
@@ -76,7 +66,7 @@ int cp_pdfsig_find(const unsigned char *buf, size_t len, struct cp_pdfsig *sig, 
 	}
 	sig->der = cp_xmalloc(hexlen / 2 + 1);
 	for (size_t i = 0; i < hexlen; i += 2) {
-		int hi = hexval(buf[r[1] + 1 + i]), lo = hexval(buf[r[1] + 2 + i]);
+		int hi = cp_hex_digit(buf[r[1] + 1 + i]), lo = cp_hex_digit(buf[r[1] + 2 + i]);
 
 		if (hi < 0 || lo < 0) {
 			cp_pdfsig_release(sig);
