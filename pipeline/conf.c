@@ -44,6 +44,7 @@ static const struct key keys[] = {
 	{ "certpress", "layouts", T_PATH, OFF(layouts), "layouts", 0, 0 },
 	{ "certpress", "key-file", T_PATH, OFF(key_file), "keys/reference.key", 0, 0 },
 	{ "certpress", "schemas", T_PATH, OFF(schemas), "config", 0, 0 },
+	{ "certpress", "centres", T_OPT_PATH, OFF(centres), "", 0, 0 },
 	{ "mail", "transport", T_TRANSPORT, OFF(mail_transport), "file:spool/outbox", 0, 0 },
 	{ "mail", "from", T_FROM, OFF(mail_from), "Example Awards <certificates@example.org>", 0, 0 },
 	{ "mail", "starttls", T_TLS, OFF(mail_starttls), "opportunistic", 0, 0 },

@@ -24,6 +24,7 @@ struct cp_conf {
 	char *layouts;
 	char *key_file;
 	char *schemas;  /* folder holding results.xsd and catalogue.xsd */
+	char *centres;  /* the centres register, or NULL for none */
 
 	/* [mail] */
 	char *mail_transport; /* "file:/abs/dir" or "smtp://host:port" */

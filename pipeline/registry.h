@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#define CP_REGISTRY_VERSION 6
+#define CP_REGISTRY_VERSION 7
 #define CP_REGISTRY_NCACHED 8
 
 struct sqlite3;
@@ -51,5 +51,6 @@ void cp_registry_rollback(struct cp_registry *r);
 #include "registry/units.h"         /* award units, digests, what publish reads */
 #include "registry/orders.h"        /* orders: reprints and letters, their states */
 #include "registry/records.h"       /* a document's record, to lay it out again */
+#include "registry/printbatches.h"  /* print batches, consignments, confirmations */
 
 #endif

@@ -54,8 +54,11 @@ static void base_values(struct reports *r, struct cp_values *v)
 	v->v[CP_B_ISSUED] = r->today;
 }
 
-static int write_pdf(struct reports *r, const struct cp_layout *l, struct cp_values *v,
-		     const char *title, const char *file)
+/* One report as file: encrypted under the owner password for the zip
+ * (as the digital copies), and unencrypted as print-FILE for the print
+ * file, where it is posted with its centre's consignment. */
+static int write_one(struct reports *r, const struct cp_layout *l, struct cp_values *v,
+		     const char *title, const char *file, bool print)
 {
 	struct cp_pdf pdf;
 	struct cp_pdf_info info = { 0 };
@@ -74,16 +77,24 @@ static int write_pdf(struct reports *r, const struct cp_layout *l, struct cp_val
 	info.title = title;
 	info.subject = subject;
 	info.author = r->p->conf->awarding_body;
-	info.owner_password = r->p->conf->owner_password;
+	info.owner_password = print ? NULL : r->p->conf->owner_password;
 	rc = cp_pdf_save(&pdf, &info, &buf, &len);
 	cp_pdf_free(&pdf);
 	if (rc < 0)
 		return cp_error("%s: cannot make %s", r->p->batch, file);
-	path = cp_xasprintf("%s/%s", r->p->work, file);
+	path = cp_xasprintf("%s/%s%s", r->p->work, print ? "print-" : "", file);
 	rc = cp_atomic_write_file(path, buf, len, 0640);
 	free(path);
 	free(buf);
 	return rc;
+}
+
+static int write_pdf(struct reports *r, const struct cp_layout *l, struct cp_values *v,
+		     const char *title, const char *file)
+{
+	if (write_one(r, l, v, title, file, false) < 0)
+		return -1;
+	return write_one(r, l, v, title, file, true);
 }
 
 static int certification_report(struct reports *r)
@@ -228,9 +239,13 @@ static void remove_summaries(const struct cp_pack *p)
 	for (size_t i = 0; i < p->nruns; i++)
 		if (cp_spool_name_ok(p->runs[i].id)) {
 			char *path = cp_xasprintf("%s/summary-%s.pdf", p->work, p->runs[i].id);
+			char *print = cp_xasprintf("%s/print-summary-%s.pdf", p->work,
+						   p->runs[i].id);
 
 			unlink(path);
+			unlink(print);
 			free(path);
+			free(print);
 		}
 }
 
