@@ -27,6 +27,8 @@ static const struct cp_cmd commands[] = {
 				 "  order letter ENROLMENT --by USER [--reason TEXT] [--delivery METHOD]\n"
 				 "          [--address TEXT]" },
 	{ "orders", cp_cmd_orders, "orders [--json] [--enrolment N] [--centre C] [--state S]" },
+	{ "print-batches", cp_cmd_print_batches, "print-batches [--json]" },
+	{ "printed", cp_cmd_printed, "printed FILE" },
 	{ "revoke", cp_cmd_revoke, "revoke REF [--award] [--in-error] --reason TEXT" },
 	{ "sweep", cp_cmd_sweep, "sweep" },
 	{ "export-password", cp_cmd_export_password, "export-password CENTRE [--generate]" },

@@ -32,6 +32,8 @@ int cp_cmd_export_password(int argc, char **argv, const char *config);
 int cp_cmd_publish(int argc, char **argv, const char *config);
 int cp_cmd_order(int argc, char **argv, const char *config);
 int cp_cmd_orders(int argc, char **argv, const char *config);
+int cp_cmd_printed(int argc, char **argv, const char *config);
+int cp_cmd_print_batches(int argc, char **argv, const char *config);
 
 /* What most subcommands need: the configuration, then the key, then the
  * registry, each only if asked for. Returns 0 or the exit code to use. */
@@ -52,6 +54,10 @@ void cp_cmd_env_release(struct cp_cmd_env *e);
 /* status --receipts: every export with its receipt's due date and state
  * (receipt.c). Returns a sysexits code. */
 int cp_cmd_receipts(struct cp_cmd_env *e, bool json);
+
+/* status: the consignments held for an address the centres register
+ * lacks, a line each (held.c). Returns a sysexits code. */
+int cp_cmd_held_consignments(struct cp_cmd_env *e);
 
 /* Lay out a replacement's digital and print copies into spool/reprints/
  * from its learner's record in the registry (else in the original batch).

@@ -428,8 +428,11 @@ int cp_cmd_status(int argc, char **argv, const char *config)
 	cp_spool_names(&spool, &e.conf); /* only read: a read-only spool answers too */
 	if (rec)
 		rc = cp_cmd_receipts(&e, json);
-	else if (optind == argc)
+	else if (optind == argc) {
 		rc = list(&e, &spool, json, stuck, &nstuck);
+		if (rc == CP_EX_OK && !json && !stuck)
+			rc = cp_cmd_held_consignments(&e);
+	}
 	else if (cp_spool_batch_arg(&spool, argv[optind], batch) < 0)
 		rc = CP_EX_NOINPUT;
 	else

@@ -499,3 +499,11 @@ int cp_print_paper_serial(struct cp_registry *r, const char *reference, char *se
 		return cp_reg_error(r, "cannot read a paper serial");
 	return rc == SQLITE_ROW;
 }
+
+int cp_print_consignment_release(struct cp_registry *r, const char *batch, const char *id,
+				 const char *address)
+{
+	return cp_reg_run_text(r, "UPDATE consignments SET held = 0, address = ?1"
+			       " WHERE print_batch_id = ?2 AND id = ?3 AND held",
+			       "cannot release a held consignment", 3, address, batch, id);
+}

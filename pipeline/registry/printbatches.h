@@ -82,6 +82,10 @@ int cp_consignments_held_each(struct cp_registry *r,
 			      int (*fn)(void *ctx, const char *batch, const char *id,
 					const char *centre),
 			      void *ctx);
+/* A held consignment's address, now that the centres register has it:
+ * held no more. Inside the caller's transaction. */
+int cp_print_consignment_release(struct cp_registry *r, const char *batch, const char *id,
+				 const char *address);
 /* The paper serial a document was last printed on: 1 and serial, 0 none. */
 int cp_print_paper_serial(struct cp_registry *r, const char *reference, char *serial,
 			  size_t size);
