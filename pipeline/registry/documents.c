@@ -17,6 +17,8 @@ static const char card_select[] =
 	" a.awarded, d.issued, a.centre, a.centre_name, d.expires, d.status_reason,"
 	" d.status_changed, a.dob,"
 	" (SELECT p.original FROM reprints p WHERE p.replacement = d.reference),"
+	" (SELECT p.paper_serial FROM print_documents p WHERE p.reference = d.reference"
+	"  AND p.outcome = 'printed' ORDER BY p.confirmed DESC LIMIT 1),"
 	" a.id, d.serial, d.issue, d.published IS NOT NULL"
 	" FROM documents d JOIN awards a ON a.id = d.award_id";
 

@@ -24,6 +24,7 @@ enum cp_card_field {
 	CP_CARD_CENTRE, CP_CARD_CENTRE_NAME, CP_CARD_EXPIRES, CP_CARD_STATUS_REASON,
 	CP_CARD_STATUS_CHANGED, CP_CARD_DOB,
 	CP_CARD_REPLACES, /* a replacement: the reference it replaces */
+	CP_CARD_PAPER_SERIAL, /* the security paper it was last confirmed printed on */
 	CP_CARD_NFIELDS
 };
 struct cp_card {

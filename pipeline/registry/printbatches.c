@@ -34,9 +34,9 @@ int cp_print_batch_record(struct cp_registry *r, const char *id, const char *kin
 		return 0;
 	}
 	snprintf(n, sizeof(n), "%ld", records);
-	if (cp_reg_run_text(r, "UPDATE print_documents SET again_in = NULL WHERE again_in = ?1",
-			    "cannot forget a print batch", 1, id) < 0 ||
-	    cp_reg_run_text(r, "DELETE FROM print_documents WHERE print_batch_id = ?1",
+	/* the spoiled documents it took again stay taken (again_in), as the
+	 * reprints a re-run of pack keeps */
+	if (cp_reg_run_text(r, "DELETE FROM print_documents WHERE print_batch_id = ?1",
 			    "cannot forget a print batch", 1, id) < 0 ||
 	    cp_reg_run_text(r, "DELETE FROM consignments WHERE print_batch_id = ?1",
 			    "cannot forget a print batch", 1, id) < 0 ||
