@@ -211,6 +211,7 @@ install: all
 		    -e 's|^registry *=.*|registry = /var/lib/certpress/registry.sqlite|' \
 		    -e 's|^schemas *=.*|schemas = $(DATADIR)/schemas|' \
 		    -e 's|^catalogue *=.*|catalogue = $(SYSCONFDIR)/certpress/catalogue.xml|' \
+		    -e 's|^centres *=.*|;centres = $(SYSCONFDIR)/certpress/centres.xml|' \
 		    -e 's|^layouts *=.*|layouts = $(DATADIR)/layouts|' \
 		    -e 's|^key-file *=.*|key-file = $(SYSCONFDIR)/certpress/reference.key|' \
 		    -e 's|^transport *=.*|transport = file:/var/spool/certpress/outbox|' \

@@ -107,6 +107,8 @@ sqlite3 old.sqlite "alter table documents drop column published;
 	alter table documents drop column revoke_category;
 	drop table letter_awards; drop table order_emails; drop table order_states;
 	drop table orders; alter table documents drop column template;
+	drop table print_documents; drop table consignments; drop table print_batch_states;
+	drop table print_batches;
 	pragma user_version = $((version - 1))" 2> sqlite.err
 sed "s|^registry .*|registry = $SCRATCH/old.sqlite|" certpress.conf > old.conf
 check "an old registry (schema $((version - 1)))" "[ \$(sqlite3 old.sqlite 'pragma user_version') = $((version - 1)) ]"

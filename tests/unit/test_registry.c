@@ -84,7 +84,7 @@ static void creates_and_migrates_once(void **state)
 	(void)state;
 	assert_int_equal(cp_registry_open(&r, path), 0);
 	assert_int_equal(scalar(&r, "PRAGMA user_version"), CP_REGISTRY_VERSION);
-	assert_int_equal(scalar(&r, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"), 16);
+	assert_int_equal(scalar(&r, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"), 20);
 	/* 5 -> 6: the proof letter is a type documents.type allows */
 	assert_int_equal(scalar(&r, "SELECT count(*) FROM sqlite_schema WHERE name = 'documents'"
 				    " AND sql LIKE '%''proof-letter''%'"), 1);
