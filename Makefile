@@ -69,7 +69,7 @@ DEB_BUILD = build-essential pkg-config libxml2-dev libsqlite3-dev libinih-dev \
 	libjpeg62-turbo-dev libmicrohttpd-dev
 DEB_RUN = fonts-dejavu-core
 DEB_TEST = sqlite3 libxml2-utils python3 qpdf poppler-utils zbar-tools bc time \
-	python3-aiosmtpd p7zip-full unzip
+	python3-aiosmtpd p7zip-full unzip ghostscript
 DEB_PKGS = $(DEB_BUILD) $(DEB_RUN) $(DEB_TEST)
 
 STAGES = validate assign render pack notify

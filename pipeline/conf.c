@@ -63,6 +63,7 @@ static const struct key keys[] = {
 	{ "render", "owner-password", T_TEXT, OFF(owner_password), "certpress-owner", 0, 0 },
 	{ "render", "jobs", T_LONG, OFF(render_jobs), "0", 0, 64 },
 	{ "print", "sheets-per-part", T_LONG, OFF(print_sheets_per_part), "1000", 1, 100000 },
+	{ "print", "output-condition", T_TEXT, OFF(print_output_condition), "FOGRA39", 0, 0 },
 	{ "verify", "snapshot", T_PATH, OFF(verify_snapshot), "spool/publish", 0, 0 },
 	{ "verify", "key-file", T_PATH, OFF(verify_key_file), "keys/publish.key", 0, 0 },
 	{ "verify", "public-key", T_PATH, OFF(verify_public_key), "keys/publish.pub", 0, 0 },

@@ -52,6 +52,7 @@ struct cp_conf {
 	long render_jobs;      /* worker processes; 0: one per processor */
 	/* [print] */
 	long print_sheets_per_part; /* the print file is split into parts of this many */
+	char *print_output_condition; /* the print file's PDF/X output intent (FOGRA39) */
 
 	/* [verify]: certpress publish and certpress-verifyd */
 	char *verify_snapshot;   /* the snapshot's folder */

@@ -145,6 +145,7 @@ int cp_doc_pdf(struct cp_pdf *pdf, const struct cp_layout *l, struct cp_values *
 	info.author = conf->awarding_body;
 	info.keywords = ref;
 	info.owner_password = digital ? conf->owner_password : NULL;
+	info.pdfx_condition = digital ? NULL : conf->print_output_condition;
 	if (cp_pdf_save(pdf, &info, buf, len) < 0)
 		return cp_error("%s: cannot make the %s copy of the %s", ref,
 				digital ? "digital" : "print", type);

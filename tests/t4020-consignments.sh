@@ -5,7 +5,8 @@
 # Certification Report and Certificate Summary as plain pages; every page
 # range holds what the ticket says. A centre the register lacks: its
 # consignment held, address unknown, a warning naming the centre. The
-# register is checked like the catalogue (file and line).
+# register is checked like the catalogue (file and line). The print file and
+# every print copy are PDF/X-1a:2003 in structure.
 . "$(dirname "$0")/lib.sh"
 make_key
 sed -i "/^schemas/a centres = $FIX/centres.xml" certpress.conf
@@ -75,6 +76,25 @@ check "the registry has the print batch, its consignment and documents in print 
 	 sql \"select reference from print_documents where print_batch_id = '$batch' order by position\" > reg-order &&
 	 awk '\$2 == \"document\" { print \$3 }' ranges | cmp -s - reg-order"
 
+# PDF/X-1a:2003 (tests/tools/pdfx.py: no validator ships in Debian): the
+# print file and every print copy it was made of, the reports' too; then
+# rendered by Ghostscript and poppler without a warning.
+bad=0
+for f in "$pdf" spool/batches/$batch/print/*.pdf spool/batches/$batch/pack/print-*.pdf; do
+	python3 "$TOP/tests/tools/pdfx.py" "$f" > pdfx.out || { bad=$((bad + 1)); sed "s|^|$f: |" pdfx.out >> pdfx.log; }
+done
+check "the print file and every print copy have PDF/X-1a's structure (CMYK, boxes, intent, keys, /ID)" \
+	"[ $bad = 0 ] && [ \$(ls spool/batches/$batch/print/*.pdf | wc -l) -gt 100 ]"
+check "every font of the print file embedded" \
+	"pdffonts $pdf | awk 'NR > 2 && \$(NF-4) != \"yes\" { exit 1 }'"
+check "Ghostscript renders the print file without a warning" \
+	"gs -q -dNOPAUSE -dBATCH -dSAFER -sDEVICE=nullpage $pdf > gs.out 2>&1 && [ ! -s gs.out ]"
+check "poppler renders every page without a warning" \
+	"pdftoppm -r 10 $pdf pages > poppler.out 2>&1 && [ ! -s poppler.out ] && [ \$(ls pages*.ppm | wc -l) = \$(qpdf --show-npages $pdf) ]"
+rm -f pages*.ppm
+check "the digital copies are not PDF/X (RGB, encrypted): the helper tells them apart" \
+	"! python3 $TOP/tests/tools/pdfx.py \$(ls spool/batches/$batch/digital/*.pdf | head -1) > /dev/null"
+
 # A reprint to its own address by courier, and one to the centre: each its
 # own consignment in the next print file, beside the next run's.
 r1=$(doc_ref Llywelyn certificate)
@@ -100,9 +120,18 @@ check "the other goes to its centre's register address, second class signed" \
 	"grep -qx \"[0-9]* $n2\" cons2 &&
 	 [ \"\$(sql \"select c.delivery||'|'||c.address from consignments c join print_documents p on p.print_batch_id = c.print_batch_id and p.consignment_id = c.id where p.reference = '$n2'\")\" = \"second-class-signed|\$(sed -n '/C01234/,/<\\/centre>/s/.*<line>\\(.*\\)<\\/line>.*/\\1/p' $FIX/centres.xml)\" ]"
 check "three consignments" "[ \$(wc -l < cons2) = 3 ]"
+check "the reprints' print copies are PDF/X too" \
+	"python3 $TOP/tests/tools/pdfx.py spool/reprints/print/$n1.pdf && python3 $TOP/tests/tools/pdfx.py spool/print/$batch/print-$batch.pdf"
 check_exit 0 "status" certpress status
 check "status shows the held consignment until the register has the centre" \
 	"contains out \"consignment 1 of print batch $batch held: centre 'C09999' is not in the centres register\""
+
+# [print] output-condition names the print condition of the output intent.
+printf '\n[print]\noutput-condition = FOGRA51\n' >> certpress.conf
+rm spool/batches/$batch/packed.xml
+check_exit 0 "pack with another print condition" certpress-pack "$batch"
+check "the print file's output intent names it" \
+	"python3 $TOP/tests/tools/pdfx.py spool/print/$batch/print-$batch.pdf FOGRA51 && ! python3 $TOP/tests/tools/pdfx.py spool/print/$batch/print-$batch.pdf FOGRA39 > /dev/null"
 
 # The register is checked like the catalogue: file, line, reason; exit 78.
 register() { # NAME: certpress.conf pointed at NAME.xml

@@ -27,6 +27,7 @@ struct cp_pdf {
 	struct cp_pdffont font[CP_MAX_FONTS];
 	struct cp_qr_cache qr;
 	struct cp_deflate deflate;
+	bool cmyk;             /* drawing a print copy: DeviceCMYK only (PDF/X-1a) */
 	unsigned char *out;    /* the document being saved */
 	size_t out_len, out_cap;
 	/* this document's */
@@ -39,6 +40,9 @@ struct cp_pdf {
 struct cp_pdf_info {
 	const char *title, *subject, *author, *keywords;
 	const char *owner_password; /* NULL: no encryption (print copies) */
+	/* a print copy: PDF/X-1a:2003's keys, the output intent naming this
+	 * print condition (FOGRA39); NULL for none */
+	const char *pdfx_condition;
 };
 
 /* Ready to make documents with these fonts, each loaded from its subset
@@ -48,6 +52,10 @@ struct cp_pdf_info {
 int cp_pdf_new(struct cp_pdf *p, const struct cp_fontset *fonts, char *const *subset);
 /* Start a new, empty document. 0 or -1 with a message. */
 int cp_pdf_begin(struct cp_pdf *p);
+/* A print copy's page boxes, as PDF/X asks: TrimBox the paper (w by h
+ * points, the MediaBox) and a BleedBox (the same: security paper is cut
+ * before it is printed, nothing bleeds). 0 or -1. */
+int cp_pdf_trim(struct cp_pdf *p, HPDF_Page page, double w, double h);
 /* Width of n bytes of UTF-8 text in a font, in thousandths of an em. */
 long cp_pdf_text_units(struct cp_pdf *p, int font, const char *utf8, size_t n);
 /* Width in points of UTF-8 text in a font at a size. */

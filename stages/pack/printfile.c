@@ -77,6 +77,7 @@ static char *part_name(struct printing *pr, int n)
 
 static int finish_part(struct printing *pr)
 {
+	struct cp_concat_info info;
 	char title[96];
 
 	if (!pr->open)
@@ -89,7 +90,10 @@ static int finish_part(struct printing *pr)
 	pr->oversize[pr->nparts - 1] = pr->part_oversize;
 	pr->part_pages = 0;
 	pr->part_oversize = false;
-	return cp_concat_finish(&pr->part, title);
+	info.title = title;
+	info.output_condition = pr->p->conf->print_output_condition;
+	info.created = cp_clock_output(); /* as the PDFs' dates: reproducible */
+	return cp_concat_finish(&pr->part, &info);
 }
 
 static int start_part(struct printing *pr)
@@ -141,7 +145,7 @@ static size_t consignment(struct printing *pr, const char *centre, const char *d
 
 /* Append the PDF at path to the print file: pages in *npages. */
 static int append(struct printing *pr, const char *path, const char *what, const char *name,
-		  long *npages)
+		  bool dated, long *npages)
 {
 	struct cp_concat_source src;
 	long pages, limit = pr->p->conf->print_sheets_per_part;
@@ -155,7 +159,7 @@ static int append(struct printing *pr, const char *path, const char *what, const
 		goto out;
 	if (!pr->open && start_part(pr) < 0)
 		goto out;
-	if (cp_concat_append(&pr->part, &src) < 0)
+	if (cp_concat_append(&pr->part, &src, dated) < 0)
 		goto out;
 	if (pages > limit) {
 		pr->part_oversize = true;
@@ -202,7 +206,7 @@ static int add_doc(void *ctx, const struct cp_batch_doc *d)
 	else
 		path = cp_xasprintf("%s/%s/print/%s.pdf", pr->spool->batches, pr->p->batch,
 				    d->reference);
-	rc = append(pr, path, d->type, d->reference, &pages);
+	rc = append(pr, path, d->type, d->reference, true, &pages);
 	free(path);
 	if (rc < 0)
 		return -1;
@@ -223,7 +227,7 @@ static int add_reports(struct printing *pr)
 	size_t cons = consignment(pr, p->centre, NULL, NULL);
 	char *path = cp_xasprintf("%s/print-certification-report.pdf", p->work);
 	long pages;
-	int rc = append(pr, path, "report", "certification-report", &pages);
+	int rc = append(pr, path, "report", "certification-report", false, &pages);
 
 	free(path);
 	if (rc == 0)
@@ -234,7 +238,7 @@ static int add_reports(struct printing *pr)
 
 		path = cp_xasprintf("%s/print-%s.pdf", p->work, name);
 		if (access(path, F_OK) == 0) {
-			rc = append(pr, path, "report", name, &pages);
+			rc = append(pr, path, "report", name, false, &pages);
 			if (rc == 0)
 				rc = noted(pr, cons, pages, name, "report", NULL, CP_STOCK_PLAIN);
 		}

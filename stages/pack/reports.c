@@ -55,8 +55,10 @@ static void base_values(struct reports *r, struct cp_values *v)
 }
 
 /* One report as file: encrypted under the owner password for the zip
- * (as the digital copies), and unencrypted as print-FILE for the print
- * file, where it is posted with its centre's consignment. */
+ * (as the digital copies), and as print-FILE for the print file, where it
+ * is posted with its centre's consignment: laid out as a print copy
+ * (unencrypted, DeviceCMYK, its page boxes; the logo, an RGB image, is
+ * the digital copy's only, as on certificates). */
 static int write_one(struct reports *r, const struct cp_layout *l, struct cp_values *v,
 		     const char *title, const char *file, bool print)
 {
@@ -69,7 +71,8 @@ static int write_one(struct reports *r, const struct cp_layout *l, struct cp_val
 
 	if (cp_pdf_new(&pdf, &r->fonts, r->subset) < 0)
 		return -1;
-	if (cp_pdf_begin(&pdf) < 0 || cp_draw(&pdf, l, v, 1) < 0) {
+	/* the print copy as print copies are: CMYK, trimmed, no RGB logo */
+	if (cp_pdf_begin(&pdf) < 0 || cp_draw(&pdf, l, v, !print) < 0) {
 		cp_pdf_free(&pdf);
 		return cp_error("%s: cannot lay out %s", r->p->batch, file);
 	}
@@ -78,6 +81,7 @@ static int write_one(struct reports *r, const struct cp_layout *l, struct cp_val
 	info.subject = subject;
 	info.author = r->p->conf->awarding_body;
 	info.owner_password = print ? NULL : r->p->conf->owner_password;
+	info.pdfx_condition = print ? r->p->conf->print_output_condition : NULL;
 	rc = cp_pdf_save(&pdf, &info, &buf, &len);
 	cp_pdf_free(&pdf);
 	if (rc < 0)
