@@ -43,9 +43,9 @@ new=$(cat out)
 order=$(sql "select id from orders where reference = '$new'")
 
 # Two of the run's certificates spoiled, the rest printed, the consignment dispatched.
-s1=$(sql "select d.reference from documents d join awards a on a.id = d.award_id
-	  where a.batch_id = '$b1' and d.type = 'certificate' and d.reference <> '$cert'
-	  order by d.reference limit 2" | tr '\n' ' ')
+s1=$(sql "select d.reference from print_documents p join documents d on d.reference = p.reference
+	  where p.print_batch_id = '$b1' and d.type = 'certificate' and d.reference <> '$cert'
+	  order by p.position limit 2" | tr '\n' ' ')
 set -- $s1
 spoiled1=$1 spoiled2=$2
 confirm "$t1" SP1 --spoil "$spoiled1" --spoil "$spoiled2" > conf1.xml
@@ -123,6 +123,40 @@ check "its dispatch email was queued and handed on" \
 	 [ \"\$(sql \"select status from order_emails where order_id = $order and event = 'dispatched'\")\" != pending ]"
 check "the paper serial shows on the document card" \
 	"certpress show $new > card && grep -q '^paper serial: *SP3-' card"
+
+# The verification page says which security paper the document was printed
+# on (certpress publish's snapshot, served by certpress-verifyd).
+run certpress keygen --publish
+check_exit 0 "publish the snapshot" certpress publish snap
+# certpress-verifyd refuses to run as root: as root, it runs as nobody on a
+# copy of what it reads in a folder nobody may read
+vdir=$(mktemp -d /tmp/cp-t6040.XXXXXX)
+trap 'kill $verifyd 2> /dev/null; rm -rf "$vdir"' EXIT
+cp -r snap keys/publish.pub keys/reference.key "$vdir/"
+printf '[certpress]\nverify-url = https://verify.example.org/v/\nkey-file = %s/reference.key\n[verify]\nsnapshot = %s/snap\npublic-key = %s/publish.pub\n' \
+	"$vdir" "$vdir" "$vdir" > "$vdir/verifyd.conf"
+chmod -R a+rX "$vdir"
+chmod 600 "$vdir/reference.key"
+as=
+if [ "$(id -u)" = 0 ]; then
+	as="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	chown 65534 "$vdir/reference.key"
+fi
+$as "$BIN/certpress-verifyd" -c "$vdir/verifyd.conf" --listen 127.0.0.1:0 > verifyd.out 2> verifyd.err &
+verifyd=$!
+for _ in $(seq 100); do grep -q 'listening on' verifyd.err && break; sleep 0.05; done
+addr=$(sed -n 's/.*listening on \([0-9.:]*\).*/\1/p' verifyd.err | head -1)
+serial=$(sql "select paper_serial from print_documents where reference = '$new' and outcome = 'printed'")
+check "the verification page shows the paper serial it was printed on" \
+	"curl -sf http://$addr/v/$new > page.html && grep -q \"<dd id=\\\"paper-serial\\\">$serial</dd>\" page.html"
+good=$(sql "select paper_serial from print_documents where reference = '$spoiled1' and outcome = 'printed'")
+check "...a document spoiled once, the sheet it was printed on, not the spoiled one" \
+	"curl -sf http://$addr/v/$spoiled1 > page2.html && [[ '$good' = SP2-* ]] &&
+	 grep -q \"<dd id=\\\"paper-serial\\\">$good</dd>\" page2.html"
+kill $verifyd 2> /dev/null
+wait $verifyd 2> /dev/null
+rm -rf "$vdir"
+trap - EXIT
 
 check_exit 0 "print-batches --json" certpress print-batches --json
 check "--json parses, each print batch with its states in order" \
