@@ -253,7 +253,6 @@ int cp_print_confirm_consignment(struct cp_registry *r, const char *batch, const
 	long undecided = 0;
 	int rc, held = 0;
 
-	(void)stamp;
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
@@ -311,7 +310,6 @@ int cp_print_confirm_consignment(struct cp_registry *r, const char *batch, const
 	}
 	/* the order's dispatched state carries the tracking reference itself */
 	snprintf(note, sizeof(note), "%s", tracking);
-	(void)dispatched;
 	for (size_t i = 0; i < k; i++)
 		if (cp_order_move(r, orders[i], CP_ORDER_DISPATCHED, stamp, note) < 0) {
 			free(orders);
