@@ -10,12 +10,14 @@
 # checked (qpdf --check, pdffonts, pdftotext has the name), so a fast run
 # that writes broken files cannot look good. With PEERS=1, Apache FOP and
 # WeasyPrint lay out the same certificate and transcript for the same
-# learners (bench/peers/). Writes bench/results/<date>.md, .dat and .svg.
+# learners (bench/peers/). Then bench/verify.sh: certpress publish of a
+# million documents and certpress-verifyd beside nginx (BENCH_VERIFY=0: not).
+# Writes bench/results/<date>.md, .dat and .svg.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 B=${B:-build}
 BIN=$TOP/$B
-SIZES=${BENCH_SIZES:-1000,10000,100000}
+SIZES=${BENCH_SIZES-1000,10000,100000}
 RUNS=${BENCH_RUNS:-3}
 FULL=${BENCH_FULL:-10000}
 PEERS=${PEERS:-0}
@@ -117,6 +119,50 @@ PY
 	fi
 }
 
+# Signed digital copies (issue 16), one core: render under each [render]
+# protection (the default, sign, is the ECDSA P-256 row above), with an
+# RSA-3072 key, and beside it what a user would do instead: render unsigned
+# (protection = none) and sign each digital copy afterwards with poppler's
+# pdfsig -add-signature (NSS), timed on the first PEER_SIGN (500) copies and
+# counted per copy. pdfsig signs with the RSA-3072 key: with an ECDSA key
+# poppler 22.12 fails about 2 times in 3 ("unable update signature"), and
+# its -etsi is not supported with -add-signature (adbe.pkcs7.detached).
+signing_rows() {
+	local n=$1 batch=$2 learners=$3 p k r files
+	sed -i "s/^jobs = .*/jobs = 1/" certpress.conf
+	openssl req -x509 -newkey rsa:3072 -nodes -keyout rsa.key -out rsa.crt -days 30 \
+		-subj "/CN=Example Awards/O=Example Awards" 2> /dev/null
+	chmod 600 rsa.key
+	for p in none encrypt rsa; do
+		case $p in
+		rsa) sed -i 's/^key = .*/key = rsa.key/; s/^certificate = .*/certificate = rsa.crt/' certpress.conf ;;
+		*) sed -i "s/^protection = .*/protection = $p/" certpress.conf ;;
+		esac
+		measure "restore assigned" "$BIN/certpress-render" -q "$batch"
+		case $p in
+		rsa) row "$n" "render, sign RSA-3072" 1 learners "$learners" ;;
+		*) row "$n" "render, protection = $p" 1 learners "$learners" ;;
+		esac
+		if [ $p = none ]; then snapshot unsigned; fi
+		if [ $p = encrypt ]; then sed -i "s/^protection = .*/protection = sign/" certpress.conf; fi
+	done
+	discard nss
+	mkdir nss
+	certutil -N -d sql:nss --empty-password
+	openssl pkcs12 -export -inkey rsa.key -in rsa.crt -name certpress -passout pass: -out rsa.p12
+	pk12util -d sql:nss -i rsa.p12 -W '' > /dev/null 2>&1
+	sed -i 's/^key = .*/key = signing.key/; s/^certificate = .*/certificate = signing.crt/' certpress.conf
+	restore unsigned
+	files=$(ls spool/batches/$batch/digital | head -"${PEER_SIGN:-500}" | sed "s|^|spool/batches/$batch/digital/|")
+	k=$(echo $files | wc -w)
+	measure : bash -c 'for f in "${@:2}"; do
+		rm -f "$1" && pdfsig -nssdir sql:nss -add-signature -nick certpress "$f" "$1" > /dev/null || exit 1
+	done' _ "$WORK/signed.pdf" $files
+	row "$n" "pdfsig -add-signature RSA-3072 (after protection = none)" 1 "digital copies" "$k"
+	pdfsig "$WORK/signed.pdf" | grep -q 'Signature is Valid' && r=valid || r="NOT valid"
+	echo "$n learners: the last copy pdfsig signed: its signature is $r" >> "$WORK/checks"
+}
+
 START=$(date +%s)
 progress() { echo "bench: $(( $(date +%s) - START )) s: $*" >&2; }
 
@@ -138,6 +184,7 @@ machine="$NPROC cores, $(awk '/model name/ { sub(/.*: /, ""); print; exit }' /pr
 } > "$OUT"
 : > "$DAT"
 : > "$WORK/checks"
+: > "$WORK/sizes"
 
 for n in ${SIZES//,/ }; do
 	dir=$WORK/$n
@@ -155,10 +202,14 @@ schemas = $TOP/config
 layouts = $TOP/layouts
 key-file = reference.key
 centres = centres.xml
+[sign]
+certificate = signing.crt
+key = signing.key
 [mail]
 transport = file:spool/outbox
 [render]
 jobs = 1
+protection = sign
 CONF
 	# the generated centre's delivery address: its consignment is dispatched
 	cat > centres.xml <<XML
@@ -168,6 +219,7 @@ CONF
 XML
 	export CERTPRESS_CONF=$dir/certpress.conf
 	"$BIN/certpress" keygen 2> /dev/null
+	"$BIN/certpress" keygen --signing 2> /dev/null
 	python3 "$TOP/bench/gen-results.py" "$n" results.xml
 	progress "$n: results file made"
 	fresh() { discard spool; }
@@ -197,6 +249,7 @@ XML
 	done
 	snapshot rendered
 	progress "$n: render done"
+	[ "$n" -le "$FULL" ] && signing_rows "$n" "$batch" "$learners"
 	if [ "$n" -gt "$FULL" ]; then
 		batch_check "$n" "$batch" 0
 		for s in snap-*; do discard "$s"; done
@@ -210,6 +263,16 @@ XML
 	echo "| $n | pack | 1 | MB written $((bytes >> 20)) | | | $(awk -v b="$bytes" -v s="$med" 'BEGIN { printf "%.0f MB", b / 1048576 / s }') | $(awk -v b="$bytes" -v s="$cpu" 'BEGIN { printf "%.0f MB", b / 1048576 / s }') | |" >> "$OUT"
 	snapshot packed
 
+	# an export on demand of the whole batch (issue 19: certpress export, the
+	# nightly zip's code), beside plain zip storing the same digital copies
+	measure "restore packed" "$BIN/certpress" -q export --centre C09999 --batch "$batch" --name bench
+	row "$n" "certpress export --batch" 1 documents "$docs"
+	unzip -tqq "spool/downloads/C09999/bench.zip" > /dev/null 2>&1 ||
+		echo "$n learners: the export's zip fails unzip -t" >> "$WORK/checks"
+	plainzip() { discard "$WORK/plain.zip"; }
+	measure plainzip zip -q -0 -r "$WORK/plain.zip" "spool/batches/$batch/digital"
+	row "$n" "zip -0 -r of the same digital copies" 1 documents "$docs"
+	restore packed
 	# the printing house's confirmation of that print file (every document
 	# printed on its own sheet, the consignment dispatched), read by
 	# certpress printed; beside it xmllint checking the same file against the
@@ -249,13 +312,63 @@ XML
 	cd "$TOP"
 done
 
+# Search as staff use it (issue 19): certpress search on a generated registry
+# of BENCH_SEARCH_DOCS documents (bench/gen-registry.sh), each query the
+# median of RUNS runs, the process's start included; beside it the query a
+# user would type into sqlite3 instead (LIKE: ASCII case only, no accents).
+# The registry is made once and kept in the build folder, named by the
+# schema version, the size and the generator's hash: a later bench (or
+# another build of the same schema) searches the same one.
+SEARCH_DOCS=${BENCH_SEARCH_DOCS:-1000000}
+if [ "$SEARCH_DOCS" -gt 0 ]; then
+	schema=$(sed -n 's/^#define CP_REGISTRY_VERSION \([0-9]*\)/\1/p' "$TOP/pipeline/registry.h")
+	search=$BIN/bench-registry-v$schema-$SEARCH_DOCS-$(sha256sum "$TOP/bench/gen-registry.sh" | cut -c1-8)
+	if [ ! -s "$search/spool/registry.sqlite" ]; then
+		progress "search: a registry of $SEARCH_DOCS documents"
+		rm -rf "$search.new"
+		PATH=$BIN:$PATH "$TOP/bench/gen-registry.sh" "$search.new" "$SEARCH_DOCS" > /dev/null
+		mv "$search.new" "$search"
+	fi
+	export CERTPRESS_CONF=$search/certpress.conf
+	runs=$RUNS
+	nothing() { :; }
+	{
+		echo
+		echo "## Search, $SEARCH_DOCS documents (target: under 50 ms a query)"
+		echo
+		echo "| query | tool | wall s (min-max) | documents found |"
+		echo "|---|---|---|---|"
+	} >> "$OUT"
+	# each finds something in any registry of 3,000 documents or more
+	# (the bench registry has one qualification, batch and award date: the
+	# searches by them, and by --status valid, match every document)
+	for q in "--last-name stemba --limit 50" "--last-name stemaaa --first-name firstb" \
+		"--last-name stemt --dob 1990-05-05" "--dob 30/09/1981" "--enrolment BEN00000001234" \
+		"--centre C00042 --limit 50" "--first-name firstb --limit 50" \
+		"--qualification 603/9000/1 --limit 50" "--qualification 603/9000/1 --limit 50 --offset 1000" \
+		"--batch 20260101-000000-001 --limit 50" "--status valid --limit 50" \
+		"--awarded-from 2026-11-01 --limit 50" "--centre C00042 --status valid --limit 50" \
+		"--last-name stem --limit 50 --offset 1000"; do
+		# shellcheck disable=SC2086 # the query is words
+		measure nothing "$BIN/certpress" search $q
+		echo "| \`$q\` | certpress search | $med ($lo-$hi) | $(grep -c . "$WORK/out" || true) |" >> "$OUT"
+	done
+	measure nothing sqlite3 "$search/spool/registry.sqlite" \
+		"select d.reference from documents d join awards a on a.id = d.award_id where a.last_name like 'stemba%' limit 50"
+	echo "| \`last_name LIKE 'stemba%'\` | sqlite3 | $med ($lo-$hi) | $(grep -c . "$WORK/out" || true) |" >> "$OUT"
+	unset CERTPRESS_CONF
+	progress "search done"
+fi
+
 {
-	echo
-	echo "Average and largest PDF (KB), the largest batch:"
-	echo
-	echo "| copy | document | average | largest |"
-	echo "|---|---|---|---|"
-	cat "$WORK/sizes"
+	if [ -s "$WORK/sizes" ]; then # none when BENCH_SIZES is empty: the search alone
+		echo
+		echo "Average and largest PDF (KB), the largest batch:"
+		echo
+		echo "| copy | document | average | largest |"
+		echo "|---|---|---|---|"
+		cat "$WORK/sizes"
+	fi
 	echo
 	echo "Outputs checked:"
 	echo
@@ -282,6 +395,8 @@ done
 	echo "60 s on 2 cores."
 } >> "$OUT"
 rm -f "$OUT.peers"
+# the verification snapshot and service (BENCH_VERIFY=0 leaves them out)
+[ "${BENCH_VERIFY:-1}" = 1 ] && B=$B "$TOP/bench/verify.sh" "$OUT"
 for n in ${SIZES//,/ }; do discard "$WORK/$n"; done
 progress "done"
 if command -v gnuplot > /dev/null; then

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "util/msg.h"
+#include "util/readfile.h"
 #include "util/secret.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -24,7 +25,7 @@
 #endif
 
 enum type { T_TEXT, T_PATH, T_URL, T_TRANSPORT, T_FROM, T_BOOL, T_LONG, T_TLS,
-	     T_OPT_TEXT, T_OPT_PATH, T_LISTEN };
+	     T_OPT_TEXT, T_OPT_PATH, T_OPT_URL, T_KEY, T_PROTECTION, T_LISTEN, T_APPROVAL };
 
 struct key {
 	const char *section, *name;
@@ -35,6 +36,7 @@ struct key {
 };
 
 #define OFF(f) offsetof(struct cp_conf, f)
+#define CONF_MAX_BYTES (1 << 20)
 static const struct key keys[] = {
 	{ "certpress", "awarding-body", T_TEXT, OFF(awarding_body), "Example Awards", 0, 0 },
 	{ "certpress", "verify-url", T_URL, OFF(verify_url), "https://verify.example.org/v/", 0, 0 },
@@ -62,8 +64,17 @@ static const struct key keys[] = {
 	{ "validate", "max-file-mb", T_LONG, OFF(max_results_mb), "256", 1, 4096 },
 	{ "render", "owner-password", T_TEXT, OFF(owner_password), "certpress-owner", 0, 0 },
 	{ "render", "jobs", T_LONG, OFF(render_jobs), "0", 0, 64 },
+	{ "render", "protection", T_PROTECTION, OFF(protection), "sign", 0, 0 },
+	{ "render", "icc-profile", T_PATH, OFF(icc_profile), "/usr/share/color/icc/sRGB.icc", 0, 0 },
+	{ "sign", "certificate", T_OPT_PATH, OFF(sign_certificate), "", 0, 0 },
+	{ "sign", "chain", T_OPT_PATH, OFF(sign_chain), "", 0, 0 },
+	{ "sign", "key", T_KEY, OFF(sign_key), "", 0, 0 },
+	{ "sign", "pin-file", T_OPT_PATH, OFF(sign_pin_file), "", 0, 0 },
+	{ "sign", "pkcs11-module", T_OPT_PATH, OFF(sign_pkcs11_module), "", 0, 0 },
+	{ "sign", "tsa-url", T_OPT_URL, OFF(sign_tsa_url), "", 0, 0 },
 	{ "print", "sheets-per-part", T_LONG, OFF(print_sheets_per_part), "1000", 1, 100000 },
 	{ "print", "output-condition", T_TEXT, OFF(print_output_condition), "FOGRA39", 0, 0 },
+	{ "run", "approval", T_APPROVAL, OFF(approval_required), "none", 0, 0 },
 	{ "verify", "snapshot", T_PATH, OFF(verify_snapshot), "spool/publish", 0, 0 },
 	{ "verify", "key-file", T_PATH, OFF(verify_key_file), "keys/publish.key", 0, 0 },
 	{ "verify", "public-key", T_PATH, OFF(verify_public_key), "keys/publish.pub", 0, 0 },
@@ -181,114 +192,163 @@ int cp_conf_listen_parse(const char *v, struct cp_listen *l)
 	return 0;
 }
 
+/* The new value of a string key, the old one freed; NULL (no error). */
+static char *replace(char **sp, char *value)
+{
+	free(*sp);
+	*sp = value;
+	return NULL;
+}
+
+static char *set_tls(int *ip, const char *v)
+{
+	if (!strcmp(v, "off"))
+		*ip = CP_TLS_OFF;
+	else if (!strcmp(v, "opportunistic"))
+		*ip = CP_TLS_OPPORTUNISTIC;
+	else if (!strcmp(v, "required"))
+		*ip = CP_TLS_REQUIRED;
+	else
+		return cp_xasprintf("'%s' is not off, opportunistic or required", v);
+	return NULL;
+}
+
+static char *set_approval(bool *bp, const char *v)
+{
+	if (strcmp(v, "none") && strcmp(v, "required"))
+		return cp_xasprintf("'%s' is not none or required", v);
+	*bp = !strcmp(v, "required");
+	return NULL;
+}
+
+static char *set_protection(int *ip, const char *v)
+{
+	if (!strcmp(v, "sign"))
+		*ip = CP_PROTECT_SIGN;
+	else if (!strcmp(v, "none"))
+		*ip = CP_PROTECT_NONE;
+	else if (!strcmp(v, "encrypt"))
+		*ip = CP_PROTECT_ENCRYPT;
+	else
+		return cp_xasprintf("'%s' is not sign, none or encrypt", v);
+	return NULL;
+}
+
+/* A file, or a key in a token named by its PKCS#11 URI; "" for none. */
+static char *set_key(const struct cp_conf *conf, char **sp, const char *v)
+{
+	return replace(sp, !*v ? NULL : !strncmp(v, "pkcs11:", 7) ? cp_xstrdup(v)
+								   : resolve(conf, v));
+}
+
+/* A time-stamp authority's: plain HTTP (its token is signed); "" for none. */
+static char *set_opt_url(char **sp, const char *v)
+{
+	if (*v && (strncmp(v, "http://", 7) != 0 || strchr(v, ' ')))
+		return cp_xasprintf("'%s' is not an http:// URL", v);
+	return replace(sp, *v ? cp_xstrdup(v) : NULL);
+}
+
+/* file:DIR (DIR resolved as a path is) or smtp://host:port. */
+static char *set_transport(const struct cp_conf *conf, char **sp, const char *v)
+{
+	if (strncmp(v, "file:", 5) == 0 && v[5]) {
+		char *dir = resolve(conf, v + 5);
+
+		replace(sp, cp_xasprintf("file:%s", dir));
+		free(dir);
+		return NULL;
+	}
+	if (strncmp(v, "smtp://", 7) == 0) {
+		const char *colon = strrchr(v + 7, ':');
+		char *end;
+		long port;
+
+		if (!colon || colon == v + 7)
+			return cp_xasprintf("'%s' is not smtp://host:port", v);
+		errno = 0;
+		port = strtol(colon + 1, &end, 10);
+		if (errno || *end || end == colon + 1 || port < 1 || port > 65535)
+			return cp_xasprintf("'%s' has no valid port", v);
+		return replace(sp, cp_xstrdup(v));
+	}
+	return cp_xasprintf("'%s' is neither file:DIR nor smtp://host:port", v);
+}
+
+static char *set_bool(bool *bp, const char *v)
+{
+	if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcasecmp(v, "on") ||
+	    !strcmp(v, "1"))
+		*bp = true;
+	else if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcasecmp(v, "off") ||
+		 !strcmp(v, "0"))
+		*bp = false;
+	else
+		return cp_xasprintf("'%s' is not yes or no", v);
+	return NULL;
+}
+
+static char *set_long(long *lp, const struct key *k, const char *v)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || end == v || n < k->min || n > k->max)
+		return cp_xasprintf("'%s' is not a whole number from %ld to %ld", v, k->min,
+				    k->max);
+	*lp = n;
+	return NULL;
+}
+
 /* Returns NULL if the value is good, else why not; stores it in conf. */
 static char *set_value(struct cp_conf *conf, const struct key *k, const char *v)
 {
-	char **sp = (char **)((char *)conf + k->offset);
-	char *end;
+	void *field = (char *)conf + k->offset;
+	char **sp = field;
 
 	if (has_control(v))
 		return cp_xstrdup("control characters are not allowed");
 	switch (k->type) {
 	case T_TEXT:
-		if (!*v)
-			return cp_xstrdup("must not be empty");
-		free(*sp);
-		*sp = cp_xstrdup(v);
-		return NULL;
+		return !*v ? cp_xstrdup("must not be empty") : replace(sp, cp_xstrdup(v));
 	case T_PATH:
-		if (!*v)
-			return cp_xstrdup("must not be empty");
-		free(*sp);
-		*sp = resolve(conf, v);
-		return NULL;
+		return !*v ? cp_xstrdup("must not be empty") : replace(sp, resolve(conf, v));
 	case T_OPT_TEXT:
 	case T_OPT_PATH:
-		free(*sp);
-		*sp = !*v ? NULL : k->type == T_OPT_PATH ? resolve(conf, v) : cp_xstrdup(v);
-		return NULL;
-	case T_TLS: {
-		int *ip = (int *)((char *)conf + k->offset);
-
-		if (!strcmp(v, "off"))
-			*ip = CP_TLS_OFF;
-		else if (!strcmp(v, "opportunistic"))
-			*ip = CP_TLS_OPPORTUNISTIC;
-		else if (!strcmp(v, "required"))
-			*ip = CP_TLS_REQUIRED;
-		else
-			return cp_xasprintf("'%s' is not off, opportunistic or required", v);
-		return NULL;
-	}
+		return replace(sp, !*v ? NULL : k->type == T_OPT_PATH ? resolve(conf, v)
+								       : cp_xstrdup(v));
+	case T_KEY:
+		return set_key(conf, sp, v);
+	case T_OPT_URL:
+		return set_opt_url(sp, v);
+	case T_PROTECTION:
+		return set_protection(field, v);
+	case T_APPROVAL:
+		return set_approval(field, v);
+	case T_TLS:
+		return set_tls(field, v);
 	case T_URL:
 		if ((strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0) ||
 		    strchr(v, ' ') || !strchr(v, '.'))
 			return cp_xasprintf("'%s' is not an http or https URL", v);
-		free(*sp);
-		*sp = cp_xstrdup(v);
-		return NULL;
+		return replace(sp, cp_xstrdup(v));
 	case T_TRANSPORT:
-		if (strncmp(v, "file:", 5) == 0 && v[5]) {
-			char *dir = resolve(conf, v + 5);
-
-			free(*sp);
-			*sp = cp_xasprintf("file:%s", dir);
-			free(dir);
-			return NULL;
-		}
-		if (strncmp(v, "smtp://", 7) == 0) {
-			const char *colon = strrchr(v + 7, ':');
-			long port;
-
-			if (!colon || colon == v + 7)
-				return cp_xasprintf("'%s' is not smtp://host:port", v);
-			errno = 0;
-			port = strtol(colon + 1, &end, 10);
-			if (errno || *end || end == colon + 1 || port < 1 || port > 65535)
-				return cp_xasprintf("'%s' has no valid port", v);
-			free(*sp);
-			*sp = cp_xstrdup(v);
-			return NULL;
-		}
-		return cp_xasprintf("'%s' is neither file:DIR nor smtp://host:port", v);
+		return set_transport(conf, sp, v);
 	case T_LISTEN:
 		if (!cp_conf_listen_ok(v))
 			return cp_xasprintf("'%s' is not ADDR:PORT (an IPv4 address, or an IPv6 "
 					    "one in brackets, and a port from 0 to 65535)", v);
-		free(*sp);
-		*sp = cp_xstrdup(v);
-		return NULL;
+		return replace(sp, cp_xstrdup(v));
 	case T_FROM:
 		if (!from_ok(v))
 			return cp_xasprintf("'%s' is not an address or 'Name <address>'", v);
-		free(*sp);
-		*sp = cp_xstrdup(v);
-		return NULL;
-	case T_BOOL: {
-		bool *bp = (bool *)((char *)conf + k->offset);
-
-		if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcasecmp(v, "on") ||
-		    !strcmp(v, "1"))
-			*bp = true;
-		else if (!strcasecmp(v, "no") || !strcasecmp(v, "false") ||
-			 !strcasecmp(v, "off") || !strcmp(v, "0"))
-			*bp = false;
-		else
-			return cp_xasprintf("'%s' is not yes or no", v);
-		return NULL;
-	}
-	case T_LONG: {
-		long *lp = (long *)((char *)conf + k->offset);
-		long n;
-
-		errno = 0;
-		n = strtol(v, &end, 10);
-		if (errno || *end || end == v || n < k->min || n > k->max)
-			return cp_xasprintf("'%s' is not a whole number from %ld to %ld", v,
-					    k->min, k->max);
-		*lp = n;
-		return NULL;
-	}
+		return replace(sp, cp_xstrdup(v));
+	case T_BOOL:
+		return set_bool(field, v);
+	case T_LONG:
+		return set_long(field, k, v);
 	}
 	return cp_xstrdup("unknown key type");
 }
@@ -325,14 +385,14 @@ static int handler(void *user, const char *section, const char *name, const char
 int cp_conf_load_file(struct cp_conf *conf, const char *path)
 {
 	struct parse p = { .conf = conf };
-	char resolved[PATH_MAX], *copy;
-	FILE *f;
+	char resolved[PATH_MAX], *copy, *text;
+	size_t len;
 	int line;
 
 	memset(conf, 0, sizeof(*conf));
-	f = fopen(path, "r");
-	if (!f)
-		return cp_error("%s: cannot read configuration: %s", path, strerror(errno));
+	/* a FIFO or a device is refused, never waited on; at most 1 MB */
+	if (cp_read_text_file(path, "configuration", CONF_MAX_BYTES, &text, &len) < 0)
+		return -1;
 	conf->path = cp_xstrdup(path);
 	copy = cp_xstrdup(realpath(path, resolved) ? resolved : path);
 	conf->dir = cp_xstrdup(dirname(copy));
@@ -344,8 +404,8 @@ int cp_conf_load_file(struct cp_conf *conf, const char *path)
 			cp_bug("default for '%s': %s", keys[i].name, why);
 	}
 	ini_allow_multiline = false;
-	line = ini_parse_file(f, handler, &p);
-	fclose(f);
+	line = ini_parse_string(text, handler, &p);
+	free(text);
 	if (line != 0) {
 		if (line < 0)
 			cp_error("%s: cannot read configuration", path);
@@ -394,7 +454,8 @@ int cp_conf_mail_password(const struct cp_conf *conf, char *buf, size_t n)
 void cp_conf_release(struct cp_conf *conf)
 {
 	for (size_t i = 0; i < NKEYS; i++)
-		if (keys[i].type != T_BOOL && keys[i].type != T_LONG && keys[i].type != T_TLS) {
+		if (keys[i].type != T_BOOL && keys[i].type != T_LONG && keys[i].type != T_TLS &&
+		    keys[i].type != T_PROTECTION && keys[i].type != T_APPROVAL) {
 			char **sp = (char **)((char *)conf + keys[i].offset);
 
 			free(*sp);

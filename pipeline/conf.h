@@ -10,6 +10,8 @@
 #include <stddef.h>
 
 enum cp_tls { CP_TLS_OFF, CP_TLS_OPPORTUNISTIC, CP_TLS_REQUIRED };
+/* [render] protection: what a digital copy carries. */
+enum cp_protection { CP_PROTECT_SIGN, CP_PROTECT_NONE, CP_PROTECT_ENCRYPT };
 
 struct cp_conf {
 	char *path; /* the file that was read */
@@ -50,9 +52,20 @@ struct cp_conf {
 	/* [render] */
 	char *owner_password;  /* protects a digital copy's permissions */
 	long render_jobs;      /* worker processes; 0: one per processor */
+	int protection;        /* enum cp_protection */
+	char *icc_profile;     /* the sRGB profile of PDF/A's OutputIntent */
+	/* [sign] */
+	char *sign_certificate; /* PEM, or NULL: no signing configured */
+	char *sign_chain;       /* PEM certificates between it and a root, or NULL */
+	char *sign_key;         /* a PEM file (mode 0600), or a pkcs11: URI */
+	char *sign_pin_file;    /* the token's PIN for a pkcs11: key, or NULL */
+	char *sign_pkcs11_module; /* the PKCS#11 module, or NULL: the engine's default */
+	char *sign_tsa_url;     /* an RFC 3161 time-stamp authority, or NULL */
 	/* [print] */
 	long print_sheets_per_part; /* the print file is split into parts of this many */
 	char *print_output_condition; /* the print file's PDF/X output intent (FOGRA39) */
+	/* [run] */
+	bool approval_required; /* approval = required: pack waits for certpress approve */
 
 	/* [verify]: certpress publish and certpress-verifyd */
 	char *verify_snapshot;   /* the snapshot's folder */

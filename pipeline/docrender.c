@@ -1,6 +1,7 @@
 /* A learner's record as template values, and one copy of a document. */
 #include "docrender.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +9,10 @@
 #include "batchfile.h"
 #include "doctype.h"
 #include "engine/draw.h"
+#include "util/exitcode.h"
 #include "util/msg.h"
+#include "util/readfile.h"
+#include "util/cmssign.h"
 #include "engine/pdf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -123,9 +127,53 @@ char *cp_doc_copy_path(const char *dir, int digital, const char *ref)
 	return cp_xasprintf("%s/%s/%s.pdf", dir, digital ? "digital" : "print", ref);
 }
 
-int cp_doc_pdf(struct cp_pdf *pdf, const struct cp_layout *l, struct cp_values *v,
-	       const struct cp_conf *conf, int digital, unsigned char **buf, size_t *len, int *pages)
+int cp_doc_output_open(struct cp_doc_output *o, const struct cp_conf *conf, struct cp_pdf *pdf)
 {
+	const struct cp_cms_conf sc = {
+		conf->sign_certificate, conf->sign_chain, conf->sign_key,
+		conf->sign_pin_file, conf->sign_pkcs11_module, conf->sign_tsa_url,
+	};
+	bool down;
+
+	memset(o, 0, sizeof(*o));
+	o->conf = conf;
+	if (conf->protection == CP_PROTECT_ENCRYPT)
+		return CP_EX_OK;
+	if (cp_read_file(conf->icc_profile, &o->icc, &o->icc_len, 1 << 22) < 0)
+		return cp_error("%s: cannot read the ICC profile of PDF/A ([render] icc-profile; "
+				"Debian's icc-profiles-free has sRGB.icc): %s", conf->icc_profile,
+				strerror(errno)),
+		       CP_EX_CONFIG;
+	if (o->icc_len < 132 || memcmp(o->icc + 16, "RGB ", 4) || memcmp(o->icc + 36, "acsp", 4)) {
+		cp_error("%s: not an RGB ICC profile ([render] icc-profile)", conf->icc_profile);
+		cp_doc_output_close(o);
+		return CP_EX_CONFIG;
+	}
+	cp_pdf_set_icc(pdf, (const unsigned char *)o->icc, o->icc_len);
+	if (conf->protection == CP_PROTECT_SIGN && !(o->signer = cp_cms_signer_open(&sc, &down))) {
+		cp_doc_output_close(o);
+		return down ? CP_EX_UNAVAILABLE : CP_EX_CONFIG;
+	}
+	return CP_EX_OK;
+}
+
+bool cp_doc_output_unavailable(const struct cp_doc_output *o)
+{
+	return o->signer && cp_cms_tsa_down(o->signer);
+}
+
+void cp_doc_output_close(struct cp_doc_output *o)
+{
+	cp_cms_signer_free(o->signer);
+	free(o->icc);
+	memset(o, 0, sizeof(*o));
+}
+
+int cp_doc_pdf(struct cp_pdf *pdf, const struct cp_layout *l, struct cp_values *v,
+	       const struct cp_doc_output *o, int digital, unsigned char **buf, size_t *len,
+	       int *pages, char *sha)
+{
+	const struct cp_conf *conf = o->conf;
 	const char *ref = v->v[CP_B_REFERENCE], *type = v->v[CP_B_DOC_TYPE];
 	struct cp_pdf_info info = { 0 };
 	char subject[64];
@@ -144,7 +192,11 @@ int cp_doc_pdf(struct cp_pdf *pdf, const struct cp_layout *l, struct cp_values *
 	info.subject = subject;
 	info.author = conf->awarding_body;
 	info.keywords = ref;
-	info.owner_password = digital ? conf->owner_password : NULL;
+	if (digital && conf->protection == CP_PROTECT_ENCRYPT)
+		info.owner_password = conf->owner_password;
+	info.pdfa = digital && conf->protection != CP_PROTECT_ENCRYPT;
+	info.signer = digital ? o->signer : NULL;
+	info.sha256 = sha;
 	info.pdfx_condition = digital ? NULL : conf->print_output_condition;
 	if (cp_pdf_save(pdf, &info, buf, len) < 0)
 		return cp_error("%s: cannot make the %s copy of the %s", ref,

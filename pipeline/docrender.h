@@ -54,9 +54,33 @@ const char *cp_doc_template(xmlNodePtr award, const char *type);
  * folder of copies (a batch's, the spool's reprints). Caller frees. */
 char *cp_doc_copy_path(const char *dir, int digital, const char *ref);
 
+/* What a process makes digital copies with, loaded once (a render worker,
+ * after fork; reprint): under [render] protection = sign or none the sRGB
+ * profile of PDF/A ([render] icc-profile), and under sign the signer, its
+ * certificate and key ([sign]). The print copy is never signed (printers
+ * impose and rewrite files) nor encrypted. */
+struct cp_doc_output {
+	const struct cp_conf *conf;
+	char *icc;
+	size_t icc_len;
+	struct cp_cms_signer *signer;
+};
+/* Load them and hand the profile to pdf. 0, or a sysexits code after a
+ * message (78: a configuration error, such as a key others may read; 69:
+ * the time-stamp authority gave no token). */
+int cp_doc_output_open(struct cp_doc_output *o, const struct cp_conf *conf, struct cp_pdf *pdf);
+/* Whether the last copy failed because the time-stamp authority gave no
+ * token: a service down (69), which a retry may cure. */
+bool cp_doc_output_unavailable(const struct cp_doc_output *o);
+void cp_doc_output_close(struct cp_doc_output *o);
+
 /* Lay out one copy (digital or print) with pdf (cp_pdf_new) and save it to
- * memory (caller frees *buf). Returns 0 or -1 with a message. */
+ * memory (caller frees *buf): the digital copy as o's protection says, and
+ * signed last, so *buf is the file as it is kept and its digest the one to
+ * record, put in sha (65 bytes: hex) unless it is NULL (made as the file
+ * was). Returns 0 or -1 with a message. */
 int cp_doc_pdf(struct cp_pdf *pdf, const struct cp_layout *l, struct cp_values *v,
-	       const struct cp_conf *conf, int digital, unsigned char **buf, size_t *len, int *pages);
+	       const struct cp_doc_output *o, int digital, unsigned char **buf, size_t *len,
+	       int *pages, char *sha);
 
 #endif

@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#define CP_REGISTRY_VERSION 7
+#define CP_REGISTRY_VERSION 15
 #define CP_REGISTRY_NCACHED 8
 
 struct sqlite3;
@@ -24,6 +24,12 @@ struct cp_registry {
 	bool readonly; /* opened by cp_registry_open_read on a read-only spool */
 };
 
+/* Whether an operation of this process gave up waiting for another
+ * process's write transaction (SQLite's busy timeout): exit 75 then. */
+bool cp_registry_gave_up_waiting(void);
+/* A program's exit code: a failure that came of waiting for the registry
+ * in vain is 75 (temporary), whatever the caller made of it. */
+int cp_registry_exit(int rc);
 /* Open (creating the file and its folder) and bring the schema up to date. */
 int cp_registry_open(struct cp_registry *r, const char *path);
 /* Open for a command that only reads (status, verify, show, search): as
@@ -48,7 +54,12 @@ void cp_registry_rollback(struct cp_registry *r);
 #include "registry/reprints.h"      /* reprint orders */
 #include "registry/notifications.h" /* emails to learners and centres */
 #include "registry/exports.h"       /* centre exports, their passwords and receipts */
+#include "registry/addresses.h"     /* learners' addresses set by operators */
+#include "registry/receipts.h"      /* centres' receipts per course run */
+#include "registry/approvals.h"     /* who approved or held a batch */
+#include "registry/changes.h"       /* who revoked or superseded a document */
 #include "registry/units.h"         /* award units, digests, what publish reads */
+#include "registry/downloads.h"     /* exports on demand, the downloads list */
 #include "registry/orders.h"        /* orders: reprints and letters, their states */
 #include "registry/records.h"       /* a document's record, to lay it out again */
 #include "registry/printbatches.h"  /* print batches, consignments, confirmations */

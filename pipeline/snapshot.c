@@ -80,6 +80,14 @@ static bool check_ok(const char c[4])
 	return true;
 }
 
+/* A string of the table: one that starts there, not a character or two
+ * into one (the table is valid UTF-8 as a whole, so each of its strings
+ * is, but not a tail cut mid-character). */
+static bool str_ok(const struct cp_snap *s, uint32_t off)
+{
+	return off < s->h->strings_bytes && (off == 0 || s->strings[off - 1] == '\0');
+}
+
 static int check_docs(const struct cp_snap *s, char *err, size_t n)
 {
 	const struct cp_snap_header *h = s->h;
@@ -93,7 +101,8 @@ static int check_docs(const struct cp_snap *s, char *err, size_t n)
 			return fail(err, n, "the documents are not in order");
 		if (!d->type || d->type >= CP_SNAP_NTYPES || !d->status ||
 		    d->status >= CP_SNAP_NSTATUS || d->award >= h->nawards || !check_ok(d->check) ||
-		    (d->status == CP_SNAP_REPLACED && !check_ok(d->next_check)) ||
+		    /* replaced by the next issue: there is one */
+		    (d->status == CP_SNAP_REPLACED && (d->issue >= 99 || !check_ok(d->next_check))) ||
 		    !date_ok(d->issued) || !date_ok(d->expires) || !date_ok(d->changed) ||
 		    d->paper_serial >= h->strings_bytes || d->reserved)
 			return fail(err, n, "a document record is damaged");
@@ -104,13 +113,12 @@ static int check_docs(const struct cp_snap *s, char *err, size_t n)
 static int check_awards(const struct cp_snap *s, char *err, size_t n)
 {
 	const struct cp_snap_header *h = s->h;
-	uint32_t max = h->strings_bytes;
 
 	for (uint32_t i = 0; i < h->nawards; i++) {
 		const struct cp_snap_award *a = &s->awards[i];
 
-		if (a->name >= max || a->qualification >= max || a->title >= max ||
-		    a->grade >= max || a->centre >= max || !date_ok(a->awarded) ||
+		if (!str_ok(s, a->name) || !str_ok(s, a->qualification) || !str_ok(s, a->title) ||
+		    !str_ok(s, a->grade) || !str_ok(s, a->centre) || !date_ok(a->awarded) ||
 		    a->units > h->nunits || a->nunits > h->nunits - a->units ||
 		    a->cert_serial >= 100000000u || a->cert_issue > 99)
 			return fail(err, n, "an award record is damaged");
@@ -118,7 +126,7 @@ static int check_awards(const struct cp_snap *s, char *err, size_t n)
 	for (uint32_t i = 0; i < h->nunits; i++) {
 		const struct cp_snap_unit *u = &s->units[i];
 
-		if (u->code >= max || u->title >= max || u->grade >= max)
+		if (!str_ok(s, u->code) || !str_ok(s, u->title) || !str_ok(s, u->grade))
 			return fail(err, n, "a unit record is damaged");
 	}
 	return 0;
@@ -134,6 +142,10 @@ int cp_snap_open(struct cp_snap *s, const void *data, size_t len, char *err, siz
 		return fail(err, n, "not a verification snapshot");
 	if (h->version != CP_SNAP_VERSION || h->header_bytes != sizeof(*h))
 		return fail(err, n, "a snapshot version this program does not read");
+	/* a moment of a four-digit year: the service turns it into a date and
+	 * subtracts it from now, which a moment beyond would overflow */
+	if (h->published < 0 || h->published > CP_SNAP_PUBLISHED_MAX)
+		return fail(err, n, "the header is damaged: its moment is not a date");
 	if (!section_ok(h->off_docs, h->ndocs, sizeof(struct cp_snap_doc), len) ||
 	    !section_ok(h->off_awards, h->nawards, sizeof(struct cp_snap_award), len) ||
 	    !section_ok(h->off_units, h->nunits, sizeof(struct cp_snap_unit), len) ||
@@ -149,10 +161,10 @@ int cp_snap_open(struct cp_snap *s, const void *data, size_t len, char *err, siz
 	max = h->strings_bytes;
 	if (s->strings[max - 1] != '\0' || !cp_utf8_valid(s->strings, max))
 		return fail(err, n, "the string table is damaged");
-	if (h->awarding_body >= max || h->verify_url >= max)
+	if (!str_ok(s, h->awarding_body) || !str_ok(s, h->verify_url))
 		return fail(err, n, "the header is damaged");
 	for (int t = 1; t < CP_SNAP_NTYPES; t++)
-		if (h->type_title[t] >= max)
+		if (!str_ok(s, h->type_title[t]))
 			return fail(err, n, "the header is damaged");
 	if (check_docs(s, err, n) < 0 || check_awards(s, err, n) < 0)
 		return -1;
@@ -301,7 +313,9 @@ void cp_snap_builder_finish(struct cp_snap_builder *b, unsigned char **out, size
 	size_t off = align8(sizeof(b->h)), total;
 	unsigned char *buf;
 
-	qsort(b->docs, b->ndocs, sizeof(*b->docs), by_key);
+	/* an empty registry has no array at all: qsort's base must not be NULL */
+	if (b->ndocs)
+		qsort(b->docs, b->ndocs, sizeof(*b->docs), by_key);
 	b->h.ndocs = (uint32_t)b->ndocs;
 	b->h.nawards = (uint32_t)b->nawards;
 	b->h.nunits = (uint32_t)b->nunits;
@@ -322,7 +336,8 @@ void cp_snap_builder_finish(struct cp_snap_builder *b, unsigned char **out, size
 		memcpy(buf + b->h.off_awards, b->awards, b->nawards * sizeof(*b->awards));
 	if (b->nunits)
 		memcpy(buf + b->h.off_units, b->units, b->nunits * sizeof(*b->units));
-	memcpy(buf + b->h.off_strings, b->strings, b->nstrings);
+	if (b->nstrings)
+		memcpy(buf + b->h.off_strings, b->strings, b->nstrings);
 	*out = buf;
 	*len = total;
 	cp_snap_builder_release(b);

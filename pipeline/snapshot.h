@@ -29,6 +29,7 @@ enum cp_snap_status {
 	CP_SNAP_IN_ERROR,       /* revoked: issued in error */
 	CP_SNAP_NSTATUS
 };
+#define CP_SNAP_PUBLISHED_MAX 253402300799 /* 9999-12-31T23:59:59Z */
 #define CP_SNAP_HAS_SHA 1       /* doc.flags: the digital copy's SHA-256 is known */
 #define CP_SNAP_NEXT_ISSUED 2   /* doc.flags: the replacement is in the snapshot too */
 

@@ -1,6 +1,7 @@
 /* Spool folders, batch ids and batch locks. */
 #include "spool.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,6 +17,7 @@
 #include "util/atomic.h"
 #include "util/msg.h"
 #include "util/xalloc.h"
+#include "util/utf8.h"
 #include "util/banned.h"
 
 void cp_spool_names(struct cp_spool *s, const struct cp_conf *conf)
@@ -27,6 +30,7 @@ void cp_spool_names(struct cp_spool *s, const struct cp_conf *conf)
 	s->exports = cp_xasprintf("%s/exports", s->root);
 	s->print = cp_xasprintf("%s/print", s->root);
 	s->reprints = cp_xasprintf("%s/reprints", s->root);
+	s->downloads = cp_xasprintf("%s/downloads", s->root);
 	if (strncmp(conf->mail_transport, "file:", 5) == 0)
 		s->outbox = cp_xstrdup(conf->mail_transport + 5);
 }
@@ -47,7 +51,7 @@ int cp_spool_open(struct cp_spool *s, const struct cp_conf *conf)
 void cp_spool_check_modes(const struct cp_spool *s)
 {
 	const char *dirs[] = { s->root, s->inbox, s->failed, s->batches, s->exports, s->print,
-			       s->reprints, s->outbox };
+			       s->reprints, s->downloads, s->outbox };
 
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++) {
 		struct stat st;
@@ -67,8 +71,45 @@ void cp_spool_release(struct cp_spool *s)
 	free(s->exports);
 	free(s->print);
 	free(s->reprints);
+	free(s->downloads);
 	free(s->outbox);
 	memset(s, 0, sizeof(*s));
+}
+
+#define REPRINT_FONTS ".fonts-"
+
+char *cp_spool_reprint_fonts(const struct cp_spool *s, const char *ref)
+{
+	return cp_xasprintf("%s/" REPRINT_FONTS "%s.%ld", s->reprints, ref, (long)getpid());
+}
+
+void cp_spool_sweep_reprints(const struct cp_spool *s)
+{
+	char *sub;
+	DIR *d;
+	struct dirent *e;
+
+	for (int i = 0; i < 2; i++) {
+		sub = cp_xasprintf("%s/%s", s->reprints, i ? "print" : "digital");
+		cp_atomic_sweep_dead(sub);
+		free(sub);
+	}
+	if (!(d = opendir(s->reprints)))
+		return;
+	while ((e = readdir(d))) {
+		pid_t pid;
+
+		if (strncmp(e->d_name, REPRINT_FONTS, strlen(REPRINT_FONTS)))
+			continue;
+		/* one without a pid is an older version's: its writer is gone */
+		if ((pid = cp_name_pid(e->d_name)) && cp_pid_alive(pid))
+			continue;
+		sub = cp_xasprintf("%s/%s", s->reprints, e->d_name);
+		cp_remove_files_dir(sub);
+		cp_debug("%s: removed what a killed reprint left", sub);
+		free(sub);
+	}
+	closedir(d);
 }
 
 char *cp_spool_batch_dir(const struct cp_spool *s, const char *id)
@@ -104,9 +145,19 @@ bool cp_batch_id_valid(const char *id)
 	return true;
 }
 
+/* Whether two paths name the same folder: a path given for a batch must
+ * be this spool's, not another spool's batch of the same name. */
+static bool same_folder(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 int cp_spool_batch_arg(const struct cp_spool *s, const char *arg, char id[CP_BATCH_ID_MAX])
 {
-	char *copy = cp_xstrdup(arg), *base;
+	char *copy = cp_xstrdup(arg), *base, a[PATH_MAX], b[PATH_MAX];
 	struct stat st;
 	char *dir;
 	int r = 0;
@@ -120,8 +171,19 @@ int cp_spool_batch_arg(const struct cp_spool *s, const char *arg, char id[CP_BAT
 				arg);
 	}
 	dir = cp_spool_batch_dir(s, base);
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+	if (strchr(arg, '/') && !same_folder(arg, dir))
+		r = cp_error("'%s' is not a batch folder of this spool (%s)", arg, s->batches);
+	/* lstat: a batch folder swapped for a link would have every stage
+	 * write wherever it points, outside the spool */
+	else if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))
+		r = cp_error("batch '%s': %s is a symbolic link, not a folder of this spool", base,
+			     dir);
+	else if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		r = cp_error("batch '%s': no such batch in %s", base, s->batches);
+	/* a path names a batch only if it is this spool's folder of it: the
+	 * same name in another spool is another batch */
+	else if (strchr(arg, '/') && (!realpath(arg, a) || !realpath(dir, b) || strcmp(a, b)))
+		r = cp_error("'%s' is not a batch folder of this spool (%s)", arg, s->batches);
 	else
 		snprintf(id, CP_BATCH_ID_MAX, "%s", base);
 	free(dir);
@@ -226,6 +288,42 @@ int cp_batch_lock_probe(const char *dir, int *keep)
 	else
 		close(fd);
 	return 0;
+}
+
+const char *cp_spool_file_name_refused(const char *name)
+{
+	static const char *const devices[] = { "CON", "PRN", "AUX", "NUL", "COM", "LPT" };
+	size_t n = strlen(name), stem = strcspn(name, ".");
+	struct cp_name_check c;
+
+	if (!*name)
+		return "it is empty";
+	if (!cp_utf8_valid(name, n))
+		return "it is not UTF-8";
+	if (strchr(name, '/') || strchr(name, '\\'))
+		return "it is a path: give a file name";
+	/* the name rule's printable and visible (util/utf8.h), so no name
+	 * hides or reorders what it shows; a letter is not needed */
+	cp_utf8_name_check(name, &c);
+	if (c.first[CP_NAME_CONTROL] || c.first[CP_NAME_FORMAT])
+		return "it has a control or formatting character";
+	if (c.first[CP_NAME_INVISIBLE] || c.first[CP_NAME_UNASSIGNED] ||
+	    c.first[CP_NAME_REPLACEMENT])
+		return "it has an invisible, unassigned or replacement character";
+	if (strpbrk(name, "<>:\"|?*"))
+		return "it has one of < > : \" | ? *";
+	if (name[0] == '.' || name[0] == '-')
+		return "it starts with '.' or '-'";
+	if (name[n - 1] == ' ' || name[n - 1] == '.')
+		return "it ends in a space or '.'";
+	if (cp_utf8_length(name) > 100)
+		return "it is longer than 100 characters";
+	for (size_t i = 0; i < sizeof(devices) / sizeof(*devices); i++)
+		if ((stem == 3 && !strncasecmp(name, devices[i], 3)) ||
+		    (stem == 4 && i >= 4 && !strncasecmp(name, devices[i], 3) && name[3] >= '0' &&
+		     name[3] <= '9'))
+			return "it is a device name on Windows";
+	return NULL;
 }
 
 bool cp_spool_name_ok(const char *s)

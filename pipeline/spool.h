@@ -14,6 +14,7 @@
 struct cp_spool {
 	char *root, *inbox, *failed, *batches, *exports, *print;
 	char *reprints; /* replacement copies made by certpress reprint */
+	char *downloads; /* exports made on demand, a folder per centre (made on use) */
 	char *outbox; /* the file: transport's folder, or NULL for SMTP */
 };
 
@@ -27,12 +28,22 @@ void cp_spool_release(struct cp_spool *s);
  * hand): the files in them hold personal data. */
 void cp_spool_check_modes(const struct cp_spool *s);
 
+/* Remove what a killed certpress reprint left in spool/reprints/: temp
+ * files of a dead writer in digital/ and print/, and the font folders
+ * (.fonts-REF.PID) of a reprint no longer running. The folder is shared (a
+ * reprint and any batch's pack use it), so a live writer's are left. */
+void cp_spool_sweep_reprints(const struct cp_spool *s);
+/* The working folder of a reprint of ref by this process, for its fonts
+ * (caller frees): spool/reprints/.fonts-REF.PID. */
+char *cp_spool_reprint_fonts(const struct cp_spool *s, const char *ref);
+
 /* spool/batches/<id> (caller frees). */
 char *cp_spool_batch_dir(const struct cp_spool *s, const char *id);
 /* A file in a batch's folder (caller frees). */
 char *cp_spool_batch_file(const struct cp_spool *s, const char *id, const char *name);
 /* Resolve a BATCH argument, an id or the path of its folder, to an id that
- * exists in this spool. -1 with a message if there is no such batch. */
+ * exists in this spool as a folder (a link there is refused: the stages
+ * would write where it points). -1 with a message if there is no such batch. */
 int cp_spool_batch_arg(const struct cp_spool *s, const char *arg, char id[CP_BATCH_ID_MAX]);
 /* True if path names a file directly inside the spool's inbox. */
 bool cp_spool_in_inbox(const struct cp_spool *s, const char *path);
@@ -41,6 +52,14 @@ bool cp_spool_in_inbox(const struct cp_spool *s, const char *path);
  * results schema's id pattern ([A-Za-z0-9][A-Za-z0-9_-]{0,39}), checked
  * again wherever a path is built from one. */
 bool cp_spool_name_ok(const char *s);
+/* The name an operator gives a file that centres download (certpress
+ * export --name): a file name, never a path, that every system the file
+ * goes to can hold: 1 to 100 characters of UTF-8, no '/' or '\\', no
+ * control, formatting, invisible, unassigned or replacement character (the
+ * name rule's: util/utf8.h), none of < > : " | ? *, not starting
+ * with '.' or '-', not ending in a space or '.', not a Windows device name
+ * (CON, NUL, COM1...). NULL if it may, else why not. */
+const char *cp_spool_file_name_refused(const char *name);
 void cp_batch_id_format(char id[CP_BATCH_ID_MAX], time_t t, int seq);
 bool cp_batch_id_valid(const char *id);
 

@@ -13,6 +13,7 @@
 #include "util/exitcode.h"
 #include "util/msg.h"
 #include "util/xalloc.h"
+#include "who.h"
 #include "util/banned.h"
 
 #ifndef CP_LIBEXECDIR
@@ -103,6 +104,11 @@ void cp_stage_reconcile(struct cp_registry *reg, const char *dir, const char *ba
 		cp_registry_stage_close_running(reg, batch, cp_stage_names[i],
 						done ? CP_EX_OK : CP_REGISTRY_CRASHED);
 	}
+	/* every output there: done, whatever the run that drove it recorded
+	 * (a stage killed after its output's rename, a stage run alone) */
+	if (!reg->readonly && cp_stage_next(dir) == CP_NSTAGES &&
+	    cp_registry_batch_done(reg, batch) == 0)
+		cp_registry_batch_set_status(reg, batch, "done", NULL);
 }
 
 static bool has(const struct cp_stage *s, const char *file)
@@ -131,7 +137,10 @@ static int ready(struct cp_stage *s, const char *output, const char *input, cons
 
 static int begin(struct cp_stage *s)
 {
-	if (cp_registry_stage_start(&s->reg, s->batch, s->name, &s->attempt) < 0)
+	char by[CP_WHO_SIZE];
+
+	cp_who_stage(by, sizeof(by));
+	if (cp_registry_stage_start(&s->reg, s->batch, s->name, by, &s->attempt) < 0)
 		return CP_EX_IOERR;
 	cp_atomic_sweep_tree(s->dir);
 	return 0;
@@ -156,6 +165,26 @@ void cp_stage_end(struct cp_stage *s, int code, const char *counts)
 {
 	if (s->attempt)
 		cp_registry_stage_finish(&s->reg, s->batch, s->name, s->attempt, code, counts);
+}
+
+int cp_stage_run(const char *name, const struct cp_conf *conf, const char *batch_arg, FILE *out,
+		 cp_stage_work_fn work, void *ctx)
+{
+	struct cp_stage s;
+	char *counts = NULL;
+	int rc = cp_stage_start(&s, name, conf, batch_arg);
+
+	if (rc == 0) {
+		rc = work(&s, ctx, &counts);
+		cp_stage_end(&s, rc, counts);
+	} else if (rc == CP_STAGE_DONE) {
+		rc = CP_EX_OK;
+	}
+	if (rc == CP_EX_OK)
+		fprintf(out, "%s %s\n", s.batch, s.dir);
+	free(counts);
+	cp_stage_close(&s);
+	return rc;
 }
 
 void cp_stage_close(struct cp_stage *s)

@@ -5,6 +5,7 @@
 #define CP_STAGE_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "conf.h"
 #include "registry.h"
@@ -25,6 +26,10 @@ struct cp_stage {
 #define CP_NSTAGES 5
 extern const char *const cp_stage_names[CP_NSTAGES];
 extern const char *const cp_stage_outputs[CP_NSTAGES];
+/* pack's index there (the approval gate), notify's (certpress notify,
+ * set-email). */
+#define CP_STAGE_PACK 3
+#define CP_STAGE_NOTIFY 4
 /* The first stage whose output is missing from the batch folder dir, or
  * CP_NSTAGES when the batch is complete. */
 int cp_stage_next(const char *dir);
@@ -65,6 +70,18 @@ void cp_stage_reconcile(struct cp_registry *reg, const char *dir, const char *ba
 /* Record the attempt's end with its exit code and counts (JSON or NULL). */
 void cp_stage_end(struct cp_stage *s, int code, const char *counts);
 void cp_stage_close(struct cp_stage *s);
+
+/* What a BATCH stage does to its batch once it is started (cp_stage_start
+ * returned 0): the exit code, and in *counts (malloc'd, or left NULL) the
+ * JSON its attempt records. ctx is the stage's own. */
+typedef int (*cp_stage_work_fn)(struct cp_stage *s, void *ctx, char **counts);
+/* A BATCH stage's run, what each one's cp_X_run shares: cp_stage_start;
+ * unless the stage is done already (then it succeeds), work, and the
+ * attempt ended with its code and counts; "BATCH FOLDER" on out when it
+ * succeeds; cp_stage_close. Returns the exit code. Nothing of s outlives
+ * it: work copies what the stage's own release needs. */
+int cp_stage_run(const char *name, const struct cp_conf *conf, const char *batch_arg, FILE *out,
+		 cp_stage_work_fn work, void *ctx);
 
 /* What a stage keeps in the batch folder while it works besides its
  * output: files whose names start with its journal prefix (render: one

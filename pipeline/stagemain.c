@@ -3,42 +3,46 @@
 
 #include "cli.h"
 #include "opts.h"
+#include "registry.h"
 #include "util/exitcode.h"
 #include "util/banned.h"
 
-static void usage(FILE *f, const struct cp_opt *opts, const char *about, const char *exits)
+struct stage_args {
+	const char *config;
+};
+
+static const struct cp_opt opts[] = { CP_OPTS_COMMON(struct stage_args, config), CP_OPTS_END };
+
+static void usage(FILE *f, const struct cp_cmdline *line, const struct cp_stage_cli *cli)
 {
-	fprintf(f, "%s\n", about);
+	cp_opts_synopsis(f, "usage: ", NULL, line, 80);
+	fprintf(f, "\n%s\n", cli->about);
 	cp_opts_usage(f, opts);
-	fprintf(f, "\n%s", exits);
+	fprintf(f, "\n%s", cli->exits);
 }
 
-int cp_stage_main(int argc, char **argv, const char *about, const char *exits, cp_stage_fn run)
+int cp_stage_main(int argc, char **argv, const struct cp_stage_cli *cli)
 {
-	const char *config = NULL;
-	const struct cp_opt opts[] = { CP_OPTS_COMMON(&config), CP_OPTS_END };
+	const struct cp_cmdline line = { cli->name, NULL, opts, cli->operand, 1, 1, 0 };
+	struct stage_args a = { NULL };
 	struct cp_conf conf;
 	int first, rc;
 
 	cp_cli_init(argv[0]);
 	cp_cli_ignore_pipe_signals();
-	switch (cp_opts_parse(argc, argv, opts, 0, &first)) {
+	switch (cp_opts_parse(&line, argc, argv, &a, &first)) {
 	case CP_OPTS_HELP:
-		usage(stdout, opts, about, exits);
+		usage(stdout, &line, cli);
 		return CP_EX_OK;
 	case CP_OPTS_VERSION:
 		return CP_EX_OK;
 	case CP_OPTS_BAD:
-		usage(stderr, opts, about, exits);
+		usage(stderr, &line, cli);
 		return CP_EX_USAGE;
 	}
-	if (argc - first != 1) {
-		usage(stderr, opts, about, exits);
-		return CP_EX_USAGE;
-	}
-	if (cp_conf_load(&conf, config) < 0)
+	if (cp_conf_load(&conf, a.config) < 0)
 		return CP_EX_CONFIG;
-	rc = run(&conf, argv[first], stdout);
+	rc = cp_registry_exit(cli->run(&conf, argv[first], stdout));
 	cp_conf_release(&conf);
 	return cp_cli_close_stdout(rc);
 }

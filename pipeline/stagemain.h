@@ -11,8 +11,16 @@
 
 typedef int (*cp_stage_fn)(const struct cp_conf *conf, const char *operand, FILE *out);
 
-/* about: the usage line and what the stage does; exits: its exit codes.
- * The options every stage has are printed between them. */
-int cp_stage_main(int argc, char **argv, const char *about, const char *exits, cp_stage_fn run);
+/* A stage program: its usage text is "usage: NAME [-c FILE] [-q] OPERAND"
+ * (from the option table), about, the options, exits. */
+struct cp_stage_cli {
+	const char *name;    /* "certpress-assign" */
+	const char *operand; /* "BATCH" */
+	const char *about;   /* what the stage does, after the usage line */
+	const char *exits;   /* its exit codes */
+	cp_stage_fn run;
+};
+
+int cp_stage_main(int argc, char **argv, const struct cp_stage_cli *cli);
 
 #endif

@@ -49,6 +49,18 @@ int cp_xmlout_open(struct cp_xmlout *x, FILE *fp)
 	return x->failed ? -1 : 0;
 }
 
+int cp_xmlout_create(struct cp_xmlout *x, struct cp_atomic *a, const char *path,
+		     const char *root, const char *batch)
+{
+	if (cp_atomic_open(a, path, 0640) < 0)
+		return -1;
+	cp_xmlout_open(x, a->fp);
+	cp_xmlout_start(x, root);
+	cp_xmlout_attr(x, "xmlns", CP_BATCH_NS);
+	cp_xmlout_attr(x, "batch", batch);
+	return 0;
+}
+
 void cp_xmlout_start(struct cp_xmlout *x, const char *element)
 {
 	if (!x->failed && xmlTextWriterStartElement(x->w, X(element)) < 0)

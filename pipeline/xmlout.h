@@ -7,6 +7,11 @@
 #include <libxml/xmlwriter.h>
 #include <stdio.h>
 
+#include "util/atomic.h"
+
+/* The namespace of the batch files (accepted.xml ... notified.xml). */
+#define CP_BATCH_NS "urn:certpress:batch:1"
+
 struct cp_xmlout {
 	xmlTextWriterPtr w;
 	FILE *fp;
@@ -17,6 +22,11 @@ struct cp_xmlout {
 /* Start a document on fp (not closed here), indented for people. The struct
  * must stay where it is until cp_xmlout_finish. */
 int cp_xmlout_open(struct cp_xmlout *x, FILE *fp);
+/* A batch file begun: an atomic output at path (mode 0640) into *a, a
+ * document on it, and its root element in CP_BATCH_NS with the batch
+ * attribute. 0, or -1 after a message (nothing is made). */
+int cp_xmlout_create(struct cp_xmlout *x, struct cp_atomic *a, const char *path,
+		     const char *root, const char *batch);
 void cp_xmlout_start(struct cp_xmlout *x, const char *element);
 void cp_xmlout_attr(struct cp_xmlout *x, const char *name, const char *value);
 /* An attribute only if value is not NULL. */

@@ -2,7 +2,9 @@
 # make demo: a fresh demo spool (./spool, as config/certpress.conf names it),
 # the bundled results file dropped in its inbox, and the whole nightly run
 # (certpress run: validate, assign, render, pack, notify) with the embedded
-# defaults: SQLite, file: mail.
+# defaults: SQLite, file: mail; digital copies signed PDF/A with a demo
+# certificate (keygen --signing: self-signed, so readers call its issuer
+# unknown; a deployment needs one from a CA readers trust).
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 B=${B:-build}
@@ -16,6 +18,8 @@ umask 027 # the spool holds learners' data: its folders 0750, as certpress makes
 mkdir -p spool/inbox
 cp fixtures/results/good.xml spool/inbox/good.xml
 certpress -c "$CONF" keygen
+certpress -c "$CONF" keygen --signing
+certpress -c "$CONF" keygen --publish # signs the verification snapshot run publishes
 
 set +e
 certpress -c "$CONF" run
@@ -34,7 +38,7 @@ for f in accepted rejected held; do
 	printf '  %-13s %3s learners\n' "$f.xml" "$(grep -c '<learner ' "$dir/$f.xml")"
 done
 printf '  %-13s %3s documents with references\n' assigned.xml "$(grep -c '<document ' "$dir/assigned.xml")"
-printf '  %-13s %3s PDFs (digital copies, marked and protected)\n' digital/ "$(ls "$dir/digital" | wc -l)"
+printf '  %-13s %3s PDFs (digital copies: marked, PDF/A, signed)\n' digital/ "$(ls "$dir/digital" | wc -l)"
 printf '  %-13s %3s PDFs (print copies for the security paper)\n' print/ "$(ls "$dir/print" | wc -l)"
 echo "the centre's zip:     $(ls spool/exports/"$batch"/*.zip)"
 echo "the print file:       $(ls spool/print/"$batch"/*.pdf | head -1)"
@@ -52,6 +56,8 @@ new=$(certpress -c "$CONF" order reprint "$ref" --reason "lost in the post" --by
 letter=$(certpress -c "$CONF" order letter "$enrolment" --by demo --reason "for an employer")
 echo "  a replacement certificate $new (replaces $ref): spool/reprints/digital/$new.pdf"
 echo "  a proof of qualification letter $letter: spool/reprints/digital/$letter.pdf"
+echo "  the replacement's digital copy, signed like every other: certpress verify --file says"
+certpress -c "$CONF" verify --file "spool/reprints/digital/$new.pdf" | sed 's/^/    /' || true
 echo "  order emails: $(grep -l 'order [0-9]* is placed' spool/outbox/*.eml | wc -l) in spool/outbox/"
 echo "certpress orders:"
 certpress -c "$CONF" orders | sed 's/^/  /'
@@ -73,10 +79,21 @@ echo "certpress print-batches:"
 certpress -c "$CONF" print-batches | sed 's/^/  /'
 
 echo
-echo "a certificate: $dir/digital/$ref.pdf"
+echo "a certificate: $dir/digital/$ref.pdf, signed:"
+pdfsig "$dir/digital/$ref.pdf" 2> /dev/null | sed -n 's/^  - \(Signer Certificate Common Name\|Signature Type\|Total document signed\|Signature Validation\|Certificate Validation\)/  \1/p'
+echo "certpress verify --file says:"
+certpress -c "$CONF" verify --file "$dir/digital/$ref.pdf" | sed 's/^/  /' || true
 echo "try:"
+echo "  pdfsig $dir/digital/$ref.pdf"
+echo "  $B/certpress -c config/certpress.conf verify --file $dir/digital/$ref.pdf"
 echo "  $B/certpress -c config/certpress.conf status $batch"
 echo "  $B/certpress -c config/certpress.conf verify $ref"
 echo "  $B/certpress -c config/certpress.conf search --last-name Llywelyn"
 echo "  $B/certpress -c config/certpress.conf orders --json --enrolment $enrolment"
 echo "  $B/certpress -c config/certpress.conf print-batches --json"
+echo
+echo "the verification snapshot (certpress run published it): spool/publish/snapshot and .sig"
+echo "serve it (as a user other than root, who can read keys/; it refuses to run as root):"
+echo "  $B/certpress-verifyd -c config/certpress.conf"
+echo "then open http://127.0.0.1:8080/v/$ref (or scan the QR code of $dir/print/$ref.pdf"
+echo "and put 127.0.0.1:8080 in place of its host)"

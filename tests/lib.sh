@@ -23,8 +23,26 @@ mkdir -p "$SCRATCH"
 cd "$SCRATCH" || exit 1
 export CERTPRESS_TODAY=2026-11-23
 export CERTPRESS_CONF=$SCRATCH/certpress.conf
-unset CERTPRESS_FAULT CERTPRESS_CRASH CERTPRESS_LOCK_HELD CERTPRESS_LOCK_FD CERTPRESS_LOG
+unset CERTPRESS_FAULT CERTPRESS_CRASH CERTPRESS_LOCK_HELD CERTPRESS_LOCK_FD CERTPRESS_LOG \
+	CERTPRESS_KILL_AT CERTPRESS_KILL_GROUP CERTPRESS_OPS CERTPRESS_OPS_TRACE
 export PATH=$BIN:$PATH
+
+# CERTPRESS_VALGRIND=1 (make check-valgrind): every certpress program the test
+# runs by name runs under valgrind, and so does every stage it starts
+# (--trace-children: certpress execs its stages by path). An error or a
+# definite or indirect leak makes the program exit 99; each process's report
+# is in ./valgrind/PID.log, and done_testing fails if any names an error.
+if [ "${CERTPRESS_VALGRIND:-}" = 1 ]; then
+	mkdir -p "$SCRATCH/valgrind" "$SCRATCH/valgrind-bin"
+	vg_opts="--leak-check=full --show-leak-kinds=definite,indirect"
+	vg_opts="$vg_opts --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --trace-children=yes"
+	for p in "$BIN"/certpress "$BIN"/certpress-*; do
+		printf '#!/bin/sh\nexec valgrind %s --log-file=%s/valgrind/%%p.log "%s" "$@"\n' \
+			"$vg_opts" "$SCRATCH" "$p" > "$SCRATCH/valgrind-bin/${p##*/}"
+		chmod +x "$SCRATCH/valgrind-bin/${p##*/}"
+	done
+	export PATH=$SCRATCH/valgrind-bin:$PATH
+fi
 
 test_count=0
 test_failed=0
@@ -43,6 +61,10 @@ layouts       = $TOP/layouts
 key-file      = keys/reference.key
 schemas       = $TOP/config
 
+[sign]
+certificate = keys/signing.crt
+key         = keys/signing.key
+
 [mail]
 transport = file:spool/outbox
 from      = Example Awards <certificates@example.org>
@@ -54,9 +76,10 @@ CONF
 }
 write_config
 
-# A reference key for this scratch folder (mode 0600).
+# A reference key for this scratch folder (mode 0600), and a signing key
+# with its self-signed certificate (keygen --signing).
 make_key() {
-	certpress keygen 2>/dev/null
+	certpress keygen 2>/dev/null && certpress keygen --signing 2>/dev/null
 }
 
 # Validate a results file and assign its references; the batch id is left
@@ -130,6 +153,33 @@ sql() {
 	sqlite3 "$SCRATCH/spool/registry.sqlite" "$@"
 }
 
+# check_protected_copy REF PDF: the digital copy PDF of REF is protected as
+# every digital copy is (render's, an order's): signed over the whole file
+# (pdfsig), PDF/A-2b, its SHA-256 the one the registry recorded, which
+# verify --file finds.
+check_protected_copy() {
+	check "$1's digital copy is signed over the whole document and PDF/A-2b" \
+		"pdfsig $2 > sig 2>&1; grep -q 'Signature is Valid' sig && grep -q 'Total document signed' sig &&
+		 grep -q 'pdfaid:part>2<' $2"
+	run certpress verify --file "$2"
+	check "...verify --file: signed by us, its digest the one recorded" \
+		"contains out 'reference: $1' && contains out '(the one recorded)' &&
+		 [ \"\$(sql \"select digital_sha256 from documents where reference = '$1'\")\" = \"\$(sha256sum < $2 | cut -d' ' -f1)\" ]"
+}
+
+# SQL that takes away what migrations 9 -> 10, 13 -> 14 and 14 -> 15 add
+# and cannot add twice (their columns, the orders they fill in, the print
+# loop's tables; the others between
+# create only what is not there): a test that makes an
+# older registry by lowering user_version below 10 runs it first, so that
+# they run again on the way up.
+UNDO_SCHEMA_LATER="alter table documents drop column digital_sha256;
+	alter table documents drop column revoke_category;
+	drop table letter_awards; drop table order_emails; drop table order_states;
+	drop table orders; alter table documents drop column template;
+	drop table print_documents; drop table consignments; drop table print_batch_states;
+	drop table print_batches;"
+
 # Batch $1's assigned.xml and the registry agree, both ways: every document
 # the file lists is in the registry with the same award (id, enrolment,
 # qualification, award date), type, reference, issue and dates, its award
@@ -166,7 +216,36 @@ assigned_agrees() {
 	[ ! -s "$a.diff" ]
 }
 
+# The batches neither done nor refused at validate, one id a line.
+unfinished_batches() {
+	local x
+	for x in $(sql "select id from batches where status != 'done'"); do
+		[ -e "$SCRATCH/spool/batches/$x/failed" ] || echo "$x"
+	done
+}
+
+# Finish every batch as an operator would after a crash or a fault:
+# certpress run, then certpress retry of each batch unfinished, four rounds
+# at most. Fails, with the ids left in $left, if one is still unfinished.
+finish_batches() {
+	local x
+	run certpress run
+	for _ in 1 2 3 4; do
+		left=$(unfinished_batches)
+		[ -z "$left" ] && return 0
+		for x in $left; do
+			run certpress retry "$x"
+		done
+	done
+	left=$(unfinished_batches)
+	[ -z "$left" ]
+}
+
 done_testing() {
+	if [ "${CERTPRESS_VALGRIND:-}" = 1 ]; then
+		check "valgrind: no error and no definite or indirect leak in any process" \
+			"! grep -l 'ERROR SUMMARY: [1-9]' valgrind/*.log"
+	fi
 	echo "1..$test_count"
 	[ "$test_failed" = 0 ]
 }
@@ -301,4 +380,108 @@ HEAD
 		echo "  </course-run>"
 		echo "</results>"
 	} > "$1"
+}
+
+# A verification host in ./verifyd: its own copy of the reference key and
+# the publish key's public half (keys/), its config (verifyd.conf: edit
+# with verifyd_conf KEY VALUE), and the snapshot folder certpress publish
+# writes to ([verify] snapshot of the test's certpress.conf). The service
+# never runs as root: as root, it runs as nobody, the keys are nobody's and
+# the snapshot folder is setgid nogroup, so what publish writes (0640) is
+# readable by the group. Makes the publish key pair first.
+verifyd_setup() {
+	local v=$SCRATCH/verifyd
+	mkdir -p "$v/keys" "$v/snapshot"
+	chmod o+x "$SCRATCH"
+	chmod 755 "$v"
+	printf '\n[verify]\nsnapshot = %s\n' "$v/snapshot" >> "$SCRATCH/certpress.conf"
+	certpress keygen --publish 2>/dev/null
+	cp "$SCRATCH/keys/reference.key" "$SCRATCH/keys/publish.pub" "$v/keys/"
+	printf '[certpress]\nkey-file = keys/reference.key\n[verify]\nsnapshot = snapshot\npublic-key = keys/publish.pub\nlisten = 127.0.0.1:0\n' > "$v/verifyd.conf"
+	chmod 644 "$v/verifyd.conf"
+	chmod 700 "$v/keys"
+	if [ "$(id -u)" = 0 ]; then
+		chown -R nobody:nogroup "$v/keys"
+		chgrp nogroup "$v/snapshot"
+		chmod 2750 "$v/snapshot"
+	fi
+}
+
+# Set KEY = VALUE in [verify] of verifyd.conf (the section it ends with).
+verifyd_conf() {
+	sed -i "/^$1 = /d" "$SCRATCH/verifyd/verifyd.conf"
+	echo "$1 = $2" >> "$SCRATCH/verifyd/verifyd.conf"
+}
+
+# certpress-verifyd on 127.0.0.1 and a port the system chooses, with
+# verifyd.conf and any further options; returns once it says where it
+# listens: $verifyd_port, $verifyd_url (http://127.0.0.1:PORT), its log in
+# ./verifyd.log (appended to). One at a time; stopped by stop_verifyd and
+# at exit (the EXIT trap stops a test SMTP server too).
+start_verifyd() {
+	stop_verifyd
+	local before
+	touch "$SCRATCH/verifyd.log"
+	before=$(grep -c 'listening on' "$SCRATCH/verifyd.log")
+	trap 'stop_verifyd; stop_smtpd' EXIT
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	if [ "$(id -u)" = 0 ]; then
+		setpriv --reuid=nobody --regid=nogroup --clear-groups \
+			"$BIN/certpress-verifyd" -c "$SCRATCH/verifyd/verifyd.conf" "$@" \
+			>> "$SCRATCH/verifyd.log" 2>&1 &
+	else
+		"$BIN/certpress-verifyd" -c "$SCRATCH/verifyd/verifyd.conf" "$@" \
+			>> "$SCRATCH/verifyd.log" 2>&1 &
+	fi
+	verifyd_pid=$!
+	for _ in $(seq 200); do
+		[ "$(grep -c 'listening on' "$SCRATCH/verifyd.log")" -gt "$before" ] && break
+		kill -0 "$verifyd_pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	verifyd_port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$SCRATCH/verifyd.log" | tail -1)
+	verifyd_url=http://127.0.0.1:$verifyd_port
+}
+
+# Stop it (SIGTERM); its exit code is left in $verifyd_rc.
+stop_verifyd() {
+	if [ -n "${verifyd_pid:-}" ]; then
+		kill "$verifyd_pid" 2>/dev/null
+		wait "$verifyd_pid" 2>/dev/null
+		verifyd_rc=$?
+		verifyd_pid=
+	fi
+}
+
+# Wait (5 s at most) until the service's log has grown a line matching
+# the extended regex $1 since it had $2 such lines.
+verifyd_log_wait() {
+	for _ in $(seq 100); do
+		[ "$(grep -Ec "$1" "$SCRATCH/verifyd.log")" -gt "$2" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# A reference with the right check characters for serial $1 and issue $2
+# under the test's reference key (the registry need not hold it).
+ref_for() {
+	python3 - "$SCRATCH/keys/reference.key" "$1" "$2" <<'PY'
+import hmac, hashlib, sys
+key = bytes.fromhex(open(sys.argv[1]).read().strip())
+body = "%08d-%02d" % (int(sys.argv[2]), int(sys.argv[3]))
+mac = hmac.new(key, body.encode(), hashlib.sha256).digest()
+v = (mac[0] << 12) | (mac[1] << 4) | (mac[2] >> 4)
+alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+print(body + "-" + "".join(alphabet[(v >> s) & 31] for s in (15, 10, 5, 0)))
+PY
+}
+
+# The first string of a PDF's /ID, in hex, as the writer wrote it: read from
+# the file's bytes, since qpdf prints a string that looks like text (a few
+# in ten thousand random IDs) as a literal, not as hex.
+pdf_id() {
+	grep -ao '/ID *\[ *<[0-9A-Fa-f]*>' "$1" | tail -1 | sed 's/.*<\([0-9A-Fa-f]*\)>/\1/'
 }

@@ -38,8 +38,20 @@ for prog in certpress-validate certpress-assign certpress-render certpress-pack 
 	check_exit 64 "$prog -c without its FILE" $prog -c
 done
 
+# the verification service: its usage line and exit codes are the README's
+# and certpress-verifyd(8)'s
+check_exit 0 "certpress-verifyd --help" certpress-verifyd --help
+synopsis=$(readme_section certpress-verifyd | head -1 | sed 's/^### `\(.*\)`$/\1/')
+check "certpress-verifyd --help's usage line is the README's synopsis" \
+	"[ -n '$synopsis' ] && [ \"\$(head -1 out)\" = 'usage: $synopsis' ]"
+want=$(readme_section certpress-verifyd | awk '/^Exit codes:/ { e = 1 } e && /^$/ { exit } e' | codes)
+man8=$(sed -n '/^\.SH EXIT STATUS/,/^\.SH [^E]/p' "$TOP/man/certpress-verifyd.8" | codes)
+got=$(sed -n '/^exit:/,$p' out | codes)
+check "certpress-verifyd --help names every exit code of the README and its man page ($want)" \
+	"[[ '$want' == '0 64 '* ]] && [ '$got' = '$want' ] && [ '$man8' = '$want' ]"
+check_exit 64 "certpress-verifyd with an argument" certpress-verifyd stray
 check_exit 0 "certpress --help" certpress --help
-check "certpress --help lists the commands" "contains out 'verify [--json] REF' && contains out 'reprint REF --reason TEXT'"
+check "certpress --help lists the commands" "contains out 'verify [--json | --file PDF] [REF]' && contains out 'reprint REF --reason TEXT'"
 check "certpress --help's usage line is the README's synopsis" \
 	"[ \"\$(head -1 out)\" = \"usage: \$(readme_section certpress | head -1 | sed 's/^### \`\(.*\)\`$/\1/') [ARGS]\" ]"
 want=$(sed -n '/^\.SH EXIT STATUS/,/^\.SH [^E]/p' "$TOP/man/certpress.1" | codes)
@@ -50,6 +62,22 @@ check "certpress --help names every exit code of certpress(1) ($want)" \
 sed -n 's/^| `\([a-z-]*\)[ `].*/\1/p' "$TOP/README.md" | sort -u > commands
 check "certpress --help lists every command of the README ($(wc -l < commands))" \
 	"[ \$(wc -l < commands) -ge 12 ] && while read -r c; do grep -q \"^  \$c\\b\" out || exit 1; done < commands"
+# each command's --help and its usage errors print the line --help lists
+# for it (one table: opts.h), a long one broken under the name
+grep '^  [a-z]' out | sed 's/^  //' > synopses
+check "certpress --help lists 12 synopses" "[ \$(wc -l < synopses) -ge 12 ]"
+while read -r c rest; do
+	# a command of kinds (order reprint, order letter): the kind is in its name
+	case $rest in [a-z]*) c="$c ${rest%% *}"; rest=${rest#* } ;; esac
+	line="usage: certpress $c${rest:+ $rest}"
+	check_exit 0 "certpress $c --help" certpress $c --help
+	check "certpress $c --help: its usage, then its options" \
+		"[ \"\$(sed '/^\$/q' out | tr -s ' \n' ' ' | sed 's/ \$//')\" = '$line' ] && grep -q '^ *--help  *this text' out && [ ! -s err ]"
+	check "certpress $c --help's lines fit 80 columns" "! grep -q '.\{81\}' out"
+	check_exit 64 "certpress $c with an unknown option" certpress $c --frobnicate
+	check "certpress $c names it, then its usage" \
+		"contains err 'frobnicate' && [ \"\$(sed 1d err | tr -s ' \n' ' ' | sed 's/ \$//')\" = '$line' ] && [ ! -s out ]"
+done < synopses
 check_exit 0 "certpress --version" certpress --version
 check "certpress --version prints name and version" "grep -qE '^certpress [0-9]+\.[0-9]+' out"
 check_exit 64 "certpress with no command" certpress
@@ -61,7 +89,7 @@ for cmd in verify show reprint revoke; do
 done
 check_exit 64 "certpress search without a criterion" certpress search
 check_exit 64 "certpress reprint without --reason" certpress reprint 87365060-01-W34G
-check_exit 64 "certpress search with a bad --dob" certpress search --dob 19/05/1999
+check_exit 64 "certpress search with a bad --dob" certpress search --dob 31/02/1999
 check_exit 64 "certpress retry without a batch" certpress retry
 check_exit 64 "certpress retry --from a stage that is not one" certpress retry --from frob 20260101-000000-001
 check_exit 64 "certpress receipt without its centre" certpress receipt 20260101-000000-001

@@ -49,7 +49,7 @@ check "section message" "contains err \"unknown key 'x' in [surprise]\""
 
 write_config
 check_exit 78 "-c with a missing file" certpress-validate -c missing.conf good.xml
-check "names the missing file" "contains err 'missing.conf: cannot read configuration'"
+check "names the missing file" "contains err 'missing.conf: cannot read the configuration'"
 CERTPRESS_CONF=$SCRATCH/absent.conf run certpress-validate good.xml
 check "\$CERTPRESS_CONF with a missing file exits 78" "[ $rc = 78 ]"
 

@@ -7,6 +7,10 @@
 # file's everywhere.
 . "$(dirname "$0")/lib.sh"
 
+# The suite may itself run under "make DEVELOPER=1 check" (CI does): a
+# distribution's build must not inherit that through MAKEFLAGS.
+unset MAKEFLAGS MFLAGS MAKELEVEL DEVELOPER
+
 # A build of its own, for this PREFIX (the paths are compiled in): the
 # tree's $B is left as the suite built it (ASan and all).
 prefix=$SCRATCH/opt/cp
@@ -22,7 +26,9 @@ for f in bin/certpress libexec/certpress/certpress-validate libexec/certpress/ce
 	share/certpress/layouts/learner-email.txt share/certpress/layouts/certification-report.xml \
 	share/man/man1/certpress.1 share/man/man5/certpress.conf.5 \
 	share/certpress/schemas/results.xsd share/certpress/schemas/catalogue.xsd \
-	share/certpress/layouts/certificate.xml share/certpress/layouts/assets/logo.jpg; do
+	share/certpress/layouts/certificate.xml share/certpress/layouts/assets/logo.jpg \
+	sbin/certpress-verifyd share/man/man8/certpress-verifyd.8 etc/certpress/verifyd.conf \
+	lib/systemd/system/certpress-verifyd.service; do
 	check "installed under DESTDIR: $f" "[ -e '$stage$prefix/$f' ]"
 done
 check "bin/certpress-validate links to the final libexec path" \
@@ -39,11 +45,11 @@ check "the installed config names installed paths" \
 # --- the version: one place ---
 for p in bin/certpress libexec/certpress/certpress-validate libexec/certpress/certpress-assign \
 	libexec/certpress/certpress-render libexec/certpress/certpress-pack \
-	libexec/certpress/certpress-notify; do
+	libexec/certpress/certpress-notify sbin/certpress-verifyd; do
 	run "$prefix/$p" --version
 	check "$p --version is VERSION's ($version)" "[ \"\$(cat out)\" = \"$(basename $p) $version\" ]"
 done
-for m in man1/certpress.1 man5/certpress.conf.5; do
+for m in man1/certpress.1 man5/certpress.conf.5 man8/certpress-verifyd.8; do
 	check "$m's .TH line names certpress $version" \
 		"head -1 '$prefix/share/man/$m' | grep -qF ' \"certpress $version\" '"
 done
@@ -72,6 +78,7 @@ for s in validate assign render pack notify; do
 done
 export PATH=$SCRATCH/decoy:$(echo "$PATH" | tr ':' '\n' | grep -vxF "$BIN" | paste -sd:)
 run "$prefix/bin/certpress" -c installed.conf keygen
+run "$prefix/bin/certpress" -c installed.conf keygen --signing
 run "$prefix/bin/certpress" -c installed.conf search --dob 2000-01-01
 check "the installed config is accepted (search finds nothing: exit 1)" "[ $rc = 1 ]"
 run "$prefix/libexec/certpress/certpress-validate" -c installed.conf "$FIX/results/good.xml"
@@ -95,6 +102,14 @@ check "make uninstall exits 0" "[ $rc = 0 ]"
 check "uninstall removes the programs, schemas and layouts" \
 	"[ ! -e '$stage$prefix/bin/certpress' ] && [ ! -e '$stage$prefix/libexec/certpress' ] &&
 	 [ ! -e '$stage$prefix/share/certpress' ] && [ ! -e '$stage$prefix/share/man/man1/certpress.1' ]"
+check "the systemd unit names the installed service and its config" \
+	"grep -qx 'ExecStart=$prefix/sbin/certpress-verifyd -c $prefix/etc/certpress/verifyd.conf' '$prefix/lib/systemd/system/certpress-verifyd.service'"
+check "the installed config's [verify] keys name installed paths" \
+	"grep -qx 'key-file = $prefix/etc/certpress/publish.key' '$prefix/etc/certpress/certpress.conf' &&
+	 grep -qx 'key-file = $prefix/etc/certpress/reference.key' '$prefix/etc/certpress/certpress.conf' &&
+	 grep -qx 'snapshot = /var/lib/certpress/publish' '$prefix/etc/certpress/certpress.conf'"
+check "uninstall removes the service" \
+	"[ ! -e '$stage$prefix/sbin/certpress-verifyd' ] && [ ! -e '$stage$prefix/lib/systemd/system/certpress-verifyd.service' ]"
 check "uninstall keeps the configuration an operator may have edited" \
 	"[ -e '$stage$prefix/etc/certpress/certpress.conf' ]"
 

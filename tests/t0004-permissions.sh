@@ -78,6 +78,36 @@ for mode in 0777 0770 1777; do
 done
 chmod 0750 keys
 check_exit 0 "a key in a 0750 folder is taken" certpress verify "$ref"
+# every folder on the way to it counts, the link's and the target's
+mkdir -m 0777 open
+ln -s "$SCRATCH/keys/reference.key" open/link.key
+sed -i "s|^key-file .*|key-file = $SCRATCH/open/link.key|" certpress.conf
+check_exit 78 "a key reached through a link in a 0777 folder is refused" certpress verify "$ref"
+check "...naming the link's folder" "grep -q 'open: the folder of the reference key is writable by others (mode 0777)' err"
+mkdir -p outer/keys
+chmod 0700 outer/keys
+cp -p keys/reference.key outer/keys/
+sed -i "s|^key-file .*|key-file = $SCRATCH/outer/keys/reference.key|" certpress.conf
+chmod 0777 outer
+check_exit 78 "a key under a folder others may write (keys/ itself 0700) is refused" certpress verify "$ref"
+check "...naming that folder" "grep -q 'outer: a folder above the reference key is writable by others (mode 0777): chmod go-w' err"
+chmod 1777 outer
+check_exit 0 "...unless it is sticky, as /tmp is (nobody else can move keys/)" certpress verify "$ref"
+chmod 0755 outer
+if [ "$(id -u)" = 0 ]; then
+	chown nobody outer/keys/reference.key
+	check_exit 78 "a key file owned by another user is refused" certpress verify "$ref"
+	check "...saying whose it is" "grep -q 'reference.key: the reference key is owned by another user (uid 65534)' err"
+	chown root outer/keys/reference.key
+	chown nobody outer/keys
+	check_exit 78 "a key in a folder owned by another user is refused" certpress verify "$ref"
+	check "...saying so" "grep -q 'keys: the folder of the reference key is owned by another user (uid 65534)' err"
+	chown root outer/keys
+else
+	skip "a key owned by another user needs root (chown)"
+fi
+check_exit 0 "the key in a sound place is taken again" certpress verify "$ref"
+sed -i "s|^key-file .*|key-file = keys/reference.key|" certpress.conf
 
 # --- the SMTP password file: as strict as the key ---
 rm -rf spool
@@ -145,6 +175,29 @@ if [ "$(id -u)" = 0 ]; then
 	check "a reader in the spool's group: status BATCH answers" "[ $rc = 0 ] && grep -q \"^batch $batch: done\" out"
 	run as_reader certpress status --stuck
 	check "a reader in the spool's group: status --stuck answers" "[ $rc = 0 ]"
+	# the reference key is not theirs to read: references are looked up in
+	# the registry instead, by their exact form
+	run as_reader certpress verify "$ref"
+	check "a reader in the spool's group: verify answers valid without the key" \
+		"[ $rc = 0 ] && grep -q '^valid' out && grep -q Winbery out"
+	run as_reader certpress verify --json "$ref"
+	check "...and in JSON" "[ $rc = 0 ] && grep -q '\"status\":\"valid\"' out"
+	wrong=${ref%?}$( [ "${ref: -1}" = 0 ] && echo 1 || echo 0 )
+	run as_reader certpress verify "$wrong"
+	check "...a reference with wrong check characters is unknown (exit 1)" \
+		"[ $rc = 1 ] && grep -q '^unknown' out"
+	run as_reader certpress verify "$(echo "$ref" | tr 'A-Z' 'a-z' | tr -d -)"
+	check "...a reference typed in lower case without hyphens is found" "[ $rc = 0 ] && grep -q '^valid' out"
+	run as_reader certpress show "$ref"
+	check "a reader in the spool's group: show answers" "[ $rc = 0 ] && grep -q Winbery out"
+	run as_reader certpress show "$wrong"
+	check "...show of a wrong reference: no such document (exit 1)" "[ $rc = 1 ]"
+	run as_reader certpress search --last-name winbery
+	check "a reader in the spool's group: search answers" "[ $rc = 0 ] && grep -q \"$ref\" out"
+	run as_reader certpress search --reference "$ref"
+	check "a reader in the spool's group: search --reference answers" "[ $rc = 0 ] && grep -q \"$ref\" out"
+	run as_reader certpress reprint "$ref" --reason x
+	check "...but a reprint needs the key (exit 78)" "[ $rc = 78 ]"
 	check "...and left nothing behind" "[ -z \"\$(find spool -user nobody)\" ]"
 	chgrp -R root spool
 else

@@ -92,4 +92,46 @@ check "the fixtures' personal data is known ($(wc -l < personal) values)" \
 	"grep -qxF Learner personal && grep -qxF 2000-02-02 personal && grep -qxF Alison personal"
 check "no personal data in any message" "! grep -F -f personal all.err"
 
+# --- the catalogue's titles: the name rule ---------------------------------
+# A title is printed on every document of its qualification: one that shows
+# nothing, or shows something other than its text, is the catalogue's fault
+# (78, the title's own line), never a learner's.
+# title (line 8: the qualification's; 14: unit M/650/1235's) | text | reason
+n=0
+while IFS='|' read -r line title reason; do
+	[ -n "$line" ] || continue
+	if [ "$line" = 8 ]; then
+		old='Example Awards Level 2 Certificate in Vehicle Maintenance' who=''
+	else
+		old='Routine vehicle servicing' who="unit 'M/650/1235': "
+	fi
+	sed "s|<title>$old</title>|<title>${title//&/\\&}</title>|" "$FIX/catalogue.xml" > catalogue.xml
+	sed "s|^catalogue *=.*|catalogue = $SCRATCH/catalogue.xml|" certpress.conf > title.conf
+	n=$((n + 1))
+	sed "s/SUB-2026-11-20-0042/SUB-2026-11-22-000$n/" "$FIX/results/good.xml" > title$n.xml
+	run certpress-validate -c title.conf title$n.xml
+	check "title '$title': refused (exit 78): $reason" \
+		"[ $rc = 78 ] &&
+		 contains err \"catalogue.xml:$line: qualification '603/1465/5': ${who}title $reason\""
+done <<'TABLE'
+8|&#x2800;&#x2800;|is empty
+8|Level&#x2800;2 Certificate|contains an invisible character U+2800
+8|&#x301;|has a combining mark U+0301 at the start of a word
+8|Level 2&#x200B;Certificate|contains an invisible formatting character U+200B
+8|Certificate in &#x202E;ecnanetniaM|contains a control character
+8|Certificate &#xFFFD;|contains U+FFFD REPLACEMENT CHARACTER (text decoded with the wrong encoding somewhere before)
+14|&#x2800;|is empty
+14|Routine&#x2800;servicing|contains an invisible character U+2800
+14|&#x301;|has a combining mark U+0301 at the start of a word
+14|Routine&#x200B; servicing|contains an invisible formatting character U+200B
+14|&#x202E;gnicivres|contains a control character
+14|   |is empty
+TABLE
+sed 's|<title>Routine vehicle servicing</title>|<title>Routine \&#x5C71; servicing</title>|' \
+	"$FIX/catalogue.xml" > catalogue.xml
+sed "s/SUB-2026-11-20-0042/SUB-2026-11-23-0001/" "$FIX/results/good.xml" > title-font.xml
+run certpress-validate -c title.conf title-font.xml
+check "a unit title no font can draw: refused (exit 78) at the title's line" \
+	"[ $rc = 78 ] && contains err \"catalogue.xml:14: qualification '603/1465/5': unit 'M/650/1235': title: character U+5C71 is in no glyph of font\""
+
 done_testing

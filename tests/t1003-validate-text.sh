@@ -70,13 +70,25 @@ NAM00009|Blank|A&#x2800;B|last name contains an invisible character U+2800
 NAM00010|&#x2003;Si&#xE2;n&#x3000;|&#x205F;O&#x2019;Brien&#x1680;|
 NAM00011|Tag|&#xE0041;Smith|last name contains an invisible formatting character U+E0041
 NAM00012|Private|&#xE000;Smith|last name contains an unassigned or private-use character U+E000
-NAM00013|Zero|&#x200B;&#x200B;|last name has no letter'
+NAM00013|Zero|&#x200B;&#x200B;|last name has no letter
+NAM00014|Ren&#xFFFD;|Smith|first name contains U+FFFD REPLACEMENT CHARACTER (text decoded with the wrong encoding somewhere before)
+NAM00015|Ann&#xFE0F;|Smith|first name contains an invisible character U+FE0F
+NAM00016|Ann|&#xFE00;Smith|last name contains an invisible character U+FE00
+NAM00017|Ann|Z'"$(printf '&#x301;%.0s' $(seq 60))"'|last name has more than 5 combining marks on one character (U+0301)
+NAM00018|&#x301;Ann|Mark|first name has a combining mark U+0301 at the start of a word
+NAM00019|Ann &#x301;Marie|Mark|first name has a combining mark U+0301 at the start of a word
+NAM00020|&#x301;|Mark|first name has a combining mark U+0301 at the start of a word
+NAM00021|Vie&#x323;&#x302;t|Nguye&#x302;&#x303;n|'
 printf '%s\n' "$table" | cut -d'|' -f1-3 | sed 's/$/|/' | results_file names.xml TEXT-2 "Text Centre"
 run certpress-validate names.xml
 dir=spool/batches/$(last_batch)
 check "names: the file is usable (exit 0)" "[ $rc = 0 ]"
-check "names: one accepted, every other learner rejected" \
-	"[ \$(count_learners $dir/accepted.xml) = 1 ] && [ \$(count_learners $dir/rejected.xml) = 12 ]"
+check "names: two accepted, every other learner rejected" \
+	"[ \$(count_learners $dir/accepted.xml) = 2 ] && [ \$(count_learners $dir/rejected.xml) = 19 ]"
+check "names: a name with no letter says so too (only a mark)" \
+	"contains err \"learner 'NAM00020': first name has no letter\""
+check "names: marks that Vietnamese stacks (two on one letter) are a name" \
+	"grep -A4 'enrolment=\"NAM00021\"' $dir/accepted.xml | grep -qF \"<last-name>\$(printf 'Nguye\\xcc\\x82\\xcc\\x83n')</last-name>\""
 i=0
 while IFS='|' read -r enrolment first last reason; do
 	line=$((6 + 9 * i))

@@ -66,6 +66,10 @@ centre-lf|Font&#10;Centre|centre name contains a control character
 centre-cjk|&#x5C71;&#x7530; College|centre name: character U+5C71 is in no glyph of font
 centre-zwsp|Font&#x200B;Centre|centre name contains an invisible formatting character U+200B
 centre-empty||centre name is empty
+centre-mark|&#x301;|centre name has a combining mark U+0301 at the start of a word
+centre-fffd|Font Centre &#xFFFD;|centre name contains U+FFFD REPLACEMENT CHARACTER
+centre-vs16|Font Centre&#xFE0F;|centre name contains an invisible character U+FE0F
+centre-digits|12345|centre name has no letter
 TABLE
 
 # --- render: the templates changed after validate -------------------------

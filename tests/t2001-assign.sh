@@ -57,6 +57,11 @@ check "assigned.xml and the registry still agree" "assigned_agrees $batch"
 check_exit 0 "assign takes the batch's folder" certpress-assign "$SCRATCH/$dir/"
 check_exit 66 "assign of a batch that does not exist" certpress-assign 20200101-000000-001
 check_exit 66 "assign of something that is not a batch id" certpress-assign ../../etc
+# A folder named like a batch but outside this spool is not taken for this
+# spool's batch of the same name.
+mkdir -p elsewhere/$batch
+check_exit 66 "assign of a same-named folder outside the spool" certpress-assign "$SCRATCH/elsewhere/$batch"
+check "says the folder is not this spool's" "contains err 'not a batch folder of this spool'"
 
 # A batch that failed validation has nothing to assign.
 run certpress-validate "$FIX/results/bad/file-nul.xml"

@@ -191,7 +191,7 @@ sed 's|email="exams@fanshaws.example"|email="exams@fanshaws.example\&#13;\&#10;B
 through_pack crlf.xml
 check "a results file whose centre address has CR LF goes through to pack" "[ $rc = 0 ]"
 check_exit 0 "notify with the centre's address unusable" certpress-notify "$batch"
-check "...warns, naming the results file and the centre's line" \
+check "...says so (an error), naming the results file and the centre's line" \
 	"grep -q \"results.xml:4: centre 'C01234': email address not usable\" err"
 check "...without quoting the address" "! grep -qE 'victim|fanshaws\.example' err"
 check "...the centre is recorded failed, not silently not notifiable" \
@@ -200,6 +200,25 @@ check "...certpress status BATCH shows it, with the line" \
 	"run certpress status $batch; grep -q 'centre:C01234 failed .*results.xml line 4' out"
 check "...nothing went to the centre or the injected address, every learner was mailed" \
 	"! grep -qiE '^(To|Bcc):.*(fanshaws|victim)' spool/outbox/*.eml && [ \$(ls spool/outbox/*.eml | wc -l) = $notifiable ]"
+
+# the same under cron: 'certpress -q run' (errors only, the summary to a
+# log): the centre that cannot be told its export is ready is said on
+# standard error even so, and in run's summary; the batch is done (exit 0:
+# nothing a retry could send)
+rm -rf spool
+make_key
+run certpress -q run crlf.xml
+check "certpress -q run with the centre's address unusable: the batch is done (exit 0)" \
+	"[ $rc = 0 ] && [ \$(ls spool/outbox/*.eml | wc -l) = $notifiable ]"
+check "...-q still says it, as an error naming the file and line" \
+	"grep -q \"certpress-notify: error: .*results.xml:4: centre 'C01234': email address not usable\" err"
+check "...run's summary says the centre was not emailed, and why" \
+	"grep -q \"centre C01234 not emailed: the centre's address (results.xml line 4) is not one this sender can use\" out"
+rm -rf spool
+make_key
+run certpress -q run --json crlf.xml
+check "...and so does its --json summary" \
+	"python3 -c 'import json; d = json.load(open(\"out\")); b = d[\"batches\"]; assert any(\"line 4\" in x.get(\"centre_not_emailed\", \"\") for x in b), b'"
 
 # every server this test started is stopped, and one whose test's shell is
 # killed (SIGKILL: no trap runs) stops itself

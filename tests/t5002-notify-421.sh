@@ -118,17 +118,39 @@ drain 40
 check "...retries mail everyone exactly once" "drained && once_each"
 check "...attempts never above one" "[ \$(max_attempts) = 1 ]"
 
-# 421 after a message's data, after 4 messages: that message was refused
-# (an attempt), the next run sends it
+# 421 after a message's data, after 4 messages: the server did not take
+# that message (421 judges the connection: RFC 5321 4.2.2), so it is
+# deferred without an attempt charged and the next run sends it
 reset
 echo "421 dot 4" > smtp/close
 check_exit 75 "notify when the server refuses a message's data with 421" certpress-notify "$batch"
-check "...4 stored and sent, the refused one deferred with its attempt" \
+check "...4 stored and sent, the refused one deferred, no attempt charged" \
 	"[ \$(smtpd_stored | wc -l) = 4 ] && [ \$(count \"status = 'sent'\") = 4 ] &&
-	 [ \$(count \"status = 'deferred' and attempts = 1 and reply like '421 %'\") = 1 ]"
+	 [ \$(count \"status = 'deferred' and attempts = 0 and reply like '421 %'\") = 1 ]"
 drain 20
 check "...retries mail everyone exactly once" "drained && once_each"
-check "...attempts never above two" "[ \$(max_attempts) -le 2 ]"
+check "...attempts never above one" "[ \$(max_attempts) = 1 ]"
+
+# a server that answers 421 to every message's data, for longer than
+# max-attempts runs: nobody is failed for the server's state, and once it
+# takes mail everyone is mailed once
+reset
+cp certpress.conf certpress.conf.saved
+sed -i '/^\[mail\]/a max-attempts = 2' certpress.conf
+echo "421 dot 0" > smtp/close
+for i in 1 2 3 4; do
+	run certpress-notify "$batch"
+	echo "$rc" >> dot-codes
+done
+check "a server answering 421 to each message's data: every run exits 75" \
+	"[ \"\$(sort -u dot-codes)\" = 75 ]"
+check "...nobody failed after more runs than max-attempts, nothing charged" \
+	"[ \$(count \"status = 'failed'\") = 0 ] && [ \$(max_attempts) = 0 ] &&
+	 [ -z \"\$(smtpd_stored)\" ]"
+rm smtp/close
+drain 40
+check "...once it takes mail, everyone is mailed exactly once" "drained && once_each"
+mv certpress.conf.saved certpress.conf
 
 # certpress retry passes the 75 on (it was 70: the stage killed by SIGPIPE)
 reset

@@ -47,7 +47,7 @@ check_exit 0 "show --json" certpress show --json "$ref"
 check "show --json parses" "python3 -c 'import json; assert json.load(open(\"out\"))[\"reference\"]==\"$ref\"'"
 
 check_exit 0 "search by last name and date of birth" certpress search --last-name llywelyn --dob 2004-03-02
-check "finds her three documents" "[ \$(wc -l < out) = 3 ] && contains out '$ref  certificate valid      Siân Llywelyn  603/1465/5  2026-11-01'"
+check "finds her three documents" "[ \$(wc -l < out) = 3 ] && contains out '$ref  certificate valid      42231114   Siân Llywelyn  Example Awards Level 2 Certificate in Vehicle Maintenance  C01234  2026-11-23'"
 check_exit 0 "search by enrolment" certpress search --enrolment AMS00009824702
 check "by enrolment: three documents" "[ \$(wc -l < out) = 3 ]"
 check_exit 0 "search by first and last name in Greek" certpress search --first-name Γιώργος --last-name Παπαδόπουλος
@@ -90,5 +90,80 @@ check_exit 64 "a reason with a control character" certpress revoke "$other" --re
 # Expiry is derived from the date, not stored.
 CERTPRESS_TODAY=2029-11-02 run certpress verify "$(doc_ref Llywelyn transcript)"
 check "after its expiry date the document is expired" "[ $rc = 1 ] && [ \"\$(head -1 out)\" = expired ]"
+
+# --- a revoke while notify runs -----------------------------------------
+# notify makes each message from the statuses of the moment, and makes it
+# again just before its content goes out: a revoke while the messages of
+# a session wait their turn reaches every message not yet handed over (a
+# document revoked is not listed; a learner left with none gets nothing).
+# The body of a stored message, decoded (quoted-printable may split a line).
+body() {
+	/usr/bin/python3 -c 'import email, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+sys.stdout.write(m.get_payload(decode=True).decode())' "$1"
+}
+refs_of() { # last name: every document reference of that learner
+	sql "select d.reference from documents d join awards a on a.id = d.award_id
+	     where a.last_name = '$1' order by d.reference"
+}
+revoke_during() { # TRANSPORT-NAME FIRST-ENROLMENT: revoke Gamma's certificate and
+	# all of Delta's documents, then checks (notify is stopped or slowed by the caller)
+	run certpress revoke "$(cert Gamma$2)" --reason "revoked during notify"
+	for r in $(refs_of Delta$2); do
+		certpress revoke "$r" --reason "revoked during notify" 2>> revoke.err
+	done
+}
+for how in file smtp; do
+	n=$([ $how = file ] && echo 1 || echo 2)
+	results_file rv$n.xml RVK-$n "Revoke Centre" <<LEARNERS
+RV${n}0001|Ann|Alpha$n|ann$n@example.org
+RV${n}0002|Bea|Beta$n|bea$n@example.org
+RV${n}0003|Cy|Gamma$n|cy$n@example.org
+RV${n}0004|Di|Delta$n|di$n@example.org
+LEARNERS
+	through_pack rv$n.xml
+	rv=$batch
+	check "$how: a packed batch of 4 learners" "[ $rc = 0 ]"
+	gamma_cert=$(cert Gamma$n) gamma_other=$(refs_of Gamma$n | grep -v "$(cert Gamma$n)" | head -1)
+	if [ $how = file ]; then
+		# stopped as it writes the session's first message: all are made
+		pause_at "rename:.RV${n}0001@example.org.eml" certpress-notify "$rv"
+		check "$how: notify stopped at its first message, the others made" "[ \$? = 0 ]"
+		revoke_during $how $n
+		resume
+		dir=spool/outbox
+	else
+		start_smtpd
+		echo "4 1" > smtp/delay-dot # the first message is stored, then 4 s
+		certpress-notify "$rv" > paused.out 2> paused.err &
+		notify_pid=$!
+		for _ in $(seq 200); do
+			[ -e smtp/000001.eml ] && break
+			sleep 0.05
+		done
+		check "$how: the server has the first message, its reply 4 s away" "[ -e smtp/000001.eml ]"
+		revoke_during $how $n
+		wait $notify_pid
+		rc=$?
+		stop_smtpd
+		dir=smtp
+	fi
+	check "$how: notify finished (exit 0)" "[ $rc = 0 ]"
+	check "$how: the revokes were made while the session was under way" \
+		"[ \$(sql \"select count(*) from documents d join awards a on a.id = d.award_id
+		   where a.last_name in ('Gamma$n', 'Delta$n') and d.status = 'revoked'
+		   and d.status_reason = 'revoked during notify'\") = \$(( \$(refs_of Delta$n | wc -l) + 1 )) ]"
+	gamma=$(grep -l "^To: .*cy$n@example.org" $dir/*.eml)
+	check "$how: Gamma's email does not list the certificate revoked meanwhile" \
+		"[ -n \"$gamma\" ] && body $gamma > gamma.txt && ! grep -q '$gamma_cert' gamma.txt"
+	check "$how: ...and lists the documents still valid" "grep -q '$gamma_other' gamma.txt"
+	check "$how: Delta, all documents revoked meanwhile, is sent nothing" \
+		"! grep -l '^To: .*di$n@example.org' $dir/*.eml"
+	check "$how: ...and is recorded not-notifiable: nothing valid to announce" \
+		"[ \"\$(sql \"select status || ': ' || reply from notifications where batch_id = '$rv' and enrolment = 'RV${n}0004'\")\" = 'not-notifiable: no valid document to announce' ]"
+	check "$how: the other two learners' emails list their certificates" \
+		"body \$(grep -l '^To: .*ann$n@example.org' $dir/*.eml) | grep -q '$(cert Alpha$n)' &&
+		 body \$(grep -l '^To: .*bea$n@example.org' $dir/*.eml) | grep -q '$(cert Beta$n)'"
+done
 
 done_testing

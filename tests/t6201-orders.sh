@@ -146,6 +146,15 @@ pdftotext spool/reprints/digital/$(cat out).pdf transw.txt
 check "its units are listed from the registry" \
 	"contains transw.txt 'K/650/1234' && contains transw.txt 'Health and safety in the workshop' && contains transw.txt 'Routine vehicle servicing'"
 
+# Laid out and protected as every digital copy is: signed (PDF/A-2b, [render]
+# protection = sign by default), its SHA-256 recorded as it was written, so
+# verify --file and the verification snapshot agree; the print copy is not
+# signed; the original records who superseded it.
+check_protected_copy "$new_letter" "spool/reprints/digital/$new_letter.pdf"
+check "its print copy is not signed" "! pdfsig spool/reprints/print/$new_letter.pdf 2>&1 | grep -q 'Signature #1'"
+check_exit 0 "show the superseded original" certpress show "$letter"
+check "...changed by the one who ordered the reprint" "grep -q '^changed by: *ops1\$' out"
+
 # A reprint ordered now waits to be generated, and --state finds it.
 check_exit 0 "orders --state to-be-generated" certpress orders --state to-be-generated
 check "finds the two ordered since the print file" "[ \$(wc -l < out) = 2 ] && ! contains out 'to-be-printed'"

@@ -65,6 +65,7 @@ check "carries its own reference and a QR code of its verification URL" \
 	"contains letter.flat '$letter' && pdftoppm -r 150 -png $pdf qr && zbarimg -q --raw qr-1.png | grep -qx 'https://verify.example.org/v/$letter'"
 check "no other learner is in it" "! contains letter.flat Other"
 
+check_protected_copy "$letter" "$pdf"
 check_exit 1 "verify: not issued until a print file carries it" certpress verify "$letter"
 check "says not-issued, a proof of qualification letter" \
 	"[ \"\$(head -1 out)\" = not-issued ] && contains out 'document:       proof-letter'"
@@ -77,6 +78,8 @@ through_pack r4.xml
 check "the next pack printed the letter" \
 	"grep -q \"reference=\\\"$letter\\\" type=\\\"proof-letter\\\"\" spool/print/$batch/print-$batch.ticket.xml &&
 	 pdftotext spool/print/$batch/print-$batch.pdf print.txt && contains print.txt '$letter'"
+check "the ticket with a letter validates against config/ticket.xsd (the printer's schema)" \
+	"xmllint --noout --schema $TOP/config/ticket.xsd spool/print/$batch/print-$batch.ticket.xml"
 check "the order is to be printed, in that batch's print file" \
 	"[ \"\$(sql \"select state||' '||print_batch_id from orders where reference = '$letter'\")\" = \"to-be-printed $batch\" ]"
 check_exit 0 "verify the letter" certpress verify "$letter"

@@ -116,7 +116,9 @@ CERTPRESS_CRASH=rename:40 run certpress-render "$batch"
 check "a render worker killed: render exits 75 and names the signal" \
 	"[ $rc = 75 ] && grep -q 'render worker [01] was killed by SIGKILL' err"
 run certpress status
-check "...status says failed at render (tempfail)" "grep -q \"^$batch  *failed at render (tempfail) \" out"
+check "...status says failed at render, killed by SIGKILL" "grep -q \"^$batch  *failed at render (killed by SIGKILL) \" out"
+check "...and the attempt records the signal and the worker" \
+	"sql \"select counts from stage_runs where stage = 'render'\" | grep -q '\"signal\":\"SIGKILL\",\"worker\":[01]'"
 run certpress run
 check "...and run resumes it to the end (exit 0)" "[ $rc = 0 ] && whole"
 
@@ -236,5 +238,28 @@ done
 check "pack killed at write:$found leaves a temp file in pack/fonts/" "[ -n \"$found\" ]"
 run certpress retry "$batch"
 check "the next attempt removes it and finishes the batch" "[ $rc = 0 ] && whole"
+
+# --- certpress reprint killed while it lays out the replacement: its temp
+# files (fonts, copies) are swept by the next reprint and by pack ---
+a=$(doc_ref Winbery certificate)
+b=$(doc_ref Winbery transcript)
+found=
+for op in rename:1 rename:2 write:3 rename:3 rename:4; do
+	crash env CERTPRESS_CRASH=$op certpress reprint "$a" --reason "damaged in the post"
+	if find spool/reprints -name '*cptmp*' | grep -q .; then found=$op; break; fi
+done
+check "a reprint killed at $found left temp files in spool/reprints/" "[ -n \"$found\" ] && [ $rc = 137 ]"
+check "...and its order was not recorded (no order without its copies)" \
+	"[ \"\$(sql \"select status from documents where reference = '$a'\")\" = valid ]"
+run certpress reprint "$b" --reason "damaged in the post"
+check "the next reprint finishes and sweeps what the killed one left" \
+	"[ $rc = 0 ] && ! find spool/reprints -name '*cptmp*' | grep -q . &&
+	 [ -z \"\$(find spool/reprints -name '.fonts-*')\" ]"
+crash env CERTPRESS_CRASH=$found certpress reprint "$a" --reason "damaged in the post"
+check "killed again: temp files left" "find spool/reprints -name '*cptmp*' | grep -q ."
+run certpress retry --from pack "$batch"
+check "...and pack sweeps them (exit 0)" \
+	"[ $rc = 0 ] && ! find spool/reprints -name '*cptmp*' | grep -q . &&
+	 [ -z \"\$(find spool/reprints -name '.fonts-*')\" ]"
 
 done_testing

@@ -9,43 +9,23 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-static void reserve(struct vd_buf *b, size_t n)
-{
-	if (b->len + n + 1 <= b->cap)
-		return;
-	while (b->len + n + 1 > b->cap)
-		b->cap = b->cap ? 2 * b->cap : 8192;
-	b->p = cp_xrealloc(b->p, b->cap);
-}
-
 void vd_buf_add(struct vd_buf *b, const char *s, size_t n)
 {
-	reserve(b, n);
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
+	cp_strbuf_put(&b->sb, s, n);
 }
 
 void vd_buf_str(struct vd_buf *b, const char *s)
 {
-	vd_buf_add(b, s, strlen(s));
+	cp_strbuf_puts(&b->sb, s);
 }
 
 void vd_buf_printf(struct vd_buf *b, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	cp_strbuf_vprintf(&b->sb, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	reserve(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
 }
 
 void vd_buf_html(struct vd_buf *b, const char *s)
@@ -118,16 +98,16 @@ char *vd_buf_take(struct vd_buf *b, size_t *len)
 {
 	char *p;
 
-	if (!b->p)
+	if (!b->sb.s)
 		vd_buf_add(b, "", 0);
-	p = b->p;
-	*len = b->len;
+	p = b->sb.s;
+	*len = b->sb.len;
 	memset(b, 0, sizeof(*b));
 	return p;
 }
 
 void vd_buf_release(struct vd_buf *b)
 {
-	free(b->p);
+	free(b->sb.s);
 	memset(b, 0, sizeof(*b));
 }

@@ -5,9 +5,10 @@
 
 #include <stddef.h>
 
+#include "util/strbuf.h"
+
 struct vd_buf {
-	char *p;
-	size_t len, cap;
+	struct cp_strbuf sb;
 };
 
 void vd_buf_add(struct vd_buf *b, const char *s, size_t n);

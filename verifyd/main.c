@@ -24,18 +24,34 @@
 #include "util/date.h"
 #include "util/exitcode.h"
 #include "util/msg.h"
-#include "util/sign.h"
+#include "util/edsign.h"
 #include "util/banned.h"
 
-#define SYNOPSIS "certpress-verifyd [-c FILE] [--listen ADDR:PORT] [--snapshot DIR] [--threads N]"
+struct verifyd_args {
+	const char *config, *listen, *snapshot, *threads;
+};
 
-static void usage(FILE *f, const struct cp_opt *opts)
+static const struct cp_opt opts[] = {
+	CP_OPTS_COMMON(struct verifyd_args, config),
+	CP_OPT_VALUE_OF(struct verifyd_args, listen, "listen", "ADDR:PORT",
+			"where to listen ([verify] listen)"),
+	CP_OPT_VALUE_OF(struct verifyd_args, snapshot, "snapshot", "DIR",
+			"the snapshot's folder ([verify] snapshot)"),
+	CP_OPT_VALUE_OF(struct verifyd_args, threads, "threads", "N",
+			"threads ([verify] threads; 0: one per processor)"),
+	CP_OPTS_END,
+};
+static const struct cp_cmdline line = { "certpress-verifyd", NULL, opts, NULL, 0, 0, 0 };
+
+static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s\n\n"
+	/* on one line, as README's and certpress-verifyd(8)'s synopsis */
+	cp_opts_synopsis(f, "usage: ", NULL, &line, 0);
+	fputs("\n"
 		"Serve the verification pages from the snapshot certpress publish writes\n"
 		"([verify] snapshot), checked with [verify] public-key; a new snapshot is\n"
 		"taken up on SIGHUP or when its files change. Logs 'listening on ADDR:PORT'\n"
-		"once ready; SIGTERM stops it.\n\n", SYNOPSIS);
+		"once ready; SIGTERM stops it.\n\n", f);
 	cp_opts_usage(f, opts);
 	fputs("\nexit: 0 stopped by SIGTERM or SIGINT; 64 usage; 69 cannot listen;\n"
 	      "70 internal error; 77 started as root (it runs unprivileged);\n"
@@ -99,13 +115,13 @@ static void serve(const sigset_t *set, long max_age)
 	const struct timespec tick = { 0, 500 * 1000 * 1000 };
 	int64_t warned = -1;
 
-	for (;;) {
-		int sig = sigtimedwait(set, NULL, &tick);
+	for (int sig = 0;; sig = sigtimedwait(set, NULL, &tick)) {
 		struct vd_snapshot *s;
 
 		if (sig == SIGTERM || sig == SIGINT)
 			return;
-		vd_store_reload(sig == SIGHUP);
+		if (sig > 0 || sig == -1)
+			vd_store_reload(sig == SIGHUP);
 		if ((s = vd_store_get())) {
 			int64_t t = s->s.h->published;
 
@@ -124,42 +140,33 @@ static void serve(const sigset_t *set, long max_age)
 
 int main(int argc, char **argv)
 {
-	const char *config = NULL, *listen_arg = NULL, *snapshot = NULL, *threads_arg = NULL;
-	const struct cp_opt opts[] = {
-		CP_OPTS_COMMON(&config),
-		{ CP_OPT_VALUE, "listen", 0, "ADDR:PORT", "where to listen ([verify] listen)", NULL,
-		  &listen_arg },
-		{ CP_OPT_VALUE, "snapshot", 0, "DIR", "the snapshot's folder ([verify] snapshot)",
-		  NULL, &snapshot },
-		{ CP_OPT_VALUE, "threads", 0, "N", "threads ([verify] threads; 0: one per processor)",
-		  NULL, &threads_arg },
-		CP_OPTS_END,
-	};
-	unsigned char pk[CP_SIGN_PUBLIC];
-	char pem[CP_SIGN_PEM_MAX], told[128], *end;
+	struct verifyd_args a = { 0 };
+	const char *config, *listen_arg, *snapshot, *threads_arg;
+	unsigned char pk[CP_EDSIGN_PUBLIC];
+	char pem[CP_EDSIGN_PEM_MAX], told[128], *end;
 	struct cp_ref_key key;
 	struct cp_listen l;
 	struct cp_conf conf;
 	struct MHD_Daemon *d;
 	sigset_t set;
 	long threads;
-	int first, fd;
+	int first, fd, rc;
 
 	cp_cli_init(argv[0]);
-	switch (cp_opts_parse(argc, argv, opts, 0, &first)) {
+	switch (cp_opts_parse(&line, argc, argv, &a, &first)) {
 	case CP_OPTS_HELP:
-		usage(stdout, opts);
+		usage(stdout);
 		return CP_EX_OK;
 	case CP_OPTS_VERSION:
 		return CP_EX_OK;
 	case CP_OPTS_BAD:
-		usage(stderr, opts);
+		usage(stderr);
 		return CP_EX_USAGE;
 	}
-	if (first != argc) {
-		usage(stderr, opts);
-		return CP_EX_USAGE;
-	}
+	config = a.config;
+	listen_arg = a.listen;
+	snapshot = a.snapshot;
+	threads_arg = a.threads;
 	if (geteuid() == 0) {
 		cp_error("refusing to run as root: start it as an unprivileged user (the systemd "
 			 "unit config/certpress-verifyd.service runs it as a dynamic user)");
@@ -168,9 +175,12 @@ int main(int argc, char **argv)
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	if (cp_conf_load(&conf, config) < 0)
 		return CP_EX_CONFIG;
+	/* every way out from here releases what it holds (no leak for ASan
+	 * to see in a refused start) */
 	if (listen_arg && cp_conf_listen_parse(listen_arg, &l) < 0) {
 		cp_error("--listen '%s' is not ADDR:PORT", listen_arg);
-		return CP_EX_USAGE;
+		rc = CP_EX_USAGE;
+		goto out_conf;
 	}
 	if (!listen_arg && cp_conf_listen_parse(conf.verify_listen, &l) < 0)
 		cp_bug("[verify] listen was checked when read");
@@ -180,15 +190,21 @@ int main(int argc, char **argv)
 		threads = strtol(threads_arg, &end, 10);
 		if (errno || *end || end == threads_arg || threads < 0 || threads > 256) {
 			cp_error("--threads takes 0 to 256");
-			return CP_EX_USAGE;
+			rc = CP_EX_USAGE;
+			goto out_conf;
 		}
 	}
 	if (!threads)
 		threads = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
-	if (cp_ref_key_load(&key, conf.key_file) < 0 ||
-	    cp_sign_load_public(conf.verify_public_key, pk) < 0)
-		return CP_EX_CONFIG;
-	cp_sign_pem(pk, pem);
+	if (cp_ref_key_load(&key, conf.key_file) < 0) {
+		rc = CP_EX_CONFIG;
+		goto out_conf;
+	}
+	if (cp_edsign_load_public(conf.verify_public_key, pk) < 0) {
+		rc = CP_EX_CONFIG;
+		goto out_key;
+	}
+	cp_edsign_pem(pk, pem);
 	block_signals(&set);
 	vd_rate_init(conf.verify_rate, conf.verify_burst);
 	vd_http_init(&(struct vd_http_conf){ .key = &key, .pem = pem,
@@ -196,8 +212,10 @@ int main(int argc, char **argv)
 					     .access_log = conf.verify_access_log });
 	vd_store_init(snapshot ? snapshot : conf.verify_snapshot, pk);
 	vd_store_reload(true);
-	if ((fd = listen_on(&l, told, sizeof(told))) < 0)
-		return CP_EX_UNAVAILABLE;
+	if ((fd = listen_on(&l, told, sizeof(told))) < 0) {
+		rc = CP_EX_UNAVAILABLE;
+		goto out_store;
+	}
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO,
 			     0, NULL, NULL, vd_http_handle, NULL,
 			     MHD_OPTION_LISTEN_SOCKET, fd,
@@ -206,18 +224,25 @@ int main(int argc, char **argv)
 			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)conf.verify_per_address,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)conf.verify_timeout,
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
+			     MHD_OPTION_UNESCAPE_CALLBACK, vd_http_unescape, NULL,
 			     MHD_OPTION_END);
 	if (!d) {
 		cp_error("libmicrohttpd cannot start on %s", told);
-		return CP_EX_SOFTWARE;
+		rc = CP_EX_SOFTWARE;
+		goto out_fd;
 	}
 	cp_info("listening on %s", told);
 	serve(&set, conf.verify_max_age * 3600);
 	MHD_stop_daemon(d);
-	close(fd);
-	vd_store_release();
-	cp_ref_key_wipe(&key);
-	cp_conf_release(&conf);
 	cp_info("stopped");
-	return CP_EX_OK;
+	rc = CP_EX_OK;
+out_fd:
+	close(fd);
+out_store:
+	vd_store_release();
+out_key:
+	cp_ref_key_wipe(&key);
+out_conf:
+	cp_conf_release(&conf);
+	return rc;
 }

@@ -346,7 +346,7 @@ static void linkedin(struct vd_buf *b, const struct vd_site *site, const struct 
 	vd_buf_str(&url, "&certId=");
 	vd_buf_url(&url, ref);
 	vd_buf_str(b, "<p class=\"noprint\"><a id=\"linkedin\" rel=\"noopener\" href=\"");
-	vd_buf_html(b, url.p);
+	vd_buf_html(b, url.sb.s);
 	vd_buf_str(b, "\">Add to LinkedIn</a></p>\n");
 	vd_buf_release(&url);
 }

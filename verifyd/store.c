@@ -28,7 +28,7 @@ static struct {
 	pthread_mutex_t lock;
 	struct vd_snapshot *current;
 	char *snap_path, *sig_path;
-	unsigned char pk[CP_SIGN_PUBLIC];
+	unsigned char pk[CP_EDSIGN_PUBLIC];
 	struct ident tried_snap, tried_sig;
 	bool tried;
 } store = { .lock = PTHREAD_MUTEX_INITIALIZER };
@@ -56,11 +56,11 @@ static bool same(const struct ident *a, const struct ident *b)
 	       a->ctime.tv_nsec == b->ctime.tv_nsec;
 }
 
-void vd_store_init(const char *dir, const unsigned char pk[CP_SIGN_PUBLIC])
+void vd_store_init(const char *dir, const unsigned char pk[CP_EDSIGN_PUBLIC])
 {
 	store.snap_path = cp_xasprintf("%s/snapshot", dir);
 	store.sig_path = cp_xasprintf("%s/snapshot.sig", dir);
-	memcpy(store.pk, pk, CP_SIGN_PUBLIC);
+	memcpy(store.pk, pk, CP_EDSIGN_PUBLIC);
 }
 
 /* The whole of an open file into memory (8-byte aligned: malloc's). */
@@ -111,12 +111,12 @@ static struct vd_snapshot *load(void)
 		goto fail;
 	if (read_path(store.sig_path, &sig, &siglen) < 0)
 		goto fail;
-	if (siglen != CP_SIGN_BYTES) {
+	if (siglen != CP_EDSIGN_BYTES) {
 		cp_error("%s: not a signature (%zu bytes, not %d)", store.sig_path, siglen,
-			 CP_SIGN_BYTES);
+			 CP_EDSIGN_BYTES);
 		goto fail;
 	}
-	if (cp_sign_verify(store.pk, s->data, s->len, sig) < 0) {
+	if (cp_edsign_verify(store.pk, s->data, s->len, sig) < 0) {
 		cp_error("%s: refused: its signature (%s) does not match the publish key",
 			 store.snap_path, store.sig_path);
 		goto fail;

@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "snapshot.h"
-#include "util/sign.h"
+#include "util/edsign.h"
 
 struct vd_snapshot {
 	struct cp_snap s;
@@ -22,7 +22,7 @@ struct vd_snapshot {
 };
 
 /* The folder holding snapshot and snapshot.sig, and the key that signs. */
-void vd_store_init(const char *dir, const unsigned char pk[CP_SIGN_PUBLIC]);
+void vd_store_init(const char *dir, const unsigned char pk[CP_EDSIGN_PUBLIC]);
 /* Load the files if they changed since the last attempt (or always, if
  * force: SIGHUP). 1 a new snapshot is served, 0 nothing changed or it was
  * refused. */

@@ -2,46 +2,55 @@
  * and for scripts. */
 #include "card.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/bind.h"
 #include "util/exitcode.h"
 #include "util/json.h"
+#include "util/msg.h"
+#include "util/secret.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-int cp_card_args(int argc, char **argv, const char *synopsis, const char **ref, bool *json)
-{
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+const struct cp_opt cp_card_opts[] = {
+	CP_OPT_FLAG_OF(struct cp_card_args, json, "json", "JSON, for scripts"),
+	CP_OPT_HELP_ROW,
+	CP_OPTS_END,
+};
 
-	*json = false;
-	optind = 0; /* GNU getopt: start afresh after the global options */
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'j')
-			return cp_cmd_usage(synopsis);
-		*json = true;
-	}
-	if (argc - optind != 1)
-		return cp_cmd_usage(synopsis);
-	*ref = argv[optind];
-	return 0;
+int cp_card_args(const struct cp_cmdline *c, int argc, char **argv, struct cp_card_args *a)
+{
+	int first, rc;
+
+	memset(a, 0, sizeof(*a));
+	if ((rc = cp_cmd_args(c, argc, argv, a, &first)) == CP_CMD_GO)
+		a->ref = argv[first];
+	return rc;
 }
 
 int cp_card_lookup(struct cp_cmd_env *e, const char *config, const char *typed,
 		   char ref[CP_REF_LEN + 1], struct cp_card *card)
 {
+	uint32_t serial;
+	unsigned issue;
 	int rc;
 
-	if ((rc = cp_cmd_conf(e, config)) || (rc = cp_cmd_key(e)))
+	if ((rc = cp_cmd_conf(e, config)))
 		return rc;
-	if (cp_cmd_reference(e, typed, ref))
+	if (!cp_secret_readable(e->conf.key_file)) {
+		/* an operator in the spool's group may not read the key: the
+		 * reference is looked up as typed (normalised), so its check
+		 * characters are checked against the registry's record of it */
+		cp_info("%s: the reference key is not this user's to read: the reference is "
+			"checked against the registry", e->conf.key_file);
+		if (!cp_ref_parse(typed, ref, &serial, &issue))
+			return 1;
+	} else if ((rc = cp_cmd_key(e))) {
+		return rc;
+	} else if (cp_cmd_reference(e, typed, ref)) {
 		return 1;
+	}
 	if ((rc = cp_cmd_registry_read(e)))
 		return rc;
 	rc = cp_card_find(&e->reg, ref, card);
@@ -53,15 +62,15 @@ int cp_card_lookup(struct cp_cmd_env *e, const char *config, const char *typed,
 static const char *const labels[CP_CARD_NFIELDS] = {
 	"reference", "document", "status", "first name", "middle names", "last name",
 	"enrolment", "candidate", "qualification", "title", "grade", "awarded", "issued",
-	"centre", "centre name", "expires", "status reason", "status changed", "date of birth",
-	"replaces", "paper serial",
+	"centre", "centre name", "expires", "status reason", "status changed", "changed by",
+	"date of birth", "replaces", "paper serial",
 };
 
 static const char *const keys[CP_CARD_NFIELDS] = {
 	"reference", "type", "status", "first_name", "middle_names", "last_name", "enrolment",
 	"candidate", "qualification", "qualification_title", "grade", "awarded", "issued",
-	"centre", "centre_name", "expires", "status_reason", "status_changed", "dob",
-	"replaces", "paper_serial",
+	"centre", "centre_name", "expires", "status_reason", "status_changed",
+	"status_changed_by", "dob", "replaces", "paper_serial",
 };
 
 static char *full_name(const struct cp_card *c)
@@ -77,7 +86,8 @@ void cp_card_print(FILE *f, const struct cp_card *c)
 		CP_CARD_REFERENCE, CP_CARD_TYPE, CP_CARD_STATUS, -1, CP_CARD_ENROLMENT,
 		CP_CARD_CANDIDATE, CP_CARD_QUALIFICATION, CP_CARD_TITLE, CP_CARD_GRADE,
 		CP_CARD_AWARDED, CP_CARD_ISSUED, CP_CARD_REPLACES, CP_CARD_EXPIRES, CP_CARD_CENTRE,
-		CP_CARD_STATUS_REASON, CP_CARD_STATUS_CHANGED, CP_CARD_PAPER_SERIAL,
+		CP_CARD_STATUS_REASON, CP_CARD_STATUS_CHANGED, CP_CARD_CHANGED_BY,
+		CP_CARD_PAPER_SERIAL,
 	};
 	char *name = full_name(c);
 
@@ -119,7 +129,13 @@ void cp_card_print_line(FILE *f, const struct cp_card *c)
 {
 	char *name = full_name(c);
 
-	fprintf(f, "%s  %-11s %-10s %s  %s  %s\n", c->f[CP_CARD_REFERENCE], c->f[CP_CARD_TYPE],
-		c->f[CP_CARD_STATUS], name, c->f[CP_CARD_QUALIFICATION], c->f[CP_CARD_AWARDED]);
+	/* as the portals' search results: reference, type, status, candidate
+	 * number, name, qualification title, centre, issue date */
+	fprintf(f, "%s  %-11s %-10s %-10s %s  %s  %s  %s\n", c->f[CP_CARD_REFERENCE],
+		c->f[CP_CARD_TYPE], c->f[CP_CARD_STATUS],
+		c->f[CP_CARD_CANDIDATE] ? c->f[CP_CARD_CANDIDATE] : "", name,
+		c->f[CP_CARD_TITLE] ? c->f[CP_CARD_TITLE] : "",
+		c->f[CP_CARD_CENTRE] ? c->f[CP_CARD_CENTRE] : "",
+		c->f[CP_CARD_ISSUED] ? c->f[CP_CARD_ISSUED] : "");
 	free(name);
 }

@@ -11,9 +11,15 @@
 #include "cmd.h"
 #include "registry.h"
 
-/* The arguments verify and show take ([--json] REF): 0, or the usage
- * code after the usage line. */
-int cp_card_args(int argc, char **argv, const char *synopsis, const char **ref, bool *json);
+/* The arguments verify and show take ([--json] REF): their options'
+ * table (cp_card_opts, of struct cp_card_args) and its parse by their
+ * command line c: CP_CMD_GO, or the exit code (cp_cmd_args). */
+struct cp_card_args {
+	bool json;
+	const char *ref; /* the operand */
+};
+extern const struct cp_opt cp_card_opts[];
+int cp_card_args(const struct cp_cmdline *c, int argc, char **argv, struct cp_card_args *a);
 /* The card of a typed reference, or why there is none: 0 found, 1 unknown,
  * or an exit code. The registry is opened only for a well-made reference
  * (ref: its normalised form). */

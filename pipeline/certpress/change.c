@@ -1,42 +1,33 @@
 /* The arguments and the transaction reprint and revoke share. */
 #include "change.h"
 
-#include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "util/exitcode.h"
 #include "util/msg.h"
 #include "util/banned.h"
 
-int cp_change_args(int argc, char **argv, const char *synopsis, const char **ref,
-		    const char **reason, struct cp_change_flags *flags)
-{
-	static const struct option opts[] = {
-		{ "reason", required_argument, NULL, 'r' },
-		{ "award", no_argument, NULL, 'a' },
-		{ "in-error", no_argument, NULL, 'e' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+const struct cp_opt cp_change_opts[] = {
+	CP_CHANGE_REASON_ROW,
+	CP_CHANGE_BY_ROW,
+	CP_OPT_HELP_ROW,
+	CP_OPTS_END,
+};
 
-	*reason = NULL;
-	optind = 0; /* GNU getopt: start afresh after the global options */
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'r')
-			*reason = optarg;
-		else if (flags && (c == 'a' || c == 'e'))
-			*(c == 'a' ? &flags->award : &flags->in_error) = true;
-		else
-			return cp_cmd_usage(synopsis);
-	}
-	if (argc - optind != 1 || !*reason)
-		return cp_cmd_usage(synopsis);
-	if (!cp_cmd_reason_ok(*reason)) {
-		cp_error("--reason must be 1 to 500 characters of text, without control characters");
-		return CP_EX_USAGE;
-	}
-	*ref = argv[optind];
-	return 0;
+int cp_change_args(const struct cp_cmdline *c, int argc, char **argv, struct cp_change_args *a)
+{
+	int first, rc;
+
+	memset(a, 0, sizeof(*a));
+	if ((rc = cp_cmd_args(c, argc, argv, a, &first)) != CP_CMD_GO)
+		return rc;
+	if ((rc = cp_cmd_text_arg("reason", a->reason)))
+		return rc;
+	a->ref = argv[first];
+	if ((rc = cp_who(a->by_typed, a->by, sizeof(a->by))))
+		return rc;
+	return CP_CMD_GO;
 }
 
 int cp_change_begin(struct cp_cmd_env *e, const char *config, const char *typed,

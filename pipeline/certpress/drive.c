@@ -24,16 +24,13 @@
 #include <unistd.h>
 
 #include "util/child.h"
+#include "util/digest.h"
 #include "util/exitcode.h"
 #include "util/msg.h"
+#include "util/screen.h"
 #include "stage.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
-
-static char *stage_program(const char *stage)
-{
-	return cp_stage_program(stage); /* never from PATH (stage.h) */
-}
 
 /* The child's side of cp_drive_stage: bound to this process (parent),
  * stdout into the pipe, the lock handed over, then the stage. */
@@ -87,7 +84,7 @@ static void first_word(int fd, char *first, size_t nfirst)
 int cp_drive_stage(const char *stage, const char *config, const char *arg, int lock,
 		   char *first, size_t nfirst, int *sig)
 {
-	char *prog = stage_program(stage), *argv[6];
+	char *prog = cp_stage_program(stage), *argv[7]; /* never from PATH */
 	int fds[2], status, argc = 0, code;
 	pid_t pid, self = getpid();
 
@@ -97,6 +94,9 @@ int cp_drive_stage(const char *stage, const char *config, const char *arg, int l
 		argv[argc++] = (char *)"-c";
 		argv[argc++] = (char *)config;
 	}
+	/* the end of the options: a results file named "-c" or "--help"
+	 * is a file */
+	argv[argc++] = (char *)"--";
 	argv[argc++] = (char *)arg;
 	argv[argc] = NULL;
 	if (pipe(fds) < 0) {
@@ -131,6 +131,12 @@ int cp_drive_stage(const char *stage, const char *config, const char *arg, int l
 	return code;
 }
 
+void cp_drive_stopped(const char *batch, int stage, int code)
+{
+	cp_error("batch %s stopped at %s (exit %d, %s)%s", batch, cp_stage_names[stage], code,
+		 cp_exit_name(code), cp_exit_retryable(code) ? ": 'certpress retry' resumes it" : "");
+}
+
 int cp_drive(struct cp_cmd_env *e, const char *config, const struct cp_spool *spool,
 	     const char *batch, int first, int held, const char *source, struct cp_summary *sum)
 {
@@ -139,28 +145,36 @@ int cp_drive(struct cp_cmd_env *e, const char *config, const struct cp_spool *sp
 
 	cp_stage_reconcile(&e->reg, dir, batch);
 	for (int i = first; i < CP_NSTAGES && rc == CP_EX_OK; i++) {
-		struct timespec t0, t1;
+		struct timespec t0;
 		char *why = NULL;
 		int sig;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		rc = cp_drive_stage(cp_stage_names[i], config, i == 0 && source ? source : batch,
 				    held, NULL, 0, &sig);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		if (sum)
-			sum->seconds[i] += (double)(t1.tv_sec - t0.tv_sec) +
-					   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		cp_summary_time(sum, i, &t0);
 		/* a stage that died without recording its end: what was seen here */
 		if (sig)
 			why = cp_xasprintf("{\"signal\":\"%s\"}", cp_signal_name(sig));
 		cp_registry_stage_close_dead(&e->reg, batch, cp_stage_names[i], rc, why);
 		free(why);
 		if (rc != CP_EX_OK)
-			cp_error("batch %s stopped at %s (exit %d, %s)%s", batch, cp_stage_names[i], rc,
-				 cp_exit_name(rc),
-				 cp_exit_retryable(rc) ? ": 'certpress retry' resumes it" : "");
+			cp_drive_stopped(batch, i, rc);
 	}
-	if (rc == CP_EX_OK || !cp_stage_refused(dir)) /* validate said why it refused */
+	/* killed after its output's rename (the last stage's folder sync, its
+	 * record of the end): the batch is whole, and no later run would see
+	 * it stopped to reconcile it */
+	if (rc != CP_EX_OK && cp_stage_next(dir) == CP_NSTAGES && !cp_stage_refused(dir)) {
+		cp_stage_reconcile(&e->reg, dir, batch);
+		cp_info("batch %s: every stage's output is there: done", batch);
+		rc = CP_EX_OK;
+	}
+	/* A stop a retry can cure (a kill, a lock, a full disk, a mail server
+	 * down) leaves the batch open: recorded failed, one stopped in
+	 * validate would read as refused, and its results file, still in the
+	 * inbox, would make a second batch beside it. Validate says itself
+	 * why it refused. */
+	if (rc == CP_EX_OK || (!cp_stage_refused(dir) && !cp_exit_retryable(rc)))
 		cp_registry_batch_set_status(&e->reg, batch, rc == CP_EX_OK ? "done" : "failed",
 					     rc == CP_EX_OK ? NULL : cp_exit_name(rc));
 	close(held);
@@ -200,6 +214,49 @@ int cp_inbox_claim(const char *path)
 	return fd;
 }
 
+/* Whether the inbox entry at path is the file whose SHA-256 validate
+ * recorded: hashed as validate hashed it (its screening, at most
+ * max-file-mb + 1 bytes), and only if it is a regular file, opened without
+ * following a link or waiting on a FIFO: an entry that would hang a reader
+ * or never end (a link to /dev/zero) is validate's to refuse, not read. */
+static bool is_source(const struct cp_cmd_env *e, const char *path, const char *sha)
+{
+	struct cp_screen sc;
+	int fd = cp_screen_open(path, false, &sc);
+	bool same;
+
+	if (fd < 0)
+		return false;
+	same = cp_screen_fd(fd, path, (off_t)e->conf.max_results_mb << 20, &sc, NULL) >= 0 &&
+	       !strcmp(sc.sha256, sha);
+	close(fd);
+	return same;
+}
+
+/* The inbox file a batch stopped in validate was made from, when validate
+ * died before the batch had its own copy: found by its SHA-256 (the name
+ * the registry holds may be an escaped form). NULL if there is none. */
+char *cp_inbox_source(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch)
+{
+	char *results = cp_spool_batch_file(spool, batch, "results.xml"), **files, *found = NULL;
+	char sha[CP_SHA256_HEX] = "";
+	size_t n = 0;
+	bool have = access(results, F_OK) == 0;
+
+	free(results);
+	if (have)
+		return NULL;
+	cp_registry_batch_results_sha256(&e->reg, batch, sha);
+	files = cp_inbox_files(spool, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (!found && *sha && is_source(e, files[i], sha))
+			found = cp_xstrdup(files[i]);
+		free(files[i]);
+	}
+	free(files);
+	return found;
+}
+
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -219,7 +276,7 @@ char **cp_inbox_files(const struct cp_spool *spool, size_t *n)
 		if (de->d_name[0] == '.')
 			continue;
 		p = cp_xasprintf("%s/%s", spool->inbox, de->d_name);
-		if (lstat(p, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		if (lstat(p, &st) == 0) {
 			v = cp_xrealloc(v, (*n + 1) * sizeof(*v));
 			v[(*n)++] = p;
 		} else {

@@ -1,5 +1,6 @@
-/* Shared set-up for subcommands: config, key and registry, opened lazily so
- * that, for example, verify can refuse a bad reference without the registry. */
+/* Shared set-up for subcommands: their arguments; config, key and registry,
+ * opened lazily so that, for example, verify can refuse a bad reference
+ * without the registry. */
 #include "cmd.h"
 
 #include <stdio.h>
@@ -37,6 +38,14 @@ int cp_cmd_registry(struct cp_cmd_env *e)
 	return 0;
 }
 
+int cp_cmd_spool(struct cp_cmd_env *e)
+{
+	if (cp_spool_open(&e->spool, &e->conf) < 0)
+		return CP_EX_CANTCREAT;
+	e->have_spool = true;
+	return 0;
+}
+
 int cp_cmd_registry_read(struct cp_cmd_env *e)
 {
 	if (cp_registry_open_read(&e->reg, e->conf.registry) < 0)
@@ -47,6 +56,8 @@ int cp_cmd_registry_read(struct cp_cmd_env *e)
 
 void cp_cmd_env_release(struct cp_cmd_env *e)
 {
+	if (e->have_spool)
+		cp_spool_release(&e->spool);
 	if (e->have_reg)
 		cp_registry_close(&e->reg);
 	if (e->have_key)
@@ -66,14 +77,54 @@ int cp_cmd_reference(struct cp_cmd_env *e, const char *typed, char out[CP_REF_LE
 	return 0;
 }
 
+int cp_cmd_batch_locked(struct cp_cmd_env *e, const char *config, const char *arg,
+			const char *left, char batch[CP_BATCH_ID_MAX], char **dir, int *fd)
+{
+	int rc, got;
+
+	*dir = NULL;
+	*fd = -1;
+	if ((rc = cp_cmd_conf(e, config)) || (rc = cp_cmd_registry(e)) || (rc = cp_cmd_spool(e)))
+		return rc;
+	if (cp_spool_batch_arg(&e->spool, arg, batch) < 0)
+		return CP_EX_NOINPUT;
+	*dir = cp_spool_batch_dir(&e->spool, batch);
+	if ((got = cp_batch_lock(*dir, batch, fd)) > 0)
+		cp_error("batch %s is being worked on by another process: %s", batch, left);
+	return got > 0 ? CP_EX_TEMPFAIL : got < 0 ? CP_EX_IOERR : 0;
+}
+
 bool cp_cmd_reason_ok(const char *reason)
 {
 	return reason && *reason && cp_utf8_valid(reason, strlen(reason)) &&
 	       !cp_utf8_has_control(reason) && cp_utf8_length(reason) <= 500;
 }
 
-int cp_cmd_usage(const char *synopsis)
+int cp_cmd_text_arg(const char *opt, const char *value)
 {
-	fprintf(stderr, "usage: certpress %s\n", synopsis);
+	if (cp_cmd_reason_ok(value))
+		return 0;
+	cp_error("--%s must be 1 to 500 characters of text, without control characters", opt);
 	return CP_EX_USAGE;
+}
+
+int cp_cmd_usage(const struct cp_cmdline *c)
+{
+	cp_opts_synopsis(stderr, "usage: ", "certpress", c, 80);
+	return CP_EX_USAGE;
+}
+
+int cp_cmd_args(const struct cp_cmdline *c, int argc, char **argv, void *args, int *first)
+{
+	switch (cp_opts_parse(c, argc, argv, args, first)) {
+	case CP_OPTS_OK:
+		return CP_CMD_GO;
+	case CP_OPTS_HELP:
+		cp_opts_synopsis(stdout, "usage: ", "certpress", c, 80);
+		putchar('\n');
+		cp_opts_usage(stdout, c->opts);
+		return CP_EX_OK;
+	default:
+		return cp_cmd_usage(c);
+	}
 }

@@ -2,7 +2,6 @@
  * centre's next exports, read from stdin or generated (and shown once). */
 #include "cmd.h"
 
-#include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,7 +12,18 @@
 #include "spool.h"
 #include "util/banned.h"
 
-#define PASSWORD "export-password CENTRE [--generate]"
+struct password_args {
+	bool generate;
+};
+
+static const struct cp_opt opts[] = {
+	CP_OPT_FLAG_OF(struct password_args, generate, "generate",
+		       "make a password and print it (else the first line of stdin)"),
+	CP_OPT_HELP_ROW,
+	CP_OPTS_END,
+};
+const struct cp_cmdline cp_export_password_line = { "export-password", "CENTRE", opts, NULL,
+						    1, 1, 0 };
 #define MIN_PASSWORD 12
 #define MAX_PASSWORD 128
 
@@ -48,41 +58,33 @@ static int read_password(char *buf, size_t n)
 
 int cp_cmd_export_password(int argc, char **argv, const char *config)
 {
-	static const struct option opts[] = {
-		{ "generate", no_argument, NULL, 'g' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct password_args a = { false };
 	struct cp_cmd_env e = { 0 };
 	char pw[MAX_PASSWORD + 2], stamp[32];
-	bool gen = false;
-	int c, rc;
+	const char *centre;
+	int first, rc;
 
-	optind = 0; /* GNU getopt: start afresh after the global options */
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'g')
-			return cp_cmd_usage(PASSWORD);
-		gen = true;
-	}
-	if (optind + 1 != argc)
-		return cp_cmd_usage(PASSWORD);
-	if (!cp_spool_name_ok(argv[optind])) {
-		cp_error("'%s' is not a centre number", argv[optind]);
+	if ((rc = cp_cmd_args(&cp_export_password_line, argc, argv, &a, &first)) != CP_CMD_GO)
+		return rc;
+	centre = argv[first];
+	if (!cp_spool_name_ok(centre)) {
+		cp_error("'%s' is not a centre number", centre);
 		return CP_EX_USAGE;
 	}
-	if (gen)
+	if (a.generate)
 		generate(pw);
 	else if (read_password(pw, sizeof(pw)) < 0)
 		return CP_EX_DATAERR;
 	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)))
 		goto out;
 	cp_time_stamp(stamp, sizeof(stamp));
-	if (cp_export_password_set(&e.reg, argv[optind], pw, stamp) < 0)
+	if (cp_export_password_set(&e.reg, centre, pw, stamp) < 0)
 		rc = CP_EX_IOERR;
-	if (!rc && gen)
+	if (!rc && a.generate)
 		printf("%s\n", pw); /* shown once, to give to the centre */
 	if (!rc)
 		cp_info("centre %s: export password set; its next exports are encrypted with it",
-			argv[optind]);
+			centre);
 out:
 	sodium_memzero(pw, sizeof(pw));
 	cp_cmd_env_release(&e);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "awardunits.h"
 #include "batchfile.h"
 #include "spool.h"
 #include "util/msg.h"
@@ -24,7 +25,7 @@ static int on_assigned(void *ctx, xmlNodePtr l)
 {
 	struct fill *f = ctx;
 	long long award = cp_node_attr_long(l, "award-id", 0);
-	long position = 0;
+	long got;
 	int mine;
 
 	if (xmlStrcmp(l->name, (const xmlChar *)"learner") || award <= 0)
@@ -32,21 +33,9 @@ static int on_assigned(void *ctx, xmlNodePtr l)
 	/* an award render withdrew is gone from the registry */
 	if ((mine = cp_registry_award_of_batch(&f->e->reg, award, f->batch)) <= 0)
 		return mine;
-	for (xmlNodePtr u = l->children; u; u = u->next) {
-		struct cp_unit_row row;
-
-		if (u->type != XML_ELEMENT_NODE || xmlStrcmp(u->name, (const xmlChar *)"unit"))
-			continue;
-		row = (struct cp_unit_row){
-			.code = cp_node_attr(u, "ref"), .title = cp_node_text(u, "title"),
-			.grade = cp_node_attr(u, "grade"),
-			.level = cp_node_attr_long(u, "level", 0),
-			.credits = cp_node_attr_long(u, "credits", 0),
-		};
-		if (cp_award_unit_add(&f->e->reg, award, position++, &row) < 0)
-			return -1;
-		f->units++;
-	}
+	if ((got = cp_award_units_record(&f->e->reg, award, l)) < 0)
+		return -1;
+	f->units += got;
 	return 0;
 }
 

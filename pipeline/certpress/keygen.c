@@ -1,18 +1,20 @@
-/* certpress keygen [--publish]: create the secret key for reference check
- * characters, or (--publish) the Ed25519 key pair that signs verification
- * snapshots: [verify] key-file (secret, mode 0600) and [verify] public-key
- * (PEM, for every verification host and the deployment's README). Neither
- * is ever replaced. */
+/* certpress keygen [--publish | --signing]: create the secret key for
+ * reference check characters, or (--publish) the Ed25519 key pair that
+ * signs verification snapshots: [verify] key-file (secret, mode 0600) and
+ * [verify] public-key (PEM, for every verification host and the
+ * deployment's README), or (--signing) a demonstration signing key and
+ * certificate (keygen_signing.c). None is ever replaced. */
 #include "cmd.h"
 
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "opts.h"
 #include "util/atomic.h"
 #include "util/exitcode.h"
 #include "util/msg.h"
-#include "util/sign.h"
+#include "util/edsign.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -31,7 +33,7 @@ static int publish_key(const struct cp_conf *conf)
 
 	if (make_dir_of(conf->verify_key_file) < 0 || make_dir_of(conf->verify_public_key) < 0)
 		return -1;
-	rc = cp_sign_keygen(conf->verify_key_file, conf->verify_public_key);
+	rc = cp_edsign_keygen(conf->verify_key_file, conf->verify_public_key);
 	if (rc > 0)
 		cp_info("%s exists: left as it is (a new key would make every verification host "
 			"refuse the snapshots until given its public key)", conf->verify_key_file);
@@ -41,21 +43,37 @@ static int publish_key(const struct cp_conf *conf)
 	return rc;
 }
 
+struct keygen_args {
+	bool publish, signing;
+};
+
+static const struct cp_opt opts[] = {
+	CP_OPT_FLAG_OF(struct keygen_args, publish, "publish",
+		       "the key pair that signs verification snapshots"),
+	CP_OPT_FLAG_OF(struct keygen_args, signing, "signing",
+		       "instead: a [sign] key and a self-signed certificate"),
+	CP_OPT_HELP_ROW,
+	CP_OPTS_END,
+};
+const struct cp_cmdline cp_keygen_line = { "keygen", NULL, opts, NULL, 0, 0, 0 };
+
 int cp_cmd_keygen(int argc, char **argv, const char *config)
 {
-	bool publish = false;
-	const struct cp_opt opts[] = {
-		{ CP_OPT_FLAG, "publish", 0, NULL, "the key pair that signs snapshots", &publish, NULL },
-		CP_OPTS_END,
-	};
+	struct keygen_args a = { false, false };
 	struct cp_cmd_env e = { 0 };
-	int rc, first;
+	int first, rc;
 
-	if (cp_opts_parse(argc, argv, opts, 0, &first) != CP_OPTS_OK || first != argc)
-		return cp_cmd_usage("keygen [--publish]");
+	if ((rc = cp_cmd_args(&cp_keygen_line, argc, argv, &a, &first)) != CP_CMD_GO)
+		return rc;
+	if (a.signing && a.publish) {
+		cp_error("keygen: --signing and --publish make different keys: one at a time");
+		return CP_EX_USAGE;
+	}
+	if (a.signing)
+		return cp_cmd_keygen_signing(config);
 	if ((rc = cp_cmd_conf(&e, config)) != 0)
 		return rc;
-	if (publish) {
+	if (a.publish) {
 		rc = publish_key(&e.conf);
 		cp_cmd_env_release(&e);
 		return rc < 0 ? CP_EX_CANTCREAT : CP_EX_OK;

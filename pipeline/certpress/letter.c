@@ -149,7 +149,8 @@ static int render(struct cp_cmd_env *e, const struct awards *l, const char *enro
 		rc = CP_EX_CONFIG;
 		goto out;
 	}
-	fontdir = cp_xasprintf("%s/.fonts-%s", spool.reprints, ref);
+	cp_order_sweep(e, &spool); /* what a killed order left */
+	fontdir = cp_spool_reprint_fonts(&spool, ref);
 	if (!(text = text_file(fontdir, &v, rows, l->n)) ||
 	    cp_fontset_subset(&fonts, (const char *const[]){ text, layout.path }, 2, fontdir,
 			      subset) < 0)
@@ -157,7 +158,7 @@ static int render(struct cp_cmd_env *e, const struct awards *l, const char *enro
 	rc = cp_order_write_copies(e, &spool, &layout, &fonts, subset, &v);
 out:
 	if (fontdir)
-		cp_order_remove_dir(fontdir);
+		cp_remove_files_dir(fontdir);
 	free(fontdir);
 	free(text);
 	for (int i = 0; i < CP_MAX_FONTS; i++)
@@ -187,10 +188,11 @@ static int draw_reference(struct cp_cmd_env *e, uint32_t *serial, char ref[CP_RE
 /* The learner has had a letter for this award: the new one is its next
  * issue (one serial per award and type), superseding it, unless its order
  * is still open. A sysexits code; the new reference in next. */
-static int next_letter(struct cp_cmd_env *e, const char *prev, const char *reason,
+static int next_letter(struct cp_cmd_env *e, const char *prev, const struct cp_order_args *a,
 		       const char *today, const char *stamp, char next[CP_REF_LEN + 1])
 {
 	struct cp_card card = { 0 };
+	const char *reason;
 	char why[700];
 	int rc;
 
@@ -205,24 +207,58 @@ static int next_letter(struct cp_cmd_env *e, const char *prev, const char *reaso
 	}
 	cp_ref_format(&e->key, (uint32_t)card.serial, (unsigned)card.issue + 1, next);
 	cp_card_release(&card);
-	if (!reason)
-		reason = "a new proof of qualification letter";
+	reason = a->reason ? a->reason : "a new proof of qualification letter";
 	snprintf(why, sizeof(why), "replaced by %s: %s", next, reason);
-	return cp_reprint_order(&e->reg, prev, next, today, reason, why, stamp) < 0 ? CP_EX_IOERR
-										    : CP_EX_OK;
+	if (cp_reprint_order(&e->reg, prev, next, today, reason, why, stamp) < 0 ||
+	    cp_change_record(&e->reg, prev, "superseded", a->by, stamp, why) < 0)
+		return CP_EX_IOERR;
+	return CP_EX_OK;
+}
+
+/* The letter in the registry: its reference (the next issue of the
+ * learner's last letter for the latest award, else a fresh serial), the
+ * awards it lists and its order. In the ordering transaction; a sysexits
+ * code. */
+static int record_letter(struct cp_cmd_env *e, const struct awards *l,
+			 const struct cp_order_args *a, const char *today, const char *stamp,
+			 char ref[CP_REF_LEN + 1], long long *id)
+{
+	char prev[CP_REF_LEN + 1] = "";
+	long long anchor = l->a[l->n - 1].id; /* it belongs to the latest award */
+	uint32_t serial;
+	int rc, got = cp_award_latest(&e->reg, anchor, TEMPLATE, prev, sizeof(prev));
+
+	if (got < 0)
+		return CP_EX_IOERR;
+	if (got) {
+		if ((rc = next_letter(e, prev, a, today, stamp, ref)) != CP_EX_OK)
+			return rc;
+	} else if (draw_reference(e, &serial, ref) < 0 ||
+		   cp_award_issue(&e->reg, ref, serial, anchor, TEMPLATE, today, NULL, NULL,
+				  TEMPLATE) < 0) {
+		return CP_EX_IOERR;
+	}
+	for (size_t i = 0; i < l->n; i++)
+		if (cp_letter_award_add(&e->reg, ref, (long)i, l->a[i].id) < 0)
+			return CP_EX_IOERR;
+	if (cp_order_add(&e->reg,
+			 &(struct cp_order_new){ "letter", ref, got ? prev : NULL, a->by, a->reason,
+						 a->delivery, a->address },
+			 stamp, id) < 0)
+		return CP_EX_IOERR;
+	return CP_EX_OK;
 }
 
 int cp_order_letter(int argc, char **argv, const char *config)
 {
 	struct cp_cmd_env e = { 0 };
-	struct cp_order_args a = { .by_required = true };
+	struct cp_order_args a;
 	struct awards l = { 0 };
-	char ref[CP_REF_LEN + 1], prev[CP_REF_LEN + 1] = "", today[11], stamp[32];
-	uint32_t serial;
+	char ref[CP_REF_LEN + 1], today[11], stamp[32];
 	long long id;
-	int rc, got = 0;
+	int rc;
 
-	if ((rc = cp_order_args(argc, argv, CP_ORDER_LETTER_SYNOPSIS, &a)))
+	if ((rc = cp_order_args(&cp_order_letter_line, argc, argv, &a)) != CP_CMD_GO)
 		return rc;
 	if (!enrolment_ok(a.operand)) {
 		cp_error("'%s' is not an enrolment number", a.operand);
@@ -234,8 +270,10 @@ int cp_order_letter(int argc, char **argv, const char *config)
 		rc = CP_EX_TEMPFAIL;
 		goto out;
 	}
-	if (cp_learner_awards_each(&e.reg, a.operand, add_award, &l) < 0)
-		goto fail;
+	if (cp_learner_awards_each(&e.reg, a.operand, add_award, &l) < 0) {
+		rc = CP_EX_IOERR;
+		goto rollback;
+	}
 	if (!l.n) {
 		cp_error("enrolment '%s': no award with a valid document is on record", a.operand);
 		rc = CP_EX_NOINPUT;
@@ -243,27 +281,8 @@ int cp_order_letter(int argc, char **argv, const char *config)
 	}
 	cp_date_format(cp_date_today(), today);
 	cp_time_stamp(stamp, sizeof(stamp));
-	/* the letter belongs to the learner's latest award, and lists them all */
-	got = cp_award_latest(&e.reg, l.a[l.n - 1].id, TEMPLATE, prev, sizeof(prev));
-	if (got < 0)
-		goto fail;
-	if (got) {
-		if ((rc = next_letter(&e, prev, a.reason, today, stamp, ref)) != CP_EX_OK)
-			goto rollback;
-	} else if (draw_reference(&e, &serial, ref) < 0 ||
-		   cp_award_issue(&e.reg, ref, serial, l.a[l.n - 1].id, TEMPLATE, today, NULL, NULL,
-				  TEMPLATE) < 0) {
-		goto fail;
-	}
-	for (size_t i = 0; i < l.n; i++)
-		if (cp_letter_award_add(&e.reg, ref, (long)i, l.a[i].id) < 0)
-			goto fail;
-	if (cp_order_add(&e.reg, &(struct cp_order_new){ "letter", ref, got ? prev : NULL, a.by,
-							 a.reason,
-							 a.delivery, a.address },
-			 stamp, &id) < 0)
-		goto fail;
-	if ((rc = render(&e, &l, a.operand, ref, today)) != CP_EX_OK)
+	if ((rc = record_letter(&e, &l, &a, today, stamp, ref, &id)) != CP_EX_OK ||
+	    (rc = render(&e, &l, a.operand, ref, today)) != CP_EX_OK)
 		goto rollback;
 	if (cp_registry_commit(&e.reg) < 0) {
 		rc = CP_EX_IOERR;
@@ -272,13 +291,8 @@ int cp_order_letter(int argc, char **argv, const char *config)
 	cp_info("order %lld: proof of qualification letter %s for enrolment '%s', %zu award%s; "
 		"its copies are in the spool's reprints folder, to be generated into the next "
 		"print file", id, ref, a.operand, l.n, l.n == 1 ? "" : "s");
-	puts(ref);
-	fflush(stdout);
-	cp_order_mail_now(config);
-	rc = cp_publish_at_end(&e, CP_EX_OK);
+	rc = cp_order_finish(&e, config, ref);
 	goto out;
-fail:
-	rc = CP_EX_IOERR;
 rollback:
 	cp_registry_rollback(&e.reg);
 out:

@@ -13,7 +13,22 @@
 #include "util/msg.h"
 #include "util/banned.h"
 
-#define ORDERS "orders [--json] [--enrolment N] [--centre C] [--state S]"
+struct orders_args {
+	bool json;
+	const char *enrolment, *centre, *state;
+};
+
+static const struct cp_opt opts[] = {
+	CP_OPT_FLAG_OF(struct orders_args, json, "json",
+		       "JSON for scripts, each order's history too"),
+	CP_OPT_VALUE_OF(struct orders_args, enrolment, "enrolment", "N", "one learner's orders"),
+	CP_OPT_VALUE_OF(struct orders_args, centre, "centre", "C", "one centre's orders"),
+	CP_OPT_VALUE_OF(struct orders_args, state, "state", "S",
+			"in one state (to-be-generated, to-be-printed, ...)"),
+	CP_OPT_HELP_ROW,
+	CP_OPTS_END,
+};
+const struct cp_cmdline cp_orders_line = { "orders", NULL, opts, NULL, 0, 0, 0 };
 
 struct listing {
 	struct cp_registry *reg;
@@ -81,25 +96,23 @@ static int print_order(void *ctx, const struct cp_order_row *o)
 
 int cp_cmd_orders(int argc, char **argv, const char *config)
 {
+	struct orders_args a = { 0 };
 	struct cp_order_query q = { 0 };
 	struct listing l = { 0 };
-	const struct cp_opt opts[] = {
-		{ CP_OPT_FLAG, "json", 0, NULL, "JSON for scripts", &l.json, NULL },
-		{ CP_OPT_VALUE, "enrolment", 0, "N", "one learner's", NULL, &q.enrolment },
-		{ CP_OPT_VALUE, "centre", 0, "C", "one centre's", NULL, &q.centre },
-		{ CP_OPT_VALUE, "state", 0, "S", "in one state", NULL, &q.state },
-		CP_OPTS_END,
-	};
 	struct cp_cmd_env e = { 0 };
 	int rc, first;
 
-	if (cp_opts_parse(argc, argv, opts, 0, &first) != CP_OPTS_OK || first != argc)
-		return cp_cmd_usage(ORDERS);
-	if (q.state && !cp_order_state_known(q.state)) {
+	if ((rc = cp_cmd_args(&cp_orders_line, argc, argv, &a, &first)) != CP_CMD_GO)
+		return rc;
+	if (a.state && !cp_order_state_known(a.state)) {
 		cp_error("--state '%s' is not to-be-generated, to-be-printed, printed, dispatched "
-			 "or spoiled", q.state);
+			 "or spoiled", a.state);
 		return CP_EX_USAGE;
 	}
+	q.enrolment = a.enrolment;
+	q.centre = a.centre;
+	q.state = a.state;
+	l.json = a.json;
 	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry_read(&e)))
 		goto out;
 	l.reg = &e.reg;

@@ -11,7 +11,16 @@
 #include "util/json.h"
 #include "util/banned.h"
 
-#define PRINT_BATCHES "print-batches [--json]"
+struct print_batches_args {
+	bool json;
+};
+
+static const struct cp_opt opts[] = {
+	CP_OPT_FLAG_OF(struct print_batches_args, json, "json", "JSON for scripts"),
+	CP_OPT_HELP_ROW,
+	CP_OPTS_END,
+};
+const struct cp_cmdline cp_print_batches_line = { "print-batches", NULL, opts, NULL, 0, 0, 0 };
 
 struct listing {
 	struct cp_registry *reg;
@@ -85,16 +94,14 @@ static int print_batch(void *ctx, const struct cp_print_batch_row *b)
 
 int cp_cmd_print_batches(int argc, char **argv, const char *config)
 {
+	struct print_batches_args a = { 0 };
 	struct listing l = { 0 };
-	const struct cp_opt opts[] = {
-		{ CP_OPT_FLAG, "json", 0, NULL, "JSON for scripts", &l.json, NULL },
-		CP_OPTS_END,
-	};
 	struct cp_cmd_env e = { 0 };
 	int rc, first;
 
-	if (cp_opts_parse(argc, argv, opts, 0, &first) != CP_OPTS_OK || first != argc)
-		return cp_cmd_usage(PRINT_BATCHES);
+	if ((rc = cp_cmd_args(&cp_print_batches_line, argc, argv, &a, &first)) != CP_CMD_GO)
+		return rc;
+	l.json = a.json;
 	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry_read(&e)))
 		goto out;
 	l.reg = &e.reg;

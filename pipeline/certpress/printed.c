@@ -23,7 +23,9 @@
 #include "util/xmldoc.h"
 #include "util/banned.h"
 
-#define PRINTED "printed FILE"
+
+static const struct cp_opt opts[] = { CP_OPT_HELP_ROW, CP_OPTS_END };
+const struct cp_cmdline cp_printed_line = { "printed", NULL, opts, "FILE", 1, 1, 0 };
 #define CONFIRMATION_MAX_BYTES (256L << 20)
 
 struct confirming {
@@ -177,15 +179,14 @@ static int record(struct cp_cmd_env *e, struct confirming *c, xmlNodePtr root)
 
 int cp_cmd_printed(int argc, char **argv, const char *config)
 {
-	const struct cp_opt opts[] = { CP_OPTS_END };
 	struct cp_cmd_env e = { 0 };
 	struct confirming c;
 	xmlDocPtr doc = NULL;
 	char *schema = NULL, *batch = NULL;
 	int rc, first;
 
-	if (cp_opts_parse(argc, argv, opts, 0, &first) != CP_OPTS_OK || argc - first != 1)
-		return cp_cmd_usage(PRINTED);
+	if ((rc = cp_cmd_args(&cp_printed_line, argc, argv, NULL, &first)) != CP_CMD_GO)
+		return rc;
 	memset(&c, 0, sizeof(c));
 	c.path = argv[first];
 	if ((rc = cp_cmd_conf(&e, config)))

@@ -1,9 +1,10 @@
 /* certpress publish [DIR]: the verification snapshot
  * (snapshot.h) of every document ever issued, as the public page shows it,
  * and its detached Ed25519 signature under the publish key ([verify]
- * key-file), written atomically into DIR ([verify] snapshot): first
- * snapshot.sig, then snapshot, each to a temp name, fsynced and renamed.
- * Publishers take turns (flock on DIR/.lock). run, retry, reprint and
+ * key-file), written atomically into DIR ([verify] snapshot): both to
+ * temp names and fsynced, then snapshot.sig renamed, then snapshot.
+ * Publishers take turns (flock on DIR/.lock); each removes the temp files
+ * one killed before it left. run, retry, reprint and
  * revoke publish at their end through cp_publish. */
 #include "cmd.h"
 
@@ -24,11 +25,12 @@
 #include "util/date.h"
 #include "util/exitcode.h"
 #include "util/msg.h"
-#include "util/sign.h"
+#include "util/edsign.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define PUBLISH "publish [DIR]"
+static const struct cp_opt opts[] = { CP_OPT_HELP_ROW, CP_OPTS_END };
+const struct cp_cmdline cp_publish_line = { "publish", NULL, opts, "[DIR]", 0, 1, 0 };
 
 static enum cp_snap_type snap_type(const char *type)
 {
@@ -177,16 +179,17 @@ static int lock_dir(const char *dir)
 }
 
 static int write_snapshot(const char *dir, const unsigned char *buf, size_t len,
-			  const unsigned char sig[CP_SIGN_BYTES])
+			  const unsigned char sig[CP_EDSIGN_BYTES])
 {
 	char *snap = cp_xasprintf("%s/snapshot", dir), *sigpath = cp_xasprintf("%s/snapshot.sig", dir);
 	int rc = CP_EX_OK;
 
-	/* the signature first: a daemon that sees the new snapshot finds its
-	 * signature there already (and one that sees only the new signature
-	 * refuses the pair and keeps serving until the snapshot follows) */
-	if (cp_atomic_write_file(sigpath, sig, CP_SIGN_BYTES, 0640) < 0 ||
-	    cp_atomic_write_file(snap, buf, len, 0640) < 0)
+	/* both on disk before either is renamed: a full disk or a failing
+	 * fsync leaves the old pair, never a new signature beside the old
+	 * snapshot (which a restarted service or a new host would refuse). The
+	 * signature is renamed first, right before the snapshot: a service that
+	 * sees the new snapshot finds its signature there already. */
+	if (cp_atomic_write_pair(sigpath, sig, CP_EDSIGN_BYTES, snap, buf, len, 0640) < 0)
 		rc = CP_EX_IOERR;
 	free(snap);
 	free(sigpath);
@@ -196,14 +199,14 @@ static int write_snapshot(const char *dir, const unsigned char *buf, size_t len,
 int cp_publish(struct cp_cmd_env *e, const char *dir_arg)
 {
 	const char *dir = dir_arg ? dir_arg : e->conf.verify_snapshot;
-	unsigned char sk[CP_SIGN_SECRET], sig[CP_SIGN_BYTES], *buf = NULL;
+	unsigned char sk[CP_EDSIGN_SECRET], sig[CP_EDSIGN_BYTES], *buf = NULL;
 	struct publish p = { 0 };
 	struct timespec t0, t1;
 	size_t len = 0;
 	int fd, rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (cp_sign_load_secret(e->conf.verify_key_file, "publish key", sk) < 0)
+	if (cp_edsign_load_secret(e->conf.verify_key_file, "publish key", sk) < 0)
 		return CP_EX_CONFIG;
 	if (cp_mkdirs(dir) < 0) {
 		sodium_memzero(sk, sizeof(sk));
@@ -213,6 +216,8 @@ int cp_publish(struct cp_cmd_env *e, const char *dir_arg)
 		sodium_memzero(sk, sizeof(sk));
 		return CP_EX_CANTCREAT;
 	}
+	/* what a publisher killed here left: no other is writing (the lock) */
+	cp_atomic_sweep(dir);
 	cp_snap_builder_init(&p.b, cp_clock_now(), e->conf.awarding_body, e->conf.verify_url);
 	if (cp_publish_read(&e->reg, on_award, &p) < 0) {
 		cp_snap_builder_release(&p.b);
@@ -220,7 +225,7 @@ int cp_publish(struct cp_cmd_env *e, const char *dir_arg)
 		goto out;
 	}
 	cp_snap_builder_finish(&p.b, &buf, &len);
-	cp_sign(sk, buf, len, sig);
+	cp_edsign(sk, buf, len, sig);
 	rc = write_snapshot(dir, buf, len, sig);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc == CP_EX_OK)
@@ -249,12 +254,11 @@ int cp_publish_at_end(struct cp_cmd_env *e, int rc)
 
 int cp_cmd_publish(int argc, char **argv, const char *config)
 {
-	const struct cp_opt opts[] = { CP_OPTS_END };
 	struct cp_cmd_env e = { 0 };
 	int first, rc;
 
-	if (cp_opts_parse(argc, argv, opts, 0, &first) != CP_OPTS_OK || argc - first > 1)
-		return cp_cmd_usage(PUBLISH);
+	if ((rc = cp_cmd_args(&cp_publish_line, argc, argv, NULL, &first)) != CP_CMD_GO)
+		return rc;
 	if ((rc = cp_cmd_conf(&e, config)) == 0 && (rc = cp_cmd_registry(&e)) == 0)
 		rc = cp_publish(&e, first < argc ? argv[first] : NULL);
 	cp_cmd_env_release(&e);

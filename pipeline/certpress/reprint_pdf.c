@@ -3,8 +3,9 @@
  * no batch folder is needed), or, for a document assigned before the
  * registry kept its template, from the original batch's assigned.xml; laid
  * out by render's document code (docrender.c) with fonts subset for it,
- * and written to spool/reprints/{digital,print}/REF.pdf, where the next
- * pack stage takes the print copy into its print file. */
+ * the digital copy made as [render] protection says (PDF/A-2b, signed) and
+ * its SHA-256 recorded, and written to spool/reprints/{digital,print}/REF.pdf,
+ * where the next pack stage takes the print copy into its print file. */
 #include "cmd.h"
 
 #include <dirent.h>
@@ -146,21 +147,39 @@ static char *record_file(xmlNodePtr l, const char *dir)
 	return path;
 }
 
-void cp_order_remove_dir(const char *dir)
+/* Remove dir/NAME if NAME is REF.pdf of a reference the registry does not
+ * hold. */
+static void remove_unrecorded(struct cp_cmd_env *e, const char *dir, const char *name)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
+	struct cp_document_source src;
+	char ref[CP_REF_LEN + 1], *path;
 
-	while (d && (de = readdir(d)))
-		if (de->d_name[0] != '.') {
-			char *p = cp_xasprintf("%s/%s", dir, de->d_name);
+	if (strlen(name) != CP_REF_LEN + 4 || strcmp(name + CP_REF_LEN, ".pdf"))
+		return;
+	memcpy(ref, name, CP_REF_LEN);
+	ref[CP_REF_LEN] = '\0';
+	if (cp_document_source(&e->reg, ref, &src) != 0)
+		return; /* recorded, or the registry cannot say: kept */
+	path = cp_xasprintf("%s/%s", dir, name);
+	if (unlink(path) == 0)
+		cp_info("%s: removed, a copy of an order that was never recorded", path);
+	free(path);
+}
 
-			unlink(p);
-			free(p);
-		}
-	if (d)
-		closedir(d);
-	rmdir(dir);
+void cp_order_sweep(struct cp_cmd_env *e, const struct cp_spool *spool)
+{
+	cp_spool_sweep_reprints(spool);
+	for (int digital = 0; digital < 2; digital++) {
+		char *dir = cp_xasprintf("%s/%s", spool->reprints, digital ? "digital" : "print");
+		DIR *d = opendir(dir);
+		struct dirent *de;
+
+		while (d && (de = readdir(d)))
+			remove_unrecorded(e, dir, de->d_name);
+		if (d)
+			closedir(d);
+		free(dir);
+	}
 }
 
 /* The digital copy's SHA-256, for the verification page's file check; in
@@ -182,7 +201,11 @@ int cp_order_write_copies(struct cp_cmd_env *e, const struct cp_spool *spool,
 			  struct cp_values *v)
 {
 	struct cp_pdf pdf;
+	struct cp_doc_output out = { 0 };
 	int rc = cp_pdf_new(&pdf, fonts, subset) < 0 ? CP_EX_SOFTWARE : CP_EX_OK;
+
+	if (rc == CP_EX_OK)
+		rc = cp_doc_output_open(&out, &e->conf, &pdf);
 
 	for (int digital = 1; digital >= 0 && rc == CP_EX_OK; digital--) {
 		unsigned char *buf;
@@ -192,8 +215,8 @@ int cp_order_write_copies(struct cp_cmd_env *e, const struct cp_spool *spool,
 		char *path = cp_doc_copy_path(spool->reprints, digital, v->v[CP_B_REFERENCE]);
 
 		if (cp_mkdirs(dir) < 0 ||
-		    cp_doc_pdf(&pdf, layout, v, &e->conf, digital, &buf, &len, &pages) < 0)
-			rc = CP_EX_CANTCREAT;
+		    cp_doc_pdf(&pdf, layout, v, &out, digital, &buf, &len, &pages, NULL) < 0)
+			rc = cp_doc_output_unavailable(&out) ? CP_EX_UNAVAILABLE : CP_EX_CANTCREAT;
 		else {
 			if (cp_atomic_write_file(path, buf, len, 0640) < 0)
 				rc = CP_EX_CANTCREAT;
@@ -204,8 +227,27 @@ int cp_order_write_copies(struct cp_cmd_env *e, const struct cp_spool *spool,
 		free(dir);
 		free(path);
 	}
+	cp_doc_output_close(&out);
 	cp_pdf_free(&pdf);
 	return rc;
+}
+
+/* The learner's record into f, and *assigned the file the fonts are
+ * subset for: from the registry where it holds all of it (the batch's
+ * folder may be gone), else from the original batch's assigned.xml. */
+static int read_record(const struct cp_spool *spool, const char *ref,
+		       const struct cp_document_source *src, const struct cp_doc_record *d,
+		       struct find *f, const char *fontdir, char **assigned)
+{
+	if (!d->f[CP_REC_TEMPLATE]) {
+		*assigned = cp_spool_batch_file(spool, src->batch, "assigned.xml");
+		return find_record(f, ref, *assigned);
+	}
+	f->learner = record_node(d, cp_doctype_of(src->type)->template_attr);
+	f->place.centre_name = cp_xstrdup(d->f[CP_REC_CENTRE_NAME]);
+	f->place.centre_number = cp_xstrdup(d->f[CP_REC_CENTRE]);
+	f->place.run_id = cp_xstrdup(d->f[CP_REC_COURSE_RUN]);
+	return (*assigned = record_file(f->learner, fontdir)) ? CP_EX_OK : CP_EX_CANTCREAT;
 }
 
 int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
@@ -228,22 +270,10 @@ int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
 	f.award_id = award_id;
 	if (!got || !cp_batch_id_valid(src.batch) || cp_spool_open(&spool, &e->conf) < 0)
 		goto out;
-	fontdir = cp_xasprintf("%s/.fonts-%s", spool.reprints, ref);
-	if (d.f[CP_REC_TEMPLATE]) {
-		/* the registry holds all of it: the batch's folder may be gone */
-		f.learner = record_node(&d, cp_doctype_of(src.type)->template_attr);
-		f.place.centre_name = cp_xstrdup(d.f[CP_REC_CENTRE_NAME]);
-		f.place.centre_number = cp_xstrdup(d.f[CP_REC_CENTRE]);
-		f.place.run_id = cp_xstrdup(d.f[CP_REC_COURSE_RUN]);
-		if (!(assigned = record_file(f.learner, fontdir))) {
-			rc = CP_EX_CANTCREAT;
-			goto out;
-		}
-	} else {
-		assigned = cp_spool_batch_file(&spool, src.batch, "assigned.xml");
-		if ((rc = find_record(&f, ref, assigned)) != CP_EX_OK)
-			goto out;
-	}
+	cp_order_sweep(e, &spool); /* what a killed order left */
+	fontdir = cp_spool_reprint_fonts(&spool, ref);
+	if ((rc = read_record(&spool, ref, &src, &d, &f, fontdir, &assigned)) != CP_EX_OK)
+		goto out;
 	tmpl = cp_doc_template(cp_node_child(f.learner, "award"), src.type);
 	if (!tmpl || cp_layout_load(&layout, e->conf.layouts, tmpl, &fonts) < 0) {
 		rc = CP_EX_CONFIG;
@@ -263,7 +293,7 @@ int cp_reprint_render(struct cp_cmd_env *e, const char *ref)
 	cp_record_release(&rec);
 out:
 	if (fontdir)
-		cp_order_remove_dir(fontdir);
+		cp_remove_files_dir(fontdir);
 	free(fontdir);
 	for (int i = 0; i < CP_MAX_FONTS; i++)
 		free(subset[i]);

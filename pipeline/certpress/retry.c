@@ -4,7 +4,6 @@
  * holds stays (references, sent emails). */
 #include "cmd.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,48 +11,27 @@
 
 #include "cli.h"
 #include "drive.h"
-#include "util/digest.h"
 #include "util/exitcode.h"
 #include "util/msg.h"
+#include "util/screen.h"
 #include "spool.h"
 #include "stage.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define RETRY "retry [--from STAGE] BATCH"
+struct retry_args {
+	const char *from, *by;
+};
 
-static int lock_batch(const char *dir, const char *batch, int *fd)
-{
-	int got = cp_batch_lock(dir, batch, fd);
-
-	if (got > 0)
-		cp_error("batch %s is being worked on by another process: left to it", batch);
-	return got;
-}
-
-/* The inbox file a batch stopped in validate was made from, when validate
- * died before the batch had its own copy: found by its SHA-256 (the name
- * the registry holds may be an escaped form). NULL if there is none. */
-static char *inbox_source(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch)
-{
-	char *results = cp_spool_batch_file(spool, batch, "results.xml"), **files, *found = NULL;
-	char sha[CP_SHA256_HEX] = "", hex[CP_SHA256_HEX];
-	size_t n = 0;
-	bool have = access(results, F_OK) == 0;
-
-	free(results);
-	if (have)
-		return NULL;
-	cp_registry_batch_results_sha256(&e->reg, batch, sha);
-	files = cp_inbox_files(spool, &n);
-	for (size_t i = 0; i < n; i++) {
-		if (!found && *sha && cp_sha256_file(files[i], hex) == 0 && !strcmp(hex, sha))
-			found = cp_xstrdup(files[i]);
-		free(files[i]);
-	}
-	free(files);
-	return found;
-}
+static const struct cp_opt opts[] = {
+	CP_OPT_VALUE_OF(struct retry_args, from, "from", "STAGE",
+			"make this stage's output and the later ones again"),
+	CP_OPT_VALUE_OF(struct retry_args, by, "by", "USER",
+			"who retries it (else the login name)"),
+	CP_OPT_HELP_ROW,
+	CP_OPTS_END,
+};
+const struct cp_cmdline cp_retry_line = { "retry", NULL, opts, "BATCH", 1, 1, 0 };
 
 /* The batch locked (fd held, closed here): forget what --from names
  * (from >= 0), then drive it on from the first stage whose output is
@@ -83,7 +61,7 @@ static int retry_locked(struct cp_cmd_env *e, const char *config, const struct c
 		goto out;
 	}
 	cp_info("batch %s: from %s", batch, cp_stage_names[first]);
-	if (first == 0 && (source = inbox_source(e, spool, batch)) &&
+	if (first == 0 && (source = cp_inbox_source(e, spool, batch)) &&
 	    (claimed = cp_inbox_claim(source)) < 0) {
 		cp_error("%s: another run is taking it", source);
 		rc = CP_EX_TEMPFAIL;
@@ -104,54 +82,32 @@ out:
 
 int cp_cmd_retry(int argc, char **argv, const char *config)
 {
-	static const struct option opts[] = {
-		{ "from", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct retry_args a = { NULL, NULL };
+	char by[CP_WHO_SIZE];
 	struct cp_cmd_env e = { 0 };
-	struct cp_spool spool = { 0 };
 	char batch[CP_BATCH_ID_MAX], *dir = NULL;
-	const char *from = NULL;
-	int c, rc, first, got, fd = -1;
+	int rc, arg, first, fd = -1;
 
 	cp_cli_ignore_pipe_signals();
-	optind = 0; /* GNU getopt: start afresh after the global options */
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'f')
-			return cp_cmd_usage(RETRY);
-		from = optarg;
-	}
-	if (argc - optind != 1)
-		return cp_cmd_usage(RETRY);
+	if ((rc = cp_cmd_args(&cp_retry_line, argc, argv, &a, &arg)) != CP_CMD_GO)
+		return rc;
+	if ((rc = cp_who(a.by, by, sizeof(by))))
+		return rc;
+	cp_who_pass(a.by); /* each stage attempt records it */
 	first = -1;
-	for (int i = 1; from && i < CP_NSTAGES; i++)
-		if (!strcmp(from, cp_stage_names[i]))
+	for (int i = 1; a.from && i < CP_NSTAGES; i++)
+		if (!strcmp(a.from, cp_stage_names[i]))
 			first = i;
-	if (from && first < 0) {
+	if (a.from && first < 0) {
 		cp_error("--from takes assign, render, pack or notify (validate makes a new "
 			 "batch: put the file in the inbox again)");
 		return CP_EX_USAGE;
 	}
-	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)))
-		goto out;
-	if (cp_spool_open(&spool, &e.conf) < 0) {
-		rc = CP_EX_CANTCREAT;
-		goto out;
-	}
-	if (cp_spool_batch_arg(&spool, argv[optind], batch) < 0) {
-		rc = CP_EX_NOINPUT;
-		goto out;
-	}
-	dir = cp_spool_batch_dir(&spool, batch);
 	/* the lock is held from here, through the stages */
-	if ((got = lock_batch(dir, batch, &fd)) != 0)
-		rc = got > 0 ? CP_EX_TEMPFAIL : CP_EX_IOERR;
-	else
-		rc = retry_locked(&e, config, &spool, batch, dir, first, fd);
+	if (!(rc = cp_cmd_batch_locked(&e, config, argv[arg], "left to it", batch, &dir, &fd)))
+		rc = retry_locked(&e, config, &e.spool, batch, dir, first, fd);
 	rc = cp_publish_at_end(&e, rc);
-out:
 	free(dir);
-	cp_spool_release(&spool);
 	cp_cmd_env_release(&e);
 	return rc;
 }

@@ -6,7 +6,6 @@
  * the others go on. The exit code is the worst of the batches'. */
 #include "cmd.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,21 +23,41 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define RUN "run [--json] [FILE...]"
+struct run_args {
+	bool json;
+	const char *by;
+};
 
-/* A batch that stopped: its folder there, not finished, not refused (the
- * "failed" marker, or the registry's failed with validate not done, as
- * when its results file was missing). */
+static const struct cp_opt opts[] = {
+	CP_OPT_FLAG_OF(struct run_args, json, "json", "the summary in JSON, for scripts"),
+	CP_OPT_VALUE_OF(struct run_args, by, "by", "USER",
+			"who starts the batches (else the login name)"),
+	CP_OPT_HELP_ROW,
+	CP_OPTS_END,
+};
+const struct cp_cmdline cp_run_line = { "run", NULL, opts, "[FILE...]", 0, CP_OPTS_ANY, 0 };
+
+/* A batch that stopped: its folder there, not finished (an output missing,
+ * or all there but the batch not recorded done), not refused (the
+ * "failed" marker, or the registry's failed with validate not done and no
+ * copy of its results file to do it from, as when that file was missing).
+ * One recorded failed in validate that has its copy was stopped by a crash
+ * or a fault (a stage killed while run resumed it): validate resumes it. */
 static bool stopped(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch,
 		    int *next)
 {
 	char *dir = cp_spool_batch_dir(spool, batch);
+	char *copy = cp_spool_batch_file(spool, batch, "results.xml");
 	struct stat st;
 	bool r = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
-		 (*next = cp_stage_next(dir)) < CP_NSTAGES && !cp_stage_refused(dir);
+		 ((*next = cp_stage_next(dir)) < CP_NSTAGES ||
+		  cp_registry_batch_done(&e->reg, batch) == 0) &&
+		 !cp_stage_refused(dir);
 
-	if (r && *next == 0 && cp_registry_batch_failed(&e->reg, batch) == 1)
+	if (r && *next == 0 && access(copy, F_OK) != 0 &&
+	    cp_registry_batch_failed(&e->reg, batch) == 1)
 		r = false;
+	free(copy);
 	free(dir);
 	return r;
 }
@@ -89,8 +108,8 @@ static int resume_stopped(struct cp_cmd_env *e, const char *config, const struct
 	int rc = CP_EX_OK;
 
 	for (size_t i = 0; i < n; i++) {
-		char *dir;
-		int fd, got, next, one;
+		char *dir, *source;
+		int fd, got, next, one, claimed = -1;
 
 		if (in_summary(sum, ids[i]))
 			continue;
@@ -109,9 +128,24 @@ static int resume_stopped(struct cp_cmd_env *e, const char *config, const struct
 			close(fd);
 			continue;
 		}
-		cp_info("batch %s had stopped at %s: resumed", ids[i], cp_stage_names[next]);
-		one = cp_drive(e, config, spool, ids[i], next, fd, NULL, sum);
-		cp_summary_add(sum, &e->reg, ids[i], one);
+		/* stopped in validate before it had its copy: from its file, still
+		 * in the inbox, as retry does (the batch is not the file's refusal) */
+		source = next == 0 ? cp_inbox_source(e, spool, ids[i]) : NULL;
+		if (source && (claimed = cp_inbox_claim(source)) < 0) {
+			cp_info("batch %s: %s is being taken by another run", ids[i], source);
+			free(source);
+			close(fd);
+			continue;
+		}
+		if (next < CP_NSTAGES)
+			cp_info("batch %s had stopped at %s: resumed", ids[i], cp_stage_names[next]);
+		else /* a run killed after its last stage's output: only recorded */
+			cp_info("batch %s had every stage's output: recorded done", ids[i]);
+		one = cp_drive(e, config, spool, ids[i], next, fd, source, sum);
+		if (source)
+			close(claimed);
+		free(source);
+		cp_summary_add(sum, ids[i], one);
 		rc = cp_exit_worst(rc, one);
 	}
 	return rc;
@@ -137,7 +171,7 @@ static int run_file(struct cp_cmd_env *e, const char *config, const struct cp_sp
 {
 	char batch[CP_BATCH_ID_MAX] = "", *dir;
 	int fd = cp_inbox_claim(file), one, lock, got, sig;
-	struct timespec t0, t1;
+	struct timespec t0;
 
 	if (fd < 0) {
 		if (from_inbox)
@@ -147,9 +181,10 @@ static int run_file(struct cp_cmd_env *e, const char *config, const struct cp_sp
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	one = cp_drive_stage("validate", config, file, -1, batch, sizeof(batch), &sig);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	sum->seconds[0] += (double)(t1.tv_sec - t0.tv_sec) +
-			   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	cp_summary_time(sum, 0, &t0);
+	if (one != CP_EX_OK && one != CP_EX_DATAERR && cp_batch_id_valid(batch))
+		/* validate's own failure; a refused file (65) it explained */
+		cp_drive_stopped(batch, 0, one);
 	if (one == CP_EX_OK && cp_batch_id_valid(batch)) {
 		dir = cp_spool_batch_dir(spool, batch);
 		got = cp_batch_lock(dir, batch, &lock);
@@ -160,15 +195,12 @@ static int run_file(struct cp_cmd_env *e, const char *config, const struct cp_sp
 			close(fd);
 			return CP_EX_OK;
 		}
+		/* the stage it stops at, if any, is named by cp_drive */
 		one = got < 0 ? CP_EX_IOERR : cp_drive(e, config, spool, batch, 1, lock, NULL, sum);
 	}
 	close(fd);
-	if (one != CP_EX_OK && one != CP_EX_DATAERR && cp_batch_id_valid(batch))
-		cp_error("batch %s stopped at validate (exit %d, %s)%s", batch, one,
-			 cp_exit_name(one),
-			 cp_exit_retryable(one) ? ": 'certpress retry' resumes it" : "");
 	if (cp_batch_id_valid(batch))
-		cp_summary_add(sum, &e->reg, batch, one);
+		cp_summary_add(sum, batch, one);
 	return one;
 }
 
@@ -181,56 +213,47 @@ static void free_list(char **v, size_t n)
 
 int cp_cmd_run(int argc, char **argv, const char *config)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct run_args a = { false, NULL };
+	char by[CP_WHO_SIZE];
 	struct cp_cmd_env e = { 0 };
-	struct cp_spool spool = { 0 };
 	struct cp_summary sum;
 	char **files = NULL, **before = NULL;
 	size_t nfiles = 0, nbefore = 0;
-	bool json = false, from_inbox;
-	int c, rc;
+	bool from_inbox;
+	int first, rc;
 
 	cp_cli_ignore_pipe_signals(); /* a closed log pipe must not stop a run mid-batch */
-	optind = 0; /* GNU getopt: start afresh after the global options */
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'j')
-			return cp_cmd_usage(RUN);
-		json = true;
-	}
-	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)))
+	if ((rc = cp_cmd_args(&cp_run_line, argc, argv, &a, &first)) != CP_CMD_GO)
+		return rc;
+	if ((rc = cp_who(a.by, by, sizeof(by))))
+		return rc;
+	cp_who_pass(a.by); /* each batch and stage attempt records it */
+	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)) || (rc = cp_cmd_spool(&e)))
 		goto out;
-	if (cp_spool_open(&spool, &e.conf) < 0) {
-		rc = CP_EX_CANTCREAT;
-		goto out;
-	}
-	cp_spool_check_modes(&spool);
-	from_inbox = optind == argc;
-	before = stopped_batches(&e, &spool, &nbefore);
+	cp_spool_check_modes(&e.spool);
+	from_inbox = first == argc;
+	before = stopped_batches(&e, &e.spool, &nbefore);
 	if (from_inbox) {
-		files = cp_inbox_files(&spool, &nfiles);
+		files = cp_inbox_files(&e.spool, &nfiles);
 	} else {
-		nfiles = (size_t)(argc - optind);
+		nfiles = (size_t)(argc - first);
 		files = cp_xcalloc(nfiles, sizeof(*files));
 		for (size_t i = 0; i < nfiles; i++)
-			files[i] = cp_xstrdup(argv[optind + (int)i]);
+			files[i] = cp_xstrdup(argv[first + (int)i]);
 	}
 	cp_summary_start(&sum);
 	for (size_t i = 0; i < nfiles; i++)
-		rc = cp_exit_worst(rc, run_file(&e, config, &spool, files[i], from_inbox, &sum));
+		rc = cp_exit_worst(rc, run_file(&e, config, &e.spool, files[i], from_inbox, &sum));
 	if (from_inbox)
-		rc = cp_exit_worst(rc, resume_stopped(&e, config, &spool, before, nbefore, &sum));
+		rc = cp_exit_worst(rc, resume_stopped(&e, config, &e.spool, before, nbefore, &sum));
 	else
 		warn_stopped(&sum, before, nbefore);
-	cp_summary_print(&sum, &e.reg, json, stdout);
+	cp_summary_print(&sum, &e.reg, a.json, stdout);
 	cp_summary_release(&sum);
 	rc = cp_publish_at_end(&e, rc);
 out:
 	free_list(files, nfiles);
 	free_list(before, nbefore);
-	cp_spool_release(&spool);
 	cp_cmd_env_release(&e);
 	return rc;
 }

@@ -10,23 +10,22 @@
 #include "util/msg.h"
 #include "util/banned.h"
 
-#define SHOW "show [--json] REF"
+const struct cp_cmdline cp_show_line = { "show", NULL, cp_card_opts, "REF", 1, 1, 0 };
 
 int cp_cmd_show(int argc, char **argv, const char *config)
 {
 	struct cp_cmd_env e = { 0 };
 	struct cp_card card = { 0 };
 	char ref[CP_REF_LEN + 1] = "";
-	const char *typed = NULL;
-	bool json;
+	struct cp_card_args a;
 	int rc;
 
-	if ((rc = cp_card_args(argc, argv, SHOW, &typed, &json)))
+	if ((rc = cp_card_args(&cp_show_line, argc, argv, &a)) != CP_CMD_GO)
 		return rc;
-	rc = cp_card_lookup(&e, config, typed, ref, &card);
+	rc = cp_card_lookup(&e, config, a.ref, ref, &card);
 	if (rc == 1) {
-		cp_error("'%s': no such document", typed);
-	} else if (rc == 0 && json) {
+		cp_error("'%s': no such document", a.ref);
+	} else if (rc == 0 && a.json) {
 		cp_card_print_json(stdout, &card);
 		putchar('\n');
 	} else if (rc == 0) {

@@ -2,15 +2,16 @@
  * each batch like the portals' print-batch lists (id, status, started,
  * finished, records, emails, type); one batch in detail shows its stages,
  * its rejected and held learners with reasons and lines, documents,
- * exports and emails; --receipts is receipt.c's list of exports. */
+ * exports, the learners not emailed and why, and the addresses operators
+ * set; --receipts is receipt.c's list of exports. */
 #include "cmd.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "approval.h"
 #include "batchfile.h"
 #include "util/date.h"
 #include "util/exitcode.h"
@@ -22,8 +23,24 @@
 #include "summary.h"
 #include "util/banned.h"
 
-#define STATUS "status [--json] [--receipts | --stuck] [BATCH]"
+struct status_args {
+	bool json, receipts, pending, stuck;
+};
 
+static const struct cp_opt opts[] = {
+	CP_OPT_FLAG_OF(struct status_args, json, "json", "JSON, for scripts"),
+	{ .kind = CP_OPT_FLAG, .name = "receipts", .group = 1,
+	  .help = "each course run sent with its receipt's due date and state",
+	  .at = CP_OPT_AT(struct status_args, receipts, bool) },
+	CP_OPT_FLAG_OF(struct status_args, pending, "pending",
+		       "with --receipts: only those still to confirm"),
+	{ .kind = CP_OPT_FLAG, .name = "stuck", .group = 1,
+	  .help = "only the stuck batches (exit 1 if there is one)",
+	  .at = CP_OPT_AT(struct status_args, stuck, bool) },
+	CP_OPT_HELP_ROW,
+	CP_OPTS_END,
+};
+const struct cp_cmdline cp_status_line = { "status", NULL, opts, "[BATCH]", 0, 1, 0 };
 
 /* A registry string for printing: "" where there is none. */
 static const char *str(const char *s)
@@ -55,8 +72,9 @@ static char *last_attempt(struct cp_registry *reg, const char *batch, const char
  * STAGE". *stuck: not done, not refused, and nobody at work on it. With the
  * lock free the attempts a dead process left "running" are closed first
  * (cp_stage_reconcile), unless the registry is read-only. */
-static char *where(struct cp_registry *reg, const struct cp_spool *spool, const char *batch,
-		   const char *db_status, bool *stuck)
+static char *where(const struct cp_conf *conf, struct cp_registry *reg,
+		   const struct cp_spool *spool, const char *batch, const char *db_status,
+		   bool *stuck)
 {
 	char *dir = cp_spool_batch_dir(spool, batch), *out;
 	int next = cp_stage_next(dir), held = 0, fd = -1;
@@ -70,13 +88,30 @@ static char *where(struct cp_registry *reg, const struct cp_spool *spool, const 
 		cp_stage_reconcile(reg, dir, batch);
 		close(fd);
 	}
-	free(dir);
-	if (next == CP_NSTAGES)
+	if (next == CP_NSTAGES) {
+		free(dir);
 		return cp_xstrdup("done");
-	if (refused)
+	}
+	if (refused) {
+		free(dir);
 		return cp_xstrdup("refused");
-	if (held == 1)
+	}
+	if (held == 1) {
+		free(dir);
 		return cp_xasprintf("running %s", cp_stage_names[next]);
+	}
+	/* waiting for a person, not stuck: approve or hold says what to do */
+	if (next == CP_STAGE_PACK) {
+		char why[512];
+		enum cp_approval_state a = cp_approval_state(conf, dir, why, sizeof(why));
+
+		if (a != CP_APPROVAL_FREE) {
+			free(dir);
+			return a == CP_APPROVAL_HELD ? cp_xasprintf("held (%s)", why)
+						     : cp_xstrdup("awaiting approval");
+		}
+	}
+	free(dir);
 	*stuck = true;
 	out = last_attempt(reg, batch, cp_stage_names[next]);
 	return out ? out : cp_xasprintf("waiting at %s", cp_stage_names[next]);
@@ -91,18 +126,17 @@ struct listing {
 	long nstuck;
 };
 
-static int list_row(void *ctx, const struct cp_batch_row *b)
+static void list_row(struct listing *l, const struct cp_batch_row *b)
 {
-	struct listing *l = ctx;
 	char rec[48], mail[48], type[48], *w;
 	struct cp_batch_counts c;
 	bool stuck;
 
-	w = where(&l->e->reg, l->spool, b->id, b->status, &stuck);
+	w = where(&l->e->conf, &l->e->reg, l->spool, b->id, b->status, &stuck);
 	l->nstuck += stuck;
 	if (l->stuck_only && !stuck) {
 		free(w);
-		return 0;
+		return;
 	}
 	cp_registry_batch_counts(&l->e->reg, b->id, &c);
 	snprintf(rec, sizeof(rec), "%ld/%ld/%ld", c.accepted, c.rejected, c.held);
@@ -119,41 +153,48 @@ static int list_row(void *ctx, const struct cp_batch_row *b)
 		cp_json_field(stdout, &f, "status", w);
 		printf(",\"stuck\":%s", stuck ? "true" : "false");
 		cp_json_field(stdout, &f, "started", str(b->created));
+		cp_json_field(stdout, &f, "started_by", b->started_by);
 		cp_json_field(stdout, &f, "finished", strcmp(w, "done") ? NULL : str(b->finished));
 		cp_json_field(stdout, &f, "results", str(b->results_name));
 		cp_json_field(stdout, &f, "type", type);
-		printf(",\"accepted\":%ld,\"rejected\":%ld,\"held\":%ld,\"documents\":%ld,"
-		       "\"emails_sent\":%ld,\"emails_deferred\":%ld,\"emails_failed\":%ld}",
-		       c.accepted, c.rejected, c.held, c.documents, c.sent, c.deferred, c.failed);
+		putchar(',');
+		cp_summary_json_counts(stdout, &c);
+		putchar('}');
 	} else {
 		if (l->first)
-			printf("%-20s %-30s %-20s %-20s %-22s %-22s %s\n", "BATCH", "STATUS",
+			printf("%-20s %-30s %-20s %-20s %-22s %-22s %-30s %s\n", "BATCH", "STATUS",
 			       "STARTED", "FINISHED", "RECORDS (ok/rej/held)",
-			       "EMAILS (sent/def/fail)", "TYPE");
-		printf("%-20s %-30s %-20s %-20s %-22s %-22s %s\n", b->id, w, str(b->created),
-		       strcmp(w, "done") ? "-" : str(b->finished), rec, mail, type);
+			       "EMAILS (sent/def/fail)", "TYPE", "STARTED BY");
+		printf("%-20s %-30s %-20s %-20s %-22s %-22s %-30s %s\n", b->id, w, str(b->created),
+		       strcmp(w, "done") ? "-" : str(b->finished), rec, mail, type,
+		       b->started_by ? b->started_by : "-");
 	}
 	l->first = 0;
 	free(w);
-	return 0;
 }
 
 /* Every batch, or (stuck_only) those nobody is at work on that are not
- * finished; *nstuck counts those. A batch's attempts a dead process left
- * running are closed (where) while the list is read, as they always were. */
+ * finished; *nstuck counts those. The list is read whole first: then a
+ * batch's attempts a dead process left running are closed (where) with
+ * no statement of the registry's open. */
 static int list(struct cp_cmd_env *e, const struct cp_spool *spool, bool json, bool stuck_only,
 		long *nstuck)
 {
 	struct listing l = { e, spool, json, stuck_only, 1, 0 };
-	int rc;
+	struct cp_batch_row *rows;
+	size_t n;
 
+	if (cp_registry_batches_list(&e->reg, &rows, &n) < 0)
+		return CP_EX_IOERR;
 	if (json)
 		fputs("[", stdout);
-	rc = cp_registry_batches_each(&e->reg, list_row, &l);
-	if (json && rc == 0)
+	for (size_t i = 0; i < n; i++)
+		list_row(&l, &rows[i]);
+	if (json)
 		fputs("]\n", stdout);
+	cp_batch_rows_free(rows, n);
 	*nstuck = l.nstuck;
-	return rc < 0 ? CP_EX_IOERR : CP_EX_OK;
+	return CP_EX_OK;
 }
 
 /* Rejected or held learners of a batch file, with reasons and lines. */
@@ -238,7 +279,7 @@ static int detail_header(struct cp_cmd_env *e, const struct cp_spool *spool, con
 			cp_error("no batch %s in the registry", batch);
 		return got < 0 ? CP_EX_IOERR : CP_EX_NOINPUT;
 	}
-	w = where(&e->reg, spool, batch, b.status, &stuck);
+	w = where(&e->conf, &e->reg, spool, batch, b.status, &stuck);
 	cp_registry_batch_counts(&e->reg, batch, c);
 	if (json) {
 		int f = 1;
@@ -248,15 +289,15 @@ static int detail_header(struct cp_cmd_env *e, const struct cp_spool *spool, con
 		cp_json_field(stdout, &f, "status", w);
 		printf(",\"stuck\":%s", stuck ? "true" : "false");
 		cp_json_field(stdout, &f, "started", str(b.created));
+		cp_json_field(stdout, &f, "started_by", b.started_by);
 		cp_json_field(stdout, &f, "results", str(b.results_name));
 		cp_json_field(stdout, &f, "reason", b.reason);
-		printf(",\"accepted\":%ld,\"rejected\":%ld,\"held\":%ld,\"documents\":%ld,"
-		       "\"emails_sent\":%ld,\"emails_deferred\":%ld,\"emails_failed\":%ld",
-		       c->accepted, c->rejected, c->held, c->documents, c->sent, c->deferred,
-		       c->failed);
+		putchar(',');
+		cp_summary_json_counts(stdout, c);
+		printf(",\"emails_not_notifiable\":%ld", c->not_notifiable);
 	} else {
-		printf("batch %s: %s\n  results file %s, started %s\n", batch, w,
-		       str(b.results_name), str(b.created));
+		printf("batch %s: %s\n  results file %s, started %s by %s\n", batch, w,
+		       str(b.results_name), str(b.created), b.started_by ? b.started_by : "-");
 		if (b.reason)
 			printf("  reason: %s\n", b.reason);
 		printf("  learners: %ld accepted, %ld rejected, %ld held; %ld documents issued\n",
@@ -286,11 +327,13 @@ static int stage_row(void *ctx, const struct cp_stage_run_row *r)
 		cp_json_field(stdout, &f, "started", r->started);
 		cp_json_field(stdout, &f, "finished", r->finished);
 		cp_json_field(stdout, &f, "outcome", r->outcome);
+		cp_json_field(stdout, &f, "by", *r->by ? r->by : NULL);
 		printf(",\"exit\":%s,\"counts\":%s}", *r->exit_code ? r->exit_code : "null",
 		       *r->counts ? r->counts : "null");
 	} else {
-		printf("    %-8s #%d %s .. %-20s %-7s exit %-3s %s\n", r->stage, r->attempt,
-		       r->started, r->finished, r->outcome, r->exit_code, r->counts);
+		printf("    %-8s #%d %s .. %-20s %-7s exit %-3s %s by %s\n", r->stage, r->attempt,
+		       r->started, r->finished, r->outcome, r->exit_code, r->counts,
+		       *r->by ? r->by : "-");
 	}
 	p->first = 0;
 	return 0;
@@ -319,6 +362,55 @@ static int export_row(void *ctx, const struct cp_export_row *x)
 	return 0;
 }
 
+static int receipt_row(void *ctx, const struct cp_receipt_row *c)
+{
+	struct rows *p = ctx;
+
+	if (p->json) {
+		int f = 1;
+
+		fputs(p->first ? "{" : ",{", stdout);
+		cp_json_field(stdout, &f, "centre", c->centre);
+		cp_json_field(stdout, &f, "course_run", *c->course_run ? c->course_run : NULL);
+		cp_json_field(stdout, &f, "received", c->received);
+		cp_json_field(stdout, &f, "confirmed_by", c->by);
+		cp_json_field(stdout, &f, "recorded", c->recorded);
+		cp_json_field(stdout, &f, "note", *c->note ? c->note : NULL);
+		fputc('}', stdout);
+	} else {
+		if (p->first)
+			puts("  receipts:");
+		printf("    %s %s: received %s, confirmed by %s, recorded %s%s%s\n", c->centre,
+		       *c->course_run ? c->course_run : "all course runs", c->received, c->by,
+		       c->recorded, *c->note ? ": " : "", c->note);
+	}
+	p->first = 0;
+	return 0;
+}
+
+static int approval_row(void *ctx, const struct cp_approval_row *a)
+{
+	struct rows *p = ctx;
+
+	if (p->json) {
+		int f = 1;
+
+		fputs(p->first ? "{" : ",{", stdout);
+		cp_json_field(stdout, &f, "action", a->action);
+		cp_json_field(stdout, &f, "by", a->by);
+		cp_json_field(stdout, &f, "at", a->at);
+		cp_json_field(stdout, &f, "reason", *a->reason ? a->reason : NULL);
+		fputc('}', stdout);
+	} else {
+		if (p->first)
+			puts("  approval:");
+		printf("    %s by %s at %s%s%s\n", a->action, a->by, a->at, *a->reason ? ": " : "",
+		       a->reason);
+	}
+	p->first = 0;
+	return 0;
+}
+
 static int unsent_row(void *ctx, const struct cp_notification_row *n)
 {
 	struct rows *p = ctx;
@@ -333,9 +425,32 @@ static int unsent_row(void *ctx, const struct cp_notification_row *n)
 		cp_json_field(stdout, &f, "reply", n->reply);
 		cp_json_field(stdout, &f, "updated", n->updated);
 		fputc('}', stdout);
+	} else if (!strcmp(n->status, "not-notifiable")) {
+		printf("    %s not notifiable: %s\n", n->key, n->reply);
 	} else {
 		printf("    %s %s after %d attempts: %s\n", n->key, n->status, n->attempts,
 		       n->reply);
+	}
+	p->first = 0;
+	return 0;
+}
+
+static int address_row(void *ctx, const struct cp_address_change_row *c)
+{
+	struct rows *p = ctx;
+
+	if (p->json) {
+		int f = 1;
+
+		fputs(p->first ? "{" : ",{", stdout);
+		cp_json_field(stdout, &f, "enrolment", c->enrolment);
+		cp_json_field(stdout, &f, "set_by", c->set_by);
+		cp_json_field(stdout, &f, "set_at", c->set_at);
+		fputc('}', stdout);
+	} else {
+		if (p->first)
+			puts("  addresses set:");
+		printf("    %s by %s at %s\n", c->enrolment, c->set_by, c->set_at);
 	}
 	p->first = 0;
 	return 0;
@@ -361,7 +476,8 @@ static void detail_learners(const struct cp_spool *spool, const char *batch, boo
 }
 
 /* One batch in detail: its header, stages, learners not accepted,
- * exports and the emails not sent. */
+ * exports, the recipients not emailed (why: no address, an address that
+ * cannot be used, the server's reply, deferred) and who set addresses. */
 static int detail(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch,
 		  bool json)
 {
@@ -374,71 +490,68 @@ static int detail(struct cp_cmd_env *e, const struct cp_spool *spool, const char
 	fputs(json ? ",\"stages\":[" : "  stages:\n", stdout);
 	if (cp_registry_stage_runs_each(&e->reg, batch, stage_row, &rows) < 0)
 		return CP_EX_IOERR;
+	if (json)
+		fputs("],\"approvals\":[", stdout);
+	rows.first = 1;
+	if (cp_approvals_each(&e->reg, batch, approval_row, &rows) < 0)
+		return CP_EX_IOERR;
 	detail_learners(spool, batch, json, &c);
 	fputs(json ? ",\"exports\":[" : "  exports:\n", stdout);
 	rows.first = 1;
 	if (cp_exports_of_batch(&e->reg, batch, export_row, &rows) < 0)
 		return CP_EX_IOERR;
 	if (json)
+		fputs("],\"receipts\":[", stdout);
+	rows.first = 1;
+	if (cp_receipts_of_batch(&e->reg, batch, receipt_row, &rows) < 0)
+		return CP_EX_IOERR;
+	if (json)
 		fputs("],\"emails_not_sent\":[", stdout);
 	else
-		printf("  emails: %ld sent, %ld deferred, %ld failed\n", c.sent, c.deferred,
-		       c.failed);
+		printf("  emails: %ld sent, %ld deferred, %ld failed, %ld not notifiable\n",
+		       c.sent, c.deferred, c.failed, c.not_notifiable);
 	rows.first = 1;
 	if (cp_notifications_unsent_each(&e->reg, batch, unsent_row, &rows) < 0)
+		return CP_EX_IOERR;
+	if (json)
+		fputs("],\"addresses_set\":[", stdout);
+	rows.first = 1;
+	if (cp_address_changes_of_batch(&e->reg, batch, address_row, &rows) < 0)
 		return CP_EX_IOERR;
 	if (json)
 		fputs("]}\n", stdout);
 	return CP_EX_OK;
 }
 
-
-
-
 int cp_cmd_status(int argc, char **argv, const char *config)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "receipts", no_argument, NULL, 'r' },
-		{ "stuck", no_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct status_args a = { false, false, false, false };
 	struct cp_cmd_env e = { 0 };
 	struct cp_spool spool = { 0 };
 	char batch[CP_BATCH_ID_MAX];
-	bool json = false, rec = false, stuck = false;
 	long nstuck = 0;
-	int c, rc;
+	int first, rc;
 
-	optind = 0; /* GNU getopt: start afresh after the global options */
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'j')
-			json = true;
-		else if (c == 'r')
-			rec = true;
-		else if (c == 's')
-			stuck = true;
-		else
-			return cp_cmd_usage(STATUS);
-	}
-	if (argc - optind > 1 || ((rec || stuck) && argc - optind) || (rec && stuck))
-		return cp_cmd_usage(STATUS);
+	if ((rc = cp_cmd_args(&cp_status_line, argc, argv, &a, &first)) != CP_CMD_GO)
+		return rc;
+	if (((a.receipts || a.stuck) && first < argc) || (a.pending && !a.receipts))
+		return cp_cmd_usage(&cp_status_line);
 	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry_read(&e)))
 		goto out;
 	cp_spool_names(&spool, &e.conf); /* only read: a read-only spool answers too */
-	if (rec)
-		rc = cp_cmd_receipts(&e, json);
-	else if (optind == argc) {
-		rc = list(&e, &spool, json, stuck, &nstuck);
-		if (rc == CP_EX_OK && !json && !stuck)
+	if (a.receipts)
+		rc = cp_cmd_receipts(&e, a.pending, a.json);
+	else if (first == argc) {
+		rc = list(&e, &spool, a.json, a.stuck, &nstuck);
+		if (rc == CP_EX_OK && !a.json && !a.stuck)
 			rc = cp_cmd_held_consignments(&e);
 	}
-	else if (cp_spool_batch_arg(&spool, argv[optind], batch) < 0)
+	else if (cp_spool_batch_arg(&spool, argv[first], batch) < 0)
 		rc = CP_EX_NOINPUT;
 	else
-		rc = detail(&e, &spool, batch, json);
+		rc = detail(&e, &spool, batch, a.json);
 	/* for cron: 1 while a batch is stuck (the list says which) */
-	if (stuck && rc == CP_EX_OK && nstuck)
+	if (a.stuck && rc == CP_EX_OK && nstuck)
 		rc = 1;
 out:
 	cp_spool_release(&spool);

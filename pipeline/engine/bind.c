@@ -19,7 +19,7 @@ static const char *const names[] = {
 	"units.credits", "units.count", "page", "pages",
 	"document.replaces", "document.first_issue",
 	"batch.id", "batch.achieved", "batch.held", "batch.rejected",
-	"documents", "export.file", "export.expires",
+	"documents", "export.file", "export.expires", "receipt.days", "receipt.due",
 	"order.id", "order.delivery", "order.tracking",
 	"unit.ref", "unit.title", "unit.level", "unit.credits", "unit.grade",
 	"row.course_run", "row.qualification_number", "row.qualification_title",
@@ -66,8 +66,13 @@ int cp_text_parse(struct cp_text *t, const char *src, int units_allowed, char *w
 		if (open > p)
 			add_part(t, -1, 0, p, (size_t)(open - p));
 		close = strchr(open, '}');
-		if (!close || (size_t)(close - open) >= sizeof(name)) {
+		if (!close) {
 			snprintf(why, n, "'{' without its '}'");
+			goto fail;
+		}
+		if ((size_t)(close - open) >= sizeof(name)) {
+			snprintf(why, n, "binding name too long (at most %zu characters): '{%.24s...'",
+				 sizeof(name) - 2, open + 1);
 			goto fail;
 		}
 		snprintf(name, sizeof(name), "%.*s", (int)(close - open - 1), open + 1);

@@ -18,6 +18,9 @@ enum cp_binding {
 	CP_B_BATCH, CP_B_TOTAL_ACHIEVED, CP_B_TOTAL_HELD, CP_B_TOTAL_REJECTED,
 	/* emails (notify): the learner's documents, one a line; the centre's zip */
 	CP_B_DOCUMENTS, CP_B_EXPORT_FILE, CP_B_EXPORT_EXPIRES,
+	/* the centre's email and the certification report: [export]
+	 * receipt-days and the date the receipt is due */
+	CP_B_RECEIPT_DAYS, CP_B_RECEIPT_DUE,
 	/* order emails (notify orders): the order, how it goes, its tracking */
 	CP_B_ORDER_ID, CP_B_ORDER_DELIVERY, CP_B_ORDER_TRACKING,
 	/* per row, inside a table only: a unit (transcripts) */

@@ -359,26 +359,147 @@ static int shown(const struct cp_element *e, const struct cp_values *v, int digi
 	return e->cond < 0 || (v->v[e->cond] && *v->v[e->cond]);
 }
 
-int cp_draw(struct cp_pdf *p, const struct cp_layout *l, struct cp_values *v, int digital)
+static void draw_rect(const struct cp_pdf *p, HPDF_Page page, const struct cp_layout *l,
+		      const struct cp_element *e)
 {
-	struct table t = { 0 };
-	const struct cp_element *table = NULL;
-	char pageno[16], pages[16];
-	int npages = 1;
+	/* colours first: libharu refuses them once a path is open */
+	fill_rgb(p, page, e->fill);
+	stroke_rgb(p, page, e->color);
+	HPDF_Page_Rectangle(page, (HPDF_REAL)e->x, (HPDF_REAL)(l->page_h - e->y - e->h),
+			    (HPDF_REAL)e->w, (HPDF_REAL)e->h);
+	if (e->filled && e->stroke)
+		HPDF_Page_FillStroke(page);
+	else if (e->filled)
+		HPDF_Page_Fill(page);
+	else
+		HPDF_Page_Stroke(page);
+}
 
+static void draw_line(const struct cp_pdf *p, HPDF_Page page, const struct cp_layout *l,
+		      const struct cp_element *e)
+{
+	stroke_rgb(p, page, e->color);
+	HPDF_Page_MoveTo(page, (HPDF_REAL)e->x, (HPDF_REAL)(l->page_h - e->y));
+	HPDF_Page_LineTo(page, (HPDF_REAL)e->x2, (HPDF_REAL)(l->page_h - e->y2));
+	HPDF_Page_Stroke(page);
+}
+
+static void draw_image(struct cp_pdf *p, HPDF_Page page, const struct cp_layout *l,
+		       const struct cp_element *e)
+{
+	HPDF_Image img = cp_pdf_image(p, &e->image);
+
+	/* checked when the template loaded: never left out quietly */
+	if (!img)
+		cp_error("%s:%ld: image '%s': libharu cannot load it", l->path, e->line, e->src);
+	else
+		HPDF_Page_DrawImage(page, img, (HPDF_REAL)e->x,
+				    (HPDF_REAL)(l->page_h - e->y - e->h), (HPDF_REAL)e->w,
+				    (HPDF_REAL)e->h);
+}
+
+static void draw_qr(struct cp_pdf *p, HPDF_Page page, const struct cp_layout *l,
+		    const struct cp_element *e, const struct cp_values *v)
+{
+	if (cp_qr_draw(&p->qr, page, v->v[CP_B_VERIFY_URL] ? v->v[CP_B_VERIFY_URL] : "",
+		       e->qr_level, e->x, l->page_h - e->y, e->w, e->color, p->cmyk) < 0)
+		p->error = p->error ? p->error : 1;
+}
+
+/* One element on page pg (from 0); *cursor is where the last paragraph
+ * ended, for the next one. */
+static void draw_element(struct cp_pdf *p, HPDF_Page page, const struct cp_layout *l,
+			 const struct cp_element *e, struct cp_values *v, const struct table *t,
+			 int pg, double *cursor)
+{
+	char *s = NULL;
+
+	line_width(page, e->line_width);
+	switch (e->kind) {
+	case CP_EL_TEXT:
+		s = cp_text_expand(&e->text, v, NULL);
+		draw_text(p, page, l, e, s);
+		break;
+	case CP_EL_PARAGRAPH:
+		s = cp_text_expand(&e->text, v, NULL);
+		*cursor = draw_paragraph(p, page, l, e, s, *cursor);
+		break;
+	case CP_EL_RECT:
+		draw_rect(p, page, l, e);
+		break;
+	case CP_EL_LINE:
+		draw_line(p, page, l, e);
+		break;
+	case CP_EL_IMAGE:
+		draw_image(p, page, l, e);
+		break;
+	case CP_EL_QR:
+		draw_qr(p, page, l, e, v);
+		break;
+	case CP_EL_TABLE:
+		draw_table(p, page, l, t, v, pg);
+		break;
+	case CP_EL_SEAL: /* nothing drawn (place_seal): the template draws the seal */
+		break;
+	}
+	free(s);
+}
+
+/* Page pg of the layout's elements onto page (its table laid out in t). */
+static void draw_elements(struct cp_pdf *p, HPDF_Page page, const struct cp_layout *l,
+			  struct table *t, struct cp_values *v, int digital, int pg)
+{
+	double cursor = 0;
+
+	for (size_t i = 0; i < l->nel; i++)
+		if (shown(&l->el[i], v, digital, pg))
+			draw_element(p, page, l, &l->el[i], v, t, pg, &cursor);
+}
+
+/* Where a digital copy's signature widget goes when it is signed: the
+ * first <seal> shown, on page pg (from 0), in the page's coordinates (so
+ * not in a scaled tile: cp_draw only). */
+static void place_seal(struct cp_pdf *p, const struct cp_layout *l, const struct cp_values *v,
+		       int digital, int pg)
+{
+	for (size_t i = 0; digital && !p->seal.set && i < l->nel; i++) {
+		const struct cp_element *e = &l->el[i];
+
+		if (e->kind == CP_EL_SEAL && shown(e, v, digital, pg))
+			p->seal = (struct cp_pdf_seal){ true, (unsigned)pg, e->x,
+							l->page_h - e->y - e->h, e->w, e->h };
+	}
+}
+
+/* The layout's table laid out into t (its pages counted), if it has one. */
+static const struct cp_element *layout_table(struct cp_pdf *p, const struct cp_layout *l,
+					     struct cp_values *v, struct table *t, int *npages)
+{
+	const struct cp_element *table = NULL;
+
+	*npages = 1;
 	for (size_t i = 0; i < l->nel; i++)
 		if (l->el[i].kind == CP_EL_TABLE)
 			table = &l->el[i];
 	if (table) {
-		table_layout(p, table, v, &t);
-		npages = t.pages;
+		table_layout(p, table, v, t);
+		*npages = t->pages;
 	}
+	return table;
+}
+
+int cp_draw(struct cp_pdf *p, const struct cp_layout *l, struct cp_values *v, int digital)
+{
+	struct table t = { 0 };
+	char pageno[16], pages[16];
+	int npages;
+	const struct cp_element *table = layout_table(p, l, v, &t, &npages);
+
 	snprintf(pages, sizeof(pages), "%d", npages);
 	v->v[CP_B_PAGES] = pages;
 	p->cmyk = !digital;
 	for (int pg = 0; pg < npages; pg++) {
 		HPDF_Page page = HPDF_AddPage(p->doc);
-		double cursor = 0;
 
 		if (!page)
 			break;
@@ -388,69 +509,38 @@ int cp_draw(struct cp_pdf *p, const struct cp_layout *l, struct cp_values *v, in
 			break;
 		snprintf(pageno, sizeof(pageno), "%d", pg + 1);
 		v->v[CP_B_PAGE] = pageno;
-		for (size_t i = 0; i < l->nel; i++) {
-			const struct cp_element *e = &l->el[i];
-			char *s = NULL;
-
-			if (!shown(e, v, digital, pg))
-				continue;
-			line_width(page, e->line_width);
-			switch (e->kind) {
-			case CP_EL_TEXT:
-				s = cp_text_expand(&e->text, v, NULL);
-				draw_text(p, page, l, e, s);
-				break;
-			case CP_EL_PARAGRAPH:
-				s = cp_text_expand(&e->text, v, NULL);
-				cursor = draw_paragraph(p, page, l, e, s, cursor);
-				break;
-			case CP_EL_RECT:
-				/* colours first: libharu refuses them once a path is open */
-				fill_rgb(p, page, e->fill);
-				stroke_rgb(p, page, e->color);
-				HPDF_Page_Rectangle(page, (HPDF_REAL)e->x,
-						    (HPDF_REAL)(l->page_h - e->y - e->h),
-						    (HPDF_REAL)e->w, (HPDF_REAL)e->h);
-				if (e->filled && e->stroke)
-					HPDF_Page_FillStroke(page);
-				else if (e->filled)
-					HPDF_Page_Fill(page);
-				else
-					HPDF_Page_Stroke(page);
-				break;
-			case CP_EL_LINE:
-				stroke_rgb(p, page, e->color);
-				HPDF_Page_MoveTo(page, (HPDF_REAL)e->x, (HPDF_REAL)(l->page_h - e->y));
-				HPDF_Page_LineTo(page, (HPDF_REAL)e->x2, (HPDF_REAL)(l->page_h - e->y2));
-				HPDF_Page_Stroke(page);
-				break;
-			case CP_EL_IMAGE: {
-				HPDF_Image img = cp_pdf_image(p, &e->image);
-
-				/* checked when the template loaded: never left out quietly */
-				if (!img)
-					cp_error("%s:%ld: image '%s': libharu cannot load it", l->path,
-						 e->line, e->src);
-				else
-					HPDF_Page_DrawImage(page, img, (HPDF_REAL)e->x,
-							    (HPDF_REAL)(l->page_h - e->y - e->h),
-							    (HPDF_REAL)e->w, (HPDF_REAL)e->h);
-				break;
-			}
-			case CP_EL_QR:
-				if (cp_qr_draw(&p->qr, page, v->v[CP_B_VERIFY_URL] ? v->v[CP_B_VERIFY_URL] : "",
-					       e->qr_level, e->x, l->page_h - e->y, e->w, e->color,
-					       p->cmyk) < 0)
-					p->error = p->error ? p->error : 1;
-				break;
-			case CP_EL_TABLE:
-				draw_table(p, page, l, &t, v, pg);
-				break;
-			}
-			free(s);
-		}
+		draw_elements(p, page, l, &t, v, digital, pg);
+		place_seal(p, l, v, digital, pg);
 	}
 	if (table)
 		table_free(&t);
+	/* they pointed at this function's buffers */
+	v->v[CP_B_PAGE] = NULL;
+	v->v[CP_B_PAGES] = NULL;
 	return p->error ? -1 : npages;
+}
+
+int cp_draw_tile(struct cp_pdf *p, HPDF_Page page, const struct cp_layout *l,
+		 struct cp_values *v, int digital, double x, double y, double scale)
+{
+	struct table t = { 0 };
+	char pages[16];
+	int npages;
+	const struct cp_element *table = layout_table(p, l, v, &t, &npages);
+
+	snprintf(pages, sizeof(pages), "%d", npages);
+	v->v[CP_B_PAGES] = pages;
+	v->v[CP_B_PAGE] = "1";
+	p->cmyk = false; /* a proof sheet is looked at, not printed on security paper */
+	/* the page drawn as it is, in a coordinate system scaled and moved */
+	HPDF_Page_GSave(page);
+	HPDF_Page_Concat(page, (HPDF_REAL)scale, 0, 0, (HPDF_REAL)scale, (HPDF_REAL)x,
+			 (HPDF_REAL)y);
+	draw_elements(p, page, l, &t, v, digital, 0);
+	HPDF_Page_GRestore(page);
+	v->v[CP_B_PAGE] = NULL;
+	v->v[CP_B_PAGES] = NULL;
+	if (table)
+		table_free(&t);
+	return p->error ? -1 : 0;
 }

@@ -104,6 +104,24 @@ static const char *element_name(xmlNodePtr n, char *buf, size_t len)
 		     buf, len);
 }
 
+/* A child of <parent>, which holds only <child> elements: true for one
+ * (c->line at it); false for text and comments, and for any other
+ * element, after saying so. */
+static bool only_child(struct ctx *c, xmlNodePtr k, const char *parent, const char *child)
+{
+	char buf[300];
+
+	if (k->type != XML_ELEMENT_NODE)
+		return false;
+	c->line = xmlGetLineNo(k);
+	if (!ours(k) || xmlStrcmp(k->name, X(child))) {
+		bad(c, "<%s>: unknown element %s (only <%s>)", parent,
+		    element_name(k, buf, sizeof(buf)), child);
+		return false;
+	}
+	return true;
+}
+
 static bool blank(const xmlChar *s)
 {
 	for (; s && *s; s++)
@@ -314,6 +332,7 @@ static void parse_table(struct ctx *c, xmlNodePtr n, struct cp_element *e)
 {
 	double total = 0;
 
+	e->kind = CP_EL_TABLE;
 	check_attrs(c, n, COMMON " x y width font header-font size row-height bottom "
 			  "continue-y padding header-fill rule");
 	e->x = length(c, n, "x", 0, 1);
@@ -332,16 +351,8 @@ static void parse_table(struct ctx *c, xmlNodePtr n, struct cp_element *e)
 	for (xmlNodePtr k = n->children; k; k = k->next) {
 		struct cp_column *col;
 
-		char buf[300];
-
-		if (k->type != XML_ELEMENT_NODE)
+		if (!only_child(c, k, "table", "column"))
 			continue;
-		c->line = xmlGetLineNo(k);
-		if (!ours(k) || xmlStrcmp(k->name, X("column"))) {
-			bad(c, "<table>: unknown element %s (only <column>)",
-			    element_name(k, buf, sizeof(buf)));
-			continue;
-		}
 		check_attrs(c, k, "title width align");
 		check_content(c, k, true, false);
 		e->cols = cp_xrealloc(e->cols, (e->ncols + 1) * sizeof(*e->cols));
@@ -363,6 +374,143 @@ static void parse_table(struct ctx *c, xmlNodePtr n, struct cp_element *e)
 		e->pages = CP_PAGES_ALL;
 }
 
+static void parse_text(struct ctx *c, xmlNodePtr n, struct cp_element *e)
+{
+	e->kind = CP_EL_TEXT;
+	check_attrs(c, n, COMMON " x y width height align font size min-size angle");
+	e->x = length(c, n, "x", 0, 1);
+	e->y = length(c, n, "y", 0, 1);
+	e->w = length(c, n, "width", 0, 0);
+	e->h = length(c, n, "height", 0, 0);
+	e->font = font_ref(c, n, "font", 1);
+	e->size = length(c, n, "size", 12, 0);
+	e->min_size = length(c, n, "min-size", e->size, 0);
+	e->align = align(c, n, CP_LEFT);
+	e->angle = attr(n, "angle") ? atof(attr(n, "angle")) : 0;
+	if (e->min_size > e->size)
+		bad(c, "<text>: min-size is larger than size");
+	if (e->min_size < e->size && e->w <= 0)
+		bad(c, "<text>: min-size needs a width to fit the text into");
+	check_content(c, n, true, false);
+	text_of(c, n, &e->text, NULL, 0);
+}
+
+static void parse_paragraph(struct ctx *c, xmlNodePtr n, struct cp_element *e)
+{
+	e->kind = CP_EL_PARAGRAPH;
+	check_attrs(c, n, COMMON " x y width align font size leading space-before");
+	e->x = length(c, n, "x", 0, 1);
+	e->y = length(c, n, "y", -1, 0);
+	e->w = length(c, n, "width", 0, 1);
+	e->font = font_ref(c, n, "font", 1);
+	e->size = length(c, n, "size", 11, 0);
+	e->leading = attr(n, "leading") ? atof(attr(n, "leading")) : 1.4;
+	e->space_before = length(c, n, "space-before", e->size, 0);
+	e->align = align(c, n, CP_LEFT);
+	check_content(c, n, true, false);
+	text_of(c, n, &e->text, NULL, 0);
+}
+
+/* x, y, width and height, each required. */
+static void box(struct ctx *c, xmlNodePtr n, struct cp_element *e)
+{
+	e->x = length(c, n, "x", 0, 1);
+	e->y = length(c, n, "y", 0, 1);
+	e->w = length(c, n, "width", 0, 1);
+	e->h = length(c, n, "height", 0, 1);
+}
+
+static void parse_rect(struct ctx *c, xmlNodePtr n, struct cp_element *e)
+{
+	e->kind = CP_EL_RECT;
+	check_attrs(c, n, COMMON " x y width height fill stroke");
+	box(c, n, e);
+	e->filled = attr(n, "fill") != NULL;
+	e->fill = colour(c, n, "fill", 0xffffff);
+	e->stroke = !attr(n, "stroke") || strcmp(attr(n, "stroke"), "none");
+	if (e->stroke && attr(n, "stroke"))
+		e->color = colour(c, n, "stroke", 0);
+	check_content(c, n, false, false);
+}
+
+static void parse_line(struct ctx *c, xmlNodePtr n, struct cp_element *e)
+{
+	e->kind = CP_EL_LINE;
+	check_attrs(c, n, COMMON " x1 y1 x2 y2");
+	e->x = length(c, n, "x1", 0, 1);
+	e->y = length(c, n, "y1", 0, 1);
+	e->x2 = length(c, n, "x2", 0, 1);
+	e->y2 = length(c, n, "y2", 0, 1);
+	check_content(c, n, false, false);
+}
+
+static void parse_image(struct ctx *c, xmlNodePtr n, struct cp_element *e)
+{
+	const char *src = attr(n, "src");
+	char why[300];
+
+	e->kind = CP_EL_IMAGE;
+	check_attrs(c, n, COMMON " src x y width height");
+	box(c, n, e);
+	check_content(c, n, false, false);
+	if (!src) {
+		bad(c, "<image>: 'src' is required");
+	} else {
+		e->src = cp_xstrdup(src);
+		if (cp_image_load(&e->image, c->dir, src, why, sizeof(why)) < 0)
+			bad(c, "image '%s': %s", src, why);
+	}
+}
+
+static void parse_qr(struct ctx *c, xmlNodePtr n, struct cp_element *e)
+{
+	const char *lvl = attr(n, "level");
+
+	e->kind = CP_EL_QR;
+	check_attrs(c, n, COMMON " x y size level");
+	e->x = length(c, n, "x", 0, 1);
+	e->y = length(c, n, "y", 0, 1);
+	e->w = e->h = length(c, n, "size", 25 * MM, 0);
+	e->qr_level = !lvl ? 1 : !strcmp(lvl, "L") ? 0 : !strcmp(lvl, "M") ? 1
+		    : !strcmp(lvl, "Q") ? 2 : !strcmp(lvl, "H") ? 3 : -1;
+	if (e->qr_level < 0)
+		bad(c, "<qr>: level '%s' is not L, M, Q or H", lvl);
+	check_content(c, n, false, false);
+}
+
+/* Where a signed copy's signature shows (pdfsign.h): one a template. */
+static void parse_seal(struct ctx *c, xmlNodePtr n, struct cp_element *e)
+{
+	e->kind = CP_EL_SEAL;
+	check_attrs(c, n, COMMON " x y width height");
+	e->x = length(c, n, "x", 0, 1);
+	e->y = length(c, n, "y", 0, 1);
+	e->w = length(c, n, "width", 0, 1);
+	e->h = length(c, n, "height", 0, 1);
+	check_content(c, n, false, false);
+	for (size_t i = 0; i + 1 < c->l->nel; i++) /* e is the last one */
+		if (c->l->el[i].kind == CP_EL_SEAL)
+			bad(c, "<seal>: a template has one seal");
+	if (e->w <= 0 || e->h <= 0)
+		bad(c, "<seal>: width and height must be more than 0");
+}
+
+static const struct {
+	const char *name;
+	void (*parse)(struct ctx *c, xmlNodePtr n, struct cp_element *e);
+} parsers[] = {
+	{ "text", parse_text },
+	{ "paragraph", parse_paragraph },
+	{ "rect", parse_rect },
+	{ "line", parse_line },
+	{ "image", parse_image },
+	{ "qr", parse_qr },
+	{ "seal", parse_seal },
+	{ "table", parse_table },
+};
+
+/* One drawing element, its attributes common to all read first (as the
+ * messages come in that order), then its own. */
 static void parse_element(struct ctx *c, xmlNodePtr n)
 {
 	const char *name = (const char *)n->name;
@@ -372,96 +520,14 @@ static void parse_element(struct ctx *c, xmlNodePtr n)
 	e = &c->l->el[c->l->nel++];
 	memset(e, 0, sizeof(*e));
 	common(c, n, e);
-	if (!strcmp(name, "text")) {
-		e->kind = CP_EL_TEXT;
-		check_attrs(c, n, COMMON " x y width height align font size min-size angle");
-		e->x = length(c, n, "x", 0, 1);
-		e->y = length(c, n, "y", 0, 1);
-		e->w = length(c, n, "width", 0, 0);
-		e->h = length(c, n, "height", 0, 0);
-		e->font = font_ref(c, n, "font", 1);
-		e->size = length(c, n, "size", 12, 0);
-		e->min_size = length(c, n, "min-size", e->size, 0);
-		e->align = align(c, n, CP_LEFT);
-		e->angle = attr(n, "angle") ? atof(attr(n, "angle")) : 0;
-		if (e->min_size > e->size)
-			bad(c, "<text>: min-size is larger than size");
-		if (e->min_size < e->size && e->w <= 0)
-			bad(c, "<text>: min-size needs a width to fit the text into");
-		check_content(c, n, true, false);
-		text_of(c, n, &e->text, NULL, 0);
-	} else if (!strcmp(name, "paragraph")) {
-		e->kind = CP_EL_PARAGRAPH;
-		check_attrs(c, n, COMMON " x y width align font size leading space-before");
-		e->x = length(c, n, "x", 0, 1);
-		e->y = length(c, n, "y", -1, 0);
-		e->w = length(c, n, "width", 0, 1);
-		e->font = font_ref(c, n, "font", 1);
-		e->size = length(c, n, "size", 11, 0);
-		e->leading = attr(n, "leading") ? atof(attr(n, "leading")) : 1.4;
-		e->space_before = length(c, n, "space-before", e->size, 0);
-		e->align = align(c, n, CP_LEFT);
-		check_content(c, n, true, false);
-		text_of(c, n, &e->text, NULL, 0);
-	} else if (!strcmp(name, "rect")) {
-		e->kind = CP_EL_RECT;
-		check_attrs(c, n, COMMON " x y width height fill stroke");
-		e->x = length(c, n, "x", 0, 1);
-		e->y = length(c, n, "y", 0, 1);
-		e->w = length(c, n, "width", 0, 1);
-		e->h = length(c, n, "height", 0, 1);
-		e->filled = attr(n, "fill") != NULL;
-		e->fill = colour(c, n, "fill", 0xffffff);
-		e->stroke = !attr(n, "stroke") || strcmp(attr(n, "stroke"), "none");
-		if (e->stroke && attr(n, "stroke"))
-			e->color = colour(c, n, "stroke", 0);
-		check_content(c, n, false, false);
-	} else if (!strcmp(name, "line")) {
-		e->kind = CP_EL_LINE;
-		check_attrs(c, n, COMMON " x1 y1 x2 y2");
-		e->x = length(c, n, "x1", 0, 1);
-		e->y = length(c, n, "y1", 0, 1);
-		e->x2 = length(c, n, "x2", 0, 1);
-		e->y2 = length(c, n, "y2", 0, 1);
-		check_content(c, n, false, false);
-	} else if (!strcmp(name, "image")) {
-		const char *src = attr(n, "src");
-		char why[300];
-
-		e->kind = CP_EL_IMAGE;
-		check_attrs(c, n, COMMON " src x y width height");
-		e->x = length(c, n, "x", 0, 1);
-		e->y = length(c, n, "y", 0, 1);
-		e->w = length(c, n, "width", 0, 1);
-		e->h = length(c, n, "height", 0, 1);
-		check_content(c, n, false, false);
-		if (!src) {
-			bad(c, "<image>: 'src' is required");
-		} else {
-			e->src = cp_xstrdup(src);
-			if (cp_image_load(&e->image, c->dir, src, why, sizeof(why)) < 0)
-				bad(c, "image '%s': %s", src, why);
+	for (size_t i = 0; i < sizeof(parsers) / sizeof(*parsers); i++) {
+		if (!strcmp(name, parsers[i].name)) {
+			parsers[i].parse(c, n, e);
+			return;
 		}
-	} else if (!strcmp(name, "qr")) {
-		const char *lvl = attr(n, "level");
-
-		e->kind = CP_EL_QR;
-		check_attrs(c, n, COMMON " x y size level");
-		e->x = length(c, n, "x", 0, 1);
-		e->y = length(c, n, "y", 0, 1);
-		e->w = e->h = length(c, n, "size", 25 * MM, 0);
-		e->qr_level = !lvl ? 1 : !strcmp(lvl, "L") ? 0 : !strcmp(lvl, "M") ? 1
-			    : !strcmp(lvl, "Q") ? 2 : !strcmp(lvl, "H") ? 3 : -1;
-		if (e->qr_level < 0)
-			bad(c, "<qr>: level '%s' is not L, M, Q or H", lvl);
-		check_content(c, n, false, false);
-	} else if (!strcmp(name, "table")) {
-		e->kind = CP_EL_TABLE;
-		parse_table(c, n, e);
-	} else {
-		c->l->nel--;
-		bad(c, "unknown element <%s>", name);
 	}
+	c->l->nel--;
+	bad(c, "unknown element <%s>", name);
 }
 
 /* A declared font that cannot be loaded: reported once, here. */
@@ -486,18 +552,12 @@ static void parse_fonts(struct ctx *c, xmlNodePtr n)
 	check_content(c, n, false, true);
 	for (xmlNodePtr f = n->children; f; f = f->next) {
 		const char *name, *file;
-		char *path, why[300], buf[300];
+		char *path, why[300];
 		off_t size;
 		int i, fd;
 
-		if (f->type != XML_ELEMENT_NODE)
+		if (!only_child(c, f, "fonts", "font"))
 			continue;
-		c->line = xmlGetLineNo(f);
-		if (!ours(f) || xmlStrcmp(f->name, X("font"))) {
-			bad(c, "<fonts>: unknown element %s (only <font>)",
-			    element_name(f, buf, sizeof(buf)));
-			continue;
-		}
 		check_attrs(c, f, "name file");
 		check_content(c, f, false, false);
 		name = attr(f, "name");
@@ -574,19 +634,31 @@ int cp_layout_load(struct cp_layout *l, const char *dir, const char *name,
 	l->name = cp_xstrdup(name);
 	l->path = cp_xasprintf("%s/%s.xml", dir, name);
 	cp_xml_init();
-	s = cp_screen_file(l->path, 4 << 20, &sc);
-	if (s != 0) {
-		if (s > 0)
+	/* screened and parsed through one descriptor: a template swapped for a
+	 * FIFO or another file in between is never read */
+	fd = cp_screen_open(l->path, true, &sc);
+	if (fd == CP_SCREEN_REFUSED || fd < 0) {
+		if (fd < 0 && fd != CP_SCREEN_REFUSED)
+			snprintf(sc.reason, sizeof(sc.reason), "cannot open: %s", strerror(errno));
+		cp_error("%s: %s", l->path, sc.reason);
+		cp_layout_release(l);
+		return -1;
+	}
+	s = cp_screen_fd(fd, l->path, 4 << 20, &sc, NULL);
+	if (s != 0 || lseek(fd, 0, SEEK_SET) < 0) {
+		if (s > 0 && sc.line > 0)
 			cp_error("%s:%ld: %s", l->path, sc.line, sc.reason);
+		else if (s > 0)
+			cp_error("%s: %s", l->path, sc.reason);
+		else if (s == 0)
+			cp_error("%s: cannot read: %s", l->path, strerror(errno));
+		close(fd);
 		cp_layout_release(l);
 		return -1;
 	}
 	cp_xml_errors_to(&err);
-	fd = open(l->path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		doc = xmlReadFd(fd, l->path, "UTF-8", CP_XML_PARSE_OPTIONS);
-		close(fd);
-	}
+	doc = xmlReadFd(fd, l->path, "UTF-8", CP_XML_PARSE_OPTIONS);
+	close(fd);
 	cp_xml_errors_to(NULL);
 	if (!doc) {
 		cp_error("%s:%ld: %s", l->path, err.line, err.message);

@@ -11,6 +11,7 @@
 
 #include "engine/harupriv.h"
 #include "util/date.h"
+#include "util/digest.h"
 #include "util/msg.h"
 #include "engine/pdfnum.h"
 #include "engine/pdfsave.h"
@@ -45,6 +46,13 @@ int cp_pdf_new(struct cp_pdf *p, const struct cp_fontset *fonts, char *const *su
 	return 0;
 }
 
+void cp_pdf_set_icc(struct cp_pdf *p, const unsigned char *icc, size_t len)
+{
+	cp_pdfa_icc_release(&p->icc);
+	p->icc.data = icc;
+	p->icc.len = len;
+}
+
 int cp_pdf_begin(struct cp_pdf *p)
 {
 	if (!p->fresh && HPDF_NewDoc(p->doc) != HPDF_OK)
@@ -54,6 +62,7 @@ int cp_pdf_begin(struct cp_pdf *p)
 	for (int i = 0; i < CP_MAX_FONTS; i++)
 		cp_type0_begin(&p->type0[i]);
 	p->nimages = 0;
+	memset(&p->seal, 0, sizeof(p->seal));
 	HPDF_SetCompressionMode(p->doc, HPDF_COMP_ALL);
 	return 0;
 }
@@ -267,9 +276,8 @@ HPDF_Image cp_pdf_image(struct cp_pdf *p, const struct cp_image *img)
 }
 
 /* The document's date: the project's clock (pdfsave.h). */
-static void info_date(struct cp_pdf *p, bool modified)
+static void info_date(struct cp_pdf *p, time_t now, bool modified)
 {
-	time_t now = cp_clock_output();
 	struct tm tm;
 	HPDF_Date d;
 
@@ -347,9 +355,29 @@ static bool out_stream(struct cp_pdf *p)
 	return true;
 }
 
+/* The SHA-256 of the saved file, going on from what a compact save hashed
+ * (saved), else of all of it. */
+static void file_sha256(struct cp_pdf_saved *saved, const unsigned char *buf, size_t len,
+			char sha[CP_SHA256_HEX])
+{
+	struct cp_sha256 h;
+
+	if (saved && saved->upto.ctx) {
+		cp_sha256_update(&saved->upto, buf + saved->xref, len - saved->xref);
+		cp_sha256_final_hex(&saved->upto, sha);
+		return;
+	}
+	cp_sha256_init(&h);
+	cp_sha256_update(&h, buf, len);
+	cp_sha256_final_hex(&h, sha);
+}
+
 int cp_pdf_save(struct cp_pdf *p, const struct cp_pdf_info *info, unsigned char **buf,
 		size_t *len)
 {
+	time_t now = cp_clock_output();
+	bool pdfa = info->pdfa && !info->owner_password;
+	struct cp_pdf_saved saved = { .upto = { NULL } };
 	HPDF_STATUS r;
 
 	*buf = NULL;
@@ -363,10 +391,14 @@ int cp_pdf_save(struct cp_pdf *p, const struct cp_pdf_info *info, unsigned char 
 	if (info->keywords)
 		HPDF_SetInfoAttr(p->doc, HPDF_INFO_KEYWORDS, info->keywords);
 	HPDF_SetInfoAttr(p->doc, HPDF_INFO_CREATOR, "certpress");
-	info_date(p, info->pdfx_condition != NULL);
-	if (info->pdfx_condition && !info->owner_password && pdfx(p, info->pdfx_condition) < 0 &&
-	    !p->error)
+	info_date(p, now, info->pdfx_condition != NULL);
+	if (info->pdfx_condition && !info->owner_password && !pdfa &&
+	    pdfx(p, info->pdfx_condition) < 0 && !p->error)
 		p->error = HPDF_FAILD_TO_ALLOC_MEM;
+	if (pdfa && !p->icc.data && !p->error)
+		p->error = HPDF_INVALID_ICC_COMPONENT_NUM;
+	if (pdfa && !p->error && (r = cp_pdfa_prepare(p->doc, &p->icc, now)) != HPDF_OK)
+		p->error = r;
 	if (info->owner_password) {
 		/* Readers may print (0x800: at full quality), copy text and
 		 * extract it for accessibility (0x200); they may not change the
@@ -384,8 +416,20 @@ int cp_pdf_save(struct cp_pdf *p, const struct cp_pdf_info *info, unsigned char 
 		p->error = HPDF_FAILD_TO_ALLOC_MEM;
 	if (!p->error && !out_stream(p))
 		p->error = HPDF_FAILD_TO_ALLOC_MEM;
-	if (!p->error && (r = cp_pdf_save_stream(p->doc)) != HPDF_OK)
+	if (!p->error && (r = pdfa ? cp_pdf_save_compact(p->doc, &p->deflate, &saved)
+				   : cp_pdf_save_stream(p->doc)) != HPDF_OK)
 		p->error = r;
+	if (!p->error && pdfa && info->signer &&
+	    cp_pdfsign_append(p->doc, &saved, &p->seal, info->signer, now, &p->out, &p->out_len,
+			      &p->out_cap, info->sha256) < 0) {
+		free(p->out);
+		p->out = NULL;
+		return -1;
+	}
+	if (!p->error && info->sha256 && !(pdfa && info->signer))
+		file_sha256(pdfa ? &saved : NULL, p->out, p->out_len, info->sha256);
+	if (pdfa && saved.upto.ctx)
+		cp_sha256_discard(&saved.upto);
 	if (p->error) {
 		cp_error("libharu error 0x%04lX (detail %lu)", (unsigned long)p->error,
 			 (unsigned long)p->detail);
@@ -410,6 +454,7 @@ void cp_pdf_free(struct cp_pdf *p)
 	}
 	cp_qr_cache_release(&p->qr);
 	cp_deflate_release(&p->deflate);
+	cp_pdfa_icc_release(&p->icc);
 	free(p->out);
 	p->out = NULL;
 }

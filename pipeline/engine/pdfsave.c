@@ -3,11 +3,16 @@
  * hpdf_encryptdict.c's HPDF_EncryptDict_Prepare, all but the identifier. */
 #include "engine/pdfsave.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include <hpdf_encrypt.h>
 #include <hpdf_encryptdict.h>
 #include <hpdf_info.h>
 
 #include "engine/harupriv.h"
+#include "util/digest.h"
+#include "util/xalloc.h"
 #include "util/banned.h"
 
 /* hpdf_doc.c's HPDF_VERSION_STR, by HPDF_PDFVer. */
@@ -126,4 +131,176 @@ HPDF_STATUS cp_pdf_save_stream(HPDF_Doc doc)
 	if (HPDF_Xref_WriteToStream(doc->xref, s, e) != HPDF_OK)
 		return failed(doc);
 	return HPDF_OK;
+}
+
+/* What the compact writer writes goes through here: counted (the offsets)
+ * and hashed (the /ID) on its way to the document's stream. */
+struct tee {
+	HPDF_Stream to;
+	struct cp_sha256 h;
+	size_t pos;
+};
+
+static HPDF_STATUS tee_write(HPDF_Stream s, const HPDF_BYTE *ptr, HPDF_UINT size)
+{
+	struct tee *t = s->attr;
+
+	if (t->h.ctx) /* until the identifier is made */
+		cp_sha256_update(&t->h, ptr, size);
+	t->pos += size;
+	return HPDF_Stream_Write(t->to, ptr, size);
+}
+
+/* The object stream's text as it is made. */
+struct buf {
+	unsigned char *p;
+	size_t n, cap;
+};
+
+static void buf_put(struct buf *b, const void *s, size_t n)
+{
+	b->p = cp_xgrow(b->p, &b->cap, b->n + n, 1);
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+}
+
+static HPDF_STATUS buf_write(HPDF_Stream s, const HPDF_BYTE *ptr, HPDF_UINT size)
+{
+	buf_put(s->attr, ptr, size);
+	return HPDF_OK;
+}
+
+static void put_be(unsigned char *p, unsigned long v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v >>= 8)
+		p[i] = (unsigned char)(v & 255);
+}
+
+#define XREF_W 7 /* /W [ 1 4 2 ]: type, offset or object stream, generation or index */
+
+HPDF_STATUS cp_pdf_save_compact(HPDF_Doc doc, struct cp_deflate *d, struct cp_pdf_saved *saved)
+{
+	struct tee t = { .to = doc->stream };
+	struct buf body = { 0 }, head = { 0 }, all = { 0 };
+	HPDF_Stream ts = cp_haru_stream(doc->mmgr, &doc->error, &t);
+	HPDF_Stream bs = cp_haru_stream(doc->mmgr, &doc->error, &body);
+	HPDF_List entries = doc->xref->entries;
+	unsigned char *xref = NULL, *packed = NULL; /* packed[i]: object i is in the object stream */
+	unsigned n_in = 0, objstm, xrefobj;
+	const unsigned char *z;
+	size_t zlen, *offset = NULL;
+	char line[256], digest[CP_SHA256_HEX];
+	HPDF_STATUS ret = HPDF_OK;
+	int k;
+
+	saved->upto.ctx = NULL;
+	if (!ts || !bs || !HPDF_HasDoc(doc) || !doc->info || doc->encrypt_on ||
+	    (unsigned)doc->pdf_version >= sizeof(header) / sizeof(*header)) {
+		ret = HPDF_INVALID_DOCUMENT;
+		goto out;
+	}
+	ts->write_fn = tee_write;
+	bs->write_fn = buf_write;
+	cp_sha256_init(&t.h);
+	if (HPDF_Stream_WriteStr(ts, header[doc->pdf_version]) != HPDF_OK)
+		goto fail;
+	/* In libharu's order, as its writer goes (an object written may add
+	 * objects): streams into the file now, the rest into the object
+	 * stream, each remembered by its place (offset, or index in it). */
+	for (HPDF_UINT i = 1; i < entries->count; i++) {
+		HPDF_XrefEntry e = HPDF_List_ItemAt(entries, i);
+		HPDF_Obj_Header *h = e->obj;
+		bool stream = (h->obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_DICT &&
+			      ((HPDF_Dict)e->obj)->stream;
+
+		offset = cp_xrealloc(offset, (i + 1) * sizeof(*offset));
+		packed = cp_xrealloc(packed, i + 1);
+		packed[i] = !stream;
+		if (stream) {
+			offset[i] = t.pos;
+			k = snprintf(line, sizeof(line), "%u 0 obj\012", i);
+			if (HPDF_Stream_Write(ts, (HPDF_BYTE *)line, (HPDF_UINT)k) != HPDF_OK ||
+			    HPDF_Obj_WriteValue(e->obj, ts, NULL) != HPDF_OK ||
+			    HPDF_Stream_WriteStr(ts, "\012endobj\012") != HPDF_OK)
+				goto fail;
+		} else {
+			offset[i] = n_in++;
+			k = snprintf(line, sizeof(line), "%u %zu ", i, body.n);
+			buf_put(&head, line, (size_t)k);
+			if (HPDF_Obj_WriteValue(e->obj, bs, NULL) != HPDF_OK)
+				goto fail;
+			buf_put(&body, "\012", 1);
+		}
+	}
+	objstm = entries->count;
+	xrefobj = objstm + 1;
+	buf_put(&all, head.p, head.n);
+	buf_put(&all, body.p, body.n);
+	z = cp_deflate_buf(d, CP_DEFLATE_ONCE, all.p, all.n, &zlen);
+	offset = cp_xrealloc(offset, (xrefobj + 1) * sizeof(*offset));
+	offset[objstm] = t.pos;
+	k = snprintf(line, sizeof(line),
+		     "%u 0 obj\012<< /Type /ObjStm /N %u /First %zu /Filter /FlateDecode /Length %zu"
+		     " >>\012stream\012", objstm, n_in, head.n, zlen);
+	if (HPDF_Stream_Write(ts, (HPDF_BYTE *)line, (HPDF_UINT)k) != HPDF_OK ||
+	    HPDF_Stream_Write(ts, z, (HPDF_UINT)zlen) != HPDF_OK ||
+	    HPDF_Stream_WriteStr(ts, "\012endstream\012endobj\012") != HPDF_OK)
+		goto fail;
+
+	/* the identifier: of everything before the cross-reference stream */
+	offset[xrefobj] = t.pos;
+	cp_sha256_copy(&saved->upto, &t.h);
+	cp_sha256_final_hex(&t.h, digest);
+	t.h.ctx = NULL;
+	memcpy(saved->id, digest, 32);
+	saved->id[32] = '\0';
+	saved->size = xrefobj + 1;
+	saved->xref = (unsigned long)t.pos;
+	xref = cp_xcalloc(saved->size, XREF_W);
+	xref[0] = 0; /* object 0: the head of the free list */
+	put_be(xref + 5, 65535, 2);
+	for (unsigned i = 1; i < saved->size; i++) {
+		unsigned char *x = xref + (size_t)i * XREF_W;
+
+		if (i < objstm && packed[i]) {
+			x[0] = 2;
+			put_be(x + 1, objstm, 4);
+			put_be(x + 5, offset[i], 2);
+		} else {
+			x[0] = 1;
+			put_be(x + 1, offset[i], 4);
+		}
+	}
+	z = cp_deflate_buf(d, CP_DEFLATE_ONCE, xref, (size_t)saved->size * XREF_W, &zlen);
+	k = snprintf(line, sizeof(line),
+		     "%u 0 obj\012<< /Type /XRef /Size %u /W [ 1 4 2 ] /Root %u 0 R /Info %u 0 R"
+		     " /ID [ <%s> <%s> ] /Filter /FlateDecode /Length %zu >>\012stream\012", xrefobj,
+		     saved->size, doc->catalog->header.obj_id & 0x00FFFFFF,
+		     doc->info->header.obj_id & 0x00FFFFFF, saved->id, saved->id, zlen);
+	if (HPDF_Stream_Write(ts, (HPDF_BYTE *)line, (HPDF_UINT)k) != HPDF_OK ||
+	    HPDF_Stream_Write(ts, z, (HPDF_UINT)zlen) != HPDF_OK)
+		goto fail;
+	k = snprintf(line, sizeof(line), "\012endstream\012endobj\012startxref\012%lu\012%%%%EOF\012",
+		     saved->xref);
+	if (HPDF_Stream_Write(ts, (HPDF_BYTE *)line, (HPDF_UINT)k) != HPDF_OK)
+		goto fail;
+	goto out;
+fail:
+	ret = failed(doc);
+	if (saved->upto.ctx)
+		cp_sha256_discard(&saved->upto);
+out:
+	if (t.h.ctx)
+		cp_sha256_discard(&t.h);
+	if (ts)
+		HPDF_Stream_Free(ts);
+	if (bs)
+		HPDF_Stream_Free(bs);
+	free(offset);
+	free(packed);
+	free(xref);
+	free(body.p);
+	free(head.p);
+	free(all.p);
+	return ret;
 }

@@ -189,13 +189,49 @@ static size_t length(const struct cp_ttf_table *tb, size_t glyf_len, size_t loca
 	return tb->len;
 }
 
+/* The offset table's header: the version and the binary search fields for
+ * n tables. */
+static void offset_table(unsigned char *o, int n)
+{
+	unsigned entry = 0, pow = 1;
+
+	put32(o, 0x00010000);
+	while (pow * 2 <= (unsigned)n) {
+		pow *= 2;
+		entry++;
+	}
+	put16(o + 4, (uint32_t)n);
+	put16(o + 6, pow * 16);
+	put16(o + 8, entry);
+	put16(o + 10, (uint32_t)n * 16 - pow * 16);
+}
+
+/* The outlines drawn into glyf, each at an even offset, and loca pointing
+ * at them; the other glyphs empty. */
+static void copy_outlines(const struct cp_ttf *t, const unsigned char *glyphs,
+			  unsigned char *glyf, unsigned char *loca, int long_loca)
+{
+	size_t at = 0;
+	uint32_t off, len;
+
+	for (unsigned g = 0; g <= t->nglyphs; g++) {
+		if (long_loca)
+			put32(loca + 4 * g, (uint32_t)at);
+		else
+			put16(loca + 2 * g, (uint32_t)(at / 2));
+		if (g < t->nglyphs && glyphs[g] && outline(t, g, &off, &len)) {
+			memcpy(glyf + at, t->glyf + off, len);
+			at += (len + 1) & ~1u;
+		}
+	}
+}
+
 size_t cp_ttf_program(const struct cp_ttf *t, unsigned char *glyphs, unsigned char **out)
 {
 	size_t glyf_len = 0, loca_len, size, at;
 	uint32_t off, len;
 	unsigned char *o, *glyf, *loca;
 	int long_loca, n = t->ntables;
-	unsigned entry = 0, pow = 1;
 	long head = -1;
 
 	glyphs[0] = 1; /* .notdef, always */
@@ -212,15 +248,7 @@ size_t cp_ttf_program(const struct cp_ttf *t, unsigned char *glyphs, unsigned ch
 		size += (length(&t->table[i], glyf_len, loca_len) + 3) & ~(size_t)3;
 	o = cp_xmalloc(size);
 	memset(o, 0, size);
-	put32(o, 0x00010000);
-	while (pow * 2 <= (unsigned)n) {
-		pow *= 2;
-		entry++;
-	}
-	put16(o + 4, (uint32_t)n);
-	put16(o + 6, pow * 16);
-	put16(o + 8, entry);
-	put16(o + 10, (uint32_t)n * 16 - pow * 16);
+	offset_table(o, n);
 	at = 12 + 16 * (size_t)n;
 	glyf = loca = NULL;
 	for (int i = 0; i < n; i++) {
@@ -248,18 +276,7 @@ size_t cp_ttf_program(const struct cp_ttf *t, unsigned char *glyphs, unsigned ch
 		put32(r + 12, (uint32_t)l);
 		at += (l + 3) & ~(size_t)3;
 	}
-	/* the outlines drawn, each at an even offset; the others empty */
-	at = 0;
-	for (unsigned g = 0; g <= t->nglyphs; g++) {
-		if (long_loca)
-			put32(loca + 4 * g, (uint32_t)at);
-		else
-			put16(loca + 2 * g, (uint32_t)(at / 2));
-		if (g < t->nglyphs && glyphs[g] && outline(t, g, &off, &len)) {
-			memcpy(glyf + at, t->glyf + off, len);
-			at += (len + 1) & ~1u;
-		}
-	}
+	copy_outlines(t, glyphs, glyf, loca, long_loca);
 	for (int i = 0; i < n; i++) {
 		unsigned char *r = o + 12 + 16 * i;
 

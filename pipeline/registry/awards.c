@@ -67,6 +67,8 @@ int cp_registry_award_withdraw(struct cp_registry *r, long long award, const cha
 		" (SELECT id FROM awards WHERE id = ?1 AND batch_id = ?2)",
 		"DELETE FROM documents WHERE award_id IN"
 		" (SELECT id FROM awards WHERE id = ?1 AND batch_id = ?2)",
+		"DELETE FROM search_keys WHERE award_id IN"
+		" (SELECT id FROM awards WHERE id = ?1 AND batch_id = ?2)",
 		"DELETE FROM awards WHERE id = ?1 AND batch_id = ?2",
 	};
 
@@ -141,7 +143,15 @@ int cp_award_add(struct cp_registry *r, const struct cp_award *a, long long *id)
 	if (step_done(r, st, "cannot record an award") < 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(r->db);
-	return 0;
+	st = cp_reg_cached(r, CP_REG_KEYS_ADD,
+		"INSERT INTO search_keys (award_id, last_key, first_key)"
+		" VALUES (?1, cp_fold(?2), cp_fold(?3))");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, *id);
+	cp_reg_bind_opt(st, 2, a->last_name);
+	cp_reg_bind_opt(st, 3, a->first_name);
+	return step_done(r, st, "cannot record an award's search keys");
 }
 
 int cp_award_original(struct cp_registry *r, long long award, const char *type, char *ref,

@@ -47,7 +47,7 @@ static int batch_exists(struct cp_registry *r, const char *id)
 }
 
 int cp_registry_batch_create(struct cp_registry *r, const char *sha256, const char *name,
-			     long long size, char id[CP_BATCH_ID_MAX])
+			     long long size, const char *by, char id[CP_BATCH_ID_MAX])
 {
 	char stamp[32];
 	time_t now = time(NULL);
@@ -92,7 +92,9 @@ int cp_registry_batch_create(struct cp_registry *r, const char *sha256, const ch
 	if (sqlite3_step(st) != SQLITE_DONE)
 		cp_reg_error(r, "cannot record a results file");
 	else
-		rc = 0;
+		rc = cp_reg_run_text(r, "INSERT INTO batch_users (batch_id, started_by)"
+				     " VALUES (?1, ?2)", "cannot record who started a batch", 2,
+				     id, by);
 out:
 	sqlite3_finalize(st);
 	return rc;
@@ -154,6 +156,16 @@ int cp_registry_batch_failed(struct cp_registry *r, const char *id)
 	return failed > 0;
 }
 
+int cp_registry_batch_done(struct cp_registry *r, const char *id)
+{
+	long done = 0;
+
+	if (cp_reg_scalar(r, "SELECT count(*) FROM batches WHERE id = ?1 AND status = 'done'",
+			  id, NULL, &done) < 0)
+		return -1;
+	return done > 0;
+}
+
 int cp_registry_batch_ids(struct cp_registry *r, int (*fn)(void *ctx, const char *id), void *ctx)
 {
 	sqlite3_stmt *st = cp_reg_prepare(r, "SELECT id FROM batches ORDER BY id");
@@ -166,35 +178,57 @@ int cp_registry_batch_ids(struct cp_registry *r, int (*fn)(void *ctx, const char
 	return st ? rc : -1;
 }
 
-int cp_registry_batches_each(struct cp_registry *r,
-			     int (*fn)(void *ctx, const struct cp_batch_row *b), void *ctx)
+int cp_registry_batches_list(struct cp_registry *r, struct cp_batch_row **rows, size_t *n)
 {
 	sqlite3_stmt *st = cp_reg_prepare(
 		r, "SELECT b.id, b.status, b.created, b.results_name,"
 		   " (SELECT max(finished) FROM stage_runs r WHERE r.batch_id = b.id),"
-		   " (SELECT count(*) FROM reprints p WHERE p.print_batch_id = b.id)"
+		   " (SELECT count(*) FROM reprints p WHERE p.print_batch_id = b.id),"
+		   " (SELECT started_by FROM batch_users u WHERE u.batch_id = b.id)"
 		   " FROM batches b ORDER BY b.id");
-	int rc = 0;
+	int rc;
 
+	*rows = NULL;
+	*n = 0;
 	if (!st)
 		return -1;
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-		struct cp_batch_row b = {
-			.id = cp_reg_col(st, 0), .status = cp_reg_col(st, 1),
-			.created = cp_reg_col(st, 2), .results_name = cp_reg_col(st, 3),
-			.finished = cp_reg_col(st, 4), .reprints = sqlite3_column_int(st, 5),
-		};
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct cp_batch_row *b;
 
-		rc = fn(ctx, &b);
+		*rows = cp_xrealloc(*rows, (*n + 1) * sizeof(**rows));
+		b = &(*rows)[(*n)++];
+		b->id = cp_reg_dup(st, 0);
+		b->status = cp_reg_dup(st, 1);
+		b->created = cp_reg_dup(st, 2);
+		b->results_name = cp_reg_dup(st, 3);
+		b->finished = cp_reg_dup(st, 4);
+		b->reprints = sqlite3_column_int(st, 5);
+		b->started_by = cp_reg_dup(st, 6);
 	}
+	if (rc != SQLITE_DONE)
+		cp_reg_error(r, "cannot read the batches");
 	sqlite3_finalize(st);
-	return rc;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+void cp_batch_rows_free(struct cp_batch_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].id);
+		free(rows[i].status);
+		free(rows[i].created);
+		free(rows[i].results_name);
+		free(rows[i].finished);
+		free(rows[i].started_by);
+	}
+	free(rows);
 }
 
 int cp_registry_batch_find(struct cp_registry *r, const char *id, struct cp_batch_info *b)
 {
-	sqlite3_stmt *st = cp_reg_prepare(r, "SELECT status, created, results_name, reason"
-					     " FROM batches WHERE id = ?1");
+	sqlite3_stmt *st = cp_reg_prepare(r, "SELECT status, created, results_name, reason,"
+					     " (SELECT started_by FROM batch_users u"
+					     " WHERE u.batch_id = b.id) FROM batches b WHERE id = ?1");
 	int rc;
 
 	memset(b, 0, sizeof(*b));
@@ -207,6 +241,7 @@ int cp_registry_batch_find(struct cp_registry *r, const char *id, struct cp_batc
 		b->created = cp_reg_dup(st, 1);
 		b->results_name = cp_reg_dup(st, 2);
 		b->reason = cp_reg_dup(st, 3);
+		b->started_by = cp_reg_dup(st, 4);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -220,6 +255,7 @@ void cp_batch_info_release(struct cp_batch_info *b)
 	free(b->created);
 	free(b->results_name);
 	free(b->reason);
+	free(b->started_by);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -251,22 +287,26 @@ void cp_registry_batch_counts(struct cp_registry *r, const char *id, struct cp_b
 	c->sent = count(r, MAIL_COUNT("sent"), id);
 	c->deferred = count(r, MAIL_COUNT("deferred"), id) + count(r, MAIL_COUNT("intent"), id);
 	c->failed = count(r, MAIL_COUNT("failed"), id);
+	c->not_notifiable = count(r, MAIL_COUNT("not-notifiable"), id);
 }
 
 int cp_registry_stage_start(struct cp_registry *r, const char *batch, const char *stage,
-			    int *attempt)
+			    const char *by, int *attempt)
 {
 	sqlite3_stmt *st;
-	char stamp[32];
+	char stamp[32], n[16];
 	int rc;
 
 	cp_time_stamp(stamp, sizeof(stamp));
+	/* the attempt and its user together, in the caller's transaction or not */
+	if (cp_reg_exec(r, "SAVEPOINT stage_start") < 0)
+		return -1;
 	st = cp_reg_prepare(r,
 		"INSERT INTO stage_runs (batch_id, stage, attempt, started)"
 		" SELECT ?1, ?2, coalesce(max(attempt), 0) + 1, ?3 FROM stage_runs"
 		" WHERE batch_id = ?1 AND stage = ?2 RETURNING attempt");
 	if (!st)
-		return -1;
+		goto fail;
 	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, stage, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, stamp, -1, SQLITE_STATIC);
@@ -274,9 +314,20 @@ int cp_registry_stage_start(struct cp_registry *r, const char *batch, const char
 	if (rc == SQLITE_ROW)
 		*attempt = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return cp_reg_error(r, "cannot record a stage's start");
-	return 0;
+	if (rc != SQLITE_ROW) {
+		cp_reg_error(r, "cannot record a stage's start");
+		goto fail;
+	}
+	snprintf(n, sizeof(n), "%d", *attempt);
+	if (cp_reg_run_text(r, "INSERT OR REPLACE INTO stage_run_users (batch_id, stage, attempt,"
+			    " run_by) VALUES (?1, ?2, ?3, ?4)", "cannot record who ran a stage", 4,
+			    batch, stage, n, by) < 0)
+		goto fail;
+	return cp_reg_exec(r, "RELEASE stage_start");
+fail:
+	cp_reg_exec(r, "ROLLBACK TO stage_start");
+	cp_reg_exec(r, "RELEASE stage_start");
+	return -1;
 }
 
 /* End one attempt, or (attempt 0) every attempt a crash left running. */
@@ -374,7 +425,9 @@ int cp_registry_stage_runs_each(struct cp_registry *r, const char *batch,
 {
 	sqlite3_stmt *st = cp_reg_prepare(r,
 		"SELECT stage, attempt, started, coalesce(finished, ''), coalesce(exit_code, ''),"
-		" outcome, coalesce(counts, '') FROM stage_runs WHERE batch_id = ?1 ORDER BY started,"
+		" outcome, coalesce(counts, ''), coalesce((SELECT run_by FROM stage_run_users u"
+		" WHERE u.batch_id = s.batch_id AND u.stage = s.stage AND u.attempt = s.attempt), '')"
+		" FROM stage_runs s WHERE batch_id = ?1 ORDER BY started,"
 		" CASE stage WHEN 'validate' THEN 0 WHEN 'assign' THEN 1"
 		" WHEN 'render' THEN 2 WHEN 'pack' THEN 3 ELSE 4 END, attempt");
 	int rc = 0;
@@ -387,7 +440,7 @@ int cp_registry_stage_runs_each(struct cp_registry *r, const char *batch,
 			.stage = cp_reg_col(st, 0), .attempt = sqlite3_column_int(st, 1),
 			.started = cp_reg_col(st, 2), .finished = cp_reg_col(st, 3),
 			.exit_code = cp_reg_col(st, 4), .outcome = cp_reg_col(st, 5),
-			.counts = cp_reg_col(st, 6),
+			.counts = cp_reg_col(st, 6), .by = cp_reg_col(st, 7),
 		};
 
 		rc = fn(ctx, &s);

@@ -14,10 +14,11 @@ struct cp_registry;
  * SHA-256. Returns 1 and fills batch if there is one, 0 if none. */
 int cp_registry_results_seen(struct cp_registry *r, const char *sha256,
 			     char batch[CP_BATCH_ID_MAX]);
-/* Record a new batch for a results file and the file itself; the id is
- * chosen here, unique in the registry. Call inside a transaction. */
+/* Record a new batch for a results file and the file itself, and who
+ * started it (by); the id is chosen here, unique in the registry. Call
+ * inside a transaction. */
 int cp_registry_batch_create(struct cp_registry *r, const char *sha256, const char *name,
-			     long long size, char id[CP_BATCH_ID_MAX]);
+			     long long size, const char *by, char id[CP_BATCH_ID_MAX]);
 /* status is "open", "done" or "failed"; reason may be NULL. */
 int cp_registry_batch_set_status(struct cp_registry *r, const char *id, const char *status,
 				 const char *reason);
@@ -30,24 +31,27 @@ char *cp_registry_batch_results_name(struct cp_registry *r, const char *id);
 int cp_registry_batch_results_sha256(struct cp_registry *r, const char *id, char sha[65]);
 /* 1 if the batch is recorded failed, 0 if not (or unknown), -1 on error. */
 int cp_registry_batch_failed(struct cp_registry *r, const char *id);
+/* 1 if the batch is recorded done, 0 if not (or unknown), -1 on error. */
+int cp_registry_batch_done(struct cp_registry *r, const char *id);
 
-/* A batch as the registry holds it. Strings live until the callback
- * returns; reason may be NULL, finished is its last stage's end (NULL if
- * none). */
+/* A batch as the registry holds it, copied; finished is its last stage's
+ * end (NULL if none), started_by who started it (NULL: a batch from before
+ * that was recorded). */
 struct cp_batch_row {
-	const char *id, *status, *created, *results_name, *reason, *finished;
+	char *id, *status, *created, *results_name, *finished, *started_by;
 	long reprints; /* the reprints its print file carried */
 };
 /* Every batch id in order. The callback may read the registry; a -1 from
  * it stops the walk and is returned. */
 int cp_registry_batch_ids(struct cp_registry *r, int (*fn)(void *ctx, const char *id), void *ctx);
-/* Every batch in order, with finished and reprints (no reason). The
- * callback runs while the rows are read. */
-int cp_registry_batches_each(struct cp_registry *r,
-			     int (*fn)(void *ctx, const struct cp_batch_row *b), void *ctx);
+/* Every batch in order, with finished and reprints, read whole into *rows
+ * (*n of them; cp_batch_rows_free) before the caller sees one, so it may
+ * write the registry as it goes through them. 0 or -1. */
+int cp_registry_batches_list(struct cp_registry *r, struct cp_batch_row **rows, size_t *n);
+void cp_batch_rows_free(struct cp_batch_row *rows, size_t n);
 /* One batch (no finished, no reprints), copied: 1 found, 0 not, -1. */
 struct cp_batch_info {
-	char *status, *created, *results_name, *reason;
+	char *status, *created, *results_name, *reason, *started_by;
 };
 int cp_registry_batch_find(struct cp_registry *r, const char *id, struct cp_batch_info *b);
 void cp_batch_info_release(struct cp_batch_info *b);
@@ -57,14 +61,14 @@ void cp_batch_info_release(struct cp_batch_info *b);
  * intent counts as deferred) and failed. 0 where the registry cannot say
  * (it said why). */
 struct cp_batch_counts {
-	long accepted, rejected, held, documents, sent, deferred, failed;
+	long accepted, rejected, held, documents, sent, deferred, failed, not_notifiable;
 };
 void cp_registry_batch_counts(struct cp_registry *r, const char *id, struct cp_batch_counts *c);
 
-/* A stage's start (a new attempt) and its end with exit code and counts
- * (a JSON object, may be NULL). */
+/* A stage's start (a new attempt, run by the user by) and its end with
+ * exit code and counts (a JSON object, may be NULL). */
 int cp_registry_stage_start(struct cp_registry *r, const char *batch, const char *stage,
-			    int *attempt);
+			    const char *by, int *attempt);
 int cp_registry_stage_finish(struct cp_registry *r, const char *batch, const char *stage,
 			     int attempt, int exit_code, const char *counts);
 
@@ -97,7 +101,7 @@ int cp_registry_stage_last(struct cp_registry *r, const char *batch, const char 
 /* Every attempt on a batch, by start (stages in order, attempts in order
  * within one start). Strings are "" where the registry has nothing. */
 struct cp_stage_run_row {
-	const char *stage, *started, *finished, *exit_code, *outcome, *counts;
+	const char *stage, *started, *finished, *exit_code, *outcome, *counts, *by;
 	int attempt;
 };
 int cp_registry_stage_runs_each(struct cp_registry *r, const char *batch,

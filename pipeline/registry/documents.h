@@ -22,7 +22,7 @@ enum cp_card_field {
 	CP_CARD_MIDDLE_NAMES, CP_CARD_LAST_NAME, CP_CARD_ENROLMENT, CP_CARD_CANDIDATE,
 	CP_CARD_QUALIFICATION, CP_CARD_TITLE, CP_CARD_GRADE, CP_CARD_AWARDED, CP_CARD_ISSUED,
 	CP_CARD_CENTRE, CP_CARD_CENTRE_NAME, CP_CARD_EXPIRES, CP_CARD_STATUS_REASON,
-	CP_CARD_STATUS_CHANGED, CP_CARD_DOB,
+	CP_CARD_STATUS_CHANGED, CP_CARD_CHANGED_BY, CP_CARD_DOB,
 	CP_CARD_REPLACES, /* a replacement: the reference it replaces */
 	CP_CARD_PAPER_SERIAL, /* the security paper it was last confirmed printed on */
 	CP_CARD_NFIELDS
@@ -35,14 +35,19 @@ struct cp_card {
 /* Look a normalised reference up: 1 found, 0 unknown, -1 error. */
 int cp_card_find(struct cp_registry *r, const char *reference, struct cp_card *c);
 void cp_card_release(struct cp_card *c);
-/* What a search matches: each field given (not NULL) must match; names
- * without regard to case. */
+/* What a search matches: each field given (not NULL) must match. Names
+ * match by the prefix of their search keys (util/fold.h: without regard
+ * to case, accents or punctuation, in any script); dob and the awarded
+ * range are YYYY-MM-DD; status is a card's (valid, not-issued, expired,
+ * superseded, revoked). limit 0: every match; offset: skip so many. */
 struct cp_card_query {
 	const char *reference, *candidate, *enrolment, *first_name, *last_name, *dob;
+	const char *qualification, *centre, *batch, *status, *awarded_from, *awarded_to;
+	long limit, offset;
 };
-/* Every card matching, by last name, first name, award, type, issue. The
- * callback owns the card (cp_card_release); a -1 from it stops the walk.
- * 0 or -1. */
+/* Every card matching, by the names' keys, award, type, issue: a page of
+ * them. The callback owns the card (cp_card_release); a -1 from it stops
+ * the walk. 0 or -1. */
 int cp_card_search(struct cp_registry *r, const struct cp_card_query *q,
 		   int (*fn)(void *ctx, struct cp_card *c), void *ctx);
 
@@ -124,5 +129,21 @@ long cp_documents_left_out(struct cp_registry *r, const char *batch,
  * verify calls them valid; the orders whose documents batch's print file
  * carries are to be printed from then on (cp_orders_taken_for_print). */
 int cp_documents_publish_chosen(struct cp_registry *r, const char *batch);
+
+/* What an export on demand chooses (certpress export): the centre's
+ * documents of a batch's awards (selection "batch", chosen the id), of
+ * references (chosen: space-separated, normalised), of a course run, or of
+ * awards made between two dates ("FROM TO", YYYY-MM-DD, inclusive). */
+struct cp_selected_doc {
+	struct cp_batch_doc d;
+	const char *status; /* a card's: valid, not-issued, expired, superseded, revoked */
+	const char *batch;  /* the batch whose folder has its digital copy (an original) */
+	bool replacement;   /* a reprint's: its digital copy is in spool/reprints/ */
+};
+/* Each of them, every issue, in print order then issue, its status as of
+ * today (YYYY-MM-DD). The callback's -1 stops the walk. 0 or -1. */
+int cp_documents_selected_each(struct cp_registry *r, const char *centre,
+			       const char *selection, const char *chosen, const char *today,
+			       int (*fn)(void *ctx, const struct cp_selected_doc *s), void *ctx);
 
 #endif

@@ -63,17 +63,6 @@ int cp_export_password_set(struct cp_registry *r, const char *centre, const char
 			       centre, password, stamp);
 }
 
-int cp_export_receipt(struct cp_registry *r, const char *batch, const char *centre,
-		      const char *stamp, const char *by)
-{
-	if (cp_reg_run_text(r, "UPDATE exports SET receipt_at = ?3,"
-			    " receipt_by = coalesce(?4, receipt_by)"
-			    " WHERE batch_id = ?1 AND centre = ?2", "cannot record the receipt", 4,
-			    batch, centre, stamp, by) < 0)
-		return -1;
-	return cp_reg_changes(r) > 0;
-}
-
 static int each(struct cp_registry *r, const char *sql, const char *batch,
 		int (*fn)(void *ctx, const struct cp_export_row *e), void *ctx)
 {
@@ -100,9 +89,13 @@ static int each(struct cp_registry *r, const char *sql, const char *batch,
 	return out;
 }
 
-#define EXPORT_FIELDS \
-	"SELECT batch_id, centre, file, created, expires, status, coalesce(receipt_at, '')," \
-	" coalesce(receipt_by, '') FROM exports"
+/* receipt_at, receipt_by: the latest confirmation (receipts.c) */
+#define EXPORT_FIELDS                                                                 \
+	"SELECT batch_id, centre, file, created, expires, status,"                      \
+	" coalesce((SELECT recorded FROM receipts c WHERE c.batch_id = exports.batch_id"  \
+	" AND c.centre = exports.centre ORDER BY c.id DESC LIMIT 1), ''),"               \
+	" coalesce((SELECT confirmed_by FROM receipts c WHERE c.batch_id = exports.batch_id" \
+	" AND c.centre = exports.centre ORDER BY c.id DESC LIMIT 1), '') FROM exports"
 
 int cp_exports_of_batch(struct cp_registry *r, const char *batch,
 			int (*fn)(void *ctx, const struct cp_export_row *e), void *ctx)
@@ -116,21 +109,22 @@ int cp_exports_each(struct cp_registry *r, int (*fn)(void *ctx, const struct cp_
 	return each(r, EXPORT_FIELDS " ORDER BY created, batch_id, centre", NULL, fn, ctx);
 }
 
-#define SWEEPABLE \
-	"((status = 'finished' AND expires <= :now) OR (status = 'expired' AND swept IS NULL))"
+/* ?N: now */
+#define SWEEPABLE(N) \
+	"((status = 'finished' AND expires <= ?" #N ") OR (status = 'expired' AND swept IS NULL))"
 
 int cp_exports_expiring(struct cp_registry *r, const char *now, struct cp_expiring **v,
 			size_t *n)
 {
 	sqlite3_stmt *st = cp_reg_prepare(r, "SELECT batch_id, centre, file FROM exports"
-					     " WHERE " SWEEPABLE " ORDER BY batch_id, centre");
+					     " WHERE " SWEEPABLE(1) " ORDER BY batch_id, centre");
 	int rc;
 
 	*v = NULL;
 	*n = 0;
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":now"), now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*v = cp_xrealloc(*v, (*n + 1) * sizeof(**v));
 		(*v)[*n].batch = cp_xstrdup(cp_reg_col(st, 0));
@@ -153,47 +147,17 @@ void cp_exports_expiring_free(struct cp_expiring *v, size_t n)
 	free(v);
 }
 
-/* One statement on an export's row (:batch, :centre, :now): 1 if it
- * changed the row, 0 if the row is no longer as it expects, -1 on error. */
-static int on_row(struct cp_registry *r, const char *sql, const struct cp_expiring *x,
-		  const char *now)
-{
-	sqlite3_stmt *st = cp_reg_prepare(r, sql);
-	int rc;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":batch"), x->batch, -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":centre"), x->centre, -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":now"), now, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return cp_error("%s: %s", r->path, sqlite3_errmsg(r->db));
-	return sqlite3_changes(r->db) > 0;
-}
-
 int cp_export_claim_expired(struct cp_registry *r, const struct cp_expiring *x,
 			    const char *now)
 {
-	int got;
-
-	if (cp_registry_begin(r) < 0)
-		return -1;
-	got = on_row(r, "UPDATE exports SET status = 'expired', swept = NULL"
-			" WHERE batch_id = :batch AND centre = :centre AND " SWEEPABLE, x, now);
-	if (got < 0 || cp_registry_commit(r) < 0) {
-		cp_registry_rollback(r);
-		return -1;
-	}
-	return got;
+	return cp_reg_run_text_alone(r, "UPDATE exports SET status = 'expired', swept = NULL"
+				     " WHERE batch_id = ?1 AND centre = ?2 AND " SWEEPABLE(3),
+				     "claiming an export to sweep", 3, x->batch, x->centre, now);
 }
 
 int cp_export_swept(struct cp_registry *r, const struct cp_expiring *x, const char *now)
 {
-	return on_row(r, "UPDATE exports SET swept = :now WHERE batch_id = :batch"
-			 " AND centre = :centre AND status = 'expired' AND swept IS NULL", x,
-		      now) < 0 ? -1 : 0;
+	return cp_reg_run_text(r, "UPDATE exports SET swept = ?3 WHERE batch_id = ?1"
+			       " AND centre = ?2 AND status = 'expired' AND swept IS NULL",
+			       "recording an export swept", 3, x->batch, x->centre, now);
 }

@@ -26,13 +26,9 @@ char *cp_export_password(struct cp_registry *r, const char *centre);
 int cp_export_password_set(struct cp_registry *r, const char *centre, const char *password,
 			   const char *stamp);
 
-/* Record the centre's receipt of the batch's export at stamp (by: NULL
- * keeps the one before): 1, 0 if there is no such export, -1. */
-int cp_export_receipt(struct cp_registry *r, const char *batch, const char *centre,
-		      const char *stamp, const char *by);
-
 /* An export's row. Strings live until the callback returns; receipt_at
- * and receipt_by are "" where none is recorded. */
+ * and receipt_by, its latest receipt's (registry/receipts.h), are "" where
+ * none is recorded. */
 struct cp_export_row {
 	const char *batch, *centre, *file, *created, *expires, *status, *receipt_at, *receipt_by;
 };

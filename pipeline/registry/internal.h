@@ -19,6 +19,7 @@ enum cp_reg_cached {
 	CP_REG_DOC_FIND,
 	CP_REG_SERIAL_ADD,
 	CP_REG_DOC_ADD,
+	CP_REG_KEYS_ADD,
 	CP_REG_UNIT_ADD,
 	CP_REG_DOC_DIGEST,
 	CP_REG_NCACHED
@@ -41,6 +42,9 @@ int cp_reg_scalar(struct cp_registry *r, const char *sql, const char *a1, const 
 /* Run a statement whose n parameters are all text (NULL binds NULL);
  * what names it in the message. 0 or -1. */
 int cp_reg_run_text(struct cp_registry *r, const char *sql, const char *what, int n, ...);
+/* The same in a transaction of its own (a commit, as the crash tests count
+ * them): 1 if it changed a row, 0 if it changed none, -1. */
+int cp_reg_run_text_alone(struct cp_registry *r, const char *sql, const char *what, int n, ...);
 /* The rows the last statement changed. */
 long cp_reg_changes(struct cp_registry *r);
 

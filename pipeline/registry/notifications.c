@@ -125,7 +125,7 @@ int cp_notification_centre_export(struct cp_registry *r, const char *batch, cons
 {
 	char *key = cp_notification_centre_key(centre);
 	sqlite3_stmt *st = cp_reg_prepare(r,
-		"SELECT e.file, e.expires, n.status, n.attempts FROM exports e LEFT JOIN"
+		"SELECT e.file, e.expires, n.status, n.attempts, e.created FROM exports e LEFT JOIN"
 		" notifications n ON n.batch_id = e.batch_id AND n.enrolment = ?3"
 		" WHERE e.batch_id = ?1 AND e.centre = ?2 AND e.status = 'finished'");
 	int found = 0;
@@ -143,6 +143,7 @@ int cp_notification_centre_export(struct cp_registry *r, const char *batch, cons
 		e->expires = cp_xstrdup(cp_reg_col(st, 1) ? cp_reg_col(st, 1) : "");
 		e->status = cp_reg_dup(st, 2);
 		e->attempts = cp_reg_dup(st, 3);
+		e->created = cp_xstrdup(cp_reg_col(st, 4) ? cp_reg_col(st, 4) : "");
 		found = 1;
 	}
 	sqlite3_finalize(st);
@@ -156,6 +157,7 @@ void cp_centre_export_release(struct cp_centre_export *e)
 	free(e->expires);
 	free(e->status);
 	free(e->attempts);
+	free(e->created);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -196,5 +198,5 @@ int cp_notifications_unsent_each(struct cp_registry *r, const char *batch,
 {
 	return each(r, "SELECT enrolment, status, attempts, coalesce(reply, ''), updated"
 		       " FROM notifications WHERE batch_id = ?1 AND status"
-		       " IN ('deferred', 'failed', 'intent') ORDER BY enrolment", batch, fn, ctx);
+		       " IN ('deferred', 'failed', 'intent', 'not-notifiable') ORDER BY enrolment", batch, fn, ctx);
 }

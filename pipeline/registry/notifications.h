@@ -44,7 +44,7 @@ void cp_notify_learner_release(struct cp_notify_learner *l);
  * email, copied (statement ended, as above): status and attempts NULL
  * when it has none yet. */
 struct cp_centre_export {
-	char *file, *expires, *status, *attempts;
+	char *file, *expires, *status, *attempts, *created;
 };
 /* 1 and *e filled, 0 if the centre has no finished export of the batch. */
 int cp_notification_centre_export(struct cp_registry *r, const char *batch, const char *centre,
@@ -60,8 +60,8 @@ struct cp_notification_row {
 /* Every recipient of the batch by key. 0 or -1. */
 int cp_notifications_each(struct cp_registry *r, const char *batch,
 			  int (*fn)(void *ctx, const struct cp_notification_row *n), void *ctx);
-/* Those not sent yet or failed ('intent', 'deferred', 'failed'), by key;
- * reply "" for none. */
+/* Those not emailed: not sent yet, failed or not notifiable ('intent',
+ * 'deferred', 'failed', 'not-notifiable'), by key; reply (why) "" for none. */
 int cp_notifications_unsent_each(struct cp_registry *r, const char *batch,
 				 int (*fn)(void *ctx, const struct cp_notification_row *n),
 				 void *ctx);

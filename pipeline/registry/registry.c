@@ -3,6 +3,7 @@
  * and the helpers every table family uses. */
 #include "registry/internal.h"
 
+#include <errno.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,14 +13,44 @@
 
 #include "doctype.h"
 #include "util/atomic.h"
+#include "util/exitcode.h"
 #include "util/fault.h"
+#include "util/fold.h"
 #include "util/msg.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
+#define CP_STR_(x) #x
+#define CP_STR(x) CP_STR_(x)
+
+/* Set once an operation gave up waiting for another process's write
+ * transaction (the busy timeout): the process then exits 75, as for a
+ * locked batch, and a retry goes on once the holder is done. */
+static bool gave_up_waiting;
+
+#define BUSY_SECONDS 30
+
+static const char *busy_note(struct cp_registry *r)
+{
+	if ((sqlite3_errcode(r->db) & 0xff) != SQLITE_BUSY)
+		return "";
+	gave_up_waiting = true;
+	return " (another process held its write lock for " CP_STR(BUSY_SECONDS) " s: try again later)";
+}
+
+bool cp_registry_gave_up_waiting(void)
+{
+	return gave_up_waiting;
+}
+
+int cp_registry_exit(int rc)
+{
+	return rc != 0 && rc != CP_EX_USAGE && gave_up_waiting ? CP_EX_TEMPFAIL : rc;
+}
+
 int cp_reg_error(struct cp_registry *r, const char *what)
 {
-	return cp_error("%s: %s: %s", r->path, what, sqlite3_errmsg(r->db));
+	return cp_error("%s: %s: %s%s", r->path, what, sqlite3_errmsg(r->db), busy_note(r));
 }
 
 int cp_reg_exec(struct cp_registry *r, const char *sql)
@@ -27,7 +58,7 @@ int cp_reg_exec(struct cp_registry *r, const char *sql)
 	char *err = NULL;
 
 	if (sqlite3_exec(r->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		cp_error("%s: %s", r->path, err ? err : "error");
+		cp_error("%s: %s%s", r->path, err ? err : "error", busy_note(r));
 		sqlite3_free(err);
 		return -1;
 	}
@@ -76,27 +107,54 @@ int cp_reg_scalar(struct cp_registry *r, const char *sql, const char *a1, const 
 	return 0;
 }
 
-int cp_reg_run_text(struct cp_registry *r, const char *sql, const char *what, int n, ...)
+static int run_text(struct cp_registry *r, const char *sql, const char *what, int n, va_list ap)
 {
 	sqlite3_stmt *st = cp_reg_prepare(r, sql);
-	va_list ap;
 	int rc;
 
 	if (!st)
 		return -1;
-	va_start(ap, n);
 	for (int i = 1; i <= n; i++) {
 		const char *v = va_arg(ap, const char *);
 
 		if (v)
 			sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
 	}
-	va_end(ap);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return cp_reg_error(r, what);
 	return 0;
+}
+
+int cp_reg_run_text(struct cp_registry *r, const char *sql, const char *what, int n, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, n);
+	rc = run_text(r, sql, what, n, ap);
+	va_end(ap);
+	return rc;
+}
+
+int cp_reg_run_text_alone(struct cp_registry *r, const char *sql, const char *what, int n, ...)
+{
+	va_list ap;
+	long changed;
+	int rc;
+
+	if (cp_registry_begin(r) < 0)
+		return -1;
+	va_start(ap, n);
+	rc = run_text(r, sql, what, n, ap);
+	va_end(ap);
+	changed = cp_reg_changes(r);
+	if (rc < 0 || cp_registry_commit(r) < 0) {
+		cp_registry_rollback(r);
+		return -1;
+	}
+	return changed > 0;
 }
 
 long cp_reg_changes(struct cp_registry *r)
@@ -159,11 +217,27 @@ static void doctype_rank(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_int(ctx, cp_doctype_rank((const char *)sqlite3_value_text(argv[0])));
 }
 
+/* cp_fold(text): a name's search key (util/fold.h), so the registry makes
+ * keys (a migration's backfill, each award added) as search makes them. */
+static void fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char *key = cp_fold((const char *)sqlite3_value_text(argv[0]));
+
+	(void)argc;
+	if (key)
+		sqlite3_result_text(ctx, key, -1, free);
+	else
+		sqlite3_result_null(ctx);
+}
+
 static int functions(struct cp_registry *r)
 {
 	if (sqlite3_create_function_v2(r->db, "doctype_rank", 1,
 				       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-				       doctype_rank, NULL, NULL, NULL) != SQLITE_OK)
+				       doctype_rank, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function_v2(r->db, "cp_fold", 1,
+				       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				       fold, NULL, NULL, NULL) != SQLITE_OK)
 		return cp_reg_error(r, "cannot add a function");
 	return 0;
 }
@@ -171,6 +245,8 @@ static int functions(struct cp_registry *r)
 /* Switching a new database to WAL needs it alone; when two processes
  * create it at once SQLite answers BUSY at once, without waiting (waiting
  * could deadlock), so the switch is tried again for up to 30 seconds. */
+static bool writable(const char *path);
+
 static int wal_mode(struct cp_registry *r)
 {
 	for (int i = 0; i < 1500; i++) {
@@ -182,6 +258,9 @@ static int wal_mode(struct cp_registry *r)
 			break;
 		usleep(20000);
 	}
+	if (!writable(r->path))
+		return cp_error("%s: cannot write the registry: it or its folder is read-only (%s)",
+				r->path, strerror(errno));
 	return cp_reg_error(r, "cannot switch to WAL");
 }
 
@@ -202,11 +281,11 @@ int cp_registry_open(struct cp_registry *r, const char *path)
 			 r->db ? sqlite3_errmsg(r->db) : "out of memory");
 		goto fail;
 	}
-	sqlite3_busy_timeout(r->db, 30000);
+	sqlite3_busy_timeout(r->db, BUSY_SECONDS * 1000);
 	if (wal_mode(r) < 0 ||
 	    cp_reg_exec(r, "PRAGMA synchronous = NORMAL") < 0 ||
-	    cp_reg_exec(r, "PRAGMA foreign_keys = ON") < 0 || cp_reg_migrate(r) < 0 ||
-	    functions(r) < 0)
+	    cp_reg_exec(r, "PRAGMA foreign_keys = ON") < 0 || functions(r) < 0 ||
+	    cp_reg_migrate(r) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -256,7 +335,7 @@ static int open_ro(struct cp_registry *r, const char *query)
 	rc = sqlite3_open_v2(uri, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
 	free(uri);
 	if (rc == SQLITE_OK) {
-		sqlite3_busy_timeout(r->db, 30000);
+		sqlite3_busy_timeout(r->db, BUSY_SECONDS * 1000);
 		rc = sqlite3_exec(r->db, "PRAGMA user_version", NULL, NULL, NULL);
 	}
 	if (rc != SQLITE_OK) {

@@ -142,14 +142,80 @@ static const char *const migrations[] = {
 	"  JOIN stage_runs s ON s.batch_id = p.print_batch_id AND s.stage = 'pack'"
 	"  AND s.outcome = 'ok' WHERE p.replacement = documents.reference)"
 	" WHERE batch_id IS NULL;",
-	/* 4 -> 5: what the verification snapshot (certpress publish) shows,
+	/* 4 -> 5 (issue 19): every learner's address an operator set
+	 * (certpress set-email), kept with the one before, who and when
+	 * (IF NOT EXISTS: tests make an older schema by lowering the version) */
+	"CREATE TABLE IF NOT EXISTS address_changes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  enrolment TEXT NOT NULL,"
+	"  previous TEXT,"
+	"  address TEXT NOT NULL,"
+	"  set_by TEXT NOT NULL,"
+	"  set_at TEXT NOT NULL"
+	") STRICT;"
+	"CREATE INDEX IF NOT EXISTS address_changes_by_enrolment ON address_changes (enrolment);"
+	"CREATE INDEX IF NOT EXISTS awards_by_enrolment ON awards (enrolment);",
+	/* 5 -> 6 (issue 19): receipts per course run, every confirmation kept
+	 * (course_run NULL: all of the export's); the one receipt an export
+	 * held before is carried over */
+	"CREATE TABLE IF NOT EXISTS receipts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  batch_id TEXT NOT NULL REFERENCES batches(id),"
+	"  centre TEXT NOT NULL,"
+	"  course_run TEXT,"
+	"  received TEXT NOT NULL,"
+	"  note TEXT,"
+	"  confirmed_by TEXT NOT NULL,"
+	"  recorded TEXT NOT NULL"
+	") STRICT;"
+	"CREATE INDEX IF NOT EXISTS receipts_by_export ON receipts (batch_id, centre);"
+	"INSERT INTO receipts (batch_id, centre, received, confirmed_by, recorded)"
+	" SELECT batch_id, centre, substr(receipt_at, 1, 10), coalesce(receipt_by, 'unknown'),"
+	" receipt_at FROM exports WHERE receipt_at IS NOT NULL"
+	" AND NOT EXISTS (SELECT 1 FROM receipts);",
+	/* 6 -> 7 (issue 19): who approved or held a batch before pack, when */
+	"CREATE TABLE IF NOT EXISTS approvals ("
+	"  id INTEGER PRIMARY KEY,"
+	"  batch_id TEXT NOT NULL REFERENCES batches(id),"
+	"  action TEXT NOT NULL CHECK (action IN ('approved','held')),"
+	"  decided_by TEXT NOT NULL,"
+	"  decided_at TEXT NOT NULL,"
+	"  reason TEXT"
+	") STRICT;"
+	"CREATE INDEX IF NOT EXISTS approvals_by_batch ON approvals (batch_id);",
+	/* 7 -> 8 (issue 19): names' search keys (cp_fold: case, accents and
+	 * punctuation folded in any script), a row per award, prefix-searchable
+	 * by their indexes; every award there is gets its keys; and the dates
+	 * of birth and centres staff filter by, indexed */
+	"CREATE TABLE IF NOT EXISTS search_keys ("
+	"  award_id INTEGER PRIMARY KEY REFERENCES awards(id) ON DELETE CASCADE,"
+	"  last_key TEXT NOT NULL,"
+	"  first_key TEXT NOT NULL"
+	") STRICT;"
+	"INSERT OR IGNORE INTO search_keys (award_id, last_key, first_key)"
+	" SELECT id, cp_fold(last_name), cp_fold(first_name) FROM awards;"
+	"CREATE INDEX IF NOT EXISTS search_keys_by_last ON search_keys (last_key, first_key);"
+	"CREATE INDEX IF NOT EXISTS search_keys_by_first ON search_keys (first_key);"
+	"CREATE INDEX IF NOT EXISTS awards_by_dob ON awards (dob);"
+	"CREATE INDEX IF NOT EXISTS awards_by_centre ON awards (centre);",
+	/* 8 -> 9 (issue 19): who revoked a document or ordered its reprint */
+	"CREATE TABLE IF NOT EXISTS changes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  reference TEXT NOT NULL,"
+	"  action TEXT NOT NULL CHECK (action IN ('revoked','superseded')),"
+	"  changed_by TEXT NOT NULL,"
+	"  changed_at TEXT NOT NULL,"
+	"  reason TEXT"
+	") STRICT;"
+	"CREATE INDEX IF NOT EXISTS changes_by_reference ON changes (reference);",
+	/* 9 -> 10 (issue 15): what the verification snapshot (certpress publish) shows,
 	 * kept so it never needs a batch folder: each award's units as assign
 	 * took them, the SHA-256 of a document's digital copy (render, reprint),
 	 * the public category of a revocation. Batches assigned before are
 	 * listed in fill_pending: their units and digests are read from their
 	 * assigned.xml and rendered.xml, where those still exist, by the next
 	 * command that opens the registry with the spool (registry/fill.h). */
-	"CREATE TABLE award_units ("
+	"CREATE TABLE IF NOT EXISTS award_units ("
 	"  award_id INTEGER NOT NULL REFERENCES awards(id),"
 	"  position INTEGER NOT NULL,"
 	"  code TEXT NOT NULL,"
@@ -162,12 +228,58 @@ static const char *const migrations[] = {
 	"ALTER TABLE documents ADD COLUMN digital_sha256 TEXT;"
 	"ALTER TABLE documents ADD COLUMN revoke_category TEXT"
 	"  CHECK (revoke_category IN ('withdrawn','error'));"
-	"CREATE INDEX documents_by_serial ON documents (serial, issue);"
-	"CREATE TABLE fill_pending (batch_id TEXT PRIMARY KEY) STRICT;"
-	"INSERT INTO fill_pending SELECT DISTINCT batch_id FROM awards;",
-	/* 5 -> 6: orders (certpress order: reprints and proof-of-qualification
-	 * letters) with their states and each state's time; the proof letter
-	 * is a document type of its own, attached to the learner's latest
+	"CREATE INDEX IF NOT EXISTS documents_by_serial ON documents (serial, issue);"
+	"CREATE TABLE IF NOT EXISTS fill_pending (batch_id TEXT PRIMARY KEY) STRICT;"
+	"INSERT OR IGNORE INTO fill_pending SELECT DISTINCT batch_id FROM awards;",
+	/* 10 -> 11 (issue 19): who started a batch (certpress run --by, else
+	 * the login name) and who ran each stage attempt; tables of their own,
+	 * not columns, so that a registry made older by lowering its version
+	 * migrates again */
+	"CREATE TABLE IF NOT EXISTS batch_users ("
+	"  batch_id TEXT PRIMARY KEY REFERENCES batches(id),"
+	"  started_by TEXT NOT NULL"
+	") STRICT;"
+	"CREATE TABLE IF NOT EXISTS stage_run_users ("
+	"  batch_id TEXT NOT NULL,"
+	"  stage TEXT NOT NULL,"
+	"  attempt INTEGER NOT NULL,"
+	"  run_by TEXT NOT NULL,"
+	"  PRIMARY KEY (batch_id, stage, attempt)"
+	") STRICT;",
+	/* 11 -> 12 (issue 19): exports made on demand (certpress export): a
+	 * centre's zip of the documents chosen, under the name given, what was
+	 * chosen kept so that running it again finishes one a crash stopped */
+	"CREATE TABLE IF NOT EXISTS downloads ("
+	"  centre TEXT NOT NULL,"
+	"  file TEXT NOT NULL,"
+	"  description TEXT,"
+	"  selection TEXT NOT NULL CHECK (selection IN"
+	"    ('batch','references','course-run','awarded')),"
+	"  chosen TEXT NOT NULL,"
+	"  created_by TEXT NOT NULL,"
+	"  created TEXT NOT NULL,"
+	"  expires TEXT,"
+	"  status TEXT NOT NULL CHECK (status IN ('pending','finished','expired','failed')),"
+	"  documents INTEGER,"
+	"  left_out INTEGER,"
+	"  sha256 TEXT,"
+	"  bytes INTEGER,"
+	"  swept TEXT,"
+	"  PRIMARY KEY (centre, file)"
+	") STRICT;",
+	/* 12 -> 13 (issue 19): the other fields staff search by, indexed, so a
+	 * search of few matches among a million documents reads only those
+	 * (by batch: replacements not yet printed, batch NULL, with them; by
+	 * status: the revoked, superseded, expired and not yet issued) */
+	"CREATE INDEX IF NOT EXISTS awards_by_qualification ON awards (qualification);"
+	"CREATE INDEX IF NOT EXISTS awards_by_awarded ON awards (awarded);"
+	"CREATE INDEX IF NOT EXISTS documents_by_batch ON documents (coalesce(batch_id, ''));"
+	"CREATE INDEX IF NOT EXISTS documents_by_status ON documents (status, expires);"
+	"CREATE INDEX IF NOT EXISTS documents_unpublished ON documents (status)"
+	" WHERE published IS NULL;",
+	/* 13 -> 14 (issue 17): orders (certpress order: reprints and
+	 * proof-of-qualification letters) with their states and each state's
+	 * time; the proof letter is a document type of its own, attached to the learner's latest
 	 * award, with the awards it lists (letter_awards). documents.type's
 	 * CHECK only widens (every row keeps satisfying it), so its text is
 	 * changed in place, as SQLite documents for loosening a constraint
@@ -246,7 +358,7 @@ static const char *const migrations[] = {
 	"INSERT INTO order_emails (order_id, event, status, reply, updated)"
 	" SELECT id, 'placed', 'not-notifiable', 'ordered before order emails', ordered"
 	" FROM orders;",
-	/* 6 -> 7: the print loop (issue 18). A print batch is one print file
+	/* 14 -> 15: the print loop (issue 18). A print batch is one print file
 	 * (its id the batch whose pack made it) with its state and each
 	 * state's time; its consignments (one per delivery address and method,
 	 * held where the centres register has no address); every document it

@@ -26,6 +26,18 @@
 static char live[MAX_LIVE][4096];
 static volatile sig_atomic_t live_used[MAX_LIVE];
 static int handlers_installed;
+static int output_errno;
+
+int cp_output_errno(void)
+{
+	return output_errno;
+}
+
+void cp_output_failed(int e)
+{
+	if (e)
+		output_errno = e;
+}
 
 static void unlink_live(void)
 {
@@ -85,19 +97,27 @@ static char *dir_of(const char *path)
 	return dir;
 }
 
-int cp_fsync_dir(const char *dir)
+int cp_fsync_dir_quiet(const char *dir)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), e;
 
 	if (fd < 0)
-		return cp_error("%s: cannot open folder: %s", dir, strerror(errno));
+		return cp_output_failed(errno), -1;
 	if (cp_fault_check(CP_FAULT_FSYNC) < 0 || fsync(fd) < 0) {
-		int e = errno;
-
+		e = errno;
 		close(fd);
-		return cp_error("%s: cannot sync folder: %s", dir, strerror(e));
+		cp_output_failed(e);
+		errno = e;
+		return -1;
 	}
 	close(fd);
+	return 0;
+}
+
+int cp_fsync_dir(const char *dir)
+{
+	if (cp_fsync_dir_quiet(dir) < 0)
+		return cp_error("%s: cannot sync folder: %s", dir, strerror(errno));
 	return 0;
 }
 
@@ -106,8 +126,10 @@ int cp_rename_durable(const char *from, const char *to)
 	char *dto, *dfrom;
 	int r = 0;
 
-	if (cp_fault_check(CP_FAULT_RENAME) < 0 || rename(from, to) < 0)
+	if (cp_fault_check(CP_FAULT_RENAME) < 0 || rename(from, to) < 0) {
+		cp_output_failed(errno);
 		return cp_error("%s: cannot rename to '%s': %s", from, to, strerror(errno));
+	}
 	dto = dir_of(to);
 	dfrom = dir_of(from);
 	if (cp_fsync_dir(dto) < 0 || (strcmp(dto, dfrom) != 0 && cp_fsync_dir(dfrom) < 0))
@@ -120,20 +142,48 @@ int cp_rename_durable(const char *from, const char *to)
 /* A failure returns 0 with errno set: fopencookie(3) forbids a negative
  * result, and glibc's stream then miscounts its buffer (a short write at
  * the file size limit, EFBIG, crashed the next fwrite). */
+FILE *cp_scratch_file(const char *dir)
+{
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	FILE *f;
+
+	/* the temp names cp_atomic_open gives, which the sweeps know */
+	for (int attempt = 0; fd < 0 && attempt < 100 &&
+			      (errno == EOPNOTSUPP || errno == EISDIR || errno == EEXIST);
+	     attempt++) {
+		char *tmp = cp_xasprintf("%s/.scratch" TMP_MARK "%ld.%d", dir, (long)getpid(),
+					 attempt);
+
+		fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0 && unlink(tmp) < 0) {
+			close(fd);
+			fd = -1;
+		}
+		free(tmp);
+	}
+	if (fd < 0 || !(f = fdopen(fd, "w+"))) {
+		cp_error("%s: cannot make a scratch file: %s", dir, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	return f;
+}
+
 static ssize_t cookie_write(void *cookie, const char *buf, size_t n)
 {
 	struct cp_atomic *a = cookie;
 	size_t done = 0;
 
 	if (cp_fault_check(CP_FAULT_WRITE) < 0)
-		return 0;
+		return cp_output_failed(errno), 0;
 	while (done < n) {
 		ssize_t w = write(a->fd, buf + done, n - done);
 
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			return 0;
+			return cp_output_failed(errno), 0;
 		}
 		done += (size_t)w;
 	}
@@ -171,6 +221,7 @@ int cp_atomic_open(struct cp_atomic *a, const char *path, mode_t mode)
 	free(dir);
 	free(copy);
 	if (a->fd < 0) {
+		cp_output_failed(errno);
 		cp_error("%s: cannot create: %s", path, strerror(errno));
 		free(a->tmp);
 		a->tmp = NULL;
@@ -231,6 +282,7 @@ static int finish(struct cp_atomic *a, bool sync)
 	a->fp = NULL;
 	return 0;
 fail:
+	cp_output_failed(e);
 	cp_error("%s: cannot write: %s", a->path, strerror(e));
 	cp_atomic_abort(a);
 	return -1;
@@ -271,6 +323,44 @@ int cp_atomic_write_file(const char *path, const void *buf, size_t len, mode_t m
 	if (open_write(&a, path, buf, len, mode) < 0)
 		return -1;
 	return cp_atomic_commit(&a);
+}
+
+int cp_atomic_write_pair(const char *first, const void *buf1, size_t len1, const char *second,
+			 const void *buf2, size_t len2, mode_t mode)
+{
+	struct cp_atomic a = { .fd = -1 }, b = { .fd = -1 };
+	int rc = -1;
+
+	if (open_write(&a, first, buf1, len1, mode) < 0)
+		return -1;
+	if (open_write(&b, second, buf2, len2, mode) < 0) {
+		cp_atomic_abort(&a);
+		return -1;
+	}
+	if (finish(&a, true) < 0) {
+		cp_atomic_abort(&b);
+		return -1;
+	}
+	if (finish(&b, true) < 0)
+		goto out;
+	if (cp_fault_check(CP_FAULT_RENAME) < 0 || rename(a.tmp, a.path) < 0) {
+		cp_error("%s: cannot rename to '%s': %s", a.tmp, a.path, strerror(errno));
+		goto out;
+	}
+	/* renamed: no longer a temp file to remove */
+	live_remove(a.tmp);
+	free(a.tmp);
+	a.tmp = NULL;
+	rc = cp_rename_durable(b.tmp, b.path);
+out:
+	/* the temp names not renamed are removed (b: already, if finish failed) */
+	if (a.tmp)
+		unlink(a.tmp);
+	if (b.tmp)
+		unlink(b.tmp);
+	release(&a);
+	release(&b);
+	return rc;
 }
 
 int cp_atomic_write_parked(const char *path, const void *buf, size_t len, mode_t mode,
@@ -315,11 +405,13 @@ int cp_atomic_copy_file(const char *src, const char *dst, mode_t mode)
 	return cp_atomic_commit(&a);
 }
 
-/* Copy an open file to dst atomically. */
-static int copy_fd(int fd, const char *src, const char *dst, mode_t mode)
+/* Copy an open file to dst atomically, at most max bytes: 1 (nothing
+ * kept) if it holds more. */
+static int copy_fd(int fd, const char *src, const char *dst, mode_t mode, off_t max)
 {
 	struct cp_atomic a;
 	char buf[1 << 16];
+	off_t total = 0;
 	ssize_t n;
 
 	if (cp_atomic_open(&a, dst, mode) < 0)
@@ -327,6 +419,10 @@ static int copy_fd(int fd, const char *src, const char *dst, mode_t mode)
 	while ((n = read(fd, buf, sizeof(buf))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n > 0 && (total += n) > max) { /* it grew since it was measured */
+			cp_atomic_abort(&a);
+			return 1;
+		}
 		if (n < 0 || fwrite(buf, 1, (size_t)n, a.fp) != (size_t)n) {
 			int e = errno;
 
@@ -337,7 +433,7 @@ static int copy_fd(int fd, const char *src, const char *dst, mode_t mode)
 	return cp_atomic_commit(&a);
 }
 
-int cp_take_file(const char *from, const char *to, mode_t mode)
+int cp_take_file(const char *from, const char *to, mode_t mode, off_t max)
 {
 	struct stat lst, st;
 	char *dir;
@@ -345,8 +441,16 @@ int cp_take_file(const char *from, const char *to, mode_t mode)
 
 	if (lstat(from, &lst) < 0)
 		return cp_error("%s: cannot open: %s", from, strerror(errno));
-	if (!S_ISREG(lst.st_mode)) /* a link, a FIFO: the entry itself, never followed */
+	if (!S_ISREG(lst.st_mode)) { /* a link, a FIFO: the entry itself, never followed */
+		/* a FIFO or socket of ours cut down as a file is (a link has
+		 * no mode of its own, a folder keeps its search bits);
+		 * AT_SYMLINK_NOFOLLOW: an entry swapped for a link since the
+		 * lstat is not followed to its target */
+		if (!S_ISLNK(lst.st_mode) && !S_ISDIR(lst.st_mode) && lst.st_uid == geteuid() &&
+		    fchmodat(AT_FDCWD, from, lst.st_mode & mode & 07777, AT_SYMLINK_NOFOLLOW) < 0)
+			cp_debug("%s: cannot cut its mode down: %s", from, strerror(errno));
 		return cp_rename_durable(from, to);
+	}
 	fd = open(from, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return cp_error("%s: cannot open: %s", from, strerror(errno));
@@ -358,10 +462,10 @@ int cp_take_file(const char *from, const char *to, mode_t mode)
 		close(fd);
 		return cp_rename_durable(from, to);
 	}
-	r = copy_fd(fd, from, to, mode);
+	r = st.st_size > max ? 1 : copy_fd(fd, from, to, mode, max);
 	close(fd);
-	if (r < 0)
-		return -1;
+	if (r != 0)
+		return r;
 	if (unlink(from) < 0)
 		return cp_error("%s: cannot remove after copying it: %s", from, strerror(errno));
 	dir = dir_of(from);
@@ -419,8 +523,7 @@ void cp_atomic_sweep_dead(const char *dir)
 
 		if (e->d_name[0] != '.' || !(pid = temp_writer(e->d_name)))
 			continue;
-		/* alive (or not ours to signal): its writer may still rename it */
-		if (kill(pid, 0) == 0 || errno != ESRCH)
+		if (cp_pid_alive(pid)) /* its writer may still rename it */
 			continue;
 		p = cp_xasprintf("%s/%s", dir, e->d_name);
 		if (unlink(p) == 0)
@@ -428,6 +531,40 @@ void cp_atomic_sweep_dead(const char *dir)
 		free(p);
 	}
 	closedir(d);
+}
+
+bool cp_pid_alive(pid_t pid)
+{
+	return kill(pid, 0) == 0 || errno != ESRCH;
+}
+
+pid_t cp_name_pid(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	char *end;
+	long pid;
+
+	if (!dot || dot == name || dot[1] < '1' || dot[1] > '9')
+		return 0;
+	pid = strtol(dot + 1, &end, 10);
+	return *end == '\0' && pid > 0 && pid == (pid_t)pid ? (pid_t)pid : 0;
+}
+
+void cp_remove_files_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			char *p = cp_xasprintf("%s/%s", dir, e->d_name);
+
+			unlink(p);
+			free(p);
+		}
+	if (d)
+		closedir(d);
+	rmdir(dir);
 }
 
 static void sweep_tree(const char *dir, int depth)

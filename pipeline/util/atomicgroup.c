@@ -53,6 +53,7 @@ int cp_atomic_group_commit(struct cp_atomic_group *g)
 		e = errno;
 		if (fd >= 0)
 			close(fd);
+		cp_output_failed(e);
 		cp_error("%s: cannot sync: %s", g->path[0], strerror(e));
 		clear(g, 0);
 		return -1;
@@ -61,6 +62,7 @@ int cp_atomic_group_commit(struct cp_atomic_group *g)
 	for (size_t i = 0; i < g->n; i++)
 		if (cp_fault_check(CP_FAULT_RENAME) < 0 || rename(g->tmp[i], g->path[i]) < 0) {
 			e = errno;
+			cp_output_failed(e);
 			cp_error("%s: cannot rename to '%s': %s", g->tmp[i], g->path[i],
 				 strerror(e));
 			clear(g, i);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/banned.h"
 
@@ -42,6 +43,64 @@ bool cp_date_parse(const char *s, struct cp_date *out)
 	d.d = digits(s + 8, 2);
 	if (d.y < 1900 || d.m < 1 || d.m > 12 || d.d < 1 ||
 	    d.d > cp_date_days_in_month(d.y, d.m))
+		return false;
+	*out = d;
+	return true;
+}
+
+static bool real(struct cp_date d)
+{
+	return d.y >= 1900 && d.y <= 9999 && d.m >= 1 && d.m <= 12 && d.d >= 1 &&
+	       d.d <= cp_date_days_in_month(d.y, d.m);
+}
+
+/* 1 to 31 (one or two digits) followed by sep; the number, or -1. */
+static int small(const char **s, char sep)
+{
+	int n = 0, k = 0;
+
+	while (**s >= '0' && **s <= '9' && k < 2) {
+		n = n * 10 + (*(*s)++ - '0');
+		k++;
+	}
+	if (!k || **s != sep)
+		return -1;
+	(*s)++;
+	return n;
+}
+
+static int month_named(const char *s, size_t n)
+{
+	static const char *const names[] = { "january", "february", "march", "april", "may",
+					     "june", "july", "august", "september", "october",
+					     "november", "december" };
+
+	for (int m = 0; m < 12; m++)
+		if ((n == 3 || n == strlen(names[m])) && !strncasecmp(s, names[m], n))
+			return m + 1;
+	return -1;
+}
+
+bool cp_date_parse_typed(const char *s, struct cp_date *out)
+{
+	struct cp_date d = { 0, 0, 0 };
+	const char *p = s, *dash;
+
+	if (cp_date_parse(s, out))
+		return true;
+	if (strchr(s, '/')) {
+		if ((d.d = small(&p, '/')) < 0 || (d.m = small(&p, '/')) < 0)
+			return false;
+	} else {
+		if ((d.d = small(&p, '-')) < 0 || !(dash = strchr(p, '-')) ||
+		    (d.m = month_named(p, (size_t)(dash - p))) < 0)
+			return false;
+		p = dash + 1;
+	}
+	if (strlen(p) != 4 || strspn(p, "0123456789") != 4)
+		return false;
+	d.y = digits(p, 4);
+	if (!real(d))
 		return false;
 	*out = d;
 	return true;

@@ -13,6 +13,11 @@ struct cp_date {
 
 /* Parse exactly YYYY-MM-DD and check it is a real date from 1900 to 9999. */
 bool cp_date_parse(const char *s, struct cp_date *out);
+/* A date as staff type it: YYYY-MM-DD, DD/MM/YYYY (D and M may be one
+ * digit), or the centre portal's dd-Month-yyyy ("30-September-1981", the
+ * month's English name or its first three letters, any case); a real date
+ * from 1900 to 9999. */
+bool cp_date_parse_typed(const char *s, struct cp_date *out);
 /* Negative, zero or positive as a is before, on or after b. */
 int cp_date_cmp(struct cp_date a, struct cp_date b);
 /* Whole years from born to on (the age on a date). */

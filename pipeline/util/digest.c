@@ -24,20 +24,35 @@ void cp_sha256_update(struct cp_sha256 *h, const void *buf, size_t n)
 		cp_bug("libcrypto cannot hash");
 }
 
-void cp_sha256_final_hex(struct cp_sha256 *h, char hex[CP_SHA256_HEX])
+void cp_sha256_final(struct cp_sha256 *h, unsigned char digest[32])
 {
-	static const char digits[] = "0123456789abcdef";
 	unsigned char out[EVP_MAX_MD_SIZE];
 	unsigned int len = 0;
 
 	if (EVP_DigestFinal_ex(h->ctx, out, &len) != 1 || len != 32)
 		cp_bug("libcrypto cannot end a SHA-256");
-	for (unsigned int i = 0; i < len; i++) {
+	memcpy(digest, out, 32);
+	cp_sha256_discard(h);
+}
+
+void cp_sha256_final_hex(struct cp_sha256 *h, char hex[CP_SHA256_HEX])
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char out[32];
+
+	cp_sha256_final(h, out);
+	for (unsigned int i = 0; i < 32; i++) {
 		hex[2 * i] = digits[out[i] >> 4];
 		hex[2 * i + 1] = digits[out[i] & 15];
 	}
 	hex[64] = '\0';
-	cp_sha256_discard(h);
+}
+
+void cp_sha256_copy(struct cp_sha256 *to, const struct cp_sha256 *h)
+{
+	to->ctx = EVP_MD_CTX_new();
+	if (!to->ctx || EVP_MD_CTX_copy_ex(to->ctx, h->ctx) != 1)
+		cp_bug("libcrypto cannot copy a SHA-256");
 }
 
 void cp_sha256_discard(struct cp_sha256 *h)

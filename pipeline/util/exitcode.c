@@ -1,6 +1,7 @@
 /* The sysexits table: names, and which codes a retry can cure. */
 #include "util/exitcode.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -82,4 +83,19 @@ int cp_exit_worst(int a, int b)
 	if (cp_exit_retryable(a) != cp_exit_retryable(b))
 		return cp_exit_retryable(a) ? b : a;
 	return a > b ? a : b;
+}
+
+int cp_exit_for_errno(int code, int e)
+{
+	if (code != CP_EX_CANTCREAT && code != CP_EX_IOERR)
+		return code;
+	switch (e) {
+	case ENOSPC: case EDQUOT: case EFBIG: case EIO: case EPIPE:
+		return CP_EX_IOERR;
+	case EACCES: case EPERM: case ENOENT: case ENOTDIR: case EROFS: case EEXIST:
+	case EISDIR: case ENAMETOOLONG:
+		return CP_EX_CANTCREAT;
+	default:
+		return code;
+	}
 }

@@ -30,6 +30,12 @@ bool cp_exit_retryable(int code);
 int cp_exit_from_signal(int sig);
 /* "SIGKILL" for SIGKILL (a static string). */
 const char *cp_signal_name(int sig);
+/* An output failure's code from the errno of what failed (e, 0: unknown):
+ * a full disk, a file too large or an I/O error (ENOSPC, EDQUOT, EFBIG,
+ * EIO, EPIPE) is 74 whatever the step; an output that cannot be created at
+ * all (EACCES, EPERM, ENOENT, ENOTDIR, EROFS, EEXIST, EISDIR, ENAMETOOLONG)
+ * 73. Any other code, or errno, leaves code as it is. */
+int cp_exit_for_errno(int code, int e);
 /* The worse of two exit codes, for a run over several batches: any failure
  * beats success, and a failure a retry cannot fix beats one it can. */
 int cp_exit_worst(int a, int b);

@@ -128,6 +128,12 @@ int cp_screen_open(const char *path, bool follow, struct cp_screen *s)
 		return CP_SCREEN_REFUSED;
 	}
 	if (fd < 0) {
+		/* a socket cannot be opened at all (ENXIO): what is there, if
+		 * anything, is still no regular file, and is refused as one */
+		if ((follow ? stat(path, &st) : lstat(path, &st)) == 0 && !S_ISREG(st.st_mode)) {
+			refuse(s, 0, "not a regular file (%s)", file_type(st.st_mode));
+			return CP_SCREEN_REFUSED;
+		}
 		errno = e;
 		return -1;
 	}

@@ -1,4 +1,4 @@
-/* One check of a secret file's mode and folder, for every secret. */
+/* One check of a secret file's owner, mode and folders, for every secret. */
 #include "util/secret.h"
 
 #include <ctype.h>
@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,26 +18,59 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-/* The folder the file really is in (a symbolic link's target's). */
-static int folder_ok(const char *path, const char *what)
+/* Whether a file or folder of this owner may hold or lead to a secret: its
+ * owner may change it, so only this process's user or root. */
+static bool owner_ok(uid_t uid)
 {
-	char real[PATH_MAX], *dir;
+	return uid == 0 || uid == geteuid();
+}
+
+/* One folder on the way to the secret: the one it is in (own) may be
+ * written by nobody else; one above it by nobody else either, unless it is
+ * sticky (as /tmp: no one else may move what is in it). */
+static int folder_ok(const char *dir, const char *what, bool own)
+{
+	const char *which = own ? "the folder of the" : "a folder above the";
 	struct stat st;
+
+	if (stat(dir, &st) < 0)
+		return cp_error("%s: cannot read the %s's folder: %s", dir, what, strerror(errno));
+	if (!owner_ok(st.st_uid))
+		return cp_error("%s: %s %s is owned by another user (uid %ld): it may change it",
+				dir, which, what, (long)st.st_uid);
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && (own || !(st.st_mode & S_ISVTX)))
+		return cp_error("%s: %s %s is writable by others (mode %04o): chmod go-w %s", dir,
+				which, what, (unsigned)(st.st_mode & 07777), dir);
+	return 0;
+}
+
+/* The real folder of path (given, or a link's target) and every one above
+ * it, up to the root. */
+static int folders_ok(const char *path, const char *what)
+{
+	char real[PATH_MAX], *copy = cp_xstrdup(path), *dir = dirname(copy);
 	int r = 0;
 
-	if (!realpath(path, real))
-		return cp_error("%s: cannot read the %s: %s", path, what, strerror(errno));
-	dir = dirname(real);
-	if (stat(dir, &st) < 0)
-		r = cp_error("%s: cannot read the %s's folder: %s", dir, what, strerror(errno));
-	else if (st.st_mode & (S_IWGRP | S_IWOTH))
-		r = cp_error("%s: the folder of the %s is writable by others (mode %04o): "
-			     "chmod go-w %s", dir, what, (unsigned)(st.st_mode & 07777), dir);
+	if (!realpath(dir, real)) {
+		r = cp_error("%s: cannot read the %s: %s", path, what, strerror(errno));
+		free(copy);
+		return r;
+	}
+	free(copy);
+	for (bool own = true;; own = false) {
+		if ((r = folder_ok(real, what, own)) < 0 || !strcmp(real, "/"))
+			break;
+		/* dirname() cuts real in place and returns it; a copy onto
+		 * itself would be a no-op that valgrind reports as an overlap */
+		if ((dir = dirname(real)) != real)
+			memmove(real, dir, strlen(dir) + 1);
+	}
 	return r;
 }
 
 int cp_secret_read(const char *path, const char *what, char *buf, size_t size, size_t *len)
 {
+	char real[PATH_MAX];
 	struct stat st;
 	ssize_t n;
 	size_t got = 0;
@@ -44,14 +78,25 @@ int cp_secret_read(const char *path, const char *what, char *buf, size_t size, s
 
 	*len = 0;
 	buf[0] = '\0';
-	if (folder_ok(path, what) < 0)
+	/* the folders of the name given (a link there could be replaced) and
+	 * of the file it is */
+	if (folders_ok(path, what) < 0)
 		return -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (!realpath(path, real))
+		return cp_error("%s: cannot read the %s: %s", path, what, strerror(errno));
+	if (strcmp(real, path) && folders_ok(real, what) < 0)
+		return -1;
+	fd = open(real, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY);
 	if (fd < 0)
 		return cp_error("%s: cannot read the %s: %s", path, what, strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return cp_error("%s: the %s is not a regular file", path, what);
+	}
+	if (!owner_ok(st.st_uid)) {
+		close(fd);
+		return cp_error("%s: the %s is owned by another user (uid %ld): chown it to the "
+				"user certpress runs as", path, what, (long)st.st_uid);
 	}
 	if (st.st_mode & 077) {
 		close(fd);
@@ -120,4 +165,15 @@ int cp_secret_write_hex(const char *path, const unsigned char *bytes, size_t n)
 	r = cp_atomic_write_file(path, hex, 2 * n + 1, 0600);
 	sodium_memzero(hex, sizeof(hex));
 	return r;
+}
+
+int cp_secret_readable(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	return errno == EACCES ? 0 : 1;
 }

@@ -1,7 +1,9 @@
 /* Secrets kept in files (the reference key, the SMTP password): read only
- * from a regular file that no one but its owner may read or write, in a
- * folder that no one but its owner may write (else anyone could put their
- * own key or password in its place). */
+ * from a regular file of this user (or root) that no one else may read or
+ * write, in a folder that no one else may write, under folders that no one
+ * else may write or that are sticky, each owned by this user or root (else
+ * anyone could put their own key or password in its place). For a link,
+ * both the link's folders and its target's are checked. */
 #ifndef CP_SECRET_H
 #define CP_SECRET_H
 
@@ -12,6 +14,10 @@
  * file, its mode and the chmod that mends it, if the file or its folder is
  * open to others, is not a regular file, or holds size bytes or more. */
 int cp_secret_read(const char *path, const char *what, char *buf, size_t size, size_t *len);
+/* 0 if this user may not open the file at all (EACCES: it is someone
+ * else's secret, as the key is for an operator in the spool's group), else
+ * 1 (readable, or refused for another reason cp_secret_read will give). */
+int cp_secret_readable(const char *path);
 
 /* A key file of exactly 2n hex digits (white space around them ignored),
  * read as cp_secret_read reads it, into bytes (n): 0, or -1 with a message

@@ -204,11 +204,33 @@ static bool joiner_allowed(const uint32_t *v, size_t i, size_t n)
 	return before && before == after && joins(before);
 }
 
+/* A variation selector picks a glyph of the character before it: kept
+ * where names need that (ideographic variation sequences and the
+ * standardized ones of the CJK compatibility ideographs after Han; the
+ * free variation selectors after a Mongolian letter), refused as an
+ * invisible character anywhere else (an emoji style in a Latin name). */
+static bool variation_allowed(const uint32_t *v, size_t i)
+{
+	const uc_script_t *s = i ? uc_script(v[i - 1]) : NULL;
+	bool mongolian = v[i] >= 0x180b && v[i] <= 0x180f;
+
+	if (!s || !uc_is_general_category(v[i - 1], UC_CATEGORY_L))
+		return false;
+	return !strcmp(s->name, mongolian ? "Mongolian" : "Han");
+}
+
+static void found(struct cp_name_check *out, int cls, uint32_t c)
+{
+	if (!out->first[cls])
+		out->first[cls] = c;
+}
+
 void cp_utf8_name_check(const char *s, struct cp_name_check *out)
 {
-	size_t n = 0, len = strlen(s);
+	size_t n = 0, len = strlen(s), marks = 0;
 	uint32_t *v = cp_xcalloc(len + 1, sizeof(*v));
 	const unsigned char *p = (const unsigned char *)s;
+	bool base = false; /* a character before that a mark can sit on */
 
 	memset(out, 0, sizeof(*out));
 	while (len) {
@@ -222,24 +244,82 @@ void cp_utf8_name_check(const char *s, struct cp_name_check *out)
 	}
 	for (size_t i = 0; i < n; i++) {
 		uint32_t c = v[i];
-		int cls = -1;
+		bool joiner = c == 0x200c || c == 0x200d;
 
 		if (cp_utf8_is_control(c))
-			cls = CP_NAME_CONTROL;
-		else if (uc_is_general_category(c, UC_CATEGORY_Cf))
-			cls = (c == 0x200c || c == 0x200d) && joiner_allowed(v, i, n)
-				? -1 : CP_NAME_FORMAT;
-		else if (cp_utf8_is_invisible(c))
-			cls = CP_NAME_INVISIBLE;
+			found(out, CP_NAME_CONTROL, c);
+		else if (uc_is_general_category(c, UC_CATEGORY_Cf)) {
+			if (!joiner || !joiner_allowed(v, i, n))
+				found(out, CP_NAME_FORMAT, c);
+		} else if (uc_is_property_variation_selector(c)) {
+			if (!variation_allowed(v, i))
+				found(out, CP_NAME_INVISIBLE, c);
+			continue; /* part of the character before, not a mark on it */
+		} else if (cp_utf8_is_invisible(c))
+			found(out, CP_NAME_INVISIBLE, c);
 		else if (uc_is_general_category(c, UC_CATEGORY_Cn) ||
 			 uc_is_general_category(c, UC_CATEGORY_Co))
-			cls = CP_NAME_UNASSIGNED;
+			found(out, CP_NAME_UNASSIGNED, c);
+		else if (c == 0xfffd)
+			found(out, CP_NAME_REPLACEMENT, c);
 		else if (uc_is_general_category(c, UC_CATEGORY_L))
 			out->letter = true;
-		if (cls >= 0 && !out->first[cls])
-			out->first[cls] = c;
+		if (uc_is_general_category(c, UC_CATEGORY_M)) {
+			if (!base)
+				found(out, CP_NAME_NO_BASE, c);
+			else if (++marks > CP_NAME_MAX_MARKS)
+				found(out, CP_NAME_MARKS, c);
+		} else if (!joiner) {
+			base = !uc_is_property_white_space(c);
+			marks = 0;
+		}
 	}
 	free(v);
+}
+
+/* One class's reason into w (CP_NAME_REASON_MAX bytes). */
+static void reason(char *w, int k, unsigned c)
+{
+	size_t m = CP_NAME_REASON_MAX;
+
+	switch (k) {
+	case CP_NAME_CONTROL:
+		snprintf(w, m, "contains a control character");
+		break;
+	case CP_NAME_FORMAT:
+		snprintf(w, m, "contains an invisible formatting character U+%04X", c);
+		break;
+	case CP_NAME_INVISIBLE:
+		snprintf(w, m, "contains an invisible character U+%04X", c);
+		break;
+	case CP_NAME_UNASSIGNED:
+		snprintf(w, m, "contains an unassigned or private-use character U+%04X", c);
+		break;
+	case CP_NAME_REPLACEMENT:
+		snprintf(w, m, "contains U+%04X REPLACEMENT CHARACTER (text decoded with the "
+			 "wrong encoding somewhere before)", c);
+		break;
+	case CP_NAME_NO_BASE:
+		snprintf(w, m, "has a combining mark U+%04X at the start of a word", c);
+		break;
+	default:
+		snprintf(w, m, "has more than %d combining marks on one character (U+%04X)",
+			 CP_NAME_MAX_MARKS, c);
+		break;
+	}
+}
+
+int cp_utf8_name_reasons(const struct cp_name_check *c,
+			 char why[CP_NAME_NREASONS][CP_NAME_REASON_MAX])
+{
+	int n = 0;
+
+	for (int k = 0; k < CP_NAME_NCLASSES; k++)
+		if (c->first[k])
+			reason(why[n++], k, (unsigned)c->first[k]);
+	if (!c->letter)
+		snprintf(why[n++], CP_NAME_REASON_MAX, "has no letter");
+	return n;
 }
 
 char *cp_utf8_safe_name(const char *name, size_t max)

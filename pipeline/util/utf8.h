@@ -53,15 +53,32 @@ enum cp_name_class {
 			     * only between two letters or marks of one script
 			     * that joins (Arabic, Syriac, N'Ko, Mongolian, the
 			     * Indic scripts, Sinhala, Tibetan, Myanmar, Khmer) */
-	CP_NAME_INVISIBLE,  /* cp_utf8_is_invisible */
+	CP_NAME_INVISIBLE,  /* cp_utf8_is_invisible, and a variation selector
+			     * anywhere but after a Han ideograph (an
+			     * ideographic variation sequence) or a Mongolian
+			     * free variation selector after a Mongolian letter */
 	CP_NAME_UNASSIGNED, /* unassigned (Cn, noncharacters) or private use (Co) */
+	CP_NAME_REPLACEMENT, /* U+FFFD: decoded with the wrong encoding before */
+	CP_NAME_NO_BASE,    /* a combining mark first in the name or in a word */
+	CP_NAME_MARKS,      /* more than CP_NAME_MAX_MARKS marks on one character */
 	CP_NAME_NCLASSES
 };
+/* Vietnamese stacks two marks, Thai and the Indic scripts two or three; a
+ * tower of them is built to overprint the lines around it. */
+#define CP_NAME_MAX_MARKS 5
 struct cp_name_check {
 	uint32_t first[CP_NAME_NCLASSES];
 	bool letter;
 };
 /* Check a valid UTF-8 name (trimmed) against that rule. */
 void cp_utf8_name_check(const char *s, struct cp_name_check *out);
+
+/* What a check found, worded for a message after the field's name ("last
+ * name" + " contains an invisible character U+2800"), one reason per class
+ * found and "has no letter" last; returns how many were written to why. */
+#define CP_NAME_NREASONS (CP_NAME_NCLASSES + 1)
+#define CP_NAME_REASON_MAX 128
+int cp_utf8_name_reasons(const struct cp_name_check *c,
+			 char why[CP_NAME_NREASONS][CP_NAME_REASON_MAX]);
 
 #endif

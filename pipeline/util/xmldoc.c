@@ -4,7 +4,6 @@
 #include "util/xmldoc.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -27,28 +26,42 @@ int cp_xmldoc_load(const char *path, off_t max_bytes, const char *schema_path,
 
 	*doc = NULL;
 	cp_xml_init();
-	if (access(path, R_OK) < 0) {
+	/* One descriptor, screened and then parsed: what was screened is what
+	 * is read (a FIFO or a device is refused, never waited on). */
+	fd = cp_screen_open(path, true, &sc);
+	if (fd == CP_SCREEN_REFUSED) {
+		cp_error("%s: cannot read the %s: %s", path, what, sc.reason);
+		return bad;
+	}
+	if (fd < 0) {
 		cp_error("%s: cannot read the %s: %s", path, what, strerror(errno));
 		return CP_EX_NOINPUT;
 	}
-	s = cp_screen_file(path, max_bytes, &sc);
-	if (s < 0)
-		return CP_EX_NOINPUT;
-	if (s > 0) {
-		cp_error("%s:%ld: %s", path, sc.line, sc.reason);
+	s = cp_screen_fd(fd, path, max_bytes, &sc, NULL);
+	if (s == 0 && lseek(fd, 0, SEEK_SET) < 0)
+		s = cp_error("%s: cannot read the %s: %s", path, what, strerror(errno));
+	if (s != 0) {
+		close(fd);
+		if (s < 0)
+			return CP_EX_NOINPUT;
+		if (sc.line > 0)
+			cp_error("%s:%ld: %s", path, sc.line, sc.reason);
+		else
+			cp_error("%s: cannot read the %s: %s", path, what, sc.reason);
 		return bad;
 	}
-	if (!(schema = cp_xml_schema_load(schema_path)))
+	if (!(schema = cp_xml_schema_load(schema_path))) {
+		close(fd);
 		return CP_EX_CONFIG;
+	}
 	if (!(pc = xmlNewParserCtxt()))
 		cp_bug("out of memory");
 	cp_xml_errors_to(&err);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	*doc = fd < 0 ? NULL : xmlCtxtReadFd(pc, fd, path, "UTF-8", CP_XML_PARSE_OPTIONS);
-	if (fd >= 0)
-		close(fd);
+	*doc = xmlCtxtReadFd(pc, fd, path, "UTF-8", CP_XML_PARSE_OPTIONS);
+	close(fd);
 	if (!*doc) {
-		cp_error("%s:%ld: not well-formed XML: %s", path, err.line, err.message);
+		/* the captured message says "not well-formed XML" itself */
+		cp_error("%s:%ld: %s", path, err.line, err.message);
 		goto out;
 	}
 	vc = xmlSchemaNewValidCtxt(schema);

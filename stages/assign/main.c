@@ -4,8 +4,6 @@
 #include "util/banned.h"
 
 static const char about[] =
-	"usage: certpress-assign [-c FILE] [-q] BATCH\n"
-	"\n"
 	"Record every accepted learner's award in the registry with a reference for\n"
 	"each document (a certificate, and a transcript and a letter where the\n"
 	"qualification names them), then write the batch's assigned.xml. Running it\n"
@@ -20,5 +18,8 @@ static const char exits[] =
 
 int main(int argc, char **argv)
 {
-	return cp_stage_main(argc, argv, about, exits, cp_assign_run);
+	static const struct cp_stage_cli cli = { "certpress-assign", "BATCH", about, exits,
+						  cp_assign_run };
+
+	return cp_stage_main(argc, argv, &cli);
 }

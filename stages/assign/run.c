@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "util/atomic.h"
+#include "awardunits.h"
 #include "batchfile.h"
 #include "doctype.h"
 #include "util/date.h"
@@ -27,6 +28,7 @@
 #define X(s) ((const xmlChar *)(s))
 
 struct assign {
+	const struct cp_conf *conf;
 	struct cp_registry *reg; /* the stage's */
 	struct cp_ref_key key;
 	struct cp_atomic file;
@@ -116,29 +118,6 @@ static int document(struct assign *a, long long award_id, const char *type, cons
 	return 0;
 }
 
-/* The award's units, kept in the registry so the verification page, a
- * reprint or a later letter never needs this batch's files. */
-static int record_units(struct assign *a, xmlNodePtr l, long long award_id)
-{
-	long position = 0;
-
-	for (xmlNodePtr u = l->children; u; u = u->next) {
-		struct cp_unit_row row;
-
-		if (u->type != XML_ELEMENT_NODE || xmlStrcmp(u->name, X("unit")))
-			continue;
-		row = (struct cp_unit_row){
-			.code = cp_node_attr(u, "ref"), .title = cp_node_text(u, "title"),
-			.grade = cp_node_attr(u, "grade"),
-			.level = cp_node_attr_long(u, "level", 0),
-			.credits = cp_node_attr_long(u, "credits", 0),
-		};
-		if (cp_award_unit_add(a->reg, award_id, position++, &row) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 static int on_header(void *ctx, xmlNodePtr node)
 {
 	struct assign *a = ctx;
@@ -200,7 +179,9 @@ static int on_learner(void *ctx, xmlNodePtr l)
 		cp_xmlout_end(&a->xml);
 		return 0;
 	}
-	if (record_units(a, l, award_id) < 0)
+	/* the award's units, kept so the verification page, a reprint or a
+	 * later letter never needs this batch's files */
+	if (cp_award_units_record(a->reg, award_id, l) < 0)
 		return -1;
 	copy = xmlDocCopyNode(l, a->scratch, 1);
 	if (!copy)
@@ -229,14 +210,10 @@ static int write_assigned(struct assign *a, const char *dir, char **counts)
 	char *path = cp_xasprintf("%s/assigned.xml", dir);
 	int rc = CP_EX_IOERR;
 
-	if (cp_atomic_open(&a->file, path, 0640) < 0) {
+	if (cp_xmlout_create(&a->xml, &a->file, path, "assigned", a->batch) < 0) {
 		rc = CP_EX_CANTCREAT;
 		goto out;
 	}
-	cp_xmlout_open(&a->xml, a->file.fp);
-	cp_xmlout_start(&a->xml, "assigned");
-	cp_xmlout_attr(&a->xml, "xmlns", "urn:certpress:batch:1");
-	cp_xmlout_attr(&a->xml, "batch", a->batch);
 	if (cp_registry_begin(a->reg) < 0)
 		goto abort;
 	cp_progress_start(&a->progress, "assign", "learners", 0);
@@ -276,44 +253,36 @@ out:
 	return rc;
 }
 
+static int assign_batch(struct cp_stage *st, void *ctx, char **counts)
+{
+	struct assign *a = ctx;
+	int rc;
+
+	snprintf(a->batch, sizeof(a->batch), "%s", st->batch);
+	if (cp_ref_key_load(&a->key, a->conf->key_file) < 0)
+		return CP_EX_CONFIG;
+	a->reg = &st->reg;
+	a->scratch = xmlNewDoc(X("1.0"));
+	rc = write_assigned(a, st->dir, counts);
+	if (rc == CP_EX_OK)
+		cp_info("%ld learners: %ld documents (%ld new), %ld duplicates", a->learners,
+			a->documents, a->fresh, a->duplicates);
+	return rc;
+}
+
 int cp_assign_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 {
-	struct cp_stage st;
 	struct assign a;
-	char *counts = NULL;
 	int rc;
 
 	memset(&a, 0, sizeof(a));
+	a.conf = conf;
 	cp_date_format(cp_date_today(), a.today);
-	if ((rc = cp_stage_start(&st, "assign", conf, batch_arg)) != 0) {
-		if (rc != CP_STAGE_DONE)
-			goto out;
-		rc = CP_EX_OK;
-		goto done;
-	}
-	snprintf(a.batch, sizeof(a.batch), "%s", st.batch);
-	if (cp_ref_key_load(&a.key, conf->key_file) < 0) {
-		rc = CP_EX_CONFIG;
-		goto end;
-	}
-	a.reg = &st.reg;
-	a.scratch = xmlNewDoc(X("1.0"));
-	rc = write_assigned(&a, st.dir, &counts);
-end:
-	cp_stage_end(&st, rc, counts);
-	if (rc == CP_EX_OK)
-		cp_info("%ld learners: %ld documents (%ld new), %ld duplicates", a.learners,
-			a.documents, a.fresh, a.duplicates);
-done:
-	if (rc == CP_EX_OK)
-		fprintf(out, "%s %s\n", st.batch, st.dir);
-out:
+	rc = cp_stage_run("assign", conf, batch_arg, out, assign_batch, &a);
 	xmlFreeDoc(a.scratch);
 	free(a.centre_copy);
 	free(a.centre_name_copy);
 	free(a.run_copy);
-	free(counts);
 	cp_ref_key_wipe(&a.key);
-	cp_stage_close(&st);
 	return rc;
 }

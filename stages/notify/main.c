@@ -4,8 +4,6 @@
 #include "util/banned.h"
 
 static const char about[] =
-	"usage: certpress-notify [-c FILE] [-q] BATCH | orders\n"
-	"\n"
 	"Email every learner of a packed batch that their documents are ready\n"
 	"(layouts/learner-email.txt: enrolment number, qualification, references,\n"
 	"verification links), and the centre that its export is ready\n"
@@ -30,5 +28,8 @@ static const char exits[] =
 
 int main(int argc, char **argv)
 {
-	return cp_stage_main(argc, argv, about, exits, cp_notify_run);
+	static const struct cp_stage_cli cli = { "certpress-notify", "BATCH | orders", about,
+						  exits, cp_notify_run };
+
+	return cp_stage_main(argc, argv, &cli);
 }

@@ -12,39 +12,9 @@
 
 #include "util/date.h"
 #include "util/utf8.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
-
-struct buf {
-	char *s;
-	size_t len, cap;
-};
-
-static void put(struct buf *b, const char *s, size_t n)
-{
-	b->s = cp_xgrow(b->s, &b->cap, b->len + n + 1, 1);
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void puts_(struct buf *b, const char *s)
-{
-	put(b, s, strlen(s));
-}
-
-bool cp_mail_address_ok(const char *a)
-{
-	const char *at = a ? strchr(a, '@') : NULL;
-	size_t n = a ? strlen(a) : 0;
-
-	if (!at || at == a || !at[1] || strchr(at + 1, '@') || n > 254 || at - a > 64)
-		return false;
-	for (const char *p = a; *p; p++)
-		if (*p <= ' ' || *p >= 0x7f || strchr("<>()[]\\,;:\"", *p))
-			return false;
-	return strchr(at, '.') && at[1] != '.' && a[n - 1] != '.';
-}
 
 /* Printable ASCII only, and nothing a header parser treats specially. */
 static bool plain_phrase(const char *s)
@@ -68,7 +38,7 @@ static char *clean(const char *s)
 
 /* s as encoded words of at most 75 characters, never cutting a character,
  * joined by CRLF SPACE (folding). */
-static void encoded_words(struct buf *b, const char *s)
+static void encoded_words(struct cp_strbuf *b, const char *s)
 {
 	size_t len = strlen(s), i = 0;
 	bool first = true;
@@ -91,52 +61,52 @@ static void encoded_words(struct buf *b, const char *s)
 		sodium_bin2base64(out, sizeof(out), (const unsigned char *)s + i, take,
 				  sodium_base64_VARIANT_ORIGINAL);
 		if (!first)
-			puts_(b, "\r\n ");
-		puts_(b, "=?UTF-8?B?");
-		puts_(b, out);
-		puts_(b, "?=");
+			cp_strbuf_puts(b, "\r\n ");
+		cp_strbuf_puts(b, "=?UTF-8?B?");
+		cp_strbuf_puts(b, out);
+		cp_strbuf_puts(b, "?=");
 		first = false;
 		i += take;
 	}
 }
 
-static void header_text(struct buf *b, const char *name, const char *value)
+static void header_text(struct cp_strbuf *b, const char *name, const char *value)
 {
 	char *v = clean(value);
 
-	puts_(b, name);
-	puts_(b, ": ");
+	cp_strbuf_puts(b, name);
+	cp_strbuf_puts(b, ": ");
 	if (plain_phrase(v) && strlen(v) < 900)
-		puts_(b, v);
+		cp_strbuf_puts(b, v);
 	else
 		encoded_words(b, v);
-	puts_(b, "\r\n");
+	cp_strbuf_puts(b, "\r\n");
 	free(v);
 }
 
 /* "Name <addr>": the name as it is when plain, else encoded. */
-static void header_address(struct buf *b, const char *name, const char *display,
+static void header_address(struct cp_strbuf *b, const char *name, const char *display,
 			   const char *addr)
 {
 	char *v = clean(display);
 
-	puts_(b, name);
-	puts_(b, ": ");
+	cp_strbuf_puts(b, name);
+	cp_strbuf_puts(b, ": ");
 	if (*v) {
 		if (plain_phrase(v))
-			puts_(b, v);
+			cp_strbuf_puts(b, v);
 		else
 			encoded_words(b, v);
-		puts_(b, " ");
+		cp_strbuf_puts(b, " ");
 	}
-	puts_(b, "<");
-	puts_(b, addr);
-	puts_(b, ">\r\n");
+	cp_strbuf_puts(b, "<");
+	cp_strbuf_puts(b, addr);
+	cp_strbuf_puts(b, ">\r\n");
 	free(v);
 }
 
 /* One line of body text as quoted-printable, soft breaks before 76. */
-static void qp_line(struct buf *b, const char *s)
+static void qp_line(struct cp_strbuf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t col = 0, n = strlen(s);
@@ -157,22 +127,24 @@ static void qp_line(struct buf *b, const char *s)
 			w = 3;
 		}
 		if (col + w > 75) {
-			puts_(b, "=\r\n");
+			cp_strbuf_puts(b, "=\r\n");
 			col = 0;
 		}
-		put(b, enc, w);
+		cp_strbuf_put(b, enc, w);
 		col += w;
 	}
-	puts_(b, "\r\n");
+	cp_strbuf_puts(b, "\r\n");
 }
 
 /* Expand a template line; a value with line breaks ({documents}) gives
  * several body lines. */
-static void body_line(struct buf *b, const struct cp_text *t, const struct cp_values *v)
+static void body_line(struct cp_strbuf *b, const struct cp_text *t, const struct cp_values *v)
 {
-	char *s = cp_text_expand(t, v, NULL), *line = s, *nl;
+	char *s = cp_text_expand(t, v, NULL), *nl;
 
-	do {
+	/* the next line starts after a newline only when there is one (NULL + 1
+	 * is undefined) */
+	for (char *line = s;; line = nl + 1) {
 		nl = strchr(line, '\n');
 		if (nl)
 			*nl = '\0';
@@ -180,12 +152,13 @@ static void body_line(struct buf *b, const struct cp_text *t, const struct cp_va
 			if ((unsigned char)*p < 0x20 && *p != '\t')
 				*p = ' ';
 		qp_line(b, line);
-		line = nl + 1;
-	} while (nl);
+		if (!nl)
+			break;
+	}
 	free(s);
 }
 
-static void date_header(struct buf *b)
+static void date_header(struct cp_strbuf *b)
 {
 	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
 	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -198,14 +171,14 @@ static void date_header(struct buf *b)
 	snprintf(s, sizeof(s), "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n", days[tm.tm_wday],
 		 tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
 		 tm.tm_sec);
-	puts_(b, s);
+	cp_strbuf_puts(b, s);
 }
 
 char *cp_mail_compose(const struct cp_conf *conf, const struct cp_mail_template *t,
 		      const struct cp_values *v, const char *to_name, const char *to,
 		      const char *message_id)
 {
-	struct buf b = { 0 };
+	struct cp_strbuf b = { 0 };
 	const char *from = conf->mail_from, *lt = strchr(from, '<');
 	struct cp_values safe = *v;
 	char *owned[CP_NBINDINGS] = { 0 }, *subject;
@@ -233,9 +206,9 @@ char *cp_mail_compose(const struct cp_conf *conf, const struct cp_mail_template 
 	header_address(&b, "To", to_name, to);
 	header_text(&b, "Subject", subject);
 	date_header(&b);
-	puts_(&b, "Message-ID: <");
-	puts_(&b, message_id);
-	puts_(&b, ">\r\nMIME-Version: 1.0\r\n"
+	cp_strbuf_puts(&b, "Message-ID: <");
+	cp_strbuf_puts(&b, message_id);
+	cp_strbuf_puts(&b, ">\r\nMIME-Version: 1.0\r\n"
 		  "Content-Type: text/plain; charset=UTF-8\r\n"
 		  "Content-Transfer-Encoding: quoted-printable\r\n"
 		  "Auto-Submitted: auto-generated\r\n\r\n");

@@ -10,6 +10,7 @@
 
 #include "engine/bind.h"
 #include "conf.h"
+#include "util/mailaddr.h" /* cp_mail_address_ok */
 
 int cp_notify_run(const struct cp_conf *conf, const char *batch_arg, FILE *out);
 /* certpress-notify orders: the emails orders owe (orders.c). */
@@ -39,11 +40,17 @@ struct cp_mail {
 			   * attempt against max-attempts; false when it was
 			   * never handed over (the session ended before) */
 	char reply[256];  /* its text, control characters removed */
+	/* Made again by the transport just before the message's content goes
+	 * out, from the registry as it is then (NULL: sent as made), so a
+	 * revoke while messages wait their turn reaches every one not yet
+	 * handed over: 0 sends text (replaced if it changed); 1 withholds it
+	 * (nothing of it is valid any more: withheld is set, the message is
+	 * not handed over); -1 it cannot be told (not handed over, not tried). */
+	int (*remake)(struct cp_mail *m);
+	void *remake_ctx;
+	bool withheld;
 };
 
-/* The address a message may be sent to, or NULL: one '@', printable ASCII
- * without spaces or the characters that end an address in a header. */
-bool cp_mail_address_ok(const char *addr);
 /* The message: headers (non-ASCII as RFC 2047 encoded words, nothing from
  * data can start a header line), then the body as quoted-printable UTF-8. */
 char *cp_mail_compose(const struct cp_conf *conf, const struct cp_mail_template *t,
@@ -61,6 +68,8 @@ enum cp_mail_session {
 				* greeting, STARTTLS or AUTH failed, the sender
 				* refused; nothing was handed over */
 };
+/* m->remake, if any; sets m->withheld when it returns 1. */
+int cp_mail_remake(struct cp_mail *m);
 /* Hand messages to the configured transport and fill in each outcome. */
 enum cp_mail_session cp_mail_send(const struct cp_conf *conf, struct cp_mail *m, size_t n);
 /* The smtp:// transport (smtp.c). */

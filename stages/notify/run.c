@@ -4,7 +4,9 @@
  * transport in one session, and the outcomes are recorded in another:
  * 2xx sent, 4xx or no reply deferred (failed after max-attempts), 5xx failed;
  * a message the server never took up (the session ended before it) is
- * deferred and its attempt given back. A server that ends a session early
+ * deferred and its attempt given back. A learner's message is made again
+ * just before its content goes out (remake_learner): one left with no
+ * valid document meanwhile is withheld. A server that ends a session early
  * or cannot be reached gets no other session in this run. A recipient
  * recorded sent, failed or not notifiable is never mailed again, and one
  * whose attempts are used up (a crash left it 'intent') fails unsent.
@@ -24,6 +26,7 @@
 #include "util/progress.h"
 #include "stage.h"
 #include "util/xalloc.h"
+#include "workdays.h"
 #include "xmlout.h"
 #include "util/banned.h"
 
@@ -53,9 +56,27 @@ static int record(struct notify *nt, const char *key, const char *to, const char
 				      reply, attempt);
 }
 
+/* What a learner's message is made from, kept until it is sent so that
+ * the transport can make it again (remake_learner). */
+struct pending {
+	struct notify *nt;
+	struct cp_notify_learner row;
+	char *docs; /* the documents listed in the message as made */
+};
+
+static void free_pending(struct pending *p)
+{
+	if (!p)
+		return;
+	cp_notify_learner_release(&p->row);
+	free(p->docs);
+	free(p);
+}
+
 static void free_chunk(struct notify *nt)
 {
 	for (size_t i = 0; i < nt->n; i++) {
+		free_pending(nt->chunk[i].remake_ctx);
 		free(nt->chunk[i].key);
 		free(nt->chunk[i].to);
 		free(nt->chunk[i].message_id);
@@ -106,7 +127,16 @@ static int flush(struct notify *nt)
 			snprintf(reply, sizeof(reply), "%d %s", m->code, m->reply);
 		else
 			snprintf(reply, sizeof(reply), "%s", m->reply);
-		if (!m->attempted) {
+		if (m->withheld) {
+			/* every document it listed was revoked or superseded
+			 * while it waited its turn: never handed over */
+			status = "not-notifiable";
+			snprintf(reply, sizeof(reply), "no valid document to announce");
+			attempt = -1;
+			nt->not_notifiable++;
+			cp_info("%s: its documents were revoked or superseded while notify ran:"
+				" not sent", m->key);
+		} else if (!m->attempted) {
 			/* never handed over: the intent's attempt is given back */
 			status = "deferred";
 			attempt = -1;
@@ -172,15 +202,22 @@ static bool stopped(const struct notify *nt)
 	return nt->unreachable || nt->closed;
 }
 
-static int queue(struct notify *nt, const char *key, const char *to, const char *to_name,
-		 const struct cp_mail_template *t, const struct cp_values *v)
+/* Whether the per-run cap leaves this message for a later run. */
+static bool capped(struct notify *nt)
+{
+	if (nt->conf->mail_per_run && nt->tried >= nt->conf->mail_per_run) {
+		nt->left++;
+		return true;
+	}
+	return false;
+}
+
+/* A message for the chunk (to be made by the caller); flush() once the
+ * chunk is a session's worth. */
+static struct cp_mail *add(struct notify *nt, const char *key, const char *to)
 {
 	struct cp_mail *m;
 
-	if (nt->conf->mail_per_run && nt->tried >= nt->conf->mail_per_run) {
-		nt->left++;
-		return 0;
-	}
 	nt->chunk = cp_xrealloc(nt->chunk, (nt->n + 1) * sizeof(*nt->chunk));
 	m = &nt->chunk[nt->n++];
 	memset(m, 0, sizeof(*m));
@@ -191,8 +228,12 @@ static int queue(struct notify *nt, const char *key, const char *to, const char 
 	for (char *p = m->message_id; *p; p++)
 		if (*p == ':')
 			*p = '.';
-	m->text = cp_mail_compose(nt->conf, t, v, to_name, to, m->message_id);
 	nt->tried++;
+	return m;
+}
+
+static int full(struct notify *nt)
+{
 	return (long)nt->n >= nt->conf->mail_per_session ? flush(nt) : 0;
 }
 
@@ -227,11 +268,67 @@ static char *documents_text(struct notify *nt, const char *enrolment)
 	return t.out;
 }
 
-static int learner(struct notify *nt, const struct cp_notify_learner *l)
+/* A learner's message, listing docs. */
+static char *learner_text(struct notify *nt, const struct cp_notify_learner *l,
+			  const char *docs, const char *message_id)
+{
+	struct cp_values v;
+	char *full_name, *text;
+
+	memset(&v, 0, sizeof(v));
+	full_name = cp_bind_full_name(l->first_name, l->middle_names, l->last_name);
+	v.v[CP_B_AWARDING_BODY] = nt->conf->awarding_body;
+	v.v[CP_B_FULL_NAME] = full_name;
+	v.v[CP_B_FIRST_NAME] = l->first_name;
+	v.v[CP_B_MIDDLE_NAMES] = l->middle_names;
+	v.v[CP_B_LAST_NAME] = l->last_name;
+	v.v[CP_B_QUAL_TITLE] = l->qualification_title;
+	v.v[CP_B_QUAL_NUMBER] = l->qualification;
+	v.v[CP_B_GRADE] = l->grade;
+	v.v[CP_B_AWARDED] = l->awarded;
+	v.v[CP_B_ENROLMENT] = l->enrolment;
+	v.v[CP_B_CANDIDATE] = l->candidate;
+	v.v[CP_B_CENTRE_NUMBER] = l->centre;
+	v.v[CP_B_CENTRE_NAME] = l->centre_name;
+	v.v[CP_B_COURSE_RUN] = l->course_run;
+	v.v[CP_B_BATCH] = nt->st->batch;
+	v.v[CP_B_DOCUMENTS] = docs;
+	text = cp_mail_compose(nt->conf, &nt->learner, &v, full_name, l->email, message_id);
+	free(full_name);
+	return text;
+}
+
+/* The transport's call just before the message's content goes out: its
+ * documents as they are now (a revoke or a reprint since it was made). */
+static int remake_learner(struct cp_mail *m)
+{
+	struct pending *p = m->remake_ctx;
+	char *docs = documents_text(p->nt, p->row.enrolment);
+
+	if (!docs)
+		return -1;
+	if (!*docs) {
+		free(docs);
+		return 1;
+	}
+	if (strcmp(docs, p->docs)) {
+		free(m->text);
+		m->text = learner_text(p->nt, &p->row, docs, m->message_id);
+		free(p->docs);
+		p->docs = docs;
+	} else {
+		free(docs);
+	}
+	return 0;
+}
+
+/* l is taken over (left empty) when the learner is queued. */
+static int learner(struct notify *nt, struct cp_notify_learner *l)
 {
 	const char *enrolment = l->enrolment, *email = l->email, *status = l->status;
-	struct cp_values v;
-	char *full, *docs;
+	struct pending *p;
+	struct cp_mail *m;
+	char *docs;
 	int rc;
 
 	if (!pending(status)) {
@@ -267,28 +364,20 @@ static int learner(struct notify *nt, const struct cp_notify_learner *l)
 		return record(nt, enrolment, NULL, "-", "not-notifiable",
 			      "no valid document to announce", 0);
 	}
-	memset(&v, 0, sizeof(v));
-	full = cp_bind_full_name(l->first_name, l->middle_names, l->last_name);
-	v.v[CP_B_AWARDING_BODY] = nt->conf->awarding_body;
-	v.v[CP_B_FULL_NAME] = full;
-	v.v[CP_B_FIRST_NAME] = l->first_name;
-	v.v[CP_B_MIDDLE_NAMES] = l->middle_names;
-	v.v[CP_B_LAST_NAME] = l->last_name;
-	v.v[CP_B_QUAL_TITLE] = l->qualification_title;
-	v.v[CP_B_QUAL_NUMBER] = l->qualification;
-	v.v[CP_B_GRADE] = l->grade;
-	v.v[CP_B_AWARDED] = l->awarded;
-	v.v[CP_B_ENROLMENT] = enrolment;
-	v.v[CP_B_CANDIDATE] = l->candidate;
-	v.v[CP_B_CENTRE_NUMBER] = l->centre;
-	v.v[CP_B_CENTRE_NAME] = l->centre_name;
-	v.v[CP_B_COURSE_RUN] = l->course_run;
-	v.v[CP_B_BATCH] = nt->st->batch;
-	v.v[CP_B_DOCUMENTS] = docs;
-	rc = queue(nt, enrolment, email, full, &nt->learner, &v);
-	free(full);
-	free(docs);
-	return rc;
+	if (capped(nt)) {
+		free(docs);
+		return 0;
+	}
+	m = add(nt, enrolment, email);
+	m->text = learner_text(nt, l, docs, m->message_id);
+	p = cp_xcalloc(1, sizeof(*p));
+	p->nt = nt;
+	p->row = *l;
+	memset(l, 0, sizeof(*l));
+	p->docs = docs;
+	m->remake = remake_learner;
+	m->remake_ctx = p;
+	return full(nt);
 }
 
 static int learners(struct notify *nt)
@@ -302,12 +391,12 @@ static int learners(struct notify *nt)
 		if (n < 0)
 			rc = -1;
 		for (int r = 0; r < n; r++) {
-			if (!rc)
-				rc = learner(nt, &rows[r]);
 			if (r == n - 1) {
 				free(after);
 				after = cp_xstrdup(rows[r].enrolment);
 			}
+			if (!rc)
+				rc = learner(nt, &rows[r]); /* may take the row over */
 			cp_notify_learner_release(&rows[r]);
 		}
 	} while (n == PAGE && !rc);
@@ -338,8 +427,8 @@ static int skip(void *ctx, xmlNodePtr n)
 
 /* A centre address that cannot be used (a line break, a space, not one
  * address): the results file's data, not the server's fault. The centre
- * fails without a send, visible in 'certpress status BATCH', and the
- * warning names the line to correct. */
+ * fails without a send, visible in 'certpress status BATCH' and run's
+ * summary, and the error names the line to correct. */
 static int unusable_centre(struct notify *nt, const char *key)
 {
 	char *results = cp_spool_batch_file(&nt->st->spool, nt->st->batch, "results.xml");
@@ -349,9 +438,11 @@ static int unusable_centre(struct notify *nt, const char *key)
 
 	snprintf(reply, sizeof(reply), "the centre's address (results.xml line %ld) is not one"
 		 " this sender can use", line);
-	cp_warn("%s:%ld: centre '%s': email address not usable (a control character, a space,"
-		" or not one plain address): the centre is not emailed", results, line,
-		nt->centre_number);
+	/* an error, said under -q too: nobody else tells the centre that its
+	 * export is ready (the batch is done all the same: nothing to retry) */
+	cp_error("%s:%ld: centre '%s': email address not usable (a control character, a space,"
+		 " or not one plain address): the centre is not emailed; tell it another way",
+		 results, line, nt->centre_number);
 	nt->failed++;
 	rc = record(nt, key, NULL, "-", "failed", reply, 0);
 	free(results);
@@ -382,8 +473,17 @@ static int centre(struct notify *nt)
 		rc = -1;
 	} else if (got && pending(e.status)) {
 		struct cp_values v;
+		char days[24], due[11];
 
 		memset(&v, 0, sizeof(v));
+		snprintf(days, sizeof(days), "%ld", nt->conf->receipt_days);
+		if (cp_receipt_due(nt->conf, e.created, due) < 0) {
+			cp_centre_export_release(&e);
+			free(key);
+			return -1;
+		}
+		v.v[CP_B_RECEIPT_DAYS] = days;
+		v.v[CP_B_RECEIPT_DUE] = due;
 		v.v[CP_B_AWARDING_BODY] = nt->conf->awarding_body;
 		v.v[CP_B_CENTRE_NUMBER] = nt->centre_number;
 		v.v[CP_B_BATCH] = nt->st->batch;
@@ -398,7 +498,11 @@ static int centre(struct notify *nt)
 			rc = rc < 0 ? -1 : 0;
 		} else if (stopped(nt)) {
 			nt->left++;
-		} else if ((rc = queue(nt, key, nt->centre_email, "", &nt->centre, &v)) == 0) {
+		} else if (!capped(nt)) {
+			struct cp_mail *m = add(nt, key, nt->centre_email);
+
+			m->text = cp_mail_compose(nt->conf, &nt->centre, &v, "", nt->centre_email,
+						  m->message_id);
 			rc = flush(nt);
 		}
 	}
@@ -428,14 +532,10 @@ static int write_notified(struct notify *nt)
 	char *path = cp_spool_batch_file(&nt->st->spool, nt->st->batch, "notified.xml");
 	int rc;
 
-	if (cp_atomic_open(&a, path, 0640) < 0) {
+	if (cp_xmlout_create(&x, &a, path, "notified", nt->st->batch) < 0) {
 		free(path);
 		return -1;
 	}
-	cp_xmlout_open(&x, a.fp);
-	cp_xmlout_start(&x, "notified");
-	cp_xmlout_attr(&x, "xmlns", "urn:certpress:batch:1");
-	cp_xmlout_attr(&x, "batch", nt->st->batch);
 	rc = cp_notifications_each(&nt->st->reg, nt->st->batch, write_recipient, &x);
 	cp_xmlout_start(&x, "end");
 	cp_xmlout_attr_long(&x, "sent", nt->sent);
@@ -484,64 +584,68 @@ static void release(struct notify *nt)
 	free(nt->centre_email);
 }
 
+/* What is left to do and why, for the operator (after the counts are
+ * taken: the attempt records them). */
+static void report(const struct notify *nt, int rc)
+{
+	const struct cp_conf *conf = nt->conf;
+
+	if (rc == CP_EX_UNAVAILABLE)
+		cp_error("the mail server could not be reached: the batch waits at notify; "
+			 "'certpress retry %s' sends what is left", nt->st->batch);
+	else if (rc == CP_EX_TEMPFAIL)
+		cp_warn("%s%ld messages deferred, %ld not tried yet%s: 'certpress retry %s' sends"
+			" them", nt->closed ? "the mail server ended a session early: " : "",
+			nt->deferred, nt->left,
+			conf->mail_per_run && nt->tried >= conf->mail_per_run ? " (per-run cap)" : "",
+			nt->st->batch);
+	cp_info("%ld sent, %ld deferred, %ld failed, %ld not notifiable, %ld not tried", nt->sent,
+		nt->deferred, nt->failed, nt->not_notifiable, nt->left);
+}
+
+static int notify_batch(struct cp_stage *st, void *ctx, char **counts)
+{
+	struct notify *nt = ctx;
+	int rc = CP_EX_OK;
+
+	nt->st = st;
+	/* temp files a killed notify left in the outbox, shared with other
+	 * batches' notify: only those whose writer is gone (the batch folder's
+	 * are swept already, by cp_stage_start: the lock is ours) */
+	if (st->spool.outbox)
+		cp_atomic_sweep_dead(st->spool.outbox);
+	if (load(nt) < 0)
+		rc = CP_EX_CONFIG;
+	else if (learners(nt) < 0 || (nt->conf->mail_centre && centre(nt) < 0))
+		rc = CP_EX_IOERR;
+	else if (nt->unreachable)
+		rc = CP_EX_UNAVAILABLE;
+	else if (nt->deferred || nt->left)
+		rc = CP_EX_TEMPFAIL;
+	else if (write_notified(nt) < 0)
+		rc = CP_EX_CANTCREAT;
+	*counts = cp_xasprintf("{\"sent\":%ld,\"deferred\":%ld,\"failed\":%ld,"
+			       "\"not_notifiable\":%ld,\"not_tried\":%ld}", nt->sent, nt->deferred,
+			       nt->failed, nt->not_notifiable, nt->left);
+	report(nt, rc);
+	nt->st = NULL; /* the stage's, gone after this */
+	return rc;
+}
+
 int cp_notify_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 {
 	struct notify nt;
-	struct cp_stage st;
-	char *counts = NULL;
 	int rc;
 
 	if (!strcmp(batch_arg, "orders")) /* no batch is ever called that */
 		return cp_notify_orders(conf, out);
 	memset(&nt, 0, sizeof(nt));
 	nt.conf = conf;
-	nt.st = &st;
 	/* a server that closes the connection (a 421) makes libesmtp's next
 	 * write fail: that must be an error to handle (EPIPE), never a death
 	 * by SIGPIPE with every outcome of the session unrecorded */
 	signal(SIGPIPE, SIG_IGN);
-	if ((rc = cp_stage_start(&st, "notify", conf, batch_arg)) != 0) {
-		if (rc != CP_STAGE_DONE)
-			goto out;
-		rc = CP_EX_OK;
-		goto done;
-	}
-	/* temp files a killed notify left in the outbox, shared with other
-	 * batches' notify: only those whose writer is gone (the batch folder's
-	 * are swept already, by cp_stage_start: the lock is ours) */
-	if (st.spool.outbox)
-		cp_atomic_sweep_dead(st.spool.outbox);
-	if (load(&nt) < 0)
-		rc = CP_EX_CONFIG;
-	else if (learners(&nt) < 0 || (conf->mail_centre && centre(&nt) < 0))
-		rc = CP_EX_IOERR;
-	else if (nt.unreachable)
-		rc = CP_EX_UNAVAILABLE;
-	else if (nt.deferred || nt.left)
-		rc = CP_EX_TEMPFAIL;
-	else if (write_notified(&nt) < 0)
-		rc = CP_EX_CANTCREAT;
-	counts = cp_xasprintf("{\"sent\":%ld,\"deferred\":%ld,\"failed\":%ld,"
-			      "\"not_notifiable\":%ld,\"not_tried\":%ld}", nt.sent, nt.deferred,
-			      nt.failed, nt.not_notifiable, nt.left);
-	cp_stage_end(&st, rc, counts);
-	if (rc == CP_EX_UNAVAILABLE)
-		cp_error("the mail server could not be reached: the batch waits at notify; "
-			 "'certpress retry %s' sends what is left", st.batch);
-	else if (rc == CP_EX_TEMPFAIL)
-		cp_warn("%s%ld messages deferred, %ld not tried yet%s: 'certpress retry %s' sends"
-			" them", nt.closed ? "the mail server ended a session early: " : "",
-			nt.deferred, nt.left,
-			conf->mail_per_run && nt.tried >= conf->mail_per_run ? " (per-run cap)" : "",
-			st.batch);
-	cp_info("%ld sent, %ld deferred, %ld failed, %ld not notifiable, %ld not tried", nt.sent,
-		nt.deferred, nt.failed, nt.not_notifiable, nt.left);
-done:
-	if (rc == CP_EX_OK)
-		fprintf(out, "%s %s\n", st.batch, st.dir);
-out:
-	free(counts);
+	rc = cp_stage_run("notify", conf, batch_arg, out, notify_batch, &nt);
 	release(&nt);
-	cp_stage_close(&st);
 	return rc;
 }

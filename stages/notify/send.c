@@ -27,10 +27,29 @@ void cp_mail_set_reply(struct cp_mail *m, int code, const char *text)
 	cp_mail_clean_text(m->reply, sizeof(m->reply), text);
 }
 
+int cp_mail_remake(struct cp_mail *m)
+{
+	int r = m->remake ? m->remake(m) : 0;
+
+	if (r == 1) {
+		m->withheld = true;
+		m->attempted = false;
+		cp_mail_set_reply(m, 0, "withheld: nothing of it is valid any more");
+	} else if (r < 0) {
+		m->attempted = false;
+		cp_mail_set_reply(m, 0, "not tried: the registry cannot be read to make it again");
+	}
+	return r;
+}
+
 static enum cp_mail_session send_files(const char *dir, struct cp_mail *m, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		char *path = cp_xasprintf("%s/%s.eml", dir, m[i].message_id);
+		char *path;
+
+		if (cp_mail_remake(&m[i]) != 0)
+			continue;
+		path = cp_xasprintf("%s/%s.eml", dir, m[i].message_id);
 
 		/* a local failure is never the learner's: no attempt counted */
 		m[i].attempted = cp_atomic_write_file(path, m[i].text, strlen(m[i].text), 0640) == 0;

@@ -1,6 +1,7 @@
 /* The smtp:// transport: libesmtp, every message of a call in one SMTP
  * session, STARTTLS as configured, AUTH when a user is set, [mail] timeout
- * on the greeting and every reply. Each message's outcome comes from the
+ * on the greeting and every reply (each read, and each reply whole: one
+ * that is not whole in time ends the session). Each message's outcome comes from the
  * replies it had; a message the server never took up (the session ended
  * before: 421, a lost connection) is marked not attempted, so the caller
  * defers it without charging it an attempt. */
@@ -11,12 +12,21 @@
 #include <libesmtp.h>
 #include <sodium.h>
 #include <stdarg.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "util/fault.h"
 #include "util/msg.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
+
+/* The descriptors looked at for the session's socket. */
+#define FD_SCAN 1024
 
 /* What the session saw, from libesmtp's callbacks. */
 struct session {
@@ -26,6 +36,27 @@ struct session {
 	char busy_text[128];
 	char line[512];       /* the server's line being read */
 	size_t len;
+	/* The deadline of a whole reply. libesmtp times each read only, so a
+	 * server sending one line of a reply a second would hold the session
+	 * forever; it has no call to end a session either: the session's
+	 * socket is shut down instead, and libesmtp's next read sees the
+	 * connection end. */
+	long timeout;         /* [mail] timeout, seconds */
+	struct timespec since; /* the reply awaited was asked for then */
+	bool overdue;         /* a reply was not whole in time: session ended */
+	int fd;               /* the session's socket, or -1 */
+	/* Which messages had a whole reply to their data (libesmtp's
+	 * SMTP_EV_MESSAGESENT): a reply cut short leaves the code of its
+	 * first line as the message's status ("250-" of a reply never
+	 * finished), not to be taken for the server's word. */
+	struct cp_mail *mails;
+	bool *replied;
+	/* the message whose content was withheld (cp_mail_remake), which ends
+	 * the session before its data: libesmtp cannot skip a message once
+	 * its envelope went out; -1: none */
+	long stopped_at;
+	bool remake_failed;   /* the registry could not be read to remake one */
+	unsigned char open_before[FD_SCAN / 8]; /* fds open before the session */
 };
 
 /* One whole line from the server: the last line of a reply is "NNN text". */
@@ -41,6 +72,9 @@ static void server_line(struct session *ss)
 	    (l[3] != ' ' && l[3] != '\r' && l[3] != '\0'))
 		return;
 	code = (l[0] - '0') * 100 + (l[1] - '0') * 10 + (l[2] - '0');
+	/* a whole reply: the next one's time starts (pipelined replies
+	 * come one after the other) */
+	clock_gettime(CLOCK_MONOTONIC, &ss->since);
 	if (first)
 		ss->greeting = code;
 	if (!ss->busy && (code == 421 || (first && code / 100 == 4))) {
@@ -54,15 +88,49 @@ static void server_line(struct session *ss)
 static void monitor(const char *buf, int len, int writing, void *arg)
 {
 	struct session *ss = arg;
+	struct timespec now;
 
-	if (writing)
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (writing) {
+		ss->since = now; /* a command or data went out: its reply is due */
+		/* each command line is a kill point of the crash tests */
+		for (int i = 0; i < len; i++)
+			if (buf[i] == '\n')
+				(void)cp_fault_check(CP_FAULT_SMTP);
 		return;
+	}
 	for (int i = 0; i < len; i++) {
 		if (buf[i] == '\n')
 			server_line(ss);
 		else if (ss->len + 1 < sizeof(ss->line))
 			ss->line[ss->len++] = buf[i];
 	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!ss->overdue && ss->fd >= 0 && (now.tv_sec - ss->since.tv_sec) * 1000000000L +
+	    (now.tv_nsec - ss->since.tv_nsec) > ss->timeout * 1000000000L) {
+		ss->overdue = true;
+		shutdown(ss->fd, SHUT_RDWR);
+	}
+}
+
+/* Which descriptors are open now, to tell the session's socket later. */
+static void note_open(struct session *ss)
+{
+	for (int fd = 0; fd < FD_SCAN; fd++)
+		if (fcntl(fd, F_GETFD) != -1)
+			ss->open_before[fd / 8] |= (unsigned char)(1u << (fd % 8));
+}
+
+/* The socket libesmtp made for the session: the one opened since. */
+static int session_socket(const struct session *ss)
+{
+	struct stat st;
+
+	for (int fd = 0; fd < FD_SCAN; fd++)
+		if (!(ss->open_before[fd / 8] & (1u << (fd % 8))) && fstat(fd, &st) == 0 &&
+		    S_ISSOCK(st.st_mode))
+			return fd;
+	return -1;
 }
 
 static void on_event(smtp_session_t s, int event, void *arg, ...)
@@ -73,6 +141,8 @@ static void on_event(smtp_session_t s, int event, void *arg, ...)
 	(void)s;
 	if (event == SMTP_EV_CONNECT) {
 		ss->connected = true;
+		ss->fd = session_socket(ss);
+		clock_gettime(CLOCK_MONOTONIC, &ss->since); /* the greeting is due */
 	} else if (event == SMTP_EV_MESSAGEDATA) {
 		/* the message's content is going to the server: from now on
 		 * it may be delivered even if no reply ever comes */
@@ -81,7 +151,49 @@ static void on_event(smtp_session_t s, int event, void *arg, ...)
 		va_end(ap);
 		if (m)
 			m->attempted = true;
+	} else if (event == SMTP_EV_MESSAGESENT) {
+		va_start(ap, arg);
+		struct cp_mail *m = smtp_message_get_application_data(va_arg(ap, smtp_message_t));
+		va_end(ap);
+		if (m)
+			ss->replied[m - ss->mails] = true;
 	}
+}
+
+/* One message's content for libesmtp, made again (cp_mail_remake) when
+ * libesmtp rewinds it, just before its data goes out. */
+struct content {
+	struct session *ss;
+	struct cp_mail *m;
+	bool given, stop;
+};
+
+static const char *content(void **ctx, int *len, void *arg)
+{
+	struct content *c = arg;
+
+	(void)ctx;
+	if (!len) { /* rewind: the data is about to go out */
+		int r = c->stop ? 1 : cp_mail_remake(c->m);
+
+		c->given = false;
+		if (r != 0 && !c->stop) {
+			c->stop = true;
+			c->ss->stopped_at = c->m - c->ss->mails;
+			c->ss->remake_failed = r < 0;
+		}
+		return NULL;
+	}
+	if (c->stop) {
+		/* libesmtp drops the connection on an error here, before any
+		 * of the message's data */
+		errno = ECANCELED;
+		*len = 0;
+		return NULL;
+	}
+	*len = c->given ? 0 : (int)strlen(c->m->text);
+	c->given = true;
+	return c->m->text;
 }
 
 struct auth {
@@ -121,22 +233,29 @@ static int code_of(const smtp_status_t *st)
 
 /* A message's outcome from the replies it had: to its sender (MAIL), its
  * recipient (RCPT) and its data (DATA, then the end of data). A 421 judges
- * the connection, not the message; a message whose content went out and had
- * no reply may have been delivered (the documented window). A message the
- * server never judged is not attempted, for the reason why_not. */
+ * the connection, not the message: also at the end of the data it says the
+ * message was not taken (RFC 5321 4.2.2, 3.8), so it is deferred without an
+ * attempt; a message whose content went out and had no reply may have been
+ * delivered (the documented window). A message the server never judged is
+ * not attempted, for the reason why_not. */
 static void outcome(struct cp_mail *m, smtp_message_t msg, smtp_recipient_t rcpt,
-		    const char *why_not)
+		    bool replied, const char *why_not)
 {
 	const smtp_status_t *f = smtp_reverse_path_status(msg);
 	const smtp_status_t *r = smtp_recipient_status(rcpt);
 	const smtp_status_t *t = smtp_message_transfer_status(msg);
-	int rc = code_of(r), tc = code_of(t);
+	int rc = code_of(r), tc = replied ? code_of(t) : 0;
 	bool handed = m->attempted;
 	char why[300];
 
 	m->attempted = true;
 	if (rc / 100 == 2) {
-		if (tc / 100 == 2 || tc / 100 == 5 || (tc / 100 == 4 && (tc != 421 || handed))) {
+		if (tc == 421) {
+			cp_mail_set_reply(m, tc, t->text);
+			m->attempted = false;
+			return;
+		}
+		if (tc / 100 == 2 || tc / 100 == 5 || tc / 100 == 4) {
 			cp_mail_set_reply(m, tc, t->text);
 			return;
 		}
@@ -182,6 +301,12 @@ static enum cp_mail_session verdict(const struct cp_conf *conf, const struct ses
 		snprintf(why, sizeof(why), "not tried: %s", err);
 		return unreachable(m, n, why);
 	}
+	if (!ss->greeting && ss->overdue) {
+		cp_error("SMTP server %s sent no whole reply within %ld s to greet (one line "
+			 "after another, never the last): the session was ended", server,
+			 conf->mail_timeout);
+		return unreachable(m, n, "not tried: no whole greeting from the server");
+	}
 	if (!ss->greeting) {
 		cp_error("SMTP server %s sent no greeting (it closed the connection, or nothing"
 			 " came within %ld s)", server, conf->mail_timeout);
@@ -214,11 +339,19 @@ static enum cp_mail_session verdict(const struct cp_conf *conf, const struct ses
 			continue;
 		}
 		answered += code_of(f) != 0;
-		outcome(&m[i], msg[i], rcpt[i], why);
+		outcome(&m[i], msg[i], rcpt[i], ss->replied[i], why);
 		open += !m[i].attempted || !m[i].code;
 	}
 	if (refused)
 		return CP_MAIL_UNREACHABLE;
+	if (ss->stopped_at >= 0 && !ss->busy && !ss->overdue) {
+		if (ss->remake_failed) {
+			cp_warn("the registry could not be read to make a message again: the"
+				" session was ended, the rest waits for a retry");
+			return CP_MAIL_CLOSED;
+		}
+		return CP_MAIL_DONE; /* the caller sends the rest in a new session */
+	}
 	if (!answered && !ss->busy) {
 		/* libesmtp ends a session whose AUTH or required STARTTLS failed
 		 * without a message's reply */
@@ -229,7 +362,11 @@ static enum cp_mail_session verdict(const struct cp_conf *conf, const struct ses
 	}
 	if (ss->busy || open) {
 		/* reply codes only: a 421's text may quote an address */
-		if (ss->busy)
+		if (ss->overdue)
+			cp_warn("SMTP server %s sent no whole reply within %ld s: the session was"
+				" ended with %zu of %zu messages done: the rest waits for a retry",
+				server, conf->mail_timeout, n - open, n);
+		else if (ss->busy)
 			cp_warn("SMTP server %s closed the session (%d) with %zu of %zu messages"
 				" done: the rest waits for a retry", server, ss->busy, n - open, n);
 		else
@@ -240,7 +377,10 @@ static enum cp_mail_session verdict(const struct cp_conf *conf, const struct ses
 	return CP_MAIL_DONE;
 }
 
-enum cp_mail_session cp_mail_send_smtp(const struct cp_conf *conf, struct cp_mail *m, size_t n)
+/* One session for the n messages; *stopped_at: the message withheld that
+ * ended it (the ones after it not tried), or -1. */
+static enum cp_mail_session one_session(const struct cp_conf *conf, struct cp_mail *m,
+					size_t n, long *stopped_at)
 {
 	static const int timeouts[] = { Timeout_GREETING, Timeout_ENVELOPE, Timeout_DATA,
 					Timeout_TRANSFER, Timeout_DATA2 };
@@ -249,6 +389,7 @@ enum cp_mail_session cp_mail_send_smtp(const struct cp_conf *conf, struct cp_mai
 	smtp_session_t s = smtp_create_session();
 	smtp_recipient_t *rcpt = cp_xcalloc(n, sizeof(*rcpt));
 	smtp_message_t *msg = cp_xcalloc(n, sizeof(*msg));
+	struct content *body = cp_xcalloc(n, sizeof(*body));
 	auth_context_t actx = NULL;
 	struct auth auth = { conf->mail_user, "" };
 	struct session ss;
@@ -256,6 +397,11 @@ enum cp_mail_session cp_mail_send_smtp(const struct cp_conf *conf, struct cp_mai
 	enum cp_mail_session rc;
 
 	memset(&ss, 0, sizeof(ss));
+	ss.fd = -1;
+	ss.timeout = conf->mail_timeout;
+	ss.mails = m;
+	ss.stopped_at = -1;
+	ss.replied = cp_xcalloc(n ? n : 1, sizeof(*ss.replied));
 	if (!s) {
 		cp_error("cannot start an SMTP session");
 		rc = unreachable(m, n, "not tried: cannot start an SMTP session");
@@ -288,10 +434,12 @@ enum cp_mail_session cp_mail_send_smtp(const struct cp_conf *conf, struct cp_mai
 		smtp_message_set_application_data_release(msg[i], &m[i], NULL);
 		smtp_set_reverse_path(msg[i], from);
 		rcpt[i] = smtp_add_recipient(msg[i], m[i].to);
-		smtp_set_message_str(msg[i], m[i].text);
+		body[i] = (struct content){ &ss, &m[i], false, false };
+		smtp_set_messagecb(msg[i], content, &body[i]);
 	}
 	/* false when no connection was made or the greeting was not 2xx:
 	 * verdict() tells those apart from what the callbacks saw */
+	note_open(&ss);
 	smtp_start_session(s);
 	rc = verdict(conf, &ss, m, msg, rcpt, n);
 out:
@@ -303,7 +451,25 @@ out:
 	}
 	sodium_memzero(auth.password, sizeof(auth.password));
 	free(from);
+	free(ss.replied);
+	free(body);
+	*stopped_at = ss.stopped_at;
 	free(rcpt);
 	free(msg);
+	return rc;
+}
+
+enum cp_mail_session cp_mail_send_smtp(const struct cp_conf *conf, struct cp_mail *m, size_t n)
+{
+	enum cp_mail_session rc;
+	long stopped_at;
+
+	/* a message withheld ends its session: the ones after it go in the
+	 * next (each ends one session at most) */
+	while ((rc = one_session(conf, m, n, &stopped_at)) == CP_MAIL_DONE && stopped_at >= 0 &&
+	       (size_t)stopped_at + 1 < n) {
+		m += stopped_at + 1;
+		n -= (size_t)stopped_at + 1;
+	}
 	return rc;
 }

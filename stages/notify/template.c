@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/msg.h"
+#include "util/readfile.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -27,24 +28,32 @@ static int parse_line(struct cp_mail_template *t, struct cp_text *out, const cha
 int cp_mail_template_load(struct cp_mail_template *t, const char *dir, const char *name)
 {
 	FILE *f;
-	char *buf = NULL;
-	size_t cap = 0;
+	char *buf = NULL, *text;
+	size_t cap = 0, size;
 	ssize_t len;
 	long line = 0;
 	int rc = 0, state = 0; /* 0 subject, 1 the blank line, 2 body */
 
 	memset(t, 0, sizeof(*t));
 	t->path = cp_xasprintf("%s/%s.txt", dir, name);
-	if (!(f = fopen(t->path, "r")))
-		return cp_error("%s: cannot read the email template: %s", t->path, strerror(errno));
+	/* a FIFO or a device is refused, never waited on; at most 64 KB */
+	if (cp_read_text_file(t->path, "email template", MAX_TEMPLATE, &text, &size) < 0) {
+		cp_mail_template_release(t);
+		return -1;
+	}
+	if (!(f = fmemopen(text, size ? size : 1, "r"))) {
+		free(text);
+		rc = cp_error("%s: cannot read the email template: %s", t->path, strerror(errno));
+		cp_mail_template_release(t);
+		return rc;
+	}
 	while (rc == 0 && (len = getline(&buf, &cap, f)) >= 0) {
 		line++;
 		if (len && buf[len - 1] == '\n')
 			buf[--len] = '\0';
 		if (len && buf[len - 1] == '\r')
 			buf[--len] = '\0';
-		if (!cp_utf8_valid(buf, (size_t)len) || cp_utf8_has_control(buf) ||
-		    ftell(f) > MAX_TEMPLATE) {
+		if (!cp_utf8_valid(buf, (size_t)len) || cp_utf8_has_control(buf)) {
 			rc = cp_error("%s:%ld: not UTF-8 text without control characters, or too long",
 				      t->path, line);
 		} else if (state == 0) {
@@ -68,6 +77,7 @@ int cp_mail_template_load(struct cp_mail_template *t, const char *dir, const cha
 	}
 	free(buf);
 	fclose(f);
+	free(text);
 	if (rc == 0 && state < 2)
 		rc = cp_error("%s: no body after the subject", t->path);
 	if (rc < 0)

@@ -1,113 +1,71 @@
-/* The centre's zip (libzip): built under a temp name in its final folder,
- * fsynced, then renamed, so the zip appears only when complete and a re-run
- * after a crash replaces it instead of leaving two. Every entry name is a
- * fixed folder and a reference checked here; PDFs are stored (they are
- * compressed already), the CSV deflated; with [export] encrypt = yes every
- * entry is AES-256 encrypted with the centre's password from the registry. */
+/* The centre's zip of the batch (zipout.h builds it: a temp name in its
+ * final folder, fsynced, renamed, so it appears only when complete and a
+ * re-run after a crash replaces it): the manifest, the reports, the
+ * digital copies; with [export] encrypt = yes every entry AES-256 with the
+ * centre's password from the registry. Its registry row is pending before
+ * the zip is written and finished after. */
 #include "pack.h"
 
 #include <errno.h>
-#include <sodium.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zip.h>
 
 #include "util/atomic.h"
 #include "util/date.h"
 #include "util/digest.h"
 #include "util/exitcode.h"
 #include "util/msg.h"
-#include "ref.h"
+#include "zipout.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
 struct zipping {
 	struct cp_pack *p;
-	zip_t *za;
-	const char *password; /* NULL: not encrypted */
-	long entries;
+	struct cp_zipout z;
 };
-
-static int add_file(struct zipping *z, const char *name, const char *path, bool store)
-{
-	zip_source_t *src = zip_source_file(z->za, path, 0, -1);
-	zip_int64_t i;
-
-	if (!src)
-		return cp_error("%s: %s", path, zip_strerror(z->za));
-	i = zip_file_add(z->za, name, src, ZIP_FL_ENC_UTF_8);
-	if (i < 0) {
-		zip_source_free(src);
-		return cp_error("%s: cannot add to the zip: %s", name, zip_strerror(z->za));
-	}
-	if (zip_set_file_compression(z->za, (zip_uint64_t)i, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE,
-				     store ? 0 : 9) < 0 ||
-	    (z->password && zip_file_set_encryption(z->za, (zip_uint64_t)i, ZIP_EM_AES_256,
-						    z->password) < 0))
-		return cp_error("%s: %s", name, zip_strerror(z->za));
-	z->entries++;
-	return 0;
-}
 
 static int add_doc(void *ctx, const struct cp_batch_doc *d)
 {
-	struct zipping *z = ctx;
-	char name[64], norm[CP_REF_LEN + 1], *path;
-	uint32_t serial;
-	unsigned issue;
+	struct zipping *zp = ctx;
+	char *path;
 	int rc;
 
-	if (strcmp(d->centre, z->p->centre))
+	if (strcmp(d->centre, zp->p->centre))
 		return 0;
-	/* the reference is the only part of the name from data: it must be one */
-	if (!cp_ref_parse(d->reference, norm, &serial, &issue) || strcmp(norm, d->reference))
-		return cp_error("'%s' is not a reference: not put in a zip", d->reference);
-	snprintf(name, sizeof(name), "%s/%s.pdf", cp_doctype_of(d->type)->folder, d->reference);
-	path = cp_xasprintf("%s/digital/%s.pdf", z->p->dir, d->reference);
-	rc = add_file(z, name, path, true);
+	path = cp_xasprintf("%s/digital/%s.pdf", zp->p->dir, d->reference);
+	rc = cp_zipout_add_doc(&zp->z, d, path);
 	free(path);
 	return rc;
 }
 
-static int add_reports(struct zipping *z)
+static int add_reports(struct zipping *zp)
 {
-	char *path = cp_xasprintf("%s/manifest.csv", z->p->work);
-	int rc = add_file(z, "manifest.csv", path, false);
+	struct cp_pack *p = zp->p;
+	char *path = cp_xasprintf("%s/manifest.csv", p->work);
+	int rc = cp_zipout_add_file(&zp->z, "manifest.csv", path, false);
 
 	free(path);
-	path = cp_xasprintf("%s/certification-report.pdf", z->p->work);
+	path = cp_xasprintf("%s/certification-report.pdf", p->work);
 	if (!rc)
-		rc = add_file(z, "certification-report.pdf", path, true);
+		rc = cp_zipout_add_file(&zp->z, "certification-report.pdf", path, true);
 	free(path);
-	for (size_t i = 0; !rc && i < z->p->nruns; i++) {
+	for (size_t i = 0; !rc && i < p->nruns; i++) {
 		char *name;
 		struct stat st;
 
-		if (!z->p->runs[i].achieved)
+		if (!p->runs[i].achieved)
 			continue; /* no documents, no summary */
-		name = cp_xasprintf("summary-%s.pdf", z->p->runs[i].id);
-		path = cp_xasprintf("%s/%s", z->p->work, name);
+		name = cp_xasprintf("summary-%s.pdf", p->runs[i].id);
+		path = cp_xasprintf("%s/%s", p->work, name);
 		if (stat(path, &st) == 0)
-			rc = add_file(z, name, path, true);
+			rc = cp_zipout_add_file(&zp->z, name, path, true);
 		free(name);
 		free(path);
 	}
 	return rc;
-}
-
-/* The centre's zip password, or NULL with a message. Caller frees. */
-static char *password_of(struct cp_pack *p)
-{
-	char *pw = cp_export_password(p->reg, p->centre);
-
-	if (!pw)
-		cp_error("exports are encrypted ([export] encrypt = yes) but centre %s has no "
-			 "password: set one with 'certpress export-password %s'", p->centre,
-			 p->centre);
-	return pw;
 }
 
 static int record(struct cp_pack *p, const char *file, const char *status, const char *sha,
@@ -122,63 +80,42 @@ static int record(struct cp_pack *p, const char *file, const char *status, const
 				bytes);
 }
 
-/* fsync the finished temp zip and rename it onto its name. */
-static int publish(const char *tmp, const char *final)
+static int build(struct zipping *zp, const char *final, const char *password)
 {
-	int fd = open(tmp, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0 || fchmod(fd, 0640) < 0 || fsync(fd) < 0) {
-		if (fd >= 0)
-			close(fd);
-		return cp_error("%s: cannot sync: %s", tmp, strerror(errno));
-	}
-	close(fd);
-	return cp_rename_durable(tmp, final);
-}
-
-static int build(struct zipping *z, const char *tmp)
-{
-	int err;
-
-	z->za = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &err);
-	if (!z->za) {
-		zip_error_t e;
-
-		zip_error_init_with_code(&e, err);
-		cp_error("%s: cannot create: %s", tmp, zip_error_strerror(&e));
-		zip_error_fini(&e);
+	if (cp_zipout_open(&zp->z, final, password) < 0)
+		return -1;
+	if (add_reports(zp) < 0 ||
+	    cp_documents_chosen_each(zp->p->reg, zp->p->batch, false, add_doc, zp) < 0) {
+		cp_zipout_abort(&zp->z);
 		return -1;
 	}
-	if (add_reports(z) < 0 || cp_documents_chosen_each(z->p->reg, z->p->batch, false, add_doc, z) < 0) {
-		zip_discard(z->za);
-		return -1;
-	}
-	if (zip_close(z->za) < 0) {
-		cp_error("%s: cannot write: %s", tmp, zip_strerror(z->za));
-		zip_discard(z->za);
-		return -1;
-	}
-	return 0;
+	return cp_zipout_commit(&zp->z);
 }
 
 int cp_pack_export(struct cp_pack *p, const struct cp_spool *spool, struct cp_xmlout *out)
 {
-	struct zipping z = { p, NULL, NULL, 0 };
-	char *dir, *file, *final, *tmp, sha[CP_SHA256_HEX];
+	struct zipping z = { .p = p };
+	char *dir, *file, *final, *password = NULL, sha[CP_SHA256_HEX];
 	long long bytes = 0;
 	struct stat st;
 	int rc = CP_EX_OK;
 
+	if (p->documents == 0) {
+		/* nothing for the centre to download or confirm: no zip, no row,
+		 * so no email to the centre and no receipt asked */
+		cp_info("batch %s has no documents: no export for centre %s, no receipt asked",
+			p->batch, p->centre);
+		return CP_EX_OK;
+	}
 	if (!cp_spool_name_ok(p->centre)) {
 		cp_error("centre number '%s' cannot name a file: no export made", p->centre);
 		return CP_EX_DATAERR;
 	}
-	if (p->conf->export_encrypt && !(z.password = password_of(p)))
+	if (cp_zipout_password(p->reg, p->conf, p->centre, &password) < 0)
 		return CP_EX_CONFIG;
 	dir = cp_xasprintf("%s/%s", spool->exports, p->batch);
 	file = cp_xasprintf("%s-%s.zip", p->centre, p->batch);
 	final = cp_xasprintf("%s/%s", dir, file);
-	tmp = cp_xasprintf("%s/.%s.cptmp.%ld", dir, file, (long)getpid());
 	if (cp_mkdirs(dir) < 0) {
 		rc = CP_EX_CANTCREAT;
 		goto out;
@@ -188,8 +125,7 @@ int cp_pack_export(struct cp_pack *p, const struct cp_spool *spool, struct cp_xm
 		rc = CP_EX_IOERR;
 		goto out;
 	}
-	if (build(&z, tmp) < 0 || publish(tmp, final) < 0) {
-		unlink(tmp);
+	if (build(&z, final, password) < 0) {
 		record(p, file, "failed", NULL, 0);
 		rc = CP_EX_CANTCREAT;
 		goto out;
@@ -204,21 +140,17 @@ int cp_pack_export(struct cp_pack *p, const struct cp_spool *spool, struct cp_xm
 	cp_xmlout_start(out, "export");
 	cp_xmlout_attr(out, "centre", p->centre);
 	cp_xmlout_attr(out, "file", final);
-	cp_xmlout_attr_long(out, "entries", z.entries);
+	cp_xmlout_attr_long(out, "entries", z.z.entries);
 	cp_xmlout_attr_long(out, "bytes", (long)bytes);
 	cp_xmlout_attr(out, "sha256", sha);
-	cp_xmlout_attr(out, "encrypted", z.password ? "yes" : "no");
+	cp_xmlout_attr(out, "encrypted", password ? "yes" : "no");
 	cp_xmlout_end(out);
-	cp_info("export %s: %ld entries, %lld bytes%s", file, z.entries, bytes,
-		z.password ? ", AES-256" : "");
+	cp_info("export %s: %ld entries, %lld bytes%s", file, z.z.entries, bytes,
+		password ? ", AES-256" : "");
 out:
-	if (z.password) {
-		sodium_memzero((char *)z.password, strlen(z.password));
-		free((char *)z.password);
-	}
+	cp_zipout_password_free(password);
 	free(dir);
 	free(file);
 	free(final);
-	free(tmp);
 	return rc;
 }

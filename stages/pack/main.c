@@ -4,8 +4,6 @@
 #include "util/banned.h"
 
 static const char about[] =
-	"usage: certpress-pack [-c FILE] [-q] BATCH\n"
-	"\n"
 	"Pack a rendered batch: the centre's zip in spool/exports/BATCH/ (digital\n"
 	"PDFs by reference, manifest.csv, certification-report.pdf, one\n"
 	"summary-RUN.pdf per course run; AES-256 when [export] encrypt = yes), and\n"
@@ -23,5 +21,8 @@ static const char exits[] =
 
 int main(int argc, char **argv)
 {
-	return cp_stage_main(argc, argv, about, exits, cp_pack_run);
+	static const struct cp_stage_cli cli = { "certpress-pack", "BATCH", about, exits,
+						  cp_pack_run };
+
+	return cp_stage_main(argc, argv, &cli);
 }

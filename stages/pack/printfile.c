@@ -56,7 +56,7 @@ struct printing {
 	long part_pages, *part_total;
 	bool *oversize;      /* of each finished part: one document over the limit */
 	int nparts;
-	/* what the ticket needs, in a temp file until the parts are known */
+	/* what the ticket needs, in a scratch file until the parts are known */
 	FILE *docs;
 	long pages[CP_NSTOCKS], documents, reprints; /* pages per paper stock */
 };
@@ -268,6 +268,58 @@ static void clear_earlier(struct printing *pr)
 	cp_atomic_sweep(pr->dir);
 }
 
+/* A <part> in the ticket for every part file, and a <print> for it in
+ * packed.xml (out). -1 after a message when a part cannot be read back. */
+static int ticket_parts(struct printing *pr, struct cp_xmlout *x, struct cp_xmlout *out)
+{
+	for (int n = 1; n <= pr->nparts; n++) {
+		char *name = part_name(pr, n), *file = cp_xasprintf("%s/%s", pr->dir, name);
+		char sha[CP_SHA256_HEX];
+		long pages = pr->part_total[n - 1];
+		struct stat st;
+
+		if (cp_sha256_file(file, sha) < 0 || stat(file, &st) < 0) {
+			cp_error("%s: cannot read back the part", file);
+			free(name);
+			free(file);
+			return -1;
+		}
+		cp_xmlout_start(x, "part");
+		cp_xmlout_attr_long(x, "number", n);
+		cp_xmlout_attr(x, "file", name);
+		cp_xmlout_attr_long(x, "pages", pages);
+		cp_xmlout_attr_long(x, "bytes", (long)st.st_size);
+		cp_xmlout_attr(x, "sha256", sha);
+		if (pr->oversize[n - 1])
+			cp_xmlout_attr(x, "oversize", "true");
+		cp_xmlout_end(x);
+		cp_xmlout_start(out, "print");
+		cp_xmlout_attr(out, "file", file);
+		cp_xmlout_attr_long(out, "pages", pages);
+		cp_xmlout_attr(out, "sha256", sha);
+		cp_xmlout_end(out);
+		free(name);
+		free(file);
+	}
+	return 0;
+}
+
+/* A <stock> for each paper stock; the sheets of all. */
+static long ticket_stocks(struct printing *pr, struct cp_xmlout *x)
+{
+	long sheets = 0;
+
+	for (int i = 0; i < CP_NSTOCKS; i++) {
+		cp_xmlout_start(x, "stock");
+		cp_xmlout_attr(x, "name", cp_stocks[i].name);
+		cp_xmlout_attr(x, "paper", cp_stocks[i].paper);
+		cp_xmlout_attr_long(x, "sheets", pr->pages[i]);
+		cp_xmlout_end(x);
+		sheets += pr->pages[i];
+	}
+	return sheets;
+}
+
 /* A consignment: where it goes, its sheets per stock, then its documents
  * and reports in print order (a pass over the noted lines per consignment:
  * a print file has few). */
@@ -381,7 +433,7 @@ static int write_ticket(struct printing *pr, struct cp_xmlout *out)
 	struct cp_atomic a;
 	struct cp_xmlout x;
 	char *path = cp_xasprintf("%s/print-%s.ticket.xml", pr->dir, pr->p->batch), stamp[32];
-	long sheets = 0;
+	long sheets;
 	int rc;
 
 	if (cp_atomic_open(&a, path, 0640) < 0) {
@@ -396,46 +448,13 @@ static int write_ticket(struct printing *pr, struct cp_xmlout *out)
 	cp_xmlout_attr(&x, "awarding-body", pr->p->conf->awarding_body);
 	cp_xmlout_attr(&x, "created", cp_utc_stamp(cp_clock_now(), stamp, sizeof(stamp)));
 	cp_xmlout_attr_long(&x, "sheets-per-part", pr->p->conf->print_sheets_per_part);
-	for (int n = 1; n <= pr->nparts; n++) {
-		char *name = part_name(pr, n), *file = cp_xasprintf("%s/%s", pr->dir, name);
-		char sha[CP_SHA256_HEX];
-		long pages = pr->part_total[n - 1];
-		struct stat st;
-
-		if (cp_sha256_file(file, sha) < 0 || stat(file, &st) < 0) {
-			cp_error("%s: cannot read back the part", file);
-			free(name);
-			free(file);
-			cp_xmlout_finish(&x);
-			cp_atomic_abort(&a);
-			free(path);
-			return -1;
-		}
-		cp_xmlout_start(&x, "part");
-		cp_xmlout_attr_long(&x, "number", n);
-		cp_xmlout_attr(&x, "file", name);
-		cp_xmlout_attr_long(&x, "pages", pages);
-		cp_xmlout_attr_long(&x, "bytes", (long)st.st_size);
-		cp_xmlout_attr(&x, "sha256", sha);
-		if (pr->oversize[n - 1])
-			cp_xmlout_attr(&x, "oversize", "true");
-		cp_xmlout_end(&x);
-		cp_xmlout_start(out, "print");
-		cp_xmlout_attr(out, "file", file);
-		cp_xmlout_attr_long(out, "pages", pages);
-		cp_xmlout_attr(out, "sha256", sha);
-		cp_xmlout_end(out);
-		free(name);
-		free(file);
+	if (ticket_parts(pr, &x, out) < 0) {
+		cp_xmlout_finish(&x);
+		cp_atomic_abort(&a);
+		free(path);
+		return -1;
 	}
-	for (int i = 0; i < CP_NSTOCKS; i++) {
-		cp_xmlout_start(&x, "stock");
-		cp_xmlout_attr(&x, "name", cp_stocks[i].name);
-		cp_xmlout_attr(&x, "paper", cp_stocks[i].paper);
-		cp_xmlout_attr_long(&x, "sheets", pr->pages[i]);
-		cp_xmlout_end(&x);
-		sheets += pr->pages[i];
-	}
+	sheets = ticket_stocks(pr, &x);
 	for (size_t k = 0; k < pr->ncons; k++)
 		write_consignment(pr, &x, k);
 	cp_xmlout_start(&x, "end");
@@ -481,8 +500,7 @@ int cp_pack_print(struct cp_pack *p, const struct cp_spool *spool, struct cp_xml
 		return CP_EX_CANTCREAT;
 	}
 	clear_earlier(&pr);
-	if (!(pr.docs = tmpfile())) {
-		cp_error("cannot make a temp file: %s", strerror(errno));
+	if (!(pr.docs = cp_scratch_file(pr.dir))) {
 		free(pr.dir);
 		cp_centres_release(&pr.centres);
 		return CP_EX_CANTCREAT;

@@ -16,6 +16,7 @@
 #include "util/exitcode.h"
 #include "util/msg.h"
 #include "util/xalloc.h"
+#include "workdays.h"
 #include "util/banned.h"
 
 #define REPORT "certification-report"
@@ -28,6 +29,7 @@ struct reports {
 	char *subset[CP_MAX_FONTS];
 	struct cp_layout report, summary;
 	char today[11];
+	char receipt_days[24], receipt_due[11]; /* as the centre's email states them */
 	int rc;
 	/* the course run being gathered for its summary */
 	char *run;
@@ -52,6 +54,8 @@ static void base_values(struct reports *r, struct cp_values *v)
 	v->v[CP_B_CENTRE_NUMBER] = r->p->centre;
 	v->v[CP_B_BATCH] = r->p->batch;
 	v->v[CP_B_ISSUED] = r->today;
+	v->v[CP_B_RECEIPT_DAYS] = r->receipt_days;
+	v->v[CP_B_RECEIPT_DUE] = r->receipt_due;
 }
 
 /* One report as file: encrypted under the owner password for the zip
@@ -262,6 +266,11 @@ int cp_pack_reports(struct cp_pack *p)
 	memset(&r, 0, sizeof(r));
 	r.p = p;
 	cp_date_format(cp_date_today(), r.today);
+	snprintf(r.receipt_days, sizeof(r.receipt_days), "%ld", p->conf->receipt_days);
+	/* counted from the report's own date, the export's day (and, as its
+	 * text is, the same for the same inputs and clock) */
+	if (cp_receipt_due(p->conf, r.today, r.receipt_due) < 0)
+		return CP_EX_CONFIG;
 	if ((rc = load(&r)) == CP_EX_OK) {
 		if (certification_report(&r) < 0 ||
 		    cp_documents_chosen_each(p->reg, p->batch, false, on_doc, &r) < 0 || summary(&r) < 0)

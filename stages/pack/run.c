@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "approval.h"
 #include "util/atomic.h"
 #include "batchfile.h"
 #include "util/exitcode.h"
@@ -96,14 +97,10 @@ static int write_packed(struct cp_pack *p, const struct cp_spool *spool, long re
 	free(manifest);
 	if (rc == CP_EX_OK)
 		rc = cp_pack_reports(p);
-	if (rc != CP_EX_OK || cp_atomic_open(&a, path, 0640) < 0) {
+	if (rc != CP_EX_OK || cp_xmlout_create(&x, &a, path, "packed", p->batch) < 0) {
 		free(path);
 		return rc != CP_EX_OK ? rc : CP_EX_CANTCREAT;
 	}
-	cp_xmlout_open(&x, a.fp);
-	cp_xmlout_start(&x, "packed");
-	cp_xmlout_attr(&x, "xmlns", "urn:certpress:batch:1");
-	cp_xmlout_attr(&x, "batch", p->batch);
 	if ((rc = cp_pack_export(p, spool, &x)) == CP_EX_OK)
 		rc = cp_pack_print(p, spool, &x);
 	if (rc == CP_EX_OK &&
@@ -137,6 +134,28 @@ static int write_packed(struct cp_pack *p, const struct cp_spool *spool, long re
 	return rc;
 }
 
+/* The awarding body's check ([run] approval, certpress approve and hold):
+ * nothing is published before it. 75 while the batch waits for it. */
+static int gate(struct cp_pack *p)
+{
+	char why[512];
+
+	switch (cp_approval_state(p->conf, p->dir, why, sizeof(why))) {
+	case CP_APPROVAL_HELD:
+		cp_error("batch %s is held (%s): nothing packed; 'certpress approve %s' releases it",
+			 p->batch, why, p->batch);
+		return CP_EX_TEMPFAIL;
+	case CP_APPROVAL_AWAITING:
+		cp_error("batch %s awaits approval: check %s/" CP_PROOF_FILE ", then 'certpress"
+			 " approve %s' (or 'certpress hold %s --reason TEXT')", p->batch, p->dir,
+			 p->batch, p->batch);
+		return CP_EX_TEMPFAIL;
+	case CP_APPROVAL_FREE:
+		break;
+	}
+	return CP_EX_OK;
+}
+
 static void release(struct cp_pack *p)
 {
 	for (size_t i = 0; i < p->nruns; i++) {
@@ -151,41 +170,37 @@ static void release(struct cp_pack *p)
 	free(p->centre_name);
 }
 
+static int pack_batch(struct cp_stage *st, void *ctx, char **counts)
+{
+	struct cp_pack *p = ctx;
+	long reprints;
+	int rc;
+
+	p->reg = &st->reg;
+	p->batch = st->batch;
+	p->dir = cp_xstrdup(st->dir);
+	if ((rc = gate(p)) != CP_EX_OK)
+		return rc;
+	p->work = cp_xasprintf("%s/pack", p->dir); /* swept already, by cp_stage_start */
+	cp_spool_sweep_reprints(&st->spool); /* the replacements it may take */
+	if (cp_mkdirs(p->work) < 0)
+		return CP_EX_CANTCREAT;
+	if (cp_pack_count_runs(p) < 0 || check_rendered(p) < 0)
+		return CP_EX_DATAERR;
+	if ((reprints = claim(p)) < 0)
+		return CP_EX_IOERR;
+	rc = write_packed(p, &st->spool, reprints, counts);
+	return cp_exit_for_errno(rc, cp_output_errno()); /* a full disk is 74 */
+}
+
 int cp_pack_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 {
 	struct cp_pack p;
-	struct cp_stage st;
-	char *counts = NULL;
-	long reprints;
 	int rc;
 
 	memset(&p, 0, sizeof(p));
 	p.conf = conf;
-	if ((rc = cp_stage_start(&st, "pack", conf, batch_arg)) != 0) {
-		if (rc != CP_STAGE_DONE)
-			goto out;
-		rc = CP_EX_OK;
-		goto done;
-	}
-	p.reg = &st.reg;
-	p.batch = st.batch;
-	p.dir = cp_xstrdup(st.dir);
-	p.work = cp_xasprintf("%s/pack", p.dir); /* swept already, by cp_stage_start */
-	if (cp_mkdirs(p.work) < 0)
-		rc = CP_EX_CANTCREAT;
-	if (rc == CP_EX_OK && (cp_pack_count_runs(&p) < 0 || check_rendered(&p) < 0))
-		rc = CP_EX_DATAERR;
-	if (rc == CP_EX_OK && (reprints = claim(&p)) < 0)
-		rc = CP_EX_IOERR;
-	if (rc == CP_EX_OK)
-		rc = write_packed(&p, &st.spool, reprints, &counts);
-	cp_stage_end(&st, rc, counts);
-done:
-	if (rc == CP_EX_OK)
-		fprintf(out, "%s %s\n", st.batch, st.dir);
-out:
-	free(counts);
+	rc = cp_stage_run("pack", conf, batch_arg, out, pack_batch, &p);
 	release(&p);
-	cp_stage_close(&st);
 	return rc;
 }

@@ -66,4 +66,9 @@ const struct cp_layout *cp_render_layout(const struct cp_render *r, const char *
  * per document. Returns a sysexits code. */
 int cp_render_worker(const struct cp_render *r, int k, int n);
 
+/* With [run] approval = required: proof.pdf in the batch folder, every
+ * certificate the batch renders drawn small, several to a sheet, each with
+ * its reference and learner line (proof.c). Returns a sysexits code. */
+int cp_render_proof(struct cp_render *r);
+
 #endif

@@ -103,14 +103,10 @@ static int write_rendered(struct cp_render *r, struct cp_registry *reg, char **c
 		rc = CP_EX_IOERR;
 		goto free;
 	}
-	if (cp_atomic_open(&out, path, 0640) < 0) {
+	if (cp_xmlout_create(&g.xml, &out, path, "rendered", r->batch) < 0) {
 		rc = CP_EX_CANTCREAT;
 		goto free;
 	}
-	cp_xmlout_open(&g.xml, out.fp);
-	cp_xmlout_start(&g.xml, "rendered");
-	cp_xmlout_attr(&g.xml, "xmlns", "urn:certpress:batch:1");
-	cp_xmlout_attr(&g.xml, "batch", r->batch);
 	/* the digital copies' digests (for the verification page) are
 	 * committed before rendered.xml: once it exists nothing is redone */
 	if (cp_registry_begin(reg) < 0 || cp_batchfile_read(assigned, "assigned", &h, NULL) < 0 ||
@@ -154,8 +150,9 @@ free:
 /* Run n workers; the worst of their exit codes. A worker holds the batch's
  * lock through the fd it inherits and dies with this process, so none goes
  * on after the stage is killed; one that is killed fails the stage with the
- * code of its signal (SIGKILL from the OOM killer: a retry resumes). */
-static int run_workers(struct cp_render *r, int n)
+ * code of its signal (SIGKILL from the OOM killer: a retry resumes), and
+ * *killed says which signal and worker, for the attempt's record. */
+static int run_workers(struct cp_render *r, int n, char **killed)
 {
 	pid_t pids[64], self = getpid();
 	int rc = CP_EX_OK;
@@ -179,7 +176,7 @@ static int run_workers(struct cp_render *r, int n)
 				_exit(CP_EX_TEMPFAIL);
 			code = cp_render_worker(r, k, n);
 			cp_render_release(r);
-			exit(code);
+			exit(cp_exit_for_errno(code, cp_output_errno())); /* a full disk: 74 */
 		}
 	}
 	for (int k = 0; k < n; k++) {
@@ -193,61 +190,62 @@ static int run_workers(struct cp_render *r, int n)
 			cp_error("render worker %d was killed by %s", k,
 				 cp_signal_name(WTERMSIG(status)));
 			rc = cp_exit_worst(rc, cp_exit_from_signal(WTERMSIG(status)));
+			if (!*killed)
+				*killed = cp_xasprintf("{\"signal\":\"%s\",\"worker\":%d}",
+						       cp_signal_name(WTERMSIG(status)), k);
 		}
 	}
 	return rc;
 }
 
-int cp_render_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
+static int render_batch(struct cp_stage *st, void *ctx, char **counts)
 {
-	struct cp_render r;
-	struct cp_stage st;
+	struct cp_render *r = ctx;
 	struct cp_progress progress;
-	char *counts = NULL, *sub;
+	char *sub;
 	long jobs;
-	int rc;
+	int rc = CP_EX_OK;
 
-	memset(&r, 0, sizeof(r));
-	r.conf = conf;
-	if ((rc = cp_stage_start(&st, "render", conf, batch_arg)) != 0) {
-		if (rc != CP_STAGE_DONE)
-			goto out;
-		rc = CP_EX_OK;
-		goto done;
-	}
-	snprintf(r.batch, sizeof(r.batch), "%s", st.batch);
-	r.dir = cp_xstrdup(st.dir);
+	snprintf(r->batch, sizeof(r->batch), "%s", st->batch);
+	r->dir = cp_xstrdup(st->dir);
 	for (int i = 0; i < 3; i++) { /* swept already, by cp_stage_start */
-		sub = cp_xasprintf("%s/%s", r.dir, i == 0 ? "digital" : i == 1 ? "print" : "fonts");
+		sub = cp_xasprintf("%s/%s", r->dir, i == 0 ? "digital" : i == 1 ? "print" : "fonts");
 		if (cp_mkdirs(sub) < 0)
 			rc = CP_EX_CANTCREAT;
 		free(sub);
 	}
-	if (rc == CP_EX_OK && cp_render_select(&r, &st.reg) < 0)
+	if (rc == CP_EX_OK && cp_render_select(r, &st->reg) < 0)
 		rc = CP_EX_IOERR;
 	if (rc == CP_EX_OK)
-		rc = cp_render_prepare(&r, &st.reg);
+		rc = cp_render_prepare(r, &st->reg);
 	if (rc == CP_EX_OK) {
-		jobs = conf->render_jobs ? conf->render_jobs : sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = r->conf->render_jobs ? r->conf->render_jobs : sysconf(_SC_NPROCESSORS_ONLN);
 		if (jobs > 64)
 			jobs = 64;
-		if (jobs > r.learners)
-			jobs = r.learners;
-		cp_progress_start(&progress, "render", "learners", r.learners);
-		r.progress = &progress;
-		rc = run_workers(&r, (int)jobs);
+		if (jobs > r->learners)
+			jobs = r->learners;
+		cp_progress_start(&progress, "render", "learners", r->learners);
+		r->progress = &progress;
+		rc = run_workers(r, (int)jobs, counts);
 		cp_progress_end(&progress);
-		r.progress = NULL;
+		r->progress = NULL;
 	}
-	if (rc == CP_EX_OK && (rc = write_rendered(&r, &st.reg, &counts)) == CP_EX_OK)
-		cp_journal_remove(r.dir);
-	cp_stage_end(&st, rc, counts);
-done:
-	if (rc == CP_EX_OK)
-		fprintf(out, "%s %s\n", st.batch, st.dir);
-out:
-	free(counts);
+	/* before rendered.xml: a rendered batch awaiting approval has its proof */
+	if (rc == CP_EX_OK && r->conf->approval_required)
+		rc = cp_render_proof(r);
+	if (rc == CP_EX_OK && (rc = write_rendered(r, &st->reg, counts)) == CP_EX_OK)
+		cp_journal_remove(r->dir);
+	return cp_exit_for_errno(rc, cp_output_errno()); /* a full disk is 74 */
+}
+
+int cp_render_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
+{
+	struct cp_render r;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.conf = conf;
+	rc = cp_stage_run("render", conf, batch_arg, out, render_batch, &r);
 	cp_render_release(&r);
-	cp_stage_close(&st);
 	return rc;
 }

@@ -29,6 +29,7 @@ struct worker {
 	const struct cp_render *r;
 	struct cp_journal *journal; /* what earlier attempts made */
 	struct cp_pdf pdf; /* every PDF of this worker */
+	struct cp_doc_output output; /* its profile and signing key, loaded once */
 	struct cp_atomic_group files; /* written, durable at the next checkpoint */
 	char *lines;                  /* their journal lines, written then */
 	size_t nlines, alines;
@@ -41,16 +42,15 @@ struct worker {
 static int one_copy(struct worker *w, const struct cp_layout *l, struct cp_values *v,
 		    int digital, int *pages, size_t *bytes, char sha[CP_SHA256_HEX])
 {
-	struct cp_sha256 h;
 	unsigned char *buf;
 	char *path;
 	int rc;
 
-	if (cp_doc_pdf(&w->pdf, l, v, w->r->conf, digital, &buf, bytes, pages) < 0)
+	if (cp_doc_pdf(&w->pdf, l, v, &w->output, digital, &buf, bytes, pages, sha) < 0) {
+		if (cp_doc_output_unavailable(&w->output))
+			w->rc = CP_EX_UNAVAILABLE;
 		return -1;
-	cp_sha256_init(&h);
-	cp_sha256_update(&h, buf, *bytes);
-	cp_sha256_final_hex(&h, sha);
+	}
 	path = cp_doc_copy_path(w->r->dir, digital, v->v[CP_B_REFERENCE]);
 	rc = cp_atomic_group_write(&w->files, path, buf, *bytes, 0640);
 	if (rc < 0)
@@ -180,6 +180,8 @@ int cp_render_worker(const struct cp_render *r, int k, int n)
 		w.rc = CP_EX_SOFTWARE;
 		goto out;
 	}
+	if ((w.rc = cp_doc_output_open(&w.output, r->conf, &w.pdf)) != CP_EX_OK)
+		goto out;
 	w.fd = open(journal, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
 	if (w.fd < 0) {
 		cp_error("%s: cannot open", journal);
@@ -194,6 +196,7 @@ int cp_render_worker(const struct cp_render *r, int k, int n)
 out:
 	cp_atomic_group_abort(&w.files);
 	free(w.lines);
+	cp_doc_output_close(&w.output);
 	cp_pdf_free(&w.pdf);
 	cp_journal_close(&earlier);
 	cp_record_place_release(&w.place);

@@ -1,8 +1,10 @@
 /* Catalogue loading: read whole by util/xmldoc (screened, parsed without
- * entities or network, validated against the schema), then copy into plain structs and check what a schema
+ * entities or network, validated against the schema), then copy into
+ * plain structs and check what a schema
  * cannot (duplicates, date ranges). */
 #include "catalogue.h"
 
+#include <errno.h>
 #include <libxml/tree.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 
 #include "util/exitcode.h"
 #include "util/msg.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 #include "util/xml.h"
 #include "util/xmldoc.h"
@@ -22,13 +25,24 @@ static char *attr(xmlNodePtr n, const char *name)
 	return cp_xmldoc_attr(n, name);
 }
 
+/* A number the schema has bounded (catalogue.xsd: at most 9999, 150 or
+ * 1200), or fallback if the attribute is absent. Never atoi's wrapped
+ * value: one the schema let through that is not a small number is a bug. */
 static int attr_int(xmlNodePtr n, const char *name, int fallback)
 {
-	char *v = attr(n, name);
-	int i = v ? atoi(v) : fallback;
+	char *v = attr(n, name), *end;
+	long i = fallback;
 
+	if (v) {
+		errno = 0;
+		i = strtol(v, &end, 10);
+		while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
+			end++; /* the schema collapses white space around a number */
+		if (errno || end == v || *end || i < 0 || i > 1000000)
+			cp_bug("catalogue: %s='%s' is out of the schema's bounds", name, v);
+	}
 	free(v);
-	return i;
+	return (int)i;
 }
 
 static bool is(xmlNodePtr n, const char *name)
@@ -36,21 +50,39 @@ static bool is(xmlNodePtr n, const char *name)
 	return cp_xmldoc_is(n, name);
 }
 
-/* The trimmed text of the first child element called name. */
-static char *child_text(xmlNodePtr n, const char *name)
+/* The trimmed text of the first child element called name, and its line
+ * (that of n if there is none). */
+static char *child_text(xmlNodePtr n, const char *name, long *line)
 {
+	*line = xmlGetLineNo(n);
 	for (xmlNodePtr c = n->children; c; c = c->next)
 		if (is(c, name)) {
-			const char *s = cp_xml_text(c);
-			size_t len;
-
-			s += strspn(s, " \t\r\n");
-			len = strlen(s);
-			while (len && strchr(" \t\r\n", s[len - 1]))
-				len--;
-			return cp_xstrndup(s, len);
+			*line = xmlGetLineNo(c);
+			return cp_utf8_trim(cp_xml_text(c));
 		}
 	return cp_xstrdup("");
+}
+
+/* A title is printed on every document of its qualification: the name rule
+ * (README, validate) holds for it too, but for its length. */
+static int check_title(const char *path, long line, const struct cp_qualification *q,
+		       const struct cp_unit *u, const char *title)
+{
+	char why[CP_NAME_NREASONS][CP_NAME_REASON_MAX];
+	struct cp_name_check c;
+	int n;
+
+	if (!*title) {
+		n = 1;
+		snprintf(why[0], sizeof(why[0]), "is empty");
+	} else {
+		cp_utf8_name_check(title, &c);
+		n = cp_utf8_name_reasons(&c, why);
+	}
+	for (int i = 0; i < n; i++)
+		cp_error("%s:%ld: qualification '%s': %s%s%stitle %s", path, line, q->number,
+			 u ? "unit '" : "", u ? u->ref : "", u ? "': " : "", why[i]);
+	return n ? -1 : 0;
 }
 
 static int cmp_qual(const void *a, const void *b)
@@ -77,7 +109,7 @@ static int load_qualification(const char *path, xmlNodePtr n, struct cp_qualific
 
 	q->line = xmlGetLineNo(n);
 	q->number = attr(n, "number");
-	q->title = child_text(n, "title");
+	q->title = child_text(n, "title", &q->title_line);
 	q->grades = attr(n, "grades");
 	for (int i = 0; i < CP_NDOCTYPES; i++)
 		q->templates[i] = attr(n, cp_doctypes[i].template_attr);
@@ -87,6 +119,8 @@ static int load_qualification(const char *path, xmlNodePtr n, struct cp_qualific
 	q->expires_after_months = attr_int(n, "expires-after-months", 0);
 	if (date_attr(path, n, "valid-from", &q->valid_from) < 0 ||
 	    date_attr(path, n, "valid-to", &q->valid_to) < 0)
+		return -1;
+	if (check_title(path, q->title_line, q, NULL, q->title) < 0)
 		return -1;
 	if (cp_date_cmp(q->valid_from, q->valid_to) > 0)
 		return cp_error("%s:%ld: qualification '%s': valid-to is before valid-from", path,
@@ -100,7 +134,7 @@ static int load_qualification(const char *path, xmlNodePtr n, struct cp_qualific
 		u = &q->units[q->nunits++];
 		memset(u, 0, sizeof(*u));
 		u->ref = attr(c, "ref");
-		u->title = child_text(c, "title");
+		u->title = child_text(c, "title", &u->title_line);
 		u->grades = attr(c, "grades");
 		u->credits = attr_int(c, "credits", 0);
 		u->level = attr_int(c, "level", 0);
@@ -110,6 +144,8 @@ static int load_qualification(const char *path, xmlNodePtr n, struct cp_qualific
 			u->mandatory = m && (strcmp(m, "true") == 0 || strcmp(m, "1") == 0);
 			free(m);
 		}
+		if (check_title(path, u->title_line, q, u, u->title) < 0)
+			return -1;
 		for (size_t i = 0; i + 1 < q->nunits; i++)
 			if (strcmp(q->units[i].ref, u->ref) == 0)
 				return cp_error("%s:%ld: qualification '%s': unit '%s' listed twice",

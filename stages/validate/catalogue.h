@@ -14,6 +14,7 @@
 
 struct cp_unit {
 	char *ref, *title;
+	long title_line; /* where a message about the title points */
 	char *grades; /* space-separated; NULL: the qualification's grades */
 	int credits, level;
 	bool mandatory;
@@ -30,7 +31,7 @@ struct cp_qualification {
 	struct cp_date valid_from, valid_to;
 	struct cp_unit *units;
 	size_t nunits;
-	long line;
+	long line, title_line;
 };
 
 struct cp_catalogue {

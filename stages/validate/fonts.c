@@ -59,12 +59,12 @@ static int check_titles(struct cp_vfonts *f, const struct cp_qualification *q,
 	char why[512];
 
 	if (cp_coverage_check(c, "title", q->title, why, sizeof(why)))
-		return cp_error("%s:%ld: qualification '%s': %s", f->catalogue, q->line, q->number,
-				why);
+		return cp_error("%s:%ld: qualification '%s': %s", f->catalogue, q->title_line,
+				q->number, why);
 	for (size_t i = 0; i < q->nunits; i++)
-		if (cp_coverage_check(c, "unit title", q->units[i].title, why, sizeof(why)))
+		if (cp_coverage_check(c, "title", q->units[i].title, why, sizeof(why)))
 			return cp_error("%s:%ld: qualification '%s': unit '%s': %s", f->catalogue,
-					q->line, q->number, q->units[i].ref, why);
+					q->units[i].title_line, q->number, q->units[i].ref, why);
 	return 0;
 }
 

@@ -4,8 +4,6 @@
 #include "util/banned.h"
 
 static const char about[] =
-	"usage: certpress-validate [-c FILE] [-q] RESULTS.xml | BATCH\n"
-	"\n"
 	"Check a results file against the schema and the catalogue and make a batch\n"
 	"of it: every learner is accepted, rejected (with every reason) or held.\n"
 	"Prints \"BATCH FOLDER\" (also when it stops). Given a batch id or folder,\n"
@@ -19,9 +17,13 @@ static const char exits[] =
 	"64 usage, 65 the file is unusable as a whole (moved to spool/failed/),\n"
 	"66 an input is missing or not a regular file, 70 internal error, 73 an\n"
 	"output cannot be created, 74 I/O error, 75 the batch is locked by another\n"
-	"process, 78 configuration (a catalogue title no font can draw too).\n";
+	"process, 78 configuration (a catalogue title that breaks the name rule\n"
+	"or that no font can draw too).\n";
 
 int main(int argc, char **argv)
 {
-	return cp_stage_main(argc, argv, about, exits, cp_validate_run);
+	static const struct cp_stage_cli cli = { "certpress-validate", "RESULTS.xml | BATCH", about, exits,
+						  cp_validate_run };
+
+	return cp_stage_main(argc, argv, &cli);
 }

@@ -15,12 +15,8 @@ int cp_vout_open(struct cp_vout *o, const char *path, const char *root,
 {
 	memset(o, 0, sizeof(*o));
 	o->root = root;
-	if (cp_atomic_open(&o->file, path, 0640) < 0)
+	if (cp_xmlout_create(&o->xml, &o->file, path, root, h->batch) < 0)
 		return -1;
-	cp_xmlout_open(&o->xml, o->file.fp);
-	cp_xmlout_start(&o->xml, root);
-	cp_xmlout_attr(&o->xml, "xmlns", CP_BATCH_NS);
-	cp_xmlout_attr(&o->xml, "batch", h->batch);
 	cp_xmlout_attr(&o->xml, "results", h->results);
 	cp_xmlout_attr(&o->xml, "sha256", h->sha256);
 	return 0;

@@ -98,12 +98,15 @@ void cp_rules_run(const struct cp_catalogue *c, const struct cp_run *run,
 }
 
 /* The name rule (README, validate): after trimming, not empty, at least one
- * letter, no control, formatting, invisible, unassigned or private-use
- * character (utf8.h says which), at most 100 characters. */
+ * letter, none of the characters utf8.h names (control, formatting,
+ * invisible, unassigned, U+FFFD, marks on nothing or stacked), at most 100
+ * characters. */
 static void check_name(const char *what, const char *value, bool required, long line,
 		       struct cp_reasons *out)
 {
+	char why[CP_NAME_NREASONS][CP_NAME_REASON_MAX];
 	struct cp_name_check c;
+	int n;
 
 	if (!value || !*value) {
 		if (required)
@@ -111,19 +114,9 @@ static void check_name(const char *what, const char *value, bool required, long 
 		return;
 	}
 	cp_utf8_name_check(value, &c);
-	if (c.first[CP_NAME_CONTROL])
-		cp_reasons_add(out, line, "%s contains a control character", what);
-	if (c.first[CP_NAME_FORMAT])
-		cp_reasons_add(out, line, "%s contains an invisible formatting character U+%04X",
-			       what, (unsigned)c.first[CP_NAME_FORMAT]);
-	if (c.first[CP_NAME_INVISIBLE])
-		cp_reasons_add(out, line, "%s contains an invisible character U+%04X", what,
-			       (unsigned)c.first[CP_NAME_INVISIBLE]);
-	if (c.first[CP_NAME_UNASSIGNED])
-		cp_reasons_add(out, line, "%s contains an unassigned or private-use character "
-			       "U+%04X", what, (unsigned)c.first[CP_NAME_UNASSIGNED]);
-	if (!c.letter)
-		cp_reasons_add(out, line, "%s has no letter", what);
+	n = cp_utf8_name_reasons(&c, why);
+	for (int i = 0; i < n; i++)
+		cp_reasons_add(out, line, "%s %s", what, why[i]);
 	if (cp_utf8_length(value) > CP_NAME_MAX_CHARS)
 		cp_reasons_add(out, line, "%s is longer than %d characters", what,
 			       CP_NAME_MAX_CHARS);

@@ -23,6 +23,7 @@
 #include "util/utf8.h"
 #include "util/xalloc.h"
 #include "util/xml.h"
+#include "who.h"
 #include "util/banned.h"
 
 struct validate {
@@ -116,11 +117,40 @@ static int copy_from(struct validate *v, const struct source *src, const char *d
 	return cp_atomic_commit(&out) < 0 ? -1 : 0;
 }
 
+/* The inbox entry is the batch's now: removed, if it is still the file that
+ * was taken (a new file dropped under the same name stays for the next
+ * run). The batch's copy is durable already, so a failed sync of the inbox
+ * folder is only a warning: after a crash the file may be back, and is
+ * then refused as taken by this batch. */
+static void remove_entry(struct validate *v, const struct source *src)
+{
+	struct stat a, b;
+
+	if (src->fd >= 0 && fstat(src->fd, &a) == 0 && lstat(src->path, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino && unlink(src->path) == 0 &&
+	    cp_fsync_dir_quiet(v->spool.inbox) < 0)
+		cp_warn("%s: cannot sync folder: %s (%s is removed from it, and safe in batch %s;"
+			" after a crash it may be back, and is then refused as taken already)",
+			v->spool.inbox, strerror(errno), v->name, v->batch);
+}
+
+/* Whether an inbox entry over max-file-mb would have to be copied to be
+ * taken (it is not this process's own to rename): then it is not kept. */
+static bool too_large_to_take(const struct source *src)
+{
+	struct stat st;
+
+	return src->inbox && src->too_large && src->fd >= 0 && fstat(src->fd, &st) == 0 &&
+	       st.st_uid != geteuid();
+}
+
 /* Move the whole file aside with its reason. The batch's "failed" file is
  * written first, so a crash part-way is finished by the next attempt. The
  * batch's copy, or else the inbox entry itself (a link stays a link, a FIFO
  * a FIFO: nothing is read through it), is moved to spool/failed/; a file
- * elsewhere is copied from its descriptor, unless it is too large to. */
+ * elsewhere is copied from its descriptor, unless it is too large to. An
+ * uploader's inbox file too large to copy is not kept at all: removed from
+ * the inbox (else every run would refuse it again), and the reason says so. */
 static int fail_batch(struct validate *v, const struct source *src, long line,
 		      const char *reason)
 {
@@ -129,13 +159,17 @@ static int fail_batch(struct validate *v, const struct source *src, long line,
 	char *marker = cp_xasprintf("%s/failed", v->dir);
 	char *dest = cp_xasprintf("%s/%s-%s", v->spool.failed, v->batch, v->name);
 	char *why = cp_xasprintf("%s.reason", dest);
+	off_t max = (off_t)v->conf->max_results_mb << 20;
 	bool here = exists(v->results), keep = !here && src && !src->inbox &&
 		    (src->fd < 0 || src->too_large);
+	bool drop = !here && src && too_large_to_take(src);
 	char *full = cp_xasprintf("%sbatch %s\n%s", text, v->batch,
 				  keep ? "not copied into spool/failed/ (larger than max-file-mb): "
-					 "the file stays where it was\n" : "");
+					 "the file stays where it was\n"
+				  : drop ? "not kept: larger than max-file-mb, and an uploader's "
+					   "file is copied to be taken: removed from the inbox\n" : "");
 	struct cp_screen copied;
-	int rc = CP_EX_DATAERR;
+	int rc = CP_EX_DATAERR, r;
 
 	text[strlen(text) - 1] = '\0';
 	cp_error("%s", text);
@@ -147,14 +181,22 @@ static int fail_batch(struct validate *v, const struct source *src, long line,
 	if (here) {
 		if (cp_rename_durable(v->results, dest) < 0)
 			rc = CP_EX_IOERR;
+	} else if (drop) {
+		remove_entry(v, src);
 	} else if (src && !keep && !exists(dest)) {
-		if (src->inbox ? cp_take_file(src->path, dest, 0640) < 0
-			       : copy_from(v, src, dest, NULL, &copied) < 0)
+		r = src->inbox ? cp_take_file(src->path, dest, 0640, max)
+			       : copy_from(v, src, dest, NULL, &copied);
+		if (r > 0) /* it grew past the limit while it was taken */
+			remove_entry(v, src), drop = true;
+		else if (r < 0)
 			rc = CP_EX_IOERR;
 	}
 	if (rc == CP_EX_DATAERR) {
 		if (keep)
 			cp_info("%s left where it was (reason in %s)", v->name, why);
+		else if (drop)
+			cp_warn("%s: larger than max-file-mb and not ours to move: removed from the "
+				"inbox, not kept (reason in %s)", v->name, why);
 		else
 			cp_info("%s moved to %s", v->name, dest);
 		if (cp_registry_batch_set_status(&v->reg, v->batch, "failed", text) < 0)
@@ -187,24 +229,17 @@ static int refuse_file(struct validate *v, long line, const char *why)
  * and the centre's corrected file then gives them all again). */
 static int check_centre(struct validate *v, const struct cp_results_head *h)
 {
+	char why[CP_NAME_NREASONS][CP_NAME_REASON_MAX], line[CP_NAME_REASON_MAX + 16];
 	const char *name = h->centre_name ? h->centre_name : "";
 	struct cp_name_check c;
-	char why[128];
 
-	cp_utf8_name_check(name, &c);
 	if (!*name)
 		return refuse_file(v, h->centre_line, "centre name is empty");
-	if (c.first[CP_NAME_CONTROL])
-		return refuse_file(v, h->centre_line, "centre name contains a control character");
-	for (int k = CP_NAME_FORMAT; k < CP_NAME_NCLASSES; k++)
-		if (c.first[k]) {
-			snprintf(why, sizeof(why), "centre name contains %s U+%04X",
-				 k == CP_NAME_FORMAT ? "an invisible formatting character"
-				 : k == CP_NAME_INVISIBLE ? "an invisible character"
-				 : "an unassigned or private-use character", (unsigned)c.first[k]);
-			return refuse_file(v, h->centre_line, why);
-		}
-	return 0;
+	cp_utf8_name_check(name, &c);
+	if (cp_utf8_name_reasons(&c, why) == 0)
+		return 0;
+	snprintf(line, sizeof(line), "centre name %s", why[0]);
+	return refuse_file(v, h->centre_line, line);
 }
 
 static int on_head(void *ctx, const struct cp_results_head *h)
@@ -418,6 +453,22 @@ out:
 
 /* --- finding the batch ------------------------------------------------ */
 
+/* Validate does not start as the other stages do (cp_stage_start, stage.h):
+ * - given a file, its batch does not exist yet: it is found (the same file
+ *   taken before) or made inside one registry transaction, and locked
+ *   inside it, so two processes given one file agree on one batch. The
+ *   registry is open before there is any batch, and the lock is taken
+ *   within the transaction; cp_stage_start finds an existing batch by
+ *   name, locks it, then opens the registry;
+ * - its input is not a file of the batch folder written by a stage before
+ *   it (cp_stage_start's "not been through X yet"), but the results file,
+ *   and a batch without its copy is failed, not waiting (66);
+ * - an attempt a dead validate left running is closed as failed (70), not
+ *   as crashed (status BATCH shows it), and its "done already" message is
+ *   its own; both stay as they are.
+ * What it shares with them it takes from the same modules: the lock
+ * (cp_batch_lock), the attempts (cp_registry_stage_*), the temp-file sweep. */
+
 static int lock_batch(struct validate *v)
 {
 	int r = cp_batch_lock(v->dir, v->batch, &v->lock_fd);
@@ -435,6 +486,18 @@ static void set_batch(struct validate *v, const char *id)
 	v->dir = cp_spool_batch_dir(&v->spool, id);
 	v->results = cp_xasprintf("%s/results.xml", v->dir);
 	cp_msg_set_batch(id);
+}
+
+/* A new attempt on the batch: those that died before finishing failed. */
+static int begin_attempt(struct validate *v)
+{
+	char by[CP_WHO_SIZE];
+
+	cp_who_stage(by, sizeof(by));
+	cp_registry_stage_close_running(&v->reg, v->batch, "validate", CP_EX_SOFTWARE);
+	if (cp_registry_stage_start(&v->reg, v->batch, "validate", by, &v->attempt) < 0)
+		return CP_EX_IOERR;
+	return 0;
 }
 
 /* Validate an existing batch again (after a crash, or by operator). */
@@ -456,10 +519,8 @@ static int resume(struct validate *v, const char *arg)
 		cp_info("batch %s is validated already", id);
 		return CP_EX_OK;
 	}
-	/* Attempts that died before finishing failed; this one starts anew. */
-	cp_registry_stage_close_running(&v->reg, id, "validate", CP_EX_SOFTWARE);
-	if (cp_registry_stage_start(&v->reg, v->batch, "validate", &v->attempt) < 0)
-		return CP_EX_IOERR;
+	if ((r = begin_attempt(v)) != 0)
+		return r;
 	if (batch_file_exists(v, id, "failed") || !exists(v->results)) {
 		char *marker = cp_xasprintf("%s/failed", v->dir);
 		FILE *f = fopen(marker, "r");
@@ -484,10 +545,11 @@ static int resume(struct validate *v, const char *arg)
 static int claim(struct validate *v, const struct cp_screen *sc, bool *duplicate,
 		 char seen[CP_BATCH_ID_MAX])
 {
-	char id[CP_BATCH_ID_MAX];
+	char id[CP_BATCH_ID_MAX], by[CP_WHO_SIZE];
 	int r;
 
 	*duplicate = false;
+	cp_who_stage(by, sizeof(by));
 	if (cp_registry_begin(&v->reg) < 0)
 		return CP_EX_IOERR;
 	r = sc->reason[0] ? 0 : cp_registry_results_seen(&v->reg, sc->sha256, seen);
@@ -498,7 +560,7 @@ static int claim(struct validate *v, const struct cp_screen *sc, bool *duplicate
 	} else {
 		*duplicate = r > 0;
 		if (cp_registry_batch_create(&v->reg, sc->sha256, v->name, (long long)sc->size,
-					     id) < 0)
+					     by, id) < 0)
 			goto fail;
 		set_batch(v, id);
 		if (cp_mkdirs(v->dir) < 0) {
@@ -516,18 +578,6 @@ static int claim(struct validate *v, const struct cp_screen *sc, bool *duplicate
 fail:
 	cp_registry_rollback(&v->reg);
 	return CP_EX_IOERR;
-}
-
-/* The inbox entry is the batch's now: removed, if it is still the file that
- * was taken (a new file dropped under the same name stays for the next
- * run). */
-static void remove_entry(struct validate *v, const struct source *src)
-{
-	struct stat a, b;
-
-	if (fstat(src->fd, &a) == 0 && lstat(src->path, &b) == 0 && a.st_dev == b.st_dev &&
-	    a.st_ino == b.st_ino && unlink(src->path) == 0)
-		cp_fsync_dir(v->spool.inbox);
 }
 
 /* The batch's own copy of the file, from the descriptor it was screened
@@ -560,6 +610,7 @@ static int take_file(struct validate *v, const char *arg)
 	off_t max = (off_t)v->conf->max_results_mb << 20;
 	char seen[CP_BATCH_ID_MAX] = "", *base = path_basename(arg);
 	char *shown = cp_utf8_safe_name(arg, 4096);
+	struct stat st;
 	bool duplicate;
 	int rc, s;
 
@@ -585,14 +636,14 @@ static int take_file(struct validate *v, const char *arg)
 		rc = CP_EX_IOERR;
 		goto out;
 	}
-	src.too_large = s > 0 && sc.size > max;
+	if (s > 0 && src.fd >= 0 && fstat(src.fd, &st) == 0 && st.st_size > max)
+		src.too_large = true; /* refused early (a NUL) but over the limit too */
+	else
+		src.too_large = s > 0 && sc.size > max;
 	if ((rc = claim(v, &sc, &duplicate, seen)) != 0)
 		goto out;
-	cp_registry_stage_close_running(&v->reg, v->batch, "validate", CP_EX_SOFTWARE);
-	if (cp_registry_stage_start(&v->reg, v->batch, "validate", &v->attempt) < 0) {
-		rc = CP_EX_IOERR;
+	if ((rc = begin_attempt(v)) != 0)
 		goto out;
-	}
 	if (duplicate) {
 		char *why = cp_xasprintf("the same file (SHA-256 %.12s...) was taken by batch %s",
 					 sc.sha256, seen);
@@ -611,18 +662,23 @@ out:
 	return rc;
 }
 
+/* A batch (its id or folder) rather than a results file: whatever is in
+ * the inbox is a results file (refused if it is not one), so is any other
+ * entry that is not a folder, whatever its name; a folder, or an id naming
+ * nothing here, is a batch (cp_spool_batch_arg then says if it is none of
+ * this spool's). */
 static bool is_batch_arg(const struct cp_spool *spool, const char *arg)
 {
-	char *name = path_basename(arg), *dir;
+	char *name;
 	struct stat st;
-	bool r = false;
+	bool r;
 
-	if (cp_batch_id_valid(name)) {
-		dir = cp_spool_batch_dir(spool, name);
-		r = (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) ||
-		    (stat(dir, &st) == 0 && S_ISDIR(st.st_mode));
-		free(dir);
-	}
+	if (cp_spool_in_inbox(spool, arg))
+		return false;
+	if (stat(arg, &st) == 0 || lstat(arg, &st) == 0)
+		return S_ISDIR(st.st_mode);
+	name = path_basename(arg);
+	r = !strchr(arg, '/') && cp_batch_id_valid(name);
 	free(name);
 	return r;
 }

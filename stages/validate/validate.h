@@ -13,7 +13,6 @@
 #include "rules.h"
 #include "xmlout.h"
 
-#define CP_BATCH_NS "urn:certpress:batch:1"
 /* A results file's name as the batch keeps it (cp_utf8_safe_name): short
  * enough that spool/failed/BATCH-NAME.reason is a legal file name. */
 #define CP_VALIDATE_NAME_MAX 200

@@ -16,11 +16,18 @@ server runs):
                    dot: the end of a message's data) with 421 and close
                    the connection, or close it without a word (drop; at
                    dot the message is stored first, so the client cannot
-                   know it was accepted)
+                   know it was accepted), or reset it (reset: a TCP RST,
+                   as a server or firewall that accepted the connection
+                   and then drops it; at dot the message is stored first)
   DIR/delay-dot    "SECONDS [N]": wait that long before answering the end
                    of data, for the first N messages of each connection
                    (default all); the message is stored first
   DIR/no-greeting  present: take connections and never greet
+  DIR/dribble      "STAGE [N]" (greeting, or dot: the end of a message's
+                   data, once N messages were accepted on the connection;
+                   at dot the message is stored first): never finish the
+                   reply, one more continuation line ("220-", "250-") a
+                   second, as long as the client stays
   DIR/pipelining   present: offer PIPELINING in the EHLO reply
 
 The port is written to DIR/port once the server listens; SIGTERM stops it,
@@ -31,6 +38,7 @@ import ctypes
 import os
 import signal
 import socket
+import struct
 import sys
 import threading
 
@@ -57,6 +65,14 @@ def words(path):
         return None
 
 
+def reset(transport):
+    """Close with a TCP RST (SO_LINGER 0), not a FIN."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    transport.abort()
+
+
 class ScriptedSMTP(SMTP):
     """One connection: aiosmtpd's SMTP, failing where DIR/close says."""
 
@@ -68,19 +84,41 @@ class ScriptedSMTP(SMTP):
     def closing_at(self, stage):
         """'421' or 'drop' if the script closes the connection here."""
         w = words(os.path.join(self.store, "close"))
-        if not w or len(w) < 2 or w[0] not in ("421", "drop") or w[1] not in CLOSE_STAGES:
+        if not w or len(w) < 2 or w[0] not in ("421", "drop", "reset") or w[1] not in CLOSE_STAGES:
             return None
         after = int(w[2]) if len(w) > 2 else 0
         return w[0] if w[1] == stage and self.accepted >= after else None
 
+    def dribbling_at(self, stage):
+        """True if the script never finishes its reply at stage."""
+        w = words(os.path.join(self.store, "dribble"))
+        if not w or w[0] != stage:
+            return False
+        return self.accepted >= (int(w[1]) if len(w) > 1 else 0)
+
+    async def dribble(self, code):
+        """Continuation lines of a reply, one a second, until the client goes
+        (aiosmtpd cancels this coroutine at the client's EOF)."""
+        n = 0
+        while self.transport is not None and not self.transport.is_closing():
+            n += 1
+            await self.push("%d-still working (%d)" % (code, n))
+            await asyncio.sleep(1)
+
     async def close_with(self, how):
         if how == "421":
             await self.push("421 4.7.0 test server: too many messages, closing the connection")
+        if how == "reset":
+            reset(self.transport)
+            return
         self.transport.close()
 
     async def _handle_client(self):
         if os.path.exists(os.path.join(self.store, "no-greeting")):
             await asyncio.Event().wait()  # until the client goes (cancelled)
+        if self.dribbling_at("greeting"):
+            await self.dribble(220)
+            return
         how = self.closing_at("greeting")
         if how:
             await self.close_with(how)
@@ -146,6 +184,12 @@ class Handler:
             server.loop.call_soon(server.transport.close)
             return "421 4.7.0 test server: closing the connection"
         n = self.keep(envelope)
+        if server.dribbling_at("dot"):
+            await server.dribble(250)
+            return "250 2.0.0 queued as %06d (never seen: the client is gone)" % n
+        if how == "reset":
+            reset(server.transport)
+            return "250 2.0.0 queued as %06d (never seen: the connection is reset)" % n
         if how == "drop":
             server.transport.close()
             return "250 2.0.0 queued as %06d (never seen: the connection is closed)" % n

@@ -14,23 +14,12 @@
 static char top[] = "/tmp/cp-asset-XXXXXX";
 static char layouts[64], outside[64];
 
-static void put(const char *dir, const char *name, const char *bytes)
-{
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	fputs(bytes, f);
-	fclose(f);
-}
-
 static int setup(void **state)
 {
 	char path[128];
 
 	(void)state;
-	if (!mkdtemp(top))
+	if (unit_dir_make(top) < 0)
 		return -1;
 	snprintf(layouts, sizeof(layouts), "%s/layouts", top);
 	snprintf(outside, sizeof(outside), "%s/outside", top);
@@ -38,9 +27,9 @@ static int setup(void **state)
 	mkdir(outside, 0755);
 	snprintf(path, sizeof(path), "%s/assets", layouts);
 	mkdir(path, 0755);
-	put(layouts, "assets/a.png", "png bytes");
-	put(layouts, "empty.png", "");
-	put(outside, "x.png", "outside");
+	unit_file(layouts, "assets/a.png", "png bytes");
+	unit_file(layouts, "empty.png", "");
+	unit_file(outside, "x.png", "outside");
 	snprintf(path, sizeof(path), "%s/assets/out.png", layouts);
 	assert_int_equal(symlink("../../outside/x.png", path), 0);
 	snprintf(path, sizeof(path), "%s/assets/in.png", layouts);
@@ -52,11 +41,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
-	return system(cmd) == 0 ? 0 : -1;
+	return unit_dir_remove(top);
 }
 
 /* The reason cp_asset_open gives for name, or "" if it opens. */

@@ -15,16 +15,13 @@ static char dir[] = "/tmp/cp-atomic-XXXXXX";
 static int setup(void **state)
 {
 	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
+	return unit_dir_make(dir);
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
+	return unit_dir_remove(dir);
 }
 
 static char *slurp(const char *path)
@@ -41,9 +38,9 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-static int files_in_dir(void)
+static int files_in(const char *where)
 {
-	DIR *d = opendir(dir);
+	DIR *d = opendir(where);
 	struct dirent *e;
 	int n = 0;
 
@@ -52,6 +49,11 @@ static int files_in_dir(void)
 			n++;
 	closedir(d);
 	return n;
+}
+
+static int files_in_dir(void)
+{
+	return files_in(dir);
 }
 
 static void commit_replaces_whole(void **state)
@@ -127,6 +129,35 @@ static void mkdirs_makes_every_level(void **state)
 	assert_int_equal(cp_mkdirs(path), 0);
 }
 
+/* A pair (a file and its signature) is replaced together: every fault
+ * before the renames leaves both old files, and no temp file. */
+static void a_pair_is_replaced_together(void **state)
+{
+	static const char *const faults[] = { "write:1", "write:2", "fsync:1", "fsync:2",
+					      "rename:1" };
+	char sub[128], one[256], two[256];
+
+	(void)state;
+	snprintf(sub, sizeof(sub), "%s/pair", dir);
+	snprintf(one, sizeof(one), "%s/file.sig", sub);
+	snprintf(two, sizeof(two), "%s/file", sub);
+	assert_int_equal(cp_mkdirs(sub), 0);
+	assert_int_equal(cp_atomic_write_pair(one, "sig1", 4, two, "body1", 5, 0640), 0);
+	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+		setenv("CERTPRESS_FAULT", faults[i], 1);
+		cp_fault_reload();
+		assert_int_equal(cp_atomic_write_pair(one, "sig2", 4, two, "body2", 5, 0640), -1);
+		unsetenv("CERTPRESS_FAULT");
+		cp_fault_reload();
+		assert_string_equal(slurp(one), "sig1");
+		assert_string_equal(slurp(two), "body1");
+		assert_int_equal(files_in(sub), 2); /* no temp file left */
+	}
+	assert_int_equal(cp_atomic_write_pair(one, "sig2", 4, two, "body2", 5, 0640), 0);
+	assert_string_equal(slurp(one), "sig2");
+	assert_string_equal(slurp(two), "body2");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +166,7 @@ int main(void)
 		cmocka_unit_test(a_failed_rename_keeps_the_old_file),
 		cmocka_unit_test(sweep_removes_stale_temps),
 		cmocka_unit_test(mkdirs_makes_every_level),
+		cmocka_unit_test(a_pair_is_replaced_together),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

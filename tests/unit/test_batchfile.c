@@ -19,7 +19,7 @@ static const char hostile[] = "a \"quoted\" <b> & 'c' ]]> \t Ελένη Ó'Brien
 static int setup(void **state)
 {
 	(void)state;
-	if (!mkdtemp(dir))
+	if (unit_dir_make(dir) < 0)
 		return -1;
 	snprintf(whole, sizeof(whole), "%s/assigned.xml", dir);
 	return 0;
@@ -27,11 +27,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[64];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return unit_dir_remove(dir);
 }
 
 static void learner(struct cp_xmlout *x, const char *enrolment, const char *name, int docs)

@@ -95,6 +95,11 @@ static void unknown_bindings_are_refused(void **state)
 	assert_string_equal(refused("{ learner.full_name }", 0),
 			    "unknown binding '{ learner.full_name }'");
 	assert_string_equal(refused("Dear {learner.full_name", 0), "'{' without its '}'");
+	/* a name too long to be a binding has its '}': said so, not "without" */
+	assert_string_equal(refused("{learner.full_name_and_then_some_more_characters_until_it_is_lon}", 0),
+			    "binding name too long (at most 62 characters): '{learner.full_name_and_th...'");
+	assert_string_equal(refused("{learner.full_name_and_then_some_more_characters_until_it_is_lo}", 0),
+			    "unknown binding '{learner.full_name_and_then_some_more_characters_until_it_is_lo}'");
 	assert_string_equal(refused("{award.date|roman}", 0),
 			    "unknown format 'roman' (long, short or upper)");
 	assert_string_equal(refused("{award.date|}", 0),

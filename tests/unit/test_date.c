@@ -90,6 +90,25 @@ static void output_clock_can_be_pinned(void **state)
 	assert_true(cp_clock_output() >= before);
 }
 
+static void parses_dates_as_staff_type_them(void **state)
+{
+	static const char *const same[] = { "1981-09-30", "30/09/1981", "30/9/1981",
+					    "30-September-1981", "30-SEPTEMBER-1981", "30-sep-1981" };
+	static const char *const bad[] = { "31/02/1999", "30-Septembre-1981", "30-Sep-81",
+					   "13/13/2000", "1/1/1899", "30/09/1981x", "-September-1981",
+					   "30--1981", "300/09/1981", "" };
+	struct cp_date got;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(same) / sizeof(*same); i++) {
+		assert_true(cp_date_parse_typed(same[i], &got));
+		assert_int_equal(cp_date_cmp(got, d("1981-09-30")), 0);
+	}
+	assert_true(cp_date_parse_typed("29/02/2024", &got));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		assert_false(cp_date_parse_typed(bad[i], &got));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -99,6 +118,7 @@ int main(void)
 		cmocka_unit_test(adds_months_clamping_the_day),
 		cmocka_unit_test(today_can_be_pinned),
 		cmocka_unit_test(output_clock_can_be_pinned),
+		cmocka_unit_test(parses_dates_as_staff_type_them),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

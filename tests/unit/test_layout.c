@@ -18,14 +18,10 @@ static char dir[] = "/tmp/cp-layout-XXXXXX";
 
 static void put(const char *name, const char *text)
 {
-	char path[128];
-	FILE *f;
+	char file[64];
 
-	snprintf(path, sizeof(path), "%s/%s.xml", dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
+	snprintf(file, sizeof(file), "%s.xml", name);
+	unit_file(dir, file, text);
 }
 
 /* Load a template of this text; its messages in *msgs (caller frees). */
@@ -44,16 +40,13 @@ static int load(const char *name, const char *text, struct cp_layout *l,
 static int setup(void **state)
 {
 	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
+	return unit_dir_make(dir);
 }
 
 static int teardown(void **state)
 {
-	char cmd[64];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return unit_dir_remove(dir);
 }
 
 static void lengths_need_a_unit(void **state)

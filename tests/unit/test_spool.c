@@ -25,7 +25,7 @@ static struct cp_spool spool;
 static int setup(void **state)
 {
 	(void)state;
-	if (!mkdtemp(top))
+	if (unit_dir_make(top) < 0)
 		return -1;
 	snprintf(root, sizeof(root), "%s/spool", top);
 	conf.spool = root;
@@ -41,12 +41,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[64];
-
 	(void)state;
 	cp_spool_release(&spool);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
-	return system(cmd) == 0 ? 0 : -1;
+	return unit_dir_remove(top);
 }
 
 static void the_spool_has_its_folders(void **state)
@@ -133,6 +130,37 @@ static const char *resolve(const char *arg, char **msgs)
 	return id;
 }
 
+/* An export's --name: every file name a centre's system can hold, nothing
+ * that is a path or could be mistaken for something else. */
+static void download_names(void **state)
+{
+	static const char *const good[] = {
+		"November 2026", "Batch one.zip", "Zoë Brontë's", "Ελένη", "a", "con-2026",
+		"COM10", "lptx", "x.y.z", "with (brackets) & more",
+	};
+	static const char *const bad[] = {
+		"", "../x", "/etc/passwd", "a/b", "a\\b", ".hidden", "..", ".", "-rf", "end.",
+		"end ", "CON", "con.zip", "Nul", "AUX.txt", "COM1", "lpt9.zip", "x<y", "x>y", "a:b",
+		"a\"b", "a|b", "what?", "star*", "new\nline", "tab\there", "\x7f", "\xc2\x85nel",
+		"bidi\xe2\x80\xae" "exe", "zero\xe2\x80\x8bwidth", "\xff\xfe", "\xc3", "filler\xe2\xa0\x80",
+		"private\xee\x80\x80", "bad\xef\xbf\xbd",
+	};
+	char longest[102];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++)
+		assert_null(cp_spool_file_name_refused(good[i]));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		if (!cp_spool_file_name_refused(bad[i]))
+			fail_msg("name %zu taken", i);
+	memset(longest, 'x', 100);
+	longest[100] = '\0';
+	assert_null(cp_spool_file_name_refused(longest));
+	longest[100] = 'x';
+	longest[101] = '\0';
+	assert_non_null(cp_spool_file_name_refused(longest));
+}
+
 static void batch_arguments(void **state)
 {
 	char arg[256], *msgs;
@@ -160,6 +188,28 @@ static void batch_arguments(void **state)
 	assert_non_null(strstr(msgs, "no such batch"));
 	free(msgs);
 	unlink(arg);
+	/* a folder of another spool named like one of ours is not ours */
+	snprintf(arg, sizeof(arg), "mkdir -p %s/other/batches/" A " %s/links", top, top);
+	assert_int_equal(system(arg), 0);
+	snprintf(arg, sizeof(arg), "%s/other/batches/" A, top);
+	assert_string_equal(resolve(arg, &msgs), "");
+	assert_non_null(strstr(msgs, "is not a batch folder of this spool"));
+	free(msgs);
+	snprintf(arg, sizeof(arg), "%s/other/batches/" A "/", top);
+	assert_string_equal(resolve(arg, &msgs), "");
+	free(msgs);
+	/* nor one that does not exist, whatever its last name */
+	snprintf(arg, sizeof(arg), "%s/gone/" B, top);
+	assert_string_equal(resolve(arg, &msgs), "");
+	free(msgs);
+	/* this spool's folder by another path (a link, ..) is ours */
+	snprintf(arg, sizeof(arg), "%s/links/" A, top);
+	assert_int_equal(symlink(batch_a, arg), 0);
+	assert_string_equal(resolve(arg, &msgs), A);
+	free(msgs);
+	snprintf(arg, sizeof(arg), "%s/../batches/" B, spool.inbox);
+	assert_string_equal(resolve(arg, &msgs), B);
+	free(msgs);
 }
 
 static void files_in_the_inbox(void **state)
@@ -322,6 +372,7 @@ int main(void)
 		cmocka_unit_test(the_spool_has_its_folders),
 		cmocka_unit_test(batch_ids),
 		cmocka_unit_test(names_a_path_may_hold),
+		cmocka_unit_test(download_names),
 		cmocka_unit_test(batch_arguments),
 		cmocka_unit_test(files_in_the_inbox),
 		cmocka_unit_test(a_lock_has_one_holder),

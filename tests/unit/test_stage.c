@@ -14,26 +14,18 @@ static char dir[] = "/tmp/cp-stage-XXXXXX";
 static int setup(void **state)
 {
 	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
+	return unit_dir_make(dir);
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
+	return unit_dir_remove(dir);
 }
 
 static void touch(const char *name)
 {
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	assert_non_null(f = fopen(path, "w"));
-	fclose(f);
+	unit_file(dir, name, "");
 }
 
 static int there(const char *name)

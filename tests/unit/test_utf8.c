@@ -149,6 +149,60 @@ static void the_name_rule(void **state)
 	assert_true(name("\xe0\xa4\x95\xe0\xa5\x8d\xe2\x80\x8d\xe0\xa4\xb7").letter);
 }
 
+/* A name (or anything printed as one) made from the marks of mojibake or
+ * of text built to hurt a layout. */
+static void the_name_rule_against_mangled_text(void **state)
+{
+	char zalgo[256] = "Z", *p = zalgo + 1, why[CP_NAME_NREASONS][CP_NAME_REASON_MAX];
+
+	(void)state;
+	/* U+FFFD: text decoded wrongly before it came here */
+	assert_int_equal(name("Ren\xef\xbf\xbd").first[CP_NAME_REPLACEMENT], 0xfffd);
+	/* a variation selector in a Latin name, or after an emoji; allowed
+	 * after a Han ideograph (an ideographic variation sequence) and a
+	 * Mongolian free variation selector after a Mongolian letter */
+	assert_int_equal(name("Ann\xef\xb8\x8f").first[CP_NAME_INVISIBLE], 0xfe0f);
+	assert_int_equal(name("\xef\xb8\x80" "Ann").first[CP_NAME_INVISIBLE], 0xfe00);
+	assert_int_equal(name("A\xf3\xa0\x84\x80").first[CP_NAME_INVISIBLE], 0xe0100);
+	assert_int_equal(name("\xe8\x91\x9b\xf3\xa0\x84\x80").first[CP_NAME_INVISIBLE], 0);
+	assert_int_equal(name("\xe7\xa5\x9e\xef\xb8\x80").first[CP_NAME_INVISIBLE], 0);
+	assert_int_equal(name("\xe1\xa0\xa0\xe1\xa0\x8b").first[CP_NAME_INVISIBLE], 0);
+	assert_int_equal(name("A\xe1\xa0\x8b").first[CP_NAME_INVISIBLE], 0x180b);
+	/* combining marks: five on one character at most, none first */
+	assert_int_equal(name("Vie\xcc\xa3\xcc\x82t").first[CP_NAME_MARKS], 0); /* e + 2 */
+	assert_int_equal(name("A\xcc\x81\xcc\x82\xcc\x83\xcc\x84\xcc\x85").first[CP_NAME_MARKS], 0);
+	assert_int_equal(name("A\xcc\x81\xcc\x82\xcc\x83\xcc\x84\xcc\x85\xcc\x86")
+			 .first[CP_NAME_MARKS], 0x306);
+	for (int i = 0; i < 60; i++, p += 2)
+		memcpy(p, "\xcc\x81", 2);
+	*p = '\0';
+	assert_int_equal(name(zalgo).first[CP_NAME_MARKS], 0x301);
+	assert_int_equal(name("\xcc\x81" "Ann").first[CP_NAME_NO_BASE], 0x301);
+	assert_int_equal(name("\xcc\x81").first[CP_NAME_NO_BASE], 0x301);
+	assert_int_equal(name("Ann \xcc\x81" "Bo").first[CP_NAME_NO_BASE], 0x301);
+	assert_int_equal(name("A\xe2\x80\x8d\xcc\x81").first[CP_NAME_NO_BASE], 0);
+	assert_false(name("\xcc\x81").letter);
+	/* Tibetan: ga with subjoined ra and the vowel u is one character */
+	assert_int_equal(name("\xe0\xbd\x82\xe0\xbe\xb2\xe0\xbd\xb4").first[CP_NAME_MARKS], 0);
+	/* the reasons, worded for messages */
+	assert_int_equal(cp_utf8_name_reasons(&(struct cp_name_check){ .letter = true }, why), 0);
+	{
+		struct cp_name_check c = name("\xcc\x81\xef\xbf\xbd");
+
+		assert_int_equal(cp_utf8_name_reasons(&c, why), 3);
+		assert_string_equal(why[0], "contains U+FFFD REPLACEMENT CHARACTER (text decoded with "
+				    "the wrong encoding somewhere before)");
+		assert_string_equal(why[1], "has a combining mark U+0301 at the start of a word");
+		assert_string_equal(why[2], "has no letter");
+	}
+	{
+		struct cp_name_check c = name(zalgo);
+
+		assert_int_equal(cp_utf8_name_reasons(&c, why), 1);
+		assert_string_equal(why[0], "has more than 5 combining marks on one character (U+0301)");
+	}
+}
+
 static void file_names_become_safe(void **state)
 {
 	char long_name[300], *t;
@@ -197,6 +251,7 @@ int main(void)
 		cmocka_unit_test(trims_outer_space),
 		cmocka_unit_test(trims_every_kind_of_white_space),
 		cmocka_unit_test(the_name_rule),
+		cmocka_unit_test(the_name_rule_against_mangled_text),
 		cmocka_unit_test(file_names_become_safe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,23 +5,20 @@
 
 #include <string.h>
 
-#include "certpress/workdays.h"
+#include "workdays.h"
 
 static char dir[] = "/tmp/cp-workdays-XXXXXX";
 
 static int setup(void **state)
 {
 	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
+	return unit_dir_make(dir);
 }
 
 static int teardown(void **state)
 {
-	char cmd[64];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return unit_dir_remove(dir);
 }
 
 static struct cp_date d(const char *s)
@@ -44,15 +41,7 @@ static const char *fmt(struct cp_date x)
 /* A holidays file of this text; its path. */
 static const char *holidays_file(const char *name, const char *text)
 {
-	static char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-	return path;
+	return unit_file(dir, name, text);
 }
 
 /* Load a holidays file; its messages in *msgs (caller frees). */

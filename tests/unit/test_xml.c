@@ -18,29 +18,18 @@ static int setup(void **state)
 {
 	(void)state;
 	cp_xml_init();
-	return mkdtemp(dir) ? 0 : -1;
+	return unit_dir_make(dir);
 }
 
 static int teardown(void **state)
 {
-	char cmd[64];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
+	return unit_dir_remove(dir);
 }
 
-static char *write_file(const char *name, const char *text)
+static const char *write_file(const char *name, const char *text)
 {
-	static char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	return path;
+	return unit_file(dir, name, text);
 }
 
 static xmlDocPtr parse(const char *text)

@@ -46,4 +46,35 @@ static inline char *unit_captured(int saved)
 	return buf;
 }
 
+/* A folder of a group's own: unit_dir_make makes it from the template dir
+ * ("/tmp/cp-NAME-XXXXXX", filled in), unit_dir_remove removes it with all
+ * it holds; each returns 0 or -1, as a group's setup and teardown do. */
+static inline int unit_dir_make(char *dir)
+{
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static inline int unit_dir_remove(const char *dir)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* The file dir/name holding text, written and closed (checked). Its path,
+ * in a buffer the next call reuses. */
+static inline const char *unit_file(const char *dir, const char *name, const char *text)
+{
+	static char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	return path;
+}
+
 #endif
