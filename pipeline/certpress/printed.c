@@ -194,6 +194,7 @@ int cp_cmd_printed(int argc, char **argv, const char *config)
 	schema = cp_xasprintf("%s/centres.xsd", e.conf.schemas);
 	rc = cp_centres_load(&c.centres, e.conf.centres, schema);
 	free(schema);
+	schema = NULL; /* out: frees the confirmation's */
 	if (rc)
 		goto out;
 	schema = cp_xasprintf("%s/confirmation.xsd", e.conf.schemas);
