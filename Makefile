@@ -95,7 +95,7 @@ DEB_BUILD = build-essential pkg-config libxml2-dev libsqlite3-dev libinih-dev \
 	libjpeg62-turbo-dev libmicrohttpd-dev
 DEB_RUN = fonts-dejavu-core icc-profiles-free
 DEB_TEST = sqlite3 libxml2-utils python3 qpdf poppler-utils zbar-tools bc time \
-	python3-aiosmtpd p7zip-full unzip mupdf-tools libnss3-tools softhsm2 openssl \
+	python3-aiosmtpd p7zip-full unzip ghostscript mupdf-tools libnss3-tools softhsm2 openssl \
 	libengine-pkcs11-openssl curl chromium chromium-driver python3-selenium valgrind
 # make fuzz and fuzz-coverage: clang 14, its libFuzzer, llvm-profdata and
 # llvm-cov.
@@ -297,6 +297,7 @@ install: all
 		    -e 's|^registry *=.*|registry = /var/lib/certpress/registry.sqlite|' \
 		    -e 's|^schemas *=.*|schemas = $(DATADIR)/schemas|' \
 		    -e 's|^catalogue *=.*|catalogue = $(SYSCONFDIR)/certpress/catalogue.xml|' \
+		    -e 's|^centres *=.*|;centres = $(SYSCONFDIR)/certpress/centres.xml|' \
 		    -e 's|^layouts *=.*|layouts = $(DATADIR)/layouts|' \
 		    -e '/^\[certpress\]/,/^\[/s|^key-file *=.*|key-file = $(SYSCONFDIR)/certpress/reference.key|' \
 		    -e 's|^certificate *=.*|certificate = $(SYSCONFDIR)/certpress/signing.crt|' \

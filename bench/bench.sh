@@ -201,6 +201,7 @@ catalogue = $TOP/fixtures/catalogue.xml
 schemas = $TOP/config
 layouts = $TOP/layouts
 key-file = reference.key
+centres = centres.xml
 [sign]
 certificate = signing.crt
 key = signing.key
@@ -210,6 +211,12 @@ transport = file:spool/outbox
 jobs = 1
 protection = sign
 CONF
+	# the generated centre's delivery address: its consignment is dispatched
+	cat > centres.xml <<XML
+<centres xmlns="urn:certpress:centres:1">
+  <centre number="C09999" name="Benchmark College"><address><line>1 Bench Road</line></address></centre>
+</centres>
+XML
 	export CERTPRESS_CONF=$dir/certpress.conf
 	"$BIN/certpress" keygen 2> /dev/null
 	"$BIN/certpress" keygen --signing 2> /dev/null
@@ -266,6 +273,17 @@ CONF
 	measure plainzip zip -q -0 -r "$WORK/plain.zip" "spool/batches/$batch/digital"
 	row "$n" "zip -0 -r of the same digital copies" 1 documents "$docs"
 	restore packed
+	# the printing house's confirmation of that print file (every document
+	# printed on its own sheet, the consignment dispatched), read by
+	# certpress printed; beside it xmllint checking the same file against the
+	# schema alone, what a user would reach for to look at it
+	ticket=$(ls spool/print/$batch/*.ticket.xml)
+	python3 "$TOP/tests/tools/confirm.py" "$ticket" B > confirmation.xml
+	confirmed=$(grep -c '<document ' confirmation.xml)
+	measure "restore packed" "$BIN/certpress" -q printed confirmation.xml
+	row "$n" "printed (a confirmation)" 1 documents "$confirmed"
+	measure true xmllint --noout --schema "$TOP/config/confirmation.xsd" confirmation.xml
+	row "$n" "xmllint --schema (the same file, validation only)" 1 documents "$confirmed"
 
 	mkdir -p smtp
 	/usr/bin/python3 "$TOP/tests/tools/smtpd.py" "$dir/smtp" > smtpd.log 2>&1 &

@@ -26,6 +26,7 @@ struct cp_conf {
 	char *layouts;
 	char *key_file;
 	char *schemas;  /* folder holding results.xsd and catalogue.xsd */
+	char *centres;  /* the centres register, or NULL for none */
 
 	/* [mail] */
 	char *mail_transport; /* "file:/abs/dir" or "smtp://host:port" */
@@ -62,6 +63,7 @@ struct cp_conf {
 	char *sign_tsa_url;     /* an RFC 3161 time-stamp authority, or NULL */
 	/* [print] */
 	long print_sheets_per_part; /* the print file is split into parts of this many */
+	char *print_output_condition; /* the print file's PDF/X output intent (FOGRA39) */
 	/* [run] */
 	bool approval_required; /* approval = required: pack waits for certpress approve */
 

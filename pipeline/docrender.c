@@ -197,6 +197,7 @@ int cp_doc_pdf(struct cp_pdf *pdf, const struct cp_layout *l, struct cp_values *
 	info.pdfa = digital && conf->protection != CP_PROTECT_ENCRYPT;
 	info.signer = digital ? o->signer : NULL;
 	info.sha256 = sha;
+	info.pdfx_condition = digital ? NULL : conf->print_output_condition;
 	if (cp_pdf_save(pdf, &info, buf, len) < 0)
 		return cp_error("%s: cannot make the %s copy of the %s", ref,
 				digital ? "digital" : "print", type);

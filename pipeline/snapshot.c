@@ -17,7 +17,7 @@
 #endif
 
 _Static_assert(sizeof(struct cp_snap_header) == 96, "the header is 96 bytes");
-_Static_assert(sizeof(struct cp_snap_doc) == 64, "a document record is 64 bytes");
+_Static_assert(sizeof(struct cp_snap_doc) == 72, "a document record is 72 bytes");
 _Static_assert(sizeof(struct cp_snap_award) == 40, "an award record is 40 bytes");
 _Static_assert(sizeof(struct cp_snap_unit) == 16, "a unit record is 16 bytes");
 
@@ -103,7 +103,8 @@ static int check_docs(const struct cp_snap *s, char *err, size_t n)
 		    d->status >= CP_SNAP_NSTATUS || d->award >= h->nawards || !check_ok(d->check) ||
 		    /* replaced by the next issue: there is one */
 		    (d->status == CP_SNAP_REPLACED && (d->issue >= 99 || !check_ok(d->next_check))) ||
-		    !date_ok(d->issued) || !date_ok(d->expires) || !date_ok(d->changed))
+		    !date_ok(d->issued) || !date_ok(d->expires) || !date_ok(d->changed) ||
+		    d->paper_serial >= h->strings_bytes || d->reserved)
 			return fail(err, n, "a document record is damaged");
 	}
 	return 0;

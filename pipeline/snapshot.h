@@ -17,7 +17,7 @@
 #include <time.h>
 
 #define CP_SNAP_MAGIC "CPVSNAP\n" /* 8 bytes */
-#define CP_SNAP_VERSION 1
+#define CP_SNAP_VERSION 2 /* 2: a document's paper serial */
 
 /* Document types and statuses as the file stores them. */
 enum cp_snap_type { CP_SNAP_CERTIFICATE = 1, CP_SNAP_TRANSCRIPT, CP_SNAP_LETTER, CP_SNAP_NTYPES };
@@ -51,6 +51,9 @@ struct cp_snap_doc {
 	uint32_t award;      /* index of its award */
 	uint32_t issued, expires, changed; /* YYYYMMDD, 0 for none */
 	uint8_t sha256[32];  /* the digital copy's, if CP_SNAP_HAS_SHA */
+	uint32_t paper_serial; /* string: the security paper it was printed on, "" if
+				* the printing house has not confirmed it */
+	uint32_t reserved;   /* 0: records stay a multiple of 8 bytes */
 };
 
 struct cp_snap_award {

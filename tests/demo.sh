@@ -62,6 +62,22 @@ echo "  order emails: $(grep -l 'order [0-9]* is placed' spool/outbox/*.eml | wc
 echo "certpress orders:"
 certpress -c "$CONF" orders | sed 's/^/  /'
 
+# The print loop: the printing house's confirmation of the print file (a
+# sample made from its ticket: every document printed on a numbered sheet of
+# security paper, one certificate spoiled, the consignment dispatched), then
+# the print batches.
+ticket=$(ls spool/print/"$batch"/*.ticket.xml)
+spoiled=$(sed -n 's/.*<document reference="\([^"]*\)" type="certificate".*/\1/p' "$ticket" | sed -n 2p)
+python3 tests/tools/confirm.py "$ticket" DEMO --spoil "$spoiled" --date "$(date -u +%Y-%m-%d)" > spool/confirmation-"$batch".xml
+echo
+echo "the print loop:"
+echo "  consignments in the ticket: $(grep -c '<consignment ' "$ticket") ($(grep -o '<consignment [^>]*centre="[^"]*"' "$ticket" | sed 's/.*centre=//' | tr '\n' ' '))"
+echo "  the printing house's confirmation: spool/confirmation-$batch.xml ($spoiled spoiled)"
+certpress -c "$CONF" printed spool/confirmation-"$batch".xml | sed 's/^/  /'
+echo "  $spoiled goes back to be printed by the next print file, with the same reference"
+echo "certpress print-batches:"
+certpress -c "$CONF" print-batches | sed 's/^/  /'
+
 echo
 echo "a certificate: $dir/digital/$ref.pdf, signed:"
 pdfsig "$dir/digital/$ref.pdf" 2> /dev/null | sed -n 's/^  - \(Signer Certificate Common Name\|Signature Type\|Total document signed\|Signature Validation\|Certificate Validation\)/  \1/p'
@@ -74,6 +90,7 @@ echo "  $B/certpress -c config/certpress.conf status $batch"
 echo "  $B/certpress -c config/certpress.conf verify $ref"
 echo "  $B/certpress -c config/certpress.conf search --last-name Llywelyn"
 echo "  $B/certpress -c config/certpress.conf orders --json --enrolment $enrolment"
+echo "  $B/certpress -c config/certpress.conf print-batches --json"
 echo
 echo "the verification snapshot (certpress run published it): spool/publish/snapshot and .sig"
 echo "serve it (as a user other than root, who can read keys/; it refuses to run as root):"

@@ -17,7 +17,8 @@ prefix=$SCRATCH/opt/cp
 build=$SCRATCH/build
 stage=$SCRATCH/stage
 version=$(cat "$TOP/VERSION")
-run make -s -j2 -C "$TOP" B="$build" PREFIX="$prefix" DESTDIR="$stage" install
+# a distribution's build: not the flags of a make check that runs this test
+run env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u DEVELOPER -u SANITIZE make -s -j2 -C "$TOP" B="$build" PREFIX="$prefix" DESTDIR="$stage" install
 check "make install with DESTDIR exits 0" "[ $rc = 0 ]"
 for f in bin/certpress libexec/certpress/certpress-validate libexec/certpress/certpress-assign \
 	libexec/certpress/certpress-render libexec/certpress/certpress-pack \
@@ -34,7 +35,7 @@ check "bin/certpress-validate links to the final libexec path" \
 	"[ \"\$(readlink '$stage$prefix/bin/certpress-validate')\" = $prefix/libexec/certpress/certpress-validate ]"
 check "nothing is installed outside DESTDIR" "[ ! -e '$prefix' ]"
 
-run make -s -j2 -C "$TOP" B="$build" PREFIX="$prefix" install
+run env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u DEVELOPER -u SANITIZE make -s -j2 -C "$TOP" B="$build" PREFIX="$prefix" install
 check "make install exits 0" "[ $rc = 0 ]"
 check "the installed config names installed paths" \
 	"grep -q '^schemas = $prefix/share/certpress/schemas' '$prefix/etc/certpress/certpress.conf' &&
@@ -96,7 +97,7 @@ check "a copy of the command elsewhere runs the stages from LIBEXECDIR" \
 	"[ $rc = 0 ] && [ ! -e decoy-ran ] && [ \$(ls $SCRATCH/var/spool/certpress/exports | wc -l) = 2 ]"
 check "the man pages read" "man -l '$prefix/share/man/man1/certpress.1' > /dev/null 2>&1 || [ ! -x /usr/bin/man ]"
 
-run make -s -C "$TOP" B="$build" PREFIX="$prefix" DESTDIR="$stage" uninstall
+run env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u DEVELOPER -u SANITIZE make -s -C "$TOP" B="$build" PREFIX="$prefix" DESTDIR="$stage" uninstall
 check "make uninstall exits 0" "[ $rc = 0 ]"
 check "uninstall removes the programs, schemas and layouts" \
 	"[ ! -e '$stage$prefix/bin/certpress' ] && [ ! -e '$stage$prefix/libexec/certpress' ] &&

@@ -72,11 +72,17 @@ ref=${ref%.pdf}
 digital=a/spool/batches/$batch/digital/$ref.pdf
 print=a/spool/batches/$batch/print/$ref.pdf
 report=a/spool/batches/$batch/pack/certification-report.pdf
-for f in $print $report; do
+for f in $report; do
 	check "$(basename $(dirname $f))/$(basename $f): its CreationDate is the clock's, no ModDate, no metadata" \
 		"pdfinfo -rawdates $f > info && grep -qx \"CreationDate: *D:20261118110640Z00'00'\" info &&
 		 ! grep -q ModDate info && grep -qx 'Metadata Stream: *no' info"
 done
+# a print copy is PDF/X-1a, which asks for a ModDate: the same clock's
+check "print/$(basename $print): its CreationDate and ModDate are the clock's, no metadata" \
+	"pdfinfo -rawdates $print > info && grep -qx \"CreationDate: *D:20261118110640Z00'00'\" info &&
+	 grep -qx \"ModDate: *D:20261118110640Z00'00'\" info && grep -qx 'Metadata Stream: *no' info"
+check "the print file's dates are its newest document's" \
+	"pdfinfo -rawdates a/spool/print/$batch/print-$batch.pdf > info && grep -qx \"CreationDate: *D:20261118110640+00'00'\" info"
 check "digital/$(basename $digital): its CreationDate and its XMP's are the clock's, no ModDate" \
 	"pdfinfo -rawdates $digital > info && grep -qx \"CreationDate: *D:20261118110640Z00'00'\" info &&
 	 ! grep -q ModDate info && pdfinfo -meta $digital | grep -q '<xmp:CreateDate>2026-11-18T11:06:40Z</xmp:CreateDate>'"
@@ -93,8 +99,8 @@ for f in $(pdfs a | grep -v '^print/'); do
 	same_pdf a/spool/$f c/spool/$f && { same=$((same + 1)); echo "# same: $f" >&2; }
 done
 check "under another clock every PDF differs" "[ $same = 0 ]"
-check "...but the print file, which carries no date (the same print copies' pages)" \
-	"cmp -s a/spool/print/$batch/print-$batch.pdf c/spool/print/$batch/print-$batch.pdf"
+check "...the print file too (it carries its documents' date, PDF/X asks for one)" \
+	"! cmp -s a/spool/print/$batch/print-$batch.pdf c/spool/print/$batch/print-$batch.pdf"
 check "...the digital copy's identifier too" "[ \"\$(pdf_id $digital)\" != \"\$(pdf_id c/spool/batches/$batch/digital/$ref.pdf)\" ]"
 
 # SOURCE_DATE_EPOCH (reproducible-builds.org) when CERTPRESS_NOW is not set.

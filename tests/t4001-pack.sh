@@ -88,7 +88,7 @@ check "the ticket validates against config/ticket.xsd" \
 	"xmllint --noout --schema $TOP/config/ticket.xsd $ticket"
 pages=$(qpdf --show-npages $pdir/print-$batch.pdf)
 check "the print file has the ticket's page count" \
-	"grep -q \"<part number=\\\"1\\\" file=\\\"print-$batch.pdf\\\" pages=\\\"$pages\\\"\" $ticket && [ $pages = 108 ]"
+	"grep -q \"<part number=\\\"1\\\" file=\\\"print-$batch.pdf\\\" pages=\\\"$pages\\\"\" $ticket && [ $pages = 112 ]"
 check "the ticket's SHA-256 is the print file's" \
 	"grep -q \"sha256=\\\"\$(sha256sum $pdir/print-$batch.pdf | cut -d' ' -f1)\\\"\" $ticket"
 check "qpdf --check passes for the print file" "qpdf --check $pdir/print-$batch.pdf > /dev/null"
@@ -97,7 +97,7 @@ pdffonts $pdir/print-$batch.pdf | awk 'NR > 2 { print $1 }' > fontnames
 check "the print file names each embedded font subset once (subset tags unique)" \
 	"[ \$(wc -l < fontnames) -gt 100 ] && [ -z \"\$(sort fontnames | uniq -d)\" ] && ! grep -qv '^[A-Z]\\{6\\}+' fontnames"
 check "sheets per stock: certificates on security paper, the rest plain" \
-	"contains $ticket '<stock name=\"certificate\" paper=\"security\" sheets=\"40\"/>' && contains $ticket '<stock name=\"plain\" paper=\"plain\" sheets=\"68\"/>'"
+	"contains $ticket '<stock name=\"certificate\" paper=\"security\" sheets=\"40\"/>' && contains $ticket '<stock name=\"plain\" paper=\"plain\" sheets=\"72\"/>'"
 sql "select d.reference from documents d join awards a on a.id = d.award_id
      order by a.centre, a.course_run, a.last_name, a.first_name, a.enrolment,
      case d.type when 'certificate' then 0 when 'transcript' then 1 else 2 end" > want-order
@@ -117,9 +117,10 @@ check_exit 0 "pack again: already packed" certpress-pack "$batch"
 check "...and nothing changed" "[ \$(sha256sum $zip | cut -d' ' -f1) = $zsha ]"
 psha=$(sha256sum $pdir/print-$batch.pdf | cut -d' ' -f1)
 # Each plan stops a re-pack at one point (pack's renames: manifest.csv 1,
-# the report fonts 2-4, the reports 5-8, the zip 9, the print file's part
-# 10, the part onto its single name 11, the ticket 12, packed.xml 13), and
-# what it left there says it did.
+# the report fonts 2-4, the reports 5-12 (each for the zip, then its
+# unencrypted print- copy for the print file), the zip 13, the print file's
+# part 14, the part onto its single name 15, the ticket 16, packed.xml 17),
+# and what it left there says it did.
 tmps() { # the temp files left in a folder
 	ls -A "$1" | grep -c cptmp
 }
@@ -139,13 +140,13 @@ print-$batch.ticket.xml\" ]"
 done <<PLANS
 CRASH=rename:2|[ \$(tmps spool/batches/$batch/pack/fonts) = 1 ]
 CRASH=fsync:3|[ \$(tmps spool/batches/$batch/pack/fonts) = 1 ]
-CRASH=rename:9|[ \$(tmps spool/exports/$batch) = 1 ] && [ "\$(sql 'select status from exports')" = pending ]
-FAULT=rename:9|[ \$(tmps spool/exports/$batch) = 0 ] && [ "\$(sql 'select status from exports')" = failed ]
-CRASH=rename:10|[ \$(tmps $pdir) = 1 ] && [ \$(ls $pdir | wc -l) = 0 ]
-FAULT=write:20|[ \$(tmps $pdir) = 0 ] && contains err 'print-$batch-01.pdf: cannot write: Input/output error'
-CRASH=rename:11|[ \$(tmps $pdir) = 0 ] && [ "\$(ls $pdir)" = print-$batch-01.pdf ]
-CRASH=rename:12|[ \$(tmps $pdir) = 1 ] && [ "\$(ls $pdir)" = print-$batch.pdf ]
-CRASH=rename:13|[ \$(tmps spool/batches/$batch) = 1 ] && [ -e $pdir/print-$batch.ticket.xml ]
+CRASH=rename:13|[ \$(tmps spool/exports/$batch) = 1 ] && [ "\$(sql 'select status from exports')" = pending ]
+FAULT=rename:13|[ \$(tmps spool/exports/$batch) = 0 ] && [ "\$(sql 'select status from exports')" = failed ]
+CRASH=rename:14|[ \$(tmps $pdir) = 1 ] && [ \$(ls $pdir | wc -l) = 0 ]
+FAULT=write:26|[ \$(tmps $pdir) = 0 ] && contains err 'print-$batch-01.pdf: cannot write: Input/output error'
+CRASH=rename:15|[ \$(tmps $pdir) = 0 ] && [ "\$(ls $pdir)" = print-$batch-01.pdf ]
+CRASH=rename:16|[ \$(tmps $pdir) = 1 ] && [ "\$(ls $pdir)" = print-$batch.pdf ]
+CRASH=rename:17|[ \$(tmps spool/batches/$batch) = 1 ] && [ -e $pdir/print-$batch.ticket.xml ]
 PLANS
 
 # parts: a document is never split
@@ -161,7 +162,7 @@ for f in $pdir/print-$batch-0*.pdf; do
 	grep -q "file=\"$(basename "$f")\" pages=\"$n\"" $ticket || sum=-1000
 	sum=$((sum + n))
 done
-check "every part at most 40 pages, as the ticket says, 108 in all" "[ $sum = 108 ]"
+check "every part at most 40 pages, as the ticket says, 112 in all" "[ $sum = 112 ]"
 check "the ticket with parts validates" "xmllint --noout --schema $TOP/config/ticket.xsd $ticket"
 write_config
 
@@ -208,9 +209,9 @@ through_pack next.xml
 b2=$batch
 t2=spool/print/$b2/print-$b2.ticket.xml
 check "the next batch's ticket lists the replacement, marked" \
-	"grep -q \"<document reference=\\\"$new\\\" type=\\\"transcript\\\" stock=\\\"plain\\\" part=\\\"1\\\" first-page=\\\"10\\\" last-page=\\\"10\\\" replaces=\\\"$orig\\\"/>\" $t2 && contains $t2 'reprints=\"1\"'"
+	"grep -q \"<document reference=\\\"$new\\\" type=\\\"transcript\\\" stock=\\\"plain\\\" part=\\\"1\\\" first-page=\\\"12\\\" last-page=\\\"12\\\" replaces=\\\"$orig\\\"/>\" $t2 && contains $t2 'reprints=\"1\"'"
 check "...and its print file ends with it" \
-	"[ \$(qpdf --show-npages spool/print/$b2/print-$b2.pdf) = 10 ] && pdftotext -f 10 -l 10 spool/print/$b2/print-$b2.pdf - | grep -q $new"
+	"[ \$(qpdf --show-npages spool/print/$b2/print-$b2.pdf) = 12 ] && pdftotext -f 12 -l 12 spool/print/$b2/print-$b2.pdf - | grep -q $new"
 check "the ticket with a reprint validates" "xmllint --noout --schema $TOP/config/ticket.xsd $t2"
 # the zip is one centre's batch: a replacement (of any centre's learner)
 # is never in it, nor in its manifest; its digital copy stays where reprint

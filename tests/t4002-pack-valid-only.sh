@@ -90,12 +90,12 @@ check_outputs() {
 	check "$what: the ticket lists the valid documents in print order, then A-02" \
 		"cmp -s want-order ticket-order"
 	check "$what: A-02 is marked as replacing A-01 on certificate stock" \
-		"grep -q \"<document reference=\\\"$A2\\\" type=\\\"certificate\\\" stock=\\\"certificate\\\" part=\\\"1\\\" first-page=\\\"8\\\" last-page=\\\"8\\\" replaces=\\\"$A\\\"/>\" $ticket &&
+		"grep -q \"<document reference=\\\"$A2\\\" type=\\\"certificate\\\" stock=\\\"certificate\\\" part=\\\"1\\\" first-page=\\\"10\\\" last-page=\\\"10\\\" replaces=\\\"$A\\\"/>\" $ticket &&
 		 contains $ticket '<stock name=\"certificate\" paper=\"security\" sheets=\"2\"/>' &&
-		 contains $ticket '<end documents=\"8\" reprints=\"1\" sheets=\"8\"/>'"
+		 contains $ticket '<end documents=\"8\" reprints=\"1\" sheets=\"10\"/>'"
 	pdftotext "$printfile" print.txt
-	check "$what: the print file's 8 pages carry no revoked or superseded document" \
-		"[ \$(qpdf --show-npages $printfile) = 8 ] && none_in print.txt && contains print.txt $A2"
+	check "$what: the print file's 10 pages (8 documents, the centre's 2 reports) carry no revoked or superseded document" \
+		"[ \$(qpdf --show-npages $printfile) = 10 ] && none_in print.txt && contains print.txt $A2"
 	check_emails "$what"
 }
 
@@ -182,7 +182,7 @@ check "only the valid replacement is printed, marked as replacing its original" 
 pdftotext "$printfile" print.txt
 check "...and the print file agrees" \
 	"contains print.txt $A2 && ! contains print.txt $D2 &&
-	 [ \$(qpdf --show-npages $printfile) = \$(wc -l < ticket-order) ]"
+	 [ \$(qpdf --show-npages $printfile) = \$((\$(wc -l < ticket-order) + \$(grep -c '<report ' $ticket))) ]"
 
 # 7. A revoke while pack runs: pack reads the statuses once, when it starts,
 #    so the zip, the manifest and the print file agree with each other.

@@ -2,7 +2,8 @@
 # The invariant checker (tests/tools/invariants) passes a batch certpress run
 # finished, and fails, naming what and where, on each way that batch can be
 # broken: a PDF, zip, print part or ticket not whole, a temp file, a
-# reference or serial reused, a learner twice or lost, a second email.
+# reference or serial reused, a learner twice or lost, a second email, a
+# print batch's registry rows and its ticket apart.
 . "$(dirname "$0")/lib.sh"
 make_key
 inv=$TOP/tests/tools/invariants
@@ -91,6 +92,17 @@ run "$inv" --smtp smtp spool
 check "two copies after two recorded attempts are within the window" "[ $rc = 0 ]"
 run "$inv" --once --smtp smtp spool
 check "...and refused with --once" "[ $rc = 1 ]"
+
+# the print loop (issue 18): the print batch, its consignments and its
+# documents in the registry against its ticket
+broken "a consignment lost from the registry" "consignment 1 is not in the registry" \
+	"sql \"delete from consignments where print_batch_id = '$b'\""
+broken "a document dropped from the print batch" "documents, the print batch records" \
+	"sql \"delete from print_documents where reference = '$ref'\""
+broken "a print batch printed with a document unconfirmed" "printed with documents not confirmed" \
+	"sql \"update print_batches set state = 'printed' where id = '$b'\""
+broken "a document confirmed without its paper serial" "$ref: outcome, paper serial and time not recorded together" \
+	"sql \"update print_documents set outcome = 'printed' where reference = '$ref'\""
 
 # Orders (issue 17) belong to a whole spool too: a reprint and a proof of
 # qualification letter queued, their emails sent once, then a second batch's

@@ -269,6 +269,10 @@ static void card(struct vd_buf *b, const struct vd_site *site, const struct cp_s
 	row_day(b, "expires", "Expires", d->expires);
 	row(b, "centre", "Centre", cp_snap_str(s, a->centre));
 	row(b, "awarding-body", "Awarding body", body_name(site));
+	/* a paper copy whose serial is not this one is not the one we printed */
+	if (*cp_snap_str(s, d->paper_serial))
+		row(b, "paper-serial", "Printed on security paper serial",
+		    cp_snap_str(s, d->paper_serial));
 	vd_buf_str(b, "</dl>\n");
 }
 

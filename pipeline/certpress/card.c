@@ -63,14 +63,14 @@ static const char *const labels[CP_CARD_NFIELDS] = {
 	"reference", "document", "status", "first name", "middle names", "last name",
 	"enrolment", "candidate", "qualification", "title", "grade", "awarded", "issued",
 	"centre", "centre name", "expires", "status reason", "status changed", "changed by",
-	"date of birth", "replaces",
+	"date of birth", "replaces", "paper serial",
 };
 
 static const char *const keys[CP_CARD_NFIELDS] = {
 	"reference", "type", "status", "first_name", "middle_names", "last_name", "enrolment",
 	"candidate", "qualification", "qualification_title", "grade", "awarded", "issued",
 	"centre", "centre_name", "expires", "status_reason", "status_changed",
-	"status_changed_by", "dob", "replaces",
+	"status_changed_by", "dob", "replaces", "paper_serial",
 };
 
 static char *full_name(const struct cp_card *c)
@@ -87,6 +87,7 @@ void cp_card_print(FILE *f, const struct cp_card *c)
 		CP_CARD_CANDIDATE, CP_CARD_QUALIFICATION, CP_CARD_TITLE, CP_CARD_GRADE,
 		CP_CARD_AWARDED, CP_CARD_ISSUED, CP_CARD_REPLACES, CP_CARD_EXPIRES, CP_CARD_CENTRE,
 		CP_CARD_STATUS_REASON, CP_CARD_STATUS_CHANGED, CP_CARD_CHANGED_BY,
+		CP_CARD_PAPER_SERIAL,
 	};
 	char *name = full_name(c);
 

@@ -27,6 +27,8 @@ static const struct cp_cmd commands[] = {
 	{ cp_cmd_order, &cp_order_reprint_line },
 	{ cp_cmd_order, &cp_order_letter_line },
 	{ cp_cmd_orders, &cp_orders_line },
+	{ cp_cmd_print_batches, &cp_print_batches_line },
+	{ cp_cmd_printed, &cp_printed_line },
 	{ cp_cmd_revoke, &cp_revoke_line },
 	{ cp_cmd_export, &cp_export_line },
 	{ cp_cmd_downloads, &cp_downloads_line },
@@ -59,8 +61,9 @@ static void usage(FILE *f)
 	      "genuine, show: unknown, search: nothing found, status --stuck: a batch\n"
 	      "is stuck; 64 usage; 65 refused (reprint of a revoked or superseded\n"
 	      "document, an order while one is open for the document, a results file,\n"
-	      "an address set-email cannot record, an export's name or choice); 66 no\n"
-	      "such document or learner (order letter: no award on record); 69 the\n"
+	      "an address set-email cannot record, an export's name or choice, a\n"
+	      "printing house's confirmation: nothing recorded); 66 no such\n"
+	      "document or learner (order letter: no award on record); 69 the\n"
 	      "mail server cannot be reached (run, retry, notify: the batch waits at\n"
 	      "notify), or the time-stamp authority; 70 internal error; 73 an output\n"
 	      "cannot be created; 74 I/O error (a full disk, a file too large, a broken\n"

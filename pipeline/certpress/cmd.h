@@ -43,6 +43,8 @@ int cp_cmd_export(int argc, char **argv, const char *config);
 int cp_cmd_downloads(int argc, char **argv, const char *config);
 int cp_cmd_order(int argc, char **argv, const char *config);
 int cp_cmd_orders(int argc, char **argv, const char *config);
+int cp_cmd_printed(int argc, char **argv, const char *config);
+int cp_cmd_print_batches(int argc, char **argv, const char *config);
 /* keygen --signing (keygen_signing.c), verify --file PDF (verify_file.c) */
 int cp_cmd_keygen_signing(const char *config);
 int cp_cmd_verify_file(const char *pdf, const char *config);
@@ -51,7 +53,8 @@ extern const struct cp_cmdline cp_keygen_line, cp_verify_line, cp_show_line, cp_
 	cp_reprint_line, cp_revoke_line, cp_sweep_line, cp_run_line, cp_retry_line,
 	cp_status_line, cp_receipt_line, cp_export_password_line, cp_set_email_line,
 	cp_notify_line, cp_approve_line, cp_hold_line, cp_publish_line, cp_export_line,
-	cp_downloads_line, cp_order_reprint_line, cp_order_letter_line, cp_orders_line;
+	cp_downloads_line, cp_order_reprint_line, cp_order_letter_line, cp_orders_line,
+	cp_print_batches_line, cp_printed_line;
 
 /* Parse a subcommand's arguments by its command line into args (the
  * struct its table's offsets are of): CP_CMD_GO with *first the index of
@@ -95,6 +98,10 @@ int cp_cmd_batch_locked(struct cp_cmd_env *e, const char *config, const char *ar
  * its receipt's due date and state, or (pending_only) those not confirmed
  * (receipt.c). Returns a sysexits code. */
 int cp_cmd_receipts(struct cp_cmd_env *e, bool pending_only, bool json);
+
+/* status: the consignments held for an address the centres register
+ * lacks, a line each (held.c). Returns a sysexits code. */
+int cp_cmd_held_consignments(struct cp_cmd_env *e);
 
 /* Lay out a replacement's digital and print copies into spool/reprints/
  * from its learner's record in the registry (else in the original batch).

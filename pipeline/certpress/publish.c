@@ -100,6 +100,7 @@ static void doc_record(struct cp_snap_builder *b, uint32_t award, const struct c
 		r.status = CP_SNAP_VALID;
 	}
 	hex_bytes(d->sha256, r.sha256, &r.flags);
+	r.paper_serial = cp_snap_add_string(b, d->paper_serial);
 	cp_snap_add_doc(b, &r);
 }
 

@@ -541,8 +541,11 @@ int cp_cmd_status(int argc, char **argv, const char *config)
 	cp_spool_names(&spool, &e.conf); /* only read: a read-only spool answers too */
 	if (a.receipts)
 		rc = cp_cmd_receipts(&e, a.pending, a.json);
-	else if (first == argc)
+	else if (first == argc) {
 		rc = list(&e, &spool, a.json, a.stuck, &nstuck);
+		if (rc == CP_EX_OK && !a.json && !a.stuck)
+			rc = cp_cmd_held_consignments(&e);
+	}
 	else if (cp_spool_batch_arg(&spool, argv[first], batch) < 0)
 		rc = CP_EX_NOINPUT;
 	else

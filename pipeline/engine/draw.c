@@ -2,6 +2,8 @@
  * left of the page; PDF's are from the bottom left. */
 #include "engine/draw.h"
 
+#include "engine/colour.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +31,10 @@ struct table {
 };
 
 /* Colours and line widths are written only when they change: most
- * elements share them, and each costs bytes to write and to deflate. */
+ * elements share them, and each costs bytes to write and to deflate. A
+ * print copy (p->cmyk) is drawn in DeviceCMYK only, as PDF/X-1a asks: the
+ * templates' sRGB colours converted once each by the naive formula (no
+ * profile: the printing house's output intent decides how ink looks). */
 static HPDF_RGBColor rgb(uint32_t c)
 {
 	return (HPDF_RGBColor){ ((c >> 16) & 255) / 255.0f, ((c >> 8) & 255) / 255.0f,
@@ -42,19 +47,37 @@ static bool same(HPDF_ColorSpace space, HPDF_RGBColor now, HPDF_RGBColor want)
 	       now.b == want.b;
 }
 
-static void fill_rgb(HPDF_Page page, uint32_t c)
+static bool same_cmyk(HPDF_ColorSpace space, HPDF_CMYKColor now, HPDF_CMYKColor want)
+{
+	return space == HPDF_CS_DEVICE_CMYK && now.c == want.c && now.m == want.m &&
+	       now.y == want.y && now.k == want.k;
+}
+
+static void fill_rgb(const struct cp_pdf *p, HPDF_Page page, uint32_t c)
 {
 	HPDF_RGBColor want = rgb(c);
 
-	if (!same(HPDF_Page_GetFillingColorSpace(page), HPDF_Page_GetRGBFill(page), want))
+	if (p->cmyk) {
+		HPDF_CMYKColor k = cp_colour_cmyk(c);
+
+		if (!same_cmyk(HPDF_Page_GetFillingColorSpace(page), HPDF_Page_GetCMYKFill(page), k))
+			HPDF_Page_SetCMYKFill(page, k.c, k.m, k.y, k.k);
+	} else if (!same(HPDF_Page_GetFillingColorSpace(page), HPDF_Page_GetRGBFill(page), want))
 		HPDF_Page_SetRGBFill(page, want.r, want.g, want.b);
 }
 
-static void stroke_rgb(HPDF_Page page, uint32_t c)
+static void stroke_rgb(const struct cp_pdf *p, HPDF_Page page, uint32_t c)
 {
 	HPDF_RGBColor want = rgb(c);
 
-	if (!same(HPDF_Page_GetStrokingColorSpace(page), HPDF_Page_GetRGBStroke(page), want))
+	if (p->cmyk) {
+		HPDF_CMYKColor k = cp_colour_cmyk(c);
+
+		if (!same_cmyk(HPDF_Page_GetStrokingColorSpace(page), HPDF_Page_GetCMYKStroke(page),
+			       k))
+			HPDF_Page_SetCMYKStroke(page, k.c, k.m, k.y, k.k);
+	} else if (!same(HPDF_Page_GetStrokingColorSpace(page), HPDF_Page_GetRGBStroke(page),
+			 want))
 		HPDF_Page_SetRGBStroke(page, want.r, want.g, want.b);
 }
 
@@ -165,7 +188,7 @@ static void draw_text(struct cp_pdf *p, HPDF_Page page, const struct cp_layout *
 	char **lines;
 	int n;
 
-	fill_rgb(page, e->color);
+	fill_rgb(p, page, e->color);
 	if (e->w > 0)
 		while (size > e->min_size && unit * size > e->w)
 			size -= 0.25;
@@ -206,7 +229,7 @@ static double draw_paragraph(struct cp_pdf *p, HPDF_Page page, const struct cp_l
 	char **lines;
 	int n = cp_draw_wrap(p, e->font, e->size, s, e->w, &lines);
 
-	fill_rgb(page, e->color);
+	fill_rgb(p, page, e->color);
 	for (int i = 0; i < n; i++, y -= lead) {
 		if (e->align == CP_JUSTIFY && i + 1 < n && strchr(lines[i], ' ')) {
 			cp_pdf_show_justified(p, page, e->font, e->size, e->x, y, e->w, lines[i]);
@@ -292,11 +315,11 @@ static void draw_table(struct cp_pdf *p, HPDF_Page page, const struct cp_layout 
 	double top = l->page_h - (pageno == 0 ? e->y : e->continue_y), x;
 
 	/* header */
-	fill_rgb(page, e->header_fill);
+	fill_rgb(p, page, e->header_fill);
 	HPDF_Page_Rectangle(page, (HPDF_REAL)e->x, (HPDF_REAL)(top - t->header_h), (HPDF_REAL)e->w,
 			    (HPDF_REAL)t->header_h);
 	HPDF_Page_Fill(page);
-	fill_rgb(page, e->color);
+	fill_rgb(p, page, e->color);
 	x = e->x;
 	for (size_t c = 0; c < e->ncols; c++) {
 		char *title = cp_text_expand(&e->cols[c].title, v, NULL);
@@ -306,14 +329,14 @@ static void draw_table(struct cp_pdf *p, HPDF_Page page, const struct cp_layout 
 		x += e->cols[c].width;
 	}
 	top -= t->header_h;
-	stroke_rgb(page, e->rule);
+	stroke_rgb(p, page, e->rule);
 	line_width(page, 0.5);
 	for (size_t r = 0; r < t->nrows; r++) {
 		const struct row *row = &t->rows[r];
 
 		if (row->page != pageno)
 			continue;
-		fill_rgb(page, e->color);
+		fill_rgb(p, page, e->color);
 		x = e->x;
 		for (size_t c = 0; c < e->ncols; c++) {
 			cell_text(p, page, e, &e->cols[c], e->font, x, top, row->lines[c],
@@ -336,11 +359,12 @@ static int shown(const struct cp_element *e, const struct cp_values *v, int digi
 	return e->cond < 0 || (v->v[e->cond] && *v->v[e->cond]);
 }
 
-static void draw_rect(HPDF_Page page, const struct cp_layout *l, const struct cp_element *e)
+static void draw_rect(const struct cp_pdf *p, HPDF_Page page, const struct cp_layout *l,
+		      const struct cp_element *e)
 {
 	/* colours first: libharu refuses them once a path is open */
-	fill_rgb(page, e->fill);
-	stroke_rgb(page, e->color);
+	fill_rgb(p, page, e->fill);
+	stroke_rgb(p, page, e->color);
 	HPDF_Page_Rectangle(page, (HPDF_REAL)e->x, (HPDF_REAL)(l->page_h - e->y - e->h),
 			    (HPDF_REAL)e->w, (HPDF_REAL)e->h);
 	if (e->filled && e->stroke)
@@ -351,9 +375,10 @@ static void draw_rect(HPDF_Page page, const struct cp_layout *l, const struct cp
 		HPDF_Page_Stroke(page);
 }
 
-static void draw_line(HPDF_Page page, const struct cp_layout *l, const struct cp_element *e)
+static void draw_line(const struct cp_pdf *p, HPDF_Page page, const struct cp_layout *l,
+		      const struct cp_element *e)
 {
-	stroke_rgb(page, e->color);
+	stroke_rgb(p, page, e->color);
 	HPDF_Page_MoveTo(page, (HPDF_REAL)e->x, (HPDF_REAL)(l->page_h - e->y));
 	HPDF_Page_LineTo(page, (HPDF_REAL)e->x2, (HPDF_REAL)(l->page_h - e->y2));
 	HPDF_Page_Stroke(page);
@@ -377,7 +402,7 @@ static void draw_qr(struct cp_pdf *p, HPDF_Page page, const struct cp_layout *l,
 		    const struct cp_element *e, const struct cp_values *v)
 {
 	if (cp_qr_draw(&p->qr, page, v->v[CP_B_VERIFY_URL] ? v->v[CP_B_VERIFY_URL] : "",
-		       e->qr_level, e->x, l->page_h - e->y, e->w, e->color) < 0)
+		       e->qr_level, e->x, l->page_h - e->y, e->w, e->color, p->cmyk) < 0)
 		p->error = p->error ? p->error : 1;
 }
 
@@ -400,10 +425,10 @@ static void draw_element(struct cp_pdf *p, HPDF_Page page, const struct cp_layou
 		*cursor = draw_paragraph(p, page, l, e, s, *cursor);
 		break;
 	case CP_EL_RECT:
-		draw_rect(page, l, e);
+		draw_rect(p, page, l, e);
 		break;
 	case CP_EL_LINE:
-		draw_line(page, l, e);
+		draw_line(p, page, l, e);
 		break;
 	case CP_EL_IMAGE:
 		draw_image(p, page, l, e);
@@ -472,6 +497,7 @@ int cp_draw(struct cp_pdf *p, const struct cp_layout *l, struct cp_values *v, in
 
 	snprintf(pages, sizeof(pages), "%d", npages);
 	v->v[CP_B_PAGES] = pages;
+	p->cmyk = !digital;
 	for (int pg = 0; pg < npages; pg++) {
 		HPDF_Page page = HPDF_AddPage(p->doc);
 
@@ -479,6 +505,8 @@ int cp_draw(struct cp_pdf *p, const struct cp_layout *l, struct cp_values *v, in
 			break;
 		HPDF_Page_SetWidth(page, (HPDF_REAL)l->page_w);
 		HPDF_Page_SetHeight(page, (HPDF_REAL)l->page_h);
+		if (!digital && cp_pdf_trim(p, page, l->page_w, l->page_h) < 0)
+			break;
 		snprintf(pageno, sizeof(pageno), "%d", pg + 1);
 		v->v[CP_B_PAGE] = pageno;
 		draw_elements(p, page, l, &t, v, digital, pg);
@@ -503,6 +531,7 @@ int cp_draw_tile(struct cp_pdf *p, HPDF_Page page, const struct cp_layout *l,
 	snprintf(pages, sizeof(pages), "%d", npages);
 	v->v[CP_B_PAGES] = pages;
 	v->v[CP_B_PAGE] = "1";
+	p->cmyk = false; /* a proof sheet is looked at, not printed on security paper */
 	/* the page drawn as it is, in a coordinate system scaled and moved */
 	HPDF_Page_GSave(page);
 	HPDF_Page_Concat(page, (HPDF_REAL)scale, 0, 0, (HPDF_REAL)scale, (HPDF_REAL)x,

@@ -276,7 +276,7 @@ HPDF_Image cp_pdf_image(struct cp_pdf *p, const struct cp_image *img)
 }
 
 /* The document's date: the project's clock (pdfsave.h). */
-static void info_date(struct cp_pdf *p, time_t now)
+static void info_date(struct cp_pdf *p, time_t now, bool modified)
 {
 	struct tm tm;
 	HPDF_Date d;
@@ -291,6 +291,34 @@ static void info_date(struct cp_pdf *p, time_t now)
 	d.seconds = tm.tm_sec;
 	d.ind = 'Z';
 	HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_CREATION_DATE, d);
+	if (modified)
+		HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_MOD_DATE, d);
+}
+
+/* What PDF/X-1a:2003 asks beyond what every copy has (libharu has no call
+ * for them): GTS_PDFXVersion and Trapped in the Info, and an output intent
+ * naming the print condition by its registered name (no profile embedded:
+ * the ICC registry's characterization is the reference). The file
+ * identifier is pdfsave's. 0 or -1. */
+static int pdfx(struct cp_pdf *p, const char *condition)
+{
+	HPDF_MMgr mmgr = p->doc->mmgr;
+	HPDF_Dict info = p->doc->info, intent = HPDF_Dict_New(mmgr);
+	HPDF_Array intents = HPDF_Array_New(mmgr);
+
+	if (!info || !intent || !intents ||
+	    HPDF_Dict_Add(info, "GTS_PDFXVersion", HPDF_String_New(mmgr, "PDF/X-1a:2003", NULL)) ||
+	    HPDF_Dict_AddName(info, "Trapped", "False") ||
+	    HPDF_Dict_AddName(intent, "Type", "OutputIntent") ||
+	    HPDF_Dict_AddName(intent, "S", "GTS_PDFX") ||
+	    HPDF_Dict_Add(intent, "OutputConditionIdentifier", HPDF_String_New(mmgr, condition, NULL)) ||
+	    HPDF_Dict_Add(intent, "OutputCondition", HPDF_String_New(mmgr, condition, NULL)) ||
+	    HPDF_Dict_Add(intent, "RegistryName", HPDF_String_New(mmgr, "http://www.color.org", NULL)) ||
+	    HPDF_Dict_Add(intent, "Info", HPDF_String_New(mmgr, condition, NULL)) ||
+	    HPDF_Array_Add(intents, intent) ||
+	    HPDF_Dict_Add(p->doc->catalog, "OutputIntents", intents))
+		return -1;
+	return 0;
 }
 
 /* libharu writes the finished document through this into p->out. */
@@ -363,7 +391,10 @@ int cp_pdf_save(struct cp_pdf *p, const struct cp_pdf_info *info, unsigned char 
 	if (info->keywords)
 		HPDF_SetInfoAttr(p->doc, HPDF_INFO_KEYWORDS, info->keywords);
 	HPDF_SetInfoAttr(p->doc, HPDF_INFO_CREATOR, "certpress");
-	info_date(p, now);
+	info_date(p, now, info->pdfx_condition != NULL);
+	if (info->pdfx_condition && !info->owner_password && !pdfa &&
+	    pdfx(p, info->pdfx_condition) < 0 && !p->error)
+		p->error = HPDF_FAILD_TO_ALLOC_MEM;
 	if (pdfa && !p->icc.data && !p->error)
 		p->error = HPDF_INVALID_ICC_COMPONENT_NUM;
 	if (pdfa && !p->error && (r = cp_pdfa_prepare(p->doc, &p->icc, now)) != HPDF_OK)
@@ -426,4 +457,20 @@ void cp_pdf_free(struct cp_pdf *p)
 	cp_pdfa_icc_release(&p->icc);
 	free(p->out);
 	p->out = NULL;
+}
+
+int cp_pdf_trim(struct cp_pdf *p, HPDF_Page page, double w, double h)
+{
+	HPDF_Box box = { 0, 0, (HPDF_REAL)w, (HPDF_REAL)h };
+	static const char *const names[] = { "TrimBox", "BleedBox" };
+
+	for (int i = 0; i < 2; i++) {
+		HPDF_Array a = HPDF_Box_Array_New(page->mmgr, box);
+
+		if (!a || HPDF_Dict_Add(page, names[i], a) != HPDF_OK) {
+			p->error = p->error ? p->error : HPDF_FAILD_TO_ALLOC_MEM;
+			return cp_error("cannot set a page's %s", names[i]);
+		}
+	}
+	return 0;
 }

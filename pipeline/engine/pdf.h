@@ -29,6 +29,7 @@ struct cp_pdf {
 	struct cp_pdffont font[CP_MAX_FONTS];
 	struct cp_qr_cache qr;
 	struct cp_deflate deflate;
+	bool cmyk;             /* drawing a print copy: DeviceCMYK only (PDF/X-1a) */
 	unsigned char *out;    /* the document being saved */
 	size_t out_len, out_cap;
 	struct cp_pdfa_icc icc; /* PDF/A's output profile (cp_pdf_set_icc) */
@@ -46,6 +47,9 @@ struct cp_pdf_info {
 	bool pdfa;                  /* PDF/A-2b (never with owner_password) */
 	struct cp_cms_signer *signer;   /* sign it (PDF/A only), or NULL */
 	char *sha256; /* where the saved file's SHA-256 goes (hex, 65 bytes), or NULL */
+	/* a print copy: PDF/X-1a:2003's keys, the output intent naming this
+	 * print condition (FOGRA39); NULL for none */
+	const char *pdfx_condition;
 };
 
 /* Ready to make documents with these fonts, each loaded from its subset
@@ -58,6 +62,10 @@ int cp_pdf_new(struct cp_pdf *p, const struct cp_fontset *fonts, char *const *su
 void cp_pdf_set_icc(struct cp_pdf *p, const unsigned char *icc, size_t len);
 /* Start a new, empty document. 0 or -1 with a message. */
 int cp_pdf_begin(struct cp_pdf *p);
+/* A print copy's page boxes, as PDF/X asks: TrimBox the paper (w by h
+ * points, the MediaBox) and a BleedBox (the same: security paper is cut
+ * before it is printed, nothing bleeds). 0 or -1. */
+int cp_pdf_trim(struct cp_pdf *p, HPDF_Page page, double w, double h);
 /* Width of n bytes of UTF-8 text in a font, in thousandths of an em. */
 long cp_pdf_text_units(struct cp_pdf *p, int font, const char *utf8, size_t n);
 /* Width in points of UTF-8 text in a font at a size. */

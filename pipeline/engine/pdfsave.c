@@ -57,12 +57,28 @@ static void make_id(HPDF_Doc doc, HPDF_BYTE id[HPDF_ID_LEN])
 	HPDF_MD5Final(id, &ctx);
 }
 
+/* The identifier in the trailer, twice (the document is new: both parts
+ * are the same). */
+static HPDF_STATUS trailer_id(HPDF_Doc doc, const HPDF_BYTE raw[HPDF_ID_LEN])
+{
+	HPDF_Array id = HPDF_Dict_GetItem(doc->trailer, "ID", HPDF_OCLASS_ARRAY);
+
+	if (id)
+		HPDF_Array_Clear(id);
+	else if (!(id = HPDF_Array_New(doc->mmgr)) || HPDF_Dict_Add(doc->trailer, "ID", id) != HPDF_OK)
+		return failed(doc);
+	for (int i = 0; i < 2; i++)
+		if (HPDF_Array_Add(id, HPDF_Binary_New(doc->mmgr, (HPDF_BYTE *)raw, HPDF_ID_LEN)) !=
+		    HPDF_OK)
+			return failed(doc);
+	return HPDF_OK;
+}
+
 /* The encryption dictionary's keys from our identifier, and the identifier
- * in the trailer, twice (the document is new: both parts are the same). */
+ * in the trailer. */
 static HPDF_STATUS prepare_encryption(HPDF_Doc doc, HPDF_Encrypt e)
 {
 	HPDF_EncryptDict dict = doc->encrypt_dict;
-	HPDF_Array id;
 	HPDF_STATUS ret = HPDF_OK;
 
 	make_id(doc, e->encrypt_id);
@@ -83,15 +99,7 @@ static HPDF_STATUS prepare_encryption(HPDF_Doc doc, HPDF_Encrypt e)
 	ret += HPDF_Dict_AddNumber(dict, "P", (HPDF_INT32)e->permission);
 	if (ret != HPDF_OK)
 		return failed(doc);
-	id = HPDF_Dict_GetItem(doc->trailer, "ID", HPDF_OCLASS_ARRAY);
-	if (id)
-		HPDF_Array_Clear(id);
-	else if (!(id = HPDF_Array_New(doc->mmgr)) || HPDF_Dict_Add(doc->trailer, "ID", id) != HPDF_OK)
-		return failed(doc);
-	for (int i = 0; i < 2; i++)
-		if (HPDF_Array_Add(id, HPDF_Binary_New(doc->mmgr, e->encrypt_id, HPDF_ID_LEN)) != HPDF_OK)
-			return failed(doc);
-	return HPDF_OK;
+	return trailer_id(doc, e->encrypt_id);
 }
 
 HPDF_STATUS cp_pdf_save_stream(HPDF_Doc doc)
@@ -111,6 +119,13 @@ HPDF_STATUS cp_pdf_save_stream(HPDF_Doc doc)
 		if (!(e = HPDF_EncryptDict_GetAttr(doc->encrypt_dict)))
 			return HPDF_DOC_ENCRYPTDICT_NOT_FOUND;
 		if ((ret = prepare_encryption(doc, e)) != HPDF_OK)
+			return ret;
+	} else {
+		/* a print copy has one too (PDF/X asks it), from the same inputs */
+		HPDF_BYTE id[HPDF_ID_LEN];
+
+		make_id(doc, id);
+		if ((ret = trailer_id(doc, id)) != HPDF_OK)
 			return ret;
 	}
 	if (HPDF_Xref_WriteToStream(doc->xref, s, e) != HPDF_OK)

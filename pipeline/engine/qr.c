@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/colour.h"
 #include "engine/harupriv.h"
 #include "util/msg.h"
 #include "engine/pdfnum.h"
@@ -66,7 +67,7 @@ static void make_runs(struct cp_qr_cache *c, const QRcode *q)
 }
 
 int cp_qr_draw(struct cp_qr_cache *c, HPDF_Page page, const char *text, int level, double x,
-	       double top, double size, unsigned rgb)
+	       double top, double size, unsigned rgb, bool cmyk)
 {
 	QRcode *q = encode(c, text, level);
 	double m;
@@ -74,7 +75,10 @@ int cp_qr_draw(struct cp_qr_cache *c, HPDF_Page page, const char *text, int leve
 	if (!q)
 		return cp_error("cannot make a QR code of '%s'", text);
 	m = size / (q->width + 2 * QUIET);
-	HPDF_Page_SetRGBFill(page, 1, 1, 1);
+	if (cmyk)
+		HPDF_Page_SetCMYKFill(page, 0, 0, 0, 0);
+	else
+		HPDF_Page_SetRGBFill(page, 1, 1, 1);
 	HPDF_Page_Rectangle(page, (HPDF_REAL)x, (HPDF_REAL)(top - size), (HPDF_REAL)size,
 			    (HPDF_REAL)size);
 	HPDF_Page_Fill(page);
@@ -82,8 +86,13 @@ int cp_qr_draw(struct cp_qr_cache *c, HPDF_Page page, const char *text, int leve
 	/* module (col, row) is the unit square at (col, width - 1 - row) */
 	HPDF_Page_Concat(page, (HPDF_REAL)m, 0, 0, (HPDF_REAL)m, (HPDF_REAL)(x + QUIET * m),
 			 (HPDF_REAL)(top - (QUIET + q->width) * m));
-	HPDF_Page_SetRGBFill(page, ((rgb >> 16) & 255) / 255.0f, ((rgb >> 8) & 255) / 255.0f,
-			     (rgb & 255) / 255.0f);
+	if (cmyk) {
+		HPDF_CMYKColor k = cp_colour_cmyk(rgb);
+
+		HPDF_Page_SetCMYKFill(page, k.c, k.m, k.y, k.k);
+	} else
+		HPDF_Page_SetRGBFill(page, ((rgb >> 16) & 255) / 255.0f,
+				     ((rgb >> 8) & 255) / 255.0f, (rgb & 255) / 255.0f);
 	/* The first through libharu, to put the page in path mode. */
 	HPDF_Page_Rectangle(page, 0, 0, 0, 0);
 	if (!c->runs)

@@ -19,6 +19,8 @@
 	" d.status_changed, (SELECT c.changed_by FROM changes c WHERE c.reference ="       \
 	" d.reference ORDER BY c.id DESC LIMIT 1), a.dob,"                                 \
 	" (SELECT p.original FROM reprints p WHERE p.replacement = d.reference),"          \
+	" (SELECT p.paper_serial FROM print_documents p WHERE p.reference = d.reference" \
+	"  AND p.outcome = 'printed' ORDER BY p.confirmed DESC LIMIT 1),"                 \
 	" a.id, d.serial, d.issue, d.published IS NOT NULL"
 /* ... and its FROM clause; callers add WHERE. */
 static const char card_select[] =
@@ -489,32 +491,47 @@ int cp_document_revoke(struct cp_registry *r, const char *reference, const char 
 	" doctype_rank(d.type)"
 
 static const char own_sql[] =
-	"SELECT " FIELDS ", NULL, NULL FROM temp.pack_set s"
+	"SELECT " FIELDS ", NULL, NULL, NULL, NULL, NULL FROM temp.pack_set s"
 	" JOIN documents d ON d.reference = s.reference JOIN awards a ON a.id = d.award_id"
 	" WHERE d.batch_id = ?1" PRINT_ORDER;
 
-/* The replacements, then the letters ordered that are not replacements of
- * an earlier letter, in print order. */
+/* The replacements, the letters ordered that are not replacements of an
+ * earlier letter, and the documents spoiled by the printing house that
+ * this batch prints again, grouped by consignment (the order's address, or
+ * the centre's, and the delivery method), each group in print order. */
 static const char reprint_sql[] =
-	"SELECT * FROM (SELECT " FIELDS ", r.original AS replaces, a.batch_id AS award_batch"
+	"SELECT * FROM (SELECT " FIELDS ", r.original AS replaces, a.batch_id AS award_batch,"
+	" o.delivery AS delivery, o.address AS address, NULL AS copies_batch"
 	" FROM reprints r JOIN temp.pack_set s ON s.reference = r.replacement"
 	" JOIN documents d ON d.reference = r.replacement JOIN awards a ON a.id = d.award_id"
+	" LEFT JOIN orders o ON o.reference = r.replacement"
 	" WHERE r.print_batch_id = ?1"
-	" UNION ALL SELECT " FIELDS ", NULL, a.batch_id FROM orders o"
+	" UNION ALL SELECT " FIELDS ", NULL, a.batch_id, o.delivery, o.address, NULL FROM orders o"
 	" JOIN temp.pack_set s ON s.reference = o.reference"
 	" JOIN documents d ON d.reference = o.reference JOIN awards a ON a.id = d.award_id"
 	" WHERE o.kind = 'letter' AND o.print_batch_id = ?1"
-	" AND o.reference NOT IN (SELECT replacement FROM reprints))"
-	" ORDER BY centre, course_run, last_name, first_name, enrolment, doctype_rank(type)";
+	" AND o.reference NOT IN (SELECT replacement FROM reprints)"
+	" UNION ALL SELECT " FIELDS ", (SELECT original FROM reprints WHERE replacement ="
+	" d.reference), CASE WHEN o.id IS NULL THEN NULL ELSE a.batch_id END, o.delivery,"
+	" o.address, CASE WHEN o.id IS NULL THEN d.batch_id END FROM print_documents p"
+	" JOIN temp.pack_set s ON s.reference = p.reference"
+	" JOIN documents d ON d.reference = p.reference JOIN awards a ON a.id = d.award_id"
+	" LEFT JOIN orders o ON o.reference = d.reference WHERE p.again_in = ?1)"
+	" ORDER BY CASE WHEN address IS NULL THEN 'c' || centre ELSE 'a' || address END,"
+	" coalesce(delivery, ''), centre, course_run, last_name, first_name, enrolment,"
+	" doctype_rank(type)";
 
-/* The batch's own documents and the replacements it took, valid now. */
+/* The batch's own documents, the replacements and letters it took, and
+ * the spoiled documents it prints again, valid now. */
 static const char choose_sql[] =
 	"INSERT INTO temp.pack_set SELECT reference FROM documents"
 	" WHERE batch_id = ?1 AND status = 'valid'"
 	" UNION SELECT d.reference FROM reprints r JOIN documents d ON d.reference = r.replacement"
 	" WHERE r.print_batch_id = ?1 AND d.status = 'valid'"
 	" UNION SELECT d.reference FROM orders o JOIN documents d ON d.reference = o.reference"
-	" WHERE o.kind = 'letter' AND o.print_batch_id = ?1 AND d.status = 'valid'";
+	" WHERE o.kind = 'letter' AND o.print_batch_id = ?1 AND d.status = 'valid'"
+	" UNION SELECT d.reference FROM print_documents p JOIN documents d"
+	" ON d.reference = p.reference WHERE p.again_in = ?1 AND d.status = 'valid'";
 
 /* What the batch would have packed but for a revoke or a reprint. */
 static const char left_out_sql[] =
@@ -526,6 +543,9 @@ static const char left_out_sql[] =
 	" UNION ALL SELECT d.reference, d.type, d.status, NULL FROM orders o"
 	" JOIN documents d ON d.reference = o.reference WHERE o.kind = 'letter'"
 	" AND o.print_batch_id = ?1 AND o.reference NOT IN (SELECT replacement FROM reprints)"
+	" AND d.reference NOT IN (SELECT reference FROM temp.pack_set)"
+	" UNION ALL SELECT d.reference, d.type, d.status, NULL FROM print_documents p"
+	" JOIN documents d ON d.reference = p.reference WHERE p.again_in = ?1"
 	" AND d.reference NOT IN (SELECT reference FROM temp.pack_set) ORDER BY 1";
 
 int cp_documents_choose_for_pack(struct cp_registry *r, const char *batch, long *own)
@@ -556,14 +576,15 @@ static int chosen(struct cp_registry *r, const char *sql, const char *batch, cp_
 		return -1;
 	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *c[20];
+		const char *c[23];
 		struct cp_batch_doc d;
 
-		for (int i = 0; i < 20; i++)
+		for (int i = 0; i < 23; i++)
 			c[i] = cp_reg_col(st, i);
 		d = (struct cp_batch_doc){
 			c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10],
 			c[11], c[12], c[13], c[14], c[15], c[16], c[17], c[18], c[19],
+			c[20], c[21], c[22],
 		};
 		if (fn(ctx, &d) < 0) {
 			out = -1;
@@ -582,6 +603,12 @@ int cp_documents_chosen_each(struct cp_registry *r, const char *batch, bool with
 	if (chosen(r, own_sql, batch, fn, ctx) < 0)
 		return -1;
 	return with_reprints ? chosen(r, reprint_sql, batch, fn, ctx) : 0;
+}
+
+int cp_documents_chosen_reprints_each(struct cp_registry *r, const char *batch,
+				      cp_batch_doc_fn fn, void *ctx)
+{
+	return chosen(r, reprint_sql, batch, fn, ctx);
 }
 
 long cp_documents_left_out(struct cp_registry *r, const char *batch,
@@ -675,7 +702,7 @@ int cp_documents_selected_each(struct cp_registry *r, const char *centre,
 			c[i] = cp_reg_col(st, i);
 		x.d = (struct cp_batch_doc){
 			c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10],
-			c[11], c[12], c[13], c[14], c[15], c[16], c[17], c[18], NULL,
+			c[11], c[12], c[13], c[14], c[15], c[16], c[17], c[18], NULL, NULL, NULL, NULL,
 		};
 		x.batch = c[19];
 		x.status = c[20];

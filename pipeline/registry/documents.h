@@ -24,6 +24,7 @@ enum cp_card_field {
 	CP_CARD_CENTRE, CP_CARD_CENTRE_NAME, CP_CARD_EXPIRES, CP_CARD_STATUS_REASON,
 	CP_CARD_STATUS_CHANGED, CP_CARD_CHANGED_BY, CP_CARD_DOB,
 	CP_CARD_REPLACES, /* a replacement: the reference it replaces */
+	CP_CARD_PAPER_SERIAL, /* the security paper it was last confirmed printed on */
 	CP_CARD_NFIELDS
 };
 struct cp_card {
@@ -98,6 +99,10 @@ struct cp_batch_doc {
 	const char *replaces;      /* a reprint: the reference it replaces, else NULL */
 	const char *reprint_batch; /* a reprint or an ordered letter (its copies are in
 				    * the spool's reprints folder): its award's batch */
+	const char *delivery, *address; /* an order's delivery method and address
+					 * (NULL: none, the centre's) */
+	const char *copies_batch;  /* a spoiled document of a batch printed again: the
+				    * batch whose print/ folder holds its copy */
 };
 typedef int (*cp_batch_doc_fn)(void *ctx, const struct cp_batch_doc *d);
 /* The batch's chosen documents in print order (centre, course run, last
@@ -107,6 +112,11 @@ typedef int (*cp_batch_doc_fn)(void *ctx, const struct cp_batch_doc *d);
  * message printed, or the callback's -1). */
 int cp_documents_chosen_each(struct cp_registry *r, const char *batch, bool with_reprints,
 			     cp_batch_doc_fn fn, void *ctx);
+/* The replacements, letters and spoiled documents alone, as above, grouped
+ * by consignment: the order's address or the centre's, and the delivery
+ * method. */
+int cp_documents_chosen_reprints_each(struct cp_registry *r, const char *batch,
+				      cp_batch_doc_fn fn, void *ctx);
 /* Every document the batch (or a replacement it took) has that was not
  * chosen, by reference, with its status (replaces: NULL for the batch's
  * own). Returns how many, or -1. */

@@ -358,6 +358,57 @@ static const char *const migrations[] = {
 	"INSERT INTO order_emails (order_id, event, status, reply, updated)"
 	" SELECT id, 'placed', 'not-notifiable', 'ordered before order emails', ordered"
 	" FROM orders;",
+	/* 14 -> 15: the print loop (issue 18). A print batch is one print file
+	 * (its id the batch whose pack made it) with its state and each
+	 * state's time; its consignments (one per delivery address and method,
+	 * held where the centres register has no address); every document it
+	 * carries, in print order, with what the printing house's confirmation
+	 * said of it (printed or spoiled, the security paper's serial: never
+	 * two documents on one sheet) and, for a spoiled one, the print batch
+	 * that takes it again (same reference, new sheet). */
+	"CREATE TABLE print_batches ("
+	"  id TEXT PRIMARY KEY REFERENCES batches(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('certificate-run','reprints','letters')),"
+	"  started_by TEXT NOT NULL,"
+	"  started TEXT NOT NULL,"
+	"  finished TEXT,"
+	"  records INTEGER NOT NULL,"
+	"  state TEXT NOT NULL CHECK (state IN"
+	"    ('sent-to-printer','printed','dispatched','complete')),"
+	"  state_changed TEXT NOT NULL,"
+	"  confirmation_sha256 TEXT"
+	") STRICT;"
+	"CREATE TABLE print_batch_states ("
+	"  print_batch_id TEXT NOT NULL REFERENCES print_batches(id),"
+	"  seq INTEGER NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  at TEXT NOT NULL,"
+	"  PRIMARY KEY (print_batch_id, seq)"
+	") STRICT;"
+	"CREATE TABLE consignments ("
+	"  print_batch_id TEXT NOT NULL REFERENCES print_batches(id),"
+	"  id TEXT NOT NULL,"
+	"  centre TEXT NOT NULL,"
+	"  delivery TEXT NOT NULL,"
+	"  address TEXT,"
+	"  held INTEGER NOT NULL DEFAULT 0 CHECK (held IN (0, 1)),"
+	"  dispatched TEXT,"
+	"  tracking TEXT,"
+	"  PRIMARY KEY (print_batch_id, id)"
+	") STRICT;"
+	"CREATE TABLE print_documents ("
+	"  print_batch_id TEXT NOT NULL REFERENCES print_batches(id),"
+	"  reference TEXT NOT NULL REFERENCES documents(reference),"
+	"  consignment_id TEXT NOT NULL,"
+	"  position INTEGER NOT NULL,"
+	"  outcome TEXT CHECK (outcome IN ('printed','spoiled')),"
+	"  paper_serial TEXT UNIQUE,"
+	"  confirmed TEXT,"
+	"  again_in TEXT,"
+	"  PRIMARY KEY (print_batch_id, reference)"
+	") STRICT;"
+	"CREATE INDEX print_documents_by_reference ON print_documents (reference);"
+	"CREATE INDEX print_documents_again ON print_documents (again_in);",
 };
 _Static_assert(sizeof(migrations) / sizeof(*migrations) == CP_REGISTRY_VERSION,
 	       "one migration per schema version");

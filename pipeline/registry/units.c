@@ -130,6 +130,7 @@ static void free_docs(struct walk *w)
 		free((char *)d->issued);
 		free((char *)d->expires);
 		free((char *)d->sha256);
+		free((char *)d->paper_serial);
 	}
 	w->nd = 0;
 }
@@ -166,6 +167,7 @@ static void take_doc(struct walk *w)
 	d->expires = cp_reg_dup(st, 18);
 	d->sha256 = cp_reg_dup(st, 19);
 	d->published = sqlite3_column_int(st, 20) != 0;
+	d->paper_serial = cp_reg_dup(st, 21);
 }
 
 /* The units of award id: the units cursor moved past them. */
@@ -249,7 +251,9 @@ int cp_publish_read(struct cp_registry *r, cp_pub_fn fn, void *ctx)
 		" a.qualification_title, a.level, a.grade, a.awarded, a.centre_name,"
 		" d.reference, d.serial, d.issue, d.type, d.status, d.revoke_category,"
 		" d.status_changed, d.issued, d.expires, d.digital_sha256,"
-		" d.published IS NOT NULL"
+		" d.published IS NOT NULL,"
+		" (SELECT p.paper_serial FROM print_documents p WHERE p.reference = d.reference"
+		"  AND p.outcome = 'printed' ORDER BY p.confirmed DESC LIMIT 1)"
 		" FROM documents d JOIN awards a ON a.id = d.award_id"
 		" ORDER BY d.award_id, d.type, d.issue");
 	w.units = cp_reg_prepare(r,

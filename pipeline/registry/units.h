@@ -47,7 +47,8 @@ struct cp_pub_award {
 };
 struct cp_pub_doc {
 	const char *reference, *type, *status, *category, *changed, *issued, *expires,
-		*sha256; /* NULL where the registry has nothing */
+		*sha256, /* NULL where the registry has nothing */
+		*paper_serial; /* the security paper it was last printed on */
 	long serial, issue;
 	bool published; /* issued: a pack has published it */
 };

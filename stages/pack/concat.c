@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/digest.h"
 #include "util/msg.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -155,6 +156,8 @@ static int put(struct cp_concat *c, const void *p, size_t n)
 {
 	if (n && fwrite(p, 1, n, c->out.fp) != n)
 		return cp_error("%s: cannot write: %s", c->out.path, strerror(errno));
+	if (c->sha.ctx) /* until the trailer takes its /ID from it */
+		cp_sha256_update(&c->sha, p, n);
 	c->pos += (long long)n;
 	return 0;
 }
@@ -169,7 +172,15 @@ static int putf(struct cp_concat *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		cp_bug("concat: a line longer than its buffer");
 	return put(c, buf, (size_t)n);
+}
+
+/* Fixed text of any length. */
+static int put_text(struct cp_concat *c, const char *s)
+{
+	return put(c, s, strlen(s));
 }
 
 static int is_delim(char ch)
@@ -238,11 +249,13 @@ static int copy_dict(struct cp_concat *c, const struct cp_concat_source *s, cons
 
 int cp_concat_open(struct cp_concat *c, const char *path)
 {
-	static const char head[] = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n";
+	/* PDF/X-1a:2003 is PDF 1.4 at most; nothing copied through needs more */
+	static const char head[] = "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n";
 
 	memset(c, 0, sizeof(*c));
 	if (cp_atomic_open(&c->out, path, 0640) < 0)
 		return -1;
+	cp_sha256_init(&c->sha);
 	c->nobj = FIRST_FREE;
 	c->cap = 1024;
 	c->offset = cp_xcalloc(c->cap, sizeof(*c->offset));
@@ -290,12 +303,22 @@ int cp_concat_read(struct cp_concat_source *s, const char *path)
 	}
 	if (!s->npages)
 		return bad(s, "no pages");
+	/* its date (D:YYYYMMDDHHmmSS), for the print file's own */
+	if (s->info > 0 && object_span(s, s->info, &b, &e) == 0) {
+		const char *d = memmem(b, (size_t)(e - b), "/CreationDate (D:", 17);
+
+		if (d && d + 17 + 14 <= e && strspn(d + 17, "0123456789") >= 14)
+			memcpy(s->created, d + 17, 14);
+	}
 	return 0;
 }
 
-int cp_concat_append(struct cp_concat *c, struct cp_concat_source *s)
+int cp_concat_append(struct cp_concat *c, struct cp_concat_source *s, bool dated)
 {
 	const char *b, *e;
+
+	if (dated && strcmp(s->created, c->newest) > 0)
+		memcpy(c->newest, s->created, sizeof(c->newest));
 
 	/* new numbers for every object but the catalog, page tree and info */
 	s->map = cp_xcalloc((size_t)s->size, sizeof(*s->map));
@@ -347,12 +370,21 @@ static int put_string(struct cp_concat *c, const char *s)
 	return put(c, ")", 1);
 }
 
-int cp_concat_finish(struct cp_concat *c, const char *title)
+int cp_concat_finish(struct cp_concat *c, const struct cp_concat_info *info)
 {
+	char date[32], id[CP_SHA256_HEX];
+	struct tm tm;
 	long long xref;
 
+	/* PDF/X-1a: the print condition by its registered name (no profile
+	 * embedded: the ICC registry's characterization is the reference) */
 	c->offset[1] = c->pos;
-	if (putf(c, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n") < 0)
+	if (put_text(c, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R /OutputIntents [ << /Type"
+			" /OutputIntent /S /GTS_PDFX /OutputConditionIdentifier ") < 0 ||
+	    put_string(c, info->output_condition) < 0 ||
+	    put_text(c, " /OutputCondition ") < 0 || put_string(c, info->output_condition) < 0 ||
+	    put_text(c, " /RegistryName (http://www.color.org) /Info ") < 0 ||
+	    put_string(c, info->output_condition) < 0 || put_text(c, " >> ] >>\nendobj\n") < 0)
 		goto fail;
 	c->offset[2] = c->pos;
 	if (put(c, "2 0 obj\n<< /Type /Pages /Kids [", 31) < 0)
@@ -362,9 +394,17 @@ int cp_concat_finish(struct cp_concat *c, const char *title)
 			goto fail;
 	if (putf(c, " ] /Count %ld >>\nendobj\n", (long)c->nkids) < 0)
 		goto fail;
+	if (*c->newest) {
+		snprintf(date, sizeof(date), "D:%s+00'00'", c->newest);
+	} else {
+		gmtime_r(&info->created, &tm);
+		strftime(date, sizeof(date), "D:%Y%m%d%H%M%S+00'00'", &tm);
+	}
 	c->offset[3] = c->pos;
 	if (put(c, "3 0 obj\n<< /Producer (certpress) /Title ", 39) < 0 ||
-	    put_string(c, title) < 0 || put(c, " >>\nendobj\n", 11) < 0)
+	    put_string(c, info->title) < 0 || put_text(c, " /CreationDate ") < 0 ||
+	    put_string(c, date) < 0 || put_text(c, " /ModDate ") < 0 || put_string(c, date) < 0 ||
+	    put_text(c, " /GTS_PDFXVersion (PDF/X-1a:2003) /Trapped /False >>\nendobj\n") < 0)
 		goto fail;
 	xref = c->pos;
 	if (putf(c, "xref\n0 %ld\n0000000000 65535 f\r\n", (long)c->nobj) < 0)
@@ -376,7 +416,12 @@ int cp_concat_finish(struct cp_concat *c, const char *title)
 		if (put(c, line, 20) < 0)
 			goto fail;
 	}
-	if (putf(c, "trailer\n<< /Size %ld /Root 1 0 R /Info 3 0 R >>\n", (long)c->nobj) < 0 ||
+	/* the file identifier: of everything written before it (so the same
+	 * inputs give the same bytes, and another print file another /ID) */
+	cp_sha256_final_hex(&c->sha, id);
+	c->sha.ctx = NULL;
+	if (putf(c, "trailer\n<< /Size %ld /Root 1 0 R /Info 3 0 R", (long)c->nobj) < 0 ||
+	    putf(c, " /ID [<%.32s> <%.32s>] >>\n", id, id) < 0 ||
 	    putf(c, "startxref\n%ld\n%%%%EOF\n", (long)xref) < 0)
 		goto fail;
 	free(c->offset);
@@ -391,6 +436,8 @@ fail:
 
 void cp_concat_abort(struct cp_concat *c)
 {
+	if (c->sha.ctx)
+		cp_sha256_discard(&c->sha);
 	cp_atomic_abort(&c->out);
 	free(c->offset);
 	free(c->kids);

@@ -4,13 +4,21 @@
  * (one page a sheet: security paper is printed on one side), each part
  * written atomically; then the job ticket (config/ticket.xsd) with each
  * part's pages and SHA-256, the sheets per paper stock and every
- * document's page range. A document is never split across parts: one
- * longer than a part is a part of its own, marked oversize in the ticket
- * and named in a warning. */
+ * document's page range, grouped into consignments: one per delivery
+ * address and method (the centre's from the centres register for the
+ * batch's own documents, which its Certification Report and Certificate
+ * Summaries follow as plain pages; the order's, else its centre's, for a
+ * replacement or a letter). A centre the register lacks does not stop the
+ * stage: its consignment is held, address unknown, with a warning. The
+ * print batch, its consignments and documents are then recorded in the
+ * registry for the printing house's confirmation. A document is never
+ * split across parts: one longer than a part is a part of its own, marked
+ * oversize in the ticket and named in a warning. */
 #include "pack.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,11 +31,23 @@
 #include "util/msg.h"
 #include "util/xalloc.h"
 #include "xmlout.h"
+#include "centres.h"
 #include "concat.h"
 #include "util/banned.h"
 
+/* One consignment: where and how a group of the print file's documents
+ * goes. */
+struct consignment {
+	char *key;                     /* address or centre, and delivery */
+	char *centre, *delivery, *address; /* address NULL: unknown, held */
+	long pages[CP_NSTOCKS];
+};
+
 struct printing {
 	struct cp_pack *p;
+	struct cp_centres centres;
+	struct consignment *cons;
+	size_t ncons, acons;
 	const struct cp_spool *spool;
 	char *dir;
 	/* the part being made */
@@ -57,6 +77,7 @@ static char *part_name(struct printing *pr, int n)
 
 static int finish_part(struct printing *pr)
 {
+	struct cp_concat_info info;
 	char title[96];
 
 	if (!pr->open)
@@ -69,7 +90,10 @@ static int finish_part(struct printing *pr)
 	pr->oversize[pr->nparts - 1] = pr->part_oversize;
 	pr->part_pages = 0;
 	pr->part_oversize = false;
-	return cp_concat_finish(&pr->part, title);
+	info.title = title;
+	info.output_condition = pr->p->conf->print_output_condition;
+	info.created = cp_clock_output(); /* as the PDFs' dates: reproducible */
+	return cp_concat_finish(&pr->part, &info);
 }
 
 static int start_part(struct printing *pr)
@@ -82,19 +106,51 @@ static int start_part(struct printing *pr)
 	return rc;
 }
 
-static int add_doc(void *ctx, const struct cp_batch_doc *d)
+/* The consignment for centre by delivery (NULL: the register's method) to
+ * address (NULL: the register's address for the centre), made on first
+ * use; its index. */
+static size_t consignment(struct printing *pr, const char *centre, const char *delivery,
+			  const char *address)
 {
-	struct printing *pr = ctx;
+	const struct cp_centre *c = cp_centres_find(&pr->centres, centre);
+	const char *how = delivery ? delivery : c ? c->delivery : "second-class-signed";
+	char *key = address ? cp_xasprintf("a:%s\n%s", address, how)
+			    : cp_xasprintf("c:%s\n%s", centre, how);
+	struct consignment *k;
+
+	for (size_t i = 0; i < pr->ncons; i++)
+		if (!strcmp(pr->cons[i].key, key)) {
+			free(key);
+			return i;
+		}
+	pr->cons = cp_xgrow(pr->cons, &pr->acons, pr->ncons + 1, sizeof(*pr->cons));
+	k = &pr->cons[pr->ncons++];
+	memset(k, 0, sizeof(*k));
+	k->key = key;
+	k->centre = cp_xstrdup(centre);
+	k->delivery = cp_xstrdup(how);
+	if (address)
+		k->address = cp_xasprintf("%s\n", address);
+	else if (c)
+		k->address = cp_xstrdup(c->address);
+	else if (pr->centres.path)
+		cp_warn("print file: centre '%s' is not in the centres register (%s): its "
+			"consignment %zu is held, address unknown", centre, pr->centres.path,
+			pr->ncons);
+	else
+		cp_info("print file: no centres register ([certpress] centres): consignment %zu "
+			"for centre '%s' is held, address unknown", pr->ncons, centre);
+	return pr->ncons - 1;
+}
+
+/* Append the PDF at path to the print file: pages in *npages. */
+static int append(struct printing *pr, const char *path, const char *what, const char *name,
+		  bool dated, long *npages)
+{
 	struct cp_concat_source src;
 	long pages, limit = pr->p->conf->print_sheets_per_part;
-	char *path;
 	int rc = -1;
 
-	if (d->reprint_batch) /* an order's copy: a replacement or a letter */
-		path = cp_xasprintf("%s/print/%s.pdf", pr->spool->reprints, d->reference);
-	else
-		path = cp_xasprintf("%s/%s/print/%s.pdf", pr->spool->batches, pr->p->batch,
-				    d->reference);
 	if (cp_concat_read(&src, path) < 0)
 		goto out;
 	pages = src.npages;
@@ -103,27 +159,92 @@ static int add_doc(void *ctx, const struct cp_batch_doc *d)
 		goto out;
 	if (!pr->open && start_part(pr) < 0)
 		goto out;
-	if (cp_concat_append(&pr->part, &src) < 0)
+	if (cp_concat_append(&pr->part, &src, dated) < 0)
 		goto out;
 	if (pages > limit) {
 		pr->part_oversize = true;
 		cp_warn("print file: %s '%s' has %ld pages, more than sheets-per-part (%ld): it is "
-			"part %d on its own", d->type, d->reference, pages, limit, pr->nparts);
+			"part %d on its own", what, name, pages, limit, pr->nparts);
 	}
-	/* part, first page, last page, reference, type, replaces */
-	fprintf(pr->docs, "%d %ld %ld %s %s %s\n", pr->nparts, pr->part_pages + 1,
-		pr->part_pages + pages, d->reference, d->type, d->replaces ? d->replaces : "-");
+	*npages = pages;
+	rc = 0;
+out:
+	cp_concat_source_release(&src);
+	return rc;
+}
+
+/* Note what the ticket says of a document or report just appended. */
+static int noted(struct printing *pr, size_t cons, long pages, const char *name,
+		 const char *type, const char *replaces, int stock)
+{
+	long limit = pr->p->conf->print_sheets_per_part;
+
+	/* consignment, part, first page, last page, reference, type, replaces */
+	fprintf(pr->docs, "%zu %d %ld %ld %s %s %s\n", cons, pr->nparts, pr->part_pages + 1,
+		pr->part_pages + pages, name, type, replaces ? replaces : "-");
 	pr->part_pages += pages;
-	pr->pages[cp_doctype_of(d->type)->stock] += pages;
+	pr->pages[stock] += pages;
+	pr->cons[cons].pages[stock] += pages;
+	if (ferror(pr->docs))
+		return cp_error("cannot note a document for the ticket");
+	return pages > limit ? finish_part(pr) : 0;
+}
+
+static int add_doc(void *ctx, const struct cp_batch_doc *d)
+{
+	struct printing *pr = ctx;
+	size_t cons;
+	long pages;
+	char *path;
+	int rc;
+
+	if (d->copies_batch) /* a batch's document spoiled by the printing house */
+		path = cp_xasprintf("%s/%s/print/%s.pdf", pr->spool->batches, d->copies_batch,
+				    d->reference);
+	else if (d->reprint_batch) /* an order's copy: a replacement or a letter */
+		path = cp_xasprintf("%s/print/%s.pdf", pr->spool->reprints, d->reference);
+	else
+		path = cp_xasprintf("%s/%s/print/%s.pdf", pr->spool->batches, pr->p->batch,
+				    d->reference);
+	rc = append(pr, path, d->type, d->reference, true, &pages);
+	free(path);
+	if (rc < 0)
+		return -1;
+	cons = consignment(pr, d->centre, d->delivery, d->address);
 	pr->documents++;
 	if (d->replaces)
 		pr->reprints++;
-	rc = ferror(pr->docs) ? cp_error("cannot note a document for the ticket") : 0;
-	if (rc == 0 && pages > limit && finish_part(pr) < 0)
-		rc = -1;
-out:
-	cp_concat_source_release(&src);
+	return noted(pr, cons, pages, d->reference, d->type, d->replaces,
+		     cp_doctype_of(d->type)->stock);
+}
+
+/* The centre's Certification Report and its course runs' Certificate
+ * Summaries (pack's reports, their unencrypted print- copies), plain
+ * pages after the batch's own documents in their consignment. */
+static int add_reports(struct printing *pr)
+{
+	struct cp_pack *p = pr->p;
+	size_t cons = consignment(pr, p->centre, NULL, NULL);
+	char *path = cp_xasprintf("%s/print-certification-report.pdf", p->work);
+	long pages;
+	int rc = append(pr, path, "report", "certification-report", false, &pages);
+
 	free(path);
+	if (rc == 0)
+		rc = noted(pr, cons, pages, "certification-report", "report", NULL,
+			   CP_STOCK_PLAIN);
+	for (size_t i = 0; rc == 0 && i < p->nruns; i++) {
+		char *name = cp_xasprintf("summary-%s", p->runs[i].id);
+
+		path = cp_xasprintf("%s/print-%s.pdf", p->work, name);
+		if (access(path, F_OK) == 0) {
+			rc = append(pr, path, "report", name, false, &pages);
+			if (rc == 0)
+				rc = noted(pr, cons, pages, name, "report", NULL, CP_STOCK_PLAIN);
+		}
+		free(path);
+		free(name);
+	}
 	return rc;
 }
 
@@ -199,24 +320,58 @@ static long ticket_stocks(struct printing *pr, struct cp_xmlout *x)
 	return sheets;
 }
 
-/* A <document> for each line of the documents list, in print order. */
-static void ticket_documents(struct printing *pr, struct cp_xmlout *x)
+/* A consignment: where it goes, its sheets per stock, then its documents
+ * and reports in print order (a pass over the noted lines per consignment:
+ * a print file has few). */
+static void write_consignment(struct printing *pr, struct cp_xmlout *x, size_t k)
 {
+	const struct consignment *c = &pr->cons[k];
 	char line[256];
 
+	cp_xmlout_start(x, "consignment");
+	cp_xmlout_attr_long(x, "id", (long)k + 1);
+	cp_xmlout_attr(x, "centre", c->centre);
+	cp_xmlout_attr(x, "delivery", c->delivery);
+	if (!c->address)
+		cp_xmlout_attr(x, "address-unknown", "true");
+	for (int i = 0; i < CP_NSTOCKS; i++) {
+		char *attr = cp_xasprintf("%s-sheets", cp_stocks[i].name);
+
+		cp_xmlout_attr_long(x, attr, c->pages[i]);
+		free(attr);
+	}
+	if (c->address) {
+		cp_xmlout_start(x, "address");
+		for (const char *l = c->address; *l;) {
+			size_t n = strcspn(l, "\n");
+			char *text = cp_xstrndup(l, n);
+
+			cp_xmlout_text_element(x, "line", text);
+			free(text);
+			l += n + (l[n] == '\n');
+		}
+		cp_xmlout_end(x);
+	}
 	rewind(pr->docs);
 	while (fgets(line, sizeof(line), pr->docs)) {
-		char ref[32], type[16], replaces[32];
+		char ref[96], type[16], replaces[32];
 		long first, last;
+		size_t cons;
 		int part;
 
-		if (sscanf(line, "%d %ld %ld %31s %15s %31s", &part, &first, &last, ref, type,
-			   replaces) != 6)
+		if (sscanf(line, "%zu %d %ld %ld %95s %15s %31s", &cons, &part, &first, &last, ref,
+			   type, replaces) != 7 || cons != k)
 			continue;
-		cp_xmlout_start(x, "document");
-		cp_xmlout_attr(x, "reference", ref);
-		cp_xmlout_attr(x, "type", type);
-		cp_xmlout_attr(x, "stock", cp_stocks[cp_doctype_of(type)->stock].name);
+		if (!strcmp(type, "report")) {
+			cp_xmlout_start(x, "report");
+			cp_xmlout_attr(x, "name", ref);
+			cp_xmlout_attr(x, "stock", cp_stocks[CP_STOCK_PLAIN].name);
+		} else {
+			cp_xmlout_start(x, "document");
+			cp_xmlout_attr(x, "reference", ref);
+			cp_xmlout_attr(x, "type", type);
+			cp_xmlout_attr(x, "stock", cp_stocks[cp_doctype_of(type)->stock].name);
+		}
 		cp_xmlout_attr_long(x, "part", part);
 		cp_xmlout_attr_long(x, "first-page", first);
 		cp_xmlout_attr_long(x, "last-page", last);
@@ -224,6 +379,53 @@ static void ticket_documents(struct printing *pr, struct cp_xmlout *x)
 			cp_xmlout_attr(x, "replaces", replaces);
 		cp_xmlout_end(x);
 	}
+	cp_xmlout_end(x);
+}
+
+/* The print batch, its consignments and documents in the registry, in one
+ * transaction, for the printing house's confirmation (certpress printed). */
+static int record(struct printing *pr)
+{
+	struct cp_pack *p = pr->p;
+	struct passwd *pw = getpwuid(geteuid());
+	const char *kind = p->documents ? "certificate-run"
+			   : pr->reprints ? "reprints" : "letters";
+	char stamp[32], line[256];
+	long position = 0;
+	int rc;
+
+	if (!pr->documents)
+		return 0;
+	if (cp_registry_begin(p->reg) < 0)
+		return -1;
+	rc = cp_print_batch_record(p->reg, p->batch, kind, pw ? pw->pw_name : "unknown",
+				   pr->documents, cp_time_stamp(stamp, sizeof(stamp)));
+	for (size_t k = 0; rc == 1 && k < pr->ncons; k++) {
+		char id[24];
+
+		snprintf(id, sizeof(id), "%zu", k + 1);
+		if (cp_print_consignment_add(p->reg, p->batch, id, pr->cons[k].centre,
+					     pr->cons[k].delivery, pr->cons[k].address,
+					     !pr->cons[k].address) < 0)
+			rc = -1;
+	}
+	rewind(pr->docs);
+	while (rc == 1 && fgets(line, sizeof(line), pr->docs)) {
+		char ref[96], type[16], id[24];
+		size_t cons;
+
+		if (sscanf(line, "%zu %*d %*d %*d %95s %15s", &cons, ref, type) != 3 ||
+		    !strcmp(type, "report"))
+			continue;
+		snprintf(id, sizeof(id), "%zu", cons + 1);
+		if (cp_print_document_add(p->reg, p->batch, ref, id, ++position) < 0)
+			rc = -1;
+	}
+	if (rc != 1) {
+		cp_registry_rollback(p->reg);
+		return -1;
+	}
+	return cp_registry_commit(p->reg);
 }
 
 static int write_ticket(struct printing *pr, struct cp_xmlout *out)
@@ -242,6 +444,7 @@ static int write_ticket(struct printing *pr, struct cp_xmlout *out)
 	cp_xmlout_start(&x, "ticket");
 	cp_xmlout_attr(&x, "xmlns", "urn:certpress:ticket:1");
 	cp_xmlout_attr(&x, "batch", pr->p->batch);
+	cp_xmlout_attr(&x, "print-batch", pr->p->batch);
 	cp_xmlout_attr(&x, "awarding-body", pr->p->conf->awarding_body);
 	cp_xmlout_attr(&x, "created", cp_utc_stamp(cp_clock_now(), stamp, sizeof(stamp)));
 	cp_xmlout_attr_long(&x, "sheets-per-part", pr->p->conf->print_sheets_per_part);
@@ -252,7 +455,8 @@ static int write_ticket(struct printing *pr, struct cp_xmlout *out)
 		return -1;
 	}
 	sheets = ticket_stocks(pr, &x);
-	ticket_documents(pr, &x);
+	for (size_t k = 0; k < pr->ncons; k++)
+		write_consignment(pr, &x, k);
 	cp_xmlout_start(&x, "end");
 	cp_xmlout_attr_long(&x, "documents", pr->documents);
 	cp_xmlout_attr_long(&x, "reprints", pr->reprints);
@@ -271,20 +475,40 @@ int cp_pack_print(struct cp_pack *p, const struct cp_spool *spool, struct cp_xml
 	struct printing pr;
 	int rc = CP_EX_OK;
 
+	struct cp_print_batch_info info;
+	char *schema;
+
 	memset(&pr, 0, sizeof(pr));
 	pr.p = p;
 	pr.spool = spool;
+	if ((rc = cp_print_batch_get(p->reg, p->batch, &info)) < 0)
+		return CP_EX_IOERR;
+	if (rc && info.confirmed) {
+		cp_error("print batch %s: the printing house has confirmed %ld of its documents: "
+			 "its print file is not made again", p->batch, info.confirmed);
+		return CP_EX_DATAERR;
+	}
+	schema = cp_xasprintf("%s/centres.xsd", p->conf->schemas);
+	rc = cp_centres_load(&pr.centres, p->conf->centres, schema);
+	free(schema);
+	if (rc)
+		return rc;
 	pr.dir = cp_xasprintf("%s/%s", spool->print, p->batch);
 	if (cp_mkdirs(pr.dir) < 0) {
 		free(pr.dir);
+		cp_centres_release(&pr.centres);
 		return CP_EX_CANTCREAT;
 	}
 	clear_earlier(&pr);
 	if (!(pr.docs = cp_scratch_file(pr.dir))) {
 		free(pr.dir);
+		cp_centres_release(&pr.centres);
 		return CP_EX_CANTCREAT;
 	}
-	if (cp_documents_chosen_each(p->reg, p->batch, true, add_doc, &pr) < 0 || finish_part(&pr) < 0) {
+	if (cp_documents_chosen_each(p->reg, p->batch, false, add_doc, &pr) < 0 ||
+	    (pr.documents && add_reports(&pr) < 0) ||
+	    cp_documents_chosen_reprints_each(p->reg, p->batch, add_doc, &pr) < 0 ||
+	    finish_part(&pr) < 0) {
 		rc = CP_EX_CANTCREAT;
 		goto out;
 	}
@@ -300,6 +524,8 @@ int cp_pack_print(struct cp_pack *p, const struct cp_spool *spool, struct cp_xml
 	}
 	if (rc == CP_EX_OK && write_ticket(&pr, out) < 0)
 		rc = CP_EX_CANTCREAT;
+	if (rc == CP_EX_OK && record(&pr) < 0)
+		rc = CP_EX_IOERR;
 	if (rc == CP_EX_OK)
 		cp_info("print file: %d part%s, %ld documents (%ld reprints), %ld sheets of "
 			"certificate paper and %ld plain", pr.nparts, pr.nparts == 1 ? "" : "s",
@@ -312,5 +538,13 @@ out:
 	free(pr.oversize);
 	fclose(pr.docs);
 	free(pr.dir);
+	for (size_t k = 0; k < pr.ncons; k++) {
+		free(pr.cons[k].key);
+		free(pr.cons[k].centre);
+		free(pr.cons[k].delivery);
+		free(pr.cons[k].address);
+	}
+	free(pr.cons);
+	cp_centres_release(&pr.centres);
 	return rc;
 }

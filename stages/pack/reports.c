@@ -58,8 +58,13 @@ static void base_values(struct reports *r, struct cp_values *v)
 	v->v[CP_B_RECEIPT_DUE] = r->receipt_due;
 }
 
-static int write_pdf(struct reports *r, const struct cp_layout *l, struct cp_values *v,
-		     const char *title, const char *file)
+/* One report as file: encrypted under the owner password for the zip
+ * (as the digital copies), and as print-FILE for the print file, where it
+ * is posted with its centre's consignment: laid out as a print copy
+ * (unencrypted, DeviceCMYK, its page boxes; the logo, an RGB image, is
+ * the digital copy's only, as on certificates). */
+static int write_one(struct reports *r, const struct cp_layout *l, struct cp_values *v,
+		     const char *title, const char *file, bool print)
 {
 	struct cp_pdf pdf;
 	struct cp_pdf_info info = { 0 };
@@ -70,7 +75,8 @@ static int write_pdf(struct reports *r, const struct cp_layout *l, struct cp_val
 
 	if (cp_pdf_new(&pdf, &r->fonts, r->subset) < 0)
 		return -1;
-	if (cp_pdf_begin(&pdf) < 0 || cp_draw(&pdf, l, v, 1) < 0) {
+	/* the print copy as print copies are: CMYK, trimmed, no RGB logo */
+	if (cp_pdf_begin(&pdf) < 0 || cp_draw(&pdf, l, v, !print) < 0) {
 		cp_pdf_free(&pdf);
 		return cp_error("%s: cannot lay out %s", r->p->batch, file);
 	}
@@ -78,16 +84,25 @@ static int write_pdf(struct reports *r, const struct cp_layout *l, struct cp_val
 	info.title = title;
 	info.subject = subject;
 	info.author = r->p->conf->awarding_body;
-	info.owner_password = r->p->conf->owner_password;
+	info.owner_password = print ? NULL : r->p->conf->owner_password;
+	info.pdfx_condition = print ? r->p->conf->print_output_condition : NULL;
 	rc = cp_pdf_save(&pdf, &info, &buf, &len);
 	cp_pdf_free(&pdf);
 	if (rc < 0)
 		return cp_error("%s: cannot make %s", r->p->batch, file);
-	path = cp_xasprintf("%s/%s", r->p->work, file);
+	path = cp_xasprintf("%s/%s%s", r->p->work, print ? "print-" : "", file);
 	rc = cp_atomic_write_file(path, buf, len, 0640);
 	free(path);
 	free(buf);
 	return rc;
+}
+
+static int write_pdf(struct reports *r, const struct cp_layout *l, struct cp_values *v,
+		     const char *title, const char *file)
+{
+	if (write_one(r, l, v, title, file, false) < 0)
+		return -1;
+	return write_one(r, l, v, title, file, true);
 }
 
 static int certification_report(struct reports *r)
@@ -232,9 +247,13 @@ static void remove_summaries(const struct cp_pack *p)
 	for (size_t i = 0; i < p->nruns; i++)
 		if (cp_spool_name_ok(p->runs[i].id)) {
 			char *path = cp_xasprintf("%s/summary-%s.pdf", p->work, p->runs[i].id);
+			char *print = cp_xasprintf("%s/print-summary-%s.pdf", p->work,
+						   p->runs[i].id);
 
 			unlink(path);
+			unlink(print);
 			free(path);
+			free(print);
 		}
 }
 

@@ -1,34 +1,28 @@
-/* Catalogue loading: screen, parse (no entities, no network), validate
- * against the schema, then copy into plain structs and check what a schema
+/* Catalogue loading: read whole by util/xmldoc (screened, parsed without
+ * entities or network, validated against the schema), then copy into
+ * plain structs and check what a schema
  * cannot (duplicates, date ranges). */
 #include "catalogue.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <libxml/tree.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "util/exitcode.h"
 #include "util/msg.h"
-#include "util/screen.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
 #include "util/xml.h"
+#include "util/xmldoc.h"
 #include "util/banned.h"
 
-#define X(s) ((const xmlChar *)(s))
 #define CATALOGUE_MAX_BYTES (64L << 20)
 
 static char *attr(xmlNodePtr n, const char *name)
 {
-	xmlChar *v = xmlGetProp(n, X(name));
-	char *s = v ? cp_xstrdup((const char *)v) : NULL;
-
-	xmlFree(v);
-	return s;
+	return cp_xmldoc_attr(n, name);
 }
 
 /* A number the schema has bounded (catalogue.xsd: at most 9999, 150 or
@@ -53,7 +47,7 @@ static int attr_int(xmlNodePtr n, const char *name, int fallback)
 
 static bool is(xmlNodePtr n, const char *name)
 {
-	return n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, X(name)) == 0;
+	return cp_xmldoc_is(n, name);
 }
 
 /* The trimmed text of the first child element called name, and its line
@@ -183,72 +177,15 @@ static int load_tree(struct cp_catalogue *c, const char *path, xmlNodePtr root)
 
 int cp_catalogue_load(struct cp_catalogue *c, const char *path, const char *schema_path)
 {
-	struct cp_xml_error err = { 0, "" };
-	struct cp_screen sc;
-	xmlSchemaValidCtxtPtr vc = NULL;
-	xmlSchemaPtr schema = NULL;
-	xmlParserCtxtPtr pc = NULL;
-	xmlDocPtr doc = NULL;
-	int rc = CP_EX_CONFIG, s, fd;
+	xmlDocPtr doc;
+	int rc;
 
 	memset(c, 0, sizeof(*c));
-	cp_xml_init();
-	/* One descriptor, screened and then parsed: what was screened is what
-	 * is read (a FIFO or a device is refused, never waited on). */
-	fd = cp_screen_open(path, true, &sc);
-	if (fd == CP_SCREEN_REFUSED) {
-		cp_error("%s: cannot read the catalogue: %s", path, sc.reason);
-		return CP_EX_CONFIG;
-	}
-	if (fd < 0) {
-		cp_error("%s: cannot read the catalogue: %s", path, strerror(errno));
-		return CP_EX_NOINPUT;
-	}
-	s = cp_screen_fd(fd, path, CATALOGUE_MAX_BYTES, &sc, NULL);
-	if (s == 0 && lseek(fd, 0, SEEK_SET) < 0)
-		s = cp_error("%s: cannot read the catalogue: %s", path, strerror(errno));
-	if (s != 0) {
-		close(fd);
-		if (s < 0)
-			return CP_EX_NOINPUT;
-		if (sc.line > 0)
-			cp_error("%s:%ld: %s", path, sc.line, sc.reason);
-		else
-			cp_error("%s: cannot read the catalogue: %s", path, sc.reason);
-		return CP_EX_CONFIG;
-	}
-	if (!(schema = cp_xml_schema_load(schema_path))) {
-		close(fd);
-		return CP_EX_CONFIG;
-	}
-	pc = xmlNewParserCtxt();
-	if (!pc)
-		cp_bug("out of memory");
-	cp_xml_errors_to(&err);
-	/* By descriptor: the refusing entity loader would turn away a path. */
-	doc = xmlCtxtReadFd(pc, fd, path, "UTF-8", CP_XML_PARSE_OPTIONS);
-	close(fd);
-	if (!doc) {
-		/* the captured message says "not well-formed XML" itself */
-		cp_error("%s:%ld: %s", path, err.line, err.message);
-		goto out;
-	}
-	vc = xmlSchemaNewValidCtxt(schema);
-	xmlSchemaSetValidStructuredErrors(vc, cp_xml_capture, &err);
-	if (xmlSchemaValidateDoc(vc, doc) != 0) {
-		cp_error("%s:%ld: not a valid catalogue: %s", path, err.line, err.message);
-		goto out;
-	}
-	if (load_tree(c, path, xmlDocGetRootElement(doc)) < 0)
-		goto out;
-	rc = 0;
-out:
-	cp_xml_errors_to(NULL);
-	if (vc)
-		xmlSchemaFreeValidCtxt(vc);
+	rc = cp_xmldoc_load(path, CATALOGUE_MAX_BYTES, schema_path, "catalogue", CP_EX_CONFIG,
+			    &doc);
+	if (rc == 0 && load_tree(c, path, xmlDocGetRootElement(doc)) < 0)
+		rc = CP_EX_CONFIG;
 	xmlFreeDoc(doc);
-	xmlFreeParserCtxt(pc);
-	xmlSchemaFree(schema);
 	if (rc != 0)
 		cp_catalogue_release(c);
 	return rc;

@@ -94,6 +94,10 @@ static void creates_and_migrates_once(void **state)
 	assert_int_equal(scalar(&r, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
 				    " AND name IN ('orders', 'order_states', 'order_emails',"
 				    " 'letter_awards')"), 4);
+	/* schema 15: the print loop's print batches, consignments, documents */
+	assert_int_equal(scalar(&r, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
+				    " AND name IN ('print_batches', 'print_batch_states',"
+				    " 'consignments', 'print_documents')"), 4);
 	assert_int_equal(scalar(&r, "SELECT count(*) FROM sqlite_schema WHERE name = 'documents'"
 				    " AND sql LIKE '%''proof-letter''%'"), 1);
 	assert_int_equal(scalar(&r, "SELECT count(*) FROM pragma_table_info('documents')"
