@@ -178,129 +178,180 @@ static void put_be(unsigned char *p, unsigned long v, int n)
 
 #define XREF_W 7 /* /W [ 1 4 2 ]: type, offset or object stream, generation or index */
 
-HPDF_STATUS cp_pdf_save_compact(HPDF_Doc doc, struct cp_deflate *d, struct cp_pdf_saved *saved)
+/* One compact save: where each object went, and what is still to write. */
+struct compact {
+	HPDF_Doc doc;
+	struct cp_deflate *d;
+	struct tee t;
+	struct buf body, head;
+	HPDF_Stream ts, bs;
+	unsigned char *packed; /* packed[i]: object i is in the object stream */
+	size_t *offset;	       /* its offset in the file, or its index in the object stream */
+	unsigned n_in, objstm, xrefobj;
+};
+
+static HPDF_STATUS put_line(HPDF_Stream s, const char *line, int k)
 {
-	struct tee t = { .to = doc->stream };
-	struct buf body = { 0 }, head = { 0 }, all = { 0 };
-	HPDF_Stream ts = cp_haru_stream(doc->mmgr, &doc->error, &t);
-	HPDF_Stream bs = cp_haru_stream(doc->mmgr, &doc->error, &body);
-	HPDF_List entries = doc->xref->entries;
-	unsigned char *xref = NULL, *packed = NULL; /* packed[i]: object i is in the object stream */
-	unsigned n_in = 0, objstm, xrefobj;
-	const unsigned char *z;
-	size_t zlen, *offset = NULL;
-	char line[256], digest[CP_SHA256_HEX];
-	HPDF_STATUS ret = HPDF_OK;
+	return HPDF_Stream_Write(s, (const HPDF_BYTE *)line, (HPDF_UINT)k);
+}
+
+/* In libharu's order, as its writer goes (an object written may add
+ * objects): streams into the file now, the rest into the object stream,
+ * each remembered by its place (offset, or index in it). */
+static HPDF_STATUS write_objects(struct compact *c)
+{
+	HPDF_List entries = c->doc->xref->entries;
+	char line[64];
 	int k;
 
-	saved->upto.ctx = NULL;
-	if (!ts || !bs || !HPDF_HasDoc(doc) || !doc->info || doc->encrypt_on ||
-	    (unsigned)doc->pdf_version >= sizeof(header) / sizeof(*header)) {
-		ret = HPDF_INVALID_DOCUMENT;
-		goto out;
-	}
-	ts->write_fn = tee_write;
-	bs->write_fn = buf_write;
-	cp_sha256_init(&t.h);
-	if (HPDF_Stream_WriteStr(ts, header[doc->pdf_version]) != HPDF_OK)
-		goto fail;
-	/* In libharu's order, as its writer goes (an object written may add
-	 * objects): streams into the file now, the rest into the object
-	 * stream, each remembered by its place (offset, or index in it). */
 	for (HPDF_UINT i = 1; i < entries->count; i++) {
 		HPDF_XrefEntry e = HPDF_List_ItemAt(entries, i);
 		HPDF_Obj_Header *h = e->obj;
 		bool stream = (h->obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_DICT &&
 			      ((HPDF_Dict)e->obj)->stream;
 
-		offset = cp_xrealloc(offset, (i + 1) * sizeof(*offset));
-		packed = cp_xrealloc(packed, i + 1);
-		packed[i] = !stream;
+		c->offset = cp_xrealloc(c->offset, (i + 1) * sizeof(*c->offset));
+		c->packed = cp_xrealloc(c->packed, i + 1);
+		c->packed[i] = !stream;
 		if (stream) {
-			offset[i] = t.pos;
+			c->offset[i] = c->t.pos;
 			k = snprintf(line, sizeof(line), "%u 0 obj\012", i);
-			if (HPDF_Stream_Write(ts, (HPDF_BYTE *)line, (HPDF_UINT)k) != HPDF_OK ||
-			    HPDF_Obj_WriteValue(e->obj, ts, NULL) != HPDF_OK ||
-			    HPDF_Stream_WriteStr(ts, "\012endobj\012") != HPDF_OK)
-				goto fail;
+			if (put_line(c->ts, line, k) != HPDF_OK ||
+			    HPDF_Obj_WriteValue(e->obj, c->ts, NULL) != HPDF_OK ||
+			    HPDF_Stream_WriteStr(c->ts, "\012endobj\012") != HPDF_OK)
+				return HPDF_FAILD_TO_ALLOC_MEM;
 		} else {
-			offset[i] = n_in++;
-			k = snprintf(line, sizeof(line), "%u %zu ", i, body.n);
-			buf_put(&head, line, (size_t)k);
-			if (HPDF_Obj_WriteValue(e->obj, bs, NULL) != HPDF_OK)
-				goto fail;
-			buf_put(&body, "\012", 1);
+			c->offset[i] = c->n_in++;
+			k = snprintf(line, sizeof(line), "%u %zu ", i, c->body.n);
+			buf_put(&c->head, line, (size_t)k);
+			if (HPDF_Obj_WriteValue(e->obj, c->bs, NULL) != HPDF_OK)
+				return HPDF_FAILD_TO_ALLOC_MEM;
+			buf_put(&c->body, "\012", 1);
 		}
 	}
-	objstm = entries->count;
-	xrefobj = objstm + 1;
-	buf_put(&all, head.p, head.n);
-	buf_put(&all, body.p, body.n);
-	z = cp_deflate_buf(d, CP_DEFLATE_ONCE, all.p, all.n, &zlen);
-	offset = cp_xrealloc(offset, (xrefobj + 1) * sizeof(*offset));
-	offset[objstm] = t.pos;
+	c->objstm = entries->count;
+	c->xrefobj = c->objstm + 1;
+	return HPDF_OK;
+}
+
+static HPDF_STATUS write_objstm(struct compact *c)
+{
+	struct buf all = { 0 };
+	const unsigned char *z;
+	size_t zlen;
+	char line[160];
+	int k;
+	HPDF_STATUS ret;
+
+	buf_put(&all, c->head.p, c->head.n);
+	buf_put(&all, c->body.p, c->body.n);
+	z = cp_deflate_buf(c->d, CP_DEFLATE_ONCE, all.p, all.n, &zlen);
+	c->offset = cp_xrealloc(c->offset, (c->xrefobj + 1) * sizeof(*c->offset));
+	c->offset[c->objstm] = c->t.pos;
 	k = snprintf(line, sizeof(line),
 		     "%u 0 obj\012<< /Type /ObjStm /N %u /First %zu /Filter /FlateDecode /Length %zu"
-		     " >>\012stream\012", objstm, n_in, head.n, zlen);
-	if (HPDF_Stream_Write(ts, (HPDF_BYTE *)line, (HPDF_UINT)k) != HPDF_OK ||
-	    HPDF_Stream_Write(ts, z, (HPDF_UINT)zlen) != HPDF_OK ||
-	    HPDF_Stream_WriteStr(ts, "\012endstream\012endobj\012") != HPDF_OK)
-		goto fail;
+		     " >>\012stream\012", c->objstm, c->n_in, c->head.n, zlen);
+	ret = put_line(c->ts, line, k) != HPDF_OK ||
+			      HPDF_Stream_Write(c->ts, z, (HPDF_UINT)zlen) != HPDF_OK ||
+			      HPDF_Stream_WriteStr(c->ts, "\012endstream\012endobj\012") != HPDF_OK ?
+		      HPDF_FAILD_TO_ALLOC_MEM :
+		      HPDF_OK;
+	free(all.p);
+	return ret;
+}
 
-	/* the identifier: of everything before the cross-reference stream */
-	offset[xrefobj] = t.pos;
-	cp_sha256_copy(&saved->upto, &t.h);
-	cp_sha256_final_hex(&t.h, digest);
-	t.h.ctx = NULL;
-	memcpy(saved->id, digest, 32);
-	saved->id[32] = '\0';
-	saved->size = xrefobj + 1;
-	saved->xref = (unsigned long)t.pos;
-	xref = cp_xcalloc(saved->size, XREF_W);
+/* The cross-reference stream's rows, type 2 for what is in the object stream. */
+static unsigned char *xref_rows(const struct compact *c, unsigned size)
+{
+	unsigned char *xref = cp_xcalloc(size, XREF_W);
+
 	xref[0] = 0; /* object 0: the head of the free list */
 	put_be(xref + 5, 65535, 2);
-	for (unsigned i = 1; i < saved->size; i++) {
+	for (unsigned i = 1; i < size; i++) {
 		unsigned char *x = xref + (size_t)i * XREF_W;
 
-		if (i < objstm && packed[i]) {
+		if (i < c->objstm && c->packed[i]) {
 			x[0] = 2;
-			put_be(x + 1, objstm, 4);
-			put_be(x + 5, offset[i], 2);
+			put_be(x + 1, c->objstm, 4);
+			put_be(x + 5, c->offset[i], 2);
 		} else {
 			x[0] = 1;
-			put_be(x + 1, offset[i], 4);
+			put_be(x + 1, c->offset[i], 4);
 		}
 	}
-	z = cp_deflate_buf(d, CP_DEFLATE_ONCE, xref, (size_t)saved->size * XREF_W, &zlen);
+	return xref;
+}
+
+/* The identifier (of everything before the cross-reference stream), then
+ * that stream and the trailer. */
+static HPDF_STATUS write_xref(struct compact *c, struct cp_pdf_saved *saved)
+{
+	char line[256], digest[CP_SHA256_HEX];
+	const unsigned char *z;
+	unsigned char *xref;
+	size_t zlen;
+	int k;
+	HPDF_STATUS ret;
+
+	c->offset[c->xrefobj] = c->t.pos;
+	cp_sha256_copy(&saved->upto, &c->t.h);
+	cp_sha256_final_hex(&c->t.h, digest);
+	c->t.h.ctx = NULL;
+	memcpy(saved->id, digest, 32);
+	saved->id[32] = '\0';
+	saved->size = c->xrefobj + 1;
+	saved->xref = (unsigned long)c->t.pos;
+	xref = xref_rows(c, saved->size);
+	z = cp_deflate_buf(c->d, CP_DEFLATE_ONCE, xref, (size_t)saved->size * XREF_W, &zlen);
 	k = snprintf(line, sizeof(line),
 		     "%u 0 obj\012<< /Type /XRef /Size %u /W [ 1 4 2 ] /Root %u 0 R /Info %u 0 R"
-		     " /ID [ <%s> <%s> ] /Filter /FlateDecode /Length %zu >>\012stream\012", xrefobj,
-		     saved->size, doc->catalog->header.obj_id & 0x00FFFFFF,
-		     doc->info->header.obj_id & 0x00FFFFFF, saved->id, saved->id, zlen);
-	if (HPDF_Stream_Write(ts, (HPDF_BYTE *)line, (HPDF_UINT)k) != HPDF_OK ||
-	    HPDF_Stream_Write(ts, z, (HPDF_UINT)zlen) != HPDF_OK)
-		goto fail;
+		     " /ID [ <%s> <%s> ] /Filter /FlateDecode /Length %zu >>\012stream\012",
+		     c->xrefobj, saved->size, c->doc->catalog->header.obj_id & 0x00FFFFFF,
+		     c->doc->info->header.obj_id & 0x00FFFFFF, saved->id, saved->id, zlen);
+	ret = put_line(c->ts, line, k);
+	if (ret == HPDF_OK)
+		ret = HPDF_Stream_Write(c->ts, z, (HPDF_UINT)zlen);
+	free(xref);
+	if (ret != HPDF_OK)
+		return ret;
 	k = snprintf(line, sizeof(line), "\012endstream\012endobj\012startxref\012%lu\012%%%%EOF\012",
 		     saved->xref);
-	if (HPDF_Stream_Write(ts, (HPDF_BYTE *)line, (HPDF_UINT)k) != HPDF_OK)
-		goto fail;
-	goto out;
-fail:
-	ret = failed(doc);
-	if (saved->upto.ctx)
-		cp_sha256_discard(&saved->upto);
+	return put_line(c->ts, line, k);
+}
+
+HPDF_STATUS cp_pdf_save_compact(HPDF_Doc doc, struct cp_deflate *d, struct cp_pdf_saved *saved)
+{
+	struct compact c = { .doc = doc, .d = d, .t = { .to = doc->stream } };
+	HPDF_STATUS ret = HPDF_OK;
+
+	saved->upto.ctx = NULL;
+	c.ts = cp_haru_stream(doc->mmgr, &doc->error, &c.t);
+	c.bs = cp_haru_stream(doc->mmgr, &doc->error, &c.body);
+	if (!c.ts || !c.bs || !HPDF_HasDoc(doc) || !doc->info || doc->encrypt_on ||
+	    (unsigned)doc->pdf_version >= sizeof(header) / sizeof(*header)) {
+		ret = HPDF_INVALID_DOCUMENT;
+		goto out;
+	}
+	c.ts->write_fn = tee_write;
+	c.bs->write_fn = buf_write;
+	cp_sha256_init(&c.t.h);
+	if (HPDF_Stream_WriteStr(c.ts, header[doc->pdf_version]) != HPDF_OK ||
+	    write_objects(&c) != HPDF_OK || write_objstm(&c) != HPDF_OK ||
+	    write_xref(&c, saved) != HPDF_OK) {
+		ret = failed(doc);
+		if (saved->upto.ctx)
+			cp_sha256_discard(&saved->upto);
+	}
 out:
-	if (t.h.ctx)
-		cp_sha256_discard(&t.h);
-	if (ts)
-		HPDF_Stream_Free(ts);
-	if (bs)
-		HPDF_Stream_Free(bs);
-	free(offset);
-	free(packed);
-	free(xref);
-	free(body.p);
-	free(head.p);
-	free(all.p);
+	if (c.t.h.ctx)
+		cp_sha256_discard(&c.t.h);
+	if (c.ts)
+		HPDF_Stream_Free(c.ts);
+	if (c.bs)
+		HPDF_Stream_Free(c.bs);
+	free(c.offset);
+	free(c.packed);
+	free(c.body.p);
+	free(c.head.p);
 	return ret;
 }
