@@ -115,129 +115,174 @@ static int sign_ranges(struct cp_cms_signer *s, struct cp_pdf_saved *saved, unsi
 	return cp_cms_sign_digest(s, digest, der, derlen);
 }
 
-static int append(HPDF_Doc doc, struct cp_pdf_saved *saved, const struct cp_pdf_seal *seal,
-		  struct cp_cms_signer *s, time_t when, unsigned char **buf, size_t *len,
-		  size_t *cap, char *sha)
+/* The update as it is written: each object's number and offset, for its
+ * cross-reference stream. */
+struct update {
+	struct out o;
+	HPDF_Doc doc;
+	HPDF_Page page;
+	unsigned field, sig, ap, xref;
+	unsigned ids[MAX_OBJECTS], nobj;
+	size_t at[MAX_OBJECTS];
+	size_t range_at, contents_at; /* where /ByteRange and /Contents' value start */
+};
+
+static void object_at(struct update *u, unsigned id)
 {
-	struct out o = { buf, len, cap };
-	HPDF_Page page = HPDF_GetPageByIndex(doc, seal->set ? seal->page : 0);
-	unsigned field = saved->size, sig = field + 1, ap = field + 2, xref = seal->set ? ap + 1 : ap;
-	size_t reserve = cp_cms_reserve(s), at[MAX_OBJECTS], range_at, contents_at, xref_at,
-	       orig = *len, derlen;
-	unsigned ids[MAX_OBJECTS], nobj = 0;
-	unsigned char *der, entry[7];
-	char m[32], range[64];
-	struct cp_sha256 file = { NULL };
-	size_t after = 0;
+	u->ids[u->nobj] = id;
+	u->at[u->nobj++] = *u->o.len;
+}
 
-	if (!page || HPDF_Dict_GetItem(page, "Annots", HPDF_OCLASS_ARRAY) ||
-	    HPDF_Dict_GetItem(doc->catalog, "AcroForm", HPDF_OCLASS_DICT))
-		return cp_error("cannot sign: the page already has annotations or a form");
-	date(m, when);
-
-	ids[nobj] = id_of(doc->catalog), at[nobj++] = *len;
-	if (dict_open(doc, &o, doc->catalog) < 0)
+/* The catalog and the page again, with the form and the annotation. */
+static int write_catalog_page(struct update *u)
+{
+	object_at(u, id_of(u->doc->catalog));
+	if (dict_open(u->doc, &u->o, u->doc->catalog) < 0)
 		return cp_error("cannot sign: libharu cannot write the catalog again");
-	putf(&o, "/AcroForm << /Fields [ %u 0 R ] /SigFlags 3 >>\012>>\012endobj\012", field);
-
-	ids[nobj] = id_of(page), at[nobj++] = *len;
-	if (dict_open(doc, &o, page) < 0)
+	putf(&u->o, "/AcroForm << /Fields [ %u 0 R ] /SigFlags 3 >>\012>>\012endobj\012", u->field);
+	object_at(u, id_of(u->page));
+	if (dict_open(u->doc, &u->o, u->page) < 0)
 		return cp_error("cannot sign: libharu cannot write the page again");
-	putf(&o, "/Annots [ %u 0 R ]\012>>\012endobj\012", field);
+	putf(&u->o, "/Annots [ %u 0 R ]\012>>\012endobj\012", u->field);
+	return 0;
+}
 
-	/* the field and its widget in one dictionary; Print and Locked (132),
-	 * never hidden (PDF/A) */
-	ids[nobj] = field, at[nobj++] = *len;
-	putf(&o, "%u 0 obj\012<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) /V %u 0 R"
-		 " /F 132 /P %u 0 R ", field, sig, id_of(page));
+/* The field and its widget in one dictionary (Print and Locked, 132, never
+ * hidden: PDF/A), the signature dictionary with room for its value, and the
+ * seal's appearance. */
+static void write_field_sig(struct update *u, const struct cp_pdf_seal *seal, size_t reserve,
+			    const char *m)
+{
+	struct out *o = &u->o;
+
+	object_at(u, u->field);
+	putf(o, "%u 0 obj\012<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) /V %u 0 R"
+		" /F 132 /P %u 0 R ", u->field, u->sig, id_of(u->page));
 	if (seal->set)
-		putf(&o, "/Rect [ %.2f %.2f %.2f %.2f ] /AP << /N %u 0 R >> >>\012endobj\012", seal->x,
-		     seal->y, seal->x + seal->w, seal->y + seal->h, ap);
+		putf(o, "/Rect [ %.2f %.2f %.2f %.2f ] /AP << /N %u 0 R >> >>\012endobj\012", seal->x,
+		     seal->y, seal->x + seal->w, seal->y + seal->h, u->ap);
 	else
-		puts_(&o, "/Rect [ 0 0 0 0 ] >>\012endobj\012");
+		puts_(o, "/Rect [ 0 0 0 0 ] >>\012endobj\012");
 
-	ids[nobj] = sig, at[nobj++] = *len;
-	putf(&o, "%u 0 obj\012<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached"
-		 " /M (%s) /ByteRange ", sig, m);
-	range_at = *len;
-	putf(&o, "[ 0 %0*d %0*d %0*d ]", BYTERANGE_WIDTH, 0, BYTERANGE_WIDTH, 0, BYTERANGE_WIDTH, 0);
-	puts_(&o, " /Contents ");
-	contents_at = *len;
-	puts_(&o, "<");
+	object_at(u, u->sig);
+	putf(o, "%u 0 obj\012<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached"
+		" /M (%s) /ByteRange ", u->sig, m);
+	u->range_at = *o->len;
+	putf(o, "[ 0 %0*d %0*d %0*d ]", BYTERANGE_WIDTH, 0, BYTERANGE_WIDTH, 0, BYTERANGE_WIDTH, 0);
+	puts_(o, " /Contents ");
+	u->contents_at = *o->len;
+	puts_(o, "<");
 	for (size_t i = 0; i < 2 * reserve; i += 64)
-		put(&o, "0000000000000000000000000000000000000000000000000000000000000000",
+		put(o, "0000000000000000000000000000000000000000000000000000000000000000",
 		    2 * reserve - i < 64 ? 2 * reserve - i : 64);
-	puts_(&o, "> >>\012endobj\012");
+	puts_(o, "> >>\012endobj\012");
 
 	if (seal->set) {
 		/* an appearance of its own (PDF/A: a widget with an area has
 		 * one); what the seal shows the template draws on the page */
-		ids[nobj] = ap, at[nobj++] = *len;
-		putf(&o, "%u 0 obj\012<< /Type /XObject /Subtype /Form /BBox [ 0 0 %.2f %.2f ]"
-			 " /Resources << >> /Length 0 >>\012stream\012\012endstream\012endobj\012",
-		     ap, seal->w, seal->h);
+		object_at(u, u->ap);
+		putf(o, "%u 0 obj\012<< /Type /XObject /Subtype /Form /BBox [ 0 0 %.2f %.2f ]"
+			" /Resources << >> /Length 0 >>\012stream\012\012endstream\012endobj\012",
+		     u->ap, seal->w, seal->h);
 	}
+}
 
-	/* a cross-reference stream as the first revision's: an entry (type 1,
-	 * offset, generation 0) for each object of the update and itself */
-	ids[nobj] = xref, at[nobj++] = xref_at = *len;
-	putf(&o, "%u 0 obj\012<< /Type /XRef /Size %u /W [ 1 4 2 ] /Index [", xref, xref + 1);
-	for (unsigned i = 0; i < nobj; i++)
-		putf(&o, " %u 1", ids[i]);
-	putf(&o, " ] /Root %u 0 R /Info %u 0 R /ID [ <%s> <%s> ] /Prev %lu /Length %u >>\012"
-		 "stream\012", id_of(doc->catalog), id_of(doc->info), saved->id, saved->id,
-	     saved->xref, nobj * 7);
-	for (unsigned i = 0; i < nobj; i++) {
+/* A cross-reference stream as the first revision's: an entry (type 1,
+ * offset, generation 0) for each object of the update and itself. */
+static void write_xref(struct update *u, const struct cp_pdf_saved *saved)
+{
+	struct out *o = &u->o;
+	unsigned char entry[7];
+	size_t xref_at = *o->len;
+
+	object_at(u, u->xref);
+	putf(o, "%u 0 obj\012<< /Type /XRef /Size %u /W [ 1 4 2 ] /Index [", u->xref, u->xref + 1);
+	for (unsigned i = 0; i < u->nobj; i++)
+		putf(o, " %u 1", u->ids[i]);
+	putf(o, " ] /Root %u 0 R /Info %u 0 R /ID [ <%s> <%s> ] /Prev %lu /Length %u >>\012"
+		"stream\012", id_of(u->doc->catalog), id_of(u->doc->info), saved->id, saved->id,
+	     saved->xref, u->nobj * 7);
+	for (unsigned i = 0; i < u->nobj; i++) {
 		entry[0] = 1;
 		for (int b = 0; b < 4; b++)
-			entry[1 + b] = (unsigned char)(at[i] >> (8 * (3 - b)));
+			entry[1 + b] = (unsigned char)(u->at[i] >> (8 * (3 - b)));
 		entry[5] = entry[6] = 0;
-		put(&o, entry, sizeof(entry));
+		put(o, entry, sizeof(entry));
 	}
-	putf(&o, "\012endstream\012endobj\012startxref\012%zu\012%%%%EOF\012", xref_at);
+	putf(o, "\012endstream\012endobj\012startxref\012%zu\012%%%%EOF\012", xref_at);
+}
 
-	/* the byte ranges, now that the end is known: all but <...> */
-	{
-		int n;
-		size_t width = 4 + 3 * (BYTERANGE_WIDTH + 1) + 1;
+/* The byte ranges, now that the end is known: all but <...>. */
+static int fill_byterange(struct update *u, size_t after)
+{
+	size_t width = 4 + 3 * (BYTERANGE_WIDTH + 1) + 1, len = *u->o.len;
+	char range[64];
+	int n = snprintf(range, sizeof(range), "[ 0 %zu %zu %zu", u->contents_at, after, len - after);
 
-		after = contents_at + 2 * reserve + 2;
-		n = snprintf(range, sizeof(range), "[ 0 %zu %zu %zu", contents_at, after,
-			     *len - after);
-		if (n < 0 || (size_t)n > width - 1)
-			return cp_error("cannot sign: a file of %zu bytes", *len);
-		memset(range + n, ' ', width - 1 - (size_t)n);
-		range[width - 1] = ']';
-		memcpy(*buf + range_at, range, width);
-	}
-	if (sign_ranges(s, saved, *buf, contents_at, after, *len, &der, &derlen,
-			sha ? &file : NULL) < 0) {
-		*len = orig;
-		goto fail;
-	}
+	if (n < 0 || (size_t)n > width - 1)
+		return cp_error("cannot sign: a file of %zu bytes", len);
+	memset(range + n, ' ', width - 1 - (size_t)n);
+	range[width - 1] = ']';
+	memcpy(*u->o.buf + u->range_at, range, width);
+	return 0;
+}
+
+/* The signature's DER, in hex, into the room /Contents kept for it. */
+static int put_signature(struct update *u, unsigned char *der, size_t derlen, size_t reserve)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char *at = *u->o.buf + u->contents_at;
+
 	if (derlen > reserve) {
 		free(der);
-		*len = orig;
-		cp_error("cannot sign: a signature of %zu bytes where %zu were reserved", derlen,
-			 reserve);
-		goto fail;
+		return cp_error("cannot sign: a signature of %zu bytes where %zu were reserved",
+				derlen, reserve);
 	}
 	for (size_t i = 0; i < derlen; i++) {
-		static const char hex[] = "0123456789abcdef";
-
-		(*buf)[contents_at + 1 + 2 * i] = (unsigned char)hex[der[i] >> 4];
-		(*buf)[contents_at + 2 + 2 * i] = (unsigned char)hex[der[i] & 15];
+		at[1 + 2 * i] = (unsigned char)hex[der[i] >> 4];
+		at[2 + 2 * i] = (unsigned char)hex[der[i] & 15];
 	}
 	free(der);
+	return 0;
+}
+
+static int append(HPDF_Doc doc, struct cp_pdf_saved *saved, const struct cp_pdf_seal *seal,
+		  struct cp_cms_signer *s, time_t when, unsigned char **buf, size_t *len,
+		  size_t *cap, char *sha)
+{
+	struct update u = { .o = { buf, len, cap }, .doc = doc };
+	size_t reserve = cp_cms_reserve(s), orig = *len, derlen, after;
+	struct cp_sha256 file = { NULL };
+	unsigned char *der;
+	char m[32];
+
+	u.page = HPDF_GetPageByIndex(doc, seal->set ? seal->page : 0);
+	u.field = saved->size, u.sig = u.field + 1, u.ap = u.field + 2;
+	u.xref = seal->set ? u.ap + 1 : u.ap;
+	if (!u.page || HPDF_Dict_GetItem(u.page, "Annots", HPDF_OCLASS_ARRAY) ||
+	    HPDF_Dict_GetItem(doc->catalog, "AcroForm", HPDF_OCLASS_DICT))
+		return cp_error("cannot sign: the page already has annotations or a form");
+	date(m, when);
+	if (write_catalog_page(&u) < 0)
+		return -1;
+	write_field_sig(&u, seal, reserve, m);
+	write_xref(&u, saved);
+	after = u.contents_at + 2 * reserve + 2;
+	if (fill_byterange(&u, after) < 0)
+		return -1;
+	if (sign_ranges(s, saved, *buf, u.contents_at, after, *len, &der, &derlen,
+			sha ? &file : NULL) < 0 ||
+	    put_signature(&u, der, derlen, reserve) < 0) {
+		*len = orig;
+		if (file.ctx)
+			cp_sha256_discard(&file);
+		return -1;
+	}
 	if (sha) {
-		cp_sha256_update(&file, *buf + contents_at, *len - contents_at);
+		cp_sha256_update(&file, *buf + u.contents_at, *len - u.contents_at);
 		cp_sha256_final_hex(&file, sha);
 	}
 	return 0;
-fail:
-	if (file.ctx)
-		cp_sha256_discard(&file);
-	return -1;
 }
 
 int cp_pdfsign_append(HPDF_Doc doc, struct cp_pdf_saved *saved, const struct cp_pdf_seal *seal,
