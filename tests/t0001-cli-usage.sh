@@ -51,7 +51,7 @@ check "certpress-verifyd --help names every exit code of the README and its man 
 	"[[ '$want' == '0 64 '* ]] && [ '$got' = '$want' ] && [ '$man8' = '$want' ]"
 check_exit 64 "certpress-verifyd with an argument" certpress-verifyd stray
 check_exit 0 "certpress --help" certpress --help
-check "certpress --help lists the commands" "contains out 'verify [--json | --file PDF] [REF]' && contains out 'reprint REF --reason TEXT'"
+check "certpress --help lists the commands" "contains out 'verify [--json] [--file PDF] [REF]' && contains out 'reprint REF --reason TEXT'"
 check "certpress --help's usage line is the README's synopsis" \
 	"[ \"\$(head -1 out)\" = \"usage: \$(readme_section certpress | head -1 | sed 's/^### \`\(.*\)\`$/\1/') [ARGS]\" ]"
 want=$(sed -n '/^\.SH EXIT STATUS/,/^\.SH [^E]/p' "$TOP/man/certpress.1" | codes)

@@ -110,6 +110,14 @@ check "...genuine, signed by Example Awards, the whole file, its reference, vali
 	"[ \"\$(head -1 out)\" = genuine ] && contains out 'signer: /CN=Example Awards' &&
 	 contains out 'covers: the whole file' && contains out 'reference: $ref' &&
 	 contains out 'status: valid' && contains out '(the one recorded)'"
+check_exit 0 "verify --json --file: the same answer as JSON" certpress verify --json --file $dir/digital/$ref.pdf
+check "...genuine, its signer, the whole file, reference, status and the digest recorded" \
+	"python3 -c \"import json,sys; j = json.load(open('out'))
+assert j['verdict'] == 'genuine' and j['genuine'] is True, j
+assert j['signer'].startswith('/CN=Example Awards') and j['signature'] == 'holds', j
+assert j['covers_whole_file'] is True and j['bytes_after'] == 0, j
+assert j['reference'] == '$ref' and j['status'] == 'valid' and j['digest'] == 'the one recorded', j
+assert len(j['sha256']) == 64, j\""
 cp $dir/digital/$ref.pdf changed.pdf
 python3 -c "import sys; b = bytearray(open('changed.pdf', 'rb').read()); b[2000] ^= 1; open('changed.pdf', 'wb').write(b)"
 check_exit 1 "verify --file: one byte changed" certpress verify --file changed.pdf
@@ -119,6 +127,12 @@ check "...modified after signing; pdfsig says the signature is invalid" \
 cp $dir/digital/$ref.pdf appended.pdf
 printf '%% appended\n' >> appended.pdf
 check_exit 1 "verify --file: bytes appended after the signature" certpress verify --file appended.pdf
+check_exit 1 "verify --json --file: bytes appended" certpress verify --json --file appended.pdf
+check "...as JSON: not the whole file, 11 bytes after" \
+	"python3 -c \"import json; j = json.load(open('out'))
+assert j['verdict'] == 'modified after signing' and j['covers_whole_file'] is False, j
+assert j['bytes_after'] == 11, j\""
+check_exit 1 "verify --file: bytes appended after the signature, again as text" certpress verify --file appended.pdf
 check "...modified; pdfsig: still valid but no longer the total document" \
 	"[ \"\$(head -1 out)\" = 'modified after signing' ] && contains out 'covers: all but the last 11 bytes' &&
 	 pdfsig appended.pdf > sig && grep -q 'Signature is Valid' sig && ! grep -q 'Total document signed' sig"
@@ -137,6 +151,12 @@ check "...modified after signing (ours no longer covers the whole file)" \
 	"[ \"\$(head -1 out)\" = 'modified after signing' ]"
 check_exit 1 "verify --file: a print copy" certpress verify --file $dir/print/$ref.pdf
 check "...not signed by us" "[ \"\$(head -1 out)\" = 'not signed by us' ] && contains out 'no signature in it'"
+check_exit 1 "verify --json --file: a print copy" certpress verify --json --file $dir/print/$ref.pdf
+check "...not signed by us, no reference or status, as JSON" \
+	"python3 -c \"import json; j = json.load(open('out'))
+assert j['verdict'] == 'not signed by us' and j['genuine'] is False, j
+assert j['signer'] is None and j['reference'] is None and j['status'] is None, j
+assert 'no signature' in j['signature'] and 'covers_whole_file' not in j, j\""
 sed '/^certificate/d' certpress.conf > nocert.conf
 check_exit 78 "verify --file without [sign] certificate" certpress -c nocert.conf verify --file $dir/digital/$ref.pdf
 check "...says there is nothing to check against" "contains err '[sign] certificate is not set'"

@@ -47,7 +47,7 @@ int cp_cmd_printed(int argc, char **argv, const char *config);
 int cp_cmd_print_batches(int argc, char **argv, const char *config);
 /* keygen --signing (keygen_signing.c), verify --file PDF (verify_file.c) */
 int cp_cmd_keygen_signing(const char *config);
-int cp_cmd_verify_file(const char *pdf, const char *config);
+int cp_cmd_verify_file(const char *pdf, const char *config, bool json);
 
 extern const struct cp_cmdline cp_keygen_line, cp_verify_line, cp_show_line, cp_search_line,
 	cp_reprint_line, cp_revoke_line, cp_sweep_line, cp_run_line, cp_retry_line,

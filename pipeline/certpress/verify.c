@@ -12,7 +12,7 @@
 #include "util/msg.h"
 #include "util/banned.h"
 
-/* [--json | --file PDF] and, without --file, the reference: verify's
+/* [--json] [--file PDF] and, without --file, the reference: verify's
  * own table, for card.c's (cp_card_opts) has no --file */
 struct verify_args {
 	bool json;
@@ -20,9 +20,9 @@ struct verify_args {
 };
 
 static const struct cp_opt opts[] = {
-	{ .kind = CP_OPT_FLAG, .name = "json", .group = 1, .help = "JSON, for scripts",
+	{ .kind = CP_OPT_FLAG, .name = "json", .help = "JSON, for scripts",
 	  .at = CP_OPT_AT(struct verify_args, json, bool) },
-	{ .kind = CP_OPT_VALUE, .name = "file", .arg = "PDF", .group = 1,
+	{ .kind = CP_OPT_VALUE, .name = "file", .arg = "PDF",
 	  .help = "check a digital copy's signature instead of a reference",
 	  .at = CP_OPT_AT(struct verify_args, file, const char *) },
 	CP_OPT_HELP_ROW,
@@ -44,7 +44,7 @@ int cp_cmd_verify(int argc, char **argv, const char *config)
 	if ((first < argc) == (a.file != NULL)) /* REF or --file PDF: one of them */
 		return cp_cmd_usage(&cp_verify_line);
 	if (a.file)
-		return cp_cmd_verify_file(a.file, config);
+		return cp_cmd_verify_file(a.file, config, a.json);
 	typed = argv[first];
 	rc = cp_card_lookup(&e, config, typed, ref, &card);
 	if (rc != 0 && rc != 1)

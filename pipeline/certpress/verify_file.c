@@ -23,6 +23,7 @@
 #include "util/cmssign.h"
 #include "util/digest.h"
 #include "util/exitcode.h"
+#include "util/json.h"
 #include "util/msg.h"
 #include "util/readfile.h"
 #include "util/xalloc.h"
@@ -114,19 +115,131 @@ static const char *registry_verdict(const struct cp_card *card, const char *sha,
 	return "genuine";
 }
 
-int cp_cmd_verify_file(const char *pdf, const char *config)
+/* Everything the answer says, as it is found out. */
+struct answer {
+	struct cp_pdfsig sig;
+	struct cp_cms_result check;
+	struct cp_card card;
+	char sha[CP_SHA256_HEX], recorded[CP_SHA256_HEX], ref[CP_REF_LEN + 1], buf[128];
+	const char *why, *verdict;
+	int found;
+};
+
+/* The signature the file carries, checked against ours; the reference
+ * read only from the bytes it covers. */
+static int check_signature(struct cp_cmd_env *e, const unsigned char *file, size_t len,
+			   struct answer *a, char *typed, size_t typed_n)
+{
+	struct cp_sha256 h;
+
+	cp_sha256_init(&h);
+	cp_sha256_update(&h, file, len);
+	cp_sha256_final_hex(&h, a->sha);
+	if (cp_pdfsig_find(file, len, &a->sig, &a->why) == 1) {
+		const struct cp_cms_range r[2] = {
+			{ file + a->sig.range[0], a->sig.range[1] },
+			{ file + a->sig.range[2], a->sig.range[3] },
+		};
+
+		if (cp_cms_check(a->sig.der, a->sig.der_len, r, 2, e->conf.sign_certificate,
+				 e->conf.sign_chain, &a->check) < 0)
+			return CP_EX_CONFIG;
+		a->why = a->check.why[0] ? a->check.why : NULL;
+		cp_pdfsig_keywords(file, a->sig.range[1], typed, typed_n);
+	}
+	a->verdict = signature_verdict(&a->sig, &a->check);
+	return 0;
+}
+
+/* For a file signed by us: what the registry says of the reference it carries. */
+static int ask_registry(struct cp_cmd_env *e, const char *typed, struct answer *a)
+{
+	int rc;
+
+	if ((rc = cp_cmd_key(e)) != 0)
+		return rc;
+	if (cp_cmd_reference(e, typed, a->ref) != 0) {
+		a->verdict = "signed by us, but it carries no reference we issued";
+		return 0;
+	}
+	if ((rc = cp_cmd_registry_read(e)) != 0)
+		return rc;
+	if ((a->found = cp_card_find(&e->reg, a->ref, &a->card)) < 0)
+		return CP_EX_IOERR;
+	if (a->found)
+		recorded_sha(e, a->ref, a->recorded);
+	a->verdict = a->found ? registry_verdict(&a->card, a->sha, a->recorded, a->buf,
+						 sizeof(a->buf))
+			      : "signed by us, but its reference is not in the registry";
+	return 0;
+}
+
+static const char *digest_word(const struct answer *a)
+{
+	return !a->recorded[0]		       ? "no digest recorded"
+	       : !strcmp(a->sha, a->recorded) ? "the one recorded"
+					       : "not the one recorded";
+}
+
+static void print_text(const struct answer *a)
+{
+	puts(a->verdict);
+	if (a->check.signer[0])
+		printf("signer: %s\n", a->check.signer);
+	if (a->check.cms)
+		printf("signature: %s\n",
+		       a->check.intact ? "holds" : "does not hold (digest or value)");
+	else
+		printf("signature: %s\n", a->why ? a->why : "none");
+	if (a->check.cms) {
+		if (a->sig.whole)
+			puts("covers: the whole file");
+		else
+			printf("covers: all but the last %zu bytes (added after signing)\n",
+			       a->sig.after);
+		printf("time-stamp: %s\n", a->check.timestamped ? "yes" : "no");
+	}
+	if (a->ref[0])
+		printf("reference: %s\n", a->ref);
+	if (a->found)
+		printf("status: %s\n", a->card.f[CP_CARD_STATUS]);
+	printf("sha256: %s", a->sha);
+	if (a->found)
+		printf(" (%s)", digest_word(a));
+	putchar('\n');
+}
+
+/* The same answer as one JSON object; null where the text leaves a line out. */
+static void print_json(const struct answer *a)
+{
+	printf("{\"verdict\":");
+	cp_json_str(stdout, a->verdict);
+	printf(",\"genuine\":%s,\"signer\":", !strcmp(a->verdict, "genuine") ? "true" : "false");
+	a->check.signer[0] ? cp_json_str(stdout, a->check.signer) : (void)fputs("null", stdout);
+	printf(",\"signature\":");
+	cp_json_str(stdout, a->check.cms ? (a->check.intact ? "holds" : "does not hold")
+					 : (a->why ? a->why : "none"));
+	if (a->check.cms)
+		printf(",\"covers_whole_file\":%s,\"bytes_after\":%zu,\"timestamped\":%s",
+		       a->sig.whole ? "true" : "false", a->sig.whole ? (size_t)0 : a->sig.after,
+		       a->check.timestamped ? "true" : "false");
+	printf(",\"reference\":");
+	a->ref[0] ? cp_json_str(stdout, a->ref) : (void)fputs("null", stdout);
+	printf(",\"status\":");
+	a->found ? cp_json_str(stdout, a->card.f[CP_CARD_STATUS]) : (void)fputs("null", stdout);
+	printf(",\"sha256\":\"%s\",\"digest\":", a->sha);
+	a->found ? cp_json_str(stdout, digest_word(a)) : (void)fputs("null", stdout);
+	puts("}");
+}
+
+int cp_cmd_verify_file(const char *pdf, const char *config, bool json)
 {
 	struct cp_cmd_env e = { 0 };
-	struct cp_card card = { 0 };
-	struct cp_pdfsig sig = { 0 };
-	struct cp_cms_result check = { 0 };
-	struct cp_sha256 h;
-	char sha[CP_SHA256_HEX], recorded[CP_SHA256_HEX] = "", typed[64] = "",
-	     ref[CP_REF_LEN + 1] = "", buf[128];
-	const char *why = NULL, *verdict;
+	struct answer a = { 0 };
+	char typed[64] = "";
 	unsigned char *file = NULL;
 	size_t len;
-	int rc, found = 0;
+	int rc;
 
 	if ((rc = cp_cmd_conf(&e, config)) != 0)
 		return rc;
@@ -141,71 +254,14 @@ int cp_cmd_verify_file(const char *pdf, const char *config)
 		rc = CP_EX_NOINPUT;
 		goto out;
 	}
-	cp_sha256_init(&h);
-	cp_sha256_update(&h, file, len);
-	cp_sha256_final_hex(&h, sha);
-	if (cp_pdfsig_find(file, len, &sig, &why) == 1) {
-		const struct cp_cms_range r[2] = {
-			{ file + sig.range[0], sig.range[1] },
-			{ file + sig.range[2], sig.range[3] },
-		};
-
-		if (cp_cms_check(sig.der, sig.der_len, r, 2, e.conf.sign_certificate,
-				 e.conf.sign_chain, &check) < 0) {
-			rc = CP_EX_CONFIG;
-			goto out;
-		}
-		why = check.why[0] ? check.why : NULL;
-		/* the reference only from the bytes the signature covers */
-		cp_pdfsig_keywords(file, sig.range[1], typed, sizeof(typed));
-	}
-	verdict = signature_verdict(&sig, &check);
-	if (!verdict) {
-		if ((rc = cp_cmd_key(&e)) != 0)
-			goto out;
-		if (cp_cmd_reference(&e, typed, ref) != 0) {
-			verdict = "signed by us, but it carries no reference we issued";
-		} else {
-			if ((rc = cp_cmd_registry_read(&e)) != 0)
-				goto out;
-			found = cp_card_find(&e.reg, ref, &card);
-			if (found < 0) {
-				rc = CP_EX_IOERR;
-				goto out;
-			}
-			if (found)
-				recorded_sha(&e, ref, recorded);
-			verdict = found ? registry_verdict(&card, sha, recorded, buf, sizeof(buf))
-					: "signed by us, but its reference is not in the registry";
-		}
-	}
-	puts(verdict);
-	if (check.signer[0])
-		printf("signer: %s\n", check.signer);
-	if (check.cms)
-		printf("signature: %s\n", check.intact ? "holds" : "does not hold (digest or value)");
-	else
-		printf("signature: %s\n", why ? why : "none");
-	if (check.cms) {
-		if (sig.whole)
-			puts("covers: the whole file");
-		else
-			printf("covers: all but the last %zu bytes (added after signing)\n", sig.after);
-		printf("time-stamp: %s\n", check.timestamped ? "yes" : "no");
-	}
-	if (ref[0])
-		printf("reference: %s\n", ref);
-	if (found)
-		printf("status: %s\n", card.f[CP_CARD_STATUS]);
-	printf("sha256: %s", sha);
-	if (found)
-		printf(" (%s)", !recorded[0] ? "no digest recorded"
-				: !strcmp(sha, recorded) ? "the one recorded" : "not the one recorded");
-	putchar('\n');
-	rc = !strcmp(verdict, "genuine") ? CP_EX_OK : 1;
+	if ((rc = check_signature(&e, file, len, &a, typed, sizeof(typed))) != 0 ||
+	    (!a.verdict && (rc = ask_registry(&e, typed, &a)) != 0))
+		goto out;
+	(json ? print_json : print_text)(&a);
+	rc = !strcmp(a.verdict, "genuine") ? CP_EX_OK : 1;
 out:
-	cp_pdfsig_release(&sig);
-	cp_card_release(&card);
+	cp_pdfsig_release(&a.sig);
+	cp_card_release(&a.card);
 	free(file);
 	cp_cmd_env_release(&e);
 	return rc;
