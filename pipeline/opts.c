@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "util/exitcode.h"
 #include "util/msg.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -264,5 +265,22 @@ void cp_opts_usage(FILE *f, const struct cp_opt *opts)
 	for (const struct cp_opt *o = opts; o->kind != CP_OPT_END; o++) {
 		left(buf, sizeof(buf), o);
 		fprintf(f, "%-*s  %s\n", width, buf, o->help ? o->help : "");
+	}
+}
+
+int cp_opts_main(const struct cp_cmdline *c, int argc, char **argv, void *args, int *first,
+		 void (*usage)(FILE *f, const void *ctx), const void *ctx)
+{
+	switch (cp_opts_parse(c, argc, argv, args, first)) {
+	case CP_OPTS_OK:
+		return CP_OPTS_GO;
+	case CP_OPTS_HELP:
+		usage(stdout, ctx);
+		return CP_EX_OK;
+	case CP_OPTS_VERSION:
+		return CP_EX_OK;
+	default:
+		usage(stderr, ctx);
+		return CP_EX_USAGE;
 	}
 }

@@ -120,6 +120,15 @@ enum {
  * the caller is to do instead (see above). Call cp_opts_release after it
  * whatever it returns when the table has a CP_OPT_LIST. */
 int cp_opts_parse(const struct cp_cmdline *c, int argc, char **argv, void *args, int *first);
+/* What cp_opts_main returns to go on: any exit code is >= 0. */
+#define CP_OPTS_GO (-1)
+
+/* A program's own command line (certpress, a stage, verifyd): parsed as
+ * cp_opts_parse does, and --help (usage on stdout, exit 0), --version
+ * (exit 0) and a bad line (usage on stderr, exit 64) answered here. Returns
+ * CP_OPTS_GO with *first the first operand, else the exit code. */
+int cp_opts_main(const struct cp_cmdline *c, int argc, char **argv, void *args, int *first,
+		 void (*usage)(FILE *f, const void *ctx), const void *ctx);
 /* Free what cp_opts_parse allocated in args (the lists). */
 void cp_opts_release(const struct cp_cmdline *c, void *args);
 

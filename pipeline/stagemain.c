@@ -13,9 +13,18 @@ struct stage_args {
 
 static const struct cp_opt opts[] = { CP_OPTS_COMMON(struct stage_args, config), CP_OPTS_END };
 
-static void usage(FILE *f, const struct cp_cmdline *line, const struct cp_stage_cli *cli)
+static struct cp_cmdline stage_line(const struct cp_stage_cli *cli)
 {
-	cp_opts_synopsis(f, "usage: ", NULL, line, 80);
+	return (struct cp_cmdline){ cli->name, NULL, opts, cli->operand, 1, 1, 0 };
+}
+
+/* The stage's usage: ctx is its struct cp_stage_cli. */
+static void usage(FILE *f, const void *ctx)
+{
+	const struct cp_stage_cli *cli = ctx;
+	const struct cp_cmdline line = stage_line(cli);
+
+	cp_opts_synopsis(f, "usage: ", NULL, &line, 80);
 	fprintf(f, "\n%s\n", cli->about);
 	cp_opts_usage(f, opts);
 	fprintf(f, "\n%s", cli->exits);
@@ -23,23 +32,15 @@ static void usage(FILE *f, const struct cp_cmdline *line, const struct cp_stage_
 
 int cp_stage_main(int argc, char **argv, const struct cp_stage_cli *cli)
 {
-	const struct cp_cmdline line = { cli->name, NULL, opts, cli->operand, 1, 1, 0 };
+	const struct cp_cmdline line = stage_line(cli);
 	struct stage_args a = { NULL };
 	struct cp_conf conf;
 	int first, rc;
 
 	cp_cli_init(argv[0]);
 	cp_cli_ignore_pipe_signals();
-	switch (cp_opts_parse(&line, argc, argv, &a, &first)) {
-	case CP_OPTS_HELP:
-		usage(stdout, &line, cli);
-		return CP_EX_OK;
-	case CP_OPTS_VERSION:
-		return CP_EX_OK;
-	case CP_OPTS_BAD:
-		usage(stderr, &line, cli);
-		return CP_EX_USAGE;
-	}
+	if ((rc = cp_opts_main(&line, argc, argv, &a, &first, usage, cli)) != CP_OPTS_GO)
+		return rc;
 	if (cp_conf_load(&conf, a.config) < 0)
 		return CP_EX_CONFIG;
 	rc = cp_registry_exit(cli->run(&conf, argv[first], stdout));

@@ -43,9 +43,10 @@ static const struct cp_opt opts[] = {
 };
 static const struct cp_cmdline line = { "certpress-verifyd", NULL, opts, NULL, 0, 0, 0 };
 
-static void usage(FILE *f)
+static void usage(FILE *f, const void *ctx)
 {
 	/* on one line, as README's and certpress-verifyd(8)'s synopsis */
+	(void)ctx;
 	cp_opts_synopsis(f, "usage: ", NULL, &line, 0);
 	fputs("\n"
 		"Serve the verification pages from the snapshot certpress publish writes\n"
@@ -138,12 +139,53 @@ static void serve(const sigset_t *set, long max_age)
 	}
 }
 
+/* Where to listen and with how many threads: the command line over the
+ * configuration. 0, or the exit code. */
+static int settings(const struct verifyd_args *a, const struct cp_conf *conf, struct cp_listen *l,
+		    long *threads)
+{
+	char *end;
+
+	if (a->listen && cp_conf_listen_parse(a->listen, l) < 0) {
+		cp_error("--listen '%s' is not ADDR:PORT", a->listen);
+		return CP_EX_USAGE;
+	}
+	if (!a->listen && cp_conf_listen_parse(conf->verify_listen, l) < 0)
+		cp_bug("[verify] listen was checked when read");
+	*threads = conf->verify_threads;
+	if (a->threads) {
+		errno = 0;
+		*threads = strtol(a->threads, &end, 10);
+		if (errno || *end || end == a->threads || *threads < 0 || *threads > 256) {
+			cp_error("--threads takes 0 to 256");
+			return CP_EX_USAGE;
+		}
+	}
+	if (!*threads)
+		*threads = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
+	return 0;
+}
+
+static struct MHD_Daemon *start(int fd, long threads, const struct cp_conf *conf)
+{
+	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO,
+				0, NULL, NULL, vd_http_handle, NULL,
+				MHD_OPTION_LISTEN_SOCKET, fd,
+				MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)conf->verify_connections,
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+				(unsigned int)conf->verify_per_address,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)conf->verify_timeout,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
+				MHD_OPTION_UNESCAPE_CALLBACK, vd_http_unescape, NULL,
+				MHD_OPTION_END);
+}
+
 int main(int argc, char **argv)
 {
 	struct verifyd_args a = { 0 };
-	const char *config, *listen_arg, *snapshot, *threads_arg;
 	unsigned char pk[CP_EDSIGN_PUBLIC];
-	char pem[CP_EDSIGN_PEM_MAX], told[128], *end;
+	char pem[CP_EDSIGN_PEM_MAX], told[128];
 	struct cp_ref_key key;
 	struct cp_listen l;
 	struct cp_conf conf;
@@ -153,49 +195,20 @@ int main(int argc, char **argv)
 	int first, fd, rc;
 
 	cp_cli_init(argv[0]);
-	switch (cp_opts_parse(&line, argc, argv, &a, &first)) {
-	case CP_OPTS_HELP:
-		usage(stdout);
-		return CP_EX_OK;
-	case CP_OPTS_VERSION:
-		return CP_EX_OK;
-	case CP_OPTS_BAD:
-		usage(stderr);
-		return CP_EX_USAGE;
-	}
-	config = a.config;
-	listen_arg = a.listen;
-	snapshot = a.snapshot;
-	threads_arg = a.threads;
+	if ((rc = cp_opts_main(&line, argc, argv, &a, &first, usage, NULL)) != CP_OPTS_GO)
+		return rc;
 	if (geteuid() == 0) {
 		cp_error("refusing to run as root: start it as an unprivileged user (the systemd "
 			 "unit config/certpress-verifyd.service runs it as a dynamic user)");
 		return CP_EX_NOPERM;
 	}
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-	if (cp_conf_load(&conf, config) < 0)
+	if (cp_conf_load(&conf, a.config) < 0)
 		return CP_EX_CONFIG;
 	/* every way out from here releases what it holds (no leak for ASan
 	 * to see in a refused start) */
-	if (listen_arg && cp_conf_listen_parse(listen_arg, &l) < 0) {
-		cp_error("--listen '%s' is not ADDR:PORT", listen_arg);
-		rc = CP_EX_USAGE;
+	if ((rc = settings(&a, &conf, &l, &threads)) != 0)
 		goto out_conf;
-	}
-	if (!listen_arg && cp_conf_listen_parse(conf.verify_listen, &l) < 0)
-		cp_bug("[verify] listen was checked when read");
-	threads = conf.verify_threads;
-	if (threads_arg) {
-		errno = 0;
-		threads = strtol(threads_arg, &end, 10);
-		if (errno || *end || end == threads_arg || threads < 0 || threads > 256) {
-			cp_error("--threads takes 0 to 256");
-			rc = CP_EX_USAGE;
-			goto out_conf;
-		}
-	}
-	if (!threads)
-		threads = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
 	if (cp_ref_key_load(&key, conf.key_file) < 0) {
 		rc = CP_EX_CONFIG;
 		goto out_conf;
@@ -210,23 +223,13 @@ int main(int argc, char **argv)
 	vd_http_init(&(struct vd_http_conf){ .key = &key, .pem = pem,
 					     .max_age = conf.verify_max_age * 3600,
 					     .access_log = conf.verify_access_log });
-	vd_store_init(snapshot ? snapshot : conf.verify_snapshot, pk);
+	vd_store_init(a.snapshot ? a.snapshot : conf.verify_snapshot, pk);
 	vd_store_reload(true);
 	if ((fd = listen_on(&l, told, sizeof(told))) < 0) {
 		rc = CP_EX_UNAVAILABLE;
 		goto out_store;
 	}
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO,
-			     0, NULL, NULL, vd_http_handle, NULL,
-			     MHD_OPTION_LISTEN_SOCKET, fd,
-			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
-			     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)conf.verify_connections,
-			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)conf.verify_per_address,
-			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)conf.verify_timeout,
-			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
-			     MHD_OPTION_UNESCAPE_CALLBACK, vd_http_unescape, NULL,
-			     MHD_OPTION_END);
-	if (!d) {
+	if (!(d = start(fd, threads, &conf))) {
 		cp_error("libmicrohttpd cannot start on %s", told);
 		rc = CP_EX_SOFTWARE;
 		goto out_fd;

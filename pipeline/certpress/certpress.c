@@ -47,8 +47,9 @@ static const struct cp_opt opts[] = { CP_OPTS_COMMON(struct certpress_args, conf
 static const struct cp_cmdline line = { "certpress", NULL, opts, "COMMAND [ARGS]", 1,
 					CP_OPTS_ANY, CP_OPTS_IN_ORDER };
 
-static void usage(FILE *f)
+static void usage(FILE *f, const void *ctx)
 {
+	(void)ctx;
 	cp_opts_synopsis(f, "usage: ", NULL, &line, 80);
 	fputs("\ncommands:\n", f);
 	for (size_t i = 0; i < NCOMMANDS; i++)
@@ -77,24 +78,16 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	struct certpress_args a = { NULL };
-	int first;
+	int first, rc;
 
 	cp_cli_init(argv[0]);
-	switch (cp_opts_parse(&line, argc, argv, &a, &first)) {
-	case CP_OPTS_HELP:
-		usage(stdout);
-		return CP_EX_OK;
-	case CP_OPTS_VERSION:
-		return CP_EX_OK;
-	case CP_OPTS_BAD:
-		usage(stderr);
-		return CP_EX_USAGE;
-	}
+	if ((rc = cp_opts_main(&line, argc, argv, &a, &first, usage, NULL)) != CP_OPTS_GO)
+		return rc;
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (!strcmp(argv[first], commands[i].line->name))
 			return cp_cli_close_stdout(cp_registry_exit(
 				commands[i].run(argc - first, argv + first, a.config)));
 	cp_error("'%s' is not a certpress command", argv[first]);
-	usage(stderr);
+	usage(stderr, NULL);
 	return CP_EX_USAGE;
 }
