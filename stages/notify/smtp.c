@@ -286,38 +286,49 @@ static enum cp_mail_session unreachable(struct cp_mail *m, size_t n, const char 
 	return CP_MAIL_UNREACHABLE;
 }
 
-/* What the session came to, once each message has its outcome. */
-static enum cp_mail_session verdict(const struct cp_conf *conf, const struct session *ss,
-				    struct cp_mail *m, smtp_message_t *msg,
-				    smtp_recipient_t *rcpt, size_t n)
+/* A session that never got going: no connection, no (whole) greeting, or
+ * a refusal. true with every message given its reason. */
+static bool never_started(const struct cp_conf *conf, const struct session *ss, struct cp_mail *m,
+			  size_t n)
 {
 	const char *server = conf->mail_transport + 7;
 	char why[300], err[128];
-	size_t answered = 0, refused = 0, open = 0;
 
 	smtp_strerror(smtp_errno(), err, sizeof(err));
 	if (!ss->connected) {
 		cp_error("SMTP server %s: %s", server, err);
 		snprintf(why, sizeof(why), "not tried: %s", err);
-		return unreachable(m, n, why);
-	}
-	if (!ss->greeting && ss->overdue) {
+	} else if (!ss->greeting && ss->overdue) {
 		cp_error("SMTP server %s sent no whole reply within %ld s to greet (one line "
 			 "after another, never the last): the session was ended", server,
 			 conf->mail_timeout);
-		return unreachable(m, n, "not tried: no whole greeting from the server");
-	}
-	if (!ss->greeting) {
+		snprintf(why, sizeof(why), "not tried: no whole greeting from the server");
+	} else if (!ss->greeting) {
 		cp_error("SMTP server %s sent no greeting (it closed the connection, or nothing"
 			 " came within %ld s)", server, conf->mail_timeout);
-		return unreachable(m, n, "not tried: no greeting from the server");
-	}
-	if (ss->greeting / 100 == 5) {
+		snprintf(why, sizeof(why), "not tried: no greeting from the server");
+	} else if (ss->greeting / 100 == 5) {
 		cp_error("SMTP server %s refused the session (%d)", server, ss->greeting);
 		snprintf(why, sizeof(why), "not tried: the server refused the session (%d)",
 			 ss->greeting);
-		return unreachable(m, n, why);
+	} else {
+		return false;
 	}
+	unreachable(m, n, why);
+	return true;
+}
+
+/* Each message's outcome; *answered: how many had a reply to MAIL FROM,
+ * *open: how many are still without an outcome. The number of messages
+ * whose sender the server refused (the server's or our configuration's
+ * fault, never the learner's: they wait as if the server were down). */
+static size_t outcomes(const struct cp_conf *conf, const struct session *ss, struct cp_mail *m,
+		       smtp_message_t *msg, smtp_recipient_t *rcpt, size_t n, size_t *answered,
+		       size_t *open)
+{
+	char why[300];
+	size_t refused = 0;
+
 	if (ss->busy)
 		snprintf(why, sizeof(why), "not tried: the server closed the session: %d %s",
 			 ss->busy, ss->busy_text);
@@ -327,22 +338,34 @@ static enum cp_mail_session verdict(const struct cp_conf *conf, const struct ses
 		const smtp_status_t *f = smtp_reverse_path_status(msg[i]);
 
 		if (code_of(f) / 100 == 5) {
-			/* MAIL FROM refused (authentication required or failed,
-			 * the sender refused): the server's or our configuration's
-			 * fault, never the learner's, so the message waits as if
-			 * the server were down */
 			m[i].attempted = false;
 			cp_mail_set_reply(&m[i], 0, "not tried: the server refused the sender");
 			if (!refused++)
-				cp_error("SMTP server %s refused the sender (%d)%s", server, f->code,
+				cp_error("SMTP server %s refused the sender (%d)%s",
+					 conf->mail_transport + 7, f->code,
 					 conf->mail_user ? ": check [mail] user and password-file" : "");
 			continue;
 		}
-		answered += code_of(f) != 0;
+		*answered += code_of(f) != 0;
 		outcome(&m[i], msg[i], rcpt[i], ss->replied[i], why);
-		open += !m[i].attempted || !m[i].code;
+		*open += !m[i].attempted || !m[i].code;
 	}
-	if (refused)
+	return refused;
+}
+
+/* What the session came to, once each message has its outcome. */
+static enum cp_mail_session verdict(const struct cp_conf *conf, const struct session *ss,
+				    struct cp_mail *m, smtp_message_t *msg,
+				    smtp_recipient_t *rcpt, size_t n)
+{
+	const char *server = conf->mail_transport + 7;
+	char err[128];
+	size_t answered = 0, open = 0;
+
+	smtp_strerror(smtp_errno(), err, sizeof(err)); /* before anything else sets it */
+	if (never_started(conf, ss, m, n))
+		return CP_MAIL_UNREACHABLE;
+	if (outcomes(conf, ss, m, msg, rcpt, n, &answered, &open))
 		return CP_MAIL_UNREACHABLE;
 	if (ss->stopped_at >= 0 && !ss->busy && !ss->overdue) {
 		if (ss->remake_failed) {
@@ -360,21 +383,20 @@ static enum cp_mail_session verdict(const struct cp_conf *conf, const struct ses
 			 smtp_errno() ? ": " : "", smtp_errno() ? err : "");
 		return CP_MAIL_UNREACHABLE;
 	}
-	if (ss->busy || open) {
-		/* reply codes only: a 421's text may quote an address */
-		if (ss->overdue)
-			cp_warn("SMTP server %s sent no whole reply within %ld s: the session was"
-				" ended with %zu of %zu messages done: the rest waits for a retry",
-				server, conf->mail_timeout, n - open, n);
-		else if (ss->busy)
-			cp_warn("SMTP server %s closed the session (%d) with %zu of %zu messages"
-				" done: the rest waits for a retry", server, ss->busy, n - open, n);
-		else
-			cp_warn("the connection to SMTP server %s was lost with %zu of %zu messages"
-				" done: the rest waits for a retry", server, n - open, n);
-		return CP_MAIL_CLOSED;
-	}
-	return CP_MAIL_DONE;
+	if (!ss->busy && !open)
+		return CP_MAIL_DONE;
+	/* reply codes only: a 421's text may quote an address */
+	if (ss->overdue)
+		cp_warn("SMTP server %s sent no whole reply within %ld s: the session was"
+			" ended with %zu of %zu messages done: the rest waits for a retry",
+			server, conf->mail_timeout, n - open, n);
+	else if (ss->busy)
+		cp_warn("SMTP server %s closed the session (%d) with %zu of %zu messages"
+			" done: the rest waits for a retry", server, ss->busy, n - open, n);
+	else
+		cp_warn("the connection to SMTP server %s was lost with %zu of %zu messages"
+			" done: the rest waits for a retry", server, n - open, n);
+	return CP_MAIL_CLOSED;
 }
 
 /* One session for the n messages; *stopped_at: the message withheld that
