@@ -85,6 +85,55 @@ static void free_chunk(struct notify *nt)
 	nt->n = 0;
 }
 
+/* The status one message's outcome is recorded with, its reply into
+ * reply, and *attempt -1 where the intent's attempt is given back. */
+static const char *outcome_status(struct notify *nt, const struct cp_mail *m, char *reply,
+				  size_t n, int *attempt)
+{
+	long tries;
+
+	*attempt = 0;
+	if (m->code)
+		snprintf(reply, n, "%d %s", m->code, m->reply);
+	else
+		snprintf(reply, n, "%s", m->reply);
+	if (m->withheld) {
+		/* every document it listed was revoked or superseded while it
+		 * waited its turn: never handed over */
+		snprintf(reply, n, "no valid document to announce");
+		*attempt = -1;
+		nt->not_notifiable++;
+		cp_info("%s: its documents were revoked or superseded while notify ran: not sent",
+			m->key);
+		return "not-notifiable";
+	}
+	if (!m->attempted) {
+		/* never handed over: the intent's attempt is given back */
+		*attempt = -1;
+		nt->left++;
+		return "deferred";
+	}
+	if (m->code / 100 == 2) {
+		nt->sent++;
+		return "sent";
+	}
+	if (m->code / 100 == 5) {
+		nt->failed++;
+		/* the reply may quote the address: only its code is logged */
+		cp_warn("%s: refused by the server (%d)", m->key, m->code);
+		return "failed";
+	}
+	if ((tries = cp_notification_attempts(&nt->st->reg, nt->st->batch, m->key)) >=
+	    nt->conf->mail_max_attempts) {
+		nt->failed++;
+		snprintf(reply, n, "gave up after %ld attempts: %d %s", tries, m->code, m->reply);
+		cp_warn("%s: gave up after %ld attempts (last reply %d)", m->key, tries, m->code);
+		return "failed";
+	}
+	nt->deferred++;
+	return "deferred";
+}
+
 /* Intent, send, outcome for the chunk gathered. */
 static int flush(struct notify *nt)
 {
@@ -118,49 +167,10 @@ static int flush(struct notify *nt)
 		return -1;
 	for (size_t i = 0; i < nt->n && !rc; i++) {
 		struct cp_mail *m = &nt->chunk[i];
-		const char *status;
 		char reply[300];
-		long tries;
-		int attempt = 0;
+		int attempt;
+		const char *status = outcome_status(nt, m, reply, sizeof(reply), &attempt);
 
-		if (m->code)
-			snprintf(reply, sizeof(reply), "%d %s", m->code, m->reply);
-		else
-			snprintf(reply, sizeof(reply), "%s", m->reply);
-		if (m->withheld) {
-			/* every document it listed was revoked or superseded
-			 * while it waited its turn: never handed over */
-			status = "not-notifiable";
-			snprintf(reply, sizeof(reply), "no valid document to announce");
-			attempt = -1;
-			nt->not_notifiable++;
-			cp_info("%s: its documents were revoked or superseded while notify ran:"
-				" not sent", m->key);
-		} else if (!m->attempted) {
-			/* never handed over: the intent's attempt is given back */
-			status = "deferred";
-			attempt = -1;
-			nt->left++;
-		} else if (m->code / 100 == 2) {
-			status = "sent";
-			nt->sent++;
-		} else if (m->code / 100 == 5) {
-			status = "failed";
-			nt->failed++;
-			/* the reply may quote the address: only its code is logged */
-			cp_warn("%s: refused by the server (%d)", m->key, m->code);
-		} else if ((tries = cp_notification_attempts(reg, nt->st->batch, m->key)) >=
-			   nt->conf->mail_max_attempts) {
-			status = "failed";
-			nt->failed++;
-			snprintf(reply, sizeof(reply), "gave up after %ld attempts: %d %s", tries,
-				 m->code, m->reply);
-			cp_warn("%s: gave up after %ld attempts (last reply %d)", m->key, tries,
-				m->code);
-		} else {
-			status = "deferred";
-			nt->deferred++;
-		}
 		rc = record(nt, m->key, m->to, m->message_id, status, reply, attempt);
 	}
 	if (rc || cp_registry_commit(reg) < 0) {
