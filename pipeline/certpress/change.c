@@ -38,7 +38,10 @@ int cp_change_begin(struct cp_cmd_env *e, const char *config, const char *typed,
 	if ((rc = cp_cmd_conf(e, config)) || (rc = cp_cmd_key(e)))
 		return rc;
 	if (cp_cmd_reference(e, typed, ref)) {
-		cp_error("'%s' is not a reference this awarding body issued", typed);
+		char clip[CP_MSG_CLIP];
+
+		cp_error("'%s' is not a reference this awarding body issued",
+			 cp_msg_clip(clip, typed));
 		return CP_EX_NOINPUT;
 	}
 	if ((rc = cp_cmd_registry(e)))

@@ -130,8 +130,10 @@ static int choose(struct cp_cmd_env *e, const struct export_args *a, char **sele
 			int got;
 
 			if (cp_cmd_reference(e, a->refs.v[i], ref)) {
+				char clip[CP_MSG_CLIP];
+
 				cp_error("'%s' is not a reference of ours: nothing exported",
-					 a->refs.v[i]);
+					 cp_msg_clip(clip, a->refs.v[i]));
 				return CP_EX_DATAERR;
 			}
 			if ((got = cp_card_find(&e->reg, ref, &c)) <= 0) {

@@ -167,7 +167,9 @@ static int normalise_reference(struct cp_card_query *q, char ref[CP_REF_LEN + 1]
 	if (!q->reference)
 		return 0;
 	if (!cp_ref_parse(q->reference, ref, &serial, &issue)) {
-		cp_error("'%s' is not a reference", q->reference);
+		char clip[CP_MSG_CLIP];
+
+		cp_error("'%s' is not a reference", cp_msg_clip(clip, q->reference));
 		return CP_EX_USAGE;
 	}
 	q->reference = ref;

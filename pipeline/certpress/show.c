@@ -24,7 +24,9 @@ int cp_cmd_show(int argc, char **argv, const char *config)
 		return rc;
 	rc = cp_card_lookup(&e, config, a.ref, ref, &card);
 	if (rc == 1) {
-		cp_error("'%s': no such document", a.ref);
+		char clip[CP_MSG_CLIP];
+
+		cp_error("'%s': no such document", cp_msg_clip(clip, a.ref));
 	} else if (rc == 0 && a.json) {
 		cp_card_print_json(stdout, &card);
 		putchar('\n');

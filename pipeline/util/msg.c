@@ -143,3 +143,19 @@ void cp_bug(const char *fmt, ...)
 	CP_LOG_AT(CP_ERROR);
 	exit(CP_EX_SOFTWARE);
 }
+
+const char *cp_msg_clip(char dst[CP_MSG_CLIP], const char *src)
+{
+	size_t len = strlen(src), keep = CP_MSG_CLIP - 4;
+
+	if (len < CP_MSG_CLIP) {
+		memcpy(dst, src, len + 1);
+		return dst;
+	}
+	/* back to the start of a UTF-8 character: never half of one */
+	while (keep > 0 && ((unsigned char)src[keep] & 0xC0) == 0x80)
+		keep--;
+	memcpy(dst, src, keep);
+	memcpy(dst + keep, "...", 4);
+	return dst;
+}

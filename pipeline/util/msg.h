@@ -40,4 +40,9 @@ void cp_vlog(enum cp_level level, const char *fmt, va_list ap)
  * backslashes escaped as \n, \t, \xNN, \\. Returns dst. */
 char *cp_msg_escape(char *dst, size_t n, const char *src);
 
+/* An argument as a message quotes it: at most CP_MSG_CLIP - 4 bytes of src,
+ * cut between characters, "..." after it if it was cut. Returns dst. */
+#define CP_MSG_CLIP 68
+const char *cp_msg_clip(char dst[CP_MSG_CLIP], const char *src);
+
 #endif

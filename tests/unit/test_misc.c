@@ -68,6 +68,25 @@ static void messages_cannot_forge_lines(void **state)
 	assert_string_equal(cp_msg_escape(out, 5, "ab\ncd"), "ab\\n");
 }
 
+/* An argument quoted whole up to 67 bytes, else its first 64 and "...",
+ * never half a character. */
+static void arguments_clipped_in_messages(void **state)
+{
+	char clip[CP_MSG_CLIP], in[400], want[80];
+
+	(void)state;
+	assert_string_equal(cp_msg_clip(clip, ""), "");
+	memset(in, 'a', 67), in[67] = '\0';
+	assert_string_equal(cp_msg_clip(clip, in), in);
+	memset(in, 'a', 300), in[300] = '\0';
+	memset(want, 'a', 64), memcpy(want + 64, "...", 4);
+	assert_string_equal(cp_msg_clip(clip, in), want);
+	/* "é" (2 bytes) across byte 64: cut before it */
+	memset(in, 'a', 63), memcpy(in + 63, "\xc3\xa9" "bbbbbbbb", 11);
+	memset(want, 'a', 63), memcpy(want + 63, "...", 4);
+	assert_string_equal(cp_msg_clip(clip, in), want);
+}
+
 static void batch_ids(void **state)
 {
 	char id[CP_BATCH_ID_MAX];
@@ -88,6 +107,7 @@ int main(void)
 		cmocka_unit_test(signals_as_exit_codes),
 		cmocka_unit_test(strmap_finds_repeats),
 		cmocka_unit_test(messages_cannot_forge_lines),
+		cmocka_unit_test(arguments_clipped_in_messages),
 		cmocka_unit_test(batch_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
