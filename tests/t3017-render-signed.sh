@@ -198,6 +198,20 @@ check "render refuses a signing key of mode 0640 (exit 78), naming it" \
 	"[ $rc = 78 ] && grep -q 'signing.key' err && [ ! -e $dir/rendered.xml ]"
 chmod 600 keys/signing.key
 
+# A certificate ending within 30 days signs, with a warning to renew it.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout keys/soon.key \
+	-out keys/soon.crt -days 10 -subj "/CN=Example Awards/O=Example Awards" 2> /dev/null
+chmod 600 keys/soon.key
+cp certpress.conf before-soon.conf
+sed -i 's|^certificate *=.*|certificate = keys/soon.crt|; s|^key *=.*|key = keys/soon.key|; /^chain/d' certpress.conf
+rerender
+check "a certificate ending in 10 days: signed, with a warning naming it and its end" \
+	"[ $rc = 0 ] && pdfsig $f | grep -q 'Signature is Valid' &&
+	 contains err 'keys/soon.crt: the signing certificate expires on $(date -u -d '+10 days' +%F)'"
+cp before-soon.conf certpress.conf
+rerender
+check "...none for one ending later" "[ $rc = 0 ] && ! contains err 'signing certificate expires'"
+
 # RSA-3072, and a key that is not the certificate's.
 openssl req -x509 -newkey rsa:3072 -nodes -keyout keys/rsa.key -out keys/rsa.crt -days 3650 \
 	-subj "/CN=Example Awards RSA/O=Example Awards" 2> /dev/null
@@ -221,6 +235,11 @@ cp ecdsa.conf certpress.conf
 test_issue_expired old "/CN=Example Awards/O=Example Awards"
 sed -i 's|^certificate *=.*|certificate = keys/old.crt|; s|^key *=.*|key = keys/old.key|' certpress.conf
 rerender
+check "render refuses a signing certificate past its end (exit 78), naming it and the date" \
+	"[ $rc = 78 ] && contains err 'keys/old.crt: the signing certificate expired on 202' &&
+	 [ ! -e $dir/rendered.xml ]"
+CERTPRESS_NOW=$(date -d 2020-07-01 +%s) rerender
+check "...and signs with it on a day it was valid" "[ $rc = 0 ] && [ -e $dir/rendered.xml ]"
 k=$(doc_ref Brontë certificate)
 cp ecdsa.conf certpress.conf
 check_exit 0 "verify --file: signed by the previous certificate, expired since" certpress verify --file $dir/digital/$k.pdf

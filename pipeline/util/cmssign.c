@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/date.h"
 #include "util/msg.h"
 #include "util/sslerr.h"
 #include "util/pkcs11.h"
@@ -112,6 +113,31 @@ static STACK_OF(X509) *read_certs(const char *path)
 	return sk;
 }
 
+#define RENEW_DAYS 30
+
+/* A certificate past its end signs nothing: every copy it signed would
+ * fail a reader's check from the start. One that ends within RENEW_DAYS
+ * is used, with a warning each run. Its start is not checked: the test
+ * clock (CERTPRESS_NOW) may be before a certificate made today. */
+static int cert_current(X509 *x, const char *path)
+{
+	const ASN1_TIME *end = X509_get0_notAfter(x);
+	time_t now = cp_clock_now();
+	struct tm tm;
+	char when[16];
+
+	if (!end || !ASN1_TIME_to_tm(end, &tm))
+		return cp_error("%s: the certificate's end date cannot be read", path);
+	strftime(when, sizeof(when), "%Y-%m-%d", &tm);
+	if (X509_cmp_time(end, &now) <= 0)
+		return cp_error("%s: the signing certificate expired on %s: renew it (a copy "
+				"signed with it fails every check)", path, when);
+	if (ASN1_TIME_cmp_time_t(end, now + RENEW_DAYS * 86400L) < 0)
+		cp_warn("%s: the signing certificate expires on %s: renew it before then",
+			path, when);
+	return 0;
+}
+
 /* A PEM key from a file only its owner may read (secret.h). */
 static EVP_PKEY *read_key(const char *path)
 {
@@ -187,7 +213,7 @@ struct cp_cms_signer *cp_cms_signer_open(const struct cp_cms_conf *c, bool *tsa_
 			 "makes a demonstration pair)");
 		goto fail;
 	}
-	if (!(s->cert = read_cert(c->certificate)))
+	if (!(s->cert = read_cert(c->certificate)) || cert_current(s->cert, c->certificate) < 0)
 		goto fail;
 	if (c->chain && !(s->chain = read_certs(c->chain)))
 		goto fail;
