@@ -11,7 +11,9 @@
 # that writes broken files cannot look good. With PEERS=1, Apache FOP and
 # WeasyPrint lay out the same certificate and transcript for the same
 # learners (bench/peers/). Then bench/verify.sh: certpress publish of a
-# million documents and certpress-verifyd beside nginx (BENCH_VERIFY=0: not).
+# million documents and certpress-verifyd beside nginx (BENCH_VERIFY=0: not),
+# and bench/print.sh: PDF/X print copies beside Ghostscript (BENCH_PRINT=0:
+# not).
 # Writes bench/results/<date>.md, .dat and .svg.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -397,6 +399,8 @@ fi
 rm -f "$OUT.peers"
 # the verification snapshot and service (BENCH_VERIFY=0 leaves them out)
 [ "${BENCH_VERIFY:-1}" = 1 ] && B=$B "$TOP/bench/verify.sh" "$OUT"
+# PDF/X print copies beside Ghostscript (BENCH_PRINT=0 leaves them out)
+[ "${BENCH_PRINT:-1}" = 1 ] && B=$B "$TOP/bench/print.sh" "$OUT"
 for n in ${SIZES//,/ }; do discard "$WORK/$n"; done
 progress "done"
 if command -v gnuplot > /dev/null; then
