@@ -32,6 +32,9 @@ enum cp_snap_status {
 #define CP_SNAP_PUBLISHED_MAX 253402300799 /* 9999-12-31T23:59:59Z */
 #define CP_SNAP_HAS_SHA 1       /* doc.flags: the digital copy's SHA-256 is known */
 #define CP_SNAP_NEXT_ISSUED 2   /* doc.flags: the replacement is in the snapshot too */
+#define CP_SNAP_PROOF_LETTER 4  /* doc.flags: a letter that is a proof of qualification
+				 * letter (certpress order letter); a reader that knows
+				 * no such flag shows it as a letter */
 
 struct cp_snap_header {
 	char magic[8];

@@ -163,10 +163,21 @@ check "after a reprint: Replaced by the next issue, on its date" \
 	"[ $code = 200 ] && [ \"\$(status)\" = replaced ] && contains body 'Replaced by <span id=\"replaced-by\">$replacement</span> (being issued) on '"
 check "the replacement is not found before a print file carries it" \
 	"[ \$(curl -s -o /dev/null -w '%{http_code}' $verifyd_url/v/$replacement) = 404 ]"
+# a proof of qualification letter, issued with the same print file
+run certpress order letter "$(sql "select enrolment from awards where last_name = 'Winbery' limit 1")" --by "Desk Officer"
+proof=$(cat out)
+check "order letter exits 0" "[ $rc = 0 ] && [ -n '$proof' ]"
 printf 'NEW0001|Grace|Hopper|\n' | results_file next.xml 2 "Fanshaws College"
 run certpress run next.xml
 for _ in $(seq 100); do get "/v/$replacement"; [ "$code" = 200 ] && break; sleep 0.05; done
 check "once the next print file carries it: the replacement is valid" "[ $code = 200 ] && [ \"\$(status)\" = valid ]"
+for _ in $(seq 100); do get "/v/$proof"; [ "$code" = 200 ] && break; sleep 0.05; done
+check "the proof letter's page calls it one, not a letter" \
+	"[ $code = 200 ] && [ \"\$(status)\" = valid ] &&
+	 contains body '<dd id=\"document\">Proof of qualification letter</dd>'"
+get "/v/$proof.json"
+check "...and so does its JSON: type proof-letter" \
+	"python3 -c 'import json; d=json.load(open(\"body\"))[\"document\"]; assert d[\"type\"]==\"proof-letter\" and d[\"title\"]==\"Proof of qualification letter\", d'"
 get "/v/$cert"
 check "and the original links to it" "contains body 'Replaced by <a id=\"replaced-by\" href=\"/v/$replacement\">$replacement</a> on '"
 get "/v/$cert.json"

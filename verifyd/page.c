@@ -247,6 +247,15 @@ static void row_day(struct vd_buf *b, const char *id, const char *label, uint32_
 	vd_buf_str(b, "</dd>");
 }
 
+/* What the page calls the document: the snapshot's title for its type, or
+ * a proof of qualification letter's own. */
+static const char *doc_title(const struct cp_snap *s, const struct cp_snap_doc *d)
+{
+	if (d->type == CP_SNAP_LETTER && (d->flags & CP_SNAP_PROOF_LETTER))
+		return "Proof of qualification letter";
+	return cp_snap_str(s, s->h->type_title[d->type]);
+}
+
 static void card(struct vd_buf *b, const struct vd_site *site, const struct cp_snap_doc *d,
 		 const char *ref)
 {
@@ -257,7 +266,7 @@ static void card(struct vd_buf *b, const struct vd_site *site, const struct cp_s
 	snprintf(level, sizeof(level), "%u", a->level);
 	vd_buf_str(b, "<dl class=\"card\">");
 	row(b, "reference", "Reference", ref);
-	row(b, "document", "Document", cp_snap_str(s, s->h->type_title[d->type]));
+	row(b, "document", "Document", doc_title(s, d));
 	row(b, "name", "Name", cp_snap_str(s, a->name));
 	row(b, "qualification", "Qualification number", cp_snap_str(s, a->qualification));
 	row(b, "title", "Qualification", cp_snap_str(s, a->title));
@@ -478,9 +487,11 @@ void vd_json_document(struct vd_buf *b, const struct vd_site *site, const char *
 	const struct cp_snap_award *a = &s->awards[d->award];
 
 	vd_buf_str(b, ",\"document\":{\"type\":");
-	vd_buf_json(b, d->type == CP_SNAP_CERTIFICATE ? "certificate"
-		       : d->type == CP_SNAP_TRANSCRIPT ? "transcript" : "letter");
-	json_field(b, "title", cp_snap_str(s, s->h->type_title[d->type]));
+	vd_buf_json(b, d->type == CP_SNAP_CERTIFICATE		? "certificate"
+		       : d->type == CP_SNAP_TRANSCRIPT		? "transcript"
+		       : (d->flags & CP_SNAP_PROOF_LETTER) ? "proof-letter"
+							    : "letter");
+	json_field(b, "title", doc_title(s, d));
 	json_field(b, "full_name", cp_snap_str(s, a->name));
 	json_field(b, "qualification", cp_snap_str(s, a->qualification));
 	json_field(b, "qualification_title", cp_snap_str(s, a->title));

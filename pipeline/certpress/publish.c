@@ -38,8 +38,8 @@ static enum cp_snap_type snap_type(const char *type)
 		return CP_SNAP_CERTIFICATE;
 	if (!strcmp(type, "transcript"))
 		return CP_SNAP_TRANSCRIPT;
-	/* a proof of qualification letter is shown as a letter of the
-	 * learner's latest award until the snapshot has a type of its own */
+	/* a proof of qualification letter: a letter of the learner's latest
+	 * award, flagged (CP_SNAP_PROOF_LETTER), so the format stays 2 */
 	if (!strcmp(type, "letter") || !strcmp(type, "proof-letter"))
 		return CP_SNAP_LETTER;
 	cp_bug("a document type the snapshot does not know: '%s'", type);
@@ -78,6 +78,8 @@ static void doc_record(struct cp_snap_builder *b, uint32_t award, const struct c
 	r.serial = (uint32_t)d->serial;
 	r.issue = (uint8_t)d->issue;
 	r.type = (uint8_t)snap_type(d->type);
+	if (!strcmp(d->type, "proof-letter"))
+		r.flags |= CP_SNAP_PROOF_LETTER;
 	memcpy(r.check, d->reference + (len >= 4 ? len - 4 : 0), 4);
 	r.award = award;
 	r.issued = cp_snap_ymd(d->issued);
