@@ -94,8 +94,6 @@ done
 ref=$(sqlite3 spool/registry.sqlite "select reference from documents where type = 'transcript' and status = 'valid' order by serial desc limit 1")
 vport=$(free_port)
 cat > verifyd.conf <<CONF
-[certpress]
-key-file = reference.key
 [verify]
 snapshot = snapshot
 public-key = publish.pub
@@ -106,7 +104,6 @@ connections-per-address = 10000
 CONF
 chmod 755 "$WORK"
 if [ "$(id -u)" = 0 ]; then
-	chown nobody reference.key
 	chmod 644 snapshot/snapshot snapshot/snapshot.sig
 	chmod 755 snapshot
 	asuser=(setpriv --reuid=nobody --regid=nogroup --clear-groups)

@@ -382,8 +382,8 @@ HEAD
 	} > "$1"
 }
 
-# A verification host in ./verifyd: its own copy of the reference key and
-# the publish key's public half (keys/), its config (verifyd.conf: edit
+# A verification host in ./verifyd: the publish key's public half (keys/;
+# never the reference key: the service needs none), its config (verifyd.conf: edit
 # with verifyd_conf KEY VALUE), and the snapshot folder certpress publish
 # writes to ([verify] snapshot of the test's certpress.conf). The service
 # never runs as root: as root, it runs as nobody, the keys are nobody's and
@@ -396,8 +396,8 @@ verifyd_setup() {
 	chmod 755 "$v"
 	printf '\n[verify]\nsnapshot = %s\n' "$v/snapshot" >> "$SCRATCH/certpress.conf"
 	certpress keygen --publish 2>/dev/null
-	cp "$SCRATCH/keys/reference.key" "$SCRATCH/keys/publish.pub" "$v/keys/"
-	printf '[certpress]\nkey-file = keys/reference.key\n[verify]\nsnapshot = snapshot\npublic-key = keys/publish.pub\nlisten = 127.0.0.1:0\n' > "$v/verifyd.conf"
+	cp "$SCRATCH/keys/publish.pub" "$v/keys/"
+	printf '[verify]\nsnapshot = snapshot\npublic-key = keys/publish.pub\nlisten = 127.0.0.1:0\n' > "$v/verifyd.conf"
 	chmod 644 "$v/verifyd.conf"
 	chmod 700 "$v/keys"
 	if [ "$(id -u)" = 0 ]; then

@@ -54,6 +54,9 @@ transcript=$(doc_ref Winbery transcript)
 start_verifyd
 check "it says where it listens" "[ -n '$verifyd_port' ] && grep -q 'listening on 127.0.0.1:$verifyd_port' verifyd.log"
 check "it checked the signature" "grep -q 'signature good' verifyd.log"
+check "...holding no secret: no reference key on the host, none in its config" \
+	"! ls -R verifyd | grep -q 'reference.key' && ! grep -q 'key-file' verifyd/verifyd.conf &&
+	 ! cmp -s keys/reference.key /dev/null"
 
 # get PATH [CURL OPTIONS]: the body in ./body, headers in ./headers, the
 # status in $code.

@@ -19,7 +19,6 @@
 #include "http.h"
 #include "opts.h"
 #include "ratelimit.h"
-#include "ref.h"
 #include "store.h"
 #include "util/date.h"
 #include "util/exitcode.h"
@@ -186,7 +185,6 @@ int main(int argc, char **argv)
 	struct verifyd_args a = { 0 };
 	unsigned char pk[CP_EDSIGN_PUBLIC];
 	char pem[CP_EDSIGN_PEM_MAX], told[128];
-	struct cp_ref_key key;
 	struct cp_listen l;
 	struct cp_conf conf;
 	struct MHD_Daemon *d;
@@ -209,18 +207,14 @@ int main(int argc, char **argv)
 	 * to see in a refused start) */
 	if ((rc = settings(&a, &conf, &l, &threads)) != 0)
 		goto out_conf;
-	if (cp_ref_key_load(&key, conf.key_file) < 0) {
-		rc = CP_EX_CONFIG;
-		goto out_conf;
-	}
 	if (cp_edsign_load_public(conf.verify_public_key, pk) < 0) {
 		rc = CP_EX_CONFIG;
-		goto out_key;
+		goto out_conf;
 	}
 	cp_edsign_pem(pk, pem);
 	block_signals(&set);
 	vd_rate_init(conf.verify_rate, conf.verify_burst);
-	vd_http_init(&(struct vd_http_conf){ .key = &key, .pem = pem,
+	vd_http_init(&(struct vd_http_conf){ .pem = pem,
 					     .max_age = conf.verify_max_age * 3600,
 					     .access_log = conf.verify_access_log });
 	vd_store_init(a.snapshot ? a.snapshot : conf.verify_snapshot, pk);
@@ -243,8 +237,6 @@ out_fd:
 	close(fd);
 out_store:
 	vd_store_release();
-out_key:
-	cp_ref_key_wipe(&key);
 out_conf:
 	cp_conf_release(&conf);
 	return rc;

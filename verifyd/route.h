@@ -24,7 +24,6 @@
 #include "snapshot.h"
 
 struct vd_http_conf {
-	const struct cp_ref_key *key; /* the reference key: check characters */
 	const char *pem;              /* /publish.pub */
 	long max_age;                 /* seconds */
 	bool access_log;

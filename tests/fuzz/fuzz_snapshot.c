@@ -33,7 +33,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	vd_page_init(); /* sodium_init too */
 	crypto_sign_seed_keypair(pk, sk, seed);
 	cp_ref_key_set(&key, bytes);
-	conf = (struct vd_http_conf){ .key = &key, .pem = "-----BEGIN PUBLIC KEY-----\n",
+	conf = (struct vd_http_conf){ .pem = "-----BEGIN PUBLIC KEY-----\n",
 				      .max_age = 48 * 3600 };
 	vd_store_init(fuzz_dir(), pk);
 	return 0;

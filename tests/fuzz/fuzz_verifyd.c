@@ -103,7 +103,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		bytes[i] = (unsigned char)(i * 37 + 11);
 	cp_ref_key_set(&key, bytes);
 	vd_page_init();
-	conf = (struct vd_http_conf){ .key = &key, .pem = "-----BEGIN PUBLIC KEY-----\n",
+	conf = (struct vd_http_conf){ .pem = "-----BEGIN PUBLIC KEY-----\n",
 				      .max_age = 48 * 3600 };
 	build_snapshot();
 	for (int stale = 0; stale < 2; stale++) {
