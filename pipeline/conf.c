@@ -87,6 +87,7 @@ static const struct key keys[] = {
 	{ "verify", "max-connections", T_LONG, OFF(verify_connections), "4096", 1, 1000000 },
 	{ "verify", "timeout", T_LONG, OFF(verify_timeout), "15", 1, 3600 },
 	{ "verify", "access-log", T_BOOL, OFF(verify_access_log), "yes", 0, 0 },
+	{ "verify", "trusted-proxies", T_OPT_TEXT, OFF(verify_trusted_proxies), "", 0, 0 },
 };
 #define NKEYS (sizeof(keys) / sizeof(*keys))
 

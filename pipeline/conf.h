@@ -80,6 +80,7 @@ struct cp_conf {
 	long verify_connections; /* connections in all */
 	long verify_timeout;     /* seconds an idle connection is kept */
 	bool verify_access_log;  /* a line per request on stderr */
+	char *verify_trusted_proxies; /* addresses whose X-Forwarded-For is believed */
 };
 
 /* A listening address ([verify] listen): "127.0.0.1:8080", "[::1]:8080";

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "page.h"
+#include "proxy.h"
 #include "ratelimit.h"
 #include "store.h"
 #include "util/date.h"
@@ -56,10 +57,20 @@ static bool framing_ok(struct MHD_Connection *c)
 	return seen[0] + seen[1] <= 1;
 }
 
-static void client(struct MHD_Connection *c, char *out, size_t n)
+/* The address a request is counted and logged by: its peer's, or behind a
+ * trusted proxy the one X-Forwarded-For names (proxy.h). */
+static const struct sockaddr *client_addr(struct MHD_Connection *c, struct sockaddr_storage *buf)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	return vd_proxy_client(ci ? ci->client_addr : NULL,
+			       MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For"), buf);
+}
+
+static void client(struct MHD_Connection *c, char *out, size_t n)
+{
+	struct sockaddr_storage buf;
+	const struct sockaddr *sa = client_addr(c, &buf);
 
 	snprintf(out, n, "-");
 	if (sa && sa->sa_family == AF_INET)
@@ -141,7 +152,7 @@ enum MHD_Result vd_http_handle(void *cls, struct MHD_Connection *c, const char *
 			       const char *method, const char *version, const char *upload_data,
 			       size_t *upload_data_size, void **con_cls)
 {
-	const union MHD_ConnectionInfo *ci;
+	struct sockaddr_storage buf;
 	long retry = 0;
 
 	(void)cls;
@@ -167,8 +178,7 @@ enum MHD_Result vd_http_handle(void *cls, struct MHD_Connection *c, const char *
 		*upload_data_size = 0; /* a GET's body: read and ignored */
 		return MHD_YES;
 	}
-	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (!vd_rate_take(ci ? ci->client_addr : NULL, &retry)) {
+	if (!vd_rate_take(client_addr(c, &buf), &retry)) {
 		struct vd_response a = { .code = MHD_HTTP_TOO_MANY_REQUESTS,
 					 .type = "text/plain; charset=utf-8", .method = method };
 

@@ -18,6 +18,7 @@
 #include "conf.h"
 #include "http.h"
 #include "opts.h"
+#include "proxy.h"
 #include "ratelimit.h"
 #include "store.h"
 #include "util/date.h"
@@ -213,6 +214,10 @@ int main(int argc, char **argv)
 	}
 	cp_edsign_pem(pk, pem);
 	block_signals(&set);
+	if (vd_proxy_init(conf.verify_trusted_proxies) < 0) {
+		rc = CP_EX_CONFIG;
+		goto out_conf;
+	}
 	vd_rate_init(conf.verify_rate, conf.verify_burst);
 	vd_http_init(&(struct vd_http_conf){ .pem = pem,
 					     .max_age = conf.verify_max_age * 3600,
