@@ -3,7 +3,7 @@
 # commit, SMTP command: CERTPRESS_KILL_AT, pipeline/util/fault.h) of pack,
 # notify (a real SMTP server), `certpress run`, `retry`, reprint, order
 # letter, revoke
-# and sweep (receipt is one autocommitted statement: no point to kill at);
+# and sweep (receipt's one commit is killed in t7122);
 # after each, `certpress run`/`retry` (or the command again) finishes, and
 # the invariant checker finds nothing lost, nothing twice.
 . "$(dirname "$0")/lib.sh"

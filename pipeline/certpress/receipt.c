@@ -158,6 +158,10 @@ int cp_cmd_receipt(int argc, char **argv, const char *config)
 		cp_error("batch %s: the export for centre %s holds no course run '%s'", batch,
 			 centre, a.course_run);
 		rc = CP_EX_NOINPUT;
+	} else if (got == CP_RECEIPT_SAME) {
+		cp_info("receipt of batch %s%s%s by centre %s is recorded already (received %s, by"
+			" %s): nothing added", batch, a.course_run ? " course run " : "",
+			a.course_run ? a.course_run : "", centre, received, by);
 	} else {
 		cp_info("receipt of batch %s%s%s by centre %s recorded (received %s, by %s)", batch,
 			a.course_run ? " course run " : "", a.course_run ? a.course_run : "", centre,

@@ -11,6 +11,48 @@
 	" JOIN awards a ON a.id = d.award_id"                                            \
 	" WHERE d.batch_id IS NOT NULL AND d.published IS NOT NULL"
 
+/* The confirmation, unless the same one is recorded already (a command
+ * run again after it was killed past its commit): in one transaction. */
+static int add_once(struct cp_registry *r, const char *batch, const char *centre,
+		    const char *course_run, const char *received, const char *note,
+		    const char *by, const char *stamp)
+{
+	sqlite3_stmt *st;
+	int found;
+
+	if (cp_registry_begin(r) < 0)
+		return -1;
+	st = cp_reg_prepare(r, "SELECT 1 FROM receipts WHERE batch_id = ?1 AND centre = ?2"
+			       " AND course_run IS ?3 AND received = ?4 AND note IS ?5"
+			       " AND confirmed_by = ?6");
+	if (!st)
+		goto fail;
+	sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, centre, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, course_run, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, received, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, note, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, by, -1, SQLITE_STATIC);
+	found = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (found != SQLITE_ROW && found != SQLITE_DONE) {
+		cp_reg_error(r, "reading the receipts");
+		goto fail;
+	}
+	if (found == SQLITE_DONE &&
+	    cp_reg_run_text(r, "INSERT INTO receipts (batch_id, centre, course_run, received,"
+			    " note, confirmed_by, recorded) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+			    "recording a receipt", 7, batch, centre, course_run, received, note, by,
+			    stamp) < 0)
+		goto fail;
+	if (cp_registry_commit(r) < 0)
+		goto fail;
+	return found == SQLITE_ROW ? CP_RECEIPT_SAME : CP_RECEIPT_ADDED;
+fail:
+	cp_registry_rollback(r);
+	return -1;
+}
+
 int cp_receipt_add(struct cp_registry *r, const char *batch, const char *centre,
 		   const char *course_run, const char *received, const char *note, const char *by,
 		   const char *stamp)
@@ -38,12 +80,7 @@ int cp_receipt_add(struct cp_registry *r, const char *batch, const char *centre,
 		if (!n)
 			return CP_RECEIPT_NO_RUN;
 	}
-	if (cp_reg_run_text(r, "INSERT INTO receipts (batch_id, centre, course_run, received,"
-			    " note, confirmed_by, recorded) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-			    "recording a receipt", 7, batch, centre, course_run, received, note, by,
-			    stamp) < 0)
-		return -1;
-	return CP_RECEIPT_ADDED;
+	return add_once(r, batch, centre, course_run, received, note, by, stamp);
 }
 
 int cp_receipt_runs_each(struct cp_registry *r,

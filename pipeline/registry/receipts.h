@@ -12,6 +12,8 @@ enum {
 	CP_RECEIPT_ADDED = 1,
 	CP_RECEIPT_NO_EXPORT = 0, /* the centre has no export of the batch that went out */
 	CP_RECEIPT_NO_RUN = 2,    /* the export holds no document of that course run */
+	CP_RECEIPT_SAME = 3,      /* this very confirmation (course run, date, note, by)
+				   * is recorded already: a second try, nothing added */
 };
 /* Record a confirmation of the centre's export of the batch: for the
  * course run (NULL: every course run of it), received on the date
