@@ -73,9 +73,9 @@ static int print_batch(void *ctx, const struct cp_print_batch_row *b)
 	email_status(b, email, sizeof(email));
 	if (!l->json) {
 		if (!l->n++)
-			printf("%-19s  %-15s  %-20s  %-20s  %-10s  %7s  %-18s  %s\n", "id", "status",
+			printf("%-19s  %-15s  %-20s  %-20s  %-10s  %7s  %-28s  %s\n", "id", "status",
 			       "started", "finished", "user", "records", "email status", "type");
-		printf("%-19s  %-15s  %-20s  %-20s  %-10s  %7ld  %-18s  %s\n", b->id, b->state,
+		printf("%-19s  %-15s  %-20s  %-20s  %-10s  %7ld  %-28s  %s\n", b->id, b->state,
 		       b->started, b->finished ? b->finished : "-", b->by, b->records, email,
 		       b->kind);
 		return 0;
