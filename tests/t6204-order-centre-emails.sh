@@ -199,6 +199,17 @@ check_exit 0 "the same confirmation again" certpress printed conf6.xml
 check_exit 0 "and notify orders again" certpress-notify orders
 check "sends nothing more" \
 	"ls smtp/*.rcpt > after && cmp -s before after && contains out 'orders 0 sent' && [ \$(stored officer@c05678.example) = 3 ]"
+# A results file's centre address notify cannot use: failed without a send.
+results_for r7.xml 7 "Centre Seven" C07070 exams@localhost <<'L'
+ZZ0008|Gil|Seven|gil@example.org
+L
+through_pack r7.xml
+check_exit 0 "order for a learner of a centre whose results file's address is unusable" \
+	certpress order reprint "$(doc_ref Seven certificate)" --reason lost --by ops1
+check "failed, not sent, and the error names the centre and where the address came from" \
+	"[ \"\$(centre_email 5 placed)\" = 'failed -' ] && [ \$(stored exams@localhost) = 0 ] &&
+	 contains err \"centre 'C07070': email address in its latest results file not usable\""
+
 check "the batches finished (the nightly emails)" finish_batches
 check_exit 0 "the invariants hold, each message stored once" \
 	"$TOP/tests/tools/invariants" --once --smtp smtp spool

@@ -143,6 +143,39 @@ static const char *centre_address(const struct cp_centre_email *e, const struct 
 	return e->results_email && *e->results_email ? e->results_email : NULL;
 }
 
+/* A centre email that is not to be sent: no address (the warning is said
+ * once, as it is recorded: the operator adds the address), one notify
+ * cannot use, or its attempts used up by crashes. 1 recorded so, 0 to be
+ * sent, -1 error. */
+static int centre_unsendable(struct orders *o, const struct cp_centre_email *e, const char *to,
+			     const char *from, const char *what)
+{
+	struct order_mail om = { .id = e->id, .centre = true };
+
+	if (!to) {
+		cp_warn("centre '%s': no email address (centres register, results files): %s "
+			"not emailed to the centre", e->centre, what);
+		o->not_notifiable++;
+		return record(o, &om, NULL, NULL, "not-notifiable",
+			      "no centre address (centres register, results files)", 0) < 0 ? -1 : 1;
+	}
+	if (!cp_mail_address_ok(to)) {
+		/* only a results file's can be: the register's is checked as read */
+		cp_error("centre '%s': email address in %s not usable (a control character, a "
+			 "space, or not one plain address): %s not emailed to the centre",
+			 e->centre, from, what);
+		o->failed++;
+		return record(o, &om, NULL, NULL, "failed",
+			      "the centre's address is not one this sender can use", 0) < 0 ? -1 : 1;
+	}
+	if (!strcmp(e->status, "intent") && e->attempts >= o->conf->mail_max_attempts) {
+		o->failed++;
+		return record(o, &om, NULL, NULL, "failed", "gave up: attempts used up", 0) < 0 ? -1
+												 : 1;
+	}
+	return 0;
+}
+
 /* One centre email due: composed now, or recorded as never to be sent. */
 static int take_centre(void *ctx, const struct cp_centre_email *e)
 {
@@ -151,36 +184,17 @@ static int take_centre(void *ctx, const struct cp_centre_email *e)
 	const char *from, *to = centre_address(e, c, &from);
 	const struct cp_mail_template *t;
 	struct cp_values v = { 0 };
-	struct order_mail om0 = { .id = e->id, .centre = true };
 	char what[96], id[24], docs[24];
 	struct order_mail *om;
+	int rc;
 
 	if (e->order_id)
 		snprintf(what, sizeof(what), "order %lld (%s)", e->order_id, e->event);
 	else
 		snprintf(what, sizeof(what), "consignment %s of print batch %s (dispatched)",
 			 e->consignment, e->print_batch);
-	if (!to) {
-		/* said at every run's first look: the operator adds the address */
-		cp_warn("centre '%s': no email address (centres register, results files): %s "
-			"not emailed to the centre", e->centre, what);
-		o->not_notifiable++;
-		return record(o, &om0, NULL, NULL, "not-notifiable",
-			      "no centre address (centres register, results files)", 0);
-	}
-	if (!cp_mail_address_ok(to)) {
-		/* only a results file's can be: the register's is checked as read */
-		cp_error("centre '%s': email address in %s not usable (a control character, a "
-			 "space, or not one plain address): %s not emailed to the centre",
-			 e->centre, from, what);
-		o->failed++;
-		return record(o, &om0, NULL, NULL, "failed",
-			      "the centre's address is not one this sender can use", 0);
-	}
-	if (!strcmp(e->status, "intent") && e->attempts >= o->conf->mail_max_attempts) {
-		o->failed++;
-		return record(o, &om0, NULL, NULL, "failed", "gave up: attempts used up", 0);
-	}
+	if ((rc = centre_unsendable(o, e, to, from, what)) != 0)
+		return rc < 0 ? -1 : 0;
 	v.v[CP_B_AWARDING_BODY] = o->conf->awarding_body;
 	v.v[CP_B_CENTRE_NUMBER] = e->centre;
 	v.v[CP_B_CENTRE_NAME] = c ? c->name : e->centre_name;
