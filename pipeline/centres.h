@@ -9,6 +9,7 @@
 
 struct cp_centre {
 	char *number, *name, *delivery;
+	char *email;   /* NULL: the register gives none */
 	char *address; /* its lines, each ending in "\n" */
 	long line;
 };
@@ -21,7 +22,8 @@ struct cp_centres {
 
 /* Load the register at path (NULL: none, an empty register) against
  * schema_path. 0, or a sysexits code with a message (66 unreadable, 78
- * not valid or a centre listed twice). */
+ * not valid, a centre listed twice, or an email address notify could not
+ * send to). */
 int cp_centres_load(struct cp_centres *cs, const char *path, const char *schema_path);
 void cp_centres_release(struct cp_centres *cs);
 /* The centre number's entry, or NULL if the register has none. */

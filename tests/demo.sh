@@ -58,7 +58,7 @@ echo "  a replacement certificate $new (replaces $ref): spool/reprints/digital/$
 echo "  a proof of qualification letter $letter: spool/reprints/digital/$letter.pdf"
 echo "  the replacement's digital copy, signed like every other: certpress verify --file says"
 certpress -c "$CONF" verify --file "spool/reprints/digital/$new.pdf" | sed 's/^/    /' || true
-echo "  order emails: $(grep -l 'order [0-9]* is placed' spool/outbox/*.eml | wc -l) in spool/outbox/"
+echo "  order emails: $(grep -l 'order [0-9]* is placed' spool/outbox/*.eml | wc -l) in spool/outbox/, and the centre's copies: $(ls spool/outbox/*.centre-order-placed@*.eml 2> /dev/null | wc -l)"
 echo "certpress orders:"
 certpress -c "$CONF" orders | sed 's/^/  /'
 
@@ -74,6 +74,7 @@ echo "the print loop:"
 echo "  consignments in the ticket: $(grep -c '<consignment ' "$ticket") ($(grep -o '<consignment [^>]*centre="[^"]*"' "$ticket" | sed 's/.*centre=//' | tr '\n' ' '))"
 echo "  the printing house's confirmation: spool/confirmation-$batch.xml ($spoiled spoiled)"
 certpress -c "$CONF" printed spool/confirmation-"$batch".xml | sed 's/^/  /'
+echo "  the centre's dispatch email: $(ls spool/outbox/*.centre-dispatched@*.eml 2> /dev/null | wc -l) in spool/outbox/"
 echo "  $spoiled goes back to be printed by the next print file, with the same reference"
 echo "certpress print-batches:"
 certpress -c "$CONF" print-batches | sed 's/^/  /'

@@ -167,14 +167,15 @@ check_protected_copy() {
 		 [ \"\$(sql \"select digital_sha256 from documents where reference = '$1'\")\" = \"\$(sha256sum < $2 | cut -d' ' -f1)\" ]"
 }
 
-# SQL that takes away what migrations 9 -> 10, 13 -> 14 and 14 -> 15 add
-# and cannot add twice (their columns, the orders they fill in, the print
-# loop's tables; the others between
+# SQL that takes away what migrations 9 -> 10, 13 -> 14, 14 -> 15 and
+# 15 -> 16 add and cannot add twice (their columns, the orders they fill
+# in, the print loop's tables, the centres' emails; the others between
 # create only what is not there): a test that makes an
 # older registry by lowering user_version below 10 runs it first, so that
 # they run again on the way up.
 UNDO_SCHEMA_LATER="alter table documents drop column digital_sha256;
 	alter table documents drop column revoke_category;
+	drop table centre_emails; alter table batches drop column centre_email;
 	drop table letter_awards; drop table order_emails; drop table order_states;
 	drop table orders; alter table documents drop column template;
 	drop table print_documents; drop table consignments; drop table print_batch_states;

@@ -47,8 +47,10 @@ check "an order of kind letter, to be generated" \
 	"[ \"\$(sql \"select kind||' '||ordered_by||' '||reason||' '||delivery||' '||state||' '||enrolment from orders where reference = '$letter'\")\" = 'letter ops1 employer asked first-class-signed to-be-generated ZZ0001' ]"
 
 check "the learner is emailed the order once (file: transport)" \
-	"[ \$(grep -l \"$letter\" spool/outbox/*.eml | wc -l) = 1 ] &&
-	 grep -l \"$letter\" spool/outbox/*.eml | xargs grep -q 'Proof of qualification letter, reference'"
+	"[ \$(grep -l \"$letter\" spool/outbox/*.order-placed@*.eml | wc -l) = 1 ] &&
+	 grep -l \"$letter\" spool/outbox/*.order-placed@*.eml | xargs grep -q 'Proof of qualification letter, reference'"
+check "...and the centre its copy, once" \
+	"[ \$(grep -l \"$letter\" spool/outbox/*.centre-order-placed@*.eml | wc -l) = 1 ]"
 pdf=spool/reprints/digital/$letter.pdf
 check "its digital and print copies are in the reprints folder" "[ -s $pdf ] && [ -s spool/reprints/print/$letter.pdf ] && qpdf --check $pdf > /dev/null"
 pdftotext -layout "$pdf" letter.txt

@@ -120,7 +120,8 @@ letter=$(cat out)
 run "$inv" --once --smtp smtp spool
 cp out orders-queued.out
 check "with a reprint and a letter queued and their emails sent, the checker passes" \
-	"[ $rc = 0 ] && [ \$(grep -l 'order-placed@' smtp/*.eml | wc -l) = 2 ]"
+	"[ $rc = 0 ] && [ \$(grep -l '[.]order-placed@' smtp/*.eml | wc -l) = 2 ] &&
+	 [ \$(grep -l '[.]centre-order-placed@' smtp/*.eml | wc -l) = 2 ]"
 results_file spool/inbox/second.xml 2 "Second Centre" <<'L'
 E0009|Ida|Second|ida@example.org
 L

@@ -1,7 +1,8 @@
 /* certpress orders: the orders matching every filter given, oldest first,
  * one a line (the learner guide's order history: reference, date ordered,
- * qualification, centre, award date, state) or, with --json, every field
- * and each order's states with their times. */
+ * qualification, centre, award date, state) or, with --json, every field,
+ * each order's states with their times and its emails (the learner's and
+ * the centre's, each event's state and the server's last reply). */
 #include "cmd.h"
 
 #include <stdio.h>
@@ -51,6 +52,23 @@ static int print_state(void *ctx, const char *state, const char *at, const char 
 	return 0;
 }
 
+static int print_email(void *ctx, const char *to, const char *event, const char *status,
+		       const char *reply)
+{
+	int *first = ctx, f = 1;
+
+	if (!*first)
+		putchar(',');
+	*first = 0;
+	putchar('{');
+	cp_json_field(stdout, &f, "to", to);
+	cp_json_field(stdout, &f, "event", event);
+	cp_json_field(stdout, &f, "status", status);
+	cp_json_field(stdout, &f, "reply", reply);
+	putchar('}');
+	return 0;
+}
+
 static int print_order(void *ctx, const struct cp_order_row *o)
 {
 	struct listing *l = ctx;
@@ -89,6 +107,10 @@ static int print_order(void *ctx, const struct cp_order_row *o)
 	fputs(",\"history\":[", stdout);
 	first = 1;
 	if (cp_order_history_each(l->reg, o->id, print_state, &first) < 0)
+		return -1;
+	fputs("],\"emails\":[", stdout);
+	first = 1;
+	if (cp_order_emails_each(l->reg, o->id, print_email, &first) < 0)
 		return -1;
 	fputs("]}", stdout);
 	return 0;

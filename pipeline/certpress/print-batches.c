@@ -28,15 +28,25 @@ struct listing {
 	int n;
 };
 
-/* The portals' Email Status: the run's learners' and the orders' dispatch
- * emails, sent or still to go. */
+/* The portals' Email Status: its emails (the run's, the dispatch emails
+ * of its orders and consignments) sent, still to send, failed and without
+ * a usable address, each part said only when there are some. */
 static void email_status(const struct cp_print_batch_row *b, char *buf, size_t n)
 {
-	if (b->emails_due)
-		snprintf(buf, n, "%ld sent, %ld to send", b->emails_sent, b->emails_due);
-	else if (b->emails_sent)
-		snprintf(buf, n, "%ld sent", b->emails_sent);
-	else
+	const struct { long k; const char *what; } parts[] = {
+		{ b->emails_sent, "sent" },
+		{ b->emails_due, "to send" },
+		{ b->emails_failed, "failed" },
+		{ b->emails_unsent, "no address" },
+	};
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++)
+		if (parts[i].k && used < n)
+			used += (size_t)snprintf(buf + used, n - used, "%s%ld %s", used ? ", " : "",
+						 parts[i].k, parts[i].what);
+	if (!used)
 		snprintf(buf, n, "none");
 }
 
@@ -57,15 +67,15 @@ static int print_state(void *ctx, const char *state, const char *at)
 static int print_batch(void *ctx, const struct cp_print_batch_row *b)
 {
 	struct listing *l = ctx;
-	char email[64];
+	char email[96];
 	int first = 1;
 
 	email_status(b, email, sizeof(email));
 	if (!l->json) {
 		if (!l->n++)
-			printf("%-19s  %-15s  %-20s  %-20s  %-10s  %7s  %-18s  %s\n", "id", "status",
+			printf("%-19s  %-15s  %-20s  %-20s  %-10s  %7s  %-28s  %s\n", "id", "status",
 			       "started", "finished", "user", "records", "email status", "type");
-		printf("%-19s  %-15s  %-20s  %-20s  %-10s  %7ld  %-18s  %s\n", b->id, b->state,
+		printf("%-19s  %-15s  %-20s  %-20s  %-10s  %7ld  %-28s  %s\n", b->id, b->state,
 		       b->started, b->finished ? b->finished : "-", b->by, b->records, email,
 		       b->kind);
 		return 0;
@@ -82,9 +92,10 @@ static int print_batch(void *ctx, const struct cp_print_batch_row *b)
 	cp_json_field(stdout, &first, "type", b->kind);
 	cp_json_field(stdout, &first, "email_status", email);
 	printf(",\"records\":%ld,\"consignments\":%ld,\"held\":%ld,\"printed\":%ld,"
-	       "\"spoiled\":%ld,\"emails_sent\":%ld,\"emails_to_send\":%ld,\"history\":[",
+	       "\"spoiled\":%ld,\"emails_sent\":%ld,\"emails_to_send\":%ld,"
+	       "\"emails_failed\":%ld,\"emails_not_notifiable\":%ld,\"history\":[",
 	       b->records, b->consignments, b->held, b->printed, b->spoiled, b->emails_sent,
-	       b->emails_due);
+	       b->emails_due, b->emails_failed, b->emails_unsent);
 	first = 1;
 	if (cp_print_batch_history_each(l->reg, b->id, print_state, &first) < 0)
 		return -1;

@@ -3,7 +3,8 @@
  * in the registry and recorded in one transaction: per document printed or
  * spoiled with its security paper's serial (a spoiled one goes back to be
  * printed by the next print file, same reference), per consignment the
- * dispatch date and tracking reference; the orders follow. Every error is
+ * dispatch date and tracking reference (and the centre's dispatch email of
+ * a run's consignment queued); the orders follow. Every error is
  * reported with its line and nothing is recorded (65). What is recorded
  * already exactly so is no change, so the same file twice changes nothing
  * the second time. */
@@ -100,6 +101,9 @@ static int consignment(struct confirming *c, xmlNodePtr n)
 						  why, sizeof(why));
 		if (rc == 2)
 			refuse(c, n, why);
+		else if (rc == 1 &&
+			 cp_centre_email_queue_consignment(c->reg, c->batch, id, c->stamp) < 0)
+			rc = -1;
 		else if (rc == 1)
 			c->dispatched++;
 		else if (rc == 0)
@@ -208,7 +212,8 @@ int cp_cmd_printed(int argc, char **argv, const char *config)
 	c.reg = &e.reg;
 	cp_time_stamp(c.stamp, sizeof(c.stamp));
 	rc = record(&e, &c, xmlDocGetRootElement(doc));
-	/* the dispatch emails queued in that transaction go out now */
+	/* the dispatch emails queued in that transaction (the orders' and the
+	 * consignments') go out now */
 	if (rc == CP_EX_OK && c.dispatched)
 		cp_order_mail_now(config);
 out:

@@ -21,6 +21,7 @@ static const char *const names[] = {
 	"batch.id", "batch.achieved", "batch.held", "batch.rejected",
 	"documents", "export.file", "export.expires", "receipt.days", "receipt.due",
 	"order.id", "order.delivery", "order.tracking",
+	"print_batch.id", "consignment.id", "consignment.dispatched", "consignment.documents",
 	"unit.ref", "unit.title", "unit.level", "unit.credits", "unit.grade",
 	"row.course_run", "row.qualification_number", "row.qualification_title",
 	"row.achieved", "row.held", "row.rejected", "row.learner", "row.enrolment",

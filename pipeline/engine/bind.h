@@ -23,6 +23,10 @@ enum cp_binding {
 	CP_B_RECEIPT_DAYS, CP_B_RECEIPT_DUE,
 	/* order emails (notify orders): the order, how it goes, its tracking */
 	CP_B_ORDER_ID, CP_B_ORDER_DELIVERY, CP_B_ORDER_TRACKING,
+	/* a consignment's dispatch email (notify orders): its print batch,
+	 * id, dispatch date and how many documents it carries */
+	CP_B_PRINT_BATCH, CP_B_CONSIGNMENT_ID, CP_B_CONSIGNMENT_DISPATCHED,
+	CP_B_CONSIGNMENT_DOCUMENTS,
 	/* per row, inside a table only: a unit (transcripts) */
 	CP_B_UNIT_REF, CP_B_UNIT_TITLE, CP_B_UNIT_LEVEL, CP_B_UNIT_CREDITS, CP_B_UNIT_GRADE,
 	/* a course run (certification report) or a learner (course summary) */

@@ -108,10 +108,12 @@ int cp_registry_batch_set_status(struct cp_registry *r, const char *id, const ch
 }
 
 int cp_registry_batch_set_header(struct cp_registry *r, const char *id,
-				 const char *submission, const char *centre)
+				 const char *submission, const char *centre,
+				 const char *centre_email)
 {
-	return cp_reg_run_text(r, "UPDATE batches SET submission = ?2, centre = ?3 WHERE id = ?1",
-			       "cannot update a batch", 3, id, submission, centre);
+	return cp_reg_run_text(r, "UPDATE batches SET submission = ?2, centre = ?3,"
+			       " centre_email = ?4 WHERE id = ?1",
+			       "cannot update a batch", 4, id, submission, centre, centre_email);
 }
 
 /* The first column of the batch's row of sql (?1 the id), copied; NULL if

@@ -22,8 +22,12 @@ int cp_registry_batch_create(struct cp_registry *r, const char *sha256, const ch
 /* status is "open", "done" or "failed"; reason may be NULL. */
 int cp_registry_batch_set_status(struct cp_registry *r, const char *id, const char *status,
 				 const char *reason);
+/* The results file's submission id, centre and the centre's email (NULL
+ * if it gives none: kept as the centre's address where the centres
+ * register has none, registry/centremails.h). */
 int cp_registry_batch_set_header(struct cp_registry *r, const char *id,
-				 const char *submission, const char *centre);
+				 const char *submission, const char *centre,
+				 const char *centre_email);
 /* The name the batch's results file came with (caller frees), or NULL. */
 char *cp_registry_batch_results_name(struct cp_registry *r, const char *id);
 /* The SHA-256 (hex) of the batch's results file: 1 with sha filled, 0 if

@@ -50,8 +50,8 @@ bool cp_order_delivery_known(const char *m)
 	return false;
 }
 
-/* The email the event owes the learner, queued once (a second queueing of
- * the same event changes nothing). */
+/* The emails the event owes the learner and the centre, queued once (a
+ * second queueing of the same event changes nothing). */
 static int email_queue(struct cp_registry *r, long long id, const char *event,
 		       const char *stamp)
 {
@@ -67,7 +67,9 @@ static int email_queue(struct cp_registry *r, long long id, const char *event,
 	sqlite3_bind_text(st, 3, stamp, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : cp_reg_error(r, "cannot queue an order's email");
+	if (rc != SQLITE_DONE)
+		return cp_reg_error(r, "cannot queue an order's email");
+	return cp_centre_email_queue_order(r, id, event, stamp);
 }
 
 static int history_add(struct cp_registry *r, long long id, const char *state,

@@ -85,7 +85,8 @@ int cp_order_history_each(struct cp_registry *r, long long id,
 
 /* The emails orders owe their learners (table order_emails): one when an
  * order is placed (cp_order_add queues it) and one when it is dispatched
- * (cp_order_move), each queued once, sent by certpress-notify orders with
+ * (cp_order_move), each queued once with the centre's copy
+ * (registry/centremails.h), sent by certpress-notify orders with
  * notify's exactly-once rules. One due (pending, deferred, or left at
  * intent by a crash) with what its message says; strings live until fn
  * returns. */

@@ -405,17 +405,24 @@ int cp_print_batches_each(struct cp_registry *r,
 		"  AND d.outcome = 'printed'),"
 		" (SELECT count(*) FROM print_documents d WHERE d.print_batch_id = b.id"
 		"  AND d.outcome = 'spoiled'),"
-		/* the learners' emails of the run, and the orders' dispatch emails */
-		" (SELECT count(*) FROM notifications n WHERE n.batch_id = b.id"
-		"  AND n.status = 'sent') + (SELECT count(*) FROM order_emails e JOIN orders o"
-		"  ON o.id = e.order_id JOIN print_documents d ON d.reference = o.reference"
-		"  AND d.print_batch_id = b.id WHERE e.event = 'dispatched' AND e.status = 'sent'),"
-		" (SELECT count(*) FROM notifications n WHERE n.batch_id = b.id"
-		"  AND n.status IN ('intent','deferred')) + (SELECT count(*) FROM order_emails e"
-		"  JOIN orders o ON o.id = e.order_id JOIN print_documents d"
-		"  ON d.reference = o.reference AND d.print_batch_id = b.id"
-		"  WHERE e.event = 'dispatched' AND e.status IN ('pending','intent','deferred'))"
-		" FROM print_batches b ORDER BY b.started, b.id");
+		/* its emails by state: the run's (learners' and the centre's), the
+		 * orders' dispatch emails (the learner's and the centre's copy) and
+		 * the centres' dispatch emails of its consignments */
+		" coalesce(m.sent, 0), coalesce(m.due, 0), coalesce(m.failed, 0),"
+		" coalesce(m.unsent, 0)"
+		" FROM print_batches b LEFT JOIN (SELECT pb, sum(status = 'sent') AS sent,"
+		"  sum(status IN ('pending','intent','deferred')) AS due,"
+		"  sum(status = 'failed') AS failed, sum(status = 'not-notifiable') AS unsent"
+		"  FROM (SELECT n.batch_id AS pb, n.status FROM notifications n"
+		"   UNION ALL SELECT d.print_batch_id, e.status FROM order_emails e"
+		"   JOIN orders o ON o.id = e.order_id JOIN print_documents d"
+		"   ON d.reference = o.reference WHERE e.event = 'dispatched'"
+		"   UNION ALL SELECT d.print_batch_id, c.status FROM centre_emails c"
+		"   JOIN orders o ON o.id = c.order_id JOIN print_documents d"
+		"   ON d.reference = o.reference WHERE c.event = 'dispatched'"
+		"   UNION ALL SELECT c.print_batch_id, c.status FROM centre_emails c"
+		"   WHERE c.consignment_id IS NOT NULL) GROUP BY pb) m ON m.pb = b.id"
+		" ORDER BY b.started, b.id");
 	int rc = SQLITE_DONE, out = 0;
 
 	if (!st)
@@ -427,7 +434,8 @@ int cp_print_batches_each(struct cp_registry *r,
 			(long)sqlite3_column_int64(st, 7), (long)sqlite3_column_int64(st, 8),
 			(long)sqlite3_column_int64(st, 9), (long)sqlite3_column_int64(st, 10),
 			(long)sqlite3_column_int64(st, 11), (long)sqlite3_column_int64(st, 12),
-			(long)sqlite3_column_int64(st, 13),
+			(long)sqlite3_column_int64(st, 13), (long)sqlite3_column_int64(st, 14),
+			(long)sqlite3_column_int64(st, 15),
 		};
 
 		out = fn(ctx, &b);

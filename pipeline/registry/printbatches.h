@@ -66,10 +66,14 @@ int cp_print_confirm_consignment(struct cp_registry *r, const char *batch, const
 int cp_print_batches_advance(struct cp_registry *r, const char *stamp, long *moved);
 
 /* A print batch as listed (certpress print-batches): the portals' columns.
- * Strings live until the callback returns. */
+ * Its emails (the run's, the dispatch emails of its orders to learners
+ * and centres, its consignments' to centres) by state: sent, due (still to
+ * send: pending, intent, deferred), failed, and not notifiable (no usable
+ * address). Strings live until the callback returns. */
 struct cp_print_batch_row {
 	const char *id, *kind, *by, *started, *finished, *state, *state_changed;
-	long records, consignments, held, printed, spoiled, emails_sent, emails_due;
+	long records, consignments, held, printed, spoiled, emails_sent, emails_due,
+		emails_failed, emails_unsent;
 };
 int cp_print_batches_each(struct cp_registry *r,
 			  int (*fn)(void *ctx, const struct cp_print_batch_row *b), void *ctx);

@@ -409,6 +409,42 @@ static const char *const migrations[] = {
 	") STRICT;"
 	"CREATE INDEX print_documents_by_reference ON print_documents (reference);"
 	"CREATE INDEX print_documents_again ON print_documents (again_in);",
+	/* 15 -> 16: the centre's emails (issues 17 and 18): its copy of each
+	 * order event's email (placed, dispatched) and the dispatch email of a
+	 * consignment carrying a run's documents, with notify's states; and a
+	 * batch keeps its results file's centre address, the one a centre is
+	 * mailed at where the centres register gives none. What happened
+	 * before is owed nothing: recorded not notifiable. */
+	"ALTER TABLE batches ADD COLUMN centre_email TEXT;"
+	"CREATE TABLE centre_emails ("
+	"  id INTEGER PRIMARY KEY,"
+	"  centre TEXT NOT NULL,"
+	"  event TEXT NOT NULL CHECK (event IN ('placed','dispatched')),"
+	"  order_id INTEGER REFERENCES orders(id),"
+	"  print_batch_id TEXT REFERENCES print_batches(id),"
+	"  consignment_id TEXT,"
+	"  recipient TEXT,"
+	"  message_id TEXT,"
+	"  status TEXT NOT NULL CHECK (status IN"
+	"    ('pending','intent','sent','deferred','failed','not-notifiable')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  reply TEXT,"
+	"  updated TEXT NOT NULL,"
+	"  CHECK ((order_id IS NULL) <> (consignment_id IS NULL)),"
+	"  CHECK (consignment_id IS NULL OR (event = 'dispatched' AND print_batch_id IS NOT NULL))"
+	") STRICT;"
+	"CREATE UNIQUE INDEX centre_emails_by_order ON centre_emails (order_id, event)"
+	" WHERE order_id IS NOT NULL;"
+	"CREATE UNIQUE INDEX centre_emails_by_consignment"
+	" ON centre_emails (print_batch_id, consignment_id) WHERE consignment_id IS NOT NULL;"
+	"CREATE INDEX centre_emails_due ON centre_emails (status);"
+	"INSERT INTO centre_emails (centre, event, order_id, status, reply, updated)"
+	" SELECT o.centre, e.event, e.order_id, 'not-notifiable', 'before centre emails',"
+	"  e.updated FROM order_emails e JOIN orders o ON o.id = e.order_id;"
+	"INSERT INTO centre_emails (centre, event, print_batch_id, consignment_id, status, reply,"
+	"  updated)"
+	" SELECT centre, 'dispatched', print_batch_id, id, 'not-notifiable',"
+	"  'before centre emails', dispatched FROM consignments WHERE dispatched IS NOT NULL;",
 };
 _Static_assert(sizeof(migrations) / sizeof(*migrations) == CP_REGISTRY_VERSION,
 	       "one migration per schema version");

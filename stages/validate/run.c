@@ -254,7 +254,8 @@ static int on_head(void *ctx, const struct cp_results_head *h)
 	cp_vout_head(&v->accepted, h);
 	cp_vout_head(&v->rejected, h);
 	cp_vout_head(&v->held, h);
-	if (cp_registry_batch_set_header(&v->reg, v->batch, h->id, h->centre_number) < 0)
+	if (cp_registry_batch_set_header(&v->reg, v->batch, h->id, h->centre_number,
+					 h->centre_email) < 0)
 		v->failed = 1;
 	return v->failed ? -1 : 0;
 }
