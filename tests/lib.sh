@@ -167,7 +167,7 @@ check_protected_copy() {
 		 [ \"\$(sql \"select digital_sha256 from documents where reference = '$1'\")\" = \"\$(sha256sum < $2 | cut -d' ' -f1)\" ]"
 }
 
-# SQL that takes away what migrations 9 -> 10, 13 -> 14 and 14 -> 15 add
+# SQL that takes away what migrations 9 -> 10, 13 -> 14, 14 -> 15 and 15 -> 16 add
 # and cannot add twice (their columns, the orders they fill in, the print
 # loop's tables; the others between
 # create only what is not there): a test that makes an
@@ -178,7 +178,9 @@ UNDO_SCHEMA_LATER="alter table documents drop column digital_sha256;
 	drop table letter_awards; drop table order_emails; drop table order_states;
 	drop table orders; alter table documents drop column template;
 	drop table print_documents; drop table consignments; drop table print_batch_states;
-	drop table print_batches;"
+	drop table print_batches;
+	drop table zip_passwords; alter table exports drop column swept_by;
+	alter table downloads drop column swept_by;"
 
 # Batch $1's assigned.xml and the registry agree, both ways: every document
 # the file lists is in the registry with the same award (id, enrolment,
