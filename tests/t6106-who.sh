@@ -2,6 +2,8 @@
 # Who did it: the commands that change a document's status record who
 # (--by, else the login name) with the change, and the card shows it where
 # the portals show "User" (show, verify, --json); a bad --by is refused.
+# So do export-password (shown by export-password --list) and sweep (shown
+# by downloads).
 . "$(dirname "$0")/lib.sh"
 make_key
 check_exit 0 "a batch" certpress run "$FIX/results/good.xml"
@@ -30,5 +32,37 @@ check_exit 64 "revoke --by with a control character" certpress revoke "$new" --r
 check_exit 64 "revoke --by empty" certpress revoke "$new" --reason x --by ""
 check "...nothing changed" "[ \$(sql 'select count(*) from changes') = 2 ] &&
 	[ \"\$(sql \"select status from documents where reference = '$new'\")\" = valid ]"
+
+# export-password and sweep record who too: --by, else the login name
+me=$(logname 2> /dev/null || id -un)
+check_exit 0 "export-password --by" certpress export-password C01234 --generate --by "Key Keeper"
+check "...says who set it" "contains err 'set by Key Keeper'"
+run certpress export-password C05678 <<< 'Another-Centre-Pass-1'
+run certpress export-password --list
+check "export-password --list shows who set each centre's, sealed" \
+	"grep -qE '^C01234 +[0-9T:Z-]+ +Key Keeper +sealed\$' out && grep -qE \"^C05678 +[0-9T:Z-]+ +\$me +sealed\\\$\" out"
+check "...and never a password" "! grep -q 'Another-Centre' out err"
+check_exit 64 "export-password --by with a control character" \
+	certpress export-password C01234 --generate --by "$(printf 'a\tb')"
+check_exit 64 "export-password --list with a centre" certpress export-password --list C01234
+check "...nothing changed" "[ \"\$(sql \"select set_by from zip_passwords where centre = 'C01234'\")\" = 'Key Keeper' ]"
+
+t25=$(( $(date +%s) + 25 * 3600 ))
+CERTPRESS_NOW=$t25 run certpress sweep --by "Sam Sweeper"
+check "sweep --by expires the nightly zip (exit 0)" "[ $rc = 0 ] && grep -q '^expired ' out"
+check "...recorded with who swept it" \
+	"[ \"\$(sql \"select group_concat(distinct swept_by) from exports\")\" = 'Sam Sweeper' ]"
+run certpress downloads --json
+check "downloads --json shows swept_by" \
+	"python3 -c 'import json; d = json.load(open(\"out\")); e = [x for x in d if x[\"status\"] == \"expired\"]; assert e and all(x[\"swept_by\"] == \"Sam Sweeper\" for x in e), d'"
+run certpress downloads
+check "...the text list a SWEPT BY column" \
+	"head -1 out | grep -q ' CREATED BY .* SWEPT BY ' && grep ' Expired ' out | grep -q 'Sam Sweeper'"
+b=$(sql "select batch_id from exports limit 1")
+CERTPRESS_NOW=$t25 run certpress export --centre C01234 --batch "$b" --name later --by "Eve Exporter"
+CERTPRESS_NOW=$(( t25 + 25 * 3600 )) run certpress sweep
+check "sweep without --by records the login name" \
+	"[ $rc = 0 ] && [ \"\$(sql \"select swept_by from downloads where file = 'later.zip'\")\" = '$me' ]"
+check_exit 64 "sweep --by empty" certpress sweep --by ""
 
 done_testing
