@@ -26,7 +26,7 @@ static const struct cp_opt opts[] = {
 	CP_OPT_VALUE_OF(struct password_args, by, "by", "NAME",
 			"who sets it (else the login name)"),
 	CP_OPT_FLAG_OF(struct password_args, list, "list",
-		       "instead: each centre with a password, when and by whom it was set"),
+		       "instead: who set each centre's, and when"),
 	CP_OPT_HELP_ROW,
 	CP_OPTS_END,
 };

@@ -29,7 +29,7 @@ struct sweep_args {
 
 static const struct cp_opt opts[] = {
 	CP_OPT_VALUE_OF(struct sweep_args, by, "by", "NAME",
-			"who sweeps (else the login name), recorded with each export expired"),
+			"who sweeps (else the login name)"),
 	CP_OPT_HELP_ROW,
 	CP_OPTS_END,
 };
