@@ -65,4 +65,24 @@ check "sweep without --by records the login name" \
 	"[ $rc = 0 ] && [ \"\$(sql \"select swept_by from downloads where file = 'later.zip'\")\" = '$me' ]"
 check_exit 64 "sweep --by empty" certpress sweep --by ""
 
+# the print batch a run's pack makes is the run's starter's (run --by), not
+# the account's; a confirmation records who read it in (printed --by, else
+# the login name) with each state it moves the print batch to
+sed -i "/^schemas/a centres = $FIX/centres.xml" certpress.conf
+sed 's/id="SUB-[^"]*"/id="SUB-WHO-P"/' "$FIX/results/good.xml" |
+	sed 's/enrolment="\([A-Z]*\)0/enrolment="\1P/' > p.xml
+check_exit 0 "run --by, with a print file" certpress run --by "Pat Packer" p.xml
+bp=$(sql "select id from batches order by id desc limit 1")
+pb_json() { # what of print batch $bp's --json: python on b
+	certpress print-batches --json > pb.json &&
+	python3 -c "import json; b = [x for x in json.load(open('pb.json')) if x['id'] == '$bp'][0]; $1"
+}
+check "print-batches: its print batch's user is the run's starter" \
+	"pb_json 'assert b[\"user\"] == \"Pat Packer\", b'"
+python3 "$TOP/tests/tools/confirm.py" "spool/print/$bp/print-$bp.ticket.xml" PW1 > conf.xml
+check_exit 0 "printed --by" certpress printed --by "Paula Printer" conf.xml
+check "...each state it moved the print batch to says who (print-batches --json)" \
+	"pb_json 'assert [(h[\"state\"], h[\"by\"]) for h in b[\"history\"]] == [(\"sent-to-printer\", \"Pat Packer\"), (\"printed\", \"Paula Printer\"), (\"dispatched\", \"Paula Printer\"), (\"complete\", \"Paula Printer\")], b[\"history\"]'"
+check_exit 64 "printed --by with a control character" certpress printed --by "$(printf 'a\rb')" conf.xml
+
 done_testing

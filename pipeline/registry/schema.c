@@ -414,7 +414,7 @@ static const char *const migrations[] = {
 	 * in), with who set them; export_passwords keeps only an older
 	 * certpress's clear ones until a command holding the key seals them
 	 * (cp_zip_passwords_upgrade), and is empty from then on. Who swept
-	 * an export (certpress sweep). */
+	 * an export (certpress sweep), who moved a print batch. */
 	"CREATE TABLE zip_passwords ("
 	"  centre TEXT PRIMARY KEY,"
 	"  sealed BLOB NOT NULL,"
@@ -422,7 +422,9 @@ static const char *const migrations[] = {
 	"  set_by TEXT"
 	") STRICT;"
 	"ALTER TABLE exports ADD COLUMN swept_by TEXT;"
-	"ALTER TABLE downloads ADD COLUMN swept_by TEXT;",
+	"ALTER TABLE downloads ADD COLUMN swept_by TEXT;"
+	/* who moved a print batch to each state (pack, certpress printed) */
+	"ALTER TABLE print_batch_states ADD COLUMN changed_by TEXT;",
 };
 _Static_assert(sizeof(migrations) / sizeof(*migrations) == CP_REGISTRY_VERSION,
 	       "one migration per schema version");
