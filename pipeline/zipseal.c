@@ -48,13 +48,16 @@ void cp_zipseal_wipe(struct cp_zipseal *k)
 }
 
 /* The associated data: the version and the centre, so a sealed value
- * belongs to its centre's row only. */
+ * belongs to its centre's row only. 0 (with a message) for a centre no
+ * centre number can be, as an older registry's row might hold. */
 static size_t ad_of(const char *centre, unsigned char *ad, size_t n)
 {
 	size_t len = strlen(centre);
 
-	if (len + 1 > n)
-		cp_bug("a centre number longer than a centre number can be");
+	if (len + 1 > n) {
+		cp_error("a centre number of %zu bytes: no zip password is kept for it", len);
+		return 0;
+	}
 	ad[0] = VERSION;
 	memcpy(ad + 1, centre, len);
 	return len + 1;
@@ -67,6 +70,8 @@ int cp_zipseal_seal(const struct cp_zipseal *k, const char *centre, const char *
 	size_t adlen = ad_of(centre, ad, sizeof(ad)), pwlen = strlen(pw);
 	unsigned long long clen;
 
+	if (!adlen)
+		return -1;
 	if (1 + NONCE + pwlen + TAG > n)
 		return cp_error("a zip password of %zu bytes is too long to seal", pwlen);
 	out[0] = VERSION;
@@ -85,6 +90,8 @@ int cp_zipseal_open(const struct cp_zipseal *k, const char *centre, const unsign
 	size_t adlen = ad_of(centre, ad, sizeof(ad));
 	unsigned long long plen;
 
+	if (!adlen)
+		return -1;
 	if (len < 1 + NONCE + TAG || in[0] != VERSION || len - 1 - NONCE - TAG >= n)
 		return cp_error("centre %s: its zip password in the registry is not a sealed "
 				"one this certpress reads", centre);

@@ -98,6 +98,22 @@ static void what_does_not_fit_is_refused(void **state)
 	assert_int_equal(cp_zipseal_open(&key, "C01234", s, len, pw, sizeof(pw)), -1);
 }
 
+/* A centre number as long as an older registry's row may hold: refused
+ * with a message, never an abort. */
+static void a_centre_too_long_is_refused(void **state)
+{
+	unsigned char s[256];
+	char centre[400], pw[64];
+	size_t len = 0;
+
+	(void)state;
+	memset(centre, 'C', sizeof(centre) - 1);
+	centre[sizeof(centre) - 1] = '\0';
+	assert_int_equal(cp_zipseal_seal(&key, centre, "Correct-Horse-9", s, sizeof(s), &len), -1);
+	assert_int_equal(cp_zipseal_seal(&key, "C01234", "Correct-Horse-9", s, sizeof(s), &len), 0);
+	assert_int_equal(cp_zipseal_open(&key, centre, s, len, pw, sizeof(pw)), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -105,6 +121,7 @@ int main(void)
 		cmocka_unit_test(a_sealed_password_opens_for_its_centre_only),
 		cmocka_unit_test(another_key_opens_nothing),
 		cmocka_unit_test(what_does_not_fit_is_refused),
+		cmocka_unit_test(a_centre_too_long_is_refused),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
