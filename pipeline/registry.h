@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#define CP_REGISTRY_VERSION 16
+#define CP_REGISTRY_VERSION 17
 #define CP_REGISTRY_NCACHED 8
 
 struct sqlite3;

@@ -18,6 +18,7 @@
 #include "util/fault.h"
 #include "util/msg.h"
 #include "util/xalloc.h"
+#include "zipseal.h"
 #include "util/banned.h"
 
 int cp_zipout_open(struct cp_zipout *z, const char *final, const char *password)
@@ -153,14 +154,37 @@ void cp_zipout_abort(struct cp_zipout *z)
 int cp_zipout_password(struct cp_registry *r, const struct cp_conf *conf, const char *centre,
 		       char **pw)
 {
+	unsigned char sealed[CP_ZIP_SEALED_MAX];
+	struct cp_zipseal k;
+	size_t len;
+	int got;
+
 	*pw = NULL;
 	if (!conf->export_encrypt)
 		return 0;
-	if (!(*pw = cp_export_password(r, centre)))
-		return cp_error("exports are encrypted ([export] encrypt = yes) but centre %s has "
-				"no password: set one with 'certpress export-password %s'", centre,
-				centre);
+	if (cp_zipseal_load(&k, conf->key_file) < 0)
+		return -1;
+	/* a clear one an older certpress kept is sealed before it is used */
+	if (cp_zip_passwords_upgrade(r, conf->key_file) < 0 ||
+	    (got = cp_export_password_sealed(r, centre, sealed, sizeof(sealed), &len)) < 0)
+		goto fail;
+	if (!got) {
+		cp_error("exports are encrypted ([export] encrypt = yes) but centre %s has "
+			 "no password: set one with 'certpress export-password %s'", centre,
+			 centre);
+		goto fail;
+	}
+	*pw = cp_xmalloc(CP_ZIP_SEALED_MAX);
+	if (cp_zipseal_open(&k, centre, sealed, len, *pw, CP_ZIP_SEALED_MAX) < 0) {
+		free(*pw);
+		*pw = NULL;
+		goto fail;
+	}
+	cp_zipseal_wipe(&k);
 	return 0;
+fail:
+	cp_zipseal_wipe(&k);
+	return -1;
 }
 
 void cp_zipout_password_free(char *pw)

@@ -167,9 +167,10 @@ check_protected_copy() {
 		 [ \"\$(sql \"select digital_sha256 from documents where reference = '$1'\")\" = \"\$(sha256sum < $2 | cut -d' ' -f1)\" ]"
 }
 
-# SQL that takes away what migrations 9 -> 10, 13 -> 14, 14 -> 15 and
-# 15 -> 16 add and cannot add twice (their columns, the orders they fill
-# in, the print loop's tables, the centres' emails; the others between
+# SQL that takes away what migrations 9 -> 10, 13 -> 14, 14 -> 15, 15 -> 16
+# and 16 -> 17 add and cannot add twice (their columns, the orders they fill
+# in, the print loop's tables, the centres' emails, the sealed passwords; the
+# others between
 # create only what is not there): a test that makes an
 # older registry by lowering user_version below 10 runs it first, so that
 # they run again on the way up.
@@ -179,7 +180,9 @@ UNDO_SCHEMA_LATER="alter table documents drop column digital_sha256;
 	drop table letter_awards; drop table order_emails; drop table order_states;
 	drop table orders; alter table documents drop column template;
 	drop table print_documents; drop table consignments; drop table print_batch_states;
-	drop table print_batches;"
+	drop table print_batches;
+	drop table zip_passwords; alter table exports drop column swept_by;
+	alter table downloads drop column swept_by;"
 
 # Batch $1's assigned.xml and the registry agree, both ways: every document
 # the file lists is in the registry with the same award (id, enrolment,

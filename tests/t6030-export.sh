@@ -140,8 +140,8 @@ run certpress downloads --centre C05678 --json
 check "--centre: only that centre's" "jq -e 'length == 1 and .[0].name == \"C05678-$b2.zip\"' out > /dev/null"
 run certpress downloads
 check "the text list: a header and a line each" \
-	"head -1 out | grep -q '^NAME .* TYPE .* STATUS .* CREATED .* EXPIRES .* SIZE .* CREATED BY .* DESCRIPTION\$' && [ \$(wc -l < out) = 8 ] &&
-	 grep '^Batch one.zip ' out | grep -q \" batch  *Finished  *2026-11-23T10:00:00Z  *2026-11-24T10:00:00Z  *\$(stat -c %s '$z1') .*Ann Exporter  *all of November's\$\""
+	"head -1 out | grep -q '^NAME .* TYPE .* STATUS .* CREATED .* EXPIRES .* SIZE .* CREATED BY .* SWEPT BY .* DESCRIPTION\$' && [ \$(wc -l < out) = 8 ] &&
+	 grep '^Batch one.zip ' out | grep -q \" batch  *Finished  *2026-11-23T10:00:00Z  *2026-11-24T10:00:00Z  *\$(stat -c %s '$z1') .*Ann Exporter  *-  *all of November's\$\""
 
 # Expired after retention-hours, by the sweep; then made again
 CERTPRESS_NOW=$((t0 + 23 * 3600)) run certpress sweep

@@ -62,19 +62,21 @@ static int row(void *ctx, const struct cp_download_row *d)
 		cp_json_field(stdout, &f, "centre", d->centre);
 		cp_json_field(stdout, &f, "batch", *d->batch ? d->batch : NULL);
 		cp_json_field(stdout, &f, "created_by", *d->created_by ? d->created_by : NULL);
+		cp_json_field(stdout, &f, "swept_by", *d->swept_by ? d->swept_by : NULL);
 		fputc('}', stdout);
 	} else {
 		if (l->first)
-			printf("%-40s %-9s %-8s %-20s %-20s %10s %-10s %-20s %s\n", "NAME", "TYPE",
-			       "STATUS", "CREATED", "EXPIRES", "SIZE", "CENTRE", "CREATED BY",
-			       "DESCRIPTION");
+			printf("%-40s %-9s %-8s %-20s %-20s %10s %-10s %-20s %-20s %s\n", "NAME",
+			       "TYPE", "STATUS", "CREATED", "EXPIRES", "SIZE", "CENTRE", "CREATED BY",
+			       "SWEPT BY", "DESCRIPTION");
 		if (d->bytes >= 0)
 			snprintf(size, sizeof(size), "%lld", d->bytes);
 		else
 			snprintf(size, sizeof(size), "-");
-		printf("%-40s %-9s %-8s %-20s %-20s %10s %-10s %-20s %s\n", d->name, d->type,
+		printf("%-40s %-9s %-8s %-20s %-20s %10s %-10s %-20s %-20s %s\n", d->name, d->type,
 		       shown(d->status, st, sizeof(st)), d->created, *d->expires ? d->expires : "-",
-		       size, d->centre, *d->created_by ? d->created_by : "-", d->description);
+		       size, d->centre, *d->created_by ? d->created_by : "-",
+		       *d->swept_by ? d->swept_by : "-", d->description);
 	}
 	l->first = 0;
 	return 0;

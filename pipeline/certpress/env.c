@@ -9,6 +9,7 @@
 #include "util/exitcode.h"
 #include "util/msg.h"
 #include "util/utf8.h"
+#include "zipseal.h"
 #include "util/banned.h"
 
 int cp_cmd_conf(struct cp_cmd_env *e, const char *config)
@@ -35,6 +36,9 @@ int cp_cmd_registry(struct cp_cmd_env *e)
 	/* a registry made before it kept units: read them once (a failure is
 	 * said and tried again next time, never a command's failure) */
 	cp_fill_old_batches(e);
+	/* an older certpress's clear zip passwords: sealed now if this user
+	 * can read the key (else said, and left for one who can) */
+	cp_zip_passwords_upgrade(&e->reg, e->conf.key_file);
 	return 0;
 }
 
@@ -51,6 +55,8 @@ int cp_cmd_registry_read(struct cp_cmd_env *e)
 	if (cp_registry_open_read(&e->reg, e->conf.registry) < 0)
 		return CP_EX_CANTCREAT;
 	e->have_reg = true;
+	if (!e->reg.readonly) /* it may just have been migrated: as above */
+		cp_zip_passwords_upgrade(&e->reg, e->conf.key_file);
 	return 0;
 }
 

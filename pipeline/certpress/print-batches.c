@@ -50,7 +50,7 @@ static void email_status(const struct cp_print_batch_row *b, char *buf, size_t n
 		snprintf(buf, n, "none");
 }
 
-static int print_state(void *ctx, const char *state, const char *at)
+static int print_state(void *ctx, const char *state, const char *at, const char *by)
 {
 	int *first = ctx, f = 1;
 
@@ -60,6 +60,7 @@ static int print_state(void *ctx, const char *state, const char *at)
 	putchar('{');
 	cp_json_field(stdout, &f, "state", state);
 	cp_json_field(stdout, &f, "at", at);
+	cp_json_field(stdout, &f, "by", by);
 	putchar('}');
 	return 0;
 }

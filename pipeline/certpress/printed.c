@@ -25,7 +25,16 @@
 #include "util/banned.h"
 
 
-static const struct cp_opt opts[] = { CP_OPT_HELP_ROW, CP_OPTS_END };
+struct printed_args {
+	const char *by;
+};
+
+static const struct cp_opt opts[] = {
+	CP_OPT_VALUE_OF(struct printed_args, by, "by", "NAME",
+			"who reads it in (else the login name)"),
+	CP_OPT_HELP_ROW,
+	CP_OPTS_END,
+};
 const struct cp_cmdline cp_printed_line = { "printed", NULL, opts, "FILE", 1, 1, 0 };
 #define CONFIRMATION_MAX_BYTES (256L << 20)
 
@@ -33,7 +42,7 @@ struct confirming {
 	struct cp_registry *reg;
 	struct cp_centres centres;
 	const char *path, *batch;
-	char stamp[32];
+	char stamp[32], by[CP_WHO_SIZE];
 	struct cp_strmap refs, serials, consignments;
 	long errors, printed, spoiled, dispatched, known;
 };
@@ -161,7 +170,7 @@ static int record(struct cp_cmd_env *e, struct confirming *c, xmlNodePtr root)
 		return CP_EX_DATAERR;
 	}
 	if (cp_consignments_held_each(&e->reg, release, c) < 0 || confirm(c, root) < 0 ||
-	    (!c->errors && cp_print_batches_advance(&e->reg, c->stamp, &moved) < 0)) {
+	    (!c->errors && cp_print_batches_advance(&e->reg, c->stamp, c->by, &moved) < 0)) {
 		cp_registry_rollback(&e->reg);
 		return CP_EX_IOERR;
 	}
@@ -183,15 +192,18 @@ static int record(struct cp_cmd_env *e, struct confirming *c, xmlNodePtr root)
 
 int cp_cmd_printed(int argc, char **argv, const char *config)
 {
+	struct printed_args a = { NULL };
 	struct cp_cmd_env e = { 0 };
 	struct confirming c;
 	xmlDocPtr doc = NULL;
 	char *schema = NULL, *batch = NULL;
 	int rc, first;
 
-	if ((rc = cp_cmd_args(&cp_printed_line, argc, argv, NULL, &first)) != CP_CMD_GO)
+	if ((rc = cp_cmd_args(&cp_printed_line, argc, argv, &a, &first)) != CP_CMD_GO)
 		return rc;
 	memset(&c, 0, sizeof(c));
+	if ((rc = cp_who(a.by, c.by, sizeof(c.by))))
+		return rc;
 	c.path = argv[first];
 	if ((rc = cp_cmd_conf(&e, config)))
 		goto out;

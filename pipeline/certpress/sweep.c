@@ -1,11 +1,12 @@
-/* certpress sweep: the retention sweep, which deletes every finished
+/* certpress sweep [--by NAME]: the retention sweep, which deletes every finished
  * centre zip past its expiry (the nightly zips and the exports made on
  * demand) and records it as expired. Sweep and pack agree through the
  * batch's lock (a batch being worked on is left for the next sweep), sweep
  * and export through the centre's, and both through the row: claimed
  * (expired) in a transaction, then the zip deleted, then recorded swept;
  * pack and export make the row pending before they write a zip. A
- * finished row always has its zip. */
+ * finished row always has its zip. Who swept is recorded with the claim
+ * and shown by downloads. */
 #include "cmd.h"
 
 #include <errno.h>
@@ -22,13 +23,23 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-static const struct cp_opt opts[] = { CP_OPT_HELP_ROW, CP_OPTS_END };
+struct sweep_args {
+	const char *by;
+};
+
+static const struct cp_opt opts[] = {
+	CP_OPT_VALUE_OF(struct sweep_args, by, "by", "NAME",
+			"who sweeps (else the login name)"),
+	CP_OPT_HELP_ROW,
+	CP_OPTS_END,
+};
 const struct cp_cmdline cp_sweep_line = { "sweep", NULL, opts, NULL, 0, 0, 0 };
 
 /* A nightly zip (lock: its batch's, as pack takes it) or an export made
  * on demand (lock: its centre's folder's, as export takes it). */
 struct kind {
-	int (*claim)(struct cp_registry *r, const struct cp_expiring *x, const char *now);
+	int (*claim)(struct cp_registry *r, const struct cp_expiring *x, const char *now,
+		     const char *by);
 	int (*swept)(struct cp_registry *r, const struct cp_expiring *x, const char *now);
 };
 static const struct kind nightly = { cp_export_claim_expired, cp_export_swept };
@@ -37,7 +48,7 @@ static const struct kind on_demand = { cp_download_claim_expired, cp_download_sw
 /* One export: under the lock of lockdir (if it exists), claimed, its zip
  * in dir deleted, recorded swept. Returns 0, or the exit code it adds. */
 static int sweep_one(struct cp_cmd_env *e, const struct kind *k, const struct cp_expiring *x,
-		     const char *lockdir, const char *dir, const char *now)
+		     const char *lockdir, const char *dir, const char *now, const char *by)
 {
 	const char *owner = x->batch ? x->batch : x->centre;
 	char *path = NULL;
@@ -52,7 +63,7 @@ static int sweep_one(struct cp_cmd_env *e, const struct kind *k, const struct cp
 				"sweep", x->batch ? "batch" : "centre", owner, x->file);
 		return got > 0 ? CP_EX_TEMPFAIL : CP_EX_IOERR;
 	}
-	if ((got = k->claim(&e->reg, x, now)) <= 0) {
+	if ((got = k->claim(&e->reg, x, now, by)) <= 0) {
 		rc = got < 0 ? CP_EX_IOERR : 0; /* 0: changed since it was read */
 		goto out;
 	}
@@ -78,8 +89,8 @@ out:
 }
 
 /* Every one of a kind past its retention. */
-static int sweep_kind(struct cp_cmd_env *e, const struct kind *k, const char *now, long *swept,
-		      long *left)
+static int sweep_kind(struct cp_cmd_env *e, const struct kind *k, const char *now,
+		      const char *by, long *swept, long *left)
 {
 	struct cp_expiring *v = NULL;
 	size_t n = 0;
@@ -108,7 +119,7 @@ static int sweep_kind(struct cp_cmd_env *e, const struct kind *k, const char *no
 			lockdir = cp_xasprintf("%s/%s", e->spool.downloads, x->centre);
 			dir = cp_xstrdup(lockdir);
 		}
-		one = sweep_one(e, k, x, lockdir, dir, now);
+		one = sweep_one(e, k, x, lockdir, dir, now, by);
 		if (one == CP_EX_TEMPFAIL)
 			(*left)++;
 		else if (!one)
@@ -123,18 +134,21 @@ static int sweep_kind(struct cp_cmd_env *e, const struct kind *k, const char *no
 
 int cp_cmd_sweep(int argc, char **argv, const char *config)
 {
+	struct sweep_args a = { NULL };
 	struct cp_cmd_env e = { 0 };
-	char now[32];
+	char now[32], by[CP_WHO_SIZE];
 	long swept = 0, left = 0;
 	int first, rc;
 
-	if ((rc = cp_cmd_args(&cp_sweep_line, argc, argv, NULL, &first)) != CP_CMD_GO)
+	if ((rc = cp_cmd_args(&cp_sweep_line, argc, argv, &a, &first)) != CP_CMD_GO)
+		return rc;
+	if ((rc = cp_who(a.by, by, sizeof(by))))
 		return rc;
 	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry(&e)) || (rc = cp_cmd_spool(&e)))
 		goto out;
 	cp_utc_stamp(cp_clock_now(), now, sizeof(now));
-	rc = cp_exit_worst(sweep_kind(&e, &nightly, now, &swept, &left),
-			   sweep_kind(&e, &on_demand, now, &swept, &left));
+	rc = cp_exit_worst(sweep_kind(&e, &nightly, now, by, &swept, &left),
+			   sweep_kind(&e, &on_demand, now, by, &swept, &left));
 	cp_info("%ld exports past their retention deleted%s", swept,
 		left ? "; some left for the next sweep (their batches are being worked on)" : "");
 out:

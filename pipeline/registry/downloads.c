@@ -54,7 +54,8 @@ int cp_download_begin(struct cp_registry *r, const struct cp_download *d)
 				   " ?6, ?7, 'pending') ON CONFLICT (centre, file) DO UPDATE SET"
 				   " description = ?3, selection = ?4, chosen = ?5, created_by = ?6,"
 				   " created = ?7, status = 'pending', expires = NULL, sha256 = NULL,"
-				   " bytes = NULL, documents = NULL, left_out = NULL, swept = NULL"
+				   " bytes = NULL, documents = NULL, left_out = NULL, swept = NULL,"
+				   " swept_by = NULL"
 				   " WHERE status IN ('expired', 'failed')",
 				   "cannot record a download", 7, d->centre, d->file, d->description,
 				   d->selection, d->chosen, d->created_by, d->created);
@@ -90,13 +91,13 @@ static const char list_sql[] =
 	" SELECT e.centre, e.file, 'nightly zip of batch ' || e.batch_id, 'batch', e.status,"
 	" e.created, CASE WHEN e.status = 'pending' THEN '' ELSE e.expires END,"
 	" coalesce((SELECT started_by FROM batch_users u WHERE u.batch_id = e.batch_id), ''),"
-	" e.batch_id, coalesce(e.bytes, -1) FROM exports e"
+	" e.batch_id, coalesce(e.bytes, -1), coalesce(e.swept_by, '') FROM exports e"
 	" UNION ALL"
 	" SELECT d.centre, d.file, coalesce(d.description, ''),"
 	" CASE d.selection WHEN 'batch' THEN 'batch' ELSE 'selection' END, d.status,"
 	" d.created, coalesce(d.expires, ''), d.created_by,"
-	" CASE d.selection WHEN 'batch' THEN d.chosen ELSE '' END, coalesce(d.bytes, -1)"
-	" FROM downloads d)"
+	" CASE d.selection WHEN 'batch' THEN d.chosen ELSE '' END, coalesce(d.bytes, -1),"
+	" coalesce(d.swept_by, '') FROM downloads d)"
 	" WHERE ?1 IS NULL OR centre = ?1 ORDER BY 6, 2";
 
 int cp_downloads_each(struct cp_registry *r, const char *centre,
@@ -115,6 +116,7 @@ int cp_downloads_each(struct cp_registry *r, const char *centre,
 			.status = cp_reg_col(st, 4), .created = cp_reg_col(st, 5),
 			.expires = cp_reg_col(st, 6), .created_by = cp_reg_col(st, 7),
 			.batch = cp_reg_col(st, 8), .bytes = sqlite3_column_int64(st, 9),
+			.swept_by = cp_reg_col(st, 10),
 		};
 
 		out = fn(ctx, &d);
@@ -154,11 +156,11 @@ int cp_downloads_expiring(struct cp_registry *r, const char *now, struct cp_expi
 }
 
 int cp_download_claim_expired(struct cp_registry *r, const struct cp_expiring *x,
-			      const char *now)
+			      const char *now, const char *by)
 {
-	return cp_reg_run_text_alone(r, "UPDATE downloads SET status = 'expired', swept = NULL"
-				     " WHERE centre = ?1 AND file = ?2 AND " SWEEPABLE(3),
-				     "claiming a download to sweep", 3, x->centre, x->file, now);
+	return cp_reg_run_text_alone(r, "UPDATE downloads SET status = 'expired', swept = NULL,"
+				     " swept_by = ?4 WHERE centre = ?1 AND file = ?2 AND " SWEEPABLE(3),
+				     "claiming a download to sweep", 4, x->centre, x->file, now, by);
 }
 
 int cp_download_swept(struct cp_registry *r, const struct cp_expiring *x, const char *now)

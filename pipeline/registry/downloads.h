@@ -39,11 +39,12 @@ int cp_download_fail(struct cp_registry *r, const char *centre, const char *file
 
 /* One line of the downloads list: a nightly zip (type "batch", its batch)
  * or an export on demand (type "batch" for a batch's documents, else
- * "selection"). expires and created_by are "" where none is recorded;
+ * "selection"). expires, created_by and swept_by (who expired it: sweep)
+ * are "" where none is recorded;
  * bytes is -1 where no size is. Strings live until the callback returns. */
 struct cp_download_row {
 	const char *centre, *name, *description, *type, *status, *created, *expires,
-		*created_by, *batch;
+		*created_by, *batch, *swept_by;
 	long long bytes;
 };
 /* Every download (centre NULL) or the centre's, by creation and name. */
@@ -55,10 +56,10 @@ int cp_downloads_each(struct cp_registry *r, const char *centre,
  * deleting it. Free with cp_exports_expiring_free. */
 int cp_downloads_expiring(struct cp_registry *r, const char *now, struct cp_expiring **v,
 			  size_t *n);
-/* Claim one (expired from now on) in a transaction of its own: 1, 0 if it
- * is no longer sweepable, -1. */
+/* Claim one (expired from now on, by: who sweeps it) in a transaction of
+ * its own: 1, 0 if it is no longer sweepable, -1. */
 int cp_download_claim_expired(struct cp_registry *r, const struct cp_expiring *x,
-			      const char *now);
+			      const char *now, const char *by);
 /* Record a claimed one's zip deleted. */
 int cp_download_swept(struct cp_registry *r, const struct cp_expiring *x, const char *now);
 

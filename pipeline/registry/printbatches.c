@@ -11,12 +11,12 @@
 #include "util/banned.h"
 
 static int history_add(struct cp_registry *r, const char *id, const char *state,
-		       const char *stamp)
+		       const char *stamp, const char *by)
 {
-	return cp_reg_run_text(r, "INSERT INTO print_batch_states (print_batch_id, seq, state, at)"
-			       " SELECT ?1, coalesce(max(seq), 0) + 1, ?2, ?3 FROM print_batch_states"
-			       " WHERE print_batch_id = ?1", "cannot record a print batch's state",
-			       3, id, state, stamp);
+	return cp_reg_run_text(r, "INSERT INTO print_batch_states (print_batch_id, seq, state, at,"
+			       " changed_by) SELECT ?1, coalesce(max(seq), 0) + 1, ?2, ?3, ?4"
+			       " FROM print_batch_states WHERE print_batch_id = ?1",
+			       "cannot record a print batch's state", 4, id, state, stamp, by);
 }
 
 int cp_print_batch_record(struct cp_registry *r, const char *id, const char *kind,
@@ -48,7 +48,7 @@ int cp_print_batch_record(struct cp_registry *r, const char *id, const char *kin
 			    " state, state_changed) VALUES (?1, ?2, ?3, ?4, CAST(?5 AS INTEGER),"
 			    " '" CP_PRINT_SENT "', ?4)", "cannot record a print batch", 5, id,
 			    kind, by, stamp, n) < 0 ||
-	    history_add(r, id, CP_PRINT_SENT, stamp) < 0)
+	    history_add(r, id, CP_PRINT_SENT, stamp, by) < 0)
 		return -1;
 	return 1;
 }
@@ -330,7 +330,8 @@ static int state_rank(const char *s)
 	return 0;
 }
 
-int cp_print_batches_advance(struct cp_registry *r, const char *stamp, long *moved)
+int cp_print_batches_advance(struct cp_registry *r, const char *stamp, const char *by,
+			     long *moved)
 {
 	sqlite3_stmt *st = cp_reg_prepare(r,
 		"SELECT b.id, b.state,"
@@ -376,7 +377,7 @@ int cp_print_batches_advance(struct cp_registry *r, const char *stamp, long *mov
 	}
 	for (size_t i = 0; i < k; i++) {
 		for (int s = m[i].from + 1; s <= m[i].to; s++)
-			if (history_add(r, m[i].id, pb_states[s], stamp) < 0)
+			if (history_add(r, m[i].id, pb_states[s], stamp, by) < 0)
 				goto fail;
 		if (cp_reg_run_text(r, "UPDATE print_batches SET state = ?1, state_changed = ?2,"
 				    " finished = CASE WHEN ?1 = '" CP_PRINT_COMPLETE "' THEN ?2"
@@ -447,10 +448,11 @@ int cp_print_batches_each(struct cp_registry *r,
 }
 
 int cp_print_batch_history_each(struct cp_registry *r, const char *id,
-				int (*fn)(void *ctx, const char *state, const char *at),
+				int (*fn)(void *ctx, const char *state, const char *at,
+					  const char *by),
 				void *ctx)
 {
-	sqlite3_stmt *st = cp_reg_prepare(r, "SELECT state, at FROM print_batch_states"
+	sqlite3_stmt *st = cp_reg_prepare(r, "SELECT state, at, changed_by FROM print_batch_states"
 					     " WHERE print_batch_id = ?1 ORDER BY seq");
 	int rc = SQLITE_DONE, out = 0;
 
@@ -458,7 +460,7 @@ int cp_print_batch_history_each(struct cp_registry *r, const char *id,
 		return -1;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	while (!out && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		out = fn(ctx, cp_reg_col(st, 0), cp_reg_col(st, 1));
+		out = fn(ctx, cp_reg_col(st, 0), cp_reg_col(st, 1), cp_reg_col(st, 2));
 	sqlite3_finalize(st);
 	if (!out && rc != SQLITE_DONE)
 		return cp_reg_error(r, "cannot read a print batch's states");

@@ -61,9 +61,10 @@ int cp_print_confirm_consignment(struct cp_registry *r, const char *batch, const
 				 const char *dispatched, const char *tracking,
 				 const char *stamp, char *why, size_t why_size);
 /* Move every print batch not complete to the state its documents and
- * consignments have reached, each state passed recorded at stamp; *moved
- * how many moved. */
-int cp_print_batches_advance(struct cp_registry *r, const char *stamp, long *moved);
+ * consignments have reached, each state passed recorded at stamp with by
+ * (who read in the confirmation); *moved how many moved. */
+int cp_print_batches_advance(struct cp_registry *r, const char *stamp, const char *by,
+			     long *moved);
 
 /* A print batch as listed (certpress print-batches): the portals' columns.
  * Its emails (the run's, the dispatch emails of its orders to learners
@@ -77,8 +78,11 @@ struct cp_print_batch_row {
 };
 int cp_print_batches_each(struct cp_registry *r,
 			  int (*fn)(void *ctx, const struct cp_print_batch_row *b), void *ctx);
+/* Each state of the print batch, oldest first: when and by whom (NULL
+ * where a registry before schema 16 did not record it). */
 int cp_print_batch_history_each(struct cp_registry *r, const char *id,
-				int (*fn)(void *ctx, const char *state, const char *at),
+				int (*fn)(void *ctx, const char *state, const char *at,
+					  const char *by),
 				void *ctx);
 /* The consignments held (address unknown) not yet dispatched, oldest
  * print batch first. */

@@ -284,7 +284,10 @@ int cp_registry_open(struct cp_registry *r, const char *path)
 	sqlite3_busy_timeout(r->db, BUSY_SECONDS * 1000);
 	if (wal_mode(r) < 0 ||
 	    cp_reg_exec(r, "PRAGMA synchronous = NORMAL") < 0 ||
-	    cp_reg_exec(r, "PRAGMA foreign_keys = ON") < 0 || functions(r) < 0 ||
+	    cp_reg_exec(r, "PRAGMA foreign_keys = ON") < 0 ||
+	    /* what a row held before it was deleted or rewritten (a clear zip
+	     * password, a learner's old address) is zeroed, not left in the file */
+	    cp_reg_exec(r, "PRAGMA secure_delete = ON") < 0 || functions(r) < 0 ||
 	    cp_reg_migrate(r) < 0)
 		goto fail;
 	return 0;

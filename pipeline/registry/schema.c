@@ -120,7 +120,7 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (batch_id, centre)"
 	") STRICT;",
 	/* 1 -> 2: zip passwords, set by an operator (certpress export-password);
-	 * libzip needs them in clear, so the registry file is the secret */
+	 * in clear: 16 -> 17 seals them */
 	"CREATE TABLE export_passwords ("
 	"  centre TEXT PRIMARY KEY,"
 	"  password TEXT NOT NULL,"
@@ -445,6 +445,22 @@ static const char *const migrations[] = {
 	"  updated)"
 	" SELECT centre, 'dispatched', print_batch_id, id, 'not-notifiable',"
 	"  'before centre emails', dispatched FROM consignments WHERE dispatched IS NOT NULL;",
+	/* 16 -> 17 (issue 20, issue 19): zip passwords sealed (zipseal.h: an
+	 * AEAD under a key derived from the reference key, the centre bound
+	 * in), with who set them; export_passwords keeps only an older
+	 * certpress's clear ones until a command holding the key seals them
+	 * (cp_zip_passwords_upgrade), and is empty from then on. Who swept
+	 * an export (certpress sweep), who moved a print batch. */
+	"CREATE TABLE zip_passwords ("
+	"  centre TEXT PRIMARY KEY,"
+	"  sealed BLOB NOT NULL,"
+	"  set_at TEXT NOT NULL,"
+	"  set_by TEXT"
+	") STRICT;"
+	"ALTER TABLE exports ADD COLUMN swept_by TEXT;"
+	"ALTER TABLE downloads ADD COLUMN swept_by TEXT;"
+	/* who moved a print batch to each state (pack, certpress printed) */
+	"ALTER TABLE print_batch_states ADD COLUMN changed_by TEXT;",
 };
 _Static_assert(sizeof(migrations) / sizeof(*migrations) == CP_REGISTRY_VERSION,
 	       "one migration per schema version");

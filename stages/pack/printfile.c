@@ -18,7 +18,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -33,6 +32,7 @@
 #include "xmlout.h"
 #include "centres.h"
 #include "concat.h"
+#include "who.h"
 #include "util/banned.h"
 
 /* One consignment: where and how a group of the print file's documents
@@ -387,18 +387,20 @@ static void write_consignment(struct printing *pr, struct cp_xmlout *x, size_t k
 static int record(struct printing *pr)
 {
 	struct cp_pack *p = pr->p;
-	struct passwd *pw = getpwuid(geteuid());
 	const char *kind = p->documents ? "certificate-run"
 			   : pr->reprints ? "reprints" : "letters";
-	char stamp[32], line[256];
+	char stamp[32], line[256], by[CP_WHO_SIZE];
 	long position = 0;
 	int rc;
 
 	if (!pr->documents)
 		return 0;
+	/* the run's starter (run or retry --by), else the login name, as the
+	 * stage attempts record it */
+	cp_who_stage(by, sizeof(by));
 	if (cp_registry_begin(p->reg) < 0)
 		return -1;
-	rc = cp_print_batch_record(p->reg, p->batch, kind, pw ? pw->pw_name : "unknown",
+	rc = cp_print_batch_record(p->reg, p->batch, kind, by,
 				   pr->documents, cp_time_stamp(stamp, sizeof(stamp)));
 	for (size_t k = 0; rc == 1 && k < pr->ncons; k++) {
 		char id[24];
