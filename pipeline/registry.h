@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#define CP_REGISTRY_VERSION 15
+#define CP_REGISTRY_VERSION 16
 #define CP_REGISTRY_NCACHED 8
 
 struct sqlite3;
@@ -63,5 +63,6 @@ void cp_registry_rollback(struct cp_registry *r);
 #include "registry/orders.h"        /* orders: reprints and letters, their states */
 #include "registry/records.h"       /* a document's record, to lay it out again */
 #include "registry/printbatches.h"  /* print batches, consignments, confirmations */
+#include "registry/orderprints.h"   /* the order copies' own print files */
 
 #endif

@@ -29,6 +29,7 @@ static const struct cp_cmd commands[] = {
 	{ cp_cmd_orders, &cp_orders_line },
 	{ cp_cmd_print_batches, &cp_print_batches_line },
 	{ cp_cmd_printed, &cp_printed_line },
+	{ cp_cmd_print_orders, &cp_print_orders_line },
 	{ cp_cmd_revoke, &cp_revoke_line },
 	{ cp_cmd_export, &cp_export_line },
 	{ cp_cmd_downloads, &cp_downloads_line },

@@ -45,6 +45,7 @@ int cp_cmd_order(int argc, char **argv, const char *config);
 int cp_cmd_orders(int argc, char **argv, const char *config);
 int cp_cmd_printed(int argc, char **argv, const char *config);
 int cp_cmd_print_batches(int argc, char **argv, const char *config);
+int cp_cmd_print_orders(int argc, char **argv, const char *config);
 /* keygen --signing (keygen_signing.c), verify --file PDF (verify_file.c) */
 int cp_cmd_keygen_signing(const char *config);
 int cp_cmd_verify_file(const char *pdf, const char *config);
@@ -54,7 +55,7 @@ extern const struct cp_cmdline cp_keygen_line, cp_verify_line, cp_show_line, cp_
 	cp_status_line, cp_receipt_line, cp_export_password_line, cp_set_email_line,
 	cp_notify_line, cp_approve_line, cp_hold_line, cp_publish_line, cp_export_line,
 	cp_downloads_line, cp_order_reprint_line, cp_order_letter_line, cp_orders_line,
-	cp_print_batches_line, cp_printed_line;
+	cp_print_batches_line, cp_printed_line, cp_print_orders_line;
 
 /* Parse a subcommand's arguments by its command line into args (the
  * struct its table's offsets are of): CP_CMD_GO with *first the index of
