@@ -155,6 +155,34 @@ check_exit 0 "print-orders after a nightly run took the order" certpress print-o
 check "...has nothing to print; the order is in the run's print file alone" \
 	"contains out 'reprints: nothing to print' && grep -q \"reference=\\\"$r3\\\"\" $(ticket_of $b4) &&
 	 [ \"\$(sql \"select print_batch_id from orders where reference = '$r3'\")\" = $b4 ] && never_twice"
+# [print] orders = separate: the nightly run takes no order copies, and no
+# spoiled ones; print-orders takes them, and never a run's spoiled document.
+printf '[print]\norders = separate\n' >> certpress.conf
+doc2=$(sql "select reference from print_documents where print_batch_id = '$b2' order by position limit 1")
+confirm "$(ticket_of $b2)" SB2 --spoil "$doc2" --skip-consignment 1 > conf-b2.xml
+check_exit 0 "printed: a run's document spoiled" certpress printed conf-b2.xml
+run certpress order reprint "$r2" --reason "lost again" --by ops1
+check "a second reprint of a document after its first was dispatched" "[ $rc = 0 ]"
+r4=$(cat out)
+python3 "$TOP/bench/gen-results.py" 2 fifth.xml 5 > /dev/null
+through_pack fifth.xml
+b5=$batch
+check "orders = separate: the nightly run's print file leaves the order, takes the run's spoiled" \
+	"! grep -q $r4 $(ticket_of $b5) && grep -q $doc2 $(ticket_of $b5) &&
+	 [ \"\$(sql \"select state||' '||coalesce(print_batch_id, '-') from orders where reference = '$r4'\")\" = 'to-be-generated -' ]"
+check_exit 0 "print-orders" env CERTPRESS_TODAY=2026-11-25 certpress print-orders
+pr3=$(sed -n 's/^reprints: print batch //p' out)
+check "...takes the order, and not the run's spoiled document" \
+	"[ '$pr3' = reprints-20261125-1 ] && [ \"\$(confirm $(ticket_of $pr3) X --list | cut -d' ' -f2-)\" = $r4 ] && never_twice"
+confirm "$(ticket_of $pr3)" SR3 --spoil "$r4" > conf-r3.xml
+check_exit 0 "printed: it spoiled" certpress printed conf-r3.xml
+python3 "$TOP/bench/gen-results.py" 2 sixth.xml 7 > /dev/null
+through_pack sixth.xml
+check "the next nightly run does not take the spoiled order copy" "! grep -q $r4 $(ticket_of $batch)"
+check_exit 0 "print-orders takes it back" env CERTPRESS_TODAY=2026-11-26 certpress print-orders --type reprints
+check "...in the next reprints print file, same reference" \
+	"[ \"\$(confirm spool/print/reprints-20261126-1/print-reprints-20261126-1.ticket.xml X --list | cut -d' ' -f2-)\" = $r4 ] && never_twice"
+
 check_exit 0 "print-batches --json" certpress print-batches --json
 check "--json lists the order print batches with their types and states" \
 	"python3 -c '

@@ -51,9 +51,10 @@ static long claim(struct cp_pack *p)
 
 	if (cp_registry_begin(p->reg) < 0)
 		return -1;
-	n = cp_reprints_claim(p->reg, p->batch);
+	/* [print] orders = separate: the order copies wait for print-orders */
+	n = cp_reprints_claim(p->reg, p->batch, !p->conf->print_orders_separate);
 	/* what the printing house spoiled comes back: same reference, a new sheet */
-	if (n >= 0 && cp_print_spoiled_claim(p->reg, p->batch) < 0)
+	if (n >= 0 && cp_print_spoiled_claim(p->reg, p->batch, !p->conf->print_orders_separate) < 0)
 		n = -1;
 	if (n < 0 || cp_documents_choose_for_pack(p->reg, p->batch, &p->documents) < 0 ||
 	    cp_registry_commit(p->reg) < 0) {
