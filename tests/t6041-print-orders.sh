@@ -183,6 +183,54 @@ check_exit 0 "print-orders takes it back" env CERTPRESS_TODAY=2026-11-26 certpre
 check "...in the next reprints print file, same reference" \
 	"[ \"\$(confirm spool/print/reprints-20261126-1/print-reprints-20261126-1.ticket.xml X --list | cut -d' ' -f2-)\" = $r4 ] && never_twice"
 
+# Held consignments (a centre the register lacks) in status --json, and in
+# print-batches --json for every print batch, an order's too: a reprint of a
+# document of C09999's batch, to the centre's address, which is unknown.
+c9=$(sql "select d.reference from documents d join awards a on a.id = d.award_id
+	  where d.batch_id = '$b5' and a.centre = 'C09999' and d.type = 'certificate'
+	  and d.status = 'valid' order by d.reference limit 1")
+run certpress order reprint "$c9" --reason lost --by ops1
+check "a reprint of a document of centre C09999" "[ $rc = 0 ] && [ -n '$c9' ]"
+check_exit 0 "print-orders: a reprint for a centre the register lacks" \
+	env CERTPRESS_TODAY=2026-11-27 certpress print-orders --type reprints
+check "...its consignment is held, address unknown, with a warning naming the centre" \
+	"grep -q '<consignment id=\"1\" centre=\"C09999\" delivery=\"second-class-signed\" address-unknown=\"true\"' spool/print/reprints-20261127-1/print-reprints-20261127-1.ticket.xml &&
+	 grep -q \"centre 'C09999' is not in the centres register\" err"
+check_exit 0 "status --json" certpress status --json
+check "each batch has its print batch's held consignments, always an array" \
+	"python3 -c '
+import json
+s = {x[\"id\"]: x for x in json.load(open(\"out\"))}
+assert all(isinstance(x[\"held_consignments\"], list) for x in s.values())
+assert s[\"$b2\"][\"held_consignments\"] == [{\"print_batch\": \"$b2\", \"consignment\": \"1\", \"centre\": \"C09999\", \"in_register\": False}], s[\"$b2\"]
+assert s[\"$b1\"][\"held_consignments\"] == [], s[\"$b1\"]
+'"
+check_exit 0 "status --json BATCH" certpress status --json "$b2"
+check "...has them too" \
+	"python3 -c '
+import json
+s = json.load(open(\"out\"))
+assert s[\"held_consignments\"] == [{\"print_batch\": \"$b2\", \"consignment\": \"1\", \"centre\": \"C09999\", \"in_register\": False}], s
+'"
+check_exit 0 "print-batches --json: held consignments" certpress print-batches --json
+check "...of every print batch, the order print file's too" \
+	"python3 -c '
+import json
+b = {x[\"id\"]: x for x in json.load(open(\"out\"))}
+assert b[\"reprints-20261127-1\"][\"held_consignments\"] == [{\"print_batch\": \"reprints-20261127-1\", \"consignment\": \"1\", \"centre\": \"C09999\", \"in_register\": False}], b
+assert b[\"$b2\"][\"held_consignments\"][0][\"centre\"] == \"C09999\" and b[\"$pr1\"][\"held_consignments\"] == []
+'"
+sed 's|</centres>|  <centre number="C09999" name="Benchmark College"><address><line>1 Bench Road</line></address></centre>\n</centres>|' \
+	"$FIX/centres.xml" > centres.xml
+sed -i "s|^centres = .*|centres = $SCRATCH/centres.xml|" certpress.conf
+check_exit 0 "status --json once the register has the centre" certpress status --json
+check "...says so: in_register" \
+	"python3 -c '
+import json
+s = {x[\"id\"]: x for x in json.load(open(\"out\"))}
+assert s[\"$b2\"][\"held_consignments\"][0][\"in_register\"] is True, s[\"$b2\"]
+'"
+
 check_exit 0 "print-batches --json" certpress print-batches --json
 check "--json lists the order print batches with their types and states" \
 	"python3 -c '

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "centres.h"
 #include "conf.h"
 #include "opts.h"
 #include "ref.h"
@@ -103,6 +104,16 @@ int cp_cmd_receipts(struct cp_cmd_env *e, bool pending_only, bool json);
 /* status: the consignments held for an address the centres register
  * lacks, a line each (held.c). Returns a sysexits code. */
 int cp_cmd_held_consignments(struct cp_cmd_env *e);
+/* The same for status --json: the centres register read once (open, a
+ * sysexits code), then the held consignments of one print batch (NULL:
+ * all) as a JSON array, always (held.c). */
+struct cp_held {
+	struct cp_centres centres;
+	struct cp_registry *reg;
+};
+int cp_held_open(struct cp_cmd_env *e, struct cp_held *h);
+int cp_held_print(const struct cp_held *h, const char *print_batch, bool json);
+void cp_held_close(struct cp_held *h);
 
 /* Lay out a replacement's digital and print copies into spool/reprints/
  * from its learner's record in the registry (else in the original batch).
