@@ -240,5 +240,18 @@ assert b[\"$pr1\"][\"type\"] == \"reprints\" and b[\"$pl1\"][\"type\"] == \"lett
 assert b[\"$pr1\"][\"spoiled\"] == 2 and b[\"$pr2\"][\"printed\"] == 2
 assert [h[\"state\"] for h in b[\"$pr1\"][\"history\"]] == [\"sent-to-printer\", \"printed\", \"dispatched\", \"complete\"]
 '"
+# The copies are issued by print-orders: the verification snapshot says so
+# at once (print-orders publishes at its end, as order and run do).
+run certpress keygen --publish
+e3=$(sql "select enrolment from awards a where not exists (select 1 from orders o
+	  where o.enrolment = a.enrolment and o.kind = 'letter') order by enrolment limit 1")
+run certpress order letter "$e3" --by ops1
+l3=$(cat out)
+cp spool/publish/snapshot snapshot.before
+check_exit 0 "print-orders with a publish key" env CERTPRESS_TODAY=2026-11-28 certpress print-orders --type letters
+check "...publishes the snapshot again, the letter issued in it" \
+	"contains err 'published' && ! cmp -s snapshot.before spool/publish/snapshot &&
+	 [ \"\$(certpress verify $l3 | head -1)\" = valid ]"
+
 check "the invariants hold (its batches not notified: in flight)" "$TOP/tests/tools/invariants --in-flight spool > inv.out || { cat inv.out >&2; false; }"
 done_testing

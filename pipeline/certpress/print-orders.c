@@ -35,8 +35,9 @@ static const char *const kinds[] = { "reprints", "letters" };
 int cp_cmd_print_orders(int argc, char **argv, const char *config)
 {
 	struct print_orders_args a = { NULL, NULL };
+	struct cp_cmd_env e = { 0 };
 	char by[CP_WHO_SIZE];
-	int rc, first, worst = CP_EX_OK;
+	int rc, first, worst = CP_EX_OK, made = 0;
 
 	if ((rc = cp_cmd_args(&cp_print_orders_line, argc, argv, &a, &first)) != CP_CMD_GO)
 		return rc;
@@ -57,7 +58,7 @@ int cp_cmd_print_orders(int argc, char **argv, const char *config)
 		if (rc != CP_EX_OK)
 			cp_error("print file of %s: certpress-pack %s exited %d", kinds[i], kinds[i],
 				 rc);
-		else if (*id)
+		else if (*id && ++made)
 			printf("%s: print batch %s\n", kinds[i], id);
 		else
 			printf("%s: nothing to print\n", kinds[i]);
@@ -65,5 +66,9 @@ int cp_cmd_print_orders(int argc, char **argv, const char *config)
 		if (rc > worst)
 			worst = rc;
 	}
+	/* its copies are issued now: the verification snapshot says so at once */
+	if (made && !cp_cmd_conf(&e, config) && !cp_cmd_registry(&e))
+		worst = cp_publish_at_end(&e, worst);
+	cp_cmd_env_release(&e);
 	return worst;
 }
