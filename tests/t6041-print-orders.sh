@@ -104,6 +104,20 @@ check_exit 0 "print-batches" certpress print-batches
 check "lists both with their types" \
 	"grep -E \"^$pr1 +sent-to-printer .* ops2 +2 .* reprints\$\" out && grep -E \"^$pl1 +sent-to-printer .* ops2 +2 .* letters\$\" out"
 
+# one print-orders of a kind at a time
+python3 -c 'import fcntl, sys, time
+f = open(sys.argv[1], "a")
+fcntl.flock(f, fcntl.LOCK_EX)
+print("held", flush=True)
+time.sleep(30)' spool/print/.orders-reprints.lock > held &
+holder=$!
+trap 'kill $holder 2> /dev/null' EXIT
+for _ in $(seq 100); do [ -s held ] && break; sleep 0.1; done
+check_exit 75 "print-orders while another of the kind is at work" certpress print-orders --type reprints
+check "...says so" "contains err 'another print file of reprints is being made'"
+kill $holder 2> /dev/null
+wait $holder 2> /dev/null
+trap - EXIT
 check_exit 0 "print-orders again at once" certpress print-orders
 check "...nothing to print: the copies are taken" \
 	"contains out 'reprints: nothing to print' && contains out 'letters: nothing to print' &&

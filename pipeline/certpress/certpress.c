@@ -69,8 +69,9 @@ static void usage(FILE *f)
 	      "notify), or the time-stamp authority; 70 internal error; 73 an output\n"
 	      "cannot be created; 74 I/O error (a full disk, a file too large, a broken\n"
 	      "pipe); 75 the registry is busy, a batch locked, awaiting approval or\n"
-	      "held, a stage killed (retry resumes it), or sweep left a batch or centre\n"
-	      "being worked on; 78 configuration (including the key file and the\n"
+	      "held, a stage killed (retry resumes it; print-orders: the next one), sweep\n"
+	      "left a batch or centre being worked on, or another print-orders of the\n"
+	      "kind is at work; 78 configuration (including the key file and the\n"
 	      "signing key). run and retry: the worst of their batches' codes.\n",
 	      f);
 }
