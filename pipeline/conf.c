@@ -25,7 +25,8 @@
 #endif
 
 enum type { T_TEXT, T_PATH, T_URL, T_TRANSPORT, T_FROM, T_BOOL, T_LONG, T_TLS,
-	     T_OPT_TEXT, T_OPT_PATH, T_OPT_URL, T_KEY, T_PROTECTION, T_LISTEN, T_APPROVAL };
+	     T_OPT_TEXT, T_OPT_PATH, T_OPT_URL, T_KEY, T_PROTECTION, T_LISTEN, T_APPROVAL,
+	     T_ORDERS };
 
 struct key {
 	const char *section, *name;
@@ -74,6 +75,7 @@ static const struct key keys[] = {
 	{ "sign", "tsa-url", T_OPT_URL, OFF(sign_tsa_url), "", 0, 0 },
 	{ "print", "sheets-per-part", T_LONG, OFF(print_sheets_per_part), "1000", 1, 100000 },
 	{ "print", "output-condition", T_TEXT, OFF(print_output_condition), "FOGRA39", 0, 0 },
+	{ "print", "orders", T_ORDERS, OFF(print_orders_separate), "with-run", 0, 0 },
 	{ "run", "approval", T_APPROVAL, OFF(approval_required), "none", 0, 0 },
 	{ "verify", "snapshot", T_PATH, OFF(verify_snapshot), "spool/publish", 0, 0 },
 	{ "verify", "key-file", T_PATH, OFF(verify_key_file), "keys/publish.key", 0, 0 },
@@ -222,6 +224,14 @@ static char *set_approval(bool *bp, const char *v)
 	return NULL;
 }
 
+static char *set_orders(bool *bp, const char *v)
+{
+	if (strcmp(v, "with-run") && strcmp(v, "separate"))
+		return cp_xasprintf("'%s' is not with-run or separate", v);
+	*bp = !strcmp(v, "separate");
+	return NULL;
+}
+
 static char *set_protection(int *ip, const char *v)
 {
 	if (!strcmp(v, "sign"))
@@ -328,6 +338,8 @@ static char *set_value(struct cp_conf *conf, const struct key *k, const char *v)
 		return set_protection(field, v);
 	case T_APPROVAL:
 		return set_approval(field, v);
+	case T_ORDERS:
+		return set_orders(field, v);
 	case T_TLS:
 		return set_tls(field, v);
 	case T_URL:
@@ -456,7 +468,8 @@ void cp_conf_release(struct cp_conf *conf)
 {
 	for (size_t i = 0; i < NKEYS; i++)
 		if (keys[i].type != T_BOOL && keys[i].type != T_LONG && keys[i].type != T_TLS &&
-		    keys[i].type != T_PROTECTION && keys[i].type != T_APPROVAL) {
+		    keys[i].type != T_PROTECTION && keys[i].type != T_APPROVAL &&
+		    keys[i].type != T_ORDERS) {
 			char **sp = (char **)((char *)conf + keys[i].offset);
 
 			free(*sp);

@@ -64,6 +64,8 @@ struct cp_conf {
 	/* [print] */
 	long print_sheets_per_part; /* the print file is split into parts of this many */
 	char *print_output_condition; /* the print file's PDF/X output intent (FOGRA39) */
+	bool print_orders_separate; /* orders = separate: order copies only in
+				     * certpress print-orders' print files */
 	/* [run] */
 	bool approval_required; /* approval = required: pack waits for certpress approve */
 

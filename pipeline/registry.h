@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#define CP_REGISTRY_VERSION 17
+#define CP_REGISTRY_VERSION 18
 #define CP_REGISTRY_NCACHED 8
 
 struct sqlite3;
@@ -64,5 +64,6 @@ void cp_registry_rollback(struct cp_registry *r);
 #include "registry/records.h"       /* a document's record, to lay it out again */
 #include "registry/printbatches.h"  /* print batches, consignments, confirmations */
 #include "registry/centremails.h"   /* the centres' order and dispatch emails */
+#include "registry/orderprints.h"   /* the order copies' own print files */
 
 #endif

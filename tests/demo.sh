@@ -76,6 +76,13 @@ echo "  the printing house's confirmation: spool/confirmation-$batch.xml ($spoil
 certpress -c "$CONF" printed spool/confirmation-"$batch".xml | sed 's/^/  /'
 echo "  the centre's dispatch email: $(ls spool/outbox/*.centre-dispatched@*.eml 2> /dev/null | wc -l) in spool/outbox/"
 echo "  $spoiled goes back to be printed by the next print file, with the same reference"
+# The day's orders in print files of their own (cron: certpress print-orders):
+# the replacement and the letter, each kind its own print batch.
+echo "certpress print-orders (the day's reprints and letters, each its own print file):"
+certpress -c "$CONF" -q print-orders --by demo | sed 's/^/  /'
+for t in spool/print/reprints-*/*.ticket.xml spool/print/letters-*/*.ticket.xml; do
+	[ -e "$t" ] && echo "  $t: $(grep -c '<document ' "$t") document(s) in $(grep -c '<consignment ' "$t") consignment(s) ($(grep -o '<consignment [^>]*delivery="[^"]*"' "$t" | sed 's/.*delivery="//; s/"$//' | xargs))"
+done
 echo "certpress print-batches:"
 certpress -c "$CONF" print-batches | sed 's/^/  /'
 

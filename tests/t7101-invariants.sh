@@ -3,7 +3,8 @@
 # finished, and fails, naming what and where, on each way that batch can be
 # broken: a PDF, zip, print part or ticket not whole, a temp file, a
 # reference or serial reused, a learner twice or lost, a second email, a
-# print batch's registry rows and its ticket apart.
+# print batch's registry rows and its ticket apart, a print file of orders
+# never finished, a copy in two print files.
 . "$(dirname "$0")/lib.sh"
 make_key
 inv=$TOP/tests/tools/invariants
@@ -133,5 +134,32 @@ check "...a second batch's print file takes them" \
 run "$inv" --once --smtp smtp spool
 cp out orders-printed.out
 check "...and then the checker passes" "[ $rc = 0 ]"
+
+# A day's orders in their own print files (certpress print-orders): the
+# checker passes them, and names one never finished and a copy in two
+# print files.
+mv smtp smtp-before
+start_smtpd
+for f in smtp-before/*.eml smtp-before/*.rcpt; do # the server numbers afresh
+	cp -a "$f" "smtp/before-${f##*/}"
+done
+run certpress order reprint "$(doc_ref Lovelace transcript)" --reason damaged --by ops1
+run certpress order letter E0002 --by ops1
+run certpress print-orders --by ops1
+stop_smtpd
+check "print-orders makes a reprints and a letters print file" \
+	"[ \$(ls -d spool/print/reprints-* spool/print/letters-* | wc -l) = 2 ]"
+run "$inv" --once --smtp smtp spool
+cp out orders-own.out
+check "...and the checker passes" "[ $rc = 0 ] && contains out 'print batches'"
+rm -rf pristine
+mkdir pristine
+cp -a spool smtp pristine/
+pl=$(ls -d spool/print/letters-* | xargs basename)
+broken "a print file of orders never finished" "[$pl] order_prints: a print file of orders never finished" \
+	"sql \"update order_prints set done = null where id = '$pl'\""
+broken "a copy in two print files" "in 2 print files ($b, $pl)" \
+	"sed -i \"0,/<document /{/<document /{h;r /dev/stdin
+}}\" spool/print/$b/print-$b.ticket.xml < <(grep '<document ' spool/print/$pl/print-$pl.ticket.xml | head -1)"
 
 done_testing

@@ -29,6 +29,7 @@ static const struct cp_cmd commands[] = {
 	{ cp_cmd_orders, &cp_orders_line },
 	{ cp_cmd_print_batches, &cp_print_batches_line },
 	{ cp_cmd_printed, &cp_printed_line },
+	{ cp_cmd_print_orders, &cp_print_orders_line },
 	{ cp_cmd_revoke, &cp_revoke_line },
 	{ cp_cmd_export, &cp_export_line },
 	{ cp_cmd_downloads, &cp_downloads_line },
@@ -69,8 +70,9 @@ static void usage(FILE *f, const void *ctx)
 	      "notify), or the time-stamp authority; 70 internal error; 73 an output\n"
 	      "cannot be created; 74 I/O error (a full disk, a file too large, a broken\n"
 	      "pipe); 75 the registry is busy, a batch locked, awaiting approval or\n"
-	      "held, a stage killed (retry resumes it), or sweep left a batch or centre\n"
-	      "being worked on; 78 configuration (including the key file and the\n"
+	      "held, a stage killed (retry resumes it; print-orders: the next one), sweep\n"
+	      "left a batch or centre being worked on, or another print-orders of the\n"
+	      "kind is at work; 78 configuration (including the key file and the\n"
 	      "signing key). run and retry: the worst of their batches' codes.\n",
 	      f);
 }

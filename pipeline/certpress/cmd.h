@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "centres.h"
 #include "conf.h"
 #include "opts.h"
 #include "ref.h"
@@ -45,6 +46,7 @@ int cp_cmd_order(int argc, char **argv, const char *config);
 int cp_cmd_orders(int argc, char **argv, const char *config);
 int cp_cmd_printed(int argc, char **argv, const char *config);
 int cp_cmd_print_batches(int argc, char **argv, const char *config);
+int cp_cmd_print_orders(int argc, char **argv, const char *config);
 /* keygen --signing (keygen_signing.c), verify --file PDF (verify_file.c) */
 int cp_cmd_keygen_signing(const char *config);
 int cp_cmd_verify_file(const char *pdf, const char *config, bool json);
@@ -54,7 +56,7 @@ extern const struct cp_cmdline cp_keygen_line, cp_verify_line, cp_show_line, cp_
 	cp_status_line, cp_receipt_line, cp_export_password_line, cp_set_email_line,
 	cp_notify_line, cp_approve_line, cp_hold_line, cp_publish_line, cp_export_line,
 	cp_downloads_line, cp_order_reprint_line, cp_order_letter_line, cp_orders_line,
-	cp_print_batches_line, cp_printed_line;
+	cp_print_batches_line, cp_printed_line, cp_print_orders_line;
 
 /* Parse a subcommand's arguments by its command line into args (the
  * struct its table's offsets are of): CP_CMD_GO with *first the index of
@@ -102,6 +104,16 @@ int cp_cmd_receipts(struct cp_cmd_env *e, bool pending_only, bool json);
 /* status: the consignments held for an address the centres register
  * lacks, a line each (held.c). Returns a sysexits code. */
 int cp_cmd_held_consignments(struct cp_cmd_env *e);
+/* The same for status --json: the centres register read once (open, a
+ * sysexits code), then the held consignments of one print batch (NULL:
+ * all) as a JSON array, always (held.c). */
+struct cp_held {
+	struct cp_centres centres;
+	struct cp_registry *reg;
+};
+int cp_held_open(struct cp_cmd_env *e, struct cp_held *h);
+int cp_held_print(const struct cp_held *h, const char *print_batch, bool json);
+void cp_held_close(struct cp_held *h);
 
 /* Lay out a replacement's digital and print copies into spool/reprints/
  * from its learner's record in the registry (else in the original batch).

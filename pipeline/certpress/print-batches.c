@@ -1,7 +1,8 @@
 /* certpress print-batches [--json]: every print batch in the portals'
  * columns (id, state, started, finished, who started it, records, email
  * status, type), oldest first; --json adds its consignments held, the
- * documents confirmed printed and spoiled, and each state with its time. */
+ * documents confirmed printed and spoiled, each state with its time, and
+ * the held consignments not dispatched (as status --json shows them). */
 #include "cmd.h"
 
 #include <stdio.h>
@@ -26,6 +27,7 @@ struct listing {
 	struct cp_registry *reg;
 	bool json;
 	int n;
+	const struct cp_held *held; /* --json: each one's held consignments */
 };
 
 /* The portals' Email Status: its emails (the run's, the dispatch emails
@@ -100,7 +102,10 @@ static int print_batch(void *ctx, const struct cp_print_batch_row *b)
 	first = 1;
 	if (cp_print_batch_history_each(l->reg, b->id, print_state, &first) < 0)
 		return -1;
-	fputs("]}", stdout);
+	fputs("],\"held_consignments\":", stdout);
+	if (cp_held_print(l->held, b->id, true) != CP_EX_OK)
+		return -1;
+	putchar('}');
 	return 0;
 }
 
@@ -109,6 +114,7 @@ int cp_cmd_print_batches(int argc, char **argv, const char *config)
 	struct print_batches_args a = { 0 };
 	struct listing l = { 0 };
 	struct cp_cmd_env e = { 0 };
+	struct cp_held held;
 	int rc, first;
 
 	if ((rc = cp_cmd_args(&cp_print_batches_line, argc, argv, &a, &first)) != CP_CMD_GO)
@@ -117,11 +123,16 @@ int cp_cmd_print_batches(int argc, char **argv, const char *config)
 	if ((rc = cp_cmd_conf(&e, config)) || (rc = cp_cmd_registry_read(&e)))
 		goto out;
 	l.reg = &e.reg;
+	if (l.json && (rc = cp_held_open(&e, &held)))
+		goto out;
+	l.held = &held;
 	if (l.json)
 		putchar('[');
 	rc = cp_print_batches_each(&e.reg, print_batch, &l) < 0 ? CP_EX_IOERR : CP_EX_OK;
-	if (l.json)
+	if (l.json) {
 		puts("]");
+		cp_held_close(&held);
+	}
 out:
 	cp_cmd_env_release(&e);
 	return rc;

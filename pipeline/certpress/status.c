@@ -124,6 +124,7 @@ struct listing {
 	bool json, stuck_only;
 	int first;
 	long nstuck;
+	const struct cp_held *held; /* --json: each batch's held consignments */
 };
 
 static void list_row(struct listing *l, const struct cp_batch_row *b)
@@ -159,6 +160,8 @@ static void list_row(struct listing *l, const struct cp_batch_row *b)
 		cp_json_field(stdout, &f, "type", type);
 		putchar(',');
 		cp_summary_json_counts(stdout, &c);
+		fputs(",\"held_consignments\":", stdout);
+		cp_held_print(l->held, b->id, true);
 		putchar('}');
 	} else {
 		if (l->first)
@@ -180,12 +183,20 @@ static void list_row(struct listing *l, const struct cp_batch_row *b)
 static int list(struct cp_cmd_env *e, const struct cp_spool *spool, bool json, bool stuck_only,
 		long *nstuck)
 {
-	struct listing l = { e, spool, json, stuck_only, 1, 0 };
+	struct listing l = { e, spool, json, stuck_only, 1, 0, NULL };
 	struct cp_batch_row *rows;
+	struct cp_held held;
 	size_t n;
+	int rc;
 
-	if (cp_registry_batches_list(&e->reg, &rows, &n) < 0)
+	if (json && (rc = cp_held_open(e, &held)))
+		return rc;
+	l.held = &held;
+	if (cp_registry_batches_list(&e->reg, &rows, &n) < 0) {
+		if (json)
+			cp_held_close(&held);
 		return CP_EX_IOERR;
+	}
 	if (json)
 		fputs("[", stdout);
 	for (size_t i = 0; i < n; i++)
@@ -193,6 +204,8 @@ static int list(struct cp_cmd_env *e, const struct cp_spool *spool, bool json, b
 	if (json)
 		fputs("]\n", stdout);
 	cp_batch_rows_free(rows, n);
+	if (json)
+		cp_held_close(&held);
 	*nstuck = l.nstuck;
 	return CP_EX_OK;
 }
@@ -475,11 +488,9 @@ static void detail_learners(const struct cp_spool *spool, const char *batch, boo
 	learners_of(spool, batch, "held.xml", false);
 }
 
-/* One batch in detail: its header, stages, learners not accepted,
- * exports, the recipients not emailed (why: no address, an address that
- * cannot be used, the server's reply, deferred) and who set addresses. */
-static int detail(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch,
-		  bool json)
+/* All of the detail but the held consignments. */
+static int detail_body(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch,
+		       bool json)
 {
 	struct cp_batch_counts c;
 	struct rows rows = { json, 1 };
@@ -519,8 +530,32 @@ static int detail(struct cp_cmd_env *e, const struct cp_spool *spool, const char
 	if (cp_address_changes_of_batch(&e->reg, batch, address_row, &rows) < 0)
 		return CP_EX_IOERR;
 	if (json)
-		fputs("]}\n", stdout);
+		putchar(']');
 	return CP_EX_OK;
+}
+
+/* One batch in detail: its header, stages, learners not accepted,
+ * exports, the recipients not emailed (why: no address, an address that
+ * cannot be used, the server's reply, deferred), who set addresses and
+ * (--json) its print batch's held consignments. */
+static int detail(struct cp_cmd_env *e, const struct cp_spool *spool, const char *batch,
+		  bool json)
+{
+	struct cp_held held;
+	int rc;
+
+	/* the register read first: a bad one stops before any JSON is out */
+	if (json && (rc = cp_held_open(e, &held)))
+		return rc;
+	rc = detail_body(e, spool, batch, json);
+	if (json && rc == CP_EX_OK) {
+		fputs(",\"held_consignments\":", stdout);
+		rc = cp_held_print(&held, batch, true);
+		fputs("}\n", stdout);
+	}
+	if (json)
+		cp_held_close(&held);
+	return rc;
 }
 
 int cp_cmd_status(int argc, char **argv, const char *config)

@@ -566,6 +566,11 @@ int cp_documents_choose_for_pack(struct cp_registry *r, const char *batch, long 
 			     " ON d.reference = s.reference WHERE d.batch_id = ?1", batch, NULL, own);
 }
 
+int cp_documents_chosen_count(struct cp_registry *r, long *n)
+{
+	return cp_reg_scalar(r, "SELECT count(*) FROM temp.pack_set", NULL, NULL, n);
+}
+
 static int chosen(struct cp_registry *r, const char *sql, const char *batch, cp_batch_doc_fn fn,
 		  void *ctx)
 {
@@ -637,31 +642,32 @@ long cp_documents_left_out(struct cp_registry *r, const char *batch,
 	return n;
 }
 
-int cp_documents_publish_chosen(struct cp_registry *r, const char *batch)
+int cp_documents_publish_chosen_in(struct cp_registry *r, const char *batch, const char *stamp)
 {
-	char stamp[32];
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = cp_reg_prepare(r, "UPDATE documents SET published = ?1"
+					     " WHERE published IS NULL"
+					     " AND reference IN (SELECT reference FROM temp.pack_set)");
 	long n;
 	int rc;
 
-	if (cp_registry_begin(r) < 0)
+	if (!st)
 		return -1;
-	st = cp_reg_prepare(r, "UPDATE documents SET published = ?1 WHERE published IS NULL"
-			       " AND reference IN (SELECT reference FROM temp.pack_set)");
-	if (!st) {
-		cp_registry_rollback(r);
-		return -1;
-	}
-	sqlite3_bind_text(st, 1, cp_time_stamp(stamp, sizeof(stamp)), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, stamp, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		cp_reg_error(r, "recording the documents published");
-		cp_registry_rollback(r);
-		return -1;
-	}
+	if (rc != SQLITE_DONE)
+		return cp_reg_error(r, "recording the documents published");
 	/* the print file holding an order's document is written: to be printed */
-	if (cp_orders_taken_for_print(r, batch, stamp, &n) < 0) {
+	return cp_orders_taken_for_print(r, batch, stamp, &n);
+}
+
+int cp_documents_publish_chosen(struct cp_registry *r, const char *batch)
+{
+	char stamp[32];
+
+	if (cp_registry_begin(r) < 0)
+		return -1;
+	if (cp_documents_publish_chosen_in(r, batch, cp_time_stamp(stamp, sizeof(stamp))) < 0) {
 		cp_registry_rollback(r);
 		return -1;
 	}

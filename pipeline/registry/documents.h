@@ -90,6 +90,8 @@ int cp_document_revoke(struct cp_registry *r, const char *reference, const char 
  * is never packed or printed, whenever it changed); *own is how many are
  * the batch's own. Call in the transaction that claims the reprints. */
 int cp_documents_choose_for_pack(struct cp_registry *r, const char *batch, long *own);
+/* How many were chosen (after cp_documents_choose_for_pack). */
+int cp_documents_chosen_count(struct cp_registry *r, long *n);
 /* One document chosen, with its learner's and award's fields. Strings live
  * until the callback returns. */
 struct cp_batch_doc {
@@ -129,6 +131,8 @@ long cp_documents_left_out(struct cp_registry *r, const char *batch,
  * verify calls them valid; the orders whose documents batch's print file
  * carries are to be printed from then on (cp_orders_taken_for_print). */
 int cp_documents_publish_chosen(struct cp_registry *r, const char *batch);
+/* The same inside the caller's transaction, at stamp. */
+int cp_documents_publish_chosen_in(struct cp_registry *r, const char *batch, const char *stamp);
 
 /* What an export on demand chooses (certpress export): the centre's
  * documents of a batch's awards (selection "batch", chosen the id), of

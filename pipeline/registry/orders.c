@@ -268,7 +268,7 @@ int cp_orders_taken_for_print(struct cp_registry *r, const char *batch, const ch
 	for (size_t i = 0; i < k; i++) {
 		char note[64];
 
-		snprintf(note, sizeof(note), "print file of batch %s", batch);
+		snprintf(note, sizeof(note), "print batch %s", batch);
 		if (cp_order_move(r, ids[i], CP_ORDER_TO_BE_PRINTED, stamp, note) < 0) {
 			free(ids);
 			return -1;

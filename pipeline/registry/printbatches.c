@@ -75,13 +75,14 @@ int cp_print_document_add(struct cp_registry *r, const char *batch, const char *
 			       consignment, n);
 }
 
-long cp_print_spoiled_claim(struct cp_registry *r, const char *batch)
+long cp_print_spoiled_claim(struct cp_registry *r, const char *batch, bool orders)
 {
 	long n;
 
 	if (cp_reg_run_text(r, "UPDATE print_documents SET again_in = ?1 WHERE outcome = 'spoiled'"
-			    " AND again_in IS NULL AND print_batch_id <> ?1",
-			    "claiming spoiled documents", 1, batch) < 0 ||
+			    " AND again_in IS NULL AND print_batch_id <> ?1 AND (?2 = '1' OR"
+			    " reference NOT IN (SELECT reference FROM orders))",
+			    "claiming spoiled documents", 2, batch, orders ? "1" : "0") < 0 ||
 	    cp_reg_scalar(r, "SELECT count(*) FROM print_documents WHERE again_in = ?1", batch,
 			  NULL, &n) < 0)
 		return -1;

@@ -42,8 +42,9 @@ int cp_print_consignment_add(struct cp_registry *r, const char *batch, const cha
 int cp_print_document_add(struct cp_registry *r, const char *batch, const char *reference,
 			  const char *consignment, long position);
 /* In pack's claiming transaction: the spoiled documents no print batch has
- * taken again are taken by batch's. How many, or -1. */
-long cp_print_spoiled_claim(struct cp_registry *r, const char *batch);
+ * taken again are taken by batch's (orders false: only those no order
+ * made, the orders' waiting for certpress print-orders). How many, or -1. */
+long cp_print_spoiled_claim(struct cp_registry *r, const char *batch, bool orders);
 
 /* The confirmation (certpress printed), inside one transaction. Each
  * returns 1 recorded, 0 recorded already exactly so (the same file read

@@ -21,18 +21,20 @@ int cp_reprint_order(struct cp_registry *r, const char *original, const char *re
 	return 0;
 }
 
-long cp_reprints_claim(struct cp_registry *r, const char *batch)
+long cp_reprints_claim(struct cp_registry *r, const char *batch, bool take)
 {
 	long n;
 
-	if (cp_reg_run_text(r, "UPDATE reprints SET print_batch_id = ?1"
-			    " WHERE print_batch_id IS NULL", "claiming queued reprints", 1,
-			    batch) < 0 ||
-	    /* the orders of those, and the letters ordered since */
-	    cp_reg_run_text(r, "UPDATE orders SET print_batch_id = ?1 WHERE print_batch_id IS NULL"
-			    " AND (kind = 'letter' OR reference IN (SELECT replacement FROM reprints"
-			    " WHERE print_batch_id = ?1))", "claiming ordered letters", 1, batch) < 0 ||
-	    cp_reg_scalar(r, "SELECT (SELECT count(*) FROM reprints WHERE print_batch_id = ?1) +"
+	if (take &&
+	    (cp_reg_run_text(r, "UPDATE reprints SET print_batch_id = ?1"
+			     " WHERE print_batch_id IS NULL", "claiming queued reprints", 1,
+			     batch) < 0 ||
+	     /* the orders of those, and the letters ordered since */
+	     cp_reg_run_text(r, "UPDATE orders SET print_batch_id = ?1 WHERE print_batch_id IS NULL"
+			     " AND (kind = 'letter' OR reference IN (SELECT replacement FROM reprints"
+			     " WHERE print_batch_id = ?1))", "claiming ordered letters", 1, batch) < 0))
+		return -1;
+	if (cp_reg_scalar(r, "SELECT (SELECT count(*) FROM reprints WHERE print_batch_id = ?1) +"
 			  " (SELECT count(*) FROM orders WHERE kind = 'letter' AND print_batch_id = ?1)",
 			  batch, NULL, &n) < 0)
 		return -1;

@@ -4,6 +4,8 @@
 #ifndef CP_REGISTRY_REPRINTS_H
 #define CP_REGISTRY_REPRINTS_H
 
+#include <stdbool.h>
+
 struct cp_registry;
 
 /* Order the replacement of original: the document replacement (issue + 1
@@ -14,8 +16,9 @@ struct cp_registry;
 int cp_reprint_order(struct cp_registry *r, const char *original, const char *replacement,
 		     const char *today, const char *reason, const char *why, const char *stamp);
 /* Take the reprints and the letters (orders) queued since the last print
- * file into this batch (a re-run keeps those it took). Returns how many it
- * has, or -1. */
-long cp_reprints_claim(struct cp_registry *r, const char *batch);
+ * file into this batch (a re-run keeps those it took); take false ([print]
+ * orders = separate): none, they wait for certpress print-orders. Returns
+ * how many it has, or -1. */
+long cp_reprints_claim(struct cp_registry *r, const char *batch, bool take);
 
 #endif

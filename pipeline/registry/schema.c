@@ -461,6 +461,27 @@ static const char *const migrations[] = {
 	"ALTER TABLE downloads ADD COLUMN swept_by TEXT;"
 	/* who moved a print batch to each state (pack, certpress printed) */
 	"ALTER TABLE print_batch_states ADD COLUMN changed_by TEXT;",
+	/* 17 -> 18: a day's reprints and letters in a print file of their own
+	 * (certpress print-orders), a print batch whose id is no batch's
+	 * (reprints-YYYYMMDD-N, letters-YYYYMMDD-N): the print batch ids of
+	 * print_batches, reprints and orders lose their reference to batches
+	 * (removing a FOREIGN KEY in place is one of the changes SQLite
+	 * documents as safe with writable_schema). order_prints: each such
+	 * print file from the claim of its copies until its print batch is
+	 * recorded (done), so a killed one is finished under the same id. */
+	"PRAGMA writable_schema = ON;"
+	"UPDATE sqlite_schema SET sql = replace(sql, 'id TEXT PRIMARY KEY REFERENCES batches(id)',"
+	"  'id TEXT PRIMARY KEY') WHERE type = 'table' AND name = 'print_batches';"
+	"UPDATE sqlite_schema SET sql = replace(sql, 'print_batch_id TEXT REFERENCES batches(id)',"
+	"  'print_batch_id TEXT') WHERE type = 'table' AND name IN ('reprints', 'orders');"
+	"PRAGMA writable_schema = OFF;"
+	"CREATE TABLE IF NOT EXISTS order_prints ("
+	"  id TEXT PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('reprints','letters')),"
+	"  started_by TEXT NOT NULL,"
+	"  started TEXT NOT NULL,"
+	"  done TEXT"
+	") STRICT;",
 };
 _Static_assert(sizeof(migrations) / sizeof(*migrations) == CP_REGISTRY_VERSION,
 	       "one migration per schema version");

@@ -33,6 +33,9 @@ struct cp_pack {
 	char *centre, *centre_name;
 	long rendered;  /* the batch's own documents rendered.xml lists */
 	long documents; /* those packed: the ones still valid when pack started */
+	/* a print file of order copies alone (print-orders): its print batch's
+	 * kind and who made it; NULL for a batch's pack */
+	const char *kind, *by;
 };
 
 /* Per course run: learners achieved (assigned.xml), held and rejected. */
@@ -45,7 +48,15 @@ int cp_pack_reports(struct cp_pack *p);
 /* The centre's zip under spool/exports/BATCH/, and its registry row; an
  * <export> element in out. Returns a sysexits code. */
 int cp_pack_export(struct cp_pack *p, const struct cp_spool *spool, struct cp_xmlout *out);
-/* The print file parts and the ticket under spool/print/BATCH/. */
+/* The print file parts and the ticket under spool/print/BATCH/, each
+ * part a <print> in out (NULL: none); the print batch recorded, and (for
+ * order copies alone, p->kind) in the same transaction the copies
+ * published and the order print file done. */
 int cp_pack_print(struct cp_pack *p, const struct cp_spool *spool, struct cp_xmlout *out);
+/* certpress-pack reprints|letters: the order copies of that kind waiting
+ * (and the spoiled ones back) in a print file of their own under
+ * spool/print/ID/; prints "ID FOLDER", or nothing when there is nothing
+ * to print. A sysexits code. */
+int cp_pack_orders(const struct cp_conf *conf, const char *kind, FILE *out);
 
 #endif

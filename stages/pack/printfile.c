@@ -293,11 +293,13 @@ static int ticket_parts(struct printing *pr, struct cp_xmlout *x, struct cp_xmlo
 		if (pr->oversize[n - 1])
 			cp_xmlout_attr(x, "oversize", "true");
 		cp_xmlout_end(x);
-		cp_xmlout_start(out, "print");
-		cp_xmlout_attr(out, "file", file);
-		cp_xmlout_attr_long(out, "pages", pages);
-		cp_xmlout_attr(out, "sha256", sha);
-		cp_xmlout_end(out);
+		if (out) {
+			cp_xmlout_start(out, "print");
+			cp_xmlout_attr(out, "file", file);
+			cp_xmlout_attr_long(out, "pages", pages);
+			cp_xmlout_attr(out, "sha256", sha);
+			cp_xmlout_end(out);
+		}
 		free(name);
 		free(file);
 	}
@@ -387,7 +389,7 @@ static void write_consignment(struct printing *pr, struct cp_xmlout *x, size_t k
 static int record(struct printing *pr)
 {
 	struct cp_pack *p = pr->p;
-	const char *kind = p->documents ? "certificate-run"
+	const char *kind = p->kind ? p->kind : p->documents ? "certificate-run"
 			   : pr->reprints ? "reprints" : "letters";
 	char stamp[32], line[256], by[CP_WHO_SIZE];
 	long position = 0;
@@ -400,7 +402,7 @@ static int record(struct printing *pr)
 	cp_who_stage(by, sizeof(by));
 	if (cp_registry_begin(p->reg) < 0)
 		return -1;
-	rc = cp_print_batch_record(p->reg, p->batch, kind, by,
+	rc = cp_print_batch_record(p->reg, p->batch, kind, p->by ? p->by : by,
 				   pr->documents, cp_time_stamp(stamp, sizeof(stamp)));
 	for (size_t k = 0; rc == 1 && k < pr->ncons; k++) {
 		char id[24];
@@ -423,6 +425,11 @@ static int record(struct printing *pr)
 		if (cp_print_document_add(p->reg, p->batch, ref, id, ++position) < 0)
 			rc = -1;
 	}
+	/* order copies alone: issued, to be printed, and the file done with
+	 * its record, so a kill leaves all of it to do again or none */
+	if (rc == 1 && p->kind && (cp_documents_publish_chosen_in(p->reg, p->batch, stamp) < 0 ||
+				   cp_order_print_done(p->reg, p->batch, stamp) < 0))
+		rc = -1;
 	if (rc != 1) {
 		cp_registry_rollback(p->reg);
 		return -1;
@@ -445,7 +452,8 @@ static int write_ticket(struct printing *pr, struct cp_xmlout *out)
 	cp_xmlout_open(&x, a.fp);
 	cp_xmlout_start(&x, "ticket");
 	cp_xmlout_attr(&x, "xmlns", "urn:certpress:ticket:1");
-	cp_xmlout_attr(&x, "batch", pr->p->batch);
+	if (!pr->p->kind) /* order copies alone are no batch's */
+		cp_xmlout_attr(&x, "batch", pr->p->batch);
 	cp_xmlout_attr(&x, "print-batch", pr->p->batch);
 	cp_xmlout_attr(&x, "awarding-body", pr->p->conf->awarding_body);
 	cp_xmlout_attr(&x, "created", cp_utc_stamp(cp_clock_now(), stamp, sizeof(stamp)));

@@ -51,9 +51,10 @@ static long claim(struct cp_pack *p)
 
 	if (cp_registry_begin(p->reg) < 0)
 		return -1;
-	n = cp_reprints_claim(p->reg, p->batch);
+	/* [print] orders = separate: the order copies wait for print-orders */
+	n = cp_reprints_claim(p->reg, p->batch, !p->conf->print_orders_separate);
 	/* what the printing house spoiled comes back: same reference, a new sheet */
-	if (n >= 0 && cp_print_spoiled_claim(p->reg, p->batch) < 0)
+	if (n >= 0 && cp_print_spoiled_claim(p->reg, p->batch, !p->conf->print_orders_separate) < 0)
 		n = -1;
 	if (n < 0 || cp_documents_choose_for_pack(p->reg, p->batch, &p->documents) < 0 ||
 	    cp_registry_commit(p->reg) < 0) {
@@ -198,6 +199,9 @@ int cp_pack_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 	struct cp_pack p;
 	int rc;
 
+	/* no batch is ever called so: a day's order copies of that kind */
+	if (!strcmp(batch_arg, "reprints") || !strcmp(batch_arg, "letters"))
+		return cp_pack_orders(conf, batch_arg, out);
 	memset(&p, 0, sizeof(p));
 	p.conf = conf;
 	rc = cp_stage_run("pack", conf, batch_arg, out, pack_batch, &p);
