@@ -82,13 +82,13 @@ while [ $kills -lt "$want" ]; do
 	fi
 	# an attempt that did nothing (nothing resumed the batch) is a defect
 	[ $idle -ge 5 ] && break
-	now=$stage
+	was=$stage
 	stage=$(stage_of "$b")
 	base=$(( ${cost[$stage]:-0} / 24 ))
 	[ "$base" -lt 4 ] && base=4
 	step=$base nx=${next[$stage]}
 	[ -n "$nx" ] && [ $(( ${cost[$nx]:-0} / 4 )) -gt "$base" ] && step=$(( ${cost[$nx]} / 4 ))
-	if [ "$stage" != "$now" ]; then
+	if [ "$stage" != "$was" ]; then
 		range=$base last=$([ -n "$b" ] && progress "$b")
 	elif [ -n "$b" ]; then
 		now=$(progress "$b")
