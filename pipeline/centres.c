@@ -82,7 +82,9 @@ int cp_centres_load(struct cp_centres *cs, const char *path, const char *schema_
 		return CP_EX_CONFIG;
 	}
 	xmlFreeDoc(doc);
-	qsort(cs->c, cs->n, sizeof(*cs->c), cmp_centre);
+	/* an empty register has no array at all: qsort's base must not be NULL */
+	if (cs->n)
+		qsort(cs->c, cs->n, sizeof(*cs->c), cmp_centre);
 	for (size_t i = 1; i < cs->n; i++)
 		if (!strcmp(cs->c[i - 1].number, cs->c[i].number)) {
 			long a = cs->c[i - 1].line, b = cs->c[i].line;

@@ -23,7 +23,8 @@ int cp_notification_record(struct cp_registry *r, const char *batch, const char 
 	sqlite3_stmt *st = cp_reg_prepare(r,
 		"INSERT INTO notifications (batch_id, enrolment, recipient, message_id, status,"
 		" attempts, reply, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-		" ON CONFLICT (batch_id, enrolment) DO UPDATE SET recipient = ?3, status = ?5,"
+		" ON CONFLICT (batch_id, enrolment) DO UPDATE SET recipient = coalesce(?3, recipient),"
+		" status = ?5,"
 		" attempts = attempts + ?6, reply = coalesce(?7, reply), updated = ?8");
 	int rc;
 

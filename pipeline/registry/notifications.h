@@ -13,7 +13,8 @@ struct cp_registry;
 /* The centre's key (caller frees). */
 char *cp_notification_centre_key(const char *centre);
 
-/* Record a recipient's state: its address (to, NULL allowed), the
+/* Record a recipient's state: its address (to; NULL: the one before
+ * stays, as the address an earlier attempt's copy may have gone to), the
  * Message-ID, status, the reply (NULL: the one before stays), and attempt
  * added to its attempts (1 for an intent, -1 to give one back). */
 int cp_notification_record(struct cp_registry *r, const char *batch, const char *key,

@@ -23,6 +23,8 @@ sources() {
 	text) echo pipeline/engine/draw.c pipeline/engine/pdf.c pipeline/engine/pdftype0.c ;;
 	snapshot) echo pipeline/snapshot.c verifyd/store.c verifyd/page.c ;;
 	batchfile) echo pipeline/batchfile.c ;;
+	centres) echo pipeline/centres.c pipeline/util/xmldoc.c ;;
+	printed) echo pipeline/certpress/printed.c pipeline/registry/printbatches.c ;;
 	verifyd) echo verifyd/route.c verifyd/page.c verifyd/buf.c pipeline/ref.c ;;
 	*) echo "coverage: $1: which files is it for? (tests/fuzz/coverage.sh)" >&2; return 1 ;;
 	esac

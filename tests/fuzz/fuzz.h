@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <ftw.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -80,6 +81,79 @@ static inline char *fuzz_string(const uint8_t *data, size_t size)
 	memcpy(s, data, size);
 	s[size] = '\0';
 	return s;
+}
+
+/* What the code under test says on stderr while it runs, kept: between
+ * fuzz_stderr_begin() and fuzz_stderr_end(), which returns it (a static
+ * buffer, NUL-terminated, good until the next call; the tail beyond its
+ * size cut). Only stdio's stderr is swapped, not descriptor 2: a
+ * sanitizer's or libFuzzer's report of a crash meanwhile is still seen.
+ * FUZZ_SAID=1 shows what was said too (looking at one input). */
+static char fuzz_said[16384];
+static FILE *fuzz_saved_stderr;
+static char *fuzz_said_buf;
+static size_t fuzz_said_len;
+
+static inline void fuzz_stderr_begin(void)
+{
+	FILE *f = open_memstream(&fuzz_said_buf, &fuzz_said_len);
+
+	if (!f)
+		abort();
+	fflush(stderr);
+	fuzz_saved_stderr = stderr;
+	stderr = f;
+}
+
+static inline const char *fuzz_stderr_end(void)
+{
+	size_t n;
+
+	fclose(stderr);
+	stderr = fuzz_saved_stderr;
+	n = fuzz_said_len < sizeof(fuzz_said) - 1 ? fuzz_said_len : sizeof(fuzz_said) - 1;
+	memcpy(fuzz_said, fuzz_said_buf, n);
+	fuzz_said[n] = '\0';
+	free(fuzz_said_buf);
+	fuzz_said_buf = NULL;
+	if (getenv("FUZZ_SAID"))
+		fputs(fuzz_said, stderr);
+	return fuzz_said;
+}
+
+/* Every error line of what was said ("PROG: error: ...") begins with
+ * "PROG: error: PATH:LINE: " with LINE at least 1, or with one of the
+ * prefixes in also (NULL-terminated, after "PROG: error: "); how many error
+ * lines there were, or -1 with the offending line in *bad. */
+static inline long fuzz_errors_name_lines(const char *said, const char *prog, const char *path,
+					  const char *const *also, const char **bad)
+{
+	char head[160];
+	size_t hn, pn = strlen(path);
+	long errors = 0;
+
+	hn = (size_t)snprintf(head, sizeof(head), "%s: error: ", prog);
+	for (const char *l = said; *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : l + strlen(l)) {
+		const char *p = l + hn;
+		bool ok = false;
+
+		if (strncmp(l, head, hn))
+			continue;
+		errors++;
+		if (!strncmp(p, path, pn) && p[pn] == ':' && p[pn + 1] >= '1' && p[pn + 1] <= '9') {
+			char *end;
+
+			(void)strtol(p + pn + 1, &end, 10);
+			ok = *end == ':';
+		}
+		for (size_t i = 0; !ok && also && also[i]; i++)
+			ok = !strncmp(p, also[i], strlen(also[i]));
+		if (!ok) {
+			*bad = l;
+			return -1;
+		}
+	}
+	return errors;
 }
 
 /* A property of the output broken: report it and abort, so libFuzzer

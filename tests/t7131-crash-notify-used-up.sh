@@ -1,0 +1,51 @@
+#!/bin/bash
+# notify killed again and again after the server took its messages and
+# before their outcomes were committed (the documented window), until the
+# recipients' attempts are used up: each then fails without another send
+# ("gave up after N attempts (the last one's outcome unknown)"), keeping
+# the address its copies went to, so the registry still says whom they
+# were sent to and the invariant checker finds each copy's recipient.
+. "$(dirname "$0")/lib.sh"
+make_key
+results_file small.xml 1 "Small Centre" <<'L'
+E0001|Ada|Lovelace|ada@example.org
+E0002|Alan|Turing|alan@example.org
+E0003|Grace|Hopper|
+L
+through_pack small.xml
+check "packed" "[ $rc = 0 ]"
+start_smtpd
+sed -i '/^\[mail\]/a max-attempts = 3' certpress.conf
+cp -a spool spool.packed
+
+# a clean notify on a copy: its second commit records the outcomes
+CERTPRESS_OPS=$SCRATCH/ops CERTPRESS_OPS_TRACE=$SCRATCH/trace run certpress-notify "$batch"
+check "a clean notify" "[ $rc = 0 ]"
+at=$(awk '$2 == "commit" { if (++c == 2) { print $1; exit } }' trace)
+check "its outcomes are its second commit (operation $at)" "[ -n \"$at\" ]"
+rm -rf spool smtp/*.eml smtp/*.rcpt ops trace
+mv spool.packed spool
+
+for i in 1 2 3; do
+	rm -f ops
+	CERTPRESS_OPS=$SCRATCH/ops CERTPRESS_KILL_AT=$at run certpress-notify "$batch"
+	check "attempt $i killed before its outcomes were committed" "[ $rc = 137 ]"
+done
+check "...every learner's message left 'intent' after 3 attempts (the centre's comes after)" \
+	"[ \"\$(sql \"select distinct status || ' ' || attempts from notifications where recipient is not null\")\" = 'intent 3' ]"
+check "...each stored once an attempt (the window)" \
+	"[ \$(smtpd_stored | grep -cx ada@example.org) = 3 ] && [ \$(smtpd_stored | grep -cx alan@example.org) = 3 ]"
+run certpress retry "$batch"
+check "then retry finishes: notify gives up on them without another send" \
+	"[ $rc = 0 ] && \
+	 [ \$(smtpd_stored | grep -cx ada@example.org) = 3 ] &&
+	 [ \$(sql \"select count(*) from notifications where status = 'failed' and reply like 'gave up after 3 attempts (the last one''s outcome unknown)'\") = 2 ]"
+check "...keeping the address each was sent to" \
+	"[ \"\$(sql \"select enrolment || ' ' || coalesce(recipient, '-') from notifications where enrolment like 'E000%' order by enrolment\")\" = 'E0001 ada@example.org
+E0002 alan@example.org
+E0003 -' ]"
+check "...and the centre mailed once" "[ \$(smtpd_stored | grep -cx exams@centre.example) = 1 ]"
+run "$TOP/tests/tools/invariants" --smtp smtp spool
+check "the invariant checker finds every copy's recipient: $(head -3 out)" "[ $rc = 0 ]"
+
+done_testing
