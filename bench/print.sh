@@ -25,13 +25,7 @@ cd "$WORK"
 export CERTPRESS_TODAY=2026-11-23
 trap '[ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
 
-# wall s, CPU s and peak RSS MB of "$@" into $wall $cpu $rss
-timed() {
-	/usr/bin/time -f '%e %U %S %M' -o time "$@" > out 2> err || { tail -5 err >&2; return 1; }
-	read -r wall u s m < time
-	cpu=$(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }')
-	rss=$((m / 1024))
-}
+. "$TOP/bench/lib.sh" # timed
 per() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
 
 cat > certpress.conf <<CONF

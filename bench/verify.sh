@@ -29,13 +29,7 @@ export CERTPRESS_TODAY=2026-11-23
 vpid= npid=
 trap '[ -n "$vpid" ] && kill $vpid; [ -n "$npid" ] && kill $npid; wait; rm -rf "$WORK"' EXIT
 
-# wall s, CPU s and peak RSS MB of "$@" into $wall $cpu $rss
-timed() {
-	/usr/bin/time -f '%e %U %S %M' -o time "$@" > out 2> err || { tail -5 err >&2; return 1; }
-	read -r wall u s m < time
-	cpu=$(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }')
-	rss=$((m / 1024))
-}
+. "$TOP/bench/lib.sh" # timed
 
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
