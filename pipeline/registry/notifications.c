@@ -24,7 +24,7 @@ int cp_notification_record(struct cp_registry *r, const char *batch, const char 
 		"INSERT INTO notifications (batch_id, enrolment, recipient, message_id, status,"
 		" attempts, reply, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
 		" ON CONFLICT (batch_id, enrolment) DO UPDATE SET recipient = coalesce(?3, recipient),"
-		" status = ?5,"
+		" message_id = CASE WHEN ?5 = 'intent' THEN ?4 ELSE message_id END, status = ?5,"
 		" attempts = attempts + ?6, reply = coalesce(?7, reply), updated = ?8");
 	int rc;
 
@@ -43,6 +43,22 @@ int cp_notification_record(struct cp_registry *r, const char *batch, const char 
 		cp_reg_error(r, "recording a notification");
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int cp_notification_give_back(struct cp_registry *r, const char *batch, const char *handed,
+			      const char *reply, long *n)
+{
+	char stamp[32];
+
+	if (cp_reg_run_text(r, "UPDATE notifications SET status = 'deferred',"
+			    " attempts = max(attempts - 1, 0), reply = ?3, updated = ?4"
+			    " WHERE batch_id = ?1 AND status = 'intent'"
+			    " AND instr(?2, ',' || hex(message_id) || ',') = 0",
+			    "giving back the attempts of messages never handed over", 4, batch,
+			    handed, reply, cp_time_stamp(stamp, sizeof(stamp))) < 0)
+		return -1;
+	*n = cp_reg_changes(r);
+	return 0;
 }
 
 long cp_notification_attempts(struct cp_registry *r, const char *batch, const char *key)

@@ -20,6 +20,12 @@ char *cp_notification_centre_key(const char *centre);
 int cp_notification_record(struct cp_registry *r, const char *batch, const char *key,
 			   const char *to, const char *message_id, const char *status,
 			   const char *reply, int attempt);
+/* Give back the attempt of each recipient of the batch left 'intent' whose
+ * Message-ID is not in handed (",HEX,HEX,": the upper-case hex of each id
+ * handed over, stages/notify/handover.h): deferred with reply, *n how
+ * many. */
+int cp_notification_give_back(struct cp_registry *r, const char *batch, const char *handed,
+			      const char *reply, long *n);
 /* Its attempts so far (0 if none or the registry cannot say). */
 long cp_notification_attempts(struct cp_registry *r, const char *batch, const char *key);
 

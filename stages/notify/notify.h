@@ -10,6 +10,7 @@
 
 #include "engine/bind.h"
 #include "conf.h"
+#include "handover.h"
 #include "util/mailaddr.h" /* cp_mail_address_ok */
 
 int cp_notify_run(const struct cp_conf *conf, const char *batch_arg, FILE *out);
@@ -49,6 +50,9 @@ struct cp_mail {
 	int (*remake)(struct cp_mail *m);
 	void *remake_ctx;
 	bool withheld;
+	/* where its id is noted, once made, before its content goes out
+	 * (handover.h); NULL: nowhere */
+	struct cp_handover *handover;
 };
 
 /* The message: headers (non-ASCII as RFC 2047 encoded words, nothing from
@@ -68,7 +72,9 @@ enum cp_mail_session {
 				* greeting, STARTTLS or AUTH failed, the sender
 				* refused; nothing was handed over */
 };
-/* m->remake, if any; sets m->withheld when it returns 1. */
+/* m->remake, if any; sets m->withheld when it returns 1. Then, for a
+ * message to go out, its id noted in m->handover: -1 (not handed over,
+ * not tried) if that cannot be done. */
 int cp_mail_remake(struct cp_mail *m);
 /* Hand messages to the configured transport and fill in each outcome. */
 enum cp_mail_session cp_mail_send(const struct cp_conf *conf, struct cp_mail *m, size_t n);

@@ -5,7 +5,9 @@
  * recorded (one more attempt) before a message is handed to the transport
  * and its outcome after, in chunks of per-session; a message recorded
  * sent, failed or not notifiable is never sent again, and one whose
- * attempts are used up fails unsent. One run at a time (an flock on the
+ * attempts are used up fails unsent; one a killed run left 'intent' before
+ * its content went out has its attempt given back (the handover journal
+ * spool/orders.journal, handover.h). One run at a time (an flock on the
  * spool's orders.lock). A centre's address is the centres register's,
  * else the one in its latest results file accepted. */
 #include "notify.h"
@@ -45,6 +47,7 @@ struct orders {
 	size_t n;
 	long sent, deferred, failed, not_notifiable;
 	bool unreachable, closed;
+	struct cp_handover handover;
 };
 
 static const char *const delivery_words[][2] = {
@@ -263,8 +266,10 @@ static int send_chunk(struct orders *o, size_t from, size_t k)
 		free(m);
 		return -1;
 	}
-	for (size_t i = 0; i < k; i++)
+	for (size_t i = 0; i < k; i++) {
 		m[i] = o->due[from + i].m;
+		m[i].handover = &o->handover;
+	}
 	switch (cp_mail_send(o->conf, m, k)) {
 	case CP_MAIL_UNREACHABLE:
 		o->unreachable = true;
@@ -305,7 +310,36 @@ static int send_chunk(struct orders *o, size_t from, size_t k)
 		cp_registry_rollback(&o->reg);
 		return -1;
 	}
+	return cp_handover_clear(&o->handover);
+}
+
+static int give_back(struct cp_registry *reg, void *ctx, const char *handed, const char *reply,
+		     long *n)
+{
+	long k = 0;
+
+	(void)ctx;
+	*n = 0;
+	if (cp_order_emails_give_back(reg, handed, reply, &k) < 0)
+		return -1;
+	*n += k;
+	if (cp_centre_emails_give_back(reg, handed, reply, &k) < 0)
+		return -1;
+	*n += k;
 	return 0;
+}
+
+/* The handover journal opened, and what a stopped run left 'intent'
+ * without handing it over given its attempt back, before any new intent. */
+static int recover(struct orders *o)
+{
+	char *path = cp_xasprintf("%s/orders.journal", o->conf->spool);
+	int rc = cp_handover_open(&o->handover, path);
+
+	free(path);
+	if (!rc)
+		rc = cp_handover_recover(&o->handover, &o->reg, give_back, o);
+	return rc;
 }
 
 static int lock_orders(const struct cp_conf *conf)
@@ -326,7 +360,7 @@ static int lock_orders(const struct cp_conf *conf)
 
 int cp_notify_orders(const struct cp_conf *conf, FILE *out)
 {
-	struct orders o = { .conf = conf };
+	struct orders o = { .conf = conf, .handover.fd = -1 };
 	const char *at = strrchr(conf->mail_from, '@');
 	int rc = CP_EX_OK, lock;
 	char *schema;
@@ -356,6 +390,10 @@ int cp_notify_orders(const struct cp_conf *conf, FILE *out)
 		rc = CP_EX_CANTCREAT;
 		goto out;
 	}
+	if (recover(&o) < 0) {
+		rc = CP_EX_IOERR;
+		goto out;
+	}
 	if (cp_registry_begin(&o.reg) < 0 || cp_order_emails_due(&o.reg, take, &o) < 0 ||
 	    cp_centre_emails_due(&o.reg, take_centre, &o) < 0 || cp_registry_commit(&o.reg) < 0) {
 		cp_registry_rollback(&o.reg);
@@ -383,6 +421,7 @@ out:
 	cp_mail_template_release(&o.consignment_dispatched);
 	cp_centres_release(&o.centres);
 	cp_registry_close(&o.reg);
+	cp_handover_close(&o.handover);
 	free(o.domain);
 	close(lock);
 	return rc;

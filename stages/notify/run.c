@@ -4,7 +4,9 @@
  * transport in one session, and the outcomes are recorded in another:
  * 2xx sent, 4xx or no reply deferred (failed after max-attempts), 5xx failed;
  * a message the server never took up (the session ended before it) is
- * deferred and its attempt given back. A learner's message is made again
+ * deferred and its attempt given back, as is one a killed notify left
+ * 'intent' before its content went out (the handover journal, handover.h,
+ * read when the next run starts). A learner's message is made again
  * just before its content goes out (remake_learner): one left with no
  * valid document meanwhile is withheld. A server that ends a session early
  * or cannot be reached gets no other session in this run. A recipient
@@ -16,6 +18,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/atomic.h"
 #include "batchfile.h"
@@ -42,6 +45,7 @@ struct notify {
 	bool closed;              /* the server ended a session early: the rest
 				   * waits (75) */
 	char *centre_number, *centre_email;
+	struct cp_handover handover; /* spool/batches/B/notify.journal */
 };
 
 /* Learners are read a page at a time and the statement ended before any
@@ -176,6 +180,8 @@ static int flush(struct notify *nt)
 	if (rc || cp_registry_commit(reg) < 0) {
 		cp_registry_rollback(reg);
 		rc = -1;
+	} else {
+		rc = cp_handover_clear(&nt->handover);
 	}
 	cp_debug("%zu messages handed over in one session", nt->n);
 	free_chunk(nt);
@@ -238,6 +244,7 @@ static struct cp_mail *add(struct notify *nt, const char *key, const char *to)
 	for (char *p = m->message_id; *p; p++)
 		if (*p == ':')
 			*p = '.';
+	m->handover = &nt->handover;
 	nt->tried++;
 	return m;
 }
@@ -583,6 +590,25 @@ static int load(struct notify *nt)
 	return 0;
 }
 
+static int give_back(struct cp_registry *reg, void *ctx, const char *handed, const char *reply,
+		     long *n)
+{
+	return cp_notification_give_back(reg, ((struct notify *)ctx)->st->batch, handed, reply, n);
+}
+
+/* The handover journal opened, and what a stopped run left 'intent'
+ * without handing it over given its attempt back, before any new intent. */
+static int recover(struct notify *nt)
+{
+	char *path = cp_spool_batch_file(&nt->st->spool, nt->st->batch, "notify.journal");
+	int rc = cp_handover_open(&nt->handover, path);
+
+	free(path);
+	if (!rc)
+		rc = cp_handover_recover(&nt->handover, &nt->st->reg, give_back, nt);
+	return rc;
+}
+
 static void release(struct notify *nt)
 {
 	free_chunk(nt);
@@ -592,6 +618,7 @@ static void release(struct notify *nt)
 	free(nt->domain);
 	free(nt->centre_number);
 	free(nt->centre_email);
+	cp_handover_close(&nt->handover);
 }
 
 /* What is left to do and why, for the operator (after the counts are
@@ -626,6 +653,8 @@ static int notify_batch(struct cp_stage *st, void *ctx, char **counts)
 		cp_atomic_sweep_dead(st->spool.outbox);
 	if (load(nt) < 0)
 		rc = CP_EX_CONFIG;
+	else if (recover(nt) < 0)
+		rc = CP_EX_IOERR;
 	else if (learners(nt) < 0 || (nt->conf->mail_centre && centre(nt) < 0))
 		rc = CP_EX_IOERR;
 	else if (nt->unreachable)
@@ -634,6 +663,8 @@ static int notify_batch(struct cp_stage *st, void *ctx, char **counts)
 		rc = CP_EX_TEMPFAIL;
 	else if (write_notified(nt) < 0)
 		rc = CP_EX_CANTCREAT;
+	else /* empty: nobody is left 'intent' to be told about */
+		unlink(nt->handover.path);
 	*counts = cp_xasprintf("{\"sent\":%ld,\"deferred\":%ld,\"failed\":%ld,"
 			       "\"not_notifiable\":%ld,\"not_tried\":%ld}", nt->sent, nt->deferred,
 			       nt->failed, nt->not_notifiable, nt->left);
@@ -650,6 +681,7 @@ int cp_notify_run(const struct cp_conf *conf, const char *batch_arg, FILE *out)
 	if (!strcmp(batch_arg, "orders")) /* no batch is ever called that */
 		return cp_notify_orders(conf, out);
 	memset(&nt, 0, sizeof(nt));
+	nt.handover.fd = -1;
 	nt.conf = conf;
 	/* a server that closes the connection (a 421) makes libesmtp's next
 	 * write fail: that must be an error to handle (EPIPE), never a death

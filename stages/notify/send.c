@@ -38,6 +38,10 @@ int cp_mail_remake(struct cp_mail *m)
 	} else if (r < 0) {
 		m->attempted = false;
 		cp_mail_set_reply(m, 0, "not tried: the registry cannot be read to make it again");
+	} else if (m->handover && cp_handover_note(m->handover, m->message_id) < 0) {
+		m->attempted = false;
+		cp_mail_set_reply(m, 0, "not tried: it cannot be recorded as handed over");
+		r = -1;
 	}
 	return r;
 }

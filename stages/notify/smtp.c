@@ -55,7 +55,7 @@ struct session {
 	 * the session before its data: libesmtp cannot skip a message once
 	 * its envelope went out; -1: none */
 	long stopped_at;
-	bool remake_failed;   /* the registry could not be read to remake one */
+	bool remake_failed;   /* one could not be made again or noted (cp_mail_remake) */
 	unsigned char open_before[FD_SCAN / 8]; /* fds open before the session */
 };
 
@@ -369,8 +369,8 @@ static enum cp_mail_session verdict(const struct cp_conf *conf, const struct ses
 		return CP_MAIL_UNREACHABLE;
 	if (ss->stopped_at >= 0 && !ss->busy && !ss->overdue) {
 		if (ss->remake_failed) {
-			cp_warn("the registry could not be read to make a message again: the"
-				" session was ended, the rest waits for a retry");
+			cp_warn("a message could not be made again from the registry or noted as"
+				" handed over: the session was ended, the rest waits for a retry");
 			return CP_MAIL_CLOSED;
 		}
 		return CP_MAIL_DONE; /* the caller sends the rest in a new session */

@@ -1,0 +1,104 @@
+#!/bin/bash
+# notify killed again and again after the server said to go on with a
+# message's data (354) and before its content went out, more times than
+# max-attempts: the handover journal (spool/batches/B/notify.journal,
+# stages/notify/handover.h) says which messages of the session were handed
+# over, so the next run gives back the attempt of every message left
+# 'intent' that was not, and nobody is given up unmailed. A message that
+# was handed over keeps its attempt (it may have been delivered: the
+# documented window). The same for the order emails (spool/orders.journal).
+# Before the journal each kill charged every message of the session an
+# attempt: after three kills under max-attempts 3 both learners were given
+# up, neither mailed.
+. "$(dirname "$0")/lib.sh"
+make_key
+results_file small.xml 1 "Small Centre" <<'L'
+E0001|Ada|Lovelace|ada@example.org
+E0002|Alan|Turing|alan@example.org
+E0003|Grace|Hopper|
+L
+through_pack small.xml
+check "packed" "[ $rc = 0 ]"
+start_smtpd
+sed -i '/^\[mail\]/a max-attempts = 3' certpress.conf
+cp -a spool spool.packed
+journal=spool/batches/$batch/notify.journal
+states() { # each learner's status and attempts
+	sql "select enrolment || ' ' || status || ' ' || attempts from notifications where enrolment like 'E000%' and recipient is not null order by enrolment" | tr '\n' ' '
+}
+stored() { smtpd_stored | grep -cx "$1"; }
+
+# The writes of a notify: the journal emptied at the start once it is
+# there (the first run makes it), then one line a message before its
+# content. So the Nth message's line is write N of the first run, N + 1
+# of the others.
+for i in 1 2 3 4; do
+	n=$((i == 1 ? 1 : 2))
+	CERTPRESS_CRASH=write:$n run certpress-notify "$batch"
+	check "attempt $i killed before the first message's content" "[ $rc = 137 ]"
+	check "...nothing stored" "[ \$(smtpd_stored | wc -l) = 0 ]"
+	check "...both learners left 'intent', one attempt each: $(states)" \
+		"[ \"\$(states)\" = 'E0001 intent 1 E0002 intent 1 ' ]"
+done
+check "the journal is there, empty" "[ -f $journal ] && [ ! -s $journal ]"
+check "it is not readable by others" "[ \$(stat -c %a $journal) = 640 ]"
+run certpress retry "$batch"
+check "retry finishes" "[ $rc = 0 ]"
+check "...every learner mailed once after 4 kills under max-attempts 3" \
+	"[ \$(stored ada@example.org) = 1 ] && [ \$(stored alan@example.org) = 1 ]"
+check "...each recorded sent at one attempt: $(states)" \
+	"[ \"\$(states)\" = 'E0001 sent 1 E0002 sent 1 ' ]"
+check "...a stopped run's intents were given back (said once per run)" \
+	"grep -q 'never handed over: their attempts given back' err"
+check "...and the journal removed with notified.xml" \
+	"[ -e spool/batches/$batch/notified.xml ] && [ ! -e $journal ]"
+run "$TOP/tests/tools/invariants" --smtp smtp spool
+check "the invariant checker agrees: $(head -3 out)" "[ $rc = 0 ]"
+
+# Killed before the second message's content: the first went out each
+# time and keeps its attempts; the second's are given back.
+rm -rf spool smtp/*.eml smtp/*.rcpt
+cp -a spool.packed spool
+for i in 1 2 3; do
+	n=$((i == 1 ? 2 : 3))
+	CERTPRESS_CRASH=write:$n run certpress-notify "$batch"
+	check "attempt $i killed before the second message's content" "[ $rc = 137 ]"
+done
+check "the first message went out each time, the second never" \
+	"[ \$(stored ada@example.org) = 3 ] && [ \$(stored alan@example.org) = 0 ]"
+check "...the first charged 3 attempts, the second 1 (its own, this run's): $(states)" \
+	"[ \"\$(states)\" = 'E0001 intent 3 E0002 intent 1 ' ]"
+run certpress retry "$batch"
+check "retry gives up on the first without a fourth copy and mails the second once" \
+	"[ $rc = 0 ] && [ \$(stored ada@example.org) = 3 ] && [ \$(stored alan@example.org) = 1 ]"
+check "...recorded so: $(states)" \
+	"[ \"\$(states)\" = 'E0001 failed 3 E0002 sent 1 ' ]"
+run "$TOP/tests/tools/invariants" --smtp smtp spool
+check "the invariant checker agrees: $(head -3 out)" "[ $rc = 0 ]"
+
+# An order's emails: queued while the server is down, then notify orders
+# killed before the learner's content, more times than max-attempts.
+ada=$(doc_ref Lovelace certificate)
+port=$smtp_port
+sed -i "s|^transport = .*|transport = smtp://127.0.0.1:1|" certpress.conf
+run certpress order reprint "$ada" --reason lost --by ops1
+check "an order placed with the mail server down: its email waits, charged nothing" \
+	"[ \"\$(sql \"select status || ' ' || attempts from order_emails where event = 'placed'\")\" = 'deferred 0' ]"
+sed -i "s|^transport = .*|transport = smtp://127.0.0.1:$port|" certpress.conf
+before=$(stored ada@example.org)
+for i in 1 2 3 4; do
+	CERTPRESS_CRASH=write:2 run certpress-notify orders
+	check "notify orders $i killed before the learner's content" "[ $rc = 137 ]"
+done
+check "...its intent at one attempt" \
+	"[ \"\$(sql \"select status || ' ' || attempts from order_emails where event = 'placed'\")\" = 'intent 1' ]"
+run certpress-notify orders
+check "then notify orders sends it once" \
+	"[ $rc = 0 ] && [ \$(stored ada@example.org) = $((before + 1)) ] &&
+	 [ \"\$(sql \"select status || ' ' || attempts from order_emails where event = 'placed'\")\" = 'sent 1' ]"
+check "...and the centre's copy once" \
+	"[ \"\$(sql \"select status || ' ' || attempts from centre_emails where event = 'placed'\")\" = 'sent 1' ]"
+run "$TOP/tests/tools/invariants" --smtp smtp spool
+check "the invariant checker agrees: $(head -3 out)" "[ $rc = 0 ]"
+
+done_testing
