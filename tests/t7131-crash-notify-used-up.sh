@@ -1,10 +1,13 @@
 #!/bin/bash
-# notify killed again and again after the server took its messages and
-# before their outcomes were committed (the documented window), until the
-# recipients' attempts are used up: each then fails without another send
-# ("gave up after N attempts (the last one's outcome unknown)"), keeping
-# the address its copies went to, so the registry still says whom they
-# were sent to and the invariant checker finds each copy's recipient.
+# notify killed after the server took its messages and before their
+# outcomes were committed: the handover journal's acceptances make the
+# next notify record them sent, none sent again. Then the same kill again
+# and again, each time with a power cut losing those unsynced lines (the
+# documented window: outcomes unknown), until the recipients' attempts are
+# used up: each then fails without another send ("gave up after N attempts
+# (the last one's outcome unknown)"), keeping the address its copies went
+# to, so the registry still says whom they were sent to and the invariant
+# checker finds each copy's recipient.
 . "$(dirname "$0")/lib.sh"
 make_key
 results_file small.xml 1 "Small Centre" <<'L'
@@ -18,16 +21,37 @@ start_smtpd
 sed -i '/^\[mail\]/a max-attempts = 3' certpress.conf
 
 # A notify's commits: the intents, then the outcomes; from the second run
-# on, first the attempts given back of the messages never handed over
-# (the handover journal: none here, each was handed over). So the outcomes
-# are the second commit of the first run, the third of the others.
+# on, first the intents a stopped run left settled by the handover
+# journal. So the outcomes are the second commit of the first run, the
+# third of the others.
+journal=spool/batches/$batch/notify.journal
+cp -a spool spool.packed
+CERTPRESS_CRASH=commit:2 run certpress-notify "$batch"
+check "killed after the server took every message, before their outcomes" \
+	"[ $rc = 137 ] && [ \$(smtpd_stored | grep -cx ada@example.org) = 1 ] &&
+	 grep -qx 'A .*E0001@.*' $journal && grep -qx 'A .*E0002@.*' $journal"
+run certpress-notify "$batch"
+check "the next notify records them sent from the journal, sending neither again" \
+	"[ $rc = 0 ] && [ \$(smtpd_stored | grep -cx ada@example.org) = 1 ] &&
+	 [ \$(smtpd_stored | grep -cx alan@example.org) = 1 ] &&
+	 [ \$(sql \"select count(*) from notifications where status = 'sent' and attempts = 1 and reply like '250 accepted (recorded from the handover journal%'\") = 2 ]"
+rm -rf spool smtp/*.eml smtp/*.rcpt
+mv spool.packed spool
+
+# The same kill 3 times, each followed by a power cut that loses the
+# journal's unsynced lines (the servers' acceptances; each message's line
+# before its content is synced): each message handed over with no outcome
+# known, kept 'intent' then deferred with its attempt, sent again.
 for i in 1 2 3; do
 	n=$((i == 1 ? 2 : 3))
 	CERTPRESS_CRASH=commit:$n run certpress-notify "$batch"
 	check "attempt $i killed before its outcomes were committed" "[ $rc = 137 ]"
+	sed -i '/^A /d' $journal
 done
 check "...every learner's message left 'intent' after 3 attempts (the centre's comes after)" \
 	"[ \"\$(sql \"select distinct status || ' ' || attempts from notifications where recipient is not null\")\" = 'intent 3' ]"
+check "...each recorded handed over in the journal" \
+	"grep -qx 'H .*E0001@.*' $journal && grep -qx 'H .*E0002@.*' $journal"
 check "...each stored once an attempt (the window)" \
 	"[ \$(smtpd_stored | grep -cx ada@example.org) = 3 ] && [ \$(smtpd_stored | grep -cx alan@example.org) = 3 ]"
 run certpress retry "$batch"

@@ -3,10 +3,12 @@
 # message's data (354) and before its content went out, more times than
 # max-attempts: the handover journal (spool/batches/B/notify.journal,
 # stages/notify/handover.h) says which messages of the session were handed
-# over, so the next run gives back the attempt of every message left
-# 'intent' that was not, and nobody is given up unmailed. A message that
-# was handed over keeps its attempt (it may have been delivered: the
-# documented window). The same for the order emails (spool/orders.journal).
+# over and which the server accepted, so the next run gives back the
+# attempt of every message left 'intent' that was not handed over, and
+# nobody is given up unmailed; records sent one accepted, not sending it
+# again; and one handed over without an acceptance keeps its attempt (it
+# may have been delivered: the documented window). The same for the order
+# emails (spool/orders.journal).
 # Before the journal each kill charged every message of the session an
 # attempt: after three kills under max-attempts 3 both learners were given
 # up, neither mailed.
@@ -29,9 +31,9 @@ states() { # each learner's status and attempts
 stored() { smtpd_stored | grep -cx "$1"; }
 
 # The writes of a notify: the journal emptied at the start once it is
-# there (the first run makes it), then one line a message before its
-# content. So the Nth message's line is write N of the first run, N + 1
-# of the others.
+# there (the first run makes it), then for each message a line before
+# its content and one when the server accepted it. So the first message's
+# line is write 1 of the first run, 2 of the others.
 for i in 1 2 3 4; do
 	n=$((i == 1 ? 1 : 2))
 	CERTPRESS_CRASH=write:$n run certpress-notify "$batch"
@@ -49,30 +51,49 @@ check "...every learner mailed once after 4 kills under max-attempts 3" \
 check "...each recorded sent at one attempt: $(states)" \
 	"[ \"\$(states)\" = 'E0001 sent 1 E0002 sent 1 ' ]"
 check "...a stopped run's intents were given back (said once per run)" \
-	"grep -q 'never handed over: their attempts given back' err"
+	"grep -q 'never handed over (their attempts given back)' err"
 check "...and the journal removed with notified.xml" \
 	"[ -e spool/batches/$batch/notified.xml ] && [ ! -e $journal ]"
 run "$TOP/tests/tools/invariants" --smtp smtp spool
 check "the invariant checker agrees: $(head -3 out)" "[ $rc = 0 ]"
 
-# Killed before the second message's content: the first went out each
-# time and keeps its attempts; the second's are given back.
+# Killed before the second message's content: the first was accepted
+# (its journal line after the server's 250), so the next run records it
+# sent without sending it again, and gives the second its attempt back.
+# The writes: the first's line, its acceptance, the second's line.
+rm -rf spool smtp/*.eml smtp/*.rcpt
+cp -a spool.packed spool
+CERTPRESS_CRASH=write:3 run certpress-notify "$batch"
+check "killed before the second message's content" \
+	"[ $rc = 137 ] && [ \$(stored ada@example.org) = 1 ] && [ \$(stored alan@example.org) = 0 ]"
+run certpress retry "$batch"
+check "retry records the first sent from the journal and mails the second once" \
+	"[ $rc = 0 ] && [ \$(stored ada@example.org) = 1 ] && [ \$(stored alan@example.org) = 1 ]"
+check "...recorded so: $(states)" "[ \"\$(states)\" = 'E0001 sent 1 E0002 sent 1 ' ]"
+run "$TOP/tests/tools/invariants" --smtp smtp spool
+check "the invariant checker agrees: $(head -3 out)" "[ $rc = 0 ]"
+
+# Killed after the first message's content went out and before its
+# acceptance was journaled (the window), 3 times: its outcome unknown, it
+# is deferred keeping each attempt and sent again, then given up without
+# a fourth copy; the second, never handed over, is mailed once.
 rm -rf spool smtp/*.eml smtp/*.rcpt
 cp -a spool.packed spool
 for i in 1 2 3; do
 	n=$((i == 1 ? 2 : 3))
 	CERTPRESS_CRASH=write:$n run certpress-notify "$batch"
-	check "attempt $i killed before the second message's content" "[ $rc = 137 ]"
+	check "attempt $i killed before the first message's acceptance was journaled" "[ $rc = 137 ]"
 done
 check "the first message went out each time, the second never" \
 	"[ \$(stored ada@example.org) = 3 ] && [ \$(stored alan@example.org) = 0 ]"
-check "...the first charged 3 attempts, the second 1 (its own, this run's): $(states)" \
+check "...the first charged 3 attempts, the second 1 (this run's): $(states)" \
 	"[ \"\$(states)\" = 'E0001 intent 3 E0002 intent 1 ' ]"
 run certpress retry "$batch"
 check "retry gives up on the first without a fourth copy and mails the second once" \
 	"[ $rc = 0 ] && [ \$(stored ada@example.org) = 3 ] && [ \$(stored alan@example.org) = 1 ]"
 check "...recorded so: $(states)" \
-	"[ \"\$(states)\" = 'E0001 failed 3 E0002 sent 1 ' ]"
+	"[ \"\$(states)\" = 'E0001 failed 3 E0002 sent 1 ' ] &&
+	 [ \"\$(sql \"select reply from notifications where enrolment = 'E0001'\")\" = \"gave up after 3 attempts (the last one's outcome unknown)\" ]"
 run "$TOP/tests/tools/invariants" --smtp smtp spool
 check "the invariant checker agrees: $(head -3 out)" "[ $rc = 0 ]"
 

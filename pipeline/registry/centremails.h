@@ -43,11 +43,8 @@ int cp_centre_emails_due(struct cp_registry *r,
 int cp_centre_email_record(struct cp_registry *r, long long id, const char *to,
 			   const char *message_id, const char *status, const char *reply,
 			   int attempt);
-/* Give back the attempt of each centre email left 'intent' whose
- * Message-ID is not in handed (as cp_notification_give_back): *n how
- * many. */
-int cp_centre_emails_give_back(struct cp_registry *r, const char *handed, const char *reply,
-				long *n);
+/* Settle the centre emails left 'intent', as cp_notification_settle. */
+int cp_centre_emails_settle(struct cp_registry *r, struct cp_intents *in);
 
 /* Every email of order id, the learner's (to "learner") then the
  * centre's (to "centre"), each event's state and last reply (NULL: none). */

@@ -45,6 +45,10 @@ int cp_reg_run_text(struct cp_registry *r, const char *sql, const char *what, in
 /* The same in a transaction of its own (a commit, as the crash tests count
  * them): 1 if it changed a row, 0 if it changed none, -1. */
 int cp_reg_run_text_alone(struct cp_registry *r, const char *sql, const char *what, int n, ...);
+/* Settle the rows of table left 'intent' (of batch, when not NULL: the
+ * table's batch_id), as cp_notification_settle says (intents.c). */
+int cp_reg_settle_intents(struct cp_registry *r, const char *table, const char *batch,
+			  struct cp_intents *in);
 /* The rows the last statement changed. */
 long cp_reg_changes(struct cp_registry *r);
 

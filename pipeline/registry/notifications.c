@@ -45,20 +45,9 @@ int cp_notification_record(struct cp_registry *r, const char *batch, const char 
 	return rc;
 }
 
-int cp_notification_give_back(struct cp_registry *r, const char *batch, const char *handed,
-			      const char *reply, long *n)
+int cp_notification_settle(struct cp_registry *r, const char *batch, struct cp_intents *in)
 {
-	char stamp[32];
-
-	if (cp_reg_run_text(r, "UPDATE notifications SET status = 'deferred',"
-			    " attempts = max(attempts - 1, 0), reply = ?3, updated = ?4"
-			    " WHERE batch_id = ?1 AND status = 'intent'"
-			    " AND instr(?2, ',' || hex(message_id) || ',') = 0",
-			    "giving back the attempts of messages never handed over", 4, batch,
-			    handed, reply, cp_time_stamp(stamp, sizeof(stamp))) < 0)
-		return -1;
-	*n = cp_reg_changes(r);
-	return 0;
+	return cp_reg_settle_intents(r, "notifications", batch, in);
 }
 
 long cp_notification_attempts(struct cp_registry *r, const char *batch, const char *key)
@@ -70,12 +59,12 @@ long cp_notification_attempts(struct cp_registry *r, const char *batch, const ch
 	return n;
 }
 
-#define NCOLS 15
+#define NCOLS 16
 
 static const char learners_sql[] =
 	"SELECT a.enrolment, a.first_name, a.middle_names, a.last_name, a.email,"
 	" a.qualification_title, a.qualification, a.grade, a.awarded, a.candidate,"
-	" a.centre, a.centre_name, a.course_run, n.status, n.attempts"
+	" a.centre, a.centre_name, a.course_run, n.status, n.attempts, n.reply"
 	" FROM (SELECT min(id) AS id FROM awards WHERE batch_id = ?1 AND enrolment > ?2"
 	" GROUP BY enrolment ORDER BY enrolment LIMIT ?3) f"
 	" JOIN awards a ON a.id = f.id LEFT JOIN notifications n ON n.batch_id = a.batch_id"
@@ -87,7 +76,7 @@ static void learner_from_row(struct cp_notify_learner *l, sqlite3_stmt *st)
 		&l->enrolment, &l->first_name, &l->middle_names, &l->last_name, &l->email,
 		&l->qualification_title, &l->qualification, &l->grade, &l->awarded,
 		&l->candidate, &l->centre, &l->centre_name, &l->course_run, &l->status,
-		&l->attempts,
+		&l->attempts, &l->reply,
 	};
 
 	for (int i = 0; i < NCOLS; i++)
@@ -111,6 +100,7 @@ void cp_notify_learner_release(struct cp_notify_learner *l)
 	free(l->course_run);
 	free(l->status);
 	free(l->attempts);
+	free(l->reply);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -142,7 +132,7 @@ int cp_notification_centre_export(struct cp_registry *r, const char *batch, cons
 {
 	char *key = cp_notification_centre_key(centre);
 	sqlite3_stmt *st = cp_reg_prepare(r,
-		"SELECT e.file, e.expires, n.status, n.attempts, e.created FROM exports e LEFT JOIN"
+		"SELECT e.file, e.expires, n.status, n.attempts, e.created, n.reply FROM exports e LEFT JOIN"
 		" notifications n ON n.batch_id = e.batch_id AND n.enrolment = ?3"
 		" WHERE e.batch_id = ?1 AND e.centre = ?2 AND e.status = 'finished'");
 	int found = 0;
@@ -161,6 +151,7 @@ int cp_notification_centre_export(struct cp_registry *r, const char *batch, cons
 		e->status = cp_reg_dup(st, 2);
 		e->attempts = cp_reg_dup(st, 3);
 		e->created = cp_xstrdup(cp_reg_col(st, 4) ? cp_reg_col(st, 4) : "");
+		e->reply = cp_reg_dup(st, 5);
 		found = 1;
 	}
 	sqlite3_finalize(st);
@@ -175,6 +166,7 @@ void cp_centre_export_release(struct cp_centre_export *e)
 	free(e->status);
 	free(e->attempts);
 	free(e->created);
+	free(e->reply);
 	memset(e, 0, sizeof(*e));
 }
 

@@ -20,12 +20,22 @@ char *cp_notification_centre_key(const char *centre);
 int cp_notification_record(struct cp_registry *r, const char *batch, const char *key,
 			   const char *to, const char *message_id, const char *status,
 			   const char *reply, int attempt);
-/* Give back the attempt of each recipient of the batch left 'intent' whose
- * Message-ID is not in handed (",HEX,HEX,": the upper-case hex of each id
- * handed over, stages/notify/handover.h): deferred with reply, *n how
- * many. */
-int cp_notification_give_back(struct cp_registry *r, const char *batch, const char *handed,
-			      const char *reply, long *n);
+/* What the handover journal says of the messages a stopped notify left
+ * 'intent' (stages/notify/handover.h): the ids handed over and those the
+ * server accepted, each list ",HEX,HEX," (the upper-case hex of each id's
+ * bytes, as SQLite's hex()); and what settling them came to. */
+/* How the reply of a message settled with its outcome unknown begins. */
+#define CP_OUTCOME_UNKNOWN "outcome unknown"
+struct cp_intents {
+	const char *handed, *accepted;
+	long accepted_n, unknown, given_back;
+};
+/* Settle the batch's recipients left 'intent' (intents.c): accepted ones
+ * sent; other handed over ones deferred, their attempt kept (their
+ * outcome unknown: they may have been delivered); the rest deferred and
+ * their attempt given back. None is left 'intent', so a later stop, its
+ * journal emptied, cannot give back an attempt kept here. */
+int cp_notification_settle(struct cp_registry *r, const char *batch, struct cp_intents *in);
 /* Its attempts so far (0 if none or the registry cannot say). */
 long cp_notification_attempts(struct cp_registry *r, const char *batch, const char *key);
 
@@ -35,7 +45,7 @@ long cp_notification_attempts(struct cp_registry *r, const char *batch, const ch
 struct cp_notify_learner {
 	char *enrolment, *first_name, *middle_names, *last_name, *email, *qualification_title,
 		*qualification, *grade, *awarded, *candidate, *centre, *centre_name, *course_run,
-		*status, *attempts;
+		*status, *attempts, *reply;
 };
 /* Up to max learners after the enrolment 'after' ("" for the first), in
  * enrolment order, copied into rows: how many, or -1. The statement is
@@ -51,7 +61,7 @@ void cp_notify_learner_release(struct cp_notify_learner *l);
  * email, copied (statement ended, as above): status and attempts NULL
  * when it has none yet. */
 struct cp_centre_export {
-	char *file, *expires, *status, *attempts, *created;
+	char *file, *expires, *status, *attempts, *created, *reply;
 };
 /* 1 and *e filled, 0 if the centre has no finished export of the batch. */
 int cp_notification_centre_export(struct cp_registry *r, const char *batch, const char *centre,

@@ -241,19 +241,9 @@ int cp_order_email_record(struct cp_registry *r, long long id, const char *event
 	return rc == SQLITE_DONE ? 0 : cp_reg_error(r, "cannot record an order's email");
 }
 
-int cp_order_emails_give_back(struct cp_registry *r, const char *handed, const char *reply,
-			       long *n)
+int cp_order_emails_settle(struct cp_registry *r, struct cp_intents *in)
 {
-	char stamp[32];
-
-	if (cp_reg_run_text(r, "UPDATE order_emails SET status = 'deferred',"
-			    " attempts = max(attempts - 1, 0), reply = ?2, updated = ?3"
-			    " WHERE status = 'intent' AND instr(?1, ',' || hex(message_id) || ',') = 0",
-			    "giving back the attempts of order emails never handed over", 3, handed,
-			    reply, cp_time_stamp(stamp, sizeof(stamp))) < 0)
-		return -1;
-	*n = cp_reg_changes(r);
-	return 0;
+	return cp_reg_settle_intents(r, "order_emails", NULL, in);
 }
 
 int cp_orders_taken_for_print(struct cp_registry *r, const char *batch, const char *stamp,

@@ -104,9 +104,7 @@ int cp_order_emails_due(struct cp_registry *r,
 int cp_order_email_record(struct cp_registry *r, long long id, const char *event,
 			  const char *to, const char *message_id, const char *status,
 			  const char *reply, int attempt);
-/* Give back the attempt of each order email left 'intent' whose Message-ID
- * is not in handed (as cp_notification_give_back): *n how many. */
-int cp_order_emails_give_back(struct cp_registry *r, const char *handed, const char *reply,
-			       long *n);
+/* Settle the order emails left 'intent', as cp_notification_settle. */
+int cp_order_emails_settle(struct cp_registry *r, struct cp_intents *in);
 
 #endif

@@ -20,29 +20,48 @@
  * anything larger is not one of ours. */
 #define JOURNAL_MAX (4 << 20)
 
-/* The ids as the registry compares them: ",HEX,HEX," (upper-case hex of
- * each id's bytes, as SQLite's hex()), so no byte of an id can mean
- * anything to the statement. Only whole lines count: a line cut short
- * was never synced, so its message never went out. */
-static void read_ids(struct cp_handover *h, const char *buf, size_t len)
+/* An id as the registry compares it: upper-case hex of its bytes, as
+ * SQLite's hex(), so no byte of an id can mean anything to a statement. */
+static void put_hex(struct cp_strbuf *b, const char *p, const char *end)
 {
 	static const char digits[] = "0123456789ABCDEF";
-	struct cp_strbuf b = { 0 };
+
+	for (; p < end; p++) {
+		char x[2] = { digits[(unsigned char)*p >> 4], digits[(unsigned char)*p & 15] };
+
+		cp_strbuf_put(b, x, 2);
+	}
+	cp_strbuf_puts(b, ",");
+}
+
+/* The lists ",HEX,HEX," of the ids handed over and accepted. Only whole
+ * lines count: a line cut short was never synced, so its message never
+ * went out. */
+static void read_ids(struct cp_handover *h, const char *buf, size_t len)
+{
+	struct cp_strbuf handed = { 0 }, accepted = { 0 };
 	const char *p = buf, *end = buf + len, *nl;
 
-	cp_strbuf_puts(&b, ",");
-	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1) {
-		if (nl == p)
-			continue;
-		for (const char *c = p; c < nl; c++) {
-			char x[2] = { digits[(unsigned char)*c >> 4], digits[(unsigned char)*c & 15] };
+	cp_strbuf_puts(&handed, ",");
+	cp_strbuf_puts(&accepted, ",");
+	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1)
+		if (nl - p > 2 && p[1] == ' ' && (p[0] == 'H' || p[0] == 'A'))
+			put_hex(p[0] == 'H' ? &handed : &accepted, p + 2, nl);
+	h->handed = handed.s;
+	h->accepted = accepted.s;
+}
 
-			cp_strbuf_put(&b, x, 2);
-		}
-		cp_strbuf_puts(&b, ",");
-		h->ids++;
-	}
-	h->handed = b.s;
+/* Append "KIND ID\n". -1 with errno. */
+static int put_line(struct cp_handover *h, char kind, const char *message_id)
+{
+	char *line = cp_xasprintf("%c %s\n", kind, message_id);
+	size_t n = strlen(line);
+	ssize_t w = cp_fault_check(CP_FAULT_WRITE) < 0 ? -1 : write(h->fd, line, n);
+
+	free(line);
+	if (w >= 0 && w != (ssize_t)n)
+		errno = ENOSPC; /* a short write: the disk is full */
+	return w == (ssize_t)n ? 0 : -1;
 }
 
 int cp_handover_open(struct cp_handover *h, const char *path)
@@ -76,20 +95,20 @@ int cp_handover_open(struct cp_handover *h, const char *path)
 
 int cp_handover_note(struct cp_handover *h, const char *message_id)
 {
-	char *line;
-	size_t n;
-	ssize_t w;
-
 	if (strchr(message_id, '\n'))
 		return cp_error("%s: a Message-ID with a line break cannot be journaled", h->path);
-	line = cp_xasprintf("%s\n", message_id);
-	n = strlen(line);
-	w = cp_fault_check(CP_FAULT_WRITE) < 0 ? -1 : write(h->fd, line, n);
-	free(line);
-	if (w != (ssize_t)n || cp_fault_check(CP_FAULT_FSYNC) < 0 || fdatasync(h->fd) < 0)
-		return cp_error("%s: cannot record a message handed over: %s", h->path,
-				w < 0 || w == (ssize_t)n ? strerror(errno) : "a short write");
+	if (put_line(h, 'H', message_id) < 0 || cp_fault_check(CP_FAULT_FSYNC) < 0 ||
+	    fdatasync(h->fd) < 0)
+		return cp_error("%s: cannot record a message as handed over: %s", h->path,
+				strerror(errno));
 	return 0;
+}
+
+void cp_handover_accepted(struct cp_handover *h, const char *message_id)
+{
+	if (!strchr(message_id, '\n') && put_line(h, 'A', message_id) < 0)
+		cp_warn("%s: cannot record a message as accepted (%s): a stop before its outcome"
+			" is recorded sends it again", h->path, strerror(errno));
 }
 
 int cp_handover_clear(struct cp_handover *h)
@@ -107,28 +126,29 @@ void cp_handover_close(struct cp_handover *h)
 		close(h->fd);
 	free(h->path);
 	free(h->handed);
+	free(h->accepted);
 	memset(h, 0, sizeof(*h));
 	h->fd = -1;
 }
 
 int cp_handover_recover(struct cp_handover *h, struct cp_registry *reg,
-			cp_handover_give_back_fn give_back, void *ctx)
+			cp_handover_settle_fn settle, void *ctx)
 {
-	long n = 0;
+	struct cp_intents in = { h->handed, h->accepted, 0, 0, 0 };
 
-	if (h->known) {
-		if (cp_registry_begin(reg) < 0)
-			return -1;
-		if (give_back(reg, ctx, h->handed, "not tried: notify was stopped before the"
-			      " message's content went out", &n) < 0 ||
-		    cp_registry_commit(reg) < 0) {
-			cp_registry_rollback(reg);
-			return -1;
-		}
-		if (n)
-			cp_info("%ld message(s) a stopped notify left recorded as being sent were"
-				" never handed over: their attempts given back", n);
-		return cp_handover_clear(h);
+	if (!h->known)
+		return 0;
+	if (cp_registry_begin(reg) < 0)
+		return -1;
+	if (settle(reg, ctx, &in) < 0 || cp_registry_commit(reg) < 0) {
+		cp_registry_rollback(reg);
+		return -1;
 	}
-	return 0;
+	if (in.accepted_n || in.unknown || in.given_back)
+		cp_info("a stopped notify left %ld message(s) recorded as being sent: %ld accepted"
+			" by the server (now recorded sent), %ld handed over with no outcome (their"
+			" attempts kept), %ld never handed over (their attempts given back)",
+			in.accepted_n + in.unknown + in.given_back, in.accepted_n, in.unknown,
+			in.given_back);
+	return cp_handover_clear(h);
 }

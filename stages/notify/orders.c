@@ -5,9 +5,8 @@
  * recorded (one more attempt) before a message is handed to the transport
  * and its outcome after, in chunks of per-session; a message recorded
  * sent, failed or not notifiable is never sent again, and one whose
- * attempts are used up fails unsent; one a killed run left 'intent' before
- * its content went out has its attempt given back (the handover journal
- * spool/orders.journal, handover.h). One run at a time (an flock on the
+ * attempts are used up fails unsent; what a killed run left 'intent' is
+ * settled first by the handover journal (spool/orders.journal, handover.h). One run at a time (an flock on the
  * spool's orders.lock). A centre's address is the centres register's,
  * else the one in its latest results file accepted. */
 #include "notify.h"
@@ -104,8 +103,10 @@ static int take(void *ctx, const struct cp_order_email *e)
 		return cp_order_email_record(&o->reg, e->order_id, e->event, NULL, NULL,
 					     "not-notifiable", "no usable address", 0);
 	}
-	if (!strcmp(e->status, "intent") && e->attempts >= o->conf->mail_max_attempts) {
-		o->failed++; /* crashes used its attempts up: never sent twice more */
+	if (e->attempts >= o->conf->mail_max_attempts) {
+		/* crashes used its attempts up ('intent', or deferred by the
+		 * handover journal with its outcome unknown): never sent again */
+		o->failed++;
 		return cp_order_email_record(&o->reg, e->order_id, e->event, NULL, NULL, "failed",
 					     "gave up: attempts used up", 0);
 	}
@@ -171,7 +172,7 @@ static int centre_unsendable(struct orders *o, const struct cp_centre_email *e, 
 		return record(o, &om, NULL, NULL, "failed",
 			      "the centre's address is not one this sender can use", 0) < 0 ? -1 : 1;
 	}
-	if (!strcmp(e->status, "intent") && e->attempts >= o->conf->mail_max_attempts) {
+	if (e->attempts >= o->conf->mail_max_attempts) { /* as take()'s */
 		o->failed++;
 		return record(o, &om, NULL, NULL, "failed", "gave up: attempts used up", 0) < 0 ? -1
 												 : 1;
@@ -313,24 +314,21 @@ static int send_chunk(struct orders *o, size_t from, size_t k)
 	return cp_handover_clear(&o->handover);
 }
 
-static int give_back(struct cp_registry *reg, void *ctx, const char *handed, const char *reply,
-		     long *n)
+static int settle(struct cp_registry *reg, void *ctx, struct cp_intents *in)
 {
-	long k = 0;
+	struct cp_intents centres = *in;
 
 	(void)ctx;
-	*n = 0;
-	if (cp_order_emails_give_back(reg, handed, reply, &k) < 0)
+	if (cp_order_emails_settle(reg, in) < 0 || cp_centre_emails_settle(reg, &centres) < 0)
 		return -1;
-	*n += k;
-	if (cp_centre_emails_give_back(reg, handed, reply, &k) < 0)
-		return -1;
-	*n += k;
+	in->accepted_n += centres.accepted_n;
+	in->unknown += centres.unknown;
+	in->given_back += centres.given_back;
 	return 0;
 }
 
 /* The handover journal opened, and what a stopped run left 'intent'
- * without handing it over given its attempt back, before any new intent. */
+ * settled by it, before any new intent. */
 static int recover(struct orders *o)
 {
 	char *path = cp_xasprintf("%s/orders.journal", o->conf->spool);
@@ -338,7 +336,7 @@ static int recover(struct orders *o)
 
 	free(path);
 	if (!rc)
-		rc = cp_handover_recover(&o->handover, &o->reg, give_back, o);
+		rc = cp_handover_recover(&o->handover, &o->reg, settle, o);
 	return rc;
 }
 

@@ -4,9 +4,10 @@
  * transport in one session, and the outcomes are recorded in another:
  * 2xx sent, 4xx or no reply deferred (failed after max-attempts), 5xx failed;
  * a message the server never took up (the session ended before it) is
- * deferred and its attempt given back, as is one a killed notify left
- * 'intent' before its content went out (the handover journal, handover.h,
- * read when the next run starts). A learner's message is made again
+ * deferred and its attempt given back. What a stopped notify left 'intent'
+ * is settled first by the handover journal (handover.h): sent, handed
+ * over with its outcome unknown (deferred, its attempt kept), or never
+ * handed over (deferred, its attempt given back). A learner's message is made again
  * just before its content goes out (remake_learner): one left with no
  * valid document meanwhile is withheld. A server that ends a session early
  * or cannot be reached gets no other session in this run. A recipient
@@ -195,18 +196,22 @@ static bool pending(const char *status)
 }
 
 /* A recipient still to be mailed whose attempts are used up: a crash (or a
- * lost connection) left it 'intent' after its last attempt, or max-attempts
- * was lowered. It fails without another send, so attempts never pass
- * max-attempts. Returns 1 if so (recorded), 0 if not, -1 on error. */
-static int used_up(struct notify *nt, const char *key, const char *status, const char *attempts)
+ * lost connection) left its last attempt's outcome unknown ('intent', or
+ * settled so by the handover journal), or max-attempts was lowered. It
+ * fails without another send, so attempts never pass max-attempts.
+ * Returns 1 if so (recorded), 0 if not, -1 on error. */
+static int used_up(struct notify *nt, const char *key, const char *status, const char *attempts,
+		   const char *last)
 {
 	long tries = attempts ? strtol(attempts, NULL, 10) : 0;
 	char reply[128];
+	bool unknown = !strcmp(status ? status : "", "intent") ||
+		       (last && !strncmp(last, CP_OUTCOME_UNKNOWN, strlen(CP_OUTCOME_UNKNOWN)));
 
 	if (!status || tries < nt->conf->mail_max_attempts)
 		return 0;
 	snprintf(reply, sizeof(reply), "gave up after %ld attempts%s", tries,
-		 !strcmp(status, "intent") ? " (the last one's outcome unknown)" : "");
+		 unknown ? " (the last one's outcome unknown)" : "");
 	cp_warn("%s: gave up after %ld attempts", key, tries);
 	nt->failed++;
 	return record(nt, key, NULL, "-", "failed", reply, 0) < 0 ? -1 : 1;
@@ -367,7 +372,7 @@ static int learner(struct notify *nt, struct cp_notify_learner *l)
 		return record(nt, enrolment, NULL, "-", "failed",
 			      "the address is not one this sender can use", 0);
 	}
-	if ((rc = used_up(nt, enrolment, status, l->attempts)) != 0)
+	if ((rc = used_up(nt, enrolment, status, l->attempts, l->reply)) != 0)
 		return rc < 0 ? -1 : 0;
 	if (stopped(nt)) {
 		nt->left++;
@@ -511,7 +516,7 @@ static int centre(struct notify *nt)
 			rc = record(nt, key, NULL, "-", "not-notifiable", "no centre address", 0);
 		} else if (!cp_mail_address_ok(nt->centre_email)) {
 			rc = unusable_centre(nt, key);
-		} else if ((rc = used_up(nt, key, e.status, e.attempts)) != 0) {
+		} else if ((rc = used_up(nt, key, e.status, e.attempts, e.reply)) != 0) {
 			rc = rc < 0 ? -1 : 0;
 		} else if (stopped(nt)) {
 			nt->left++;
@@ -590,14 +595,13 @@ static int load(struct notify *nt)
 	return 0;
 }
 
-static int give_back(struct cp_registry *reg, void *ctx, const char *handed, const char *reply,
-		     long *n)
+static int settle(struct cp_registry *reg, void *ctx, struct cp_intents *in)
 {
-	return cp_notification_give_back(reg, ((struct notify *)ctx)->st->batch, handed, reply, n);
+	return cp_notification_settle(reg, ((struct notify *)ctx)->st->batch, in);
 }
 
 /* The handover journal opened, and what a stopped run left 'intent'
- * without handing it over given its attempt back, before any new intent. */
+ * settled by it, before any new intent. */
 static int recover(struct notify *nt)
 {
 	char *path = cp_spool_batch_file(&nt->st->spool, nt->st->batch, "notify.journal");
@@ -605,7 +609,7 @@ static int recover(struct notify *nt)
 
 	free(path);
 	if (!rc)
-		rc = cp_handover_recover(&nt->handover, &nt->st->reg, give_back, nt);
+		rc = cp_handover_recover(&nt->handover, &nt->st->reg, settle, nt);
 	return rc;
 }
 

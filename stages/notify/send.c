@@ -57,6 +57,8 @@ static enum cp_mail_session send_files(const char *dir, struct cp_mail *m, size_
 
 		/* a local failure is never the learner's: no attempt counted */
 		m[i].attempted = cp_atomic_write_file(path, m[i].text, strlen(m[i].text), 0640) == 0;
+		if (m[i].attempted && m[i].handover)
+			cp_handover_accepted(m[i].handover, m[i].message_id);
 		if (m[i].attempted)
 			cp_mail_set_reply(&m[i], 250, "written to the outbox");
 		else

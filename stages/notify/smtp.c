@@ -50,6 +50,7 @@ struct session {
 	 * first line as the message's status ("250-" of a reply never
 	 * finished), not to be taken for the server's word. */
 	struct cp_mail *mails;
+	smtp_recipient_t *rcpt;
 	bool *replied;
 	/* the message whose content was withheld (cp_mail_remake), which ends
 	 * the session before its data: libesmtp cannot skip a message once
@@ -133,6 +134,11 @@ static int session_socket(const struct session *ss)
 	return -1;
 }
 
+static int code_of(const smtp_status_t *st)
+{
+	return st ? st->code : 0;
+}
+
 static void on_event(smtp_session_t s, int event, void *arg, ...)
 {
 	struct session *ss = arg;
@@ -153,10 +159,17 @@ static void on_event(smtp_session_t s, int event, void *arg, ...)
 			m->attempted = true;
 	} else if (event == SMTP_EV_MESSAGESENT) {
 		va_start(ap, arg);
-		struct cp_mail *m = smtp_message_get_application_data(va_arg(ap, smtp_message_t));
+		smtp_message_t msg = va_arg(ap, smtp_message_t);
 		va_end(ap);
-		if (m)
-			ss->replied[m - ss->mails] = true;
+		struct cp_mail *m = smtp_message_get_application_data(msg);
+
+		if (!m)
+			return;
+		ss->replied[m - ss->mails] = true;
+		if (m->attempted && m->handover &&
+		    code_of(smtp_message_transfer_status(msg)) / 100 == 2 &&
+		    code_of(smtp_recipient_status(ss->rcpt[m - ss->mails])) / 100 == 2)
+			cp_handover_accepted(m->handover, m->message_id);
 	}
 }
 
@@ -224,11 +237,6 @@ static char *from_address(const char *from)
 
 	a[strcspn(a, ">")] = '\0';
 	return a;
-}
-
-static int code_of(const smtp_status_t *st)
-{
-	return st ? st->code : 0;
 }
 
 /* A message's outcome from the replies it had: to its sender (MAIL), its
@@ -422,6 +430,7 @@ static enum cp_mail_session one_session(const struct cp_conf *conf, struct cp_ma
 	ss.fd = -1;
 	ss.timeout = conf->mail_timeout;
 	ss.mails = m;
+	ss.rcpt = rcpt;
 	ss.stopped_at = -1;
 	ss.replied = cp_xcalloc(n ? n : 1, sizeof(*ss.replied));
 	if (!s) {
