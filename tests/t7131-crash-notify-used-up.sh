@@ -20,13 +20,12 @@ check "packed" "[ $rc = 0 ]"
 start_smtpd
 sed -i '/^\[mail\]/a max-attempts = 3' certpress.conf
 
-# A notify's commits: the intents, then the outcomes; from the second run
-# on, first the intents a stopped run left settled by the handover
-# journal. So the outcomes are the second commit of the first run, the
-# third of the others.
+# A notify's commits: first the intents a stopped run left settled (by
+# the handover journal; with none, each taken as handed over), then the
+# intents, then the outcomes: the third.
 journal=spool/batches/$batch/notify.journal
 cp -a spool spool.packed
-CERTPRESS_CRASH=commit:2 run certpress-notify "$batch"
+CERTPRESS_CRASH=commit:3 run certpress-notify "$batch"
 check "killed after the server took every message, before their outcomes" \
 	"[ $rc = 137 ] && [ \$(smtpd_stored | grep -cx ada@example.org) = 1 ] &&
 	 grep -qx 'A .*E0001@.*' $journal && grep -qx 'A .*E0002@.*' $journal"
@@ -43,8 +42,7 @@ mv spool.packed spool
 # before its content is synced): each message handed over with no outcome
 # known, kept 'intent' then deferred with its attempt, sent again.
 for i in 1 2 3; do
-	n=$((i == 1 ? 2 : 3))
-	CERTPRESS_CRASH=commit:$n run certpress-notify "$batch"
+	CERTPRESS_CRASH=commit:3 run certpress-notify "$batch"
 	check "attempt $i killed before its outcomes were committed" "[ $rc = 137 ]"
 	sed -i '/^A /d' $journal
 done

@@ -97,6 +97,53 @@ check "...recorded so: $(states)" \
 run "$TOP/tests/tools/invariants" --smtp smtp spool
 check "the invariant checker agrees: $(head -3 out)" "[ $rc = 0 ]"
 
+# No journal to believe (notify killed under an older certpress, or the
+# file removed): every intent is taken as handed over, deferred keeping
+# its attempt, never given it back later (the server down for the next
+# run, which only settles them; the one after sends them).
+rm -rf spool smtp/*.eml smtp/*.rcpt
+cp -a spool.packed spool
+CERTPRESS_CRASH=write:2 run certpress-notify "$batch"
+check "killed after the first message's content went out" \
+	"[ $rc = 137 ] && [ \$(stored ada@example.org) = 1 ]"
+rm $journal
+port=$smtp_port
+sed -i "s|^transport = .*|transport = smtp://127.0.0.1:1|" certpress.conf
+run certpress-notify "$batch"
+check "with no journal, the next notify (the server down) keeps both attempts: $(states)" \
+	"[ $rc = 69 ] && [ \"\$(states)\" = 'E0001 deferred 1 E0002 deferred 1 ' ] &&
+	 grep -q '2 handed over with no outcome (their attempts kept)' err"
+sed -i "s|^transport = .*|transport = smtp://127.0.0.1:$port|" certpress.conf
+run certpress retry "$batch"
+check "...and the one after sends both, charging each: $(states)" \
+	"[ $rc = 0 ] && [ \"\$(states)\" = 'E0001 sent 2 E0002 sent 2 ' ] &&
+	 [ \$(stored ada@example.org) = 2 ] && [ \$(stored alan@example.org) = 1 ]"
+run "$TOP/tests/tools/invariants" --smtp smtp spool
+check "the invariant checker agrees (each copy within its attempts): $(head -3 out)" "[ $rc = 0 ]"
+
+# A line a failed write cut short ends at the next line's leading newline:
+# the journal of a notify killed before its outcomes, the first message's
+# acceptance torn (as a short write on a full disk leaves it).
+rm -rf spool smtp/*.eml smtp/*.rcpt
+cp -a spool.packed spool
+CERTPRESS_CRASH=commit:3 run certpress-notify "$batch"
+check "killed after both messages were accepted" \
+	"[ $rc = 137 ] && [ \$(stored ada@example.org) = 1 ] && [ \$(stored alan@example.org) = 1 ]"
+python3 - "$journal" <<'PY'
+import sys
+p = sys.argv[1]
+lines = [l for l in open(p).read().split("\n") if l]
+first = [l for l in lines if l.startswith("A ") and ".E0001@" in l][0]
+out = ""
+for l in lines:
+    out += "\n" + (l[: len(l) // 2] if l == first else l + "\n")
+open(p, "w").write(out)
+PY
+run certpress retry "$batch"
+check "the torn acceptance is not believed, the line after it is: $(states)" \
+	"[ $rc = 0 ] && [ \"\$(states)\" = 'E0001 sent 2 E0002 sent 1 ' ] &&
+	 [ \$(stored ada@example.org) = 2 ] && [ \$(stored alan@example.org) = 1 ]"
+
 # An order's emails: queued while the server is down, then notify orders
 # killed before the learner's content, more times than max-attempts.
 ada=$(doc_ref Lovelace certificate)

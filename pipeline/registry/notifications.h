@@ -22,8 +22,9 @@ int cp_notification_record(struct cp_registry *r, const char *batch, const char 
 			   const char *reply, int attempt);
 /* What the handover journal says of the messages a stopped notify left
  * 'intent' (stages/notify/handover.h): the ids handed over and those the
- * server accepted, each list ",HEX,HEX," (the upper-case hex of each id's
- * bytes, as SQLite's hex()); and what settling them came to. */
+ * server accepted, each list a JSON array of the upper-case hex of each
+ * id's bytes (as SQLite's hex()); handed NULL when there is no journal to
+ * believe; and what settling them came to. */
 /* How the reply of a message settled with its outcome unknown begins. */
 #define CP_OUTCOME_UNKNOWN "outcome unknown"
 struct cp_intents {
@@ -33,8 +34,9 @@ struct cp_intents {
 /* Settle the batch's recipients left 'intent' (intents.c): accepted ones
  * sent; other handed over ones deferred, their attempt kept (their
  * outcome unknown: they may have been delivered); the rest deferred and
- * their attempt given back. None is left 'intent', so a later stop, its
- * journal emptied, cannot give back an attempt kept here. */
+ * their attempt given back; with handed NULL every one deferred, its
+ * attempt kept. None is left 'intent', so a later stop, its journal
+ * emptied, cannot give back an attempt kept here. */
 int cp_notification_settle(struct cp_registry *r, const char *batch, struct cp_intents *in);
 /* Its attempts so far (0 if none or the registry cannot say). */
 long cp_notification_attempts(struct cp_registry *r, const char *batch, const char *key);

@@ -16,45 +16,51 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-/* A journal holds one session's ids (per-session, at most a few thousand):
- * anything larger is not one of ours. */
-#define JOURNAL_MAX (4 << 20)
+/* Two lines of about a hundred bytes a message of a session (per-session:
+ * 100000 at most) fit with room to spare; a larger journal is not one of
+ * ours, and is believed in nothing (every intent's outcome unknown). */
+#define JOURNAL_MAX (64 << 20)
 
-/* An id as the registry compares it: upper-case hex of its bytes, as
- * SQLite's hex(), so no byte of an id can mean anything to a statement. */
+/* An id as the registry compares it: the upper-case hex of its bytes, as
+ * SQLite's hex(), a string of a JSON array, so no byte of an id can mean
+ * anything to a statement. */
 static void put_hex(struct cp_strbuf *b, const char *p, const char *end)
 {
 	static const char digits[] = "0123456789ABCDEF";
 
+	cp_strbuf_puts(b, b->len > 1 ? ",\"" : "\"");
 	for (; p < end; p++) {
 		char x[2] = { digits[(unsigned char)*p >> 4], digits[(unsigned char)*p & 15] };
 
 		cp_strbuf_put(b, x, 2);
 	}
-	cp_strbuf_puts(b, ",");
+	cp_strbuf_puts(b, "\"");
 }
 
-/* The lists ",HEX,HEX," of the ids handed over and accepted. Only whole
- * lines count: a line cut short was never synced, so its message never
- * went out. */
+/* The lists of the ids handed over and accepted. Only whole lines count:
+ * a line cut short was never synced, so its message never went out; one a
+ * failed write cut short is ended by the next line's leading newline. */
 static void read_ids(struct cp_handover *h, const char *buf, size_t len)
 {
 	struct cp_strbuf handed = { 0 }, accepted = { 0 };
 	const char *p = buf, *end = buf + len, *nl;
 
-	cp_strbuf_puts(&handed, ",");
-	cp_strbuf_puts(&accepted, ",");
+	cp_strbuf_puts(&handed, "[");
+	cp_strbuf_puts(&accepted, "[");
 	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1)
 		if (nl - p > 2 && p[1] == ' ' && (p[0] == 'H' || p[0] == 'A'))
 			put_hex(p[0] == 'H' ? &handed : &accepted, p + 2, nl);
+	cp_strbuf_puts(&handed, "]");
+	cp_strbuf_puts(&accepted, "]");
 	h->handed = handed.s;
 	h->accepted = accepted.s;
 }
 
-/* Append "KIND ID\n". -1 with errno. */
+/* Append "\nKIND ID\n": the leading newline ends whatever a failed write
+ * left, so a torn line never swallows this one. -1 with errno. */
 static int put_line(struct cp_handover *h, char kind, const char *message_id)
 {
-	char *line = cp_xasprintf("%c %s\n", kind, message_id);
+	char *line = cp_xasprintf("\n%c %s\n", kind, message_id);
 	size_t n = strlen(line);
 	ssize_t w = cp_fault_check(CP_FAULT_WRITE) < 0 ? -1 : write(h->fd, line, n);
 
@@ -86,9 +92,18 @@ int cp_handover_open(struct cp_handover *h, const char *path)
 	}
 	if (h->fd < 0)
 		return cp_error("%s: cannot open the handover journal: %s", path, strerror(errno));
-	if (h->known && cp_read_file(path, &buf, &len, JOURNAL_MAX) < 0)
-		return cp_error("%s: cannot read the handover journal: %s", path, strerror(errno));
-	read_ids(h, buf ? buf : "", len);
+	if (!h->known)
+		return 0;
+	if (cp_read_file(path, &buf, &len, JOURNAL_MAX) < 0) {
+		if (errno != EFBIG)
+			return cp_error("%s: cannot read the handover journal: %s", path,
+					strerror(errno));
+		/* believed in nothing: every intent kept as it may have gone */
+		cp_warn("%s: larger than %d MB, not a handover journal: every message left"
+			" 'intent' is taken as handed over", path, JOURNAL_MAX >> 20);
+		return 0;
+	}
+	read_ids(h, buf, len);
 	free(buf);
 	return 0;
 }
@@ -134,10 +149,10 @@ void cp_handover_close(struct cp_handover *h)
 int cp_handover_recover(struct cp_handover *h, struct cp_registry *reg,
 			cp_handover_settle_fn settle, void *ctx)
 {
+	/* no journal (an older certpress, a removed file), or one not to be
+	 * believed: handed NULL, every intent's outcome unknown, kept */
 	struct cp_intents in = { h->handed, h->accepted, 0, 0, 0 };
 
-	if (!h->known)
-		return 0;
 	if (cp_registry_begin(reg) < 0)
 		return -1;
 	if (settle(reg, ctx, &in) < 0 || cp_registry_commit(reg) < 0) {
@@ -150,5 +165,5 @@ int cp_handover_recover(struct cp_handover *h, struct cp_registry *reg,
 			" attempts kept), %ld never handed over (their attempts given back)",
 			in.accepted_n + in.unknown + in.given_back, in.accepted_n, in.unknown,
 			in.given_back);
-	return cp_handover_clear(h);
+	return h->known ? cp_handover_clear(h) : 0;
 }

@@ -263,6 +263,16 @@ static void outcome(struct cp_mail *m, smtp_message_t msg, smtp_recipient_t rcpt
 			m->attempted = false;
 			return;
 		}
+		if (tc / 100 == 2 && !handed) {
+			/* a 2xx to DATA itself, where 354 was due: libesmtp sent
+			 * nothing of the message, so it cannot have been taken (an
+			 * attempt all the same: a server that always does this fails
+			 * the message after max-attempts, never sends it as sent) */
+			snprintf(why, sizeof(why), "the server answered DATA with %d before any"
+				 " content: not sent", tc);
+			cp_mail_set_reply(m, 0, why);
+			return;
+		}
 		if (tc / 100 == 2 || tc / 100 == 5 || tc / 100 == 4) {
 			cp_mail_set_reply(m, tc, t->text);
 			return;

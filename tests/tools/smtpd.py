@@ -29,6 +29,8 @@ server runs):
                    reply, one more continuation line ("220-", "250-") a
                    second, as long as the client stays
   DIR/pipelining   present: offer PIPELINING in the EHLO reply
+  DIR/data-reply   "CODE": answer the DATA command itself with CODE where
+                   354 is due (a broken server), taking nothing
 
 The port is written to DIR/port once the server listens; SIGTERM stops it,
 and so does the death of the process that started it (the test), however
@@ -131,6 +133,9 @@ class ScriptedSMTP(SMTP):
             how = self.closing_at(stage)
             if how:
                 return await self.close_with(how)
+            w = words(os.path.join(self.store, "data-reply")) if stage == "data" else None
+            if w:
+                return await self.push("%s test server: DATA answered %s, not 354" % (w[0], w[0]))
             return await command(self, arg)
         # the same HELP text as aiosmtpd's own
         return syntax(command.__smtp_syntax__, command.__smtp_syntax_extended__,
