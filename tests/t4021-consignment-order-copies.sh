@@ -116,7 +116,7 @@ L
 through_pack r1.xml
 check "the first run packs (exit 0)" "[ $rc = 0 ]"
 b1=$batch
-run certpress-notify "$batch"
+finish_batches
 # the printing house spoils one of its sheets: the next run prints it again
 spoiled=$(doc_ref Fifth transcript)
 python3 "$TOP/tests/tools/confirm.py" spool/print/$b1/print-$b1.ticket.xml P1 --spoil "$spoiled" > conf1.xml
@@ -145,7 +145,7 @@ L
 through_pack r2.xml
 b2=$batch
 packed=$rc
-run certpress-notify "$batch"
+finish_batches
 t=spool/print/$b2/print-$b2.ticket.xml
 check "the next run packs (exit 0), taking the orders" \
 	"[ $packed = 0 ] && [ \"\$(sql \"select count(*) from orders where print_batch_id = '$b2'\")\" = 5 ]"
@@ -192,7 +192,7 @@ L
 through_pack r3.xml
 b3=$batch
 packed=$rc
-run certpress-notify "$batch"
+finish_batches
 t3=spool/print/$b3/print-$b3.ticket.xml
 ranges "$t3" > ranges3
 run3=$(awk '$5 == "report" { print $1; exit }' ranges3)
