@@ -6,7 +6,8 @@
 # (retry, retry --from render, retry --from pack): the zip's entries, the
 # manifest, the course summary, the print file's pages and its ticket, and
 # the learners' emails (file: transport) hold no revoked or superseded
-# document; A-02 goes out with the reprints. Then replacements superseded
+# document; A-02 goes out with the run's documents (its centre's
+# consignment), before the centre's reports. Then replacements superseded
 # or revoked before their print file, and a revoke while pack runs.
 . "$(dirname "$0")/lib.sh"
 make_key
@@ -89,10 +90,13 @@ check_outputs() {
 	sed -n 's/.*<document reference="\([^"]*\)".*/\1/p' "$ticket" > ticket-order
 	check "$what: the ticket lists the valid documents in print order, then A-02" \
 		"cmp -s want-order ticket-order"
-	check "$what: A-02 is marked as replacing A-01 on certificate stock" \
-		"grep -q \"<document reference=\\\"$A2\\\" type=\\\"certificate\\\" stock=\\\"certificate\\\" part=\\\"1\\\" first-page=\\\"10\\\" last-page=\\\"10\\\" replaces=\\\"$A\\\"/>\" $ticket &&
+	# A-02 has no address of its own: it joins its centre's consignment, after
+	# the run's 7 documents and before the centre's reports (pages 9 and 10)
+	check "$what: A-02 is marked as replacing A-01 on certificate stock, page 8" \
+		"grep -q \"<document reference=\\\"$A2\\\" type=\\\"certificate\\\" stock=\\\"certificate\\\" part=\\\"1\\\" first-page=\\\"8\\\" last-page=\\\"8\\\" replaces=\\\"$A\\\"/>\" $ticket &&
 		 contains $ticket '<stock name=\"certificate\" paper=\"security\" sheets=\"2\"/>' &&
-		 contains $ticket '<end documents=\"8\" reprints=\"1\" sheets=\"10\"/>'"
+		 contains $ticket '<end documents=\"8\" reprints=\"1\" sheets=\"10\"/>' &&
+		 pdftotext -f 8 -l 8 $printfile - | grep -qF $A2"
 	pdftotext "$printfile" print.txt
 	check "$what: the print file's 10 pages (8 documents, the centre's 2 reports) carry no revoked or superseded document" \
 		"[ \$(qpdf --show-npages $printfile) = 10 ] && none_in print.txt && contains print.txt $A2"

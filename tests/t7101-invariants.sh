@@ -1,7 +1,8 @@
 #!/bin/bash
 # The invariant checker (tests/tools/invariants) passes a batch certpress run
 # finished, and fails, naming what and where, on each way that batch can be
-# broken: a PDF, zip, print part or ticket not whole, a temp file, a
+# broken: a PDF, zip, print part or ticket not whole, a ticket's page
+# ranges out of the print file's order, a temp file, a
 # reference or serial reused, a learner twice or lost, a second email, a
 # print batch's registry rows and its ticket apart, a print file of orders
 # never finished, a copy in two print files.
@@ -62,6 +63,21 @@ broken "a print part cut short" "print-$b.pdf: bytes or SHA-256 differ from the 
 	"truncate -s 5000 spool/print/$b/print-$b.pdf"
 broken "a ticket not valid against ticket.xsd" "not valid against ticket.xsd" \
 	"sed -i 's/stock=\"certificate\" part=\"1\"/stock=\"gold\" part=\"1\"/' spool/print/$b/print-$b.ticket.xml"
+# the first two documents' page ranges swapped in the ticket: each range
+# in the print file, but the ticket's order no longer the pages' order
+swap_pages() {
+	python3 - "$1" <<'PY'
+import re, sys
+p = sys.argv[1]
+s = open(p).read()
+r = re.findall(r'first-page="[0-9]+" last-page="[0-9]+"', s)
+s = s.replace(r[0], '\0', 1).replace(r[1], r[0], 1).replace('\0', r[1], 1)
+open(p, 'w').write(s)
+PY
+}
+broken "a ticket's page ranges out of the print file's order" \
+	"the ticket's page ranges are not the print file's pages in order" \
+	"swap_pages spool/print/$b/print-$b.ticket.xml"
 zip=$(ls spool/exports/$b/*.zip)
 broken "a zip cut short" "zip differs from the SHA-256" "truncate -s 3000 $zip"
 broken "a document missing from the zip" "$ref: 0 time(s) in the zip, once wanted" \

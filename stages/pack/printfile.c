@@ -1,14 +1,16 @@
-/* The printing house's print file: every print copy of the batch in print
- * order, then the reprints it took, concatenated (concat.h: streamed, so
- * memory stays flat) into parts of at most [print] sheets-per-part sheets
- * (one page a sheet: security paper is printed on one side), each part
- * written atomically; then the job ticket (config/ticket.xsd) with each
- * part's pages and SHA-256, the sheets per paper stock and every
- * document's page range, grouped into consignments: one per delivery
- * address and method (the centre's from the centres register for the
- * batch's own documents, which its Certification Report and Certificate
- * Summaries follow as plain pages; the order's, else its centre's, for a
- * replacement or a letter). A centre the register lacks does not stop the
+/* The printing house's print file, consignment by consignment (one per
+ * delivery address and method: the centre's from the centres register for
+ * the batch's own documents; the order's, else its centre's, for a
+ * replacement or a letter): the batch's print copies in print order, the
+ * copies it took that go with them, then the centre's Certification Report
+ * and Certificate Summaries as plain pages; then each other consignment's
+ * copies. Each consignment's pages are one run, as the ticket lists them.
+ * They are concatenated (concat.h: streamed, so memory stays flat) into
+ * parts of at most [print] sheets-per-part sheets (one page a sheet:
+ * security paper is printed on one side), each part written atomically;
+ * then the job ticket (config/ticket.xsd) with each part's pages and
+ * SHA-256, the sheets per paper stock and every consignment's documents'
+ * page ranges. A centre the register lacks does not stop the
  * stage: its consignment is held, address unknown, with a warning. The
  * print batch, its consignments and documents are then recorded in the
  * registry for the printing house's confirmation. A document is never
@@ -58,6 +60,9 @@ struct printing {
 	int nparts;
 	/* what the ticket needs, in a scratch file until the parts are known */
 	FILE *docs;
+	/* the order copies and the sheets taken again, each with its
+	 * consignment, in a scratch file until their consignment's turn */
+	FILE *taken;
 	long pages[CP_NSTOCKS], documents, reprints; /* pages per paper stock */
 };
 
@@ -190,32 +195,85 @@ static int noted(struct printing *pr, size_t cons, long pages, const char *name,
 	return pages > limit ? finish_part(pr) : 0;
 }
 
-static int add_doc(void *ctx, const struct cp_batch_doc *d)
+/* Where a document's print copy is: from "-", the spool's reprints
+ * folder (an order's copy: a replacement or a letter), else the print
+ * folder of the batch from names. */
+static char *copy_path(struct printing *pr, const char *from, const char *reference)
 {
-	struct printing *pr = ctx;
-	size_t cons;
-	long pages;
-	char *path;
-	int rc;
+	if (!strcmp(from, "-"))
+		return cp_xasprintf("%s/print/%s.pdf", pr->spool->reprints, reference);
+	return cp_xasprintf("%s/%s/print/%s.pdf", pr->spool->batches, from, reference);
+}
 
-	if (d->copies_batch) /* a batch's document spoiled by the printing house */
-		path = cp_xasprintf("%s/%s/print/%s.pdf", pr->spool->batches, d->copies_batch,
-				    d->reference);
-	else if (d->reprint_batch) /* an order's copy: a replacement or a letter */
-		path = cp_xasprintf("%s/print/%s.pdf", pr->spool->reprints, d->reference);
-	else
-		path = cp_xasprintf("%s/%s/print/%s.pdf", pr->spool->batches, pr->p->batch,
-				    d->reference);
-	rc = append(pr, path, d->type, d->reference, true, &pages);
+/* Append a document's print copy to consignment cons and note it. */
+static int add_copy(struct printing *pr, size_t cons, const char *from, const char *reference,
+		    const char *type, const char *replaces)
+{
+	char *path = copy_path(pr, from, reference);
+	long pages;
+	int rc = append(pr, path, type, reference, true, &pages);
+
 	free(path);
 	if (rc < 0)
 		return -1;
-	cons = consignment(pr, d->centre, d->delivery, d->address);
 	pr->documents++;
-	if (d->replaces)
+	if (replaces)
 		pr->reprints++;
-	return noted(pr, cons, pages, d->reference, d->type, d->replaces,
-		     cp_doctype_of(d->type)->stock);
+	return noted(pr, cons, pages, reference, type, replaces, cp_doctype_of(type)->stock);
+}
+
+/* Where a chosen document's copy is (copy_path's from). */
+static const char *copy_from(struct printing *pr, const struct cp_batch_doc *d)
+{
+	if (d->copies_batch) /* a batch's document spoiled by the printing house */
+		return d->copies_batch;
+	return d->reprint_batch ? "-" : pr->p->batch;
+}
+
+/* One of the batch's own documents, appended as it comes (print order). */
+static int add_doc(void *ctx, const struct cp_batch_doc *d)
+{
+	struct printing *pr = ctx;
+	size_t cons = consignment(pr, d->centre, d->delivery, d->address);
+
+	return add_copy(pr, cons, copy_from(pr, d), d->reference, d->type, d->replaces);
+}
+
+/* An order's copy or a sheet taken again: its consignment is known only
+ * now (the order's address and method, else its centre's from the
+ * register), and may be the run's, made before it, or one an earlier copy
+ * made; so it waits in pr->taken for its consignment's turn. */
+static int take_doc(void *ctx, const struct cp_batch_doc *d)
+{
+	struct printing *pr = ctx;
+	size_t cons = consignment(pr, d->centre, d->delivery, d->address);
+
+	/* consignment, where its copy is, reference, type, replaces */
+	fprintf(pr->taken, "%zu %s %s %s %s\n", cons, copy_from(pr, d), d->reference, d->type,
+		d->replaces ? d->replaces : "-");
+	if (ferror(pr->taken))
+		return cp_error("cannot note an order's copy for the print file");
+	return 0;
+}
+
+/* The copies taken that go in consignment k, in the order they came (a
+ * pass over them per consignment: a print file has few). */
+static int add_taken(struct printing *pr, size_t k)
+{
+	char line[256];
+
+	rewind(pr->taken);
+	while (fgets(line, sizeof(line), pr->taken)) {
+		char from[64], ref[96], type[16], replaces[32];
+		size_t cons;
+
+		if (sscanf(line, "%zu %63s %95s %15s %31s", &cons, from, ref, type, replaces) != 5)
+			return cp_error("cannot read back an order's copy for the print file");
+		if (cons == k && add_copy(pr, k, from, ref, type,
+					  strcmp(replaces, "-") ? replaces : NULL) < 0)
+			return -1;
+	}
+	return ferror(pr->taken) ? cp_error("cannot read back the order copies noted") : 0;
 }
 
 /* The centre's Certification Report and its course runs' Certificate
@@ -246,6 +304,24 @@ static int add_reports(struct printing *pr)
 		free(name);
 	}
 	return rc;
+}
+
+/* Every consignment's pages one run, as the printing house packs them: the
+ * run's own documents (appended first, in print order) followed by the
+ * copies taken that go with them (to the centre's address by its method),
+ * then by the centre's reports; then each other consignment's copies, in
+ * the order the consignments were first met (their ids). */
+static int add_consignments(struct printing *pr, bool own)
+{
+	size_t run = own ? consignment(pr, pr->p->centre, NULL, NULL) : pr->ncons;
+
+	for (size_t k = 0; k < pr->ncons; k++) {
+		if (add_taken(pr, k) < 0)
+			return -1;
+		if (k == run && add_reports(pr) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* Remove what an earlier attempt of this stage left: parts and ticket. */
@@ -510,15 +586,16 @@ int cp_pack_print(struct cp_pack *p, const struct cp_spool *spool, struct cp_xml
 		return CP_EX_CANTCREAT;
 	}
 	clear_earlier(&pr);
-	if (!(pr.docs = cp_scratch_file(pr.dir))) {
+	if (!(pr.docs = cp_scratch_file(pr.dir)) || !(pr.taken = cp_scratch_file(pr.dir))) {
+		if (pr.docs)
+			fclose(pr.docs);
 		free(pr.dir);
 		cp_centres_release(&pr.centres);
 		return CP_EX_CANTCREAT;
 	}
 	if (cp_documents_chosen_each(p->reg, p->batch, false, add_doc, &pr) < 0 ||
-	    (pr.documents && add_reports(&pr) < 0) ||
-	    cp_documents_chosen_reprints_each(p->reg, p->batch, add_doc, &pr) < 0 ||
-	    finish_part(&pr) < 0) {
+	    cp_documents_chosen_reprints_each(p->reg, p->batch, take_doc, &pr) < 0 ||
+	    add_consignments(&pr, pr.documents > 0) < 0 || finish_part(&pr) < 0) {
 		rc = CP_EX_CANTCREAT;
 		goto out;
 	}
@@ -547,6 +624,7 @@ out:
 	free(pr.part_total);
 	free(pr.oversize);
 	fclose(pr.docs);
+	fclose(pr.taken);
 	free(pr.dir);
 	for (size_t k = 0; k < pr.ncons; k++) {
 		free(pr.cons[k].key);
