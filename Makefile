@@ -266,11 +266,12 @@ demo: deps
 	$(MAKE) all
 	B=$(B) tests/demo.sh
 
-# The randomised soak (tests/soak.sh): 500 learners killed at random 200
-# times, then finished and checked; minutes, so not in check.
+# The randomised soak alone (tests/t7133-soak.sh, in check too): 500
+# learners killed at random 200 times, then finished and checked; two to
+# five minutes. SOAK_LEARNERS, SOAK_KILLS, SOAK_SEED change it.
 soak: deps
 	$(MAKE) DEVELOPER=1 all units
-	B=$(B) tests/soak.sh
+	B=$(B) tests/t7133-soak.sh
 
 # Every stage timed on generated batches (BENCH_SIZES=1000,10000 by
 # default); PEERS=1 also installs and runs Apache FOP and WeasyPrint.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The randomised soak (make soak; not in make check: minutes): one batch of
+# The randomised soak (in make check; make soak runs it alone): one batch of
 # SOAK_LEARNERS (500) learners taken through `certpress run` and `retry`
 # with SIGKILL at a random operation of each attempt (CERTPRESS_KILL_AT over
 # the whole process tree, killing all of it: fault.h), SOAK_KILLS (200)
