@@ -29,6 +29,10 @@ server runs):
                    reply, one more continuation line ("220-", "250-") a
                    second, as long as the client stays
   DIR/pipelining   present: offer PIPELINING in the EHLO reply
+  DIR/hold-dot     "SECONDS": while the file is there (SECONDS at most),
+                   the end of data of each connection's first message
+                   waits unanswered (the message is stored first): a test
+                   does something meanwhile, then removes the file
   DIR/data-reply   "CODE": answer the DATA command itself with CODE where
                    354 is due (a broken server), taking nothing
 
@@ -198,6 +202,12 @@ class Handler:
         if how == "drop":
             server.transport.close()
             return "250 2.0.0 queued as %06d (never seen: the connection is closed)" % n
+        hold = os.path.join(self.store, "hold-dot")
+        w = words(hold)
+        if w and server.accepted == 0:
+            end = asyncio.get_running_loop().time() + float(w[0])
+            while os.path.exists(hold) and asyncio.get_running_loop().time() < end:
+                await asyncio.sleep(0.05)
         delay = words(os.path.join(self.store, "delay-dot"))
         if delay and (len(delay) < 2 or server.accepted < int(delay[1])):
             await asyncio.sleep(float(delay[0]))
