@@ -186,7 +186,7 @@ FUZZ_BINS = $(FUZZ_NAMES:%=$(B)/tests/fuzz/%)
 FUZZ_MAIN ?= tests/fuzz/replay.c
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
-$(B)/tests/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/replay.c $(UNIT_LIBS) \
+$(B)/tests/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/fuzzxml.h tests/fuzz/replay.c $(UNIT_LIBS) \
 		$(B)/libverifyd.a $(B)/BUILD-FLAGS
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -I. -DCP_FUZZ_TOP='"$(CURDIR)"' $(CFLAGS) $(LDFLAGS) -o $@ $< \

@@ -7,6 +7,7 @@
  * but their ends; a register refused says so with 66 or 78 and every error
  * names the file and a line (or why it could not be read at all). */
 #include "fuzz.h"
+#include "fuzzxml.h"
 
 #include "centres.h"
 #include "util/xml.h"
@@ -23,34 +24,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (!(schema = cp_xml_schema_load(SCHEMA)))
 		abort();
 	return 0;
-}
-
-static void ignore(void *ctx, xmlErrorPtr e)
-{
-	(void)ctx;
-	(void)e;
-}
-
-/* The bytes valid against the schema, read by libxml2 alone. */
-static bool schema_valid(const uint8_t *data, size_t size)
-{
-	xmlDocPtr doc;
-	xmlSchemaValidCtxtPtr vc;
-	bool ok;
-
-	xmlSetStructuredErrorFunc(NULL, ignore);
-	doc = xmlReadMemory((const char *)data, (int)size, "centres.xml", "UTF-8",
-			    CP_XML_PARSE_OPTIONS);
-	ok = doc != NULL;
-	if (ok) {
-		vc = xmlSchemaNewValidCtxt(schema);
-		xmlSchemaSetValidStructuredErrors(vc, ignore, NULL);
-		ok = xmlSchemaValidateDoc(vc, doc) == 0;
-		xmlSchemaFreeValidCtxt(vc);
-	}
-	xmlFreeDoc(doc);
-	xmlSetStructuredErrorFunc(NULL, NULL);
-	return ok;
 }
 
 static bool known_delivery(const char *d)
@@ -89,6 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *path = fuzz_write("centres.xml", data, size), *said, *bad = NULL;
 	struct cp_centres cs;
+	xmlDocPtr doc;
 	char also[200];
 	long errors;
 	int rc;
@@ -109,7 +83,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	FUZZ_ASSERT(errors == 0);
-	FUZZ_ASSERT(schema_valid(data, size));
+	doc = fuzz_schema_valid(schema, "centres.xml", data, size);
+	FUZZ_ASSERT(doc);
+	xmlFreeDoc(doc);
 	FUZZ_ASSERT(cs.path && !strcmp(cs.path, path));
 	taken(&cs);
 	cp_centres_release(&cs);

@@ -14,8 +14,8 @@
  * every error naming the file and a line, and leaves the registry as it
  * was. Nothing else is ever the answer. */
 #include "fuzz.h"
+#include "fuzzxml.h"
 
-#include <libgen.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -27,35 +27,14 @@
 
 #define SCHEMA CP_FUZZ_TOP "/config/confirmation.xsd"
 
-static char top[PATH_MAX], config[PATH_MAX + 32], registry[PATH_MAX + 32],
-	pristine[PATH_MAX + 32];
+static const char *top; /* fuzz_dir() */
+static char config[PATH_MAX + 32], registry[PATH_MAX + 32], pristine[PATH_MAX + 32];
 static xmlSchemaPtr schema;
 static char *before; /* the registry's rows as made */
 
-static int rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void remove_top(void)
-{
-	if (top[0])
-		nftw(top, rm, 8, FTW_DEPTH | FTW_PHYS);
-}
-
 static void put(const char *name, const char *text)
 {
-	char path[PATH_MAX + 64];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", top, name);
-	if (!(f = fopen(path, "w")) || fputs(text, f) < 0 || fclose(f) != 0) {
-		perror(path);
-		abort();
-	}
+	fuzz_write(name, (const uint8_t *)text, strlen(text));
 }
 
 /* The rows the confirmation may change (and the ones it must not), as one
@@ -179,23 +158,13 @@ static const char centres_xml[] =
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	struct cp_registry r;
 	sqlite3 *db;
 	char conf[3 * PATH_MAX];
 
 	(void)argc;
 	(void)argv;
-	if (n <= 0)
-		abort();
-	self[n] = '\0';
-	snprintf(top, sizeof(top), "%s/printed-XXXXXX", dirname(self));
-	if (!mkdtemp(top)) {
-		perror(top);
-		abort();
-	}
-	atexit(remove_top);
+	top = fuzz_dir();
 	cp_xml_init();
 	if (!(schema = cp_xml_schema_load(SCHEMA)))
 		abort();
@@ -256,37 +225,6 @@ static void registry_afresh(void)
 		abort();
 	if (!before)
 		before = rows_of();
-}
-
-static void ignore(void *ctx, xmlErrorPtr e)
-{
-	(void)ctx;
-	(void)e;
-}
-
-/* The bytes read by libxml2 alone and valid against the schema: the tree,
- * else NULL. */
-static xmlDocPtr schema_valid(const uint8_t *data, size_t size)
-{
-	xmlDocPtr doc;
-	xmlSchemaValidCtxtPtr vc;
-	int rc = 1;
-
-	xmlSetStructuredErrorFunc(NULL, ignore);
-	doc = xmlReadMemory((const char *)data, (int)size, "confirmation.xml", "UTF-8",
-			    CP_XML_PARSE_OPTIONS);
-	if (doc) {
-		vc = xmlSchemaNewValidCtxt(schema);
-		xmlSchemaSetValidStructuredErrors(vc, ignore, NULL);
-		rc = xmlSchemaValidateDoc(vc, doc);
-		xmlSchemaFreeValidCtxt(vc);
-	}
-	xmlSetStructuredErrorFunc(NULL, NULL);
-	if (rc != 0) {
-		xmlFreeDoc(doc);
-		return NULL;
-	}
-	return doc;
 }
 
 static char *attr(xmlNodePtr n, const char *name)
@@ -435,7 +373,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	FUZZ_ASSERT(errors == 0);
-	doc = schema_valid(data, size);
+	doc = fuzz_schema_valid(schema, "confirmation.xml", data, size);
 	FUZZ_ASSERT(doc);
 	recorded(doc);
 	xmlFreeDoc(doc);
