@@ -312,6 +312,29 @@ through_pack() {
 	run certpress-pack "$batch"
 }
 
+# The notify crash tests' batch: three learners, two with an address,
+# packed ($batch), the SMTP server started, [mail] max-attempts = $1, and
+# the packed spool kept for notify_again.
+notify_three_packed() {
+	make_key
+	results_file small.xml 1 "Small Centre" <<'L'
+E0001|Ada|Lovelace|ada@example.org
+E0002|Alan|Turing|alan@example.org
+E0003|Grace|Hopper|
+L
+	through_pack small.xml
+	check "packed" "[ $rc = 0 ]"
+	start_smtpd
+	sed -i "/^\[mail\]/a max-attempts = $1" "$SCRATCH/certpress.conf"
+	cp -a spool spool.packed
+}
+
+# The batch as notify_three_packed left it, the server's store emptied.
+notify_again() {
+	rm -rf spool "$SCRATCH"/smtp/*.eml "$SCRATCH"/smtp/*.rcpt
+	cp -a spool.packed spool
+}
+
 # Run CMD... in the background with tests/tools/preload/pause.c, which stops
 # it at its first CALL (unlink or rename) of a path ending in SUFFIX until
 # resume is called; returns once it is stopped there (1 if it never got

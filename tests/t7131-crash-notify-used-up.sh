@@ -9,22 +9,12 @@
 # to, so the registry still says whom they were sent to and the invariant
 # checker finds each copy's recipient.
 . "$(dirname "$0")/lib.sh"
-make_key
-results_file small.xml 1 "Small Centre" <<'L'
-E0001|Ada|Lovelace|ada@example.org
-E0002|Alan|Turing|alan@example.org
-E0003|Grace|Hopper|
-L
-through_pack small.xml
-check "packed" "[ $rc = 0 ]"
-start_smtpd
-sed -i '/^\[mail\]/a max-attempts = 3' certpress.conf
+notify_three_packed 3
 
 # A notify's commits: first the intents a stopped run left settled (by
 # the handover journal; with none, each taken as handed over), then the
 # intents, then the outcomes: the third.
 journal=spool/batches/$batch/notify.journal
-cp -a spool spool.packed
 CERTPRESS_CRASH=commit:3 run certpress-notify "$batch"
 check "killed after the server took every message, before their outcomes" \
 	"[ $rc = 137 ] && [ \$(smtpd_stored | grep -cx ada@example.org) = 1 ] &&
@@ -34,8 +24,7 @@ check "the next notify records them sent from the journal, sending neither again
 	"[ $rc = 0 ] && [ \$(smtpd_stored | grep -cx ada@example.org) = 1 ] &&
 	 [ \$(smtpd_stored | grep -cx alan@example.org) = 1 ] &&
 	 [ \$(sql \"select count(*) from notifications where status = 'sent' and attempts = 1 and reply like '250 accepted (recorded from the handover journal%'\") = 2 ]"
-rm -rf spool smtp/*.eml smtp/*.rcpt
-mv spool.packed spool
+notify_again
 
 # The same kill 3 times, each followed by a power cut that loses the
 # journal's unsynced lines (the servers' acceptances; each message's line

@@ -13,17 +13,7 @@
 # attempt: after three kills under max-attempts 3 both learners were given
 # up, neither mailed.
 . "$(dirname "$0")/lib.sh"
-make_key
-results_file small.xml 1 "Small Centre" <<'L'
-E0001|Ada|Lovelace|ada@example.org
-E0002|Alan|Turing|alan@example.org
-E0003|Grace|Hopper|
-L
-through_pack small.xml
-check "packed" "[ $rc = 0 ]"
-start_smtpd
-sed -i '/^\[mail\]/a max-attempts = 3' certpress.conf
-cp -a spool spool.packed
+notify_three_packed 3
 journal=spool/batches/$batch/notify.journal
 states() { # each learner's status and attempts
 	sql "select enrolment || ' ' || status || ' ' || attempts from notifications where enrolment like 'E000%' and recipient is not null order by enrolment" | tr '\n' ' '
@@ -61,8 +51,7 @@ check "the invariant checker agrees: $(head -3 out)" "[ $rc = 0 ]"
 # (its journal line after the server's 250), so the next run records it
 # sent without sending it again, and gives the second its attempt back.
 # The writes: the first's line, its acceptance, the second's line.
-rm -rf spool smtp/*.eml smtp/*.rcpt
-cp -a spool.packed spool
+notify_again
 CERTPRESS_CRASH=write:3 run certpress-notify "$batch"
 check "killed before the second message's content" \
 	"[ $rc = 137 ] && [ \$(stored ada@example.org) = 1 ] && [ \$(stored alan@example.org) = 0 ]"
@@ -77,8 +66,7 @@ check "the invariant checker agrees: $(head -3 out)" "[ $rc = 0 ]"
 # acceptance was journaled (the window), 3 times: its outcome unknown, it
 # is deferred keeping each attempt and sent again, then given up without
 # a fourth copy; the second, never handed over, is mailed once.
-rm -rf spool smtp/*.eml smtp/*.rcpt
-cp -a spool.packed spool
+notify_again
 for i in 1 2 3; do
 	n=$((i == 1 ? 2 : 3))
 	CERTPRESS_CRASH=write:$n run certpress-notify "$batch"
@@ -101,8 +89,7 @@ check "the invariant checker agrees: $(head -3 out)" "[ $rc = 0 ]"
 # file removed): every intent is taken as handed over, deferred keeping
 # its attempt, never given it back later (the server down for the next
 # run, which only settles them; the one after sends them).
-rm -rf spool smtp/*.eml smtp/*.rcpt
-cp -a spool.packed spool
+notify_again
 CERTPRESS_CRASH=write:2 run certpress-notify "$batch"
 check "killed after the first message's content went out" \
 	"[ $rc = 137 ] && [ \$(stored ada@example.org) = 1 ]"
@@ -124,8 +111,7 @@ check "the invariant checker agrees (each copy within its attempts): $(head -3 o
 # A line a failed write cut short ends at the next line's leading newline:
 # the journal of a notify killed before its outcomes, the first message's
 # acceptance torn (as a short write on a full disk leaves it).
-rm -rf spool smtp/*.eml smtp/*.rcpt
-cp -a spool.packed spool
+notify_again
 CERTPRESS_CRASH=commit:3 run certpress-notify "$batch"
 check "killed after both messages were accepted" \
 	"[ $rc = 137 ] && [ \$(stored ada@example.org) = 1 ] && [ \$(stored alan@example.org) = 1 ]"
